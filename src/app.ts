@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import fastifyCookie from "@fastify/cookie";
+import fastifyCsrf from "@fastify/csrf-protection";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyRateLimit from "@fastify/rate-limit";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { AppDeps } from "./deps.ts";
+import { registerErrorHandling, sendError } from "./http/errors.ts";
+import { agentRoutes } from "./http/routes/agents.ts";
+import { authRoutes } from "./http/routes/auth.ts";
+import { consoleRoutes } from "./http/routes/console.ts";
+import { meRoutes } from "./http/routes/me.ts";
+import { operationsRoutes } from "./http/routes/operations.ts";
+import { setupRoutes } from "./http/routes/setup.ts";
+import { createGateway, type Gateway } from "./realtime/gateway.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    io: Gateway;
+  }
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/** Builds the whole server without listening: tests drive it with inject() or listen on port 0. */
+export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    trustProxy: deps.config.trustProxy,
+    // Honour an upstream request id when it is well-formed, so logs join up across proxies.
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: "idle",
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    deps.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        mediaSrc: ["'self'", "blob:"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: deps.config.secureCookies,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrf, {
+    sessionPlugin: "@fastify/cookie",
+    cookieKey: "destek_csrf",
+    cookieOpts: { path: "/", sameSite: "strict", httpOnly: true, secure: deps.config.secureCookies, signed: false },
+    getToken: (request) => {
+      const token = request.headers["x-csrf-token"];
+      return typeof token === "string" ? token : undefined;
+    },
+  });
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: deps.config.rateLimitPerMinute,
+    timeWindow: "1 minute",
+    ...(deps.redis ? { redis: deps.redis, nameSpace: "destek:http-limit:" } : {}),
+    errorResponseBuilder: (_request, context) => {
+      const error = new Error(`Too many requests. Try again in ${context.after}.`) as Error & { statusCode: number; code: string };
+      error.statusCode = 429;
+      error.code = "FST_ERR_RATE_LIMIT";
+      return error;
+    },
+  });
+
+  await app.register(operationsRoutes, deps);
+  await app.register(setupRoutes, { ...deps, prefix: "/api/setup" });
+  await app.register(authRoutes, { ...deps, prefix: "/api/auth" });
+  await app.register(meRoutes, { ...deps, prefix: "/api/me" });
+  await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
+  await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
+  app.get("/console", { config: { rateLimit: false } }, async (_request, reply) => reply.redirect("/console/", 301));
+  app.get("/", async (_request, reply) => reply.redirect("/console/", 302));
+  app.get("/favicon.ico", async (_request, reply) => sendError(reply, 404, "not_found", "No favicon."));
+
+  app.decorate("io", createGateway(app.server, deps));
+  app.addHook("onClose", async () => {
+    await app.io.close();
+  });
+  return app;
+}

@@ -1,0 +1,160 @@
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { migrateToLatest } from "./adapters/db/database.ts";
+import { createAgent, disableAgent, listAgents, resetPassword } from "./domain/agents.ts";
+import { DomainError } from "./domain/errors.ts";
+import type { Actor } from "./domain/ports.ts";
+import { closeDeps, createDeps } from "./deps.ts";
+import { configOrExit, main } from "./main.ts";
+
+const USAGE = `Usage: destek <command>
+
+  serve                         start the server (what \`npm start\` runs)
+  migrate                       apply database migrations and exit
+  agent add --username U --name "N" [--admin] [--telegram-chat-id ID] [--language tr|en]
+                                create an agent; the password is read from standard input
+  agent list                    list agents
+  agent disable <username>      disable an agent and end their sessions
+  agent reset-password <username>
+                                set a new password (from standard input) and end their sessions
+`;
+
+const CLI_ACTOR: Actor = { type: "system" };
+
+/** Reads the password from stdin: hidden prompt on a terminal, first line when piped. Never argv. */
+async function readPassword(prompt: string): Promise<string> {
+  const input = process.stdin;
+  if (input.isTTY) {
+    process.stderr.write(prompt);
+    input.setRawMode(true);
+    let value = "";
+    for await (const chunk of input) {
+      for (const char of String(chunk)) {
+        if (char === "\r" || char === "\n") {
+          input.setRawMode(false);
+          input.pause();
+          process.stderr.write("\n");
+          return value;
+        }
+        if (char === "\u0003") process.exit(130);
+        value = char === "\u007f" ? value.slice(0, -1) : value + char;
+      }
+    }
+    return value;
+  }
+  const lines = createInterface({ input });
+  for await (const line of lines) return line;
+  return "";
+}
+
+async function agentCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      username: { type: "string" },
+      name: { type: "string" },
+      admin: { type: "boolean", default: false },
+      "telegram-chat-id": { type: "string" },
+      language: { type: "string" },
+    },
+  });
+  const deps = createDeps(configOrExit(), { log: pino({ level: "warn" }) });
+  try {
+    await migrateToLatest(deps.database.db);
+    const domain = deps.domain;
+    switch (sub) {
+      case "add": {
+        if (!values.username || !values.name) throw new UsageError("agent add needs --username and --name");
+        const language = values.language === "tr" || values.language === "en" ? values.language : undefined;
+        const password = await readPassword("Password: ");
+        const agent = await createAgent(domain, CLI_ACTOR, {
+          username: values.username,
+          name: values.name,
+          password,
+          role: values.admin ? "admin" : "agent",
+          telegramChatId: values["telegram-chat-id"],
+          language,
+        });
+        console.log(`Created ${agent.isAdmin ? "admin" : "agent"} ${agent.username} (${agent.id})`);
+        break;
+      }
+      case "list": {
+        const rows = (await listAgents(domain)).map((a) => ({
+          username: a.username,
+          name: a.name,
+          role: a.isAdmin ? "admin" : "agent",
+          telegram: a.telegramLinked ? "linked" : "-",
+          totp: a.totpEnabled ? "on" : "-",
+          status: a.disabledAt ? "disabled" : "active",
+        }));
+        if (rows.length) console.table(rows);
+        else console.log("No agents yet.");
+        break;
+      }
+      case "disable": {
+        const username = positionals[0];
+        if (!username) throw new UsageError("agent disable needs a username");
+        await disableAgent(domain, CLI_ACTOR, username);
+        console.log(`Disabled ${username}; their sessions are ended.`);
+        break;
+      }
+      case "reset-password": {
+        const username = positionals[0];
+        if (!username) throw new UsageError("agent reset-password needs a username");
+        await resetPassword(domain, CLI_ACTOR, username, await readPassword("New password: "));
+        console.log(`Password of ${username} changed; their sessions are ended.`);
+        break;
+      }
+      default:
+        throw new UsageError(`unknown agent command "${sub ?? ""}"`);
+    }
+  } finally {
+    await closeDeps(deps);
+  }
+}
+
+class UsageError extends Error {}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "serve":
+    case undefined:
+      return main();
+    case "migrate": {
+      const deps = createDeps(configOrExit(), { log: pino({ level: "warn" }) });
+      try {
+        const applied = await migrateToLatest(deps.database.db);
+        console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
+      } finally {
+        await closeDeps(deps);
+      }
+      return;
+    }
+    case "agent":
+      return agentCommand(rest);
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`destek: ${error.message}\n\n${USAGE}`);
+  } else if (error instanceof DomainError) {
+    process.stderr.write(`destek: ${error.message}\n`);
+  } else if (error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+    process.stderr.write(`destek: ${error.message}\n\n${USAGE}`);
+  } else {
+    process.stderr.write(`destek: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,110 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** Thrown when the environment is invalid; main prints `message` as one line and exits. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://support.example.com" }).optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:|file:)/, "must start with postgres://, sqlite: or file:")
+    .optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, message: "must be a redis:// or rediss:// URL" }).optional(),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, "must look like 123456:ABC-DEF… (from @BotFather)").optional(),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).default("https://api.telegram.org"),
+  TELEGRAM_ADMIN_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, "must be a numeric Telegram chat id").optional(),
+  TIMEZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Istanbul").default("Europe/Istanbul"),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  TRUST_PROXY: flag.default(false),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+});
+
+export type Env = z.input<typeof schema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** True when PUBLIC_URL is https: cookies get the Secure flag. */
+  secureCookies: boolean;
+  dataDir: string;
+  database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+  redisUrl: string | undefined;
+  telegram: { token: string; apiRoot: string; adminChatId: string | undefined } | undefined;
+  timezone: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  secretKey: string | undefined;
+  trustProxy: boolean;
+  metricsToken: string | undefined;
+  rateLimitPerMinute: number;
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty value (`FOO=` in .env) means "not set", as in most twelve-factor tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    const value = present[name];
+    const shown = value === undefined || /TOKEN|SECRET|KEY|URL/.test(name) ? "" : ` (got "${value}")`;
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: publicUrl.startsWith("https:"),
+    dataDir,
+    database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
+    redisUrl: e.REDIS_URL,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""), adminChatId: e.TELEGRAM_ADMIN_CHAT_ID }
+      : undefined,
+    timezone: e.TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    secretKey: e.SECRET_KEY,
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string): Config["database"] {
+  if (!url) return { kind: "sqlite", file: resolve(dataDir, "destek.sqlite") };
+  if (url.startsWith("postgres")) return { kind: "postgres", url };
+  return { kind: "sqlite", file: resolve(dataDir, url.replace(/^(sqlite|file):(\/\/)?/, "")) };
+}
+
+/** Loads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(path = ".env"): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,64 @@
+import type { Redis } from "ioredis";
+import pino, { type Logger } from "pino";
+import type { Config } from "./config.ts";
+import { type DatabaseHandle, openDatabase } from "./adapters/db/database.ts";
+import { countPendingOutbox } from "./adapters/db/repositories/outbox.ts";
+import { createMemoryLimiter } from "./adapters/limits/memoryLimiter.ts";
+import { createRedisLimiter } from "./adapters/limits/redisLimiter.ts";
+import { connectRedis } from "./adapters/redis.ts";
+import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
+import { type Clock, type DomainDeps, systemClock } from "./domain/ports.ts";
+import { loggerOptions } from "./logger.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { deriveKeys, loadMasterSecret } from "./secrets.ts";
+
+/** Everything the app is built from, chosen once from the configuration. */
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  database: DatabaseHandle;
+  redis: Redis | undefined;
+  telegram: TelegramAdapter | undefined;
+  metrics: Metrics;
+  domain: DomainDeps;
+}
+
+export interface DepsOverrides {
+  clock?: Clock;
+  log?: Logger;
+  database?: DatabaseHandle;
+}
+
+export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDeps {
+  const log = overrides.log ?? pino(loggerOptions(config.logLevel));
+  const clock = overrides.clock ?? systemClock;
+  const database = overrides.database ?? openDatabase(config.database);
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
+  redis?.on("error", (err) => log.warn({ err }, "redis connection error"));
+  const telegram = config.telegram ? createTelegram(config.telegram, log.child({ component: "telegram" })) : undefined;
+  const keys = deriveKeys(loadMasterSecret(config.dataDir, config.secretKey));
+  return {
+    config,
+    log,
+    database,
+    redis,
+    telegram,
+    metrics: createMetrics(() => countPendingOutbox(database.db)),
+    domain: {
+      db: database.db,
+      clock,
+      keys,
+      limiter: redis ? createRedisLimiter(redis) : createMemoryLimiter(clock),
+      telegram: telegram?.port,
+      publicUrl: config.publicUrl,
+      defaultLanguage: "tr",
+    },
+  };
+}
+
+/** Releases connections; the last step of a graceful shutdown. */
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.telegram?.stop();
+  await deps.database.close();
+  await deps.redis?.quit().catch(() => deps.redis?.disconnect());
+}

@@ -1,0 +1,31 @@
+/** Texts the server itself writes (Telegram messages), in Turkish and English. */
+const texts = {
+  loginCode: {
+    tr: (code: string) => `destek giriş kodunuz: ${code}\n5 dakika geçerlidir. Giriş yapmaya çalışan siz değilseniz parolanızı değiştirin.`,
+    en: (code: string) => `Your destek sign-in code: ${code}\nIt expires in 5 minutes. If you did not try to sign in, change your password.`,
+  },
+  telegramLinked: {
+    tr: (name: string) => `Bu sohbet ${name} hesabına bağlandı. Giriş kodları ve bildirimler buraya gelecek.`,
+    en: (name: string) => `This chat is now linked to ${name}. Sign-in codes and alerts will arrive here.`,
+  },
+  telegramLinkInvalid: {
+    tr: () => "Bu bağlantının süresi dolmuş ya da kullanılmış. Konsoldan yeni bir bağlantı alın.",
+    en: () => "This link has expired or was already used. Get a new one from the console.",
+  },
+  telegramLinkPrivateOnly: {
+    tr: () => "Hesap bağlamak için bu bağlantıyı botla özel sohbette açın.",
+    en: () => "Open this link in a private chat with the bot to link your account.",
+  },
+  welcome: {
+    tr: () => "Merhaba! Bu bot destek ekibinin bildirim botudur. Hesabınızı bağlamak için konsoldaki bağlantıyı kullanın.",
+    en: () => "Hello! This is the support team's notification bot. Use the link in the console to link your account.",
+  },
+} as const;
+
+export type Language = "tr" | "en";
+export type TextKey = keyof typeof texts;
+
+export function text<K extends TextKey>(key: K, language: Language, ...args: Parameters<(typeof texts)[K]["en"]>): string {
+  const render = texts[key][language] as (...a: typeof args) => string;
+  return render(...args);
+}

@@ -1,0 +1,38 @@
+import type { Db } from "../adapters/db/database.ts";
+import type { Keys } from "../secrets.ts";
+
+/** Time source; tests move it forward to expire codes and tokens. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Counts events per key in a fixed window; in memory on one node, in Redis across many. */
+export interface RateLimiter {
+  consume(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+}
+
+/** What the domain needs from Telegram. Text is plain; the adapter escapes it. */
+export interface TelegramPort {
+  /** The bot's username without "@", for t.me links. */
+  botUsername(): Promise<string>;
+  sendText(chatId: string, text: string): Promise<void>;
+}
+
+/** Everything domain functions may touch. Built once in deps.ts; tests build their own. */
+export interface DomainDeps {
+  db: Db;
+  clock: Clock;
+  keys: Keys;
+  limiter: RateLimiter;
+  telegram: TelegramPort | undefined;
+  publicUrl: string;
+  defaultLanguage: "tr" | "en";
+}
+
+/** Who is acting, for authorization and the audit log. */
+export type Actor =
+  | { type: "agent"; agentId: string; sessionId: string; role: "admin" | "agent" }
+  | { type: "system" }
+  | { type: "anonymous"; ip: string | null };

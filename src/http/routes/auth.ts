@@ -1,0 +1,89 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requestLoginCode, signInWithPassword, verifySecondFactor } from "../../domain/auth/login.ts";
+import { confirmTotpDuringSignIn, enrollTelegramDuringSignIn, enrollTotpDuringSignIn } from "../../domain/auth/secondFactors.ts";
+import { endAllSessions, endSession, type IssuedSession, refreshSession } from "../../domain/auth/sessions.ts";
+import { unauthorized } from "../../domain/errors.ts";
+import type { AppDeps } from "../../deps.ts";
+import { currentAgent, requireAgent } from "../authenticate.ts";
+import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
+import { code, emptyBody, password, sessionResponse, telegramLink, ticket, totpEnrollment, username } from "../schemas.ts";
+
+// Sign-in steps are the brute-force target: a tight per-address limit on top of the global one.
+const strict = { rateLimit: { max: 10, timeWindow: "1 minute" } };
+
+export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const { domain, config } = deps;
+  const client = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers["user-agent"] ?? null });
+
+  const issue = async (reply: FastifyReply, session: IssuedSession) => {
+    setRefreshCookie(reply, session.refreshToken, config.secureCookies);
+    return { accessToken: session.accessToken, expiresIn: session.expiresIn, csrfToken: reply.generateCsrf(), agent: session.agent };
+  };
+
+  app.post("/login", {
+    config: strict,
+    schema: {
+      body: z.object({ username, password }),
+      response: {
+        200: z.object({
+          ticket: z.string(),
+          codeSent: z.boolean(),
+          enrollmentRequired: z.boolean(),
+          methods: z.object({ telegram: z.boolean(), totp: z.boolean() }),
+        }),
+      },
+    },
+  }, (request) => signInWithPassword(domain, { ...request.body, ...client(request) }));
+
+  app.post("/code", { config: strict, schema: { body: z.object({ ticket }), response: { 200: z.object({ codeSent: z.literal(true) }) } } }, async (request) => {
+    await requestLoginCode(domain, { ticket: request.body.ticket, ...client(request) });
+    return { codeSent: true as const };
+  });
+
+  app.post("/verify", {
+    config: strict,
+    schema: { body: z.object({ ticket, code, method: z.enum(["telegram", "totp"]).default("telegram") }), response: { 200: sessionResponse } },
+  }, async (request, reply) => issue(reply, await verifySecondFactor(domain, { ...request.body, ...client(request) })));
+
+  app.post("/enroll/telegram", { config: strict, schema: { body: z.object({ ticket }), response: { 200: telegramLink } } }, (request) =>
+    enrollTelegramDuringSignIn(domain, request.body.ticket),
+  );
+
+  app.post("/enroll/totp", { config: strict, schema: { body: z.object({ ticket }), response: { 200: totpEnrollment } } }, (request) =>
+    enrollTotpDuringSignIn(domain, request.body.ticket),
+  );
+
+  app.post("/enroll/totp/confirm", { config: strict, schema: { body: z.object({ ticket, code }), response: { 200: sessionResponse } } }, async (request, reply) =>
+    issue(reply, await confirmTotpDuringSignIn(domain, { ...request.body, ...client(request) })),
+  );
+
+  // A GET cannot be read cross-origin, so handing out the token here is safe; it pairs with a secret cookie.
+  app.get("/csrf", { schema: { response: { 200: z.object({ csrfToken: z.string() }) } } }, async (_request, reply) => ({ csrfToken: reply.generateCsrf() }));
+
+  // The two cookie-authenticated calls: they need the CSRF token in x-csrf-token.
+  app.post("/refresh", { onRequest: app.csrfProtection, schema: { body: emptyBody, response: { 200: sessionResponse } } }, async (request, reply) => {
+    const token = readRefreshCookie(request);
+    if (!token) throw unauthorized("session_invalid", "Your session has ended. Sign in again.");
+    try {
+      return await issue(reply, await refreshSession(domain, token, client(request)));
+    } catch (error) {
+      clearRefreshCookie(reply, config.secureCookies);
+      throw error;
+    }
+  });
+
+  app.post("/logout", { onRequest: app.csrfProtection, schema: { body: emptyBody } }, async (request, reply) => {
+    const token = readRefreshCookie(request);
+    if (token) await endSession(domain, token, request.ip);
+    clearRefreshCookie(reply, config.secureCookies);
+    return reply.code(204).send();
+  });
+
+  app.post("/logout-all", { preHandler: requireAgent(domain), schema: { body: emptyBody } }, async (request, reply) => {
+    await endAllSessions(domain, currentAgent(request).actor, request.ip);
+    clearRefreshCookie(reply, config.secureCookies);
+    return reply.code(204).send();
+  });
+};

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { pingDatabase } from "../../adapters/db/database.ts";
+import { pingRedis } from "../../adapters/redis.ts";
+import { constantTimeEqual } from "../../domain/auth/secrets.ts";
+import type { AppDeps } from "../../deps.ts";
+import { bearerToken } from "../authenticate.ts";
+import { sendError } from "../errors.ts";
+
+const CHECK_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ]);
+}
+
+/** Liveness, readiness and Prometheus metrics, for load balancers and monitoring. */
+export const operationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const unlimited = { rateLimit: false } as const;
+
+  // Liveness: the process answers. No I/O, so a slow database never gets a healthy node killed.
+  app.get("/health", { config: unlimited, schema: { response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
+
+  app.get("/ready", { config: unlimited }, async (_request, reply) => {
+    const checks: Record<string, () => Promise<unknown>> = { database: () => pingDatabase(deps.domain.db) };
+    if (deps.redis) {
+      const redis = deps.redis;
+      checks.redis = () => pingRedis(redis);
+    }
+    if (deps.telegram) {
+      const telegram = deps.telegram;
+      checks.telegram = () => telegram.check();
+    }
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, "ok"] as const;
+        } catch (error) {
+          return [name, error instanceof Error ? error.message : "failed"] as const;
+        }
+      }),
+    );
+    const failing = results.filter(([, status]) => status !== "ok").map(([name]) => name);
+    const body = { status: failing.length ? "unavailable" : "ready", checks: Object.fromEntries(results) };
+    if (!failing.length) return body;
+    return reply.code(503).send({ ...body, error: { id: "not_ready", message: `Not ready: ${failing.join(", ")} failing.` } });
+  });
+
+  app.get("/metrics", { config: unlimited }, async (request, reply) => {
+    const token = deps.config.metricsToken;
+    if (token && !constantTimeEqual(bearerToken(request) ?? "", token)) {
+      return sendError(reply, 401, "unauthenticated", "Metrics need the METRICS_TOKEN bearer token.");
+    }
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+};

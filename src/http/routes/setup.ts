@@ -1,0 +1,26 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { completeSetup, isSetupNeeded } from "../../domain/setup.ts";
+import type { AppDeps } from "../../deps.ts";
+import { agentView, password } from "../schemas.ts";
+
+/** First run: the one-time link from the log creates the first admin. */
+export const setupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
+  app.get("/", { schema: { response: { 200: z.object({ needed: z.boolean() }) } } }, async () => ({ needed: await isSetupNeeded(domain) }));
+
+  app.post("/", {
+    config: { rateLimit: { max: 10, timeWindow: "1 minute" } },
+    schema: {
+      body: z.object({
+        token: z.string().min(10).max(200),
+        username: z.string().trim().min(2).max(32),
+        name: z.string().trim().min(1).max(100),
+        password,
+      }),
+      response: { 201: z.object({ agent: agentView }) },
+    },
+  }, async (request, reply) => {
+    const agent = await completeSetup(domain, { ...request.body, ip: request.ip });
+    return reply.code(201).send({ agent });
+  });
+};

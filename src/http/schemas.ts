@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+// Shared request schemas. Bounds on every string keep hostile input small.
+export const username = z.string().trim().min(1).max(64);
+export const password = z.string().min(1).max(256);
+export const ticket = z.string().min(10).max(2048);
+export const code = z.string().trim().regex(/^\d{6}$/, "must be 6 digits");
+export const emptyBody = z.object({}).strict().optional();
+
+export const agentView = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  isAdmin: z.boolean(),
+  telegramLinked: z.boolean(),
+  totpEnabled: z.boolean(),
+  language: z.enum(["tr", "en"]).nullable(),
+  createdAt: z.string(),
+  disabledAt: z.string().nullable(),
+});
+
+export const sessionResponse = z.object({
+  accessToken: z.string(),
+  expiresIn: z.number(),
+  csrfToken: z.string(),
+  agent: agentView,
+});
+
+export const totpEnrollment = z.object({ secret: z.string(), uri: z.string(), qr: z.string() });
+export const telegramLink = z.object({ link: z.string(), expiresAt: z.string() });

@@ -1,0 +1,50 @@
+import type { Language } from "../../../shared/i18n";
+
+export interface Agent {
+	id: string;
+	username: string;
+	name: string;
+	isAdmin: boolean;
+	telegramLinked: boolean;
+	totpEnabled: boolean;
+	language: Language | null;
+}
+
+/** An agent as an admin sees it in the agents list. */
+export interface ManagedAgent extends Agent {
+	disabledAt: string | null;
+	createdAt: string;
+}
+
+export type SecondFactorMethod = "telegram" | "totp";
+
+export interface LoginResult {
+	ticket: string;
+	codeSent: boolean;
+	methods: Record<SecondFactorMethod, boolean>;
+	enrollmentRequired: boolean;
+}
+
+export interface AccessGrant {
+	accessToken: string;
+	/** Lifetime of the access token in seconds. */
+	expiresIn: number;
+	agent: Agent;
+}
+
+/** What a successful second factor (verify or TOTP enrolment) returns. */
+export interface SignInResult extends AccessGrant {
+	csrfToken: string;
+}
+
+export interface TelegramLink {
+	link: string;
+	expiresAt: string;
+}
+
+export interface TotpEnrollment {
+	secret: string;
+	uri: string;
+	/** A data:image/svg+xml URL of the QR code. */
+	qr: string;
+}

@@ -1,0 +1,50 @@
+import type { Translate } from "../../../shared/i18n";
+import { ApiError, NETWORK_ERROR_ID } from "../api/http";
+import type { MessageKey } from "../i18n";
+
+/** A mistake the console catches before calling the API, e.g. a code that is too short. */
+export class InputError extends Error {
+	constructor(readonly messageKey: MessageKey) {
+		super(messageKey);
+		this.name = "InputError";
+	}
+}
+
+/** Error ids the console explains in the user's language; others show the server's message. */
+const KNOWN_ERRORS: Record<string, MessageKey> = {
+	[NETWORK_ERROR_ID]: "error.network",
+	invalid_credentials: "error.invalid_credentials",
+	rate_limited: "error.rate_limited",
+	telegram_unavailable: "error.telegram_unavailable",
+	telegram_not_configured: "error.telegram_not_configured",
+	telegram_not_linked: "error.telegram_not_linked",
+	otp_invalid: "error.otp_invalid",
+	otp_expired: "error.otp_expired",
+	otp_locked: "error.otp_locked",
+	ticket_invalid: "error.ticket_invalid",
+	session_invalid: "error.session_invalid",
+	session_reused: "error.session_reused",
+	setup_token_invalid: "error.setup_token_invalid",
+	username_taken: "error.username_taken",
+	invalid_request: "error.invalid_request",
+	last_second_factor: "error.last_second_factor",
+};
+
+/** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */
+function remainingTries(message: string): number | null {
+	const match = /\d+/.exec(message);
+	return match ? Number(match[0]) : null;
+}
+
+/** A message fit to show the user for any thrown value. */
+export function describeError(error: unknown, t: Translate<MessageKey>): string {
+	if (error instanceof InputError) return t(error.messageKey);
+	if (!(error instanceof ApiError)) return t("error.unknown");
+	const key = Object.hasOwn(KNOWN_ERRORS, error.id) ? KNOWN_ERRORS[error.id] : undefined;
+	if (!key) return error.message || t("error.unknown");
+	if (error.id === "otp_invalid") {
+		const tries = remainingTries(error.message);
+		if (tries !== null) return `${t(key)} ${t("error.otp_triesLeft", { count: tries })}`;
+	}
+	return t(key);
+}

@@ -1,0 +1,67 @@
+import { useEffect, useState } from "preact/hooks";
+
+/** Console routes, relative to the `/console` base the server mounts us on. */
+export const ROUTES = {
+	home: "/",
+	setup: "/setup",
+	settings: "/settings",
+} as const;
+
+/** Messages one page leaves for the next one through history state. */
+export type RouteNotice = "setupComplete";
+
+const BASE_PATH = import.meta.env.BASE_URL.replace(/\/$/, "");
+const ROUTE_CHANGE_EVENT = "destek:route";
+
+/** The current path without the base, e.g. "/setup"; always starts with "/". */
+function readRoute(): string {
+	const path = location.pathname.startsWith(BASE_PATH)
+		? location.pathname.slice(BASE_PATH.length)
+		: location.pathname;
+	return path.replace(/\/+$/, "") || "/";
+}
+
+/** The full URL path of a route, for `href`s. */
+export function routeHref(route: string): string {
+	return BASE_PATH + route;
+}
+
+/** Changes the page without a reload; `replace` keeps the old URL out of the history. */
+export function navigate(route: string, options: { replace?: boolean; notice?: RouteNotice } = {}): void {
+	const state = options.notice ? { notice: options.notice } : null;
+	if (options.replace) history.replaceState(state, "", routeHref(route));
+	else history.pushState(state, "", routeHref(route));
+	window.dispatchEvent(new Event(ROUTE_CHANGE_EVENT));
+}
+
+/** The notice the previous page left for this one, if any. */
+export function readRouteNotice(): RouteNotice | null {
+	const state: unknown = history.state;
+	if (typeof state === "object" && state !== null && "notice" in state && state.notice === "setupComplete") {
+		return state.notice;
+	}
+	return null;
+}
+
+/** The current route, updated on navigate() and the browser's back/forward. */
+export function useRoute(): string {
+	const [route, setRoute] = useState(readRoute);
+	useEffect(() => {
+		const update = () => setRoute(readRoute());
+		window.addEventListener("popstate", update);
+		window.addEventListener(ROUTE_CHANGE_EVENT, update);
+		return () => {
+			window.removeEventListener("popstate", update);
+			window.removeEventListener(ROUTE_CHANGE_EVENT, update);
+		};
+	}, []);
+	return route;
+}
+
+/** Lets plain links navigate in-app while keeping modifier-click (new tab) working. */
+export function followLink(event: MouseEvent, route: string): void {
+	if (event.defaultPrevented || event.button !== 0) return;
+	if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+	event.preventDefault();
+	navigate(route);
+}

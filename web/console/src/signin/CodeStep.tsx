@@ -1,0 +1,97 @@
+import { useState } from "preact/hooks";
+import { authApi } from "../api/authApi";
+import type { SecondFactorMethod, SignInResult } from "../api/types";
+import { InputError } from "../errors/describeError";
+import { useI18n } from "../i18n";
+import { AuthLayout } from "../ui/AuthLayout";
+import { Button } from "../ui/Button";
+import { CODE_LENGTH, CodeField } from "../ui/CodeField";
+import { ErrorAlert, Notice } from "../ui/ErrorAlert";
+import { useSignInAction } from "./useSignInAction";
+
+/** Step 3: the one-time code from Telegram or the authenticator app. */
+export function CodeStep({
+	ticket,
+	methods,
+	method,
+	codeSent,
+	onSwitchMethod,
+	onSignedIn,
+	onRestart,
+}: {
+	ticket: string;
+	methods: Record<SecondFactorMethod, boolean>;
+	method: SecondFactorMethod;
+	/** Whether a Telegram code is already on its way. */
+	codeSent: boolean;
+	onSwitchMethod: (method: SecondFactorMethod, codeSent: boolean) => void;
+	onSignedIn: (result: SignInResult) => void;
+	onRestart: (reason?: unknown) => void;
+}) {
+	const { t } = useI18n();
+	const [code, setCode] = useState("");
+	const [resent, setResent] = useState(false);
+	const verifyAction = useSignInAction(onRestart);
+	const sendAction = useSignInAction(onRestart);
+	const isTelegram = method === "telegram";
+	const otherMethod: SecondFactorMethod = isTelegram ? "totp" : "telegram";
+
+	async function verify(event: SubmitEvent) {
+		event.preventDefault();
+		if (code.length !== CODE_LENGTH) {
+			verifyAction.setError(new InputError("code.needSixDigits"));
+			return;
+		}
+		const result = await verifyAction.run(() => authApi.verify({ ticket, code, method }));
+		if (result) onSignedIn(result.value);
+		else setCode("");
+	}
+
+	async function sendNewCode() {
+		verifyAction.clearError();
+		setResent(false);
+		if (await sendAction.run(() => authApi.sendCode(ticket))) setResent(true);
+	}
+
+	async function switchMethod() {
+		if (otherMethod === "totp" || codeSent) {
+			onSwitchMethod(otherMethod, codeSent);
+			return;
+		}
+		// Going to Telegram means the user wants a code there: send it on the way.
+		if (await sendAction.run(() => authApi.sendCode(ticket))) onSwitchMethod("telegram", true);
+	}
+
+	const telegramHint = codeSent || resent ? t("code.telegramHint") : t("code.telegramNotSent");
+	return (
+		<AuthLayout title={t("code.title")}>
+			{resent && <Notice>{t("code.resent")}</Notice>}
+			<ErrorAlert error={verifyAction.error ?? sendAction.error} />
+			<form class="stack" onSubmit={verify}>
+				<CodeField
+					value={code}
+					onValue={setCode}
+					hint={isTelegram ? telegramHint : t("code.totpHint")}
+				/>
+				<Button type="submit" variant="primary" class="button-block" busy={verifyAction.busy}>
+					{t("code.submit")}
+				</Button>
+			</form>
+			<div class="step-footer">
+				{isTelegram && (
+					<Button variant="link" busy={sendAction.busy} onClick={sendNewCode}>
+						{t("code.resend")}
+					</Button>
+				)}
+				{methods[otherMethod] && (
+					<Button variant="link" busy={sendAction.busy} onClick={switchMethod}>
+						{isTelegram ? t("code.useTotp") : t("code.useTelegram")}
+					</Button>
+				)}
+				<Button variant="link" onClick={() => onRestart()}>
+					{t("signIn.startOver")}
+				</Button>
+			</div>
+		</AuthLayout>
+	);
+}

@@ -1,0 +1,67 @@
+import { useEffect, useId, useRef } from "preact/hooks";
+
+export interface TextFieldProps {
+	label: string;
+	value: string;
+	onValue: (value: string) => void;
+	type?: "text" | "password";
+	name?: string;
+	hint?: string;
+	autoComplete?: string;
+	inputMode?: "text" | "numeric";
+	required?: boolean;
+	minLength?: number;
+	/** Moves focus here when the field appears (the autofocus attribute only works once per page). */
+	focusOnMount?: boolean;
+	/** Turns off spelling help for identifiers, codes and keys. */
+	plain?: boolean;
+	/** Rewrites what was typed (e.g. drops non-digits); the input shows the result at once. */
+	normalize?: (raw: string) => string;
+}
+
+/** A labelled text input; the hint is linked with aria-describedby. */
+export function TextField({
+	label,
+	value,
+	onValue,
+	type = "text",
+	hint,
+	plain,
+	normalize,
+	focusOnMount,
+	...input
+}: TextFieldProps) {
+	const id = useId();
+	const inputRef = useRef<HTMLInputElement>(null);
+	useEffect(() => {
+		if (focusOnMount) inputRef.current?.focus();
+	}, [focusOnMount]);
+	const hintId = `${id}-hint`;
+	return (
+		<div class="field">
+			<label for={id}>{label}</label>
+			<input
+				ref={inputRef}
+				id={id}
+				type={type}
+				value={value}
+				onInput={(event) => {
+					const element = event.currentTarget;
+					const next = normalize ? normalize(element.value) : element.value;
+					if (next !== element.value) element.value = next;
+					onValue(next);
+				}}
+				aria-describedby={hint ? hintId : undefined}
+				autoCapitalize={plain ? "off" : undefined}
+				autoCorrect={plain ? "off" : undefined}
+				spellcheck={plain ? false : undefined}
+				{...input}
+			/>
+			{hint && (
+				<p class="field-hint" id={hintId}>
+					{hint}
+				</p>
+			)}
+		</div>
+	);
+}

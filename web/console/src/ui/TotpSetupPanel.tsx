@@ -1,0 +1,21 @@
+import type { TotpEnrollment } from "../api/types";
+import { useI18n } from "../i18n";
+import { CopyableText } from "./CopyableText";
+
+/** QR code and setup key for adding destek to an authenticator app. */
+export function TotpSetupPanel({ enrollment }: { enrollment: TotpEnrollment }) {
+	const { t } = useI18n();
+	// Only an inline image is expected here; anything else is not rendered as an image source.
+	const hasQrImage = enrollment.qr.startsWith("data:image/");
+	return (
+		<div class="stack">
+			<p>{t("totp.scan")}</p>
+			{hasQrImage && (
+				<div class="qr-frame">
+					<img class="qr-image" src={enrollment.qr} alt={t("totp.qrAlt")} width={192} height={192} />
+				</div>
+			)}
+			<CopyableText label={t("totp.secretLabel")} value={enrollment.secret} />
+		</div>
+	);
+}

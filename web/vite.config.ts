@@ -1,0 +1,25 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+const consoleRoot = fileURLToPath(new URL("./console", import.meta.url));
+const consoleOutDir = fileURLToPath(new URL("../dist/web/console", import.meta.url));
+
+// During `vite` dev, API calls go to the Fastify server (override with DESTEK_API_URL).
+const apiTarget = process.env.DESTEK_API_URL ?? "http://localhost:3000";
+
+export default defineConfig({
+	root: consoleRoot,
+	base: "/console/",
+	// Vite's built-in oxc transform handles JSX for Preact, so no Babel preset is needed.
+	oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+	build: {
+		outDir: consoleOutDir,
+		emptyOutDir: true,
+		target: "es2022",
+		// One entry chunk and no dynamic imports: the preload polyfill would only add bytes.
+		modulePreload: { polyfill: false },
+	},
+	server: {
+		proxy: { "/api": { target: apiTarget, changeOrigin: false } },
+	},
+});
