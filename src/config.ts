@@ -41,6 +41,7 @@ const schema = z.object({
   TRUST_PROXY: flag.default(false),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
 
 export type Env = z.input<typeof schema>;
@@ -61,6 +62,8 @@ export interface Config {
   trustProxy: boolean;
   metricsToken: string | undefined;
   rateLimitPerMinute: number;
+  /** Per-address limit on each sign-in and setup endpoint: the brute-force targets. */
+  authRateLimitPerMinute: number;
 }
 
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
@@ -95,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
   };
 }
 

@@ -4,7 +4,7 @@ import {
   consumeOtpChallenge,
   countOtpFailure,
   deleteOtpChallenge,
-  findLatestOtpChallenge,
+  findActiveOtpChallenge,
   replaceOtpChallenge,
 } from "../../adapters/db/repositories/challenges.ts";
 import { normalizeUsername } from "../agents.ts";
@@ -129,8 +129,8 @@ export async function verifySecondFactor(
 
 async function checkLoginCode(deps: DomainDeps, agent: AgentRow, code: string): Promise<void> {
   const now = deps.clock.now();
-  const challenge = await findLatestOtpChallenge(deps.db, agent.id);
-  if (!challenge || challenge.consumed_at !== null || challenge.expires_at <= now) {
+  const challenge = await findActiveOtpChallenge(deps.db, agent.id);
+  if (!challenge || challenge.expires_at <= now) {
     throw unauthorized("otp_expired", "This code has expired or was already used. Ask for a new one.");
   }
   if (challenge.attempts >= OTP_MAX_ATTEMPTS) throw lockedOut();

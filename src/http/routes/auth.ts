@@ -10,11 +10,10 @@ import { currentAgent, requireAgent } from "../authenticate.ts";
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
 import { code, emptyBody, password, sessionResponse, telegramLink, ticket, totpEnrollment, username } from "../schemas.ts";
 
-// Sign-in steps are the brute-force target: a tight per-address limit on top of the global one.
-const strict = { rateLimit: { max: 10, timeWindow: "1 minute" } };
-
 export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { domain, config } = deps;
+  // Sign-in steps are the brute-force target: a tight per-address limit on top of the global one.
+  const strict = { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: "1 minute" } };
   const client = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers["user-agent"] ?? null });
 
   const issue = async (reply: FastifyReply, session: IssuedSession) => {

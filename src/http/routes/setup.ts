@@ -5,11 +5,11 @@ import type { AppDeps } from "../../deps.ts";
 import { agentView, password } from "../schemas.ts";
 
 /** First run: the one-time link from the log creates the first admin. */
-export const setupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
+export const setupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain, config }) => {
   app.get("/", { schema: { response: { 200: z.object({ needed: z.boolean() }) } } }, async () => ({ needed: await isSetupNeeded(domain) }));
 
   app.post("/", {
-    config: { rateLimit: { max: 10, timeWindow: "1 minute" } },
+    config: { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: "1 minute" } },
     schema: {
       body: z.object({
         token: z.string().min(10).max(200),

@@ -18,13 +18,14 @@ export async function replaceOtpChallenge(db: Db, row: OtpChallengeRow): Promise
   });
 }
 
-export function findLatestOtpChallenge(db: Db, agentId: string): Promise<OtpChallengeRow | undefined> {
+/** The agent's live code, if any: issuing a code retires the previous ones, so there is at most one. */
+export function findActiveOtpChallenge(db: Db, agentId: string): Promise<OtpChallengeRow | undefined> {
   return db
     .selectFrom("otp_challenges")
     .selectAll()
     .where("agent_id", "=", agentId)
+    .where("consumed_at", "is", null)
     .orderBy("created_at", "desc")
-    .orderBy("id")
     .limit(1)
     .executeTakeFirst();
 }

@@ -38,11 +38,11 @@ export function CopyableText({ label, value }: { label: string; value: string })
 					spellcheck={false}
 					onFocus={(event) => event.currentTarget.select()}
 				/>
-				<button type="button" class="button button-secondary" onClick={copy}>
-					{t("common.copy")}
+				<button type="button" class="button button-secondary copy-button" onClick={copy}>
+					{copied ? t("common.copied") : t("common.copy")}
 				</button>
 			</div>
-			<p class="field-hint" role="status">
+			<p class="visually-hidden" role="status">
 				{copied ? t("common.copied") : ""}
 			</p>
 		</div>

@@ -19,6 +19,8 @@ export interface TextFieldProps {
 	normalize?: (raw: string) => string;
 }
 
+const NO_TEXT_ASSIST = { autoCapitalize: "off", autoCorrect: "off", spellcheck: false } as const;
+
 /** A labelled text input; the hint is linked with aria-describedby. */
 export function TextField({
 	label,
@@ -37,26 +39,25 @@ export function TextField({
 		if (focusOnMount) inputRef.current?.focus();
 	}, [focusOnMount]);
 	const hintId = `${id}-hint`;
+	const inputProps = {
+		ref: inputRef,
+		id,
+		value,
+		onInput: (event: { currentTarget: HTMLInputElement }) => {
+			const element = event.currentTarget;
+			const next = normalize ? normalize(element.value) : element.value;
+			if (next !== element.value) element.value = next;
+			onValue(next);
+		},
+		"aria-describedby": hint ? hintId : undefined,
+		...(plain ? NO_TEXT_ASSIST : {}),
+		...input,
+	};
 	return (
 		<div class="field">
 			<label for={id}>{label}</label>
-			<input
-				ref={inputRef}
-				id={id}
-				type={type}
-				value={value}
-				onInput={(event) => {
-					const element = event.currentTarget;
-					const next = normalize ? normalize(element.value) : element.value;
-					if (next !== element.value) element.value = next;
-					onValue(next);
-				}}
-				aria-describedby={hint ? hintId : undefined}
-				autoCapitalize={plain ? "off" : undefined}
-				autoCorrect={plain ? "off" : undefined}
-				spellcheck={plain ? false : undefined}
-				{...input}
-			/>
+			{/* Two literal types, because Preact types each input type's allowed attributes separately. */}
+			{type === "password" ? <input type="password" {...inputProps} /> : <input type="text" {...inputProps} />}
 			{hint && (
 				<p class="field-hint" id={hintId}>
 					{hint}

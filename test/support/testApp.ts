@@ -1,0 +1,98 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import pino from "pino";
+import { buildApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
+import { type AppDeps, createDeps } from "../../src/deps.ts";
+import { createAgent } from "../../src/domain/agents.ts";
+import type { Clock } from "../../src/domain/ports.ts";
+import type { FakeTelegram } from "./fakeTelegram.ts";
+
+/** A clock tests move by hand, to expire codes, tickets and tokens without waiting. */
+export class ManualClock implements Clock {
+  constructor(public current = Date.now()) {}
+  now(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: AppDeps;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(options: {
+  database: DatabaseHandle;
+  telegram?: FakeTelegram;
+  env?: Record<string, string>;
+}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), "destek-app-"));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+    ...(options.telegram ? { TELEGRAM_BOT_TOKEN: options.telegram.token, TELEGRAM_API_ROOT: options.telegram.apiRoot } : {}),
+    ...options.env,
+  });
+  const clock = new ManualClock();
+  const deps = createDeps(config, { database: options.database, clock, log: pino({ level: "silent" }) });
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app,
+    deps,
+    clock,
+    async close() {
+      await app.close();
+      await deps.telegram?.stop();
+      await deps.redis?.quit();
+    },
+  };
+}
+
+export const PASSWORD = "correct horse battery";
+
+export function addAgent(deps: AppDeps, username: string, extra: { telegramChatId?: string; admin?: boolean } = {}) {
+  return createAgent(deps.domain, { type: "system" }, {
+    username,
+    name: `Agent ${username}`,
+    password: PASSWORD,
+    role: extra.admin ? "admin" : "agent",
+    telegramChatId: extra.telegramChatId,
+  });
+}
+
+/** Keeps the cookies a browser would, across inject() calls. */
+export class CookieJar {
+  private values = new Map<string, string>();
+  take(response: LightMyRequestResponse): void {
+    for (const cookie of response.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
+      const expired = cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() < Date.now()) || cookie.value === "";
+      if (expired) this.values.delete(cookie.name);
+      else this.values.set(cookie.name, cookie.value);
+    }
+  }
+  get(name: string): string | undefined {
+    return this.values.get(name);
+  }
+  set(name: string, value: string): void {
+    this.values.set(name, value);
+  }
+  header(): string {
+    return [...this.values].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+}
+
+export function codeFrom(text: string | undefined): string {
+  const match = text?.match(/\b(\d{6})\b/);
+  if (!match) throw new Error(`no code in ${text}`);
+  return match[1]!;
+}

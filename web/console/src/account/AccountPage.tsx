@@ -1,0 +1,63 @@
+import type { Agent } from "../api/types";
+import { useI18n } from "../i18n";
+import { session } from "../session/sessionStore";
+import { Button } from "../ui/Button";
+import { ErrorAlert } from "../ui/ErrorAlert";
+import { useAsyncAction } from "../ui/useAsyncAction";
+import { AgentsTable } from "./AgentsTable";
+import { TelegramSettings } from "./TelegramSettings";
+import { TotpSettings } from "./TotpSettings";
+
+/** Settings: profile, second factors, sessions, and the agents list for admins. */
+export function AccountPage({ agent }: { agent: Agent }) {
+	const { t } = useI18n();
+	const signOutAction = useAsyncAction();
+	return (
+		<div class="page">
+			<h1 class="page-title">{t("account.title")}</h1>
+
+			<section class="card" aria-labelledby="profile-heading">
+				<h2 id="profile-heading">{t("account.profile")}</h2>
+				<dl class="details">
+					<div>
+						<dt>{t("field.name")}</dt>
+						<dd>{agent.name}</dd>
+					</div>
+					<div>
+						<dt>{t("field.username")}</dt>
+						<dd>{agent.username}</dd>
+					</div>
+					<div>
+						<dt>{t("account.role")}</dt>
+						<dd>{agent.isAdmin ? t("role.admin") : t("role.agent")}</dd>
+					</div>
+				</dl>
+			</section>
+
+			<section class="card" aria-labelledby="two-step-heading">
+				<h2 id="two-step-heading">{t("account.twoStep")}</h2>
+				<p class="muted">{t("account.twoStepIntro")}</p>
+				<TelegramSettings agent={agent} />
+				<TotpSettings agent={agent} />
+			</section>
+
+			<section class="card" aria-labelledby="sessions-heading">
+				<h2 id="sessions-heading">{t("account.sessions")}</h2>
+				<p class="muted">{t("account.sessionsIntro")}</p>
+				<ErrorAlert error={signOutAction.error} />
+				<div class="setting-actions">
+					<Button busy={signOutAction.busy} onClick={() => signOutAction.run(session.signOutEverywhere)}>
+						{t("shell.signOutEverywhere")}
+					</Button>
+				</div>
+			</section>
+
+			{agent.isAdmin && (
+				<section class="card" aria-labelledby="agents-heading">
+					<h2 id="agents-heading">{t("agents.title")}</h2>
+					<AgentsTable headingId="agents-heading" />
+				</section>
+			)}
+		</div>
+	);
+}

@@ -1,0 +1,71 @@
+import { useState } from "preact/hooks";
+import type { Agent, TelegramLink } from "../api/types";
+import { useI18n } from "../i18n";
+import { accountApi, session } from "../session/sessionStore";
+import { Button } from "../ui/Button";
+import { ErrorAlert, Notice } from "../ui/ErrorAlert";
+import { TelegramLinkPanel } from "../ui/TelegramLinkPanel";
+import { useAsyncAction } from "../ui/useAsyncAction";
+import { StatusBadge } from "./StatusBadge";
+
+/** Link or unlink the agent's Telegram account (codes and notifications). */
+export function TelegramSettings({ agent }: { agent: Agent }) {
+	const { t } = useI18n();
+	const [link, setLink] = useState<TelegramLink | null>(null);
+	const [stillNotLinked, setStillNotLinked] = useState(false);
+	const action = useAsyncAction();
+
+	async function createLink() {
+		const result = await action.run(accountApi.createTelegramLink);
+		if (result) setLink(result.value);
+	}
+
+	async function checkLinked() {
+		setStillNotLinked(false);
+		const result = await action.run(session.reloadAgent);
+		if (!result) return;
+		if (result.value.telegramLinked) setLink(null);
+		else setStillNotLinked(true);
+	}
+
+	async function unlink() {
+		if (await action.run(accountApi.unlinkTelegram)) await action.run(session.reloadAgent);
+	}
+
+	return (
+		<div class="setting">
+			<div class="setting-head">
+				<h3 class="setting-title">{t("telegram.title")}</h3>
+				<StatusBadge on={agent.telegramLinked}>
+					{agent.telegramLinked ? t("telegram.linked") : t("telegram.notLinked")}
+				</StatusBadge>
+			</div>
+			<p class="muted">{t("telegram.description")}</p>
+			<ErrorAlert error={action.error} />
+			{stillNotLinked && <Notice>{t("telegram.stillNotLinked")}</Notice>}
+			{agent.telegramLinked ? (
+				<div class="setting-actions">
+					<Button variant="danger" busy={action.busy} onClick={unlink}>
+						{t("telegram.unlink")}
+					</Button>
+				</div>
+			) : link ? (
+				<>
+					<TelegramLinkPanel link={link} />
+					<div class="setting-actions">
+						<Button variant="primary" busy={action.busy} onClick={checkLinked}>
+							{t("telegram.checkAgain")}
+						</Button>
+						<Button onClick={() => setLink(null)}>{t("common.cancel")}</Button>
+					</div>
+				</>
+			) : (
+				<div class="setting-actions">
+					<Button variant="primary" busy={action.busy} onClick={createLink}>
+						{t("telegram.link")}
+					</Button>
+				</div>
+			)}
+		</div>
+	);
+}

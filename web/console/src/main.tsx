@@ -1,0 +1,10 @@
+import { render } from "preact";
+import { App } from "./App";
+import "./styles/theme.css";
+import "./styles/base.css";
+import "./styles/auth.css";
+import "./styles/shell.css";
+import "./styles/settings.css";
+
+const root = document.getElementById("app");
+if (root) render(<App />, root);
