@@ -101,7 +101,6 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(meRoutes, { ...deps, prefix: "/api/me" });
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
-  app.get("/console", { config: { rateLimit: false } }, async (_request, reply) => reply.redirect("/console/", 301));
   app.get("/", async (_request, reply) => reply.redirect("/console/", 302));
   app.get("/favicon.ico", async (_request, reply) => sendError(reply, 404, "not_found", "No favicon."));
 

@@ -63,7 +63,7 @@ async function agentCommand(args: string[]): Promise<void> {
   });
   const deps = createDeps(configOrExit(), { log: pino({ level: "warn" }) });
   try {
-    await migrateToLatest(deps.database.db);
+    await migrateToLatest(deps.database);
     const domain = deps.domain;
     switch (sub) {
       case "add": {
@@ -127,7 +127,7 @@ async function run(argv: string[]): Promise<void> {
     case "migrate": {
       const deps = createDeps(configOrExit(), { log: pino({ level: "warn" }) });
       try {
-        const applied = await migrateToLatest(deps.database.db);
+        const applied = await migrateToLatest(deps.database);
         console.log(applied.length ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
       } finally {
         await closeDeps(deps);

@@ -41,7 +41,7 @@ function startTelegram(deps: AppDeps): void {
 export async function main(): Promise<void> {
   const config = configOrExit();
   const deps = createDeps(config);
-  const applied = await migrateToLatest(deps.database.db);
+  const applied = await migrateToLatest(deps.database);
   if (applied.length) deps.log.info({ migrations: applied }, "database migrated");
   const app = await buildApp(deps);
 

@@ -25,7 +25,7 @@ export function testDatabases(): TestDatabase[] {
 export async function openSqlite() {
   const dir = mkdtempSync(join(tmpdir(), "destek-test-"));
   const handle = openDatabase({ kind: "sqlite", file: join(dir, "test.sqlite") });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   return {
     ...handle,
     async dispose() {
@@ -41,8 +41,8 @@ async function openPostgres(url: string) {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
-  const handle = openDatabase({ kind: "postgres", url }, { searchPath: schema });
-  await migrateToLatest(handle.db);
+  const handle = openDatabase({ kind: "postgres", url }, { schema });
+  await migrateToLatest(handle);
   return {
     ...handle,
     async dispose() {

@@ -13,6 +13,8 @@ export type DbKind = Config["database"]["kind"];
 export interface DatabaseHandle {
   db: Db;
   kind: DbKind;
+  /** PostgreSQL schema the tables live in, when not the default one. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -20,8 +22,8 @@ export interface DatabaseHandle {
 // which fit in a double, so read them as numbers on both dialects.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-/** Opens the configured database. `searchPath` lets tests isolate themselves in a PostgreSQL schema. */
-export function openDatabase(config: Config["database"], options: { searchPath?: string } = {}): DatabaseHandle {
+/** Opens the configured database. `schema` lets tests isolate themselves in a PostgreSQL schema. */
+export function openDatabase(config: Config["database"], options: { schema?: string } = {}): DatabaseHandle {
   if (config.kind === "sqlite") {
     mkdirSync(dirname(config.file), { recursive: true });
     const file = new SQLite(config.file);
@@ -37,10 +39,10 @@ export function openDatabase(config: Config["database"], options: { searchPath?:
     connectionString: config.url,
     max: 10,
     connectionTimeoutMillis: 5000,
-    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: "postgres", close: () => db.destroy() };
+  return { db, kind: "postgres", ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() };
 }
 
 const migrations: Record<string, Migration> = {
@@ -50,8 +52,8 @@ const migrations: Record<string, Migration> = {
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Applies every pending migration; returns the names applied. Safe to run on each start. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+export async function migrateToLatest({ db, schema }: Pick<DatabaseHandle, "db" | "schema">): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

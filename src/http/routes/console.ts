@@ -10,7 +10,10 @@ export const CONSOLE_DIR = resolve(import.meta.dirname, "../../../dist/web/conso
 export const consoleRoutes: FastifyPluginAsync<{ root?: string }> = async (app, options) => {
   const root = options.root ?? CONSOLE_DIR;
   if (!existsSync(join(root, "index.html"))) {
-    app.get("/*", async (_request, reply) => sendError(reply, 503, "console_not_built", "The console is not built. Run `npm run build`."));
+    const notBuilt = async (_request: FastifyRequest, reply: FastifyReply) =>
+      sendError(reply, 503, "console_not_built", "The console is not built. Run `npm run build`.");
+    app.get("/", notBuilt);
+    app.get("/*", notBuilt);
     return;
   }
   await app.register(fastifyStatic, { root, prefix: "/", index: false, wildcard: false, maxAge: "1y", immutable: true });
