@@ -18,8 +18,18 @@ import { createGateway, type Gateway } from "./realtime/gateway.ts";
 declare module "fastify" {
   interface FastifyInstance {
     io: Gateway;
+    /** Every route with the parts of the request it validates; tests walk it. */
+    routeCatalog: RouteSummary[];
   }
 }
+
+export interface RouteSummary {
+  method: string;
+  url: string;
+  validates: Array<"body" | "params" | "querystring">;
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -37,6 +47,19 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
     forceCloseConnections: "idle",
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
+
+  // Every input has a schema: a route that takes a body without one fails at start-up, not in production.
+  const routeCatalog: RouteSummary[] = [];
+  app.decorate("routeCatalog", routeCatalog);
+  app.addHook("onRoute", (route) => {
+    const methods = [route.method].flat();
+    const validates = (["body", "params", "querystring"] as const).filter((part) => route.schema?.[part] !== undefined);
+    if (methods.some((m) => BODY_METHODS.has(m)) && !validates.includes("body")) {
+      throw new Error(`${methods.join(",")} ${route.url} has no body schema`);
+    }
+    if (route.url.includes(":") && !validates.includes("params")) throw new Error(`${route.url} has no params schema`);
+    for (const method of methods) routeCatalog.push({ method, url: route.url, validates });
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

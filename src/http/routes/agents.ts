@@ -3,7 +3,7 @@ import { z } from "zod";
 import { createAgent, disableAgent, listAgents } from "../../domain/agents.ts";
 import type { AppDeps } from "../../deps.ts";
 import { currentAgent, requireAdmin } from "../authenticate.ts";
-import { agentView, password } from "../schemas.ts";
+import { agentView, emptyBody, password } from "../schemas.ts";
 
 /** Admin-only team management. */
 export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
@@ -32,6 +32,6 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain 
   });
 
   app.post("/:username/disable", {
-    schema: { params: z.object({ username: z.string().min(1).max(64) }), response: { 200: z.object({ agent: agentView }) } },
+    schema: { params: z.object({ username: z.string().min(1).max(64) }), body: emptyBody, response: { 200: z.object({ agent: agentView }) } },
   }, async (request) => ({ agent: await disableAgent(domain, currentAgent(request).actor, request.params.username) }));
 };

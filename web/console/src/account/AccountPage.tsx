@@ -53,10 +53,11 @@ export function AccountPage({ agent }: { agent: Agent }) {
 			</section>
 
 			{agent.isAdmin && (
-				<section class="card" aria-labelledby="agents-heading">
+				// Not a landmark itself: the table's scroll region below is the labelled one.
+				<div class="card">
 					<h2 id="agents-heading">{t("agents.title")}</h2>
 					<AgentsTable headingId="agents-heading" />
-				</section>
+				</div>
 			)}
 		</div>
 	);

@@ -53,6 +53,7 @@ export const en = {
 	"totp.scan":
 		"Scan the QR code with your authenticator app, or type the setup key into it. Then enter the 6-digit code it shows.",
 	"totp.qrAlt": "QR code that adds destek to your authenticator app",
+	"totp.openInApp": "Open in an authenticator app on this device",
 	"totp.secretLabel": "Setup key",
 
 	"setup.title": "Create the first admin",

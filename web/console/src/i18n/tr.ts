@@ -55,6 +55,7 @@ export const tr: Record<MessageKey, string> = {
 	"totp.scan":
 		"QR kodu doğrulama uygulamanızla tarayın ya da kurulum anahtarını uygulamaya yazın. Sonra uygulamanın gösterdiği 6 haneli kodu girin.",
 	"totp.qrAlt": "destek'i doğrulama uygulamanıza ekleyen QR kod",
+	"totp.openInApp": "Bu cihazdaki doğrulama uygulamasında aç",
 	"totp.secretLabel": "Kurulum anahtarı",
 
 	"setup.title": "İlk yöneticiyi oluşturun",

@@ -23,13 +23,13 @@ export function AuthLayout({
 				<LanguageSelect />
 			</header>
 			<main class="auth-main" id="main">
-				<section class="card auth-card" aria-labelledby="auth-title">
-					<h1 id="auth-title" class="auth-title">
+				<div class="card auth-card">
+					<h1 class="auth-title">
 						{title}
 					</h1>
 					{intro && <p class="muted auth-intro">{intro}</p>}
 					{children}
-				</section>
+				</div>
 			</main>
 		</div>
 	);

@@ -7,6 +7,8 @@ export function TotpSetupPanel({ enrollment }: { enrollment: TotpEnrollment }) {
 	const { t } = useI18n();
 	// Only an inline image is expected here; anything else is not rendered as an image source.
 	const hasQrImage = enrollment.qr.startsWith("data:image/");
+	// On a phone the QR code cannot be scanned by the same phone; the otpauth link opens the app.
+	const hasAppLink = enrollment.uri.startsWith("otpauth://");
 	return (
 		<div class="stack">
 			<p>{t("totp.scan")}</p>
@@ -14,6 +16,11 @@ export function TotpSetupPanel({ enrollment }: { enrollment: TotpEnrollment }) {
 				<div class="qr-frame">
 					<img class="qr-image" src={enrollment.qr} alt={t("totp.qrAlt")} width={192} height={192} />
 				</div>
+			)}
+			{hasAppLink && (
+				<a class="app-link" href={enrollment.uri}>
+					{t("totp.openInApp")}
+				</a>
 			)}
 			<CopyableText label={t("totp.secretLabel")} value={enrollment.secret} />
 		</div>
