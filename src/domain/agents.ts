@@ -55,8 +55,8 @@ export interface NewAgent {
   language?: "tr" | "en" | undefined;
 }
 
-/** Creates an agent account. Used by the CLI, first-run setup and admins. */
-export async function createAgent(deps: DomainDeps, actor: Actor, input: NewAgent): Promise<AgentView> {
+/** Checks a new account's fields; returns the normalized username and name. */
+export function validateNewAgent(input: NewAgent): { username: string; name: string } {
   const username = normalizeUsername(input.username);
   if (!USERNAME.test(username)) {
     throw invalid("invalid_username", "Usernames are 2-32 characters: letters, digits, dot, dash or underscore.");
@@ -67,6 +67,12 @@ export async function createAgent(deps: DomainDeps, actor: Actor, input: NewAgen
     throw invalid("invalid_telegram_chat_id", "A Telegram chat id is a number, such as 123456789.");
   }
   checkPasswordPolicy(input.password);
+  return { username, name };
+}
+
+/** Creates an agent account. Used by the CLI, first-run setup and admins. */
+export async function createAgent(deps: DomainDeps, actor: Actor, input: NewAgent): Promise<AgentView> {
+  const { username, name } = validateNewAgent(input);
   if (await findAgentByUsername(deps.db, username)) throw conflict("username_taken", `The username "${username}" is taken.`);
   const now = deps.clock.now();
   const row: AgentRow = {

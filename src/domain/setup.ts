@@ -1,6 +1,6 @@
 import { countAgents } from "../adapters/db/repositories/agents.ts";
 import { consumeOneTimeToken, expireOneTimeTokens, insertOneTimeToken } from "../adapters/db/repositories/challenges.ts";
-import { type AgentView, createAgent } from "./agents.ts";
+import { type AgentView, createAgent, validateNewAgent } from "./agents.ts";
 import { hashToken, newToken } from "./auth/secrets.ts";
 import { unauthorized } from "./errors.ts";
 import type { DomainDeps } from "./ports.ts";
@@ -45,12 +45,10 @@ export async function completeSetup(deps: DomainDeps, input: SetupInput): Promis
   const now = deps.clock.now();
   const spent = () => unauthorized("setup_token_invalid", "This setup link has expired or was already used. Restart destek for a new one.");
   if ((await countAgents(deps.db)) > 0) throw spent();
+  // Validate before using the link up, so a typo in the form does not burn it.
+  const agent = { username: input.username, name: input.name, password: input.password, role: "admin" as const };
+  validateNewAgent(agent);
   const token = await consumeOneTimeToken(deps.db, hashToken(deps.keys.tokenHash, input.token), "setup", now);
   if (!token) throw spent();
-  return createAgent(deps, { type: "anonymous", ip: input.ip }, {
-    username: input.username,
-    name: input.name,
-    password: input.password,
-    role: "admin",
-  });
+  return createAgent(deps, { type: "anonymous", ip: input.ip }, agent);
 }

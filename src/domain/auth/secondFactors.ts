@@ -31,7 +31,7 @@ export async function enrollTotpDuringSignIn(deps: DomainDeps, ticket: string): 
 export async function confirmTotpDuringSignIn(deps: DomainDeps, input: { ticket: string; code: string } & Client): Promise<IssuedSession> {
   const agent = await agentAwaitingEnrollment(deps, input.ticket);
   await confirmTotpEnrollment(deps, ticketActor(agent), agent, input.code);
-  return startSession(deps, agent, input);
+  return startSession(deps, await agentForTicket(deps, input.ticket), input);
 }
 
 /** Removes one second factor, refusing to remove the last one. */

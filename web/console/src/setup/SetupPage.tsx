@@ -119,7 +119,6 @@ export function SetupPage() {
 					name="new-password"
 					autoComplete="new-password"
 					hint={t("setup.passwordHint")}
-					minLength={MIN_PASSWORD_LENGTH}
 					required
 				/>
 				<TextField
@@ -129,7 +128,6 @@ export function SetupPage() {
 					type="password"
 					name="confirm-password"
 					autoComplete="new-password"
-					minLength={MIN_PASSWORD_LENGTH}
 					required
 				/>
 				<Button type="submit" variant="primary" class="button-block" busy={action.busy}>

@@ -10,7 +10,6 @@ export interface TextFieldProps {
 	autoComplete?: string;
 	inputMode?: "text" | "numeric";
 	required?: boolean;
-	minLength?: number;
 	/** Moves focus here when the field appears (the autofocus attribute only works once per page). */
 	focusOnMount?: boolean;
 	/** Turns off spelling help for identifiers, codes and keys. */
