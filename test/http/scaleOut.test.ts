@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TestDatabase, testDatabases } from "../support/databases.ts";
+import { FakeTelegram } from "../support/fakeTelegram.ts";
+import { testRedisUrl } from "../support/redis.ts";
+import { addAgent, PASSWORD, startTestApp, type TestApp } from "../support/testApp.ts";
+
+const redisUrl = testRedisUrl();
+const postgres = testDatabases().find((d) => d.name === "postgres");
+
+// Two nodes on one PostgreSQL database and one Redis: limits hold across nodes and a
+// session started on one node is honoured by the other.
+describe.runIf(redisUrl && postgres)("two nodes on PostgreSQL + Redis", () => {
+  let telegram: FakeTelegram;
+  let nodes: TestApp[] = [];
+  let dispose: () => Promise<void>;
+
+  beforeAll(async () => {
+    telegram = await new FakeTelegram().start();
+    const db = await (postgres as TestDatabase).open();
+    dispose = db.dispose;
+    // Each run gets its own secret so rate-limit keys of earlier runs never collide.
+    const env = { REDIS_URL: redisUrl!, SECRET_KEY: randomUUID() + randomUUID() };
+    nodes = [await startTestApp({ database: db, telegram, env }), await startTestApp({ database: db, telegram, env })];
+  });
+  afterAll(async () => {
+    for (const node of nodes) await node.close();
+    await telegram.stop();
+    await dispose();
+  });
+
+  it("reports Redis in readiness", async () => {
+    const res = await nodes[0]!.app.inject({ method: "GET", url: "/ready" });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().checks).toMatchObject({ database: "ok", redis: "ok", telegram: "ok" });
+  });
+
+  it("limits code requests across nodes, and honours sessions from the other node", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const username = `node${Date.now()}`;
+    await addAgent(a.deps, username, { telegramChatId: "880088" });
+    const address = `10.7.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const post = (node: TestApp, url: string, payload: object, headers: Record<string, string> = {}) =>
+      node.app.inject({ method: "POST", url, payload, headers, remoteAddress: address });
+    const { ticket } = (await post(a, "/api/auth/login", { username, password: PASSWORD })).json();
+    expect((await post(b, "/api/auth/code", { ticket })).statusCode).toBe(200);
+    expect((await post(a, "/api/auth/code", { ticket })).statusCode).toBe(200);
+    const fourth = await post(b, "/api/auth/code", { ticket });
+    expect(fourth.statusCode).toBe(429);
+
+    const code = telegram.sent.findLast((m) => String(m.chat_id) === "880088")!.text!.match(/\d{6}/)![0];
+    const verified = await post(b, "/api/auth/verify", { ticket, code });
+    expect(verified.statusCode).toBe(200);
+    const me = await a.app.inject({ method: "GET", url: "/api/me", headers: { authorization: `Bearer ${verified.json().accessToken}` } });
+    expect(me.statusCode).toBe(200);
+  });
+
+  it("shares the HTTP rate limit through Redis", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const address = `10.6.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const limit = a.deps.config.rateLimitPerMinute;
+    let refused = 0;
+    for (let i = 0; i < limit + 2; i++) {
+      const node = i % 2 ? a : b;
+      const res = await node.app.inject({ method: "GET", url: "/api/setup", remoteAddress: address });
+      if (res.statusCode === 429) {
+        refused++;
+        expect(res.json().error.id).toBe("rate_limited");
+      }
+    }
+    expect(refused).toBe(2);
+  });
+});

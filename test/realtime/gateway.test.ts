@@ -1,0 +1,63 @@
+import type { AddressInfo } from "node:net";
+import { io as connect, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInWithPassword, verifySecondFactor } from "../../src/domain/auth/login.ts";
+import { openSqlite } from "../support/databases.ts";
+import { FakeTelegram } from "../support/fakeTelegram.ts";
+import { addAgent, codeFrom, PASSWORD, startTestApp, type TestApp } from "../support/testApp.ts";
+
+describe("socket gateway", () => {
+  let telegram: FakeTelegram;
+  let t: TestApp;
+  let dispose: () => Promise<void>;
+  let url: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    telegram = await new FakeTelegram().start();
+    const db = await openSqlite();
+    dispose = db.dispose;
+    t = await startTestApp({ database: db, telegram });
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await t.close();
+    await telegram.stop();
+    await dispose();
+  });
+
+  const open = (auth: Record<string, unknown>) => {
+    const socket = connect(url, { auth, transports: ["websocket"], reconnection: false });
+    sockets.push(socket);
+    return new Promise<Socket>((resolve, reject) => {
+      socket.once("connect", () => resolve(socket));
+      socket.once("connect_error", reject);
+    });
+  };
+
+  async function accessToken() {
+    await addAgent(t.deps, "socketeer", { telegramChatId: "9901" });
+    const client = { ip: "10.3.3.3", userAgent: null };
+    const { ticket } = await signInWithPassword(t.deps.domain, { username: "socketeer", password: PASSWORD, ...client });
+    const code = codeFrom(telegram.sent.findLast((m) => String(m.chat_id) === "9901")?.text);
+    return (await verifySecondFactor(t.deps.domain, { ticket, code, method: "telegram", ...client })).accessToken;
+  }
+
+  it("refuses a connection without a valid access token", async () => {
+    await expect(open({})).rejects.toThrow("unauthenticated");
+    await expect(open({ token: "forged" })).rejects.toThrow("session_invalid");
+  });
+
+  it("accepts a signed-in agent over a real websocket and counts it in the metrics", async () => {
+    const socket = await open({ token: await accessToken() });
+    expect(socket.connected).toBe(true);
+    await t.app.inject({ method: "GET", url: "/health" });
+    const metrics = await t.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toMatch(/destek_socket_connections\{role="agent",app="destek"\} 1/);
+    expect(metrics.body).toContain("nodejs_eventloop_lag_seconds");
+    expect(metrics.body).toContain("destek_outbox_pending");
+    expect(metrics.body).toMatch(/destek_http_request_duration_seconds_count\{[^}]*route="\/health"/);
+  });
+});
