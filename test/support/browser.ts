@@ -1,0 +1,38 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * Whether browser tests can run. On a developer's machine without Debian's Chromium they are
+ * skipped; in CI a missing browser is an error, never a silent skip.
+ */
+export function browserAvailable(): boolean {
+  const present = existsSync(CHROMIUM);
+  if (!present && process.env.CI) throw new Error(`CI needs ${CHROMIUM} (apt-get install chromium) for the browser tests`);
+  return present;
+}
+
+/** Headless Debian Chromium with fake camera and microphone, and loopback WebRTC allowed. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
+      "--allow-loopback-in-peer-connection",
+      "--disable-features=WebRtcHideLocalIpsWithMdns",
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), "destek-chromium-"))}`,
+    ],
+  });
+}
