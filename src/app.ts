@@ -68,6 +68,15 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  // While shutting down, answers close their connection, so keep-alive clients do not hold the
+  // process open past its in-flight requests.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
   app.addHook("onResponse", async (request, reply) => {
     deps.metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) },

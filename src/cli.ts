@@ -61,6 +61,10 @@ async function agentCommand(args: string[]): Promise<void> {
       language: { type: "string" },
     },
   });
+  // Check the arguments before touching DATA_DIR, so a typo creates nothing.
+  if (!["add", "list", "disable", "reset-password"].includes(sub ?? "")) throw new UsageError(`unknown agent command "${sub ?? ""}"`);
+  if (sub === "add" && (!values.username || !values.name)) throw new UsageError("agent add needs --username and --name");
+  if ((sub === "disable" || sub === "reset-password") && !positionals[0]) throw new UsageError(`agent ${sub} needs a username`);
   const deps = createDeps(configOrExit(), { log: pino({ level: "warn" }) });
   try {
     await migrateToLatest(deps.database);

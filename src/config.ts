@@ -18,12 +18,20 @@ const isTimeZone = (tz: string) => {
   }
 };
 
+// Digits only: z.coerce would read " " as 0 and "1e3" as 1000.
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: integer(0, 65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   PUBLIC_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://support.example.com" }).optional(),
   DATA_DIR: z.string().min(1).default("./data"),
@@ -40,8 +48,8 @@ const schema = z.object({
   SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   TRUST_PROXY: flag.default(false),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
-  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(300),
+  AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(20),
 });
 
 export type Env = z.input<typeof schema>;
@@ -75,7 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
     const value = present[name];
-    const shown = value === undefined || /TOKEN|SECRET|KEY|URL/.test(name) ? "" : ` (got "${value}")`;
+    const shown = value === undefined || /TOKEN|SECRET|KEY|URL/.test(name) ? "" : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
   }
   const e = parsed.data;

@@ -1,5 +1,5 @@
 import { hkdfSync, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Purpose-bound keys derived from one master secret, so one value to back up or share between nodes. */
@@ -17,10 +17,22 @@ export interface Keys {
 export function loadMasterSecret(dataDir: string, configured: string | undefined): string {
   if (configured) return configured;
   const file = join(dataDir, "secret.key");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString("base64url");
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    // Write a complete temporary file, then link it into place: a process starting at the same
+    // moment sees either no key or the whole key, and the first link wins.
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    writeFileSync(temporary, `${randomBytes(48).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
+    try {
+      linkSync(temporary, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      unlinkSync(temporary);
+    }
+  }
+  const secret = readFileSync(file, "utf8").trim();
+  if (secret.length < 32) throw new Error(`${file} holds no usable secret (under 32 characters); delete it or set SECRET_KEY`);
   return secret;
 }
 

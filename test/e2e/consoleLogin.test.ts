@@ -51,7 +51,7 @@ describe.runIf(browserAvailable())("console sign-in in Chromium", () => {
     // The refresh cookie restores the session after a reload; the access token lives in memory only.
     await page.reload();
     await expect.poll(() => page.getByText("Agent elif").first().isVisible(), { timeout: 10_000 }).toBe(true);
-    expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toMatch(/eyJ/);
+    expect(await page.evaluate("JSON.stringify(localStorage)")).not.toMatch(/eyJ/);
 
     await page.getByRole("button", { name: /Sign out$/ }).first().click();
     await expect.poll(() => page.getByLabel("Username").isVisible(), { timeout: 10_000 }).toBe(true);

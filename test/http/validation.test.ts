@@ -8,25 +8,22 @@ describe("every route rejects malformed input with 400 and an error id", () => {
   let telegram: FakeTelegram;
   let t: TestApp;
   let dispose: () => Promise<void>;
+  let csrf: Record<string, string> = {};
 
   beforeAll(async () => {
     telegram = await new FakeTelegram().start();
     const db = await openSqlite();
     dispose = db.dispose;
     t = await startTestApp({ database: db, telegram });
+    // Cookie-authenticated routes check CSRF before parsing; give every request a valid pair.
+    const res = await t.app.inject({ method: "GET", url: "/api/auth/csrf" });
+    const cookie = [res.headers["set-cookie"]].flat().map((c) => String(c).split(";")[0]).join("; ");
+    csrf = { cookie, "x-csrf-token": res.json().csrfToken };
   });
   afterAll(async () => {
     await t.close();
     await telegram.stop();
     await dispose();
-  });
-
-  // Cookie-authenticated routes check CSRF before parsing; give every request a valid pair.
-  let csrf: Record<string, string> = {};
-  beforeAll(async () => {
-    const res = await t.app.inject({ method: "GET", url: "/api/auth/csrf" });
-    const cookie = [res.headers["set-cookie"]].flat().map((c) => String(c).split(";")[0]).join("; ");
-    csrf = { cookie, "x-csrf-token": res.json().csrfToken };
   });
 
   const withBody = () => t.app.routeCatalog.filter((r) => r.validates.includes("body"));
