@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -15,7 +13,7 @@ export function browserAvailable(): boolean {
   return present;
 }
 
-/** Headless Debian Chromium with fake camera and microphone, and loopback WebRTC allowed. */
+/** Headless Debian Chromium (a fresh temporary profile) with fake camera and microphone, and loopback WebRTC allowed. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -32,7 +30,6 @@ export function launchChromium(): Promise<Browser> {
       "--use-fake-ui-for-media-stream",
       "--allow-loopback-in-peer-connection",
       "--disable-features=WebRtcHideLocalIpsWithMdns",
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), "destek-chromium-"))}`,
     ],
   });
 }

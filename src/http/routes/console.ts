@@ -16,7 +16,17 @@ export const consoleRoutes: FastifyPluginAsync<{ root?: string }> = async (app, 
     app.get("/*", notBuilt);
     return;
   }
-  await app.register(fastifyStatic, { root, prefix: "/", index: false, wildcard: false, maxAge: "1y", immutable: true });
+  await app.register(fastifyStatic, {
+    root,
+    prefix: "/",
+    index: false,
+    wildcard: false,
+    cacheControl: false,
+    // Hashed build assets never change; everything else (index.html, favicon) is revalidated.
+    setHeaders: (res, path) => {
+      res.setHeader("cache-control", /[\\/]assets[\\/]/.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
+    },
+  });
   const sendIndex = async (request: FastifyRequest, reply: FastifyReply) => {
     // A missing asset is a 404, not the app page: only extension-less paths are client routes.
     if (/\.[a-z0-9]+$/i.test(request.url.split("?")[0] ?? "")) return sendError(reply, 404, "not_found", "No such file.");

@@ -46,6 +46,9 @@ export function AccountPage({ agent }: { agent: Agent }) {
 				<p class="muted">{t("account.sessionsIntro")}</p>
 				<ErrorAlert error={signOutAction.error} />
 				<div class="setting-actions">
+					<Button busy={signOutAction.busy} onClick={() => signOutAction.run(session.signOut)}>
+						{t("shell.signOut")}
+					</Button>
 					<Button busy={signOutAction.busy} onClick={() => signOutAction.run(session.signOutEverywhere)}>
 						{t("shell.signOutEverywhere")}
 					</Button>

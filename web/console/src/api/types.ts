@@ -30,6 +30,8 @@ export interface AccessGrant {
 	/** Lifetime of the access token in seconds. */
 	expiresIn: number;
 	agent: Agent;
+	/** A fresh CSRF token; refresh may include one, sign-in always does. */
+	csrfToken?: string;
 }
 
 /** What a successful second factor (verify or TOTP enrolment) returns. */

@@ -78,7 +78,7 @@ export const en = {
 	"account.twoStep": "Two-step sign-in",
 	"account.twoStepIntro": "Keep at least one method turned on so you can always sign in.",
 	"account.sessions": "Sessions",
-	"account.sessionsIntro": "Sign out on every browser and device where you are signed in, this one included.",
+	"account.sessionsIntro": "Sign out of this browser, or of every browser and device where you are signed in.",
 
 	"role.admin": "Admin",
 	"role.agent": "Agent",
@@ -115,7 +115,7 @@ export const en = {
 	"error.invalid_credentials": "Wrong username or password.",
 	"error.rate_limited": "Too many attempts. Wait a moment and try again.",
 	"error.telegram_unavailable": "The code could not be sent through Telegram. Try again in a moment.",
-	"error.telegram_not_configured": "Telegram is not set up on this server. Use an authenticator app instead.",
+	"error.telegram_not_configured": "Telegram is not set up on this server.",
 	"error.telegram_not_linked": "Telegram is not linked yet. Open the link and press Start in the bot first.",
 	"error.otp_invalid": "That code is not right.",
 	"error.otp_triesLeft": "Tries left: {count}.",

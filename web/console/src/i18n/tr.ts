@@ -80,7 +80,7 @@ export const tr: Record<MessageKey, string> = {
 	"account.twoStep": "İki adımlı giriş",
 	"account.twoStepIntro": "Her zaman giriş yapabilmek için en az bir yöntemi açık tutun.",
 	"account.sessions": "Oturumlar",
-	"account.sessionsIntro": "Bu cihaz dahil, giriş yaptığınız tüm tarayıcı ve cihazlardan çıkış yapın.",
+	"account.sessionsIntro": "Bu tarayıcıdan ya da giriş yaptığınız tüm tarayıcı ve cihazlardan çıkış yapın.",
 
 	"role.admin": "Yönetici",
 	"role.agent": "Temsilci",
@@ -117,7 +117,7 @@ export const tr: Record<MessageKey, string> = {
 	"error.invalid_credentials": "Kullanıcı adı ya da parola yanlış.",
 	"error.rate_limited": "Çok fazla deneme yapıldı. Biraz bekleyip yeniden deneyin.",
 	"error.telegram_unavailable": "Kod Telegram üzerinden gönderilemedi. Biraz sonra yeniden deneyin.",
-	"error.telegram_not_configured": "Bu sunucuda Telegram kurulu değil. Bunun yerine bir doğrulama uygulaması kullanın.",
+	"error.telegram_not_configured": "Bu sunucuda Telegram kurulu değil.",
 	"error.telegram_not_linked": "Telegram henüz bağlanmadı. Önce bağlantıyı açıp botta Başlat'a basın.",
 	"error.otp_invalid": "Bu kod doğru değil.",
 	"error.otp_triesLeft": "Kalan deneme: {count}.",

@@ -47,6 +47,7 @@ function createSessionStore() {
 
 	function applyGrant(grant: AccessGrant): void {
 		accessToken = grant.accessToken;
+		if (grant.csrfToken) csrfToken = grant.csrfToken;
 		scheduleRefresh(grant.expiresIn * 1000 - REFRESH_LEAD_MS);
 		setState({ status: "signedIn", agent: grant.agent });
 	}
@@ -62,17 +63,17 @@ function createSessionStore() {
 		return csrfToken;
 	}
 
-	async function requestNewGrant(): Promise<AccessGrant> {
+	/** Runs a cookie-authenticated call; a stale CSRF token (403) is replaced once and the call retried. */
+	async function withCsrfToken<T>(call: (token: string) => Promise<T>): Promise<T> {
 		try {
-			return await authApi.refresh(csrfToken ?? (await fetchCsrfToken()));
+			return await call(csrfToken ?? (await fetchCsrfToken()));
 		} catch (error) {
-			// A stale CSRF token is rejected with 403: fetch a fresh one and try once more.
-			if (error instanceof ApiError && error.status === 403) {
-				return authApi.refresh(await fetchCsrfToken());
-			}
+			if (error instanceof ApiError && error.status === 403) return call(await fetchCsrfToken());
 			throw error;
 		}
 	}
+
+	const requestNewGrant = () => withCsrfToken(authApi.refresh);
 
 	/** Trades the refresh cookie for a new access token; false when the session is gone. */
 	function refresh(): Promise<boolean> {
@@ -129,7 +130,6 @@ function createSessionStore() {
 
 		/** Called when the second factor succeeded. */
 		signIn(result: SignInResult): void {
-			csrfToken = result.csrfToken;
 			applyGrant(result);
 		},
 
@@ -142,7 +142,7 @@ function createSessionStore() {
 
 		async signOut(): Promise<void> {
 			try {
-				await authApi.logout(csrfToken ?? (await fetchCsrfToken()));
+				await withCsrfToken(authApi.logout);
 			} catch (error) {
 				// Only a session the server already forgot may be dropped silently.
 				if (!isUnauthorized(error)) throw error;

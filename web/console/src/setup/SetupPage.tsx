@@ -37,13 +37,20 @@ function SignInLink() {
 /** First run: creates the first admin with the token from the setup link. */
 export function SetupPage() {
 	const { t } = useI18n();
-	const [token] = useState(readSetupToken);
+	const [token, setToken] = useState(readSetupToken);
 	const [setupNeeded, setSetupNeeded] = useState<boolean | null>(null);
 	const [name, setName] = useState("");
 	const [username, setUsername] = useState("");
 	const [password, setPassword] = useState("");
 	const [confirmation, setConfirmation] = useState("");
 	const action = useAsyncAction();
+
+	useEffect(() => {
+		// Pasting a corrected link into the same tab only changes the hash, without a reload.
+		const updateToken = () => setToken(readSetupToken());
+		window.addEventListener("hashchange", updateToken);
+		return () => window.removeEventListener("hashchange", updateToken);
+	}, []);
 
 	useEffect(() => {
 		authApi

@@ -3,8 +3,17 @@ import { useI18n } from "../i18n";
 
 const COPIED_FEEDBACK_MS = 2000;
 
-/** Read-only text (a link or a key) the user can select, or copy with one button. */
-export function CopyableText({ label, value }: { label: string; value: string }) {
+/** Read-only text (a link or a key) shown in full, selectable with one tap, or copied with one button. */
+export function CopyableText({
+	label,
+	value,
+	displayValue = value,
+}: {
+	label: string;
+	value: string;
+	/** What to show, if it differs from what is copied (e.g. a key split into groups). */
+	displayValue?: string;
+}) {
 	const { t } = useI18n();
 	const id = useId();
 	const [copied, setCopied] = useState(false);
@@ -21,8 +30,8 @@ export function CopyableText({ label, value }: { label: string; value: string })
 			setCopied(true);
 		} catch {
 			// Clipboard access can be denied; select the text so a manual copy is one keystroke away.
-			const input = document.getElementById(id);
-			if (input instanceof HTMLInputElement) input.select();
+			const output = document.getElementById(id);
+			if (output) getSelection()?.selectAllChildren(output);
 		}
 	}
 
@@ -30,14 +39,9 @@ export function CopyableText({ label, value }: { label: string; value: string })
 		<div class="field">
 			<label for={id}>{label}</label>
 			<div class="copyable">
-				<input
-					id={id}
-					class="copyable-value"
-					value={value}
-					readOnly
-					spellcheck={false}
-					onFocus={(event) => event.currentTarget.select()}
-				/>
+				<output id={id} class="copyable-value">
+					{displayValue}
+				</output>
 				<button type="button" class="button button-secondary copy-button" onClick={copy}>
 					{copied ? t("common.copied") : t("common.copy")}
 				</button>

@@ -2,6 +2,11 @@ import type { TotpEnrollment } from "../api/types";
 import { useI18n } from "../i18n";
 import { CopyableText } from "./CopyableText";
 
+/** "JBSWY3DPEHPK3PXP" → "JBSW Y3DP EHPK 3PXP", easier to type into an app by hand. */
+function groupsOfFour(secret: string): string {
+	return secret.replace(/(.{4})(?=.)/g, "$1 ");
+}
+
 /** QR code and setup key for adding destek to an authenticator app. */
 export function TotpSetupPanel({ enrollment }: { enrollment: TotpEnrollment }) {
 	const { t } = useI18n();
@@ -22,7 +27,11 @@ export function TotpSetupPanel({ enrollment }: { enrollment: TotpEnrollment }) {
 					{t("totp.openInApp")}
 				</a>
 			)}
-			<CopyableText label={t("totp.secretLabel")} value={enrollment.secret} />
+			<CopyableText
+				label={t("totp.secretLabel")}
+				value={enrollment.secret}
+				displayValue={groupsOfFour(enrollment.secret)}
+			/>
 		</div>
 	);
 }
