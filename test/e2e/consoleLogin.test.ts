@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seriousViolations } from "../support/axe.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
 import { openSqlite } from "../support/databases.ts";
 import { FakeTelegram } from "../support/fakeTelegram.ts";
@@ -38,15 +39,20 @@ describe.runIf(browserAvailable())("console sign-in in Chromium", () => {
       if (m.type() === "error" && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
     });
     await page.goto(`${base}/console/`);
+    await page.getByLabel("Username").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByLabel("Username").fill("elif");
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
 
     const message = await telegram.waitForSent((m) => String(m.chat_id) === "424242");
+    await page.getByLabel("Code").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel("Code").fill(codeFrom(message.text));
     await page.getByRole("button", { name: "Verify" }).click();
     await expect.poll(() => page.getByText("Agent elif").first().isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
 
     // The refresh cookie restores the session after a reload; the access token lives in memory only.
     await page.reload();
