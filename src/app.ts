@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyHelmet from "@fastify/helmet";
+import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
@@ -9,6 +10,10 @@ import type { AppDeps } from "./deps.ts";
 import { registerErrorHandling, sendError } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
 import { authRoutes } from "./http/routes/auth.ts";
+import { conversationRoutes } from "./http/routes/conversations.ts";
+import { fileRoutes } from "./http/routes/files.ts";
+import { teamRoutes } from "./http/routes/team.ts";
+import { widgetRoutes } from "./http/routes/widget.ts";
 import { consoleRoutes } from "./http/routes/console.ts";
 import { meRoutes } from "./http/routes/me.ts";
 import { operationsRoutes } from "./http/routes/operations.ts";
@@ -16,6 +21,10 @@ import { setupRoutes } from "./http/routes/setup.ts";
 import { createGateway, type Gateway } from "./realtime/gateway.ts";
 
 declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The route takes multipart/form-data, read and checked by the handler instead of a body schema. */
+    multipart?: boolean;
+  }
   interface FastifyInstance {
     io: Gateway;
     /** Every route with the parts of the request it validates; tests walk it. */
@@ -54,7 +63,8 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   app.addHook("onRoute", (route) => {
     const methods = [route.method].flat();
     const validates = (["body", "params", "querystring"] as const).filter((part) => route.schema?.[part] !== undefined);
-    if (methods.some((m) => BODY_METHODS.has(m)) && !validates.includes("body")) {
+    const multipart = route.config?.multipart === true;
+    if (methods.some((m) => BODY_METHODS.has(m)) && !validates.includes("body") && !multipart) {
       throw new Error(`${methods.join(",")} ${route.url} has no body schema`);
     }
     if (route.url.includes(":") && !validates.includes("params")) throw new Error(`${route.url} has no params schema`);
@@ -127,18 +137,25 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
     },
   });
 
+  // The gateway first: HTTP routes ask it who is online.
+  app.decorate("io", createGateway(app.server, deps));
+  app.addHook("onClose", async () => {
+    await app.io.close();
+  });
+
+  await app.register(fastifyMultipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } });
   await app.register(operationsRoutes, deps);
   await app.register(setupRoutes, { ...deps, prefix: "/api/setup" });
   await app.register(authRoutes, { ...deps, prefix: "/api/auth" });
   await app.register(meRoutes, { ...deps, prefix: "/api/me" });
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
+  await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
+  await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
+  await app.register(fileRoutes, { ...deps, prefix: "/files" });
+  await app.register(widgetRoutes, deps);
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
   app.get("/", async (_request, reply) => reply.redirect("/console/", 302));
   app.get("/favicon.ico", async (_request, reply) => sendError(reply, 404, "not_found", "No favicon."));
 
-  app.decorate("io", createGateway(app.server, deps));
-  app.addHook("onClose", async () => {
-    await app.io.close();
-  });
   return app;
 }

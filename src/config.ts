@@ -50,6 +50,11 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(300),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(20),
+  UPLOAD_MAX_MB: integer(1, 1024).default(10),
+  PRECHAT_FIELDS: z
+    .string()
+    .regex(/^((name|email|phone):(required|optional|off))(,(name|email|phone):(required|optional|off))*$/, "must look like name:required,email:optional,phone:off")
+    .default("name:optional,email:optional,phone:off"),
 });
 
 export type Env = z.input<typeof schema>;
@@ -72,6 +77,9 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Per-address limit on each sign-in and setup endpoint: the brute-force targets. */
   authRateLimitPerMinute: number;
+  uploadMaxBytes: number;
+  /** The widget's pre-chat form: which fields it asks for. */
+  preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
 }
 
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
@@ -107,7 +115,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    preChat: parsePreChat(e.PRECHAT_FIELDS),
   };
+}
+
+function parsePreChat(spec: string): Config["preChat"] {
+  const fields: Config["preChat"] = { name: "off", email: "off", phone: "off" };
+  for (const pair of spec.split(",")) {
+    const [field, mode] = pair.split(":") as [keyof Config["preChat"], Config["preChat"]["name"]];
+    fields[field] = mode;
+  }
+  return fields;
 }
 
 function parseDatabaseUrl(url: string | undefined, dataDir: string): Config["database"] {

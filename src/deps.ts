@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
 import type { Config } from "./config.ts";
@@ -6,6 +7,8 @@ import { countPendingOutbox } from "./adapters/db/repositories/outbox.ts";
 import { createMemoryLimiter } from "./adapters/limits/memoryLimiter.ts";
 import { createRedisLimiter } from "./adapters/limits/redisLimiter.ts";
 import { connectRedis } from "./adapters/redis.ts";
+import { LocalBus } from "./adapters/bus/localBus.ts";
+import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
 import { type Clock, type DomainDeps, systemClock } from "./domain/ports.ts";
 import { loggerOptions } from "./logger.ts";
@@ -20,6 +23,7 @@ export interface AppDeps {
   redis: Redis | undefined;
   telegram: TelegramAdapter | undefined;
   metrics: Metrics;
+  bus: LocalBus;
   domain: DomainDeps;
 }
 
@@ -37,7 +41,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
   redis?.on("error", (err) => log.warn({ err }, "redis connection error"));
   const telegram = config.telegram ? createTelegram(config.telegram, log.child({ component: "telegram" })) : undefined;
   const keys = deriveKeys(loadMasterSecret(config.dataDir, config.secretKey));
+  const bus = new LocalBus((err) => log.error({ err }, "event subscriber failed"));
   return {
+    bus,
     config,
     log,
     database,
@@ -52,6 +58,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
       telegram: telegram?.port,
       publicUrl: config.publicUrl,
       defaultLanguage: "tr",
+      events: bus,
+      storage: createLocalStorage(join(config.dataDir, "files")),
+      chat: { uploadMaxBytes: config.uploadMaxBytes, preChat: config.preChat },
+      telegramAlertChats: config.telegram?.adminChatId ? [config.telegram.adminChatId] : [],
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Db } from "../adapters/db/database.ts";
 import type { Keys } from "../secrets.ts";
+import type { EventSink } from "./chat/events.ts";
+import type { BlobStorage } from "./chat/storage.ts";
 
 /** Time source; tests move it forward to expire codes and tokens. */
 export interface Clock {
@@ -29,6 +31,16 @@ export interface DomainDeps {
   telegram: TelegramPort | undefined;
   publicUrl: string;
   defaultLanguage: "tr" | "en";
+  events: EventSink;
+  storage: BlobStorage;
+  chat: ChatSettings;
+  /** Chats that get Telegram alerts for visitor messages (the team chat), besides the assignee's. */
+  telegramAlertChats: string[];
+}
+
+export interface ChatSettings {
+  uploadMaxBytes: number;
+  preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
 }
 
 /** Who is acting, for authorization and the audit log. */

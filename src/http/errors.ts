@@ -22,6 +22,11 @@ const FASTIFY_IDS: Record<string, string> = {
   FST_ERR_BAD_URL: "invalid_request",
   FST_CSRF_INVALID_TOKEN: "csrf_invalid",
   FST_CSRF_MISSING_SECRET: "csrf_invalid",
+  FST_REQ_FILE_TOO_LARGE: "file_too_large",
+  FST_FILES_LIMIT: "invalid_file",
+  FST_PARTS_LIMIT: "invalid_file",
+  FST_INVALID_MULTIPART_CONTENT_TYPE: "invalid_file",
+  FST_MULTIPART_INVALID_CONTENT_TYPE: "invalid_file",
 };
 
 export function sendError(reply: FastifyReply, status: number, id: string, message: string) {

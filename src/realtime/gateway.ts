@@ -1,44 +1,52 @@
-import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server } from "socket.io";
-import { authenticate } from "../domain/auth/sessions.ts";
-import { DomainError } from "../domain/errors.ts";
+import type { ChatEvent } from "../domain/chat/events.ts";
 import type { AppDeps } from "../deps.ts";
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "../protocol/events.ts";
+import { type AgentNamespace, attachAgentNamespace } from "./agentNamespace.ts";
+import { AGENTS_ROOM, Presence } from "./presence.ts";
+import { attachVisitorNamespace, type VisitorNamespace, visitorRoom } from "./visitorNamespace.ts";
 
-export type Gateway = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type Gateway = Server;
 
 /**
- * The Socket.IO edge. Every connection authenticates in the handshake; agents join their own room
- * and the team room. With Redis, rooms span all nodes through the Redis streams adapter.
+ * The Socket.IO edge: `/visitor` for widgets, `/agent` for consoles. Domain events are fanned out
+ * to rooms; with Redis the streams adapter carries room broadcasts to every node.
  */
 export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
-  const io: Gateway = new Server(server, {
+  const io = new Server(server, {
     path: "/socket.io",
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
     ...(deps.redis ? { adapter: createAdapter(deps.redis.duplicate()) } : {}),
   });
+  const presence = new Presence(deps);
+  // Socket.IO types namespaces by their event maps only at creation; these two casts are the only ones.
+  const agents = io.of("/agent") as unknown as AgentNamespace;
+  const visitors = io.of("/visitor") as unknown as VisitorNamespace;
+  presence.agents = agents;
+  presence.visitors = visitors;
+  attachAgentNamespace(agents, deps, presence);
+  attachVisitorNamespace(visitors, deps, presence);
 
-  io.use(async (socket, next) => {
-    const token: unknown = socket.handshake.auth.token;
-    if (typeof token !== "string" || token.length > 4096) return next(new Error("unauthenticated"));
-    try {
-      const { actor } = await authenticate(deps.domain, token);
-      socket.data.actor = actor;
-      next();
-    } catch (error) {
-      next(new Error(error instanceof DomainError ? error.id : "unauthenticated"));
+  const fanOut = (event: ChatEvent) => {
+    switch (event.type) {
+      case "message.created":
+        visitors.to(visitorRoom(event.visitorId)).emit("message:new", event.message);
+        agents.to(AGENTS_ROOM).emit("message:new", { message: event.message, conversation: event.conversation });
+        return;
+      case "conversation.updated":
+        agents.to(AGENTS_ROOM).emit("conversation:updated", event.conversation);
+        visitors.to(visitorRoom(event.visitorId)).emit("conversation:updated", event.visitorView);
+        return;
+      case "receipts.updated":
+        if (event.side === "agent") visitors.to(visitorRoom(event.visitorId)).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
+        else agents.to(AGENTS_ROOM).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
+        return;
     }
-  });
-
-  io.on("connection", (socket) => {
-    const { actor } = socket.data;
-    deps.metrics.sockets.inc({ role: actor.type });
-    void socket.join([`agent:${actor.agentId}`, "agents"]);
-    socket.on("disconnect", () => deps.metrics.sockets.dec({ role: actor.type }));
-  });
-
+  };
+  const unsubscribe = deps.bus.subscribe(fanOut);
+  server.on("close", unsubscribe);
   return io;
 }

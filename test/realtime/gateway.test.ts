@@ -29,7 +29,7 @@ describe("socket gateway", () => {
   });
 
   const open = (auth: Record<string, unknown>) => {
-    const socket = connect(url, { auth, transports: ["websocket"], reconnection: false });
+    const socket = connect(`${url}/agent`, { auth, transports: ["websocket"], reconnection: false });
     sockets.push(socket);
     return new Promise<Socket>((resolve, reject) => {
       socket.once("connect", () => resolve(socket));

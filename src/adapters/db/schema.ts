@@ -65,6 +65,8 @@ export interface VisitorsTable {
   phone: string | null;
   language: string | null;
   user_agent: string | null;
+  page_url: string | null;
+  page_title: string | null;
   first_seen_at: number;
   last_seen_at: number;
   metadata: string | null;
@@ -78,8 +80,14 @@ export interface ConversationsTable {
   page_url: string | null;
   last_seq: number;
   last_message_at: number;
-  visitor_last_read_seq: number;
-  agent_last_read_seq: number;
+  last_message_preview: string | null;
+  last_message_author: "visitor" | "agent" | "system" | null;
+  visitor_delivered_seq: number;
+  visitor_read_seq: number;
+  agent_delivered_seq: number;
+  agent_read_seq: number;
+  /** Visitor messages since an agent last read the conversation. */
+  unread_for_agents: number;
   created_at: number;
   updated_at: number;
   resolved_at: number | null;
@@ -99,7 +107,7 @@ export interface MessagesTable {
 
 export interface AttachmentsTable {
   id: string;
-  conversation_id: string;
+  conversation_id: string | null;
   message_id: string | null;
   kind: "image" | "voice" | "file";
   mime: string;
@@ -109,6 +117,8 @@ export interface AttachmentsTable {
   width: number | null;
   height: number | null;
   duration_ms: number | null;
+  /** "visitor:<id>" or "agent:<id>": only the uploader may attach it to a message. */
+  uploaded_by: string;
   created_at: number;
 }
 

@@ -78,6 +78,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("phone", "text")
     .addColumn("language", "text")
     .addColumn("user_agent", "text")
+    .addColumn("page_url", "text")
+    .addColumn("page_title", "text")
     .addColumn("first_seen_at", "bigint", (c) => c.notNull())
     .addColumn("last_seen_at", "bigint", (c) => c.notNull())
     .addColumn("metadata", "text")
@@ -93,8 +95,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("page_url", "text")
     .addColumn("last_seq", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("last_message_at", "bigint", (c) => c.notNull())
-    .addColumn("visitor_last_read_seq", "integer", (c) => c.notNull().defaultTo(0))
-    .addColumn("agent_last_read_seq", "integer", (c) => c.notNull().defaultTo(0))
+    // A preview of the last message, so the inbox list needs no per-row message lookup.
+    .addColumn("last_message_preview", "text")
+    .addColumn("last_message_author", "text")
+    // Receipts: how far each side has received and read the other side's messages.
+    .addColumn("visitor_delivered_seq", "integer", (c) => c.notNull().defaultTo(0))
+    .addColumn("visitor_read_seq", "integer", (c) => c.notNull().defaultTo(0))
+    .addColumn("agent_delivered_seq", "integer", (c) => c.notNull().defaultTo(0))
+    .addColumn("agent_read_seq", "integer", (c) => c.notNull().defaultTo(0))
+    .addColumn("unread_for_agents", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .addColumn("resolved_at", "bigint")
@@ -128,7 +137,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("attachments")
     .addColumn("id", "text", (c) => c.primaryKey())
-    .addColumn("conversation_id", "text", (c) => c.notNull().references("conversations.id").onDelete("cascade"))
+    // Set when the upload is attached to a message (a visitor may upload before the conversation exists).
+    .addColumn("conversation_id", "text", (c) => c.references("conversations.id").onDelete("cascade"))
     .addColumn("message_id", "text", (c) => c.references("messages.id").onDelete("cascade"))
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("mime", "text", (c) => c.notNull())
@@ -138,6 +148,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("width", "integer")
     .addColumn("height", "integer")
     .addColumn("duration_ms", "integer")
+    .addColumn("uploaded_by", "text", (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .execute();
   await db.schema.createIndex("attachments_message").on("attachments").column("message_id").execute();

@@ -1,0 +1,198 @@
+import { type Selectable, sql } from "kysely";
+import type { Db } from "../database.ts";
+import type { AttachmentsTable, ConversationsTable, MessagesTable, VisitorsTable } from "../schema.ts";
+
+export type VisitorRow = Selectable<VisitorsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type AttachmentRow = Selectable<AttachmentsTable>;
+
+export function findVisitorByTokenHash(db: Db, tokenHash: string): Promise<VisitorRow | undefined> {
+  return db.selectFrom("visitors").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+}
+
+export function findVisitor(db: Db, id: string): Promise<VisitorRow | undefined> {
+  return db.selectFrom("visitors").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function insertVisitor(db: Db, row: VisitorRow): Promise<unknown> {
+  return db.insertInto("visitors").values(row).onConflict((oc) => oc.column("token_hash").doNothing()).execute();
+}
+
+export function updateVisitor(db: Db, id: string, changes: Partial<Omit<VisitorRow, "id">>): Promise<unknown> {
+  return db.updateTable("visitors").set(changes).where("id", "=", id).execute();
+}
+
+/** The visitor's latest conversation, whatever its status. */
+export function latestConversationOf(db: Db, visitorId: string): Promise<ConversationRow | undefined> {
+  return db
+    .selectFrom("conversations")
+    .selectAll()
+    .where("visitor_id", "=", visitorId)
+    .orderBy("created_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function findConversation(db: Db, id: string): Promise<ConversationRow | undefined> {
+  return db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function insertConversation(db: Db, row: ConversationRow): Promise<unknown> {
+  return db.insertInto("conversations").values(row).execute();
+}
+
+export function updateConversation(db: Db, id: string, changes: Partial<Omit<ConversationRow, "id">>): Promise<unknown> {
+  return db.updateTable("conversations").set(changes).where("id", "=", id).execute();
+}
+
+/**
+ * Takes the next message number of a conversation. The UPDATE locks the row (PostgreSQL) or the
+ * database (SQLite) until commit, so sends to one conversation are serialized and ordered.
+ */
+export async function nextSeq(db: Db, conversationId: string): Promise<number> {
+  const row = await db
+    .updateTable("conversations")
+    .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
+    .where("id", "=", conversationId)
+    .returning("last_seq")
+    .executeTakeFirstOrThrow();
+  return row.last_seq;
+}
+
+export function findMessageByClientId(db: Db, conversationId: string, clientId: string): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom("messages")
+    .selectAll()
+    .where("conversation_id", "=", conversationId)
+    .where("client_id", "=", clientId)
+    .executeTakeFirst();
+}
+
+export function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db.selectFrom("messages").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function insertMessage(db: Db, row: MessageRow): Promise<unknown> {
+  return db.insertInto("messages").values(row).execute();
+}
+
+export function listMessages(
+  db: Db,
+  conversationId: string,
+  options: { afterSeq?: number; beforeSeq?: number; limit: number },
+): Promise<MessageRow[]> {
+  let query = db.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId);
+  if (options.afterSeq !== undefined) query = query.where("seq", ">", options.afterSeq);
+  if (options.beforeSeq !== undefined) query = query.where("seq", "<", options.beforeSeq);
+  // Newest first when paging back, oldest first when catching up.
+  const newestFirst = options.afterSeq === undefined;
+  return query
+    .orderBy("seq", newestFirst ? "desc" : "asc")
+    .limit(options.limit)
+    .execute()
+    .then((rows) => (newestFirst ? rows.reverse() : rows));
+}
+
+export async function countVisitorMessagesAfter(db: Db, conversationId: string, seq: number): Promise<number> {
+  const row = await db
+    .selectFrom("messages")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("conversation_id", "=", conversationId)
+    .where("author_type", "=", "visitor")
+    .where("seq", ">", seq)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function insertAttachment(db: Db, row: AttachmentRow): Promise<unknown> {
+  return db.insertInto("attachments").values(row).execute();
+}
+
+export function findAttachment(db: Db, id: string): Promise<AttachmentRow | undefined> {
+  return db.selectFrom("attachments").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function attachmentsOf(db: Db, messageIds: string[]): Promise<AttachmentRow[]> {
+  if (!messageIds.length) return Promise.resolve([]);
+  return db.selectFrom("attachments").selectAll().where("message_id", "in", messageIds).orderBy("created_at").execute();
+}
+
+/** Binds uploads to a message: only unbound ones from this uploader. Returns how many were bound. */
+export async function bindAttachments(
+  db: Db,
+  ids: string[],
+  uploader: string,
+  target: { messageId: string; conversationId: string },
+): Promise<number> {
+  if (!ids.length) return 0;
+  const result = await db
+    .updateTable("attachments")
+    .set({ message_id: target.messageId, conversation_id: target.conversationId })
+    .where("id", "in", ids)
+    .where("uploaded_by", "=", uploader)
+    .where("message_id", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface ConversationListFilter {
+  status: ConversationRow["status"];
+  assignee: { kind: "all" } | { kind: "unassigned" } | { kind: "agent"; id: string };
+  search?: string;
+  before?: { lastMessageAt: number; id: string };
+  limit: number;
+}
+
+/** The inbox: one tab, newest activity first, keyset-paginated. */
+export function listConversationRows(db: Db, filter: ConversationListFilter) {
+  let query = db
+    .selectFrom("conversations as c")
+    .innerJoin("visitors as v", "v.id", "c.visitor_id")
+    .selectAll("c")
+    .select(["v.name as visitor_name", "v.email as visitor_email", "v.phone as visitor_phone"])
+    .where("c.status", "=", filter.status);
+  if (filter.assignee.kind === "unassigned") query = query.where("c.assignee_id", "is", null);
+  if (filter.assignee.kind === "agent") query = query.where("c.assignee_id", "=", filter.assignee.id);
+  if (filter.search) {
+    const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`lower(v.name)`, "like", sql`${pattern} escape '\\'`),
+        eb(sql`lower(v.email)`, "like", sql`${pattern} escape '\\'`),
+        eb.exists(
+          eb
+            .selectFrom("messages as m")
+            .select("m.id")
+            .whereRef("m.conversation_id", "=", "c.id")
+            .where(sql`lower(m.body)`, "like", sql`${pattern} escape '\\'`),
+        ),
+      ]),
+    );
+  }
+  if (filter.before) {
+    const { lastMessageAt, id } = filter.before;
+    query = query.where((eb) =>
+      eb.or([eb("c.last_message_at", "<", lastMessageAt), eb.and([eb("c.last_message_at", "=", lastMessageAt), eb("c.id", "<", id)])]),
+    );
+  }
+  return query.orderBy("c.last_message_at", "desc").orderBy("c.id", "desc").limit(filter.limit).execute();
+}
+
+export async function countByStatus(db: Db): Promise<Record<ConversationRow["status"], number> & { unread: number }> {
+  const rows = await db
+    .selectFrom("conversations")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n"), (eb) => eb.fn.sum<number>(eb.case().when("unread_for_agents", ">", 0).then(1).else(0).end()).as("unread")])
+    .groupBy("status")
+    .execute();
+  const counts = { open: 0, pending: 0, resolved: 0, unread: 0 };
+  for (const row of rows) {
+    counts[row.status] = Number(row.n);
+    if (row.status !== "resolved") counts.unread += Number(row.unread ?? 0);
+  }
+  return counts;
+}
+
+export function conversationsOfVisitor(db: Db, visitorId: string): Promise<ConversationRow[]> {
+  return db.selectFrom("conversations").selectAll().where("visitor_id", "=", visitorId).orderBy("created_at", "desc").limit(50).execute();
+}

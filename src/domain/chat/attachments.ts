@@ -1,0 +1,126 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { fileTypeFromBuffer } from "file-type";
+import sharp from "sharp";
+import { type AttachmentRow, findAttachment, findConversation, insertAttachment } from "../../adapters/db/repositories/chat.ts";
+import type { AttachmentView } from "../../protocol/chat.ts";
+import { constantTimeEqual } from "../auth/secrets.ts";
+import { DomainError, invalid, notFound } from "../errors.ts";
+import type { DomainDeps } from "../ports.ts";
+import { fileSignature, presentAttachment } from "./present.ts";
+
+// The kinds we accept, by what the bytes are (magic numbers), never by name or declared type.
+const IMAGES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"]);
+const AUDIO = new Set(["audio/webm", "video/webm", "audio/ogg", "audio/opus", "audio/mpeg", "audio/mp4", "video/mp4", "audio/x-m4a", "audio/wav", "audio/x-wav"]);
+const DOCUMENTS = new Set([
+  "application/pdf",
+  "application/zip",
+  "application/x-7z-compressed",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  "application/vnd.oasis.opendocument.text",
+  "application/vnd.oasis.opendocument.spreadsheet",
+]);
+const TEXT_EXTENSIONS = /\.(txt|csv|log|md)$/i;
+// Markup a browser could run if it ever rendered the file: refused even as "text".
+const ACTIVE_MARKUP = /<\s*(script|html|svg|iframe|object|embed|body|!doctype|\?xml)\b/i;
+
+const tooLarge = (max: number) => new DomainError("file_too_large", "invalid", `Files can be at most ${Math.floor(max / 1024 / 1024)} MB.`);
+const notAllowed = () =>
+  new DomainError("file_type_not_allowed", "invalid", "This kind of file is not allowed. Send images, voice notes, PDF, office documents, ZIP or plain text.");
+
+/** A display name that cannot carry paths, control characters or markup tricks; storage never uses it. */
+export function safeFileName(name: string | undefined, fallback: string): string {
+  const base = (name ?? "").split(/[\\/]/).pop() ?? "";
+  const cleaned = base
+    .normalize("NFC")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "")
+    .replace(/^[.\s]+/, "")
+    .trim()
+    .slice(0, 120);
+  return cleaned || fallback;
+}
+
+interface Checked {
+  kind: AttachmentRow["kind"];
+  mime: string;
+  data: Buffer;
+  extension: string;
+  width: number | null;
+  height: number | null;
+}
+
+/** Decides what an upload really is, and re-encodes images so no metadata or hidden payload survives. */
+async function inspect(data: Buffer, fileName: string, wantsVoice: boolean): Promise<Checked> {
+  const detected = await fileTypeFromBuffer(data);
+  if (detected && IMAGES.has(detected.mime)) {
+    try {
+      const image = sharp(data, { animated: detected.mime === "image/gif", limitInputPixels: 40_000_000 }).rotate();
+      const { data: clean, info } = await (detected.mime === "image/png"
+        ? image.png()
+        : detected.mime === "image/gif"
+          ? image.gif()
+          : detected.mime === "image/webp"
+            ? image.webp({ quality: 90 })
+            : image.jpeg({ quality: 90, mozjpeg: true })
+      ).toBuffer({ resolveWithObject: true });
+      return { kind: "image", mime: detected.mime, data: clean, extension: detected.ext, width: info.width, height: info.pageHeight ?? info.height };
+    } catch {
+      throw invalid("invalid_file", "This image could not be read. It may be damaged.");
+    }
+  }
+  if (detected && AUDIO.has(detected.mime)) {
+    const mime = detected.mime.startsWith("video/") ? detected.mime.replace("video/", "audio/") : detected.mime;
+    return { kind: wantsVoice || detected.ext === "webm" ? "voice" : "file", mime, data, extension: detected.ext, width: null, height: null };
+  }
+  if (detected && DOCUMENTS.has(detected.mime)) return { kind: "file", mime: detected.mime, data, extension: detected.ext, width: null, height: null };
+  if (!detected && TEXT_EXTENSIONS.test(fileName)) {
+    const text = data.toString("utf8");
+    if (!text.includes("\u0000") && !text.includes("\ufffd") && !ACTIVE_MARKUP.test(text)) {
+      return { kind: "file", mime: "text/plain; charset=utf-8", data, extension: "txt", width: null, height: null };
+    }
+  }
+  throw notAllowed();
+}
+
+/** Stores an upload for its uploader; it becomes visible to others once attached to a message. */
+export async function uploadAttachment(
+  deps: DomainDeps,
+  input: { uploader: `visitor:${string}` | `agent:${string}`; data: Buffer; fileName: string | undefined; voice: boolean; truncated: boolean },
+): Promise<AttachmentView> {
+  if (input.truncated || input.data.length > deps.chat.uploadMaxBytes) throw tooLarge(deps.chat.uploadMaxBytes);
+  if (input.data.length === 0) throw invalid("invalid_file", "The file is empty.");
+  const fallback = input.voice ? "voice-note" : "file";
+  const checked = await inspect(input.data, safeFileName(input.fileName, fallback), input.voice);
+  const name = safeFileName(input.fileName, `${fallback}.${checked.extension}`);
+  const id = randomUUID();
+  const key = `attachments/${randomBytes(24).toString("base64url")}.${checked.extension}`;
+  await deps.storage.put(key, checked.data);
+  const row: AttachmentRow = {
+    id,
+    conversation_id: null,
+    message_id: null,
+    kind: checked.kind,
+    mime: checked.mime,
+    size: checked.data.length,
+    storage_key: key,
+    file_name: name,
+    width: checked.width,
+    height: checked.height,
+    duration_ms: null,
+    uploaded_by: input.uploader,
+    created_at: deps.clock.now(),
+  };
+  await insertAttachment(deps.db, row);
+  return presentAttachment(deps, row);
+}
+
+/** Checks a signed file link; the signature is what grants access, so it is compared in constant time. */
+export async function attachmentForSignedUrl(deps: DomainDeps, id: string, expires: number, signature: string): Promise<AttachmentRow> {
+  const gone = () => notFound("file_not_found", "This file link is invalid or has expired.");
+  if (expires * 1000 < deps.clock.now()) throw gone();
+  if (!constantTimeEqual(fileSignature(deps.keys.tokenHash, id, expires), signature)) throw gone();
+  const row = await findAttachment(deps.db, id);
+  if (!row || !row.conversation_id || !(await findConversation(deps.db, row.conversation_id))) throw gone();
+  return row;
+}

@@ -1,0 +1,190 @@
+import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repositories/agents.ts";
+import {
+  attachmentsOf,
+  type ConversationRow,
+  conversationsOfVisitor,
+  countByStatus,
+  countVisitorMessagesAfter,
+  findConversation,
+  findVisitor,
+  latestConversationOf,
+  listConversationRows,
+  listMessages,
+  type MessageRow,
+  updateConversation,
+  type VisitorRow,
+} from "../../adapters/db/repositories/chat.ts";
+import type { ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
+import { invalid, notFound } from "../errors.ts";
+import type { DomainDeps } from "../ports.ts";
+import { presentForVisitor, presentMessage, presentSummary } from "./present.ts";
+
+const PAGE = 100;
+
+async function messageViews(deps: DomainDeps, rows: MessageRow[], visitor: VisitorRow): Promise<MessageView[]> {
+  const [attachments, agents] = await Promise.all([attachmentsOf(deps.db, rows.map((r) => r.id)), listAgents(deps.db)]);
+  const names = new Map(agents.map((a) => [a.id, a.name]));
+  return rows.map((row) =>
+    presentMessage(deps, row, attachments, row.author_type === "visitor" ? visitor.name : (names.get(row.author_id ?? "") ?? null)),
+  );
+}
+
+async function requireConversation(deps: DomainDeps, id: string): Promise<{ conversation: ConversationRow; visitor: VisitorRow }> {
+  const conversation = await findConversation(deps.db, id);
+  const visitor = conversation && (await findVisitor(deps.db, conversation.visitor_id));
+  if (!conversation || !visitor) throw notFound("conversation_not_found", "No such conversation.");
+  return { conversation, visitor };
+}
+
+export async function summaryOf(deps: DomainDeps, conversation: ConversationRow, visitor: VisitorRow): Promise<ConversationSummary> {
+  const assignee = conversation.assignee_id ? await findAgentById(deps.db, conversation.assignee_id) : undefined;
+  return presentSummary(conversation, visitor, assignee);
+}
+
+/** What a (re)connecting widget needs: its conversation and the messages after the last it saw. */
+export async function syncVisitor(
+  deps: DomainDeps,
+  visitor: VisitorRow,
+  afterSeq: number,
+): Promise<{ conversation: VisitorConversationView | null; messages: MessageView[] }> {
+  const conversation = await latestConversationOf(deps.db, visitor.id);
+  if (!conversation) return { conversation: null, messages: [] };
+  const rows = await listMessages(deps.db, conversation.id, afterSeq > 0 ? { afterSeq, limit: 1000 } : { limit: PAGE });
+  const assignee = conversation.assignee_id ? await findAgentById(deps.db, conversation.assignee_id) : undefined;
+  return { conversation: presentForVisitor(conversation, assignee), messages: await messageViews(deps, rows, visitor) };
+}
+
+/** An agent opens a conversation: its summary and messages after `afterSeq` (the latest page when 0). */
+export async function openConversation(deps: DomainDeps, id: string, afterSeq: number) {
+  const { conversation, visitor } = await requireConversation(deps, id);
+  const rows = await listMessages(deps.db, id, afterSeq > 0 ? { afterSeq, limit: 1000 } : { limit: PAGE });
+  return { conversation: await summaryOf(deps, conversation, visitor), messages: await messageViews(deps, rows, visitor) };
+}
+
+export async function olderMessages(deps: DomainDeps, id: string, beforeSeq: number, limit: number) {
+  const { visitor } = await requireConversation(deps, id);
+  return messageViews(deps, await listMessages(deps.db, id, { beforeSeq, limit }), visitor);
+}
+
+export interface InboxQuery {
+  status: ConversationRow["status"];
+  assignee: "me" | "unassigned" | "all";
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** One inbox tab, newest activity first, with an opaque cursor for the next page. */
+export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQuery) {
+  const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const rows = await listConversationRows(deps.db, {
+    status: query.status,
+    assignee: query.assignee === "me" ? { kind: "agent", id: agent.id } : { kind: query.assignee === "unassigned" ? "unassigned" : "all" },
+    ...(query.q?.trim() ? { search: query.q.trim() } : {}),
+    ...(before ? { before } : {}),
+    limit: query.limit + 1,
+  });
+  const agents = new Map((await listAgents(deps.db)).map((a) => [a.id, a]));
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    conversations: page.map((row) =>
+      presentSummary(row, { id: row.visitor_id, name: row.visitor_name, email: row.visitor_email, phone: row.visitor_phone }, agents.get(row.assignee_id ?? "")),
+    ),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.last_message_at, last.id) : null,
+  };
+}
+
+const encodeCursor = (at: number, id: string) => Buffer.from(JSON.stringify([at, id])).toString("base64url");
+
+function decodeCursor(cursor: string): { lastMessageAt: number; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (typeof at === "number" && typeof id === "string") return { lastMessageAt: at, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid("invalid_cursor", "The page cursor is not valid.");
+}
+
+export function inboxCounts(deps: DomainDeps) {
+  return countByStatus(deps.db);
+}
+
+/** The conversation with everything the details panel shows about its visitor. */
+export async function conversationDetails(deps: DomainDeps, id: string) {
+  const { conversation, visitor } = await requireConversation(deps, id);
+  const others = (await conversationsOfVisitor(deps.db, visitor.id)).filter((c) => c.id !== id);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return {
+    conversation: await summaryOf(deps, conversation, visitor),
+    visitor: {
+      id: visitor.id,
+      name: visitor.name,
+      email: visitor.email,
+      phone: visitor.phone,
+      language: visitor.language,
+      userAgent: visitor.user_agent,
+      pageUrl: visitor.page_url,
+      pageTitle: visitor.page_title,
+      firstSeenAt: iso(visitor.first_seen_at),
+      lastSeenAt: iso(visitor.last_seen_at),
+    },
+    history: others.map((c) => ({ id: c.id, status: c.status, createdAt: iso(c.created_at), lastMessageAt: iso(c.last_message_at), lastMessage: c.last_message_preview })),
+  };
+}
+
+/** Tells consoles and the visitor's widget that a conversation changed. */
+async function publishUpdated(deps: DomainDeps, conversation: ConversationRow, visitor: VisitorRow): Promise<ConversationSummary> {
+  const assignee = conversation.assignee_id ? await findAgentById(deps.db, conversation.assignee_id) : undefined;
+  const summary = presentSummary(conversation, visitor, assignee);
+  deps.events.publish({ type: "conversation.updated", visitorId: visitor.id, conversation: summary, visitorView: presentForVisitor(conversation, assignee) });
+  return summary;
+}
+
+async function changed(deps: DomainDeps, id: string, changes: Partial<ConversationRow>): Promise<ConversationSummary> {
+  await updateConversation(deps.db, id, { ...changes, updated_at: deps.clock.now() });
+  const { conversation, visitor } = await requireConversation(deps, id);
+  return publishUpdated(deps, conversation, visitor);
+}
+
+export async function assignConversation(deps: DomainDeps, id: string, agentId: string | null): Promise<ConversationSummary> {
+  await requireConversation(deps, id);
+  if (agentId) {
+    const agent = await findAgentById(deps.db, agentId);
+    if (!agent || agent.disabled_at) throw notFound("agent_not_found", "No such agent.");
+  }
+  return changed(deps, id, { assignee_id: agentId });
+}
+
+export async function setConversationStatus(deps: DomainDeps, id: string, status: ConversationRow["status"]): Promise<ConversationSummary> {
+  await requireConversation(deps, id);
+  return changed(deps, id, { status, resolved_at: status === "resolved" ? deps.clock.now() : null });
+}
+
+/** The visitor's widget received or read agent messages up to `seq`. */
+export async function recordVisitorReceipt(deps: DomainDeps, visitor: VisitorRow, seq: number, kind: "delivered" | "read"): Promise<void> {
+  const conversation = await latestConversationOf(deps.db, visitor.id);
+  if (!conversation) return;
+  const upTo = Math.min(seq, conversation.last_seq);
+  const delivered = Math.max(conversation.visitor_delivered_seq, upTo);
+  const read = kind === "read" ? Math.max(conversation.visitor_read_seq, upTo) : conversation.visitor_read_seq;
+  if (delivered === conversation.visitor_delivered_seq && read === conversation.visitor_read_seq) return;
+  await updateConversation(deps.db, conversation.id, { visitor_delivered_seq: delivered, visitor_read_seq: read });
+  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: conversation.id, side: "visitor", receipts: { deliveredSeq: delivered, readSeq: read } });
+}
+
+/** An agent's console received or read visitor messages up to `seq`. */
+export async function recordAgentReceipt(deps: DomainDeps, id: string, seq: number, kind: "delivered" | "read"): Promise<void> {
+  const { conversation, visitor } = await requireConversation(deps, id);
+  const upTo = Math.min(seq, conversation.last_seq);
+  const delivered = Math.max(conversation.agent_delivered_seq, upTo);
+  const read = kind === "read" ? Math.max(conversation.agent_read_seq, upTo) : conversation.agent_read_seq;
+  if (delivered === conversation.agent_delivered_seq && read === conversation.agent_read_seq) return;
+  const unread = await countVisitorMessagesAfter(deps.db, id, read);
+  await updateConversation(deps.db, id, { agent_delivered_seq: delivered, agent_read_seq: read, unread_for_agents: unread });
+  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: id, side: "agent", receipts: { deliveredSeq: delivered, readSeq: read } });
+  if (unread !== conversation.unread_for_agents) {
+    await publishUpdated(deps, { ...conversation, agent_delivered_seq: delivered, agent_read_seq: read, unread_for_agents: unread }, visitor);
+  }
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from "node:crypto";
+import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
+import {
+  attachmentsOf,
+  bindAttachments,
+  type ConversationRow,
+  findConversation,
+  findMessageByClientId,
+  findVisitor,
+  insertConversation,
+  insertMessage,
+  latestConversationOf,
+  type MessageRow,
+  nextSeq,
+  updateConversation,
+  type VisitorRow,
+} from "../../adapters/db/repositories/chat.ts";
+import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
+import { findAgentById } from "../../adapters/db/repositories/agents.ts";
+import type { Db } from "../../adapters/db/database.ts";
+import { MAX_MESSAGE_LENGTH, type ConversationSummary, type MessageView } from "../../protocol/chat.ts";
+import { invalid, notFound } from "../errors.ts";
+import type { DomainDeps } from "../ports.ts";
+import { presentMessage, presentSummary, previewOf } from "./present.ts";
+
+export interface NewMessage {
+  clientId: string;
+  body: string;
+  attachmentIds: string[];
+}
+
+export interface SentMessage {
+  message: MessageView;
+  conversation: ConversationSummary;
+  /** True when this client id was already stored: nothing new happened. */
+  duplicate: boolean;
+}
+
+function checkContent(input: NewMessage): string {
+  const body = input.body.trim();
+  if (body.length > MAX_MESSAGE_LENGTH) throw invalid("message_too_long", `Messages are at most ${MAX_MESSAGE_LENGTH} characters.`);
+  if (!body && input.attachmentIds.length === 0) throw invalid("message_empty", "The message is empty.");
+  return body;
+}
+
+// A sentinel to leave a transaction without writing when the client id was seen before.
+class AlreadyStored {
+  constructor(readonly message: MessageRow) {}
+}
+
+async function store(
+  trx: Db,
+  conversation: ConversationRow,
+  input: NewMessage,
+  body: string,
+  author: { type: "visitor" | "agent"; id: string },
+  via: MessageRow["via"],
+  now: number,
+): Promise<MessageRow> {
+  // Take the sequence number first: it locks the conversation, so a concurrent resend of the same
+  // client id waits here and then finds the stored message instead of colliding with it.
+  const seq = await nextSeq(trx, conversation.id);
+  const seen = await findMessageByClientId(trx, conversation.id, input.clientId);
+  if (seen) throw new AlreadyStored(seen);
+  const row: MessageRow = {
+    id: randomUUID(),
+    conversation_id: conversation.id,
+    seq,
+    client_id: input.clientId,
+    author_type: author.type,
+    author_id: author.id,
+    body,
+    via,
+    created_at: now,
+  };
+  await insertMessage(trx, row);
+  const bound = await bindAttachments(trx, input.attachmentIds, `${author.type}:${author.id}`, { messageId: row.id, conversationId: conversation.id });
+  if (bound !== input.attachmentIds.length) throw invalid("attachment_invalid", "An attachment is unknown, not yours, or already sent.");
+  return row;
+}
+
+/**
+ * Stores a visitor's message (persist before acknowledging). The first message opens a
+ * conversation; writing after it was resolved reopens it. Telegram alerts are queued in the same
+ * transaction, so a crash can lose neither the message nor its notification.
+ */
+export async function sendVisitorMessage(
+  deps: DomainDeps,
+  visitor: VisitorRow,
+  input: NewMessage & { pageUrl?: string | undefined },
+): Promise<SentMessage> {
+  const body = checkContent(input);
+  const now = deps.clock.now();
+  let isNew = false;
+  try {
+    const { message, conversation } = await deps.db.transaction().execute(async (trx) => {
+      // Touching the visitor row first serializes this visitor's sends (two tabs, one conversation).
+      await trx
+        .updateTable("visitors")
+        .set({ last_seen_at: now, ...(input.pageUrl ? { page_url: input.pageUrl } : {}) })
+        .where("id", "=", visitor.id)
+        .execute();
+      let conversation = await latestConversationOf(trx, visitor.id);
+      if (conversation) {
+        const seen = await findMessageByClientId(trx, conversation.id, input.clientId);
+        if (seen) throw new AlreadyStored(seen);
+      } else {
+        isNew = true;
+        conversation = newConversation(visitor.id, input.pageUrl ?? visitor.page_url, now);
+        await insertConversation(trx, conversation);
+      }
+      const message = await store(trx, conversation, input, body, { type: "visitor", id: visitor.id }, "widget", now);
+      const bound = await attachmentsOf(trx, [message.id]);
+      const changes = {
+        status: "open" as const,
+        resolved_at: null,
+        last_message_at: now,
+        last_message_preview: previewOf(body, bound),
+        last_message_author: "visitor" as const,
+        unread_for_agents: conversation.unread_for_agents + 1,
+        updated_at: now,
+        ...(input.pageUrl ? { page_url: input.pageUrl } : {}),
+      };
+      await updateConversation(trx, conversation.id, changes);
+      const updated = { ...conversation, ...changes, last_seq: message.seq };
+      for (const chatId of await alertChats(trx, deps, updated)) {
+        await enqueueOutbox(trx, "telegram.visitor_message", { messageId: message.id, chatId, isNew }, now);
+      }
+      return { message, conversation: updated };
+    });
+    return await published(deps, message, conversation, visitor, isNew);
+  } catch (error) {
+    if (error instanceof AlreadyStored) return duplicateOf(deps, error.message);
+    throw error;
+  }
+}
+
+/** Stores an agent's reply, from the console or from Telegram. Replying assigns the unassigned. */
+export async function sendAgentMessage(
+  deps: DomainDeps,
+  agent: AgentRow,
+  input: NewMessage & { conversationId: string; via: "console" | "telegram" },
+): Promise<SentMessage> {
+  const body = checkContent(input);
+  const now = deps.clock.now();
+  try {
+    const { message, conversation } = await deps.db.transaction().execute(async (trx) => {
+      const conversation = await findConversation(trx, input.conversationId);
+      if (!conversation) throw notFound("conversation_not_found", "No such conversation.");
+      const message = await store(trx, conversation, input, body, { type: "agent", id: agent.id }, input.via, now);
+      const bound = await attachmentsOf(trx, [message.id]);
+      const changes = {
+        status: conversation.status === "resolved" ? ("open" as const) : conversation.status,
+        resolved_at: null,
+        assignee_id: conversation.assignee_id ?? agent.id,
+        last_message_at: now,
+        last_message_preview: previewOf(body, bound),
+        last_message_author: "agent" as const,
+        // Answering means the agent has read everything before it.
+        agent_read_seq: message.seq,
+        agent_delivered_seq: message.seq,
+        unread_for_agents: 0,
+        updated_at: now,
+      };
+      await updateConversation(trx, conversation.id, changes);
+      return { message, conversation: { ...conversation, ...changes, last_seq: message.seq } };
+    });
+    const visitor = await findVisitor(deps.db, conversation.visitor_id);
+    if (!visitor) throw notFound("conversation_not_found", "No such conversation.");
+    return await published(deps, message, conversation, visitor, false);
+  } catch (error) {
+    if (error instanceof AlreadyStored) return duplicateOf(deps, error.message);
+    throw error;
+  }
+}
+
+function newConversation(visitorId: string, pageUrl: string | null, now: number): ConversationRow {
+  return {
+    id: randomUUID(),
+    visitor_id: visitorId,
+    status: "open",
+    assignee_id: null,
+    page_url: pageUrl,
+    last_seq: 0,
+    last_message_at: now,
+    last_message_preview: null,
+    last_message_author: null,
+    visitor_delivered_seq: 0,
+    visitor_read_seq: 0,
+    agent_delivered_seq: 0,
+    agent_read_seq: 0,
+    unread_for_agents: 0,
+    created_at: now,
+    updated_at: now,
+    resolved_at: null,
+  };
+}
+
+/** The team chat plus the assignee's own linked chat, each once. */
+async function alertChats(db: Db, deps: DomainDeps, conversation: ConversationRow): Promise<string[]> {
+  if (!deps.telegram) return [];
+  const chats = new Set(deps.telegramAlertChats);
+  if (conversation.assignee_id) {
+    const assignee = await findAgentById(db, conversation.assignee_id);
+    if (assignee?.telegram_chat_id && !assignee.disabled_at) chats.add(assignee.telegram_chat_id);
+  }
+  return [...chats];
+}
+
+async function published(deps: DomainDeps, row: MessageRow, conversation: ConversationRow, visitor: VisitorRow, isNew: boolean): Promise<SentMessage> {
+  const { message, summary } = await viewOf(deps, row, conversation, visitor);
+  deps.events.publish({ type: "message.created", visitorId: visitor.id, message, conversation: summary, isNewConversation: isNew });
+  return { message, conversation: summary, duplicate: false };
+}
+
+async function duplicateOf(deps: DomainDeps, row: MessageRow): Promise<SentMessage> {
+  const conversation = await findConversation(deps.db, row.conversation_id);
+  const visitor = conversation && (await findVisitor(deps.db, conversation.visitor_id));
+  if (!conversation || !visitor) throw notFound("conversation_not_found", "No such conversation.");
+  const { message, summary } = await viewOf(deps, row, conversation, visitor);
+  return { message, conversation: summary, duplicate: true };
+}
+
+async function viewOf(deps: DomainDeps, row: MessageRow, conversation: ConversationRow, visitor: VisitorRow) {
+  const [attachments, author, assignee] = await Promise.all([
+    attachmentsOf(deps.db, [row.id]),
+    row.author_type === "agent" && row.author_id ? findAgentById(deps.db, row.author_id) : undefined,
+    conversation.assignee_id ? findAgentById(deps.db, conversation.assignee_id) : undefined,
+  ]);
+  const authorName = row.author_type === "visitor" ? visitor.name : (author?.name ?? null);
+  return { message: presentMessage(deps, row, attachments, authorName), summary: presentSummary(conversation, visitor, assignee) };
+}

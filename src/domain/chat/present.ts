@@ -1,0 +1,94 @@
+import { createHmac } from "node:crypto";
+import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
+import type { AttachmentRow, ConversationRow, MessageRow, VisitorRow } from "../../adapters/db/repositories/chat.ts";
+import type { AttachmentView, ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
+import type { DomainDeps } from "../ports.ts";
+
+export const FILE_URL_TTL_S = 60 * 60;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function fileSignature(key: Buffer, attachmentId: string, expires: number): string {
+  return createHmac("sha256", key).update(`file:${attachmentId}:${expires}`).digest("base64url");
+}
+
+/** An expiring, signed link to one attachment; whoever may see the message gets one. */
+export function signedFileUrl(deps: DomainDeps, attachmentId: string): string {
+  const expires = Math.floor(deps.clock.now() / 1000) + FILE_URL_TTL_S;
+  return `${deps.publicUrl}/files/${attachmentId}?exp=${expires}&sig=${fileSignature(deps.keys.tokenHash, attachmentId, expires)}`;
+}
+
+export function presentAttachment(deps: DomainDeps, row: AttachmentRow): AttachmentView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    mime: row.mime,
+    size: row.size,
+    fileName: row.file_name,
+    width: row.width,
+    height: row.height,
+    durationMs: row.duration_ms,
+    url: signedFileUrl(deps, row.id),
+  };
+}
+
+export function presentMessage(
+  deps: DomainDeps,
+  row: MessageRow,
+  attachments: AttachmentRow[],
+  authorName: string | null,
+): MessageView {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    clientId: row.client_id,
+    author: { type: row.author_type, id: row.author_id, name: authorName },
+    body: row.body,
+    via: row.via,
+    attachments: attachments.filter((a) => a.message_id === row.id).map((a) => presentAttachment(deps, a)),
+    createdAt: iso(row.created_at),
+  };
+}
+
+export function presentSummary(
+  conversation: ConversationRow,
+  visitor: Pick<VisitorRow, "id" | "name" | "email" | "phone">,
+  assignee: Pick<AgentRow, "id" | "name"> | undefined,
+): ConversationSummary {
+  return {
+    id: conversation.id,
+    status: conversation.status,
+    assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
+    visitor: { id: visitor.id, name: visitor.name, email: visitor.email, phone: visitor.phone },
+    pageUrl: conversation.page_url,
+    lastMessage:
+      conversation.last_message_author && conversation.last_message_preview !== null
+        ? { body: conversation.last_message_preview, authorType: conversation.last_message_author, createdAt: iso(conversation.last_message_at) }
+        : null,
+    lastSeq: conversation.last_seq,
+    unread: conversation.unread_for_agents,
+    visitorReceipts: { deliveredSeq: conversation.visitor_delivered_seq, readSeq: conversation.visitor_read_seq },
+    createdAt: iso(conversation.created_at),
+    updatedAt: iso(conversation.updated_at),
+  };
+}
+
+export function presentForVisitor(conversation: ConversationRow, assignee: Pick<AgentRow, "name"> | undefined): VisitorConversationView {
+  return {
+    id: conversation.id,
+    status: conversation.status,
+    lastSeq: conversation.last_seq,
+    agentReceipts: { deliveredSeq: conversation.agent_delivered_seq, readSeq: conversation.agent_read_seq },
+    assignee: assignee ? { name: assignee.name } : null,
+  };
+}
+
+/** The one-line preview kept on the conversation for the inbox list. */
+export function previewOf(body: string, attachments: Pick<AttachmentRow, "kind" | "file_name">[]): string {
+  const text = body.replace(/\s+/g, " ").trim();
+  if (text) return text.slice(0, 200);
+  const first = attachments[0];
+  if (!first) return "";
+  return first.kind === "image" ? "📷" : first.kind === "voice" ? "🎤" : `📎 ${first.file_name}`.slice(0, 200);
+}

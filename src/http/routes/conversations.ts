@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { uploadAttachment } from "../../domain/chat/attachments.ts";
+import { conversationDetails, inboxCounts, listInbox, olderMessages } from "../../domain/chat/conversations.ts";
+import type { AppDeps } from "../../deps.ts";
+import { attachmentView, conversationSummary, messageView } from "../../protocol/chat.ts";
+import { currentAgent, requireAgent } from "../authenticate.ts";
+import { readUpload } from "../upload.ts";
+
+const idParams = z.object({ id: z.uuid() });
+
+/** The inbox over HTTP: lists, details and history pages. Live changes come over the socket. */
+export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
+  app.addHook("preHandler", requireAgent(domain));
+
+  app.get("/", {
+    schema: {
+      querystring: z.object({
+        status: z.enum(["open", "pending", "resolved"]).default("open"),
+        assignee: z.enum(["me", "unassigned", "all"]).default("all"),
+        q: z.string().max(200).optional(),
+        cursor: z.string().max(500).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(30),
+      }),
+      response: { 200: z.object({ conversations: z.array(conversationSummary), nextCursor: z.string().nullable() }) },
+    },
+  }, (request) => listInbox(domain, currentAgent(request).row, request.query));
+
+  app.get("/counts", {
+    schema: { response: { 200: z.object({ open: z.number(), pending: z.number(), resolved: z.number(), unread: z.number() }) } },
+  }, () => inboxCounts(domain));
+
+  app.get("/:id", { schema: { params: idParams } }, (request) => conversationDetails(domain, request.params.id));
+
+  app.get("/:id/messages", {
+    schema: {
+      params: idParams,
+      querystring: z.object({ beforeSeq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER), limit: z.coerce.number().int().min(1).max(100).default(50) }),
+      response: { 200: z.object({ messages: z.array(messageView) }) },
+    },
+  }, async (request) => ({ messages: await olderMessages(domain, request.params.id, request.query.beforeSeq, request.query.limit) }));
+
+  app.post("/:id/attachments", {
+    config: { multipart: true },
+    schema: { params: idParams, response: { 201: z.object({ attachment: attachmentView }) } },
+  }, async (request, reply) => {
+    const upload = await readUpload(request, domain.chat.uploadMaxBytes);
+    const attachment = await uploadAttachment(domain, { uploader: `agent:${currentAgent(request).row.id}`, ...upload });
+    return reply.code(201).send({ attachment });
+  });
+};

@@ -1,0 +1,84 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { uploadAttachment } from "../../domain/chat/attachments.ts";
+import { identifyVisitor } from "../../domain/chat/visitors.ts";
+import { unauthorized } from "../../domain/errors.ts";
+import type { AppDeps } from "../../deps.ts";
+import { attachmentView, MAX_MESSAGE_LENGTH } from "../../protocol/chat.ts";
+import { AGENTS_ROOM } from "../../realtime/presence.ts";
+import { sendError } from "../errors.ts";
+import { readUpload } from "../upload.ts";
+
+const WEB = resolve(import.meta.dirname, "../../../web");
+const DIST = resolve(import.meta.dirname, "../../../dist/web");
+
+// The frame is embedded by any site that adds the script, so only its framing rule is relaxed.
+const FRAME_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors *";
+
+function embeddable(reply: FastifyReply) {
+  reply.header("content-security-policy", FRAME_CSP).header("cross-origin-resource-policy", "cross-origin");
+  reply.removeHeader("x-frame-options");
+}
+
+/** The visitor-facing edge: the loader script, the widget frame, its config and uploads, and the demo page. */
+export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
+  app.get("/api/widget/config", {
+    schema: {
+      response: {
+        200: z.object({
+          preChat: z.object({ name: z.string(), email: z.string(), phone: z.string() }),
+          agentsOnline: z.boolean(),
+          limits: z.object({ messageLength: z.number(), uploadBytes: z.number(), kinds: z.array(z.string()) }),
+        }),
+      },
+    },
+  }, async () => ({
+    preChat: domain.chat.preChat,
+    agentsOnline: (await app.io.of("/agent").in(AGENTS_ROOM).fetchSockets()).length > 0,
+    limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
+  }));
+
+  app.post("/api/widget/attachments", {
+    config: { multipart: true, rateLimit: { max: 30, timeWindow: "1 minute" } },
+    schema: { response: { 201: z.object({ attachment: attachmentView }) } },
+  }, async (request: FastifyRequest, reply) => {
+    const token = request.headers.authorization?.match(/^Visitor\s+(\S+)$/)?.[1];
+    if (!token) throw unauthorized("visitor_token_invalid", "The widget sent no valid visitor token.");
+    const visitor = await identifyVisitor(domain, { token, userAgent: request.headers["user-agent"] ?? null, language: null });
+    const upload = await readUpload(request, domain.chat.uploadMaxBytes);
+    const attachment = await uploadAttachment(domain, { uploader: `visitor:${visitor.id}`, ...upload });
+    return reply.code(201).send({ attachment });
+  });
+
+  const loader = join(DIST, "widget.js");
+  app.get("/widget.js", async (_request, reply) => {
+    if (!existsSync(loader)) return sendError(reply, 503, "widget_not_built", "The widget is not built. Run `npm run build`.");
+    embeddable(reply);
+    // Short cache: sites embed this URL for years, so updates must reach them.
+    return reply.header("cache-control", "public, max-age=300").type("text/javascript; charset=utf-8").sendFile("widget.js", DIST);
+  });
+
+  const frameRoot = join(DIST, "widget");
+  if (existsSync(frameRoot)) {
+    await app.register(async (frame) => {
+      frame.addHook("onSend", async (_request, reply) => embeddable(reply));
+      await frame.register(fastifyStatic, {
+        root: frameRoot,
+        prefix: "/widget/",
+        decorateReply: false,
+        cacheControl: false,
+        setHeaders: (res, path) => {
+          res.setHeader("cache-control", /[\\/]assets[\\/]/.test(path) ? "public, max-age=31536000, immutable" : "no-cache");
+        },
+      });
+    });
+  }
+
+  await app.register(fastifyStatic, { root: join(WEB, "demo"), prefix: "/demo/", decorateReply: false, index: ["index.html"] });
+  app.get("/demo", async (_request, reply) => reply.redirect("/demo/", 302));
+};

@@ -1,0 +1,14 @@
+import type { FastifyRequest } from "fastify";
+import { invalid } from "../domain/errors.ts";
+
+/** Reads the single `file` part of a multipart upload, stopping at the size limit. */
+export async function readUpload(request: FastifyRequest, maxBytes: number): Promise<{ data: Buffer; fileName: string | undefined; voice: boolean; truncated: boolean }> {
+  if (!request.isMultipart()) throw invalid("invalid_file", "Send the file as multipart/form-data in a field named \"file\".");
+  const part = await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 5, fieldSize: 100 } });
+  if (!part || part.fieldname !== "file") throw invalid("invalid_file", "Send the file in a field named \"file\".");
+  const chunks: Buffer[] = [];
+  for await (const chunk of part.file) chunks.push(chunk as Buffer);
+  const kindField = part.fields.kind;
+  const kind = kindField && !Array.isArray(kindField) && kindField.type === "field" ? String(kindField.value) : undefined;
+  return { data: Buffer.concat(chunks), fileName: part.filename, voice: kind === "voice", truncated: part.file.truncated };
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+
+// The chat protocol shared by the server, the widget and the console. Clients import these types
+// only (`import type`), so zod never reaches their bundles; the server validates every payload.
+
+export const MAX_MESSAGE_LENGTH = 4000;
+
+export const clientId = z.string().regex(/^[\w-]{8,64}$/, "must be 8-64 letters, digits, - or _");
+export const conversationId = z.uuid();
+export const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const attachmentView = z.object({
+  id: z.string(),
+  kind: z.enum(["image", "voice", "file"]),
+  mime: z.string(),
+  size: z.number(),
+  fileName: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  durationMs: z.number().nullable(),
+  /** Signed, expiring URL; only the conversation's visitor and agents get one. */
+  url: z.string(),
+});
+export type AttachmentView = z.infer<typeof attachmentView>;
+
+export const messageView = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  seq: z.number(),
+  clientId: z.string(),
+  author: z.object({ type: z.enum(["visitor", "agent", "system"]), id: z.string().nullable(), name: z.string().nullable() }),
+  body: z.string(),
+  via: z.enum(["widget", "console", "telegram", "system"]),
+  attachments: z.array(attachmentView),
+  createdAt: z.string(),
+});
+export type MessageView = z.infer<typeof messageView>;
+
+/** Delivery state of one side's messages, as the other side has seen them. */
+export const receiptsView = z.object({ deliveredSeq: z.number(), readSeq: z.number() });
+export type ReceiptsView = z.infer<typeof receiptsView>;
+
+export const visitorConversationView = z.object({
+  id: z.string(),
+  status: z.enum(["open", "pending", "resolved"]),
+  lastSeq: z.number(),
+  /** How far agents have received / read the visitor's messages (ticks in the widget). */
+  agentReceipts: receiptsView,
+  assignee: z.object({ name: z.string() }).nullable(),
+});
+export type VisitorConversationView = z.infer<typeof visitorConversationView>;
+
+export const visitorProfile = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  email: z.email().max(200).optional(),
+  phone: z.string().trim().regex(/^\+?[\d\s().-]{5,30}$/, "must be a phone number").optional(),
+});
+export type VisitorProfile = z.infer<typeof visitorProfile>;
+
+export const conversationSummary = z.object({
+  id: z.string(),
+  status: z.enum(["open", "pending", "resolved"]),
+  assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
+  visitor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  pageUrl: z.string().nullable(),
+  lastMessage: z.object({ body: z.string(), authorType: z.enum(["visitor", "agent", "system"]), createdAt: z.string() }).nullable(),
+  lastSeq: z.number(),
+  /** Visitor messages after the last one an agent read. */
+  unread: z.number(),
+  visitorReceipts: receiptsView,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ConversationSummary = z.infer<typeof conversationSummary>;
+
+// ---- payloads sent by clients (validated on the server) ----
+
+export const visitorSend = z.object({
+  clientId,
+  body: z.string().max(MAX_MESSAGE_LENGTH).default(""),
+  attachmentIds: z.array(z.string().uuid()).max(10).default([]),
+  pageUrl: z.url().max(2000).optional(),
+});
+export const agentSend = visitorSend.omit({ pageUrl: true }).extend({ conversationId });
+export const visitorSync = z.object({ afterSeq: seq.default(0) });
+export const agentOpen = z.object({ conversationId, afterSeq: seq.default(0) });
+export const typingPayload = z.object({ typing: z.boolean() });
+export const agentTyping = typingPayload.extend({ conversationId });
+export const receiptPayload = z.object({ seq, kind: z.enum(["delivered", "read"]) });
+export const agentReceipt = receiptPayload.extend({ conversationId });
+export const assignPayload = z.object({ conversationId, agentId: z.uuid().nullable() });
+export const statusPayload = z.object({ conversationId, status: z.enum(["open", "pending", "resolved"]) });
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string } };
+
+// ---- socket event maps ----
+
+/** Namespace `/visitor`; handshake `auth: { visitorToken, language? }`. */
+export interface VisitorClientEvents {
+  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean }>) => void) => void;
+  "message:send": (payload: z.input<typeof visitorSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;
+  "profile:update": (payload: VisitorProfile, ack: (a: Ack<{ ok: true }>) => void) => void;
+  typing: (payload: z.input<typeof typingPayload>) => void;
+  receipt: (payload: z.input<typeof receiptPayload>) => void;
+}
+export interface VisitorServerEvents {
+  "message:new": (message: MessageView) => void;
+  /** Agents received/read the visitor's messages up to these seqs. */
+  receipts: (payload: { conversationId: string } & ReceiptsView) => void;
+  typing: (payload: { typing: boolean; name: string | null }) => void;
+  "agents:presence": (payload: { online: boolean }) => void;
+  "conversation:updated": (payload: VisitorConversationView) => void;
+}
+
+/** Namespace `/agent`; handshake `auth: { token: <access JWT> }`. */
+export interface AgentClientEvents {
+  "conversation:open": (payload: z.input<typeof agentOpen>, ack: (a: Ack<{ conversation: ConversationSummary; messages: MessageView[] }>) => void) => void;
+  "message:send": (payload: z.input<typeof agentSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;
+  typing: (payload: z.input<typeof agentTyping>) => void;
+  receipt: (payload: z.input<typeof agentReceipt>) => void;
+  "conversation:assign": (payload: z.input<typeof assignPayload>, ack: (a: Ack<{ conversation: ConversationSummary }>) => void) => void;
+  "conversation:status": (payload: z.input<typeof statusPayload>, ack: (a: Ack<{ conversation: ConversationSummary }>) => void) => void;
+}
+export interface AgentServerEvents {
+  "message:new": (payload: { message: MessageView; conversation: ConversationSummary }) => void;
+  "conversation:updated": (conversation: ConversationSummary) => void;
+  typing: (payload: { conversationId: string; typing: boolean }) => void;
+  /** The visitor received/read agent messages up to these seqs. */
+  receipts: (payload: { conversationId: string } & ReceiptsView) => void;
+  "session:ended": (payload: { reason: string }) => void;
+}

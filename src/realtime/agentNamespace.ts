@@ -1,0 +1,89 @@
+import type { Namespace } from "socket.io";
+import { findConversation } from "../adapters/db/repositories/chat.ts";
+import { authenticate } from "../domain/auth/sessions.ts";
+import { assignConversation, openConversation, recordAgentReceipt, setConversationStatus } from "../domain/chat/conversations.ts";
+import { sendAgentMessage } from "../domain/chat/messages.ts";
+import { DomainError } from "../domain/errors.ts";
+import type { AppDeps } from "../deps.ts";
+import type { AgentActor } from "../http/authenticate.ts";
+import { type AgentClientEvents, type AgentServerEvents, agentOpen, agentReceipt, agentSend, agentTyping, assignPayload, statusPayload } from "../protocol/chat.ts";
+import { handle } from "./handle.ts";
+import { AGENTS_ROOM, type Presence } from "./presence.ts";
+import { visitorRoom } from "./visitorNamespace.ts";
+
+export interface AgentSocketData {
+  actor: AgentActor;
+}
+export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+
+export const agentRoom = (agentId: string) => `agent:${agentId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+/** The console's side: an access token in the handshake; every agent sees the whole inbox. */
+export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presence: Presence): void {
+  const { domain, log } = deps;
+
+  nsp.use(async (socket, next) => {
+    const token: unknown = socket.handshake.auth.token;
+    if (typeof token !== "string" || token.length > 4096) return next(new Error("unauthenticated"));
+    try {
+      socket.data.actor = (await authenticate(domain, token)).actor;
+      next();
+    } catch (error) {
+      next(new Error(error instanceof DomainError ? error.id : "unauthenticated"));
+    }
+  });
+
+  nsp.on("connection", (socket) => {
+    const { actor } = socket.data;
+    // The agent row is re-read per request: a disabled agent or ended session stops at once.
+    const agent = async () => (await authenticateAgain()).agent;
+    const authenticateAgain = async () => {
+      const token = socket.handshake.auth.token as string;
+      try {
+        return await authenticate(domain, token);
+      } catch (error) {
+        socket.emit("session:ended", { reason: error instanceof DomainError ? error.id : "session_invalid" });
+        socket.disconnect(true);
+        throw error;
+      }
+    };
+    deps.metrics.sockets.inc({ role: "agent" });
+    void socket.join([AGENTS_ROOM, agentRoom(actor.agentId), sessionRoom(actor.sessionId)]);
+    void presence.agentsChanged();
+    socket.on("disconnect", () => {
+      deps.metrics.sockets.dec({ role: "agent" });
+      void presence.agentsChanged();
+    });
+
+    socket.on("conversation:open", handle(log, agentOpen, async ({ conversationId, afterSeq }) => {
+      await agent();
+      return openConversation(domain, conversationId, afterSeq);
+    }));
+
+    socket.on("message:send", handle(log, agentSend, async (input) => {
+      const { message } = await sendAgentMessage(domain, await agent(), { ...input, via: "console" });
+      return { message };
+    }));
+
+    socket.on("typing", handle(log, agentTyping, async ({ conversationId, typing }) => {
+      const [me, conversation] = await Promise.all([agent(), findConversation(domain.db, conversationId)]);
+      if (conversation) presence.visitors.to(visitorRoom(conversation.visitor_id)).emit("typing", { typing, name: me.name });
+    }));
+
+    socket.on("receipt", handle(log, agentReceipt, async ({ conversationId, seq, kind }) => {
+      await agent();
+      await recordAgentReceipt(domain, conversationId, seq, kind);
+    }));
+
+    socket.on("conversation:assign", handle(log, assignPayload, async ({ conversationId, agentId }) => {
+      await agent();
+      return { conversation: await assignConversation(domain, conversationId, agentId) };
+    }));
+
+    socket.on("conversation:status", handle(log, statusPayload, async ({ conversationId, status }) => {
+      await agent();
+      return { conversation: await setConversationStatus(domain, conversationId, status) };
+    }));
+  });
+}

@@ -1,0 +1,71 @@
+import type { Namespace } from "socket.io";
+import type { VisitorRow } from "../adapters/db/repositories/chat.ts";
+import { rateLimited } from "../domain/errors.ts";
+import { recordVisitorReceipt, syncVisitor } from "../domain/chat/conversations.ts";
+import { sendVisitorMessage } from "../domain/chat/messages.ts";
+import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
+import { DomainError } from "../domain/errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
+import { handle } from "./handle.ts";
+import type { Presence } from "./presence.ts";
+
+export interface VisitorSocketData {
+  visitor: VisitorRow;
+}
+export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
+
+export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
+
+const SENDS_PER_MINUTE = 30;
+
+/** The widget's side: a visitor token in the handshake, then sync, send, typing and receipts. */
+export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence): void {
+  const { domain, log } = deps;
+
+  nsp.use(async (socket, next) => {
+    try {
+      const language = socket.handshake.auth.language;
+      socket.data.visitor = await identifyVisitor(domain, {
+        token: socket.handshake.auth.visitorToken,
+        userAgent: socket.handshake.headers["user-agent"] ?? null,
+        language: typeof language === "string" ? language : null,
+      });
+      next();
+    } catch (error) {
+      next(new Error(error instanceof DomainError ? error.id : "unauthenticated"));
+    }
+  });
+
+  nsp.on("connection", (socket) => {
+    const visitor = () => socket.data.visitor;
+    deps.metrics.sockets.inc({ role: "visitor" });
+    socket.on("disconnect", () => deps.metrics.sockets.dec({ role: "visitor" }));
+    void socket.join(visitorRoom(visitor().id));
+
+    socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => ({
+      ...(await syncVisitor(domain, visitor(), afterSeq)),
+      agentsOnline: await presence.agentsOnline(),
+    })));
+
+    socket.on("message:send", handle(log, visitorSend, async (input) => {
+      const { allowed, retryAfterMs } = await domain.limiter.consume(`visitor-send:${visitor().id}`, SENDS_PER_MINUTE, 60_000);
+      if (!allowed) throw rateLimited(retryAfterMs);
+      const { message } = await sendVisitorMessage(domain, visitor(), input);
+      return { message };
+    }));
+
+    socket.on("profile:update", handle(log, visitorProfile, async (profile) => {
+      socket.data.visitor = await updateVisitorProfile(domain, visitor(), profile);
+      return { ok: true as const };
+    }));
+
+    socket.on("typing", handle(log, typingPayload, async ({ typing }) => {
+      presence.visitorTyping(visitor(), typing);
+    }));
+
+    socket.on("receipt", handle(log, receiptPayload, async ({ seq, kind }) => {
+      await recordVisitorReceipt(domain, visitor(), seq, kind);
+    }));
+  });
+}
