@@ -13,6 +13,7 @@ import { authRoutes } from "./http/routes/auth.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
+import { telegramWebhookRoutes } from "./http/routes/telegramWebhook.ts";
 import { widgetRoutes } from "./http/routes/widget.ts";
 import { consoleRoutes } from "./http/routes/console.ts";
 import { meRoutes } from "./http/routes/me.ts";
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });
   await app.register(widgetRoutes, deps);
+  await app.register(telegramWebhookRoutes, deps);
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
   app.get("/", async (_request, reply) => reply.redirect("/console/", 302));
   app.get("/favicon.ico", async (_request, reply) => sendError(reply, 404, "not_found", "No favicon."));

@@ -43,6 +43,8 @@ const schema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, "must look like 123456:ABC-DEF… (from @BotFather)").optional(),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).default("https://api.telegram.org"),
   TELEGRAM_ADMIN_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, "must be a numeric Telegram chat id").optional(),
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/, message: "must be an https URL that reaches /telegram/webhook" }).optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 letters, digits, _ or -").optional(),
   TIMEZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Istanbul").default("Europe/Istanbul"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
@@ -59,6 +61,9 @@ const schema = z.object({
 
 export type Env = z.input<typeof schema>;
 
+/** The names of every environment variable destek reads. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 export interface Config {
   port: number;
   host: string;
@@ -68,7 +73,9 @@ export interface Config {
   dataDir: string;
   database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
   redisUrl: string | undefined;
-  telegram: { token: string; apiRoot: string; adminChatId: string | undefined } | undefined;
+  telegram:
+    | { token: string; apiRoot: string; adminChatId: string | undefined; webhookUrl: string | undefined; webhookSecret: string | undefined }
+    | undefined;
   timezone: string;
   logLevel: (typeof LOG_LEVELS)[number];
   secretKey: string | undefined;
@@ -106,7 +113,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
     redisUrl: e.REDIS_URL,
     telegram: e.TELEGRAM_BOT_TOKEN
-      ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""), adminChatId: e.TELEGRAM_ADMIN_CHAT_ID }
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+          adminChatId: e.TELEGRAM_ADMIN_CHAT_ID,
+          webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+        }
       : undefined,
     timezone: e.TIMEZONE,
     logLevel: e.LOG_LEVEL,

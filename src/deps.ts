@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import pino, { type Logger } from "pino";
@@ -39,8 +40,19 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
   const database = overrides.database ?? openDatabase(config.database);
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   redis?.on("error", (err) => log.warn({ err }, "redis connection error"));
-  const telegram = config.telegram ? createTelegram(config.telegram, log.child({ component: "telegram" })) : undefined;
   const keys = deriveKeys(loadMasterSecret(config.dataDir, config.secretKey));
+  const telegram = config.telegram
+    ? createTelegram(
+        {
+          token: config.telegram.token,
+          apiRoot: config.telegram.apiRoot,
+          webhook: config.telegram.webhookUrl
+            ? { url: config.telegram.webhookUrl, secret: config.telegram.webhookSecret ?? webhookSecretFrom(keys.tokenHash) }
+            : undefined,
+        },
+        log.child({ component: "telegram" }),
+      )
+    : undefined;
   const bus = new LocalBus((err) => log.error({ err }, "event subscriber failed"));
   return {
     bus,
@@ -64,6 +76,11 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
       telegramAlertChats: config.telegram?.adminChatId ? [config.telegram.adminChatId] : [],
     },
   };
+}
+
+/** Without a configured secret, the webhook's secret token is derived from the master secret. */
+function webhookSecretFrom(key: Buffer): string {
+  return createHmac("sha256", key).update("telegram-webhook").digest("base64url");
 }
 
 /** Releases connections; the last step of a graceful shutdown. */

@@ -2,7 +2,7 @@ import closeWithGrace from "close-with-grace";
 import { buildApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { migrateToLatest } from "./adapters/db/database.ts";
-import { type AppDeps, closeDeps, createDeps } from "./deps.ts";
+import { closeDeps, createDeps } from "./deps.ts";
 import { issueSetupLink } from "./domain/setup.ts";
 
 /** Reads the configuration or exits with one line naming the bad variable. */
@@ -17,24 +17,6 @@ export function configOrExit(): Config {
     }
     throw error;
   }
-}
-
-/** Keeps trying to start Telegram polling: an outage at boot must not stop the server. */
-function startTelegram(deps: AppDeps): void {
-  const { telegram } = deps;
-  if (!telegram) return;
-  let stopped = false;
-  const attempt = (delayMs: number) => {
-    telegram.startPolling(deps.domain).catch((err: unknown) => {
-      if (stopped) return;
-      deps.log.warn({ err, retryInMs: delayMs }, "telegram unavailable; retrying");
-      setTimeout(() => attempt(Math.min(delayMs * 2, 60_000)), delayMs).unref();
-    });
-  };
-  attempt(2000);
-  process.once("beforeExit", () => {
-    stopped = true;
-  });
 }
 
 /** Starts destek: migrate, listen, print the setup link on a fresh install, shut down gracefully. */
@@ -54,7 +36,8 @@ export async function main(): Promise<void> {
   });
 
   await app.listen({ port: config.port, host: config.host });
-  startTelegram(deps);
+  // Telegram retries by itself in the background: an outage at boot must not stop the server.
+  void deps.telegram?.start(deps);
   const setupLink = await issueSetupLink(deps.domain);
   if (setupLink) {
     deps.log.warn({ setupLink, validFor: "1 hour" }, `No agent exists yet. Create the first admin at ${setupLink}`);

@@ -20,6 +20,30 @@ const texts = {
     tr: () => "Merhaba! Bu bot destek ekibinin bildirim botudur. Hesabınızı bağlamak için konsoldaki bağlantıyı kullanın.",
     en: () => "Hello! This is the support team's notification bot. Use the link in the console to link your account.",
   },
+  newConversation: {
+    tr: (who: string) => `🆕 ${who} yeni bir sohbet başlattı`,
+    en: (who: string) => `🆕 ${who} started a conversation`,
+  },
+  visitorWrote: {
+    tr: (who: string) => `💬 ${who}`,
+    en: (who: string) => `💬 ${who}`,
+  },
+  replyHint: {
+    tr: () => "Yanıtlamak için bu mesajı yanıtlayın (Reply).",
+    en: () => "Reply to this message to answer.",
+  },
+  noOpenConversations: {
+    tr: () => "Açık sohbet yok. 🎉",
+    en: () => "No open conversations. 🎉",
+  },
+  openConversation: {
+    tr: (who: string, unread: string) => `📂 ${who}${unread}`,
+    en: (who: string, unread: string) => `📂 ${who}${unread}`,
+  },
+  resolved: {
+    tr: () => "✅ Sohbet çözüldü olarak işaretlendi.",
+    en: () => "✅ Conversation resolved.",
+  },
 } as const;
 
 export type Language = "tr" | "en";

@@ -15,7 +15,7 @@ describe("enrolling second factors, linking Telegram and first-run setup", () =>
     const db = await openSqlite();
     dispose = db.dispose;
     t = await startTestApp({ database: db, telegram });
-    await t.deps.telegram!.startPolling(t.deps.domain);
+    await t.deps.telegram!.start(t.deps);
   });
   afterAll(async () => {
     await t.close();

@@ -1,13 +1,19 @@
 import http from "node:http";
+import { Busboy } from "@fastify/busboy";
 import type { AddressInfo } from "node:net";
 
 export interface SentMessage {
   method: string;
   chat_id: string | number;
   text?: string;
+  caption?: string;
   message_id: number;
+  /** Bytes of an uploaded photo, voice or document. */
+  file?: { name: string; data: Buffer };
   [key: string]: unknown;
 }
+
+const BOT_USER = { id: 123456, is_bot: true, first_name: "destek", username: "destek_test_bot" };
 
 /**
  * A local Telegram Bot API server speaking the real HTTP protocol (`/bot<token>/<method>`, JSON or
@@ -16,15 +22,23 @@ export interface SentMessage {
  */
 export class FakeTelegram {
   readonly token = "123456:TEST-fake-token-abcdefghijklmnop";
-  readonly botUsername = "destek_test_bot";
+  readonly botUsername = BOT_USER.username;
   readonly sent: SentMessage[] = [];
   readonly calls: string[] = [];
-  private server = http.createServer((req, res) => void this.handle(req, res));
+  private server = http.createServer((req, res) => {
+    this.handle(req, res).catch((error: unknown) => {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: false, error_code: 500, description: `fake server: ${String(error)}` }));
+    });
+  });
   private updates: unknown[] = [];
   private nextUpdateId = 1;
   private nextMessageId = 1000;
   private waiters: Array<() => void> = [];
   private failures: Array<{ status: number; description: string; retryAfter?: number }> = [];
+  private files = new Map<string, Buffer>();
+  /** Set to make every call fail as if Telegram were unreachable (connection reset). */
+  down = false;
   apiRoot = "";
 
   async start(): Promise<this> {
@@ -59,6 +73,30 @@ export class FakeTelegram {
     for (const wake of this.waiters.splice(0)) wake();
   }
 
+  /** Makes a file downloadable through getFile, as if a user had sent it; returns its file_id. */
+  addFile(data: Buffer): string {
+    const id = `file_${this.files.size + 1}_${Math.random().toString(36).slice(2)}`;
+    this.files.set(id, data);
+    return id;
+  }
+
+  /** A user's reply to a message the bot sent (`replyTo`), with optional extra fields such as photo. */
+  pushReply(chatId: number, fromId: number, replyTo: number, fields: Record<string, unknown>): void {
+    const message = {
+      message_id: this.nextMessageId++,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: chatId > 0 ? "private" : "group", title: "Team" },
+      from: { id: fromId, is_bot: false, first_name: "Agent" },
+      reply_to_message: { message_id: replyTo, date: 0, chat: { id: chatId, type: chatId > 0 ? "private" : "group" }, from: BOT_USER, text: "…" },
+      ...fields,
+    };
+    if (typeof fields.text === "string" && fields.text.startsWith("/")) {
+      Object.assign(message, { entities: [{ type: "bot_command", offset: 0, length: fields.text.split(" ")[0]!.length }] });
+    }
+    this.updates.push({ update_id: this.nextUpdateId++, message });
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
   /** Waits until the bot has sent a message matching `predicate`. */
   async waitForSent(predicate: (m: SentMessage) => boolean, timeoutMs = 10_000): Promise<SentMessage> {
     const deadline = Date.now() + timeoutMs;
@@ -71,16 +109,29 @@ export class FakeTelegram {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    const match = req.url?.match(/^\/bot([^/]+)\/(\w+)/);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    if (this.down) {
+      req.socket.destroy();
+      return;
+    }
     const reply = (status: number, payload: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(payload));
     };
+    const download = req.url?.match(/^\/file\/bot([^/]+)\/(.+)$/);
+    if (download) {
+      const data = download[1] === this.token ? this.files.get(decodeURIComponent(download[2]!)) : undefined;
+      if (!data) return reply(404, { ok: false, error_code: 404, description: "Not Found" });
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.end(data);
+      return;
+    }
+    const match = req.url?.match(/^\/bot([^/]+)\/(\w+)/);
     if (!match || match[1] !== this.token) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
     const method = match[2]!;
-    const args = parseBody(body, req.headers["content-type"]);
+    const { args, file } = await parseBody(body, req.headers["content-type"]);
     this.calls.push(method);
     if (method !== "getUpdates") {
       const failure = this.failures.shift();
@@ -95,7 +146,19 @@ export class FakeTelegram {
     }
     switch (method) {
       case "getMe":
-        return reply(200, { ok: true, result: { id: 123456, is_bot: true, first_name: "destek", username: this.botUsername, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
+        return reply(200, { ok: true, result: { ...BOT_USER, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
+      case "getFile": {
+        const id = String(args.file_id);
+        if (!this.files.has(id)) return reply(400, { ok: false, error_code: 400, description: "Bad Request: invalid file_id" });
+        return reply(200, { ok: true, result: { file_id: id, file_unique_id: id, file_size: this.files.get(id)!.length, file_path: id } });
+      }
+      case "sendPhoto":
+      case "sendVoice":
+      case "sendDocument": {
+        const sent = { method, ...args, message_id: this.nextMessageId++, ...(file ? { file } : {}) } as SentMessage;
+        this.sent.push(sent);
+        return reply(200, { ok: true, result: { message_id: sent.message_id, date: Math.floor(Date.now() / 1000), chat: { id: Number(args.chat_id), type: "private" }, caption: args.caption } });
+      }
       case "getUpdates": {
         const offset = Number(args.offset ?? 0);
         this.updates = this.updates.filter((u) => (u as { update_id: number }).update_id >= offset);
@@ -122,8 +185,30 @@ export class FakeTelegram {
   }
 }
 
-function parseBody(body: string, contentType: string | undefined): Record<string, unknown> {
-  if (!body) return {};
-  if (contentType?.includes("application/json")) return JSON.parse(body) as Record<string, unknown>;
-  return Object.fromEntries(new URLSearchParams(body));
+/** JSON, form or multipart bodies, as the Bot API accepts; a multipart file part is returned apart. */
+async function parseBody(body: Buffer, contentType: string | undefined): Promise<{ args: Record<string, unknown>; file?: { name: string; data: Buffer } }> {
+  if (!body.length) return { args: {} };
+  if (contentType?.includes("application/json")) return { args: JSON.parse(body.toString("utf8")) as Record<string, unknown> };
+  if (contentType?.includes("multipart/form-data")) {
+    const args: Record<string, unknown> = {};
+    let file: { name: string; data: Buffer } | undefined;
+    await new Promise<void>((resolve, reject) => {
+      const parser = new Busboy({ headers: { "content-type": contentType } });
+      parser.on("field", (name: string, value: string) => {
+        args[name] = value;
+      });
+      parser.on("file", (_field: string, stream: NodeJS.ReadableStream, name: string) => {
+        const parts: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => parts.push(chunk));
+        stream.on("end", () => {
+          file = { name, data: Buffer.concat(parts) };
+        });
+      });
+      parser.on("finish", resolve);
+      parser.on("error", reject);
+      parser.end(body);
+    });
+    return { args, ...(file ? { file } : {}) };
+  }
+  return { args: Object.fromEntries(new URLSearchParams(body.toString("utf8"))) };
 }

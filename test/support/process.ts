@@ -1,30 +1,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import { CONFIG_VARIABLES } from "../../src/config.ts";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 
-// Every variable src/config.ts reads. A spawned destek gets them blank unless a test sets them:
-// blank counts as unset, and a blank real variable also beats a developer's `.env` in the repo root.
-const CONFIG_VARIABLES = [
-  "PORT",
-  "HOST",
-  "PUBLIC_URL",
-  "DATA_DIR",
-  "DATABASE_URL",
-  "REDIS_URL",
-  "TELEGRAM_BOT_TOKEN",
-  "TELEGRAM_API_ROOT",
-  "TELEGRAM_ADMIN_CHAT_ID",
-  "TIMEZONE",
-  "LOG_LEVEL",
-  "SECRET_KEY",
-  "TRUST_PROXY",
-  "METRICS_TOKEN",
-  "RATE_LIMIT_PER_MINUTE",
-  "AUTH_RATE_LIMIT_PER_MINUTE",
-];
-
+// A spawned destek gets every variable config.ts reads blank unless a test sets it: blank counts as
+// unset, and a blank real variable also beats a developer's `.env` in the repo root.
 /** The environment of a spawned destek: the test's variables only, nothing from the shell or `.env`. */
 export function destekEnv(given: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLES.includes(name)));

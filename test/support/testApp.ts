@@ -11,14 +11,14 @@ import { createAgent } from "../../src/domain/agents.ts";
 import type { Clock } from "../../src/domain/ports.ts";
 import type { FakeTelegram } from "./fakeTelegram.ts";
 
-/** A clock tests move by hand, to expire codes, tickets and tokens without waiting. */
+/** Real time plus a jump tests can make, to expire codes, tickets and tokens without waiting. */
 export class ManualClock implements Clock {
-  constructor(public current = Date.now()) {}
+  private offset = 0;
   now(): number {
-    return this.current;
+    return Date.now() + this.offset;
   }
   advance(ms: number): void {
-    this.current += ms;
+    this.offset += ms;
   }
 }
 
@@ -36,6 +36,7 @@ export async function startTestApp(options: {
 }): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "destek-app-"));
   const config = loadConfig({
+    ...(process.env.TEST_LOG ? { LOG_LEVEL: process.env.TEST_LOG } : {}),
     DATA_DIR: dataDir,
     LOG_LEVEL: "silent",
     AUTH_RATE_LIMIT_PER_MINUTE: "1000",
@@ -43,7 +44,7 @@ export async function startTestApp(options: {
     ...options.env,
   });
   const clock = new ManualClock();
-  const deps = createDeps(config, { database: options.database, clock, log: pino({ level: "silent" }) });
+  const deps = createDeps(config, { database: options.database, clock, log: pino({ level: process.env.TEST_LOG ?? "silent" }) });
   const app = await buildApp(deps);
   await app.ready();
   return {

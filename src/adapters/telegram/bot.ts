@@ -1,22 +1,52 @@
-import { Bot, GrammyError, HttpError } from "grammy";
+import type { Redis } from "ioredis";
+import { Bot, type Context, GrammyError, HttpError } from "grammy";
+import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import { linkTelegramChat } from "../../domain/auth/telegramLink.ts";
+import type { LocalBus } from "../bus/localBus.ts";
+import { openConversationsForTelegram, rememberBridgedMessage, replyFromTelegram, resolveFromTelegram } from "../../domain/chat/telegramBridge.ts";
+import { DomainError } from "../../domain/errors.ts";
 import { text } from "../../domain/i18n.ts";
 import type { DomainDeps, TelegramPort } from "../../domain/ports.ts";
+import type { Metrics } from "../../metrics.ts";
+import { escapeHtml } from "./format.ts";
+import { electLeader, type Leadership } from "./leader.ts";
+import { type OutboxWorker, startOutboxWorker } from "./outboxWorker.ts";
+
+export interface TelegramOptions {
+  token: string;
+  apiRoot: string;
+  webhook?: { url: string; secret: string } | undefined;
+}
+
+export interface TelegramRuntime {
+  domain: DomainDeps;
+  redis: Redis | undefined;
+  metrics: Metrics;
+  bus: LocalBus;
+}
 
 export interface TelegramAdapter {
   port: TelegramPort;
   /** Calls getMe: the readiness probe. */
   check(): Promise<void>;
-  /** Starts long polling in the background; resolves once polling has begun. */
-  startPolling(deps: DomainDeps): Promise<void>;
+  /** Starts the bridge: handlers, leader election, long polling (or webhook registration), outbox worker. */
+  start(runtime: TelegramRuntime): Promise<void>;
+  /** Webhook mode: one update posted by Telegram. */
+  handleUpdate(update: Update): Promise<void>;
+  webhookSecret: string | undefined;
   stop(): Promise<void>;
 }
 
-/** grammY at the edge: the domain only sees TelegramPort. `apiRoot` points at any Bot API server. */
-export function createTelegram(options: { token: string; apiRoot: string }, log: Logger): TelegramAdapter {
+/** grammY at the edge: the domain only sees TelegramPort and plain functions. */
+export function createTelegram(options: TelegramOptions, log: Logger): TelegramAdapter {
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot, timeoutSeconds: 30 } });
   let username: string | undefined;
+  let leadership: Leadership | undefined;
+  let worker: OutboxWorker | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let polling: Promise<void> | undefined;
+  let stopped = false;
 
   const port: TelegramPort = {
     async botUsername() {
@@ -34,44 +64,157 @@ export function createTelegram(options: { token: string; apiRoot: string }, log:
     log.error({ err: cause, kind, updateId: err.ctx.update.update_id }, "telegram update failed");
   });
 
-  let polling: Promise<void> | undefined;
+  const startPolling = (attemptDelayMs = 2000): Promise<void> =>
+    new Promise<void>((resolve) => {
+      polling = bot
+        .start({
+          drop_pending_updates: false,
+          allowed_updates: ["message", "callback_query"],
+          onStart: (me) => {
+            username = me.username;
+            log.info({ bot: me.username }, "telegram polling started");
+            resolve();
+          },
+        })
+        .catch((err: unknown) => {
+          resolve();
+          if (stopped || !leadership?.isLeader()) return;
+          log.warn({ err, retryInMs: attemptDelayMs }, "telegram unavailable; retrying");
+          setTimeout(() => void startPolling(Math.min(attemptDelayMs * 2, 60_000)), attemptDelayMs).unref();
+        });
+    });
+
+  const lead = async (leader: boolean) => {
+    if (options.webhook) {
+      if (leader) {
+        await bot.api
+          .setWebhook(options.webhook.url, { secret_token: options.webhook.secret, allowed_updates: ["message", "callback_query"] })
+          .catch((err: unknown) => log.error({ err }, "telegram setWebhook failed"));
+      }
+      return;
+    }
+    if (leader) await startPolling();
+    else if (bot.isRunning()) await bot.stop();
+  };
+
   return {
     port,
+    webhookSecret: options.webhook?.secret,
     async check() {
       const me = await bot.api.getMe();
       username = me.username;
     },
-    async startPolling(deps) {
-      bot.command("start", async (ctx) => {
-        const token = ctx.match.trim();
-        const chatId = String(ctx.chat.id);
-        if (!token) {
-          await ctx.reply(text("welcome", deps.defaultLanguage));
-          return;
-        }
-        const result = await linkTelegramChat(deps, { token, chatId, privateChat: ctx.chat.type === "private" });
-        log.info({ chatId, linked: result.linked }, "telegram /start link");
+    async start(runtime) {
+      installHandlers(bot, runtime.domain, options, log);
+      worker = startOutboxWorker({ deps: runtime.domain, api: bot.api, log, metrics: runtime.metrics, isLeader: () => leadership?.isLeader() ?? false });
+      unsubscribe = runtime.bus.subscribe((event) => {
+        if (event.type === "message.created" && event.message.author.type === "visitor") worker?.kick();
       });
-      await new Promise<void>((resolve, reject) => {
-        polling = bot
-          .start({
-            drop_pending_updates: false,
-            allowed_updates: ["message", "callback_query"],
-            onStart: (me) => {
-              username = me.username;
-              log.info({ bot: me.username }, "telegram polling started");
-              resolve();
-            },
-          })
-          .catch((error: unknown) => {
-            log.error({ err: error }, "telegram polling stopped with an error");
-            reject(error);
-          });
+      await new Promise<void>((resolve) => {
+        leadership = electLeader(runtime.redis, (leader) => void lead(leader).then(resolve, resolve));
       });
     },
+    async handleUpdate(update) {
+      if (!bot.isInited()) await bot.init();
+      await bot.handleUpdate(update);
+    },
     async stop() {
+      stopped = true;
+      unsubscribe?.();
+      await worker?.stop();
+      await leadership?.stop();
       if (bot.isRunning()) await bot.stop();
       await polling?.catch(() => undefined);
     },
   };
+}
+
+/** Everything agents can do from Telegram: link their account, list and answer conversations, resolve. */
+function installHandlers(bot: Bot, deps: DomainDeps, options: TelegramOptions, log: Logger): void {
+  const language = deps.defaultLanguage;
+  const answerError = async (ctx: Context, error: unknown) => {
+    if (error instanceof DomainError) {
+      await ctx.reply(error.message, { reply_parameters: { message_id: ctx.msg?.message_id ?? 0, allow_sending_without_reply: true } });
+      return;
+    }
+    throw error;
+  };
+
+  bot.command("start", async (ctx) => {
+    const token = ctx.match.trim();
+    if (!token) {
+      await ctx.reply(text("welcome", language));
+      return;
+    }
+    const result = await linkTelegramChat(deps, { token, chatId: String(ctx.chat.id), privateChat: ctx.chat.type === "private" });
+    log.info({ chatId: ctx.chat.id, linked: result.linked }, "telegram /start link");
+  });
+
+  bot.command("open", async (ctx) => {
+    try {
+      const open = await openConversationsForTelegram(deps, String(ctx.from?.id ?? ""));
+      if (!open.length) {
+        await ctx.reply(text("noOpenConversations", language));
+        return;
+      }
+      // One post per conversation, each remembered, so replying to it answers that visitor.
+      for (const item of open) {
+        const unread = item.unread ? ` (${item.unread})` : "";
+        const html = `${text("openConversation", language, `<b>${escapeHtml(item.visitorLabel)}</b>`, unread)}\n${escapeHtml(item.preview)}`;
+        const sent = await ctx.reply(html, { parse_mode: "HTML" });
+        await rememberBridgedMessage(deps, String(ctx.chat.id), sent.message_id, item.conversationId);
+      }
+    } catch (error) {
+      await answerError(ctx, error);
+    }
+  });
+
+  bot.command("resolve", async (ctx) => {
+    try {
+      await resolveFromTelegram(deps, { chatId: String(ctx.chat.id), fromUserId: String(ctx.from?.id ?? ""), replyToMessageId: ctx.message?.reply_to_message?.message_id });
+      await ctx.reply(text("resolved", language));
+    } catch (error) {
+      await answerError(ctx, error);
+    }
+  });
+
+  bot.on("message", async (ctx) => {
+    const message = ctx.message;
+    // Only replies to the bot's posts are answers; other chatter in a team group is not ours.
+    if (!message.reply_to_message || message.reply_to_message.from?.id !== ctx.me.id) return;
+    try {
+      const largestPhoto = message.photo?.at(-1);
+      const media = largestPhoto ?? message.voice ?? message.document ?? message.audio ?? message.video_note;
+      const fileName = message.document?.file_name ?? message.audio?.file_name;
+      const file = media ? await download(bot, options, media.file_id, deps.chat.uploadMaxBytes, fileName, Boolean(message.voice)) : undefined;
+      await replyFromTelegram(deps, {
+        chatId: String(ctx.chat.id),
+        fromUserId: String(message.from?.id ?? ""),
+        telegramMessageId: message.message_id,
+        replyToMessageId: message.reply_to_message.message_id,
+        text: message.text ?? message.caption ?? "",
+        file,
+      });
+      await ctx.react("👍").catch(() => undefined);
+    } catch (error) {
+      await answerError(ctx, error);
+    }
+  });
+}
+
+/** Fetches a file an agent sent, stopping at the upload limit. */
+async function download(bot: Bot, options: TelegramOptions, fileId: string, maxBytes: number, fileName: string | undefined, voice: boolean) {
+  const file = await bot.api.getFile(fileId);
+  if (!file.file_path) throw new Error("telegram returned no file path");
+  if ((file.file_size ?? 0) > maxBytes) return { data: Buffer.alloc(0), fileName, voice, truncated: true };
+  const response = await fetch(`${options.apiRoot}/file/bot${options.token}/${file.file_path}`);
+  if (!response.ok || !response.body) throw new Error(`telegram file download failed with ${response.status}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.length;
+    if (size > maxBytes) return { data: Buffer.alloc(0), fileName, voice, truncated: true };
+    chunks.push(Buffer.from(chunk));
+  }
+  return { data: Buffer.concat(chunks), fileName: fileName ?? file.file_path.split("/").pop(), voice, truncated: false };
 }

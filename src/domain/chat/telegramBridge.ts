@@ -1,0 +1,98 @@
+import { findAgentByTelegramChat } from "../../adapters/db/repositories/agents.ts";
+import { attachmentsOf, findConversation, findMessage, findVisitor, listConversationRows } from "../../adapters/db/repositories/chat.ts";
+import { conversationOfTelegramMessage, rememberTelegramMessage } from "../../adapters/db/repositories/telegramMessages.ts";
+import { forbidden, notFound } from "../errors.ts";
+import type { DomainDeps } from "../ports.ts";
+import { uploadAttachment } from "./attachments.ts";
+import { setConversationStatus } from "./conversations.ts";
+import { sendAgentMessage } from "./messages.ts";
+
+// What the Telegram bridge needs from chat, without any Telegram types: the adapter formats and sends.
+
+export interface VisitorMessageAlert {
+  conversationId: string;
+  visitorLabel: string;
+  pageUrl: string | null;
+  isNew: boolean;
+  body: string;
+  files: Array<{ kind: "image" | "voice" | "file"; mime: string; fileName: string; storageKey: string }>;
+}
+
+/** A short, stable label for a visitor with no name: "Visitor #1a2b3c". */
+export const visitorLabel = (visitor: { id: string; name: string | null; email: string | null }) =>
+  visitor.name ?? visitor.email ?? `Visitor #${visitor.id.slice(0, 6)}`;
+
+export async function visitorMessageAlert(deps: DomainDeps, messageId: string, isNew: boolean): Promise<VisitorMessageAlert | undefined> {
+  const message = await findMessage(deps.db, messageId);
+  const conversation = message && (await findConversation(deps.db, message.conversation_id));
+  const visitor = conversation && (await findVisitor(deps.db, conversation.visitor_id));
+  if (!message || !conversation || !visitor) return undefined;
+  const files = await attachmentsOf(deps.db, [message.id]);
+  return {
+    conversationId: conversation.id,
+    visitorLabel: visitorLabel(visitor),
+    pageUrl: conversation.page_url,
+    isNew,
+    body: message.body,
+    files: files.map((f) => ({ kind: f.kind, mime: f.mime, fileName: f.file_name, storageKey: f.storage_key })),
+  };
+}
+
+export function rememberBridgedMessage(deps: DomainDeps, chatId: string, messageId: number, conversationId: string): Promise<unknown> {
+  return rememberTelegramMessage(deps.db, { chatId, messageId, conversationId, at: deps.clock.now() });
+}
+
+/** The agent behind a Telegram user: their private chat id is their user id. */
+async function agentOfTelegramUser(deps: DomainDeps, userId: string) {
+  const agent = await findAgentByTelegramChat(deps.db, userId);
+  if (!agent || agent.disabled_at) throw forbidden("telegram_not_linked", "Your Telegram account is not linked to a destek agent. Link it in the console under Settings.");
+  return agent;
+}
+
+async function conversationRepliedTo(deps: DomainDeps, chatId: string, replyToMessageId: number | undefined) {
+  const id = replyToMessageId === undefined ? undefined : await conversationOfTelegramMessage(deps.db, chatId, replyToMessageId);
+  if (!id) throw notFound("conversation_not_found", "Reply to a conversation message from the bot to answer it.");
+  return id;
+}
+
+export interface TelegramReply {
+  chatId: string;
+  fromUserId: string;
+  telegramMessageId: number;
+  replyToMessageId: number | undefined;
+  text: string;
+  file?: { data: Buffer; fileName: string | undefined; voice: boolean; truncated: boolean } | undefined;
+}
+
+/** An agent answered a bridged message in Telegram: deliver it to the visitor, attachment included. */
+export async function replyFromTelegram(deps: DomainDeps, reply: TelegramReply) {
+  const agent = await agentOfTelegramUser(deps, reply.fromUserId);
+  const conversationId = await conversationRepliedTo(deps, reply.chatId, reply.replyToMessageId);
+  const attachmentIds = reply.file ? [(await uploadAttachment(deps, { uploader: `agent:${agent.id}`, ...reply.file })).id] : [];
+  // The Telegram message id makes the client id, so a redelivered update is stored once.
+  return sendAgentMessage(deps, agent, {
+    conversationId,
+    clientId: `tg_${reply.chatId}_${reply.telegramMessageId}`,
+    body: reply.text,
+    attachmentIds,
+    via: "telegram",
+  });
+}
+
+/** `/resolve` sent as a reply to a bridged message. */
+export async function resolveFromTelegram(deps: DomainDeps, input: { chatId: string; fromUserId: string; replyToMessageId: number | undefined }) {
+  await agentOfTelegramUser(deps, input.fromUserId);
+  return setConversationStatus(deps, await conversationRepliedTo(deps, input.chatId, input.replyToMessageId), "resolved");
+}
+
+/** `/open`: the open conversations, newest activity first. */
+export async function openConversationsForTelegram(deps: DomainDeps, fromUserId: string, limit = 10) {
+  await agentOfTelegramUser(deps, fromUserId);
+  const rows = await listConversationRows(deps.db, { status: "open", assignee: { kind: "all" }, limit });
+  return rows.map((row) => ({
+    conversationId: row.id,
+    visitorLabel: visitorLabel({ id: row.visitor_id, name: row.visitor_name, email: row.visitor_email }),
+    preview: row.last_message_preview ?? "",
+    unread: row.unread_for_agents,
+  }));
+}

@@ -1,0 +1,151 @@
+import type { AddressInfo } from "node:net";
+import sharp from "sharp";
+import type { Socket } from "socket.io-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { countPendingOutbox } from "../../src/adapters/db/repositories/outbox.ts";
+import type { MessageView } from "../../src/protocol/chat.ts";
+import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
+import { openSqlite } from "../support/databases.ts";
+import { FakeTelegram, type SentMessage } from "../support/fakeTelegram.ts";
+import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+
+const TEAM_CHAT = -100555;
+const AGENT_USER = 4242;
+
+// The Telegram bridge end to end through a fake Bot API server: alerts out, replies back in.
+describe("Telegram bridge", () => {
+  let telegram: FakeTelegram;
+  let t: TestApp;
+  let dispose: () => Promise<void>;
+  let url: string;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    telegram = await new FakeTelegram().start();
+    const db = await openSqlite();
+    dispose = db.dispose;
+    t = await startTestApp({ database: db, telegram, env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT) } });
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    await addAgent(t.deps, "selin", { telegramChatId: String(AGENT_USER) });
+    await t.deps.telegram!.start(t.deps);
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+  afterAll(async () => {
+    await t.close();
+    await telegram.stop();
+    await dispose();
+  });
+
+  const visitor = async () => {
+    const socket = await openSocket(`${url}/visitor`, { visitorToken: newVisitorToken() });
+    sockets.push(socket);
+    return socket;
+  };
+  const toTeam = (predicate: (m: SentMessage) => boolean) => telegram.waitForSent((m) => String(m.chat_id) === String(TEAM_CHAT) && predicate(m));
+  const png = () => sharp({ create: { width: 16, height: 12, channels: 3, background: "#ff0000" } }).png().toBuffer();
+
+  it("posts a visitor's message to the team chat with all visitor text escaped", async () => {
+    const widget = await visitor();
+    await request(widget, "profile:update", { name: "<b>Eve</b> & co" });
+    await request(widget, "message:send", { clientId: newClientId(), body: "Hi <script>alert(1)</script>", pageUrl: "https://shop.example/?q=<x>" });
+    const alert = await toTeam((m) => String(m.text).includes("alert(1)"));
+    expect(alert.parse_mode).toBe("HTML");
+    expect(alert.text).toContain("&lt;b&gt;Eve&lt;/b&gt; &amp; co");
+    expect(alert.text).toContain("Hi &lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(alert.text).toContain("https://shop.example/?q=&lt;x&gt;");
+    expect(alert.text).not.toContain("<script>");
+  });
+
+  it("routes a Telegram reply, text and photo, to the right visitor", async () => {
+    const alice = await visitor();
+    const bob = await visitor();
+    await request(alice, "message:send", { clientId: newClientId(), body: "alice asks" });
+    await request(bob, "message:send", { clientId: newClientId(), body: "bob asks" });
+    const aliceAlert = await toTeam((m) => String(m.text).includes("alice asks"));
+    await toTeam((m) => String(m.text).includes("bob asks"));
+
+    const textReply = nextEvent<MessageView>(alice, "message:new");
+    telegram.pushReply(TEAM_CHAT, AGENT_USER, aliceAlert.message_id, { text: "Hello Alice, from Telegram" });
+    expect(await textReply).toMatchObject({ body: "Hello Alice, from Telegram", via: "telegram", author: { type: "agent", name: "Agent selin" } });
+
+    const photo = await png();
+    const fileId = telegram.addFile(photo);
+    const photoReply = nextEvent<MessageView>(alice, "message:new");
+    telegram.pushReply(TEAM_CHAT, AGENT_USER, aliceAlert.message_id, {
+      photo: [{ file_id: fileId, file_unique_id: fileId, width: 16, height: 12, file_size: photo.length }],
+      caption: "Here is the label",
+    });
+    const message = await photoReply;
+    expect(message.body).toBe("Here is the label");
+    expect(message.attachments).toHaveLength(1);
+    expect(message.attachments[0]).toMatchObject({ kind: "image", mime: "image/png", width: 16, height: 12 });
+    const file = await t.app.inject({ method: "GET", url: new URL(message.attachments[0]!.url).pathname + new URL(message.attachments[0]!.url).search });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers["content-type"]).toBe("image/png");
+    expect(file.headers["x-content-type-options"]).toBe("nosniff");
+    expect((await sharp(file.rawPayload).metadata()).width).toBe(16);
+
+    const bobSync = await request<{ messages: MessageView[] }>(bob, "conversation:sync", { afterSeq: 0 });
+    expect(bobSync.messages.map((m) => m.body)).toEqual(["bob asks"]);
+  });
+
+  it("sends a visitor's image to Telegram as a photo", async () => {
+    const widget = await visitor();
+    const token = (widget.auth as { visitorToken: string }).visitorToken;
+    const form = new FormData();
+    form.append("file", new Blob([await png()], { type: "image/png" }), "receipt.png");
+    const upload = await fetch(`${url}/api/widget/attachments`, { method: "POST", headers: { authorization: `Visitor ${token}` }, body: form });
+    expect(upload.status).toBe(201);
+    const { attachment } = (await upload.json()) as { attachment: { id: string } };
+    await request(widget, "message:send", { clientId: newClientId(), body: "photo of my receipt", attachmentIds: [attachment.id] });
+    const sent = await toTeam((m) => m.method === "sendPhoto" && String(m.caption).includes("photo of my receipt"));
+    expect(sent.file?.data.subarray(1, 4).toString()).toBe("PNG");
+  });
+
+  it("delays notifications through an outage and sends each exactly once", async () => {
+    const widget = await visitor();
+    telegram.down = true;
+    await request(widget, "message:send", { clientId: newClientId(), body: "during the outage" });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await countPendingOutbox(t.deps.domain.db)).toBeGreaterThanOrEqual(1);
+    telegram.down = false;
+    await toTeam((m) => String(m.text).includes("during the outage"));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(telegram.sent.filter((m) => String(m.text).includes("during the outage"))).toHaveLength(1);
+  }, 30_000);
+
+  it("honours retry_after on 429", async () => {
+    const widget = await visitor();
+    telegram.failNext(1, 429, "Too Many Requests: retry after 1", 1);
+    const started = Date.now();
+    await request(widget, "message:send", { clientId: newClientId(), body: "rate limited message" });
+    await toTeam((m) => String(m.text).includes("rate limited message"));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(telegram.sent.filter((m) => String(m.text).includes("rate limited message"))).toHaveLength(1);
+  }, 30_000);
+
+  it("lists open conversations with /open and resolves one with /resolve", async () => {
+    const widget = await visitor();
+    const { message } = await request<{ message: MessageView }>(widget, "message:send", { clientId: newClientId(), body: "please resolve me" });
+    await toTeam((m) => String(m.text).includes("please resolve me"));
+    telegram.pushMessage(AGENT_USER, "/open");
+    const listed = await telegram.waitForSent((m) => String(m.chat_id) === String(AGENT_USER) && String(m.text).includes("please resolve me"));
+    telegram.pushReply(AGENT_USER, AGENT_USER, listed.message_id, { text: "/resolve" });
+    await telegram.waitForSent((m) => String(m.chat_id) === String(AGENT_USER) && /çözüldü|resolved/.test(String(m.text)));
+    const detail = await t.deps.domain.db.selectFrom("conversations").select("status").where("id", "=", message.conversationId).executeTakeFirstOrThrow();
+    expect(detail.status).toBe("resolved");
+  });
+
+  it("tells an unlinked Telegram user to link first, and delivers nothing", async () => {
+    const widget = await visitor();
+    await request(widget, "message:send", { clientId: newClientId(), body: "who answers?" });
+    const alert = await toTeam((m) => String(m.text).includes("who answers?"));
+    telegram.pushReply(TEAM_CHAT, 999_999, alert.message_id, { text: "I am not an agent" });
+    await toTeam((m) => /not linked/.test(String(m.text)));
+    const sync = await request<{ messages: MessageView[] }>(widget, "conversation:sync", { afterSeq: 0 });
+    expect(sync.messages.map((m) => m.body)).toEqual(["who answers?"]);
+  });
+});
