@@ -8,6 +8,8 @@ const STATUS: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
+  unsupported: 415,
   rate_limited: 429,
   unavailable: 502,
 };

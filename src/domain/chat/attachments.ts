@@ -25,9 +25,9 @@ const TEXT_EXTENSIONS = /\.(txt|csv|log|md)$/i;
 // Markup a browser could run if it ever rendered the file: refused even as "text".
 const ACTIVE_MARKUP = /<\s*(script|html|svg|iframe|object|embed|body|!doctype|\?xml)\b/i;
 
-const tooLarge = (max: number) => new DomainError("file_too_large", "invalid", `Files can be at most ${Math.floor(max / 1024 / 1024)} MB.`);
+const tooLarge = (max: number) => new DomainError("file_too_large", "too_large", `Files can be at most ${Math.floor(max / 1024 / 1024)} MB.`);
 const notAllowed = () =>
-  new DomainError("file_type_not_allowed", "invalid", "This kind of file is not allowed. Send images, voice notes, PDF, office documents, ZIP or plain text.");
+  new DomainError("file_type_not_allowed", "unsupported", "This kind of file is not allowed. Send images, voice notes, PDF, office documents, ZIP or plain text.");
 
 /** A display name that cannot carry paths, control characters or markup tricks; storage never uses it. */
 export function safeFileName(name: string | undefined, fallback: string): string {
