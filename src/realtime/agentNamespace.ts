@@ -17,6 +17,7 @@ export interface AgentSocketData {
 export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
 
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
+const SESSION_RECHECK_MS = 60_000;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /** The console's side: an access token in the handshake; every agent sees the whole inbox. */
@@ -51,7 +52,11 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
     deps.metrics.sockets.inc({ role: "agent" });
     void socket.join([AGENTS_ROOM, agentRoom(actor.agentId), sessionRoom(actor.sessionId)]);
     void presence.agentsChanged();
+    // A session can end elsewhere (disabled by the CLI, signed out on another node): check again
+    // now and then, so a revoked console stops receiving conversations.
+    const recheck = setInterval(() => void authenticateAgain().catch(() => undefined), SESSION_RECHECK_MS);
     socket.on("disconnect", () => {
+      clearInterval(recheck);
       deps.metrics.sockets.dec({ role: "agent" });
       void presence.agentsChanged();
     });

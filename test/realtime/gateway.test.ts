@@ -37,11 +37,14 @@ describe("socket gateway", () => {
     });
   };
 
+  let agents = 0;
   async function accessToken() {
-    await addAgent(t.deps, "socketeer", { telegramChatId: "9901" });
+    const username = `socketeer${++agents}`;
+    const chat = String(9900 + agents);
+    await addAgent(t.deps, username, { telegramChatId: chat });
     const client = { ip: "10.3.3.3", userAgent: null };
-    const { ticket } = await signInWithPassword(t.deps.domain, { username: "socketeer", password: PASSWORD, ...client });
-    const code = codeFrom(telegram.sent.findLast((m) => String(m.chat_id) === "9901")?.text);
+    const { ticket } = await signInWithPassword(t.deps.domain, { username, password: PASSWORD, ...client });
+    const code = codeFrom(telegram.sent.findLast((m) => String(m.chat_id) === chat)?.text);
     return (await verifySecondFactor(t.deps.domain, { ticket, code, method: "telegram", ...client })).accessToken;
   }
 
@@ -59,5 +62,14 @@ describe("socket gateway", () => {
     expect(metrics.body).toContain("nodejs_eventloop_lag_seconds");
     expect(metrics.body).toContain("destek_outbox_pending");
     expect(metrics.body).toMatch(/destek_http_request_duration_seconds_count\{[^}]*route="\/health"/);
+  });
+
+  it("disconnects an agent's open consoles when they sign out everywhere", async () => {
+    const token = await accessToken();
+    const socket = await open({ token });
+    const gone = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+    const res = await t.app.inject({ method: "POST", url: "/api/auth/logout-all", payload: {}, headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(204);
+    expect(await gone).toBe("io server disconnect");
   });
 });

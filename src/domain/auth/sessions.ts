@@ -95,15 +95,16 @@ export async function refreshSession(deps: DomainDeps, refreshToken: string, cli
   };
 }
 
-/** Ends the session a refresh token belongs to. Unknown tokens are ignored: logout always succeeds. */
-export async function endSession(deps: DomainDeps, refreshToken: string, ip: string | null): Promise<void> {
+/** Ends the session a refresh token belongs to and returns its id. Unknown tokens are ignored: logout always succeeds. */
+export async function endSession(deps: DomainDeps, refreshToken: string, ip: string | null): Promise<string | undefined> {
   const now = deps.clock.now();
   const token = await findRefreshToken(deps.db, hashToken(deps.keys.tokenHash, refreshToken));
-  if (!token) return;
+  if (!token) return undefined;
   const session = await findSession(deps.db, token.session_id);
-  if (!session || session.revoked_at !== null) return;
+  if (!session || session.revoked_at !== null) return undefined;
   await revokeSession(deps.db, session.id, now, "logout");
   await audit(deps.db, now, { actor: { type: "agent", agentId: session.agent_id, sessionId: session.id, role: "agent" }, action: "auth.signed_out", ip });
+  return session.id;
 }
 
 /** "Sign out everywhere": ends every session of the acting agent, this one included. */

@@ -6,6 +6,7 @@ import { confirmTotpDuringSignIn, enrollTelegramDuringSignIn, enrollTotpDuringSi
 import { endAllSessions, endSession, type IssuedSession, refreshSession } from "../../domain/auth/sessions.ts";
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
+import { agentRoom, sessionRoom } from "../../realtime/agentNamespace.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
 import { code, emptyBody, password, sessionResponse, telegramLink, ticket, totpEnrollment, username } from "../schemas.ts";
@@ -73,15 +74,21 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     }
   });
 
+  // Open consoles of an ended session are disconnected at once, on every node.
+  const disconnect = (room: string) => app.io.of("/agent").in(room).disconnectSockets(true);
+
   app.post("/logout", { onRequest: app.csrfProtection, schema: { body: emptyBody } }, async (request, reply) => {
     const token = readRefreshCookie(request);
-    if (token) await endSession(domain, token, request.ip);
+    const sessionId = token ? await endSession(domain, token, request.ip) : undefined;
+    if (sessionId) disconnect(sessionRoom(sessionId));
     clearRefreshCookie(reply, config.secureCookies);
     return reply.code(204).send();
   });
 
   app.post("/logout-all", { preHandler: requireAgent(domain), schema: { body: emptyBody } }, async (request, reply) => {
-    await endAllSessions(domain, currentAgent(request).actor, request.ip);
+    const { actor } = currentAgent(request);
+    await endAllSessions(domain, actor, request.ip);
+    disconnect(agentRoom(actor.agentId));
     clearRefreshCookie(reply, config.secureCookies);
     return reply.code(204).send();
   });
