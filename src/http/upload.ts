@@ -5,7 +5,7 @@ import { invalid } from "../domain/errors.ts";
 export async function readUpload(request: FastifyRequest, maxBytes: number): Promise<{ data: Buffer; fileName: string | undefined; voice: boolean; truncated: boolean }> {
   if (!request.isMultipart()) throw invalid("invalid_file", "Send the file as multipart/form-data in a field named \"file\".");
   const part = await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 5, fieldSize: 100 } });
-  if (!part || part.fieldname !== "file") throw invalid("invalid_file", "Send the file in a field named \"file\".");
+  if (part?.fieldname !== "file") throw invalid("invalid_file", "Send the file in a field named \"file\".");
   const chunks: Buffer[] = [];
   for await (const chunk of part.file) chunks.push(chunk as Buffer);
   const kindField = part.fields.kind;

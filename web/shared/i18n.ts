@@ -59,15 +59,24 @@ function fillPlaceholders(message: string, values: MessageValues | undefined): s
 	);
 }
 
+/** How an app picks its first language; by default detectLanguage(storageKey). */
+export interface CreateI18nOptions {
+	/** A language decided elsewhere (e.g. the widget's embed code); it wins over storage and browser. */
+	initialLanguage?: Language;
+}
+
 /** Builds a provider and hook over one app's dictionaries; Turkish must cover every English key. */
 export function createI18n<Key extends string>(
 	dictionaries: Record<Language, Record<Key, string>>,
 	storageKey: string,
+	options: CreateI18nOptions = {},
 ) {
 	const I18nContext = createContext<I18nValue<Key> | null>(null);
 
 	function I18nProvider({ children }: { children: ComponentChildren }) {
-		const [language, setLanguage] = useState<Language>(() => detectLanguage(storageKey));
+		const [language, setLanguage] = useState<Language>(
+			() => options.initialLanguage ?? detectLanguage(storageKey),
+		);
 
 		useEffect(() => {
 			document.documentElement.lang = language;

@@ -122,6 +122,6 @@ export async function attachmentForSignedUrl(deps: DomainDeps, id: string, expir
   if (expires * 1000 < deps.clock.now()) throw gone();
   if (!constantTimeEqual(fileSignature(deps.keys.tokenHash, id, expires), signature)) throw gone();
   const row = await findAttachment(deps.db, id);
-  if (!row || !row.conversation_id || !(await findConversation(deps.db, row.conversation_id))) throw gone();
+  if (!row?.conversation_id || !(await findConversation(deps.db, row.conversation_id))) throw gone();
   return row;
 }

@@ -2,11 +2,15 @@ import { useEffect } from "preact/hooks";
 import { AccountPage } from "./account/AccountPage";
 import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
-import { navigate, ROUTES, readRouteNotice } from "./router";
+import { InboxProvider } from "./inbox/InboxContext";
+import { InboxPage } from "./inbox/InboxPage";
+import { useUnreadTitle } from "./notifications/useUnreadTitle";
+import { conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
 import { SignInFlow } from "./signin/SignInFlow";
+import { Toaster } from "./ui/toasts";
 
 function LoadingScreen() {
 	const { t } = useI18n();
@@ -19,23 +23,37 @@ function LoadingScreen() {
 	);
 }
 
-/** Pages of a signed-in agent; any other path lands on settings until the inbox takes "/". */
+/** The signed-in pages: the inbox at "/" and "/conversations/:id", and settings. */
+function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
+	const unread = useUnreadTitle();
+	const conversationId = conversationIdOf(route);
+	const isInbox = route === ROUTES.home || conversationId !== null;
+	const knownRoute = isInbox || route === ROUTES.settings;
+
+	useEffect(() => {
+		if (!knownRoute) navigate(ROUTES.home, { replace: true });
+	}, [knownRoute]);
+
+	return (
+		<AppShell agent={agent} route={route} unread={unread} fullBleed={isInbox} focusedView={conversationId !== null}>
+			{isInbox && <InboxPage conversationId={conversationId} />}
+			{route === ROUTES.settings && <AccountPage agent={agent} />}
+			<Toaster />
+		</AppShell>
+	);
+}
+
 function SignedInConsole({ agent, route }: { agent: Agent; route: string }) {
 	const { suggestLanguage } = useI18n();
-	const knownRoute = route === ROUTES.settings;
 
 	useEffect(() => {
 		if (agent.language) suggestLanguage(agent.language);
 	}, [agent.language, suggestLanguage]);
 
-	useEffect(() => {
-		if (!knownRoute) navigate(ROUTES.settings, { replace: true });
-	}, [knownRoute]);
-
 	return (
-		<AppShell agent={agent} route={route}>
-			{knownRoute && <AccountPage agent={agent} />}
-		</AppShell>
+		<InboxProvider agent={agent}>
+			<SignedInPages agent={agent} route={route} />
+		</InboxProvider>
 	);
 }
 

@@ -5,6 +5,11 @@ import "./styles/base.css";
 import "./styles/auth.css";
 import "./styles/shell.css";
 import "./styles/settings.css";
+import "./styles/controls.css";
+import "./styles/inbox.css";
+import "./styles/conversation.css";
+import "./styles/composer.css";
+import "./styles/details.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

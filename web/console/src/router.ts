@@ -7,6 +7,24 @@ export const ROUTES = {
 	settings: "/settings",
 } as const;
 
+const CONVERSATION_PREFIX = "/conversations/";
+
+/** The route of one conversation in the inbox. */
+export function conversationRoute(id: string): string {
+	return CONVERSATION_PREFIX + encodeURIComponent(id);
+}
+
+/** The conversation id in a conversation route, else null. */
+export function conversationIdOf(route: string): string | null {
+	if (!route.startsWith(CONVERSATION_PREFIX)) return null;
+	try {
+		const id = decodeURIComponent(route.slice(CONVERSATION_PREFIX.length));
+		return id && !id.includes("/") ? id : null;
+	} catch {
+		return null; // a malformed %-escape in a hand-typed URL
+	}
+}
+
 /** Messages one page leaves for the next one through history state. */
 export type RouteNotice = "setupComplete";
 

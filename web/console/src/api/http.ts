@@ -16,7 +16,7 @@ export class ApiError extends Error {
 export type HttpMethod = "GET" | "POST" | "DELETE";
 
 export interface RequestOptions {
-	/** JSON body of a POST; an empty object is sent when omitted. */
+	/** JSON body of a POST (an empty object when omitted), or FormData sent as multipart. */
 	body?: object;
 	accessToken?: string;
 	csrfToken?: string;
@@ -45,7 +45,10 @@ export async function apiRequest<T>(
 ): Promise<T> {
 	const headers: Record<string, string> = { accept: "application/json" };
 	const init: RequestInit = { method, headers, credentials: "same-origin", cache: "no-store" };
-	if (method === "POST") {
+	if (method === "POST" && options.body instanceof FormData) {
+		// The browser sets the multipart content type with its boundary.
+		init.body = options.body;
+	} else if (method === "POST") {
 		headers["content-type"] = "application/json";
 		init.body = JSON.stringify(options.body ?? {});
 	}

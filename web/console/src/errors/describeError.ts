@@ -28,6 +28,13 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	username_taken: "error.username_taken",
 	invalid_request: "error.invalid_request",
 	last_second_factor: "error.last_second_factor",
+	file_too_large: "error.file_too_large",
+	file_type_not_allowed: "error.file_type_not_allowed",
+	invalid_file: "error.invalid_file",
+	socket_timeout: "error.socket_timeout",
+	socket_offline: "error.socket_offline",
+	not_found: "error.not_found",
+	forbidden: "error.forbidden",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

@@ -130,4 +130,5 @@ export const en = {
 	"error.last_second_factor": "This is your only two-step method. Set up another one before removing it.",
 } as const;
 
-export type MessageKey = keyof typeof en;
+/** Keys of sign-in and settings; the inbox adds its own in inboxEn.ts. */
+export type CoreMessageKey = keyof typeof en;

@@ -1,10 +1,16 @@
 import { createI18n } from "../../../shared/i18n";
-import { en, type MessageKey } from "./en";
+import { type CoreMessageKey, en } from "./en";
+import { type InboxMessageKey, inboxEn } from "./inboxEn";
+import { inboxTr } from "./inboxTr";
 import { tr } from "./tr";
 
-export type { MessageKey };
+/** Every console string key: sign-in and settings (en.ts) plus the inbox (inboxEn.ts). */
+export type MessageKey = CoreMessageKey | InboxMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
-export const { I18nProvider, useI18n } = createI18n<MessageKey>({ en, tr }, LANGUAGE_STORAGE_KEY);
+export const { I18nProvider, useI18n } = createI18n<MessageKey>(
+	{ en: { ...en, ...inboxEn }, tr: { ...tr, ...inboxTr } },
+	LANGUAGE_STORAGE_KEY,
+);

@@ -1,7 +1,7 @@
-import type { MessageKey } from "./en";
+import type { CoreMessageKey } from "./en";
 
 /** Turkish console strings; typed against the English keys so none can be missing. */
-export const tr: Record<MessageKey, string> = {
+export const tr: Record<CoreMessageKey, string> = {
 	"app.name": "destek",
 	"app.skipToContent": "Ana içeriğe geç",
 	"app.loading": "Yükleniyor…",

@@ -127,6 +127,15 @@ function createSessionStore() {
 
 		start,
 		request,
+		refresh,
+
+		/** The current access token, for the socket handshake; null when signed out. */
+		accessToken: (): string | null => accessToken,
+
+		/** The server ended the session (e.g. over the socket): show sign-in with the reason. */
+		expire(reason: ApiError): void {
+			endSession(reason);
+		},
 
 		/** Called when the second factor succeeded. */
 		signIn(result: SignInResult): void {

@@ -1,26 +1,43 @@
 import type { ComponentChildren } from "preact";
 import type { Agent } from "../api/types";
 import { useI18n } from "../i18n";
-import { followLink, ROUTES, routeHref } from "../router";
+import { conversationIdOf, followLink, ROUTES, routeHref } from "../router";
+import { Icon } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
 
-/** Pages in the main navigation; the inbox will join the settings page here. */
-const NAV_ITEMS = [{ route: ROUTES.settings, label: "shell.settings" }] as const;
+function isCurrent(item: string, route: string): boolean {
+	if (item === ROUTES.home) return route === ROUTES.home || conversationIdOf(route) !== null;
+	return route === item;
+}
 
-/** The signed-in frame: header with brand, navigation, language and account menu; the page below. */
+/** The signed-in frame: top bar (brand, language, account), left navigation, the page beside it. */
 export function AppShell({
 	agent,
 	route,
+	unread,
+	fullBleed,
+	focusedView,
 	children,
 }: {
 	agent: Agent;
 	route: string;
+	/** Unread conversations, shown on the Inbox link. */
+	unread: number;
+	/** The page manages its own columns and scrolling (the inbox). */
+	fullBleed: boolean;
+	/** On phones the open conversation takes the whole screen: no top bar or tab bar. */
+	focusedView: boolean;
 	children: ComponentChildren;
 }) {
 	const { t } = useI18n();
+	const navItems = [
+		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread },
+		{ route: ROUTES.settings, label: t("shell.settings"), icon: "settings", badge: 0 },
+	] as const;
+	const classes = ["app", fullBleed && "app-full-bleed", focusedView && "app-focused"].filter(Boolean).join(" ");
 	return (
-		<div class="app">
+		<div class={classes}>
 			<a class="skip-link" href="#main">
 				{t("app.skipToContent")}
 			</a>
@@ -29,26 +46,33 @@ export function AppShell({
 					<span class="brand-mark" aria-hidden="true" />
 					{t("app.name")}
 				</a>
-				<nav class="topnav" aria-label={t("shell.mainNav")}>
-					<ul>
-						{NAV_ITEMS.map((item) => (
-							<li key={item.route}>
-								<a
-									href={routeHref(item.route)}
-									aria-current={route === item.route ? "page" : undefined}
-									onClick={(event) => followLink(event, item.route)}
-								>
-									{t(item.label)}
-								</a>
-							</li>
-						))}
-					</ul>
-				</nav>
 				<div class="topbar-actions">
 					<LanguageSelect />
 					<AccountMenu agent={agent} />
 				</div>
 			</header>
+			<nav class="sidenav" aria-label={t("shell.mainNav")}>
+				<ul>
+					{navItems.map((item) => (
+						<li key={item.route}>
+							<a
+								href={routeHref(item.route)}
+								aria-current={isCurrent(item.route, route) ? "page" : undefined}
+								onClick={(event) => followLink(event, item.route)}
+							>
+								<Icon name={item.icon} />
+								<span class="sidenav-label">{item.label}</span>
+								{item.badge > 0 && (
+									<span class="sidenav-badge">
+										<span aria-hidden="true">{item.badge > 99 ? "99+" : item.badge}</span>
+										<span class="visually-hidden">{t("nav.unread", { count: item.badge })}</span>
+									</span>
+								)}
+							</a>
+						</li>
+					))}
+				</ul>
+			</nav>
 			<main class="app-main" id="main" tabIndex={-1}>
 				{children}
 			</main>
