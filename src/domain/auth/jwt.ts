@@ -14,15 +14,20 @@ export interface AccessClaims {
   sessionId: string;
 }
 
-export function signAccessToken(key: Uint8Array, claims: AccessClaims, nowMs: number): Promise<string> {
-  return new SignJWT({ sid: claims.sessionId })
+function sign(key: Uint8Array, subject: string, audience: string, ttlS: number, nowMs: number, claims: Record<string, string> = {}): Promise<string> {
+  const now = Math.floor(nowMs / 1000);
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256" })
-    .setSubject(claims.agentId)
+    .setSubject(subject)
     .setIssuer(ISSUER)
-    .setAudience(ACCESS)
-    .setIssuedAt(Math.floor(nowMs / 1000))
-    .setExpirationTime(Math.floor(nowMs / 1000) + ACCESS_TOKEN_TTL_S)
+    .setAudience(audience)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlS)
     .sign(key);
+}
+
+export function signAccessToken(key: Uint8Array, claims: AccessClaims, nowMs: number): Promise<string> {
+  return sign(key, claims.agentId, ACCESS, ACCESS_TOKEN_TTL_S, nowMs, { sid: claims.sessionId });
 }
 
 export async function verifyAccessToken(key: Uint8Array, token: string, nowMs: number): Promise<AccessClaims> {
@@ -33,14 +38,7 @@ export async function verifyAccessToken(key: Uint8Array, token: string, nowMs: n
 
 /** A short-lived proof that the password step succeeded; the second factor completes it. */
 export function signLoginTicket(key: Uint8Array, agentId: string, nowMs: number): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: "HS256" })
-    .setSubject(agentId)
-    .setIssuer(ISSUER)
-    .setAudience(TICKET)
-    .setIssuedAt(Math.floor(nowMs / 1000))
-    .setExpirationTime(Math.floor(nowMs / 1000) + LOGIN_TICKET_TTL_S)
-    .sign(key);
+  return sign(key, agentId, TICKET, LOGIN_TICKET_TTL_S, nowMs);
 }
 
 export async function verifyLoginTicket(key: Uint8Array, ticket: string, nowMs: number): Promise<string> {
