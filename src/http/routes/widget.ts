@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -60,7 +60,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
     if (!existsSync(loader)) return sendError(reply, 503, "widget_not_built", "The widget is not built. Run `npm run build`.");
     embeddable(reply);
     // Short cache: sites embed this URL for years, so updates must reach them.
-    return reply.header("cache-control", "public, max-age=300").type("text/javascript; charset=utf-8").sendFile("widget.js", DIST);
+    return reply.header("cache-control", "public, max-age=300").type("text/javascript; charset=utf-8").send(createReadStream(loader));
   });
 
   const frameRoot = join(DIST, "widget");
