@@ -59,7 +59,9 @@ describe.runIf(browserAvailable())("console sign-in in Chromium", () => {
     await expect.poll(() => page.getByText("Agent elif").first().isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.evaluate("JSON.stringify(localStorage)")).not.toMatch(/eyJ/);
 
-    await page.getByRole("button", { name: /Sign out$/ }).first().click();
+    // Sign out lives in the account menu in the header.
+    await page.getByRole("button", { name: /Agent elif/ }).first().click();
+    await page.getByRole("menuitem", { name: /^Sign out$/ }).or(page.getByRole("button", { name: /^Sign out$/ })).first().click();
     await expect.poll(() => page.getByLabel("Username").isVisible(), { timeout: 10_000 }).toBe(true);
     expect(cspErrors).toEqual([]);
     await page.close();

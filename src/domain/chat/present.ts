@@ -12,10 +12,14 @@ export function fileSignature(key: Buffer, attachmentId: string, expires: number
   return createHmac("sha256", key).update(`file:${attachmentId}:${expires}`).digest("base64url");
 }
 
-/** An expiring, signed link to one attachment; whoever may see the message gets one. */
+/**
+ * An expiring, signed link to one attachment; whoever may see the message gets one. It is a path,
+ * not a full URL: the console and the widget frame both live on destek's own origin, whatever host
+ * name the browser used to reach it.
+ */
 export function signedFileUrl(deps: DomainDeps, attachmentId: string): string {
   const expires = Math.floor(deps.clock.now() / 1000) + FILE_URL_TTL_S;
-  return `${deps.publicUrl}/files/${attachmentId}?exp=${expires}&sig=${fileSignature(deps.keys.tokenHash, attachmentId, expires)}`;
+  return `/files/${attachmentId}?exp=${expires}&sig=${fileSignature(deps.keys.tokenHash, attachmentId, expires)}`;
 }
 
 export function presentAttachment(deps: DomainDeps, row: AttachmentRow): AttachmentView {

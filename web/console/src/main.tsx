@@ -3,11 +3,14 @@ import { App } from "./App";
 import "./styles/theme.css";
 import "./styles/base.css";
 import "./styles/auth.css";
+import "./styles/layout.css";
 import "./styles/shell.css";
 import "./styles/settings.css";
 import "./styles/controls.css";
 import "./styles/inbox.css";
+import "./styles/list-controls.css";
 import "./styles/conversation.css";
+import "./styles/messages.css";
 import "./styles/composer.css";
 import "./styles/details.css";
 

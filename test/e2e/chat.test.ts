@@ -1,0 +1,123 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, Frame, Page } from "playwright-core";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seriousViolations, seriousViolationsInFrame } from "../support/axe.ts";
+import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { openSqlite } from "../support/databases.ts";
+import { FakeTelegram } from "../support/fakeTelegram.ts";
+import { addAgent, codeFrom, PASSWORD, startTestApp, type TestApp } from "../support/testApp.ts";
+
+// The issue's main flow in real Chromium: a visitor on a site of another origin chats through the
+// widget; an agent answers from the console; both see each other live, with read state.
+describe.runIf(browserAvailable())("chat between a widget on another site and the console", () => {
+  let telegram: FakeTelegram;
+  let t: TestApp;
+  let dispose: () => Promise<void>;
+  let browser: Browser;
+  let destek: string;
+  let host: http.Server;
+  let shop: string;
+
+  beforeAll(async () => {
+    telegram = await new FakeTelegram().start();
+    const db = await openSqlite();
+    dispose = db.dispose;
+    t = await startTestApp({ database: db, telegram, env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    destek = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    // The host page lives on another origin (localhost, another port), like a customer's shop.
+    host = http.createServer((_req, res) => {
+      res.setHeader("content-type", "text/html; charset=utf-8");
+      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1><p>Products</p></main>
+<script src="${destek}/widget.js" data-language="en" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    host?.close();
+    await t.close();
+    await telegram.stop();
+    await dispose();
+  });
+
+  /** The launcher sits in a closed shadow root; tests open it so Playwright can see inside. */
+  async function visitorPage(): Promise<Page> {
+    const context = await browser.newContext({ locale: "en-US" });
+    await context.addInitScript(`{
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+    }`);
+    return context.newPage();
+  }
+
+  async function consolePage(username: string, chatId: string): Promise<Page> {
+    await addAgent(t.deps, username, { telegramChatId: chatId });
+    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+    await page.goto(`${destek}/console/`);
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const message = await telegram.waitForSent((m) => String(m.chat_id) === chatId);
+    await page.getByLabel("Code").fill(codeFrom(message.text));
+    await page.getByRole("button", { name: "Verify" }).click();
+    return page;
+  }
+
+  const widgetFrame = async (page: Page): Promise<Frame> => {
+    const handle = await page.waitForSelector("iframe", { state: "attached" }).catch(() => undefined);
+    const frame = (await handle?.contentFrame()) ?? page.frames().find((f) => f.url().includes("/widget/frame.html"));
+    if (!frame) throw new Error("no widget frame");
+    return frame;
+  };
+
+  it("carries text and an image to the console and the reply back, with read ticks", async () => {
+    const agent = await consolePage("aylin", "515151");
+    const visitor = await visitorPage();
+    const dialogs: string[] = [];
+    visitor.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    agent.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+
+    await visitor.goto(shop);
+    const launcher = visitor.getByRole("button", { name: "Open chat" });
+    await launcher.waitFor();
+    expect(await seriousViolations(visitor)).toEqual([]);
+    await launcher.click();
+    const frame = await widgetFrame(visitor);
+
+    const hostile = 'Where is my order? <img src=x onerror="alert(1)"><script>alert(2)</script>';
+    await frame.getByLabel("Message").fill(hostile);
+    await frame.getByRole("button", { name: "Send" }).click();
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#22aa55" } }).png().toBuffer();
+    await frame.locator('input[type="file"]').setInputFiles({ name: "parcel.png", mimeType: "image/png", buffer: png });
+    await expect.poll(() => frame.locator("img[src*='/files/']").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await seriousViolationsInFrame(frame)).toEqual([]);
+
+    // The agent sees both live, without reloading.
+    const item = agent.getByText("Where is my order?").first();
+    await item.waitFor({ timeout: 15_000 });
+    await item.click();
+    await agent.getByText(hostile).first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => agent.locator("img[src*='/files/']").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await seriousViolations(agent)).toEqual([]);
+
+    await agent.getByLabel("Reply").fill("Thanks! It ships today.");
+    await agent.getByRole("button", { name: "Send" }).click();
+
+    // The visitor sees the reply, and their own messages turn to "Read".
+    await frame.getByText("Thanks! It ships today.").waitFor({ timeout: 15_000 });
+    await expect.poll(() => frame.getByText(hostile).first().isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => frame.locator('[aria-label="Read"], :text("Read")').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(dialogs).toEqual([]);
+  }, 90_000);
+});

@@ -1,0 +1,68 @@
+// Types only: the protocol module uses zod, which must never reach the console bundle.
+import type {
+	Ack,
+	AgentClientEvents,
+	AgentServerEvents,
+	AttachmentView,
+	ConversationSummary,
+	MessageView,
+	ReceiptsView,
+} from "../../../../src/protocol/chat";
+
+export type { Ack, AgentClientEvents, AgentServerEvents, AttachmentView, ConversationSummary, MessageView, ReceiptsView };
+
+export type ConversationStatus = ConversationSummary["status"];
+export type AssigneeFilter = "all" | "me" | "unassigned";
+
+/** Mirrors the server's MAX_MESSAGE_LENGTH (a value the console cannot import without zod). */
+export const MAX_MESSAGE_LENGTH = 4000;
+/** The server accepts at most this many attachments on one message. */
+export const MAX_ATTACHMENTS = 10;
+
+export interface ConversationPage {
+	conversations: ConversationSummary[];
+	/** Opaque; pass back as `cursor` for the next page, null on the last one. */
+	nextCursor: string | null;
+}
+
+export interface ConversationCounts {
+	open: number;
+	pending: number;
+	resolved: number;
+	unread: number;
+}
+
+export interface VisitorDetails {
+	id: string;
+	name: string | null;
+	email: string | null;
+	phone: string | null;
+	language: string | null;
+	userAgent: string | null;
+	pageUrl: string | null;
+	pageTitle: string | null;
+	firstSeenAt: string;
+	lastSeenAt: string;
+}
+
+/** One of the visitor's other conversations. */
+export interface HistoryEntry {
+	id: string;
+	status: ConversationStatus;
+	createdAt: string;
+	lastMessageAt: string | null;
+	lastMessage: string | null;
+}
+
+export interface ConversationDetails {
+	conversation: ConversationSummary;
+	visitor: VisitorDetails;
+	history: HistoryEntry[];
+}
+
+export interface TeamAgent {
+	id: string;
+	name: string;
+	username: string;
+	online: boolean;
+}

@@ -1,0 +1,70 @@
+import { useCallback, useId, useRef, useState } from "preact/hooks";
+import type { ConversationSummary } from "../api/inboxTypes";
+import { describeError } from "../errors/describeError";
+import { useI18n } from "../i18n";
+import { useInbox } from "../inbox/InboxContext";
+import { useStore } from "../state/store";
+import { Icon } from "../ui/Icon";
+import { showToast } from "../ui/toasts";
+import { useDismiss } from "../ui/useDismiss";
+
+/** "Assign ▾": the team (with who is online) and "Unassigned", loaded fresh when opened. */
+export function AssignMenu({ conversation, onAssign }: { conversation: ConversationSummary; onAssign: (agentId: string | null) => void }) {
+	const { t } = useI18n();
+	const inbox = useInbox();
+	const agents = useStore(inbox.team, (value) => value.agents);
+	const [open, setOpen] = useState(false);
+	const panelId = useId();
+	const root = useRef<HTMLDivElement>(null);
+	const button = useRef<HTMLButtonElement>(null);
+	const close = useCallback(() => setOpen(false), []);
+	useDismiss(open, close, root, button);
+
+	function toggle() {
+		if (!open) inbox.loadTeam().catch((error: unknown) => showToast(describeError(error, t)));
+		setOpen(!open);
+	}
+
+	function choose(agentId: string | null) {
+		setOpen(false);
+		button.current?.focus();
+		if (agentId !== (conversation.assignee?.id ?? null)) onAssign(agentId);
+	}
+
+	const currentId = conversation.assignee?.id ?? null;
+	return (
+		<div class="popover-anchor" ref={root}>
+			<button
+				type="button"
+				class="button button-secondary button-compact"
+				ref={button}
+				aria-expanded={open}
+				aria-controls={panelId}
+				onClick={toggle}
+			>
+				{t("actions.assign")}
+				<Icon name="chevronDown" />
+			</button>
+			<div class="popover assign-panel" id={panelId} hidden={!open}>
+				{!agents && <p class="popover-note muted">{t("app.loading")}</p>}
+				<ul>
+					<li>
+						<button type="button" class="menu-item" aria-pressed={currentId === null} onClick={() => choose(null)}>
+							{t("actions.unassigned")}
+						</button>
+					</li>
+					{agents?.map((agent) => (
+						<li key={agent.id}>
+							<button type="button" class="menu-item" aria-pressed={currentId === agent.id} onClick={() => choose(agent.id)}>
+								<span class={agent.online ? "presence presence-online" : "presence"} aria-hidden="true" />
+								<span class="menu-item-label">{agent.name}</span>
+								<span class="visually-hidden">{agent.online ? t("team.online") : t("team.offline")}</span>
+								{agent.id === inbox.agent.id && <span class="muted"> {t("actions.you")}</span>}
+							</button>
+						</li>
+					))}
+				</ul>
+			</div>
+		</div>
+	);
+}

@@ -1,0 +1,101 @@
+import { useState } from "preact/hooks";
+import type { AttachmentView } from "../api/inboxTypes";
+import { useI18n } from "../i18n";
+import { useInbox } from "../inbox/InboxContext";
+import { formatDuration, formatFileSize } from "../ui/formatTime";
+import { Icon } from "../ui/Icon";
+import { ImageLightbox } from "./ImageLightbox";
+
+/** Signed URLs answer 403 (bad signature) or 410 (expired) once they are no longer valid. */
+const EXPIRED_STATUSES = new Set([403, 410]);
+
+function saveAs(url: string, fileName: string): void {
+	const link = document.createElement("a");
+	link.href = url;
+	link.download = fileName;
+	link.click();
+}
+
+/** A download that first checks the signed URL, and renews it if it has expired. */
+function FileAttachment({ attachment }: { attachment: AttachmentView }) {
+	const { t, language } = useI18n();
+	const { conversation } = useInbox();
+
+	async function download(event: MouseEvent) {
+		event.preventDefault();
+		const response = await fetch(attachment.url, { method: "HEAD", credentials: "same-origin" }).catch(() => null);
+		if (response && EXPIRED_STATUSES.has(response.status)) {
+			await conversation.refreshAttachmentUrls();
+			const renewed = conversation
+				.get()
+				.messages.flatMap((message) => message.attachments)
+				.find((candidate) => candidate.id === attachment.id);
+			saveAs(renewed?.url ?? attachment.url, attachment.fileName);
+		} else {
+			saveAs(attachment.url, attachment.fileName);
+		}
+	}
+
+	return (
+		<a class="attachment-file" href={attachment.url} download={attachment.fileName} onClick={download}>
+			<Icon name="file" />
+			<span class="attachment-file-name">{attachment.fileName}</span>
+			<span class="attachment-file-size">{formatFileSize(attachment.size, language)}</span>
+			<span class="visually-hidden">{t("attachment.downloadHint")}</span>
+		</a>
+	);
+}
+
+/** Images as previews (click for full size), voice notes as players, other files as downloads. */
+export function Attachments({ attachments, onMediaLoad }: { attachments: AttachmentView[]; onMediaLoad: () => void }) {
+	const { t } = useI18n();
+	const { conversation } = useInbox();
+	const [enlarged, setEnlarged] = useState<AttachmentView | null>(null);
+	// A preview that fails to load most likely has an expired URL: ask for fresh ones (throttled).
+	const renewUrls = () => void conversation.refreshAttachmentUrls();
+
+	return (
+		<div class="attachments">
+			{attachments.map((attachment) => {
+				if (attachment.kind === "image") {
+					return (
+						<button
+							key={attachment.id}
+							type="button"
+							class="attachment-image"
+							onClick={() => setEnlarged(attachment)}
+							aria-label={t("attachment.openImage", { name: attachment.fileName })}
+						>
+							<img
+								src={attachment.url}
+								alt=""
+								width={attachment.width ?? undefined}
+								height={attachment.height ?? undefined}
+								loading="lazy"
+								onLoad={onMediaLoad}
+								onError={renewUrls}
+							/>
+						</button>
+					);
+				}
+				if (attachment.kind === "voice") {
+					const length = attachment.durationMs === null ? "" : formatDuration(attachment.durationMs);
+					return (
+						// biome-ignore lint/a11y/useMediaCaption: visitors' voice notes come without a transcript to offer.
+						<audio
+							key={attachment.id}
+							class="attachment-voice"
+							controls
+							preload="metadata"
+							src={attachment.url}
+							aria-label={t("attachment.voice", { length })}
+							onError={renewUrls}
+						/>
+					);
+				}
+				return <FileAttachment key={attachment.id} attachment={attachment} />;
+			})}
+			{enlarged && <ImageLightbox image={enlarged} onClose={() => setEnlarged(null)} />}
+		</div>
+	);
+}

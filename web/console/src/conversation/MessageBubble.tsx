@@ -1,0 +1,52 @@
+import type { MessageView, ReceiptsView } from "../api/inboxTypes";
+import { useI18n } from "../i18n";
+import { formatClock, formatDateTime } from "../ui/formatTime";
+import { Attachments } from "./Attachments";
+import { DeliveryTicks } from "./DeliveryTicks";
+
+/** Which side a message sits on: the team's replies on the right, the visitor's on the left. */
+export function sideOf(message: Pick<MessageView, "author">): "visitor" | "agent" | "system" {
+	return message.author.type;
+}
+
+/** One message: author (when it changes), text as plain text, attachments, time and ticks. */
+export function MessageBubble({
+	message,
+	authorName,
+	showAuthor,
+	receipts,
+	onMediaLoad,
+}: {
+	message: MessageView;
+	authorName: string;
+	showAuthor: boolean;
+	receipts: ReceiptsView | null;
+	onMediaLoad: () => void;
+}) {
+	const { t, language } = useI18n();
+	const side = sideOf(message);
+	if (side === "system") {
+		return (
+			<li class="message message-system">
+				<p>{message.body}</p>
+			</li>
+		);
+	}
+	return (
+		<li class={`message message-${side}`}>
+			{showAuthor && <p class="message-author">{authorName}</p>}
+			<div class="bubble">
+				{/* Plain text only: Preact escapes it, and white-space keeps the visitor's line breaks. */}
+				{message.body && <p class="message-body">{message.body}</p>}
+				{message.attachments.length > 0 && <Attachments attachments={message.attachments} onMediaLoad={onMediaLoad} />}
+				<p class="message-meta">
+					{message.via === "telegram" && <span>{t("message.viaTelegram")}</span>}
+					<time dateTime={message.createdAt} title={formatDateTime(message.createdAt, language)}>
+						{formatClock(message.createdAt, language)}
+					</time>
+					{side === "agent" && receipts && <DeliveryTicks seq={message.seq} receipts={receipts} />}
+				</p>
+			</div>
+		</li>
+	);
+}

@@ -1,0 +1,147 @@
+import { Fragment } from "preact";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { MessageView } from "../api/inboxTypes";
+import { useI18n } from "../i18n";
+import { useInbox } from "../inbox/InboxContext";
+import { visitorName } from "../inbox/visitorName";
+import { useStore } from "../state/store";
+import { Button } from "../ui/Button";
+import { daysAgo, formatDay } from "../ui/formatTime";
+import { Icon } from "../ui/Icon";
+import { MessageBubble } from "./MessageBubble";
+import type { OutboxItem } from "./outbox";
+import { PendingMessage } from "./PendingMessage";
+
+/** Within this distance of the bottom, new messages keep the view pinned to the latest one. */
+const PINNED_THRESHOLD_PX = 80;
+
+function dayKey(iso: string): string {
+	return new Date(iso).toDateString();
+}
+
+/** The scrolling history: day separators, messages, pending replies and the typing indicator. */
+export function MessageList({ pending }: { pending: OutboxItem[] }) {
+	const { t, language } = useI18n();
+	const { conversation } = useInbox();
+	const state = useStore(conversation, (value) => value);
+	const { messages, summary } = state;
+	const scroller = useRef<HTMLDivElement>(null);
+	const topSentinel = useRef<HTMLDivElement>(null);
+	const pinned = useRef(true);
+	const heightBefore = useRef(0);
+	const firstSeq = useRef<number | null>(null);
+	const latestId = useRef<string | undefined>(undefined);
+	const [unseenBelow, setUnseenBelow] = useState(false);
+
+	const scrollToLatest = useCallback(() => {
+		const element = scroller.current;
+		if (element) element.scrollTop = element.scrollHeight;
+		setUnseenBelow(false);
+	}, []);
+
+	// Before paint: keep the reading position when older messages are prepended, else follow the latest.
+	const lastId = messages.at(-1)?.id;
+	useLayoutEffect(() => {
+		const element = scroller.current;
+		if (!element) return;
+		const oldestSeq = messages[0]?.seq ?? null;
+		const prepended = firstSeq.current !== null && oldestSeq !== null && oldestSeq < firstSeq.current;
+		if (prepended) element.scrollTop += element.scrollHeight - heightBefore.current;
+		else if (pinned.current) element.scrollTop = element.scrollHeight;
+		else if (lastId !== latestId.current) setUnseenBelow(true);
+		firstSeq.current = oldestSeq;
+		latestId.current = lastId;
+		heightBefore.current = element.scrollHeight;
+	}, [messages, lastId, pending.length, state.visitorTyping]);
+
+	const onScroll = () => {
+		const element = scroller.current;
+		if (!element) return;
+		pinned.current = element.scrollHeight - element.scrollTop - element.clientHeight < PINNED_THRESHOLD_PX;
+		if (pinned.current) setUnseenBelow(false);
+		heightBefore.current = element.scrollHeight;
+	};
+
+	// Older pages load when the top of the history scrolls into view.
+	useEffect(() => {
+		const element = topSentinel.current;
+		if (!element || !state.hasOlder) return;
+		const observer = new IntersectionObserver(
+			(entries) => {
+				if (entries.some((entry) => entry.isIntersecting)) void conversation.loadOlder();
+			},
+			{ root: scroller.current },
+		);
+		observer.observe(element);
+		return () => observer.disconnect();
+	}, [conversation, state.hasOlder, state.loadingOlder]);
+
+	const visitor = summary ? visitorName(summary.visitor, t) : "";
+	const authorName = (message: MessageView) =>
+		message.author.type === "visitor" ? message.author.name || visitor : message.author.name || t("message.team");
+
+	return (
+		<div class="message-area">
+			{/* biome-ignore lint/a11y/noNoninteractiveTabindex: the history must scroll with the keyboard too. */}
+			<div class="message-scroll" ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label={t("conversation.messages")}>
+				{state.hasOlder && (
+					<div class="load-older" ref={topSentinel}>
+						<Button variant="link" busy={state.loadingOlder} onClick={() => void conversation.loadOlder()}>
+							{state.loadingOlder ? t("app.loading") : t("conversation.loadOlder")}
+						</Button>
+					</div>
+				)}
+				{state.phase === "loading" && <p class="list-note muted">{t("app.loading")}</p>}
+				<ol class="messages">
+					{messages.map((message, index) => {
+						const previous = messages[index - 1];
+						const newDay = !previous || dayKey(previous.createdAt) !== dayKey(message.createdAt);
+						const days = daysAgo(message.createdAt);
+						const sameAuthor =
+							previous && previous.author.type === message.author.type && previous.author.id === message.author.id;
+						return (
+							<Fragment key={message.id}>
+								{newDay && (
+									<li class="day-separator">
+										<span>{days === 0 ? t("day.today") : days === 1 ? t("day.yesterday") : formatDay(message.createdAt, language)}</span>
+									</li>
+								)}
+								<MessageBubble
+									message={message}
+									authorName={authorName(message)}
+									showAuthor={newDay || !sameAuthor}
+									receipts={summary?.visitorReceipts ?? null}
+									onMediaLoad={() => pinned.current && scrollToLatest()}
+								/>
+							</Fragment>
+						);
+					})}
+					{pending.map((item) => (
+						<PendingMessage key={item.clientId} item={item} />
+					))}
+				</ol>
+				{state.phase === "ready" && messages.length === 0 && pending.length === 0 && (
+					<p class="list-note muted">{t("conversation.noMessages")}</p>
+				)}
+			</div>
+			<p class="typing-indicator" aria-live="polite">
+				{state.visitorTyping && (
+					<>
+						<span class="typing-dots" aria-hidden="true">
+							<span />
+							<span />
+							<span />
+						</span>
+						{t("conversation.visitorTyping", { name: visitor })}
+					</>
+				)}
+			</p>
+			{unseenBelow && (
+				<button type="button" class="jump-to-latest" onClick={scrollToLatest}>
+					<Icon name="arrowDown" />
+					{t("conversation.newBelow")}
+				</button>
+			)}
+		</div>
+	);
+}

@@ -1,0 +1,115 @@
+import type { ComponentChildren } from "preact";
+import { useId } from "preact/hooks";
+import type { ConversationDetails } from "../api/inboxTypes";
+import { useI18n } from "../i18n";
+import { useInbox } from "../inbox/InboxContext";
+import { initials, visitorName } from "../inbox/visitorName";
+import { useStore } from "../state/store";
+import { ErrorAlert } from "../ui/ErrorAlert";
+import { formatDateTime } from "../ui/formatTime";
+import { Icon } from "../ui/Icon";
+import { describeUserAgent } from "./describeUserAgent";
+import { VisitorHistory } from "./VisitorHistory";
+
+/** Only web pages become links; anything else the visitor's browser reported stays text. */
+function isWebUrl(value: string): boolean {
+	try {
+		return ["http:", "https:"].includes(new URL(value).protocol);
+	} catch {
+		return false;
+	}
+}
+
+function languageName(code: string, uiLanguage: string): string {
+	try {
+		return new Intl.DisplayNames([uiLanguage], { type: "language" }).of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+function Fact({ label, children }: { label: string; children: ComponentChildren }) {
+	return (
+		<div class="fact">
+			<dt>{label}</dt>
+			<dd>{children}</dd>
+		</div>
+	);
+}
+
+function VisitorFacts({ details }: { details: ConversationDetails }) {
+	const { t, language } = useI18n();
+	const { visitor } = details;
+	const browser = visitor.userAgent ? describeUserAgent(visitor.userAgent) : null;
+	return (
+		<dl class="facts">
+			{visitor.email && (
+				<Fact label={t("details.email")}>
+					<a href={`mailto:${visitor.email}`}>{visitor.email}</a>
+				</Fact>
+			)}
+			{visitor.phone && (
+				<Fact label={t("details.phone")}>
+					<a href={`tel:${visitor.phone.replace(/[^\d+]/g, "")}`}>{visitor.phone}</a>
+				</Fact>
+			)}
+			{visitor.pageUrl && (
+				<Fact label={t("details.page")}>
+					{isWebUrl(visitor.pageUrl) ? (
+						<a href={visitor.pageUrl} target="_blank" rel="noopener noreferrer" title={visitor.pageUrl}>
+							{visitor.pageTitle || visitor.pageUrl}
+							<span class="visually-hidden"> {t("common.opensInNewTab")}</span>
+						</a>
+					) : (
+						visitor.pageTitle || visitor.pageUrl
+					)}
+				</Fact>
+			)}
+			{visitor.language && <Fact label={t("details.language")}>{languageName(visitor.language, language)}</Fact>}
+			{visitor.userAgent && (
+				<Fact label={t("details.browser")}>
+					<span title={visitor.userAgent}>{browser ?? visitor.userAgent}</span>
+				</Fact>
+			)}
+			<Fact label={t("details.firstSeen")}>{formatDateTime(visitor.firstSeenAt, language)}</Fact>
+			<Fact label={t("details.lastSeen")}>{formatDateTime(visitor.lastSeenAt, language)}</Fact>
+		</dl>
+	);
+}
+
+/** The visitor column: who they are, where they are, and their other conversations. */
+export function VisitorDetailsPanel({ onClose }: { onClose: () => void }) {
+	const { t } = useI18n();
+	const inbox = useInbox();
+	const headingId = useId();
+	const details = useStore(inbox.conversation, (state) => state.details);
+	const error = useStore(inbox.conversation, (state) => state.detailsError);
+	const name = details ? visitorName(details.visitor, t) : "";
+	return (
+		<section class="details-panel" aria-labelledby={headingId}>
+			<header class="details-header">
+				<h2 id={headingId}>{t("details.title")}</h2>
+				<button type="button" class="icon-button details-close" onClick={onClose} aria-label={t("details.close")}>
+					<Icon name="close" />
+				</button>
+			</header>
+			{/* biome-ignore lint/a11y/noNoninteractiveTabindex: a long history must scroll with the keyboard. */}
+			<div class="details-scroll" tabIndex={0}>
+				<ErrorAlert error={error} />
+				{!details && !error && <p class="muted">{t("app.loading")}</p>}
+				{details && (
+					<>
+						<div class="visitor-card">
+							<span class="avatar avatar-large" aria-hidden="true">
+								{details.visitor.name ? initials(name) : <Icon name="user" />}
+							</span>
+							<p class="visitor-card-name">{name}</p>
+						</div>
+						<VisitorFacts details={details} />
+						<VisitorHistory history={details.history} />
+					</>
+				)}
+			</div>
+		</section>
+	);
+}

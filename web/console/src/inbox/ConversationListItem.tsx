@@ -1,0 +1,63 @@
+import type { ConversationSummary } from "../api/inboxTypes";
+import { useI18n } from "../i18n";
+import { conversationRoute, followLink, routeHref } from "../router";
+import { formatDateTime, formatListTime } from "../ui/formatTime";
+import { Icon } from "../ui/Icon";
+import { activityTime } from "./conversationListStore";
+import { initials, visitorName } from "./visitorName";
+
+/** One row of the list: a link that opens the conversation (Enter or click). */
+export function ConversationListItem({ conversation, selected }: { conversation: ConversationSummary; selected: boolean }) {
+	const { t, language } = useI18n();
+	const name = visitorName(conversation.visitor, t);
+	const last = conversation.lastMessage;
+	const activity = new Date(activityTime(conversation)).toISOString();
+	const route = conversationRoute(conversation.id);
+	return (
+		<li>
+			<a
+				class="conversation-item"
+				href={routeHref(route)}
+				aria-current={selected ? "true" : undefined}
+				data-conversation-link={conversation.id}
+				data-unread={conversation.unread > 0 ? "true" : undefined}
+				onClick={(event) => followLink(event, route)}
+			>
+				<span class="avatar visitor-avatar" aria-hidden="true">
+					{conversation.visitor.name ? initials(name) : <Icon name="user" />}
+				</span>
+				<span class="conversation-item-main">
+					<span class="conversation-item-top">
+						<span class="conversation-item-name">{name}</span>
+						<time dateTime={activity} title={formatDateTime(activity, language)}>
+							{formatListTime(activity, language)}
+						</time>
+					</span>
+					<span class="conversation-item-bottom">
+						<span class="conversation-item-preview">
+							{last?.authorType === "agent" && (
+								<>
+									<Icon name="reply" class="preview-icon" />
+									<span class="visually-hidden">{t("list.replyPrefix")} </span>
+								</>
+							)}
+							{last ? last.body.replace(/\s+/g, " ").trim() || t("list.attachmentOnly") : t("list.noMessages")}
+						</span>
+						{conversation.unread > 0 && (
+							<span class="unread-badge">
+								<span aria-hidden="true">{conversation.unread > 99 ? "99+" : conversation.unread}</span>
+								<span class="visually-hidden">{t("list.unread", { count: conversation.unread })}</span>
+							</span>
+						)}
+						{conversation.assignee && (
+							<span class="assignee-initials" title={t("list.assignedTo", { name: conversation.assignee.name })}>
+								<span aria-hidden="true">{initials(conversation.assignee.name)}</span>
+								<span class="visually-hidden">{t("list.assignedTo", { name: conversation.assignee.name })}</span>
+							</span>
+						)}
+					</span>
+				</span>
+			</a>
+		</li>
+	);
+}

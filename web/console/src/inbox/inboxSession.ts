@@ -1,0 +1,123 @@
+import type { Translate } from "../../../shared/i18n";
+import { createInboxApi } from "../api/inboxApi";
+import type { ConversationStatus, ConversationSummary, TeamAgent } from "../api/inboxTypes";
+import type { Agent } from "../api/types";
+import { createOpenConversationStore } from "../conversation/openConversationStore";
+import { createOutbox } from "../conversation/outbox";
+import { createOutboxSender } from "../conversation/outboxSender";
+import type { MessageKey } from "../i18n";
+import { unlockAudioOnFirstGesture } from "../notifications/ding";
+import { createNewMessageAlerts } from "../notifications/newMessageAlerts";
+import { connectAgentSocket, socketRequest } from "../realtime/agentSocket";
+import { conversationRoute, navigate } from "../router";
+import { session } from "../session/sessionStore";
+import { createStore } from "../state/store";
+import { createConversationListStore } from "./conversationListStore";
+
+export type ConnectionState = "connecting" | "online" | "offline";
+
+/**
+ * Everything the signed-in console keeps live: one socket, the inbox list, the open conversation,
+ * the outbox and the alerts. Lives as long as the session, so alerts also ring on the settings page.
+ */
+export function createInboxSession(agent: Agent, translate: () => Translate<MessageKey>) {
+	const api = createInboxApi(session.request);
+	const { socket, close: closeSocket } = connectAgentSocket();
+	const connection = createStore({ state: "connecting" as ConnectionState });
+	const list = createConversationListStore(api, agent.id);
+	const conversation = createOpenConversationStore({ api, socket, onRead: list.markRead });
+	const outbox = createOutbox(agent.id);
+	const sender = createOutboxSender({ outbox, socket, onSent: (message) => conversation.receiveMessage(message) });
+	const team = createStore({ agents: null as TeamAgent[] | null });
+	/** Unsent reply text per conversation, so switching conversations keeps a half-written reply. */
+	const drafts = new Map<string, string>();
+	const alertVisitorMessage = createNewMessageAlerts({
+		translate,
+		isViewing: conversation.isViewing,
+		openConversation: (id) => navigate(conversationRoute(id)),
+	});
+	const stopAudioUnlock = unlockAudioOnFirstGesture();
+
+	/** A changed conversation from an ack or event, applied everywhere it is shown. */
+	function applySummary(summary: ConversationSummary, newActivity = false): void {
+		list.apply(summary, newActivity);
+		conversation.applySummary(summary);
+	}
+
+	socket.on("connect", () => {
+		connection.update({ state: "online" });
+		// Whatever happened while offline: reload the list, counts and the open conversation.
+		void list.reload();
+		void list.refreshCounts();
+		conversation.resync();
+		sender.flush();
+	});
+	socket.on("disconnect", (reason) => {
+		// Reconnecting with a rotated token is deliberate and quick: no "Reconnecting…" flash for it.
+		if (reason !== "io client disconnect") connection.update({ state: "offline" });
+	});
+
+	socket.on("message:new", ({ message, conversation: summary }) => {
+		applySummary(summary, true);
+		conversation.receiveMessage(message);
+		sender.confirm(message.clientId);
+		if (message.author.type !== "visitor") return;
+		// The agent sees it now: receiveMessage sent "read". Otherwise tell the visitor it arrived.
+		if (!conversation.isViewing(summary.id)) {
+			socket.emit("receipt", { conversationId: summary.id, seq: message.seq, kind: "delivered" });
+		}
+		alertVisitorMessage(message, summary);
+	});
+	socket.on("conversation:updated", (summary) => applySummary(summary));
+	socket.on("typing", ({ conversationId, typing }) => conversation.setVisitorTyping(conversationId, typing));
+	socket.on("receipts", ({ conversationId, deliveredSeq, readSeq }) =>
+		conversation.applyReceipts(conversationId, { deliveredSeq, readSeq }),
+	);
+
+	const onVisibilityChange = () => conversation.maybeSendRead();
+	document.addEventListener("visibilitychange", onVisibilityChange);
+
+	return {
+		agent,
+		api,
+		connection,
+		list,
+		conversation,
+		outbox,
+		sender,
+		team,
+		drafts,
+
+		/** Assigns to an agent, or unassigns with null; rejects with the server's error. */
+		async assign(conversationId: string, agentId: string | null): Promise<void> {
+			const { conversation: summary } = await socketRequest(socket, "conversation:assign", { conversationId, agentId });
+			applySummary(summary);
+		},
+
+		async setStatus(conversationId: string, status: ConversationStatus): Promise<void> {
+			const { conversation: summary } = await socketRequest(socket, "conversation:status", { conversationId, status });
+			applySummary(summary);
+		},
+
+		/** The team for the assign menu, fetched again each time the menu opens (presence changes). */
+		async loadTeam(): Promise<void> {
+			team.update({ agents: (await api.team()).agents });
+		},
+
+		sendTyping(conversationId: string, typing: boolean): void {
+			if (socket.connected) socket.emit("typing", { conversationId, typing });
+		},
+
+		stop(): void {
+			closeSocket();
+			list.stop();
+			conversation.stop();
+			sender.stop();
+			outbox.close();
+			stopAudioUnlock();
+			document.removeEventListener("visibilitychange", onVisibilityChange);
+		},
+	};
+}
+
+export type InboxSession = ReturnType<typeof createInboxSession>;

@@ -1,0 +1,67 @@
+import type { AttachmentView } from "../protocol";
+
+/** Error id used when the server could not be reached at all. */
+export const NETWORK_ERROR_ID = "network_error";
+
+/** A failed widget API call, with the server's stable error id. */
+export class WidgetApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly id: string,
+		message: string,
+	) {
+		super(message);
+		this.name = "WidgetApiError";
+	}
+}
+
+export type PreChatRule = "required" | "optional" | "off";
+export type PreChatField = "name" | "email" | "phone";
+
+export interface WidgetConfig {
+	preChat: Record<PreChatField, PreChatRule>;
+	agentsOnline: boolean;
+	limits: { messageLength: number; uploadBytes: number; kinds: string[] };
+}
+
+/** Used until (or if never) the server's config arrives; the server enforces the real limits. */
+export const FALLBACK_CONFIG: WidgetConfig = {
+	preChat: { name: "off", email: "off", phone: "off" },
+	agentsOnline: false,
+	limits: { messageLength: 4000, uploadBytes: 10 * 1024 * 1024, kinds: ["image", "voice", "file"] },
+};
+
+async function request<T>(path: string, init: RequestInit): Promise<T> {
+	let response: Response;
+	try {
+		response = await fetch(path, { cache: "no-store", credentials: "omit", ...init });
+	} catch {
+		throw new WidgetApiError(0, NETWORK_ERROR_ID, "Network request failed");
+	}
+	const payload = (await response.json().catch(() => null)) as { error?: { id?: unknown; message?: unknown } } | null;
+	if (!response.ok) {
+		const error = payload?.error;
+		const id = typeof error?.id === "string" ? error.id : `http_${response.status}`;
+		throw new WidgetApiError(response.status, id, typeof error?.message === "string" ? error.message : "");
+	}
+	return payload as T;
+}
+
+/** Pre-chat form rules, limits and whether anyone is online. */
+export function fetchWidgetConfig(): Promise<WidgetConfig> {
+	return request<WidgetConfig>("/api/widget/config", { headers: { accept: "application/json" } });
+}
+
+/** Uploads one file; the returned attachment id then goes into `message:send`. */
+export async function uploadAttachment(file: File, kind: string, visitorToken: string): Promise<AttachmentView> {
+	const form = new FormData();
+	// The server reads fields sent before the file; "voice" keeps a recorded note from becoming a plain file.
+	form.append("kind", kind);
+	form.append("file", file, file.name);
+	const result = await request<{ attachment: AttachmentView }>("/api/widget/attachments", {
+		method: "POST",
+		headers: { accept: "application/json", authorization: `Visitor ${visitorToken}` },
+		body: form,
+	});
+	return result.attachment;
+}

@@ -1,0 +1,176 @@
+import { hostState } from "../host/hostBridge";
+import type { Ack, AttachmentView, MessageView, VisitorConversationView, VisitorProfile } from "../protocol";
+import { createStore } from "../state/store";
+import { newClientId } from "./clientId";
+import { addToOutbox, type OutboxEntry, readOutbox, removeFromOutbox } from "./outbox";
+import { lastSeq, mergeMessages } from "./timeline";
+import { ACK_TIMEOUT_MS, NO_ANSWER_ID, settleAck, type VisitorSocket } from "./visitorSocket";
+
+/** A failure the visitor is told about, with the server's stable id. */
+export interface ChatError {
+	id: string;
+	message: string;
+}
+
+/** A message in the outbox; `error` is null while it is (or waits to be) sent. */
+export interface PendingMessage extends OutboxEntry {
+	error: ChatError | null;
+}
+
+export interface ChatState {
+	connection: "connecting" | "connected" | "disconnected";
+	/** The first conversation:sync has answered, so `conversation` is known. */
+	synced: boolean;
+	conversation: VisitorConversationView | null;
+	/** Messages the server has, ordered by seq. */
+	messages: MessageView[];
+	pending: PendingMessage[];
+	/** Null until the server has said. */
+	agentsOnline: boolean | null;
+}
+
+export const chatState = createStore<ChatState>({
+	connection: "connecting",
+	synced: false,
+	conversation: null,
+	messages: [],
+	pending: readOutbox().map((entry) => ({ ...entry, error: null })),
+	agentsOnline: null,
+});
+
+const SYNC_RETRY_MS = 3_000;
+
+let socket: VisitorSocket | null = null;
+/** Messages are sent one at a time so the server numbers them in the order they were written. */
+let sendChain: Promise<void> = Promise.resolve();
+const queued = new Set<string>();
+
+function patch(change: Partial<ChatState>): void {
+	chatState.update((state) => ({ ...state, ...change }));
+}
+
+function setPendingError(clientId: string, error: ChatError | null): void {
+	chatState.update((state) => ({
+		...state,
+		pending: state.pending.map((p) => (p.clientId === clientId ? { ...p, error } : p)),
+	}));
+}
+
+/** Puts server messages on screen and retires the pending copies they stand for. */
+function absorb(messages: MessageView[]): void {
+	const arrived = new Set(messages.map((message) => message.clientId));
+	const done = chatState.get().pending.filter((p) => arrived.has(p.clientId));
+	removeFromOutbox(done.map((p) => p.clientId));
+	chatState.update((state) => ({
+		...state,
+		messages: mergeMessages(state.messages, messages),
+		pending: state.pending.filter((p) => !arrived.has(p.clientId)),
+	}));
+}
+
+/** Fetches what happened since the last seq on screen; retried while connected until it answers. */
+async function sync(connection: VisitorSocket): Promise<void> {
+	const afterSeq = lastSeq(chatState.get().messages);
+	const answer = await new Promise<Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean }>>(
+		(resolve) => connection.timeout(ACK_TIMEOUT_MS).emit("conversation:sync", { afterSeq }, settleAck(resolve)),
+	);
+	if (!answer.ok) {
+		setTimeout(() => connection.connected && void sync(connection), SYNC_RETRY_MS);
+		return;
+	}
+	const { conversation, messages, agentsOnline } = answer.data;
+	patch({ conversation, agentsOnline, synced: true });
+	absorb(messages);
+}
+
+async function sendOne(clientId: string): Promise<void> {
+	const entry = chatState.get().pending.find((p) => p.clientId === clientId);
+	const connection = socket;
+	// Offline: the entry stays in the outbox and goes out after the next connect.
+	if (!entry || !connection?.connected) return;
+	setPendingError(clientId, null);
+	const payload = {
+		clientId,
+		body: entry.body,
+		attachmentIds: entry.attachmentIds,
+		...(entry.pageUrl ? { pageUrl: entry.pageUrl } : {}),
+	};
+	const answer = await new Promise<Ack<{ message: MessageView }>>((resolve) =>
+		connection.timeout(ACK_TIMEOUT_MS).emit("message:send", payload, settleAck(resolve)),
+	);
+	if (answer.ok) {
+		absorb([answer.data.message]);
+		// The first message opens the conversation; fetch it for its receipts and status.
+		if (!chatState.get().conversation) void sync(connection);
+	} else if (answer.error.id !== NO_ANSWER_ID || connection.connected) {
+		// A refusal, or silence on a live connection: the visitor decides (Retry). A dropped
+		// connection needs no decision: the outbox is resent on reconnect.
+		setPendingError(clientId, answer.error);
+	}
+}
+
+function queueSend(clientId: string): void {
+	if (queued.has(clientId)) return;
+	queued.add(clientId);
+	sendChain = sendChain.then(() => sendOne(clientId)).finally(() => queued.delete(clientId));
+}
+
+/** Resending is always safe: the server answers a repeated clientId with the message it already has. */
+function flushOutbox(): void {
+	for (const pending of chatState.get().pending) queueSend(pending.clientId);
+}
+
+/** Writes a message to the outbox first, shows it as sending, then sends it. */
+export function sendMessage(body: string, attachments: AttachmentView[] = []): void {
+	const entry: OutboxEntry = {
+		clientId: newClientId(),
+		body,
+		attachmentIds: attachments.map((attachment) => attachment.id),
+		attachments,
+		pageUrl: hostState.get().pageUrl,
+		createdAt: new Date().toISOString(),
+	};
+	addToOutbox(entry);
+	chatState.update((state) => ({ ...state, pending: [...state.pending, { ...entry, error: null }] }));
+	queueSend(entry.clientId);
+}
+
+export function retryMessage(clientId: string): void {
+	setPendingError(clientId, null);
+	queueSend(clientId);
+}
+
+/** Drops a message the visitor gave up on (e.g. one the server keeps refusing). */
+export function discardMessage(clientId: string): void {
+	removeFromOutbox([clientId]);
+	chatState.update((state) => ({ ...state, pending: state.pending.filter((p) => p.clientId !== clientId) }));
+}
+
+/** Saves the pre-chat form; resolves with the error to show, or null. */
+export async function updateProfile(profile: VisitorProfile): Promise<ChatError | null> {
+	const connection = socket;
+	if (!connection) return { id: NO_ANSWER_ID, message: "" };
+	const answer = await new Promise<Ack<{ ok: true }>>((resolve) =>
+		connection.timeout(ACK_TIMEOUT_MS).emit("profile:update", profile, settleAck(resolve)),
+	);
+	return answer.ok ? null : answer.error;
+}
+
+/** Server events that change the conversation, its messages and presence. */
+export function attachChat(connection: VisitorSocket): void {
+	socket = connection;
+	connection.on("connect", () => {
+		patch({ connection: "connected" });
+		// Sync first so a message the server already has is recognised before it would be resent.
+		void sync(connection).then(flushOutbox);
+	});
+	connection.on("disconnect", () => patch({ connection: "disconnected" }));
+	connection.on("message:new", (message) => absorb([message]));
+	connection.on("agents:presence", ({ online }) => patch({ agentsOnline: online }));
+	connection.on("conversation:updated", (conversation) => patch({ conversation }));
+	connection.on("receipts", ({ conversationId, deliveredSeq, readSeq }) => {
+		const { conversation } = chatState.get();
+		if (conversation?.id !== conversationId) return void sync(connection);
+		patch({ conversation: { ...conversation, agentReceipts: { deliveredSeq, readSeq } } });
+	});
+}

@@ -1,0 +1,28 @@
+import { isLanguage, type Language } from "../../../shared/i18n";
+import { parseAccent } from "../../accentColor";
+
+/** The embed settings the loader passes in the frame's query string, validated again here. */
+export interface FrameOptions {
+	language: Language;
+	color: string;
+	greeting: string;
+	/** False when frame.html is opened on its own (no loader, so no close button). */
+	embedded: boolean;
+}
+
+function browserLanguage(): Language {
+	return navigator.language.toLowerCase().startsWith("tr") ? "tr" : "en";
+}
+
+export function readFrameOptions(): FrameOptions {
+	const params = new URLSearchParams(location.search);
+	const lang = params.get("lang");
+	return {
+		language: isLanguage(lang) ? lang : browserLanguage(),
+		color: parseAccent(params.get("color")),
+		greeting: (params.get("greeting") ?? "").trim().slice(0, 500),
+		embedded: window.parent !== window,
+	};
+}
+
+export const frameOptions = readFrameOptions();

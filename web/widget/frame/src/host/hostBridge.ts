@@ -1,0 +1,77 @@
+import { bridgeMessageType, type FrameToLoaderMessage } from "../../../bridgeMessages";
+import { frameOptions } from "../frameOptions";
+import { createStore } from "../state/store";
+
+export interface HostState {
+	/** The loader shows the panel (always true when frame.html is opened on its own). */
+	open: boolean;
+	/** The host page the visitor is on, attached to each message so agents see it. */
+	pageUrl: string | null;
+	/** The browser tab is in the foreground. */
+	tabVisible: boolean;
+}
+
+export const hostState = createStore<HostState>({
+	open: !frameOptions.embedded,
+	pageUrl: null,
+	tabVisible: document.visibilityState === "visible",
+});
+
+/** Whether the visitor can see the conversation right now (what makes a message "read"). */
+export function conversationVisible(): boolean {
+	const { open, tabVisible } = hostState.get();
+	return open && tabVisible;
+}
+
+// The host page's origin: exact from ancestorOrigins (Chromium, Safari), else from the referrer,
+// else learnt from the loader's first message. Messages wait until we know where they may go.
+let hostOrigin: string | null = location.ancestorOrigins?.[0] ?? originOf(document.referrer);
+const waiting: FrameToLoaderMessage[] = [];
+
+function originOf(url: string): string | null {
+	try {
+		return url ? new URL(url).origin : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Posts to the loader on the host page, never to any other origin. */
+export function postToHost(message: FrameToLoaderMessage): void {
+	if (!frameOptions.embedded) return;
+	if (hostOrigin) window.parent.postMessage(message, hostOrigin);
+	else waiting.push(message);
+}
+
+function safePageUrl(value: unknown): string | null {
+	// The server takes http(s) URLs up to 2000 characters; a longer one would reject the message.
+	if (typeof value !== "string" || value.length > 2000 || !/^https?:\/\//i.test(value)) return null;
+	return value;
+}
+
+function onHostMessage(event: MessageEvent): void {
+	if (event.source !== window.parent || (hostOrigin && event.origin !== hostOrigin)) return;
+	if (!hostOrigin) {
+		hostOrigin = event.origin;
+		for (const message of waiting.splice(0)) postToHost(message);
+	}
+	const data = event.data as { open?: unknown; url?: unknown };
+	const type = bridgeMessageType(data);
+	if (type === "destek:visibility") hostState.update((s) => ({ ...s, open: data.open === true }));
+	if (type === "destek:page") hostState.update((s) => ({ ...s, pageUrl: safePageUrl(data.url) }));
+}
+
+/** Listens to the loader and the tab, and tells the loader the frame is ready. */
+export function startHostBridge(): void {
+	document.addEventListener("visibilitychange", () =>
+		hostState.update((s) => ({ ...s, tabVisible: document.visibilityState === "visible" })),
+	);
+	if (!frameOptions.embedded) return;
+	window.addEventListener("message", onHostMessage);
+	// Keys pressed in the frame never reach the host page, so Esc is handled on this side too.
+	document.addEventListener("keydown", (event) => {
+		if (event.key === "Escape" && !event.defaultPrevented) postToHost({ type: "destek:close" });
+	});
+	// "ready" carries nothing private, so it may go out before the host's origin is known.
+	window.parent.postMessage({ type: "destek:ready" } satisfies FrameToLoaderMessage, hostOrigin ?? "*");
+}

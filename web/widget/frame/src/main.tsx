@@ -1,0 +1,32 @@
+import { render } from "preact";
+import { applyAccent } from "./accentTheme";
+import { startChat } from "./chat/startChat";
+import { frameOptions } from "./frameOptions";
+import { startHostBridge } from "./host/hostBridge";
+import { I18nProvider } from "./i18n";
+import { ChatWidget } from "./ui/ChatWidget";
+import { hasVisitorToken } from "./visitorIdentity";
+import { loadWidgetConfig } from "./widgetConfig";
+import "./styles/theme.css";
+import "./styles/widget.css";
+import "./styles/messages.css";
+import "./styles/composer.css";
+
+// Asked before startChat creates the token: only a returning visitor can have history to show.
+const returningVisitor = hasVisitorToken();
+
+applyAccent(frameOptions.color);
+document.documentElement.lang = frameOptions.language;
+startHostBridge();
+loadWidgetConfig();
+startChat(frameOptions.language);
+
+const root = document.getElementById("app");
+if (root) {
+	render(
+		<I18nProvider>
+			<ChatWidget returningVisitor={returningVisitor} />
+		</I18nProvider>,
+		root,
+	);
+}

@@ -1,0 +1,11 @@
+// The server's protocol types, in one place. Types only: zod must never reach the widget bundle.
+export type {
+	Ack,
+	AttachmentView,
+	MessageView,
+	ReceiptsView,
+	VisitorClientEvents,
+	VisitorConversationView,
+	VisitorProfile,
+	VisitorServerEvents,
+} from "../../../../src/protocol/chat";

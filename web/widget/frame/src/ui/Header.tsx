@@ -1,0 +1,41 @@
+import { chatState } from "../chat/chatStore";
+import { frameOptions } from "../frameOptions";
+import { postToHost } from "../host/hostBridge";
+import { useI18n } from "../i18n";
+import { useStore } from "../state/store";
+import { widgetConfig } from "../widgetConfig";
+import { CloseIcon } from "./icons";
+
+/** Title, whether anyone is online, and (inside a page) the button that closes the panel. */
+export function Header() {
+	const { t } = useI18n();
+	const { agentsOnline, connection } = useStore(chatState);
+	const config = useStore(widgetConfig);
+	const online = agentsOnline ?? config?.agentsOnline ?? false;
+	return (
+		<header class="header">
+			<div class="header-text">
+				<h1 class="header-title">{t("header.title")}</h1>
+				<p class="header-status">
+					<span class={online ? "status-dot status-online" : "status-dot"} aria-hidden="true" />
+					{online ? t("header.online") : t("header.away")}
+				</p>
+			</div>
+			{frameOptions.embedded && (
+				<button
+					type="button"
+					class="icon-button header-close"
+					onClick={() => postToHost({ type: "destek:close" })}
+					aria-label={t("header.close")}
+				>
+					<CloseIcon />
+				</button>
+			)}
+			{connection === "disconnected" && (
+				<p class="connection-banner" role="status">
+					{t("chat.reconnecting")}
+				</p>
+			)}
+		</header>
+	);
+}

@@ -1,0 +1,34 @@
+import { FALLBACK_CONFIG, fetchWidgetConfig, type PreChatRule, type WidgetConfig } from "./api/widgetApi";
+import { createStore } from "./state/store";
+
+/** Null while loading; the fallback when the server could not be asked (the server still enforces limits). */
+export const widgetConfig = createStore<WidgetConfig | null>(null);
+
+function rule(value: unknown): PreChatRule {
+	return value === "required" || value === "optional" ? value : "off";
+}
+
+function positive(value: unknown, fallback: number): number {
+	return typeof value === "number" && value > 0 ? value : fallback;
+}
+
+/** Fills anything missing or odd in the server's answer with the fallback. */
+function normalize(raw: Partial<WidgetConfig>): WidgetConfig {
+	const limits: Partial<WidgetConfig["limits"]> = raw.limits ?? {};
+	return {
+		preChat: { name: rule(raw.preChat?.name), email: rule(raw.preChat?.email), phone: rule(raw.preChat?.phone) },
+		agentsOnline: raw.agentsOnline === true,
+		limits: {
+			messageLength: positive(limits.messageLength, FALLBACK_CONFIG.limits.messageLength),
+			uploadBytes: positive(limits.uploadBytes, FALLBACK_CONFIG.limits.uploadBytes),
+			kinds: Array.isArray(limits.kinds) ? limits.kinds : FALLBACK_CONFIG.limits.kinds,
+		},
+	};
+}
+
+export function loadWidgetConfig(): void {
+	fetchWidgetConfig().then(
+		(config) => widgetConfig.set(normalize(config)),
+		() => widgetConfig.set(FALLBACK_CONFIG),
+	);
+}

@@ -1,0 +1,71 @@
+import { bridgeMessageType, type LoaderToFrameMessage } from "../bridgeMessages";
+import { frameUrl, type LoaderOptions } from "./loaderOptions";
+
+export interface FrameEvents {
+	onUnread: (count: number) => void;
+	onActive: (active: boolean) => void;
+	onClose: () => void;
+}
+
+/** The widget frame: created at most once, talked to only on the destek origin. */
+export interface FrameBridge {
+	/** Creates the iframe in the panel unless it exists already. */
+	ensureFrame: () => HTMLIFrameElement;
+	setVisible: (open: boolean) => void;
+}
+
+function pageMessage(): LoaderToFrameMessage {
+	return { type: "destek:page", url: location.href, title: document.title, referrer: document.referrer };
+}
+
+export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, events: FrameEvents): FrameBridge {
+	let frame: HTMLIFrameElement | null = null;
+	let ready = false;
+	let visible = false;
+
+	function post(message: LoaderToFrameMessage): void {
+		// Until the frame says ready its window may still hold about:blank; it gets the state on ready.
+		if (ready) frame?.contentWindow?.postMessage(message, options.origin);
+	}
+
+	window.addEventListener("message", (event) => {
+		if (!frame || event.origin !== options.origin || event.source !== frame.contentWindow) return;
+		const data: unknown = event.data;
+		switch (bridgeMessageType(data)) {
+			case "destek:ready":
+				ready = true;
+				post(pageMessage());
+				post({ type: "destek:visibility", open: visible });
+				break;
+			case "destek:unread": {
+				const count = (data as { count?: unknown }).count;
+				if (typeof count === "number" && Number.isFinite(count)) events.onUnread(count);
+				break;
+			}
+			case "destek:active":
+				events.onActive((data as { active?: unknown }).active === true);
+				break;
+			case "destek:close":
+				events.onClose();
+				break;
+		}
+	});
+
+	return {
+		ensureFrame() {
+			if (frame) return frame;
+			frame = document.createElement("iframe");
+			frame.title = "destek chat";
+			frame.allow = "microphone; camera; autoplay; clipboard-write; display-capture";
+			frame.src = frameUrl(options);
+			panel.appendChild(frame);
+			return frame;
+		},
+		setVisible(open) {
+			visible = open;
+			post({ type: "destek:visibility", open });
+			// The page may have changed (single-page apps) since the frame first heard of it.
+			if (open) post(pageMessage());
+		},
+	};
+}
