@@ -104,8 +104,12 @@ describe.runIf(browserAvailable())("chat between a widget on another site and th
     expect(await seriousViolationsInFrame(frame)).toEqual([]);
 
     // The agent sees both live, without reloading.
-    const item = agent.getByText("Where is my order?").first();
-    await item.waitFor({ timeout: 15_000 });
+    // The list shows the last message (the photo) under the visitor's name.
+    const item = agent.getByText(/^Visitor #/).first();
+    await item.waitFor({ timeout: 15_000 }).catch(async (error: unknown) => {
+      if (process.env.E2E_SCREENSHOTS) await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/agent.png` });
+      throw error;
+    });
     await item.click();
     await agent.getByText(hostile).first().waitFor({ timeout: 15_000 });
     await expect.poll(() => agent.locator("img[src*='/files/']").count(), { timeout: 15_000 }).toBeGreaterThan(0);
