@@ -123,5 +123,12 @@ describe.runIf(browserAvailable())("chat between a widget on another site and th
     await expect.poll(() => frame.getByText(hostile).first().isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => frame.locator('[aria-label="Read"], :text("Read")').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(dialogs).toEqual([]);
+    // `E2E_SCREENSHOTS=docs npx vitest run test/e2e/chat.test.ts` refreshes the README's pictures.
+    if (process.env.E2E_SCREENSHOTS) {
+      await agent.setViewportSize({ width: 1280, height: 720 });
+      await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-inbox.png` });
+      await visitor.setViewportSize({ width: 1000, height: 720 });
+      await visitor.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/widget.png` });
+    }
   }, 90_000);
 });
