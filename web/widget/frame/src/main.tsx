@@ -9,6 +9,7 @@ import { hasVisitorToken } from "./visitorIdentity";
 import { loadWidgetConfig } from "./widgetConfig";
 import "./styles/theme.css";
 import "./styles/widget.css";
+import "./styles/form.css";
 import "./styles/messages.css";
 import "./styles/composer.css";
 

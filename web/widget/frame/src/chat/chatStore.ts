@@ -79,6 +79,12 @@ async function sync(connection: VisitorSocket): Promise<void> {
 		return;
 	}
 	const { conversation, messages, agentsOnline } = answer.data;
+	const shown = chatState.get().conversation;
+	if (shown && conversation && shown.id !== conversation.id) {
+		// The server moved us to another conversation: its seqs start over, so fetch it from the start.
+		patch({ conversation: null, messages: [] });
+		return sync(connection);
+	}
 	patch({ conversation, agentsOnline, synced: true });
 	absorb(messages);
 }

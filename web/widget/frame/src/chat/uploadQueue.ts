@@ -11,7 +11,7 @@ export interface Upload {
 	id: string;
 	file: File;
 	kind: UploadKind;
-	/** A blob: URL for image and voice previews, revoked when the upload leaves the queue. */
+	/** A blob: URL previewing an image, revoked when the upload leaves the queue. */
 	previewUrl: string | null;
 	/** Null while uploading. */
 	error: ChatError | null;
@@ -51,7 +51,7 @@ export function queueUpload(file: File, kind: UploadKind, maxBytes: number): voi
 		id: newClientId(),
 		file,
 		kind,
-		previewUrl: kind === "file" ? null : URL.createObjectURL(file),
+		previewUrl: kind === "image" ? URL.createObjectURL(file) : null,
 		error: file.size > maxBytes ? { id: "file_too_large", message: "" } : null,
 	};
 	uploads.update((list) => [...list, item]);

@@ -20,6 +20,7 @@ export function Composer() {
 	const { open } = useStore(hostState);
 	const [text, setText] = useState("");
 	const textarea = useRef<HTMLTextAreaElement>(null);
+	const stopButton = useRef<HTMLButtonElement>(null);
 	const counterId = useId();
 	const queueFiles = useFileQueue();
 	const voice = useVoiceRecorder((file) => queueFiles([file], "voice"));
@@ -27,10 +28,13 @@ export function Composer() {
 	const canRecord = (config?.limits.kinds ?? []).includes("voice") && typeof MediaRecorder !== "undefined";
 	const remaining = maxLength - text.length;
 
-	// Opening the panel puts the cursor in the text box, ready to type.
+	// Opening the panel puts the cursor in the text box, ready to type. While recording, the text
+	// box is replaced, so focus moves to Stop and comes back afterwards.
 	useEffect(() => {
-		if (open) textarea.current?.focus();
-	}, [open]);
+		if (!open) return;
+		if (voice.recording) stopButton.current?.focus();
+		else textarea.current?.focus();
+	}, [open, voice.recording]);
 
 	const send = () => {
 		const body = text.trim();
@@ -65,7 +69,13 @@ export function Composer() {
 					<span class="recording-dot" aria-hidden="true" />
 					{t("composer.recording", { time: formatDuration(voice.elapsed), max: formatDuration(MAX_VOICE_SECONDS) })}
 				</p>
-				<button type="button" class="icon-button icon-button-accent" onClick={() => voice.stop(true)} aria-label={t("composer.stop")}>
+				<button
+					ref={stopButton}
+					type="button"
+					class="icon-button icon-button-accent"
+					onClick={() => voice.stop(true)}
+					aria-label={t("composer.stop")}
+				>
 					<StopIcon />
 				</button>
 			</div>

@@ -1,21 +1,15 @@
 import { discardMessage, type PendingMessage as Pending, retryMessage } from "../chat/chatStore";
-import { describeError, useI18n } from "../i18n";
+import { useI18n } from "../i18n";
+import { FailureNote } from "./FailureNote";
 import { ClockIcon } from "./icons";
 import { MessageBubble } from "./MessageBubble";
 
 /** A message in the outbox: "Sending…", or the reason it was refused with Retry and Remove. */
 export function PendingMessage({ pending }: { pending: Pending }) {
 	const { t } = useI18n();
-	const meta = pending.error ? (
-		<span class="message-error" role="alert">
-			{describeError(pending.error, t)}
-			<button type="button" class="link-button" onClick={() => retryMessage(pending.clientId)}>
-				{t("message.retry")}
-			</button>
-			<button type="button" class="link-button" onClick={() => discardMessage(pending.clientId)}>
-				{t("message.remove")}
-			</button>
-		</span>
+	const { clientId, error } = pending;
+	const meta = error ? (
+		<FailureNote error={error} onRetry={() => retryMessage(clientId)} onRemove={() => discardMessage(clientId)} />
 	) : (
 		<span class="message-status">
 			<ClockIcon />

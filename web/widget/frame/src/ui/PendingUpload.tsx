@@ -1,5 +1,6 @@
 import { discardUpload, retryUpload, type Upload } from "../chat/uploadQueue";
-import { describeError, useI18n } from "../i18n";
+import { useI18n } from "../i18n";
+import { FailureNote } from "./FailureNote";
 import { formatBytes } from "./formatting";
 import { FileIcon } from "./icons";
 
@@ -9,7 +10,7 @@ const FINAL_UPLOAD_ERRORS = new Set(["file_too_large", "file_type_not_allowed", 
 /** A file still uploading, or one that failed (with Retry when trying again can help). */
 export function PendingUpload({ upload }: { upload: Upload }) {
 	const { t } = useI18n();
-	const { error } = upload;
+	const { error, id } = upload;
 	return (
 		<div class="message message-own message-pending">
 			{upload.kind === "image" && upload.previewUrl ? (
@@ -23,17 +24,11 @@ export function PendingUpload({ upload }: { upload: Upload }) {
 			)}
 			<div class="message-meta">
 				{error ? (
-					<span class="message-error" role="alert">
-						{describeError(error, t)}
-						{!FINAL_UPLOAD_ERRORS.has(error.id) && (
-							<button type="button" class="link-button" onClick={() => retryUpload(upload.id)}>
-								{t("message.retry")}
-							</button>
-						)}
-						<button type="button" class="link-button" onClick={() => discardUpload(upload.id)}>
-							{t("message.remove")}
-						</button>
-					</span>
+					<FailureNote
+						error={error}
+						onRetry={FINAL_UPLOAD_ERRORS.has(error.id) ? undefined : () => retryUpload(id)}
+						onRemove={() => discardUpload(id)}
+					/>
 				) : (
 					<span class="message-status">{t("message.uploading")}</span>
 				)}
