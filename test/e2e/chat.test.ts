@@ -5,28 +5,22 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations, seriousViolationsInFrame } from "../support/axe.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { openSqlite } from "../support/databases.ts";
-import { FakeTelegram } from "../support/fakeTelegram.ts";
-import { addAgent, codeFrom, PASSWORD, startTestApp, type TestApp } from "../support/testApp.ts";
+import type { FakeTelegram } from "../support/fakeTelegram.ts";
+import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
 
 // The issue's main flow in real Chromium: a visitor on a site of another origin chats through the
 // widget; an agent answers from the console; both see each other live, with read state.
 describe.runIf(browserAvailable())("chat between a widget on another site and the console", () => {
+  let t: TestServer;
   let telegram: FakeTelegram;
-  let t: TestApp;
-  let dispose: () => Promise<void>;
   let browser: Browser;
   let destek: string;
   let host: http.Server;
   let shop: string;
 
   beforeAll(async () => {
-    telegram = await new FakeTelegram().start();
-    const db = await openSqlite();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db, telegram, env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    destek = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
+    ({ telegram, url: destek } = t);
     // The host page lives on another origin (localhost, another port), like a customer's shop.
     host = http.createServer((_req, res) => {
       res.setHeader("content-type", "text/html; charset=utf-8");
@@ -41,8 +35,6 @@ describe.runIf(browserAvailable())("chat between a widget on another site and th
     await browser?.close();
     host?.close();
     await t.close();
-    await telegram.stop();
-    await dispose();
   });
 
   /** The launcher sits in a closed shadow root; tests open it so Playwright can see inside. */

@@ -1,34 +1,25 @@
-import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "../support/axe.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { openSqlite } from "../support/databases.ts";
-import { FakeTelegram } from "../support/fakeTelegram.ts";
-import { addAgent, codeFrom, PASSWORD, startTestApp, type TestApp } from "../support/testApp.ts";
+import type { FakeTelegram } from "../support/fakeTelegram.ts";
+import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
 
 // The "done when" of the foundation: an agent signs in to /console with password + Telegram code.
 describe.runIf(browserAvailable())("console sign-in in Chromium", () => {
+  let t: TestServer;
   let telegram: FakeTelegram;
-  let t: TestApp;
-  let dispose: () => Promise<void>;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    telegram = await new FakeTelegram().start();
-    const db = await openSqlite();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db, telegram });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    t = await startTestServer();
+    ({ telegram, url: base } = t);
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await t.close();
-    await telegram.stop();
-    await dispose();
   });
 
   it("signs in with password and the code sent to Telegram, survives a reload, signs out", async () => {

@@ -1,35 +1,22 @@
-import type { AddressInfo } from "node:net";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInWithPassword, verifySecondFactor } from "../../src/domain/auth/login.ts";
-import { openSqlite } from "../support/databases.ts";
-import { FakeTelegram } from "../support/fakeTelegram.ts";
-import { addAgent, codeFrom, PASSWORD, startTestApp, type TestApp } from "../support/testApp.ts";
+import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
 
 describe("socket gateway", () => {
-  let telegram: FakeTelegram;
-  let t: TestApp;
-  let dispose: () => Promise<void>;
-  let url: string;
+  let t: TestServer;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    telegram = await new FakeTelegram().start();
-    const db = await openSqlite();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db, telegram });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    t = await startTestServer();
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
     await t.close();
-    await telegram.stop();
-    await dispose();
   });
 
   const open = (auth: Record<string, unknown>) => {
-    const socket = connect(`${url}/agent`, { auth, transports: ["websocket"], reconnection: false });
+    const socket = connect(`${t.url}/agent`, { auth, transports: ["websocket"], reconnection: false });
     sockets.push(socket);
     return new Promise<Socket>((resolve, reject) => {
       socket.once("connect", () => resolve(socket));
@@ -44,7 +31,7 @@ describe("socket gateway", () => {
     await addAgent(t.deps, username, { telegramChatId: chat });
     const client = { ip: "10.3.3.3", userAgent: null };
     const { ticket } = await signInWithPassword(t.deps.domain, { username, password: PASSWORD, ...client });
-    const code = codeFrom(telegram.sent.findLast((m) => String(m.chat_id) === chat)?.text);
+    const code = codeFrom(t.telegram.sent.findLast((m) => String(m.chat_id) === chat)?.text);
     return (await verifySecondFactor(t.deps.domain, { ticket, code, method: "telegram", ...client })).accessToken;
   }
 

@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
@@ -9,7 +10,8 @@ import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { type AppDeps, createDeps } from "../../src/deps.ts";
 import { createAgent } from "../../src/domain/agents.ts";
 import type { Clock } from "../../src/domain/ports.ts";
-import type { FakeTelegram } from "./fakeTelegram.ts";
+import { openSqlite } from "./databases.ts";
+import { FakeTelegram } from "./fakeTelegram.ts";
 
 /** Real time plus a jump tests can make, to expire codes, tickets and tokens without waiting. */
 export class ManualClock implements Clock {
@@ -96,4 +98,31 @@ export function codeFrom(text: string | undefined): string {
   const match = text?.match(/\b(\d{6})\b/);
   if (!match) throw new Error(`no code in ${text}`);
   return match[1]!;
+}
+
+export interface TestServer extends TestApp {
+  /** http://127.0.0.1:<port> of the listening app. */
+  url: string;
+  telegram: FakeTelegram;
+}
+
+/**
+ * The usual setup of socket, Telegram and browser tests: a fresh SQLite file, a fake Bot API
+ * server, the app listening on a free port. `close()` tears all of it down.
+ */
+export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
+  const telegram = await new FakeTelegram().start();
+  const database = await openSqlite();
+  const t = await startTestApp({ database, telegram, ...(options.env ? { env: options.env } : {}) });
+  await t.app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    ...t,
+    telegram,
+    url: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`,
+    async close() {
+      await t.close();
+      await telegram.stop();
+      await database.dispose();
+    },
+  };
 }

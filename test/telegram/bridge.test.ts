@@ -1,43 +1,32 @@
-import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { countPendingOutbox } from "../../src/adapters/db/repositories/outbox.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
-import { openSqlite } from "../support/databases.ts";
-import { FakeTelegram, type SentMessage } from "../support/fakeTelegram.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import type { FakeTelegram, SentMessage } from "../support/fakeTelegram.ts";
+import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
 const TEAM_CHAT = -100555;
 const AGENT_USER = 4242;
 
 // The Telegram bridge end to end through a fake Bot API server: alerts out, replies back in.
 describe("Telegram bridge", () => {
+  let t: TestServer;
   let telegram: FakeTelegram;
-  let t: TestApp;
-  let dispose: () => Promise<void>;
   let url: string;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    telegram = await new FakeTelegram().start();
-    const db = await openSqlite();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db, telegram, env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT) } });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    t = await startTestServer({ env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT) } });
+    ({ telegram, url } = t);
     await addAgent(t.deps, "selin", { telegramChatId: String(AGENT_USER) });
     await t.deps.telegram!.start(t.deps);
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
-  afterAll(async () => {
-    await t.close();
-    await telegram.stop();
-    await dispose();
-  });
+  afterAll(() => t.close());
 
   const visitor = async () => {
     const socket = await openSocket(`${url}/visitor`, { visitorToken: newVisitorToken() });

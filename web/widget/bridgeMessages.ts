@@ -4,6 +4,8 @@
 /** Loader → frame. */
 export type LoaderToFrameMessage =
 	| { type: "destek:page"; url: string; title: string; referrer: string }
+	/** The frame's saved data, kept in the host page's storage (the frame's own may be blocked). */
+	| { type: "destek:storage"; entries: Record<string, string> }
 	| { type: "destek:visibility"; open: boolean };
 
 /** Frame → loader. */
@@ -11,7 +13,20 @@ export type FrameToLoaderMessage =
 	| { type: "destek:ready" }
 	| { type: "destek:unread"; count: number }
 	| { type: "destek:active"; active: boolean }
-	| { type: "destek:close" };
+	| { type: "destek:close" }
+	/** Saves (or with null removes) one of the frame's keys in the host page's storage. */
+	| { type: "destek:store"; key: string; value: string | null };
+
+/** Host page keys holding the frame's data: this prefix plus the frame's own key. */
+export const HOST_STORAGE_PREFIX = "destek:frame:";
+/** Limits on what a frame may keep on the host page. */
+export const HOST_STORAGE_MAX_VALUE = 256 * 1024;
+export const HOST_STORAGE_MAX_KEYS = 20;
+
+/** Whether a frame key is one the host page will keep (the same check on both sides). */
+export function storableKey(key: unknown): key is string {
+	return typeof key === "string" && key.startsWith("destek:") && key.length <= 100;
+}
 
 /** The `type` of a message, or null when it is not one of ours (other scripts post messages too). */
 export function bridgeMessageType(data: unknown): string | null {

@@ -1,4 +1,11 @@
-import { bridgeMessageType, type LoaderToFrameMessage } from "../bridgeMessages";
+import {
+	bridgeMessageType,
+	HOST_STORAGE_MAX_KEYS,
+	HOST_STORAGE_MAX_VALUE,
+	HOST_STORAGE_PREFIX,
+	type LoaderToFrameMessage,
+	storableKey,
+} from "../bridgeMessages";
 import { frameUrl, type LoaderOptions } from "./loaderOptions";
 
 export interface FrameEvents {
@@ -18,6 +25,47 @@ function pageMessage(): LoaderToFrameMessage {
 	return { type: "destek:page", url: location.href, title: document.title, referrer: document.referrer };
 }
 
+// The frame's storage is third-party and often blocked; the host page's is first-party and stays.
+// Storage may be blocked here too: then the frame simply forgets on reload, as before.
+
+function hostKeys(): string[] {
+	const keys: string[] = [];
+	for (let i = 0; i < localStorage.length; i++) {
+		const key = localStorage.key(i);
+		if (key?.startsWith(HOST_STORAGE_PREFIX)) keys.push(key);
+	}
+	return keys;
+}
+
+function storageSnapshot(): LoaderToFrameMessage {
+	const entries: Record<string, string> = {};
+	try {
+		for (const key of hostKeys()) {
+			const value = localStorage.getItem(key);
+			if (value !== null) entries[key.slice(HOST_STORAGE_PREFIX.length)] = value;
+		}
+	} catch {
+		// Blocked storage: an empty snapshot.
+	}
+	return { type: "destek:storage", entries };
+}
+
+function store(key: unknown, value: unknown): void {
+	if (!storableKey(key)) return;
+	const hostKey = HOST_STORAGE_PREFIX + key;
+	try {
+		if (value === null) localStorage.removeItem(hostKey);
+		else if (
+			typeof value === "string" &&
+			value.length <= HOST_STORAGE_MAX_VALUE &&
+			(localStorage.getItem(hostKey) !== null || hostKeys().length < HOST_STORAGE_MAX_KEYS)
+		)
+			localStorage.setItem(hostKey, value);
+	} catch {
+		// Blocked or full: see above.
+	}
+}
+
 export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, events: FrameEvents): FrameBridge {
 	let frame: HTMLIFrameElement | null = null;
 	let ready = false;
@@ -34,6 +82,7 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 		switch (bridgeMessageType(data)) {
 			case "destek:ready":
 				ready = true;
+				post(storageSnapshot());
 				post(pageMessage());
 				post({ type: "destek:visibility", open: visible });
 				break;
@@ -48,6 +97,11 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 			case "destek:close":
 				events.onClose();
 				break;
+			case "destek:store": {
+				const { key, value } = data as { key?: unknown; value?: unknown };
+				store(key, value);
+				break;
+			}
 		}
 	});
 

@@ -4,6 +4,7 @@ import { startChat } from "./chat/startChat";
 import { frameOptions } from "./frameOptions";
 import { startHostBridge } from "./host/hostBridge";
 import { I18nProvider } from "./i18n";
+import { initStorage } from "./safeStorage";
 import { ChatWidget } from "./ui/ChatWidget";
 import { hasVisitorToken } from "./visitorIdentity";
 import { loadWidgetConfig } from "./widgetConfig";
@@ -13,21 +14,27 @@ import "./styles/form.css";
 import "./styles/messages.css";
 import "./styles/composer.css";
 
-// Asked before startChat creates the token: only a returning visitor can have history to show.
-const returningVisitor = hasVisitorToken();
+async function boot(): Promise<void> {
+	applyAccent(frameOptions.color);
+	document.documentElement.lang = frameOptions.language;
+	// The bridge first: the loader answers its "ready" with the stored data initStorage waits for.
+	startHostBridge();
+	loadWidgetConfig();
+	await initStorage();
 
-applyAccent(frameOptions.color);
-document.documentElement.lang = frameOptions.language;
-startHostBridge();
-loadWidgetConfig();
-startChat(frameOptions.language);
+	// Asked before startChat creates the token: only a returning visitor can have history to show.
+	const returningVisitor = hasVisitorToken();
+	startChat(frameOptions.language);
 
-const root = document.getElementById("app");
-if (root) {
-	render(
-		<I18nProvider>
-			<ChatWidget returningVisitor={returningVisitor} />
-		</I18nProvider>,
-		root,
-	);
+	const root = document.getElementById("app");
+	if (root) {
+		render(
+			<I18nProvider>
+				<ChatWidget returningVisitor={returningVisitor} />
+			</I18nProvider>,
+			root,
+		);
+	}
 }
+
+void boot();

@@ -13,7 +13,7 @@ export function hasVisitorToken(): boolean {
 	return readStored(VISITOR_TOKEN_KEY) !== null;
 }
 
-/** The visitor's secret: 32 random bytes, created on first open and kept in the frame's storage. */
+/** The visitor's secret: 32 random bytes, created on first open and kept in storage (see safeStorage). */
 export function visitorToken(): string {
 	const stored = readStored(VISITOR_TOKEN_KEY);
 	if (stored && /^[\w-]{43}$/.test(stored)) return stored;

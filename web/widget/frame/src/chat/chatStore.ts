@@ -34,7 +34,8 @@ export const chatState = createStore<ChatState>({
 	synced: false,
 	conversation: null,
 	messages: [],
-	pending: readOutbox().map((entry) => ({ ...entry, error: null })),
+	// Filled from the outbox by attachChat, once storage is loaded.
+	pending: [],
 	agentsOnline: null,
 });
 
@@ -165,6 +166,7 @@ export async function updateProfile(profile: VisitorProfile): Promise<ChatError 
 /** Server events that change the conversation, its messages and presence. */
 export function attachChat(connection: VisitorSocket): void {
 	socket = connection;
+	patch({ pending: readOutbox().map((entry) => ({ ...entry, error: null })) });
 	connection.on("connect", () => {
 		patch({ connection: "connected" });
 		// Sync first so a message the server already has is recognised before it would be resent.

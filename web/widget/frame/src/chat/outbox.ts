@@ -34,7 +34,7 @@ export function readOutbox(): OutboxEntry[] {
 	return Array.isArray(stored) ? stored.filter(isEntry) : [];
 }
 
-// Each change re-reads storage first: another tab of the same site may have added its own entries.
+// Each change starts from the stored list, so it never depends on what the screen shows.
 function changeOutbox(change: (entries: OutboxEntry[]) => OutboxEntry[]): void {
 	const next = change(readOutbox());
 	writeStored(OUTBOX_KEY, next.length > 0 ? JSON.stringify(next) : null);

@@ -7,7 +7,8 @@ import type { VisitorSocket } from "./visitorSocket";
 /** Highest seq the visitor has seen on screen; kept so the badge survives page loads. */
 const READ_SEQ_KEY = "destek:read";
 
-let readSeq = Number(readStored(READ_SEQ_KEY)) || 0;
+/** Read from storage by attachReadReceipts (storage is not loaded yet when this module runs). */
+let readSeq = 0;
 let deliveredSeq = 0;
 let reportedUnread = -1;
 let reportedActive: boolean | null = null;
@@ -45,6 +46,7 @@ function reportToHost(): void {
  * ones are counted for the launcher's badge.
  */
 export function attachReadReceipts(socket: VisitorSocket): void {
+	readSeq = Number(readStored(READ_SEQ_KEY)) || 0;
 	const update = () => {
 		reportToServer(socket);
 		reportToHost();

@@ -1,4 +1,4 @@
-import { bridgeMessageType, type FrameToLoaderMessage } from "../../../bridgeMessages";
+import { bridgeMessageType, type FrameToLoaderMessage, storableKey } from "../../../bridgeMessages";
 import { frameOptions } from "../frameOptions";
 import { createStore } from "../state/store";
 
@@ -49,14 +49,37 @@ function safePageUrl(value: unknown): string | null {
 	return value;
 }
 
+// The loader answers "ready" with the frame's data from the host page's storage.
+let receiveSnapshot: (entries: Record<string, string>) => void = () => {};
+const snapshot = new Promise<Record<string, string>>((resolve) => {
+	receiveSnapshot = resolve;
+});
+
+/** Only our keys with string values; anything else in the message is dropped. */
+function storageEntries(value: unknown): Record<string, string> {
+	const entries: Record<string, string> = {};
+	if (typeof value !== "object" || value === null) return entries;
+	for (const [key, entry] of Object.entries(value)) {
+		if (storableKey(key) && typeof entry === "string") entries[key] = entry;
+	}
+	return entries;
+}
+
+/** The host page's copy of the frame's data; null without a loader or when it does not answer in time. */
+export function hostStorageSnapshot(timeoutMs: number): Promise<Record<string, string> | null> {
+	if (!frameOptions.embedded) return Promise.resolve(null);
+	return Promise.race([snapshot, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs))]);
+}
+
 function onHostMessage(event: MessageEvent): void {
 	if (event.source !== window.parent || (hostOrigin && event.origin !== hostOrigin)) return;
 	if (!hostOrigin) {
 		hostOrigin = event.origin;
 		for (const message of waiting.splice(0)) postToHost(message);
 	}
-	const data = event.data as { open?: unknown; url?: unknown };
+	const data = event.data as { open?: unknown; url?: unknown; entries?: unknown };
 	const type = bridgeMessageType(data);
+	if (type === "destek:storage") receiveSnapshot(storageEntries(data.entries));
 	if (type === "destek:visibility") hostState.update((s) => ({ ...s, open: data.open === true }));
 	if (type === "destek:page") hostState.update((s) => ({ ...s, pageUrl: safePageUrl(data.url) }));
 }
