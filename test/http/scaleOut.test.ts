@@ -1,4 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
+import { startSession } from "../../src/domain/auth/sessions.ts";
+import type { MessageView } from "../../src/protocol/chat.ts";
+import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { FakeTelegram } from "../support/fakeTelegram.ts";
@@ -20,8 +25,12 @@ describe.runIf(redisUrl && postgres)("two nodes on PostgreSQL + Redis", () => {
     const db = await (postgres as TestDatabase).open();
     dispose = db.dispose;
     // Each run gets its own secret so rate-limit keys of earlier runs never collide.
-    const env = { REDIS_URL: redisUrl!, SECRET_KEY: randomUUID() + randomUUID() };
+    const env = { REDIS_URL: redisUrl!, SECRET_KEY: randomUUID() + randomUUID(), TELEGRAM_ADMIN_CHAT_ID: "-100999" };
     nodes = [await startTestApp({ database: db, telegram, env }), await startTestApp({ database: db, telegram, env })];
+    for (const node of nodes) {
+      await node.app.listen({ port: 0, host: "127.0.0.1" });
+      await node.deps.telegram!.start(node.deps);
+    }
   });
   afterAll(async () => {
     for (const node of nodes) await node.close();
@@ -53,6 +62,30 @@ describe.runIf(redisUrl && postgres)("two nodes on PostgreSQL + Redis", () => {
     expect(verified.statusCode).toBe(200);
     const me = await a.app.inject({ method: "GET", url: "/api/me", headers: { authorization: `Bearer ${verified.json().accessToken}` } });
     expect(me.statusCode).toBe(200);
+  });
+
+  it("carries chat between a visitor on one node and an agent on the other, and alerts Telegram once", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const urlOf = (node: TestApp) => `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`;
+    await addAgent(a.deps, "crossnode");
+    const agent = (await findAgentByUsername(a.deps.domain.db, "crossnode"))!;
+    const token = (await startSession(a.deps.domain, agent, { ip: null, userAgent: null })).accessToken;
+    const visitor = await openSocket(`${urlOf(a)}/visitor`, { visitorToken: newVisitorToken() });
+    const console = await openSocket(`${urlOf(b)}/agent`, { token });
+    try {
+      const arriving = nextEvent<{ message: MessageView }>(console, "message:new");
+      const { message } = await request<{ message: MessageView }>(visitor, "message:send", { clientId: newClientId(), body: "hello across nodes" });
+      expect((await arriving).message.id).toBe(message.id);
+      const reply = nextEvent<MessageView>(visitor, "message:new");
+      await request(console, "message:send", { conversationId: message.conversationId, clientId: newClientId(), body: "answered from node b" });
+      expect((await reply).body).toBe("answered from node b");
+      await telegram.waitForSent((m) => String(m.text).includes("hello across nodes"));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(telegram.sent.filter((m) => String(m.text).includes("hello across nodes"))).toHaveLength(1);
+    } finally {
+      visitor.close();
+      console.close();
+    }
   });
 
   it("shares the HTTP rate limit through Redis", async () => {

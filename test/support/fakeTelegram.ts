@@ -21,7 +21,8 @@ const BOT_USER = { id: 123456, is_bot: true, first_name: "destek", username: "de
  * what the bot sent; `failNext` makes it answer errors the way Telegram does.
  */
 export class FakeTelegram {
-  readonly token = "123456:TEST-fake-token-abcdefghijklmnop";
+  // A bot id of its own per instance, so per-bot state (the leader lock in Redis) never leaks between tests.
+  readonly token = `${100000 + Math.floor(Math.random() * 899999)}:TEST-fake-token-abcdefghijklmnop`;
   readonly botUsername = BOT_USER.username;
   readonly sent: SentMessage[] = [];
   readonly calls: string[] = [];

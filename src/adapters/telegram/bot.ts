@@ -111,7 +111,8 @@ export function createTelegram(options: TelegramOptions, log: Logger): TelegramA
         if (event.type === "message.created" && event.message.author.type === "visitor") worker?.kick();
       });
       await new Promise<void>((resolve) => {
-        leadership = electLeader(runtime.redis, (leader) => void lead(leader).then(resolve, resolve));
+        const botId = options.token.split(":")[0] ?? "bot";
+        leadership = electLeader(runtime.redis, botId, (leader) => void lead(leader).then(resolve, resolve));
       });
     },
     async handleUpdate(update) {

@@ -11,7 +11,6 @@ export interface Leadership {
   stop(): Promise<void>;
 }
 
-const KEY = "destek:telegram:leader";
 const TTL_MS = 30_000;
 const RENEW_MS = 10_000;
 
@@ -19,15 +18,20 @@ const RENEW_MS = 10_000;
 const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 
-export function electLeader(redis: Redis | undefined, onChange: (leader: boolean) => void): Leadership {
+/** `botId` scopes the lock: Telegram's one-consumer rule is per bot. */
+export function electLeader(redis: Redis | undefined, botId: string, onChange: (leader: boolean) => void): Leadership {
+  const KEY = `destek:telegram:leader:${botId}`;
   if (!redis) {
     queueMicrotask(() => onChange(true));
     return { isLeader: () => true, stop: async () => undefined };
   }
   const id = randomUUID();
   let leader = false;
+  let decided = false;
+  // The first decision is always reported (a follower needs to know it is one); later, only changes.
   const set = (value: boolean) => {
-    if (value !== leader) {
+    if (value !== leader || !decided) {
+      decided = true;
       leader = value;
       onChange(value);
     }
