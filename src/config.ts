@@ -53,6 +53,16 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(300),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(20),
   UPLOAD_MAX_MB: integer(1, 1024).default(10),
+  CALL_DAILY_LIMIT: integer(0, 1_000_000).default(10),
+  CALL_VISITOR_DAILY_LIMIT: integer(0, 1000).default(3),
+  CALL_AGENT_DAILY_LIMIT: integer(0, 1000).optional(),
+  CALL_RING_TIMEOUT_S: integer(5, 600).default(60),
+  RECORDING: z.enum(["off", "audio", "audio+video"], { message: "must be off, audio or audio+video" }).default("off"),
+  ICE_SERVERS: z
+    .string()
+    .regex(/^((stuns?|turns?):[^\s,]+)(,(stuns?|turns?):[^\s,]+)*$/, "must be a comma-separated list of stun:, stuns:, turn: or turns: URLs")
+    .optional(),
+  TURN_SECRET: z.string().min(16, "must be at least 16 characters (coturn's static-auth-secret)").optional(),
   PRECHAT_FIELDS: z
     .string()
     .regex(/^((name|email|phone):(required|optional|off))(,(name|email|phone):(required|optional|off))*$/, "must look like name:required,email:optional,phone:off")
@@ -87,6 +97,16 @@ export interface Config {
   uploadMaxBytes: number;
   /** The widget's pre-chat form: which fields it asks for. */
   preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
+  calls: {
+    daily: number;
+    perVisitor: number;
+    perAgent: number | null;
+    ringTimeoutMs: number;
+    recording: "off" | "audio" | "audio+video";
+    /** STUN/TURN URLs handed to browsers; none by default (no third-party server unless configured). */
+    iceServers: string[];
+    turnSecret: string | undefined;
+  };
 }
 
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
@@ -130,6 +150,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     preChat: parsePreChat(e.PRECHAT_FIELDS),
+    calls: {
+      daily: e.CALL_DAILY_LIMIT,
+      perVisitor: e.CALL_VISITOR_DAILY_LIMIT,
+      perAgent: e.CALL_AGENT_DAILY_LIMIT ?? null,
+      ringTimeoutMs: e.CALL_RING_TIMEOUT_S * 1000,
+      recording: e.RECORDING,
+      iceServers: e.ICE_SERVERS ? e.ICE_SERVERS.split(",") : [],
+      turnSecret: e.TURN_SECRET,
+    },
   };
 }
 

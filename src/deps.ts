@@ -73,6 +73,13 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
       events: bus,
       storage: createLocalStorage(join(config.dataDir, "files")),
       chat: { uploadMaxBytes: config.uploadMaxBytes, preChat: config.preChat },
+      calls: {
+        limits: { daily: config.calls.daily, perVisitor: config.calls.perVisitor, perAgent: config.calls.perAgent, timezone: config.timezone },
+        ringTimeoutMs: config.calls.ringTimeoutMs,
+        recording: config.calls.recording,
+        iceServers: config.calls.iceServers,
+        turnSecret: config.calls.turnSecret,
+      },
       telegramAlertChats: config.telegram?.adminChatId ? [config.telegram.adminChatId] : [],
     },
   };

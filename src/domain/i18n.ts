@@ -44,6 +44,20 @@ const texts = {
     tr: () => "✅ Sohbet çözüldü olarak işaretlendi.",
     en: () => "✅ Conversation resolved.",
   },
+  calling: {
+    tr: (who: string, video: boolean) => `📞 ${who} arıyor${video ? " (görüntülü)" : ""}`,
+    en: (who: string, video: boolean) => `📞 ${who} is calling${video ? " (video)" : ""}`,
+  },
+  missedCall: {
+    tr: (who: string) => `☎️ Cevapsız arama: ${who}. Ziyaretçiye sohbetten yazabilirsiniz.`,
+    en: (who: string) => `☎️ Missed call from ${who}. You can write to them in the chat.`,
+  },
+  accept: { tr: () => "Kabul et", en: () => "Accept" },
+  reject: { tr: () => "Reddet", en: () => "Reject" },
+  callRejected: {
+    tr: (who: string) => `Reddedildi (${who})`,
+    en: (who: string) => `Rejected by ${who}`,
+  },
 } as const;
 
 export type Language = "tr" | "en";

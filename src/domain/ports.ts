@@ -1,6 +1,7 @@
 import type { Db } from "../adapters/db/database.ts";
 import type { Keys } from "../secrets.ts";
-import type { EventSink } from "./chat/events.ts";
+import type { CallSettings } from "./calls/calls.ts";
+import type { EventSink } from "./events.ts";
 import type { BlobStorage } from "./chat/storage.ts";
 
 /** Time source; tests move it forward to expire codes and tokens. */
@@ -34,6 +35,7 @@ export interface DomainDeps {
   events: EventSink;
   storage: BlobStorage;
   chat: ChatSettings;
+  calls: CallSettings & { iceServers: string[]; turnSecret: string | undefined };
   /** Chats that get Telegram alerts for visitor messages (the team chat), besides the assignee's. */
   telegramAlertChats: string[];
 }

@@ -7,6 +7,10 @@ import { DomainError } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AgentActor } from "../http/authenticate.ts";
 import { type AgentClientEvents, type AgentServerEvents, agentOpen, agentReceipt, agentSend, agentTyping, assignPayload, statusPayload } from "../protocol/chat.ts";
+import { z } from "zod";
+import { acceptCall, callsState, declineCall, hangUpCall } from "../domain/calls/callService.ts";
+import { type AgentCallClientEvents, type AgentCallServerEvents, callId, signalPayload } from "../protocol/calls.ts";
+import { relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import { AGENTS_ROOM, type Presence } from "./presence.ts";
 import { visitorRoom } from "./visitorNamespace.ts";
@@ -14,14 +18,19 @@ import { visitorRoom } from "./visitorNamespace.ts";
 export interface AgentSocketData {
   actor: AgentActor;
 }
-export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentSocketData>;
+export type AgentNamespace = Namespace<
+  AgentClientEvents & AgentCallClientEvents,
+  AgentServerEvents & AgentCallServerEvents,
+  Record<string, never>,
+  AgentSocketData
+>;
 
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
 const SESSION_RECHECK_MS = 60_000;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /** The console's side: an access token in the handshake; every agent sees the whole inbox. */
-export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presence: Presence): void {
+export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets): void {
   const { domain, log } = deps;
 
   nsp.use(async (socket, next) => {
@@ -89,6 +98,19 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
     socket.on("conversation:status", handle(log, statusPayload, async ({ conversationId, status }) => {
       await agent();
       return { conversation: await setConversationStatus(domain, conversationId, status) };
+    }));
+
+    socket.on("calls:sync", handle(log, z.object({}), async () => {
+      await agent();
+      return callsState(domain);
+    }));
+    socket.on("call:accept", handle(log, callId, async ({ callId }) => acceptCall(domain, await agent(), callId)));
+    socket.on("call:reject", handle(log, callId, async ({ callId }) => ({ call: await declineCall(domain, await agent(), callId) })));
+    socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
+      call: await hangUpCall(domain, { agentId: (await agent()).id }, callId, "agent_hung_up"),
+    })));
+    socket.on("call:signal", handle(log, signalPayload, async ({ callId, signal }) => {
+      return relaySignal(domain, signals, { agentId: (await agent()).id }, callId, signal);
     }));
   });
 }

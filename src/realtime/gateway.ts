@@ -1,9 +1,11 @@
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server } from "socket.io";
-import type { ChatEvent } from "../domain/chat/events.ts";
+import type { DomainEvent } from "../domain/events.ts";
 import type { AppDeps } from "../deps.ts";
-import { type AgentNamespace, attachAgentNamespace } from "./agentNamespace.ts";
+import { callsState, missUnansweredCalls } from "../domain/calls/callService.ts";
+import { type AgentNamespace, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
+import type { SignalTargets } from "./callSignaling.ts";
 import { AGENTS_ROOM, Presence } from "./presence.ts";
 import { attachVisitorNamespace, type VisitorNamespace, visitorRoom } from "./visitorNamespace.ts";
 
@@ -27,10 +29,21 @@ export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
   const visitors = io.of("/visitor") as unknown as VisitorNamespace;
   presence.agents = agents;
   presence.visitors = visitors;
-  attachAgentNamespace(agents, deps, presence);
-  attachVisitorNamespace(visitors, deps, presence);
+  const signals: SignalTargets = {
+    toVisitor: (visitorId, callId, signal) => visitors.to(visitorRoom(visitorId)).emit("call:signal", { callId, signal }),
+    toAgent: (agentId, callId, signal) => agents.to(agentRoom(agentId)).emit("call:signal", { callId, signal }),
+  };
+  attachAgentNamespace(agents, deps, presence, signals);
+  attachVisitorNamespace(visitors, deps, presence, signals);
 
-  const fanOut = (event: ChatEvent) => {
+  // The queue as everyone sees it: the whole state for consoles, each caller's place for widgets.
+  const announceQueue = async () => {
+    const state = await callsState(deps.domain);
+    agents.to(AGENTS_ROOM).emit("calls:state", state);
+    for (const { call, position } of state.queue) visitors.to(visitorRoom(call.visitor.id)).emit("call:queue", { callId: call.id, position });
+  };
+
+  const fanOut = (event: DomainEvent) => {
     switch (event.type) {
       case "message.created":
         visitors.to(visitorRoom(event.visitorId)).emit("message:new", event.message);
@@ -44,9 +57,28 @@ export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
         if (event.side === "agent") visitors.to(visitorRoom(event.visitorId)).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
         else agents.to(AGENTS_ROOM).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
         return;
+      case "calls.changed":
+        void announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
+        return;
+      case "call.accepted":
+        visitors.to(visitorRoom(event.call.visitor.id)).emit("call:accepted", { call: event.call });
+        agents.to(AGENTS_ROOM).emit("call:taken", { call: event.call });
+        return;
+      case "call.ended":
+        visitors.to(visitorRoom(event.call.visitor.id)).emit("call:ended", { call: event.call });
+        agents.to(AGENTS_ROOM).emit("call:ended", { call: event.call });
+        return;
     }
   };
   const unsubscribe = deps.bus.subscribe(fanOut);
-  server.on("close", unsubscribe);
+  // Unanswered calls turn into missed ones; every node checks, each call is ended once.
+  const ringTimer = setInterval(() => {
+    void missUnansweredCalls(deps.domain).catch((err: unknown) => deps.log.error({ err }, "ending missed calls failed"));
+  }, 1000);
+  ringTimer.unref();
+  server.on("close", () => {
+    unsubscribe();
+    clearInterval(ringTimer);
+  });
   return io;
 }

@@ -7,20 +7,28 @@ import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.t
 import { DomainError } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
+import { callId, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
+import { hangUpCall, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
+import { relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import type { Presence } from "./presence.ts";
 
 export interface VisitorSocketData {
   visitor: VisitorRow;
 }
-export type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorSocketData>;
+export type VisitorNamespace = Namespace<
+  VisitorClientEvents & VisitorCallClientEvents,
+  VisitorServerEvents & VisitorCallServerEvents,
+  Record<string, never>,
+  VisitorSocketData
+>;
 
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 
 const SENDS_PER_MINUTE = 30;
 
 /** The widget's side: a visitor token in the handshake, then sync, send, typing and receipts. */
-export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence): void {
+export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets): void {
   const { domain, log } = deps;
 
   nsp.use(async (socket, next) => {
@@ -67,5 +75,11 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("receipt", handle(log, receiptPayload, async ({ seq, kind }) => {
       await recordVisitorReceipt(domain, visitor(), seq, kind);
     }));
+
+    socket.on("call:start", handle(log, startCall, ({ media }) => startCallForVisitor(domain, visitor(), media)));
+    socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
+      call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),
+    })));
+    socket.on("call:signal", handle(log, signalPayload, ({ callId, signal }) => relaySignal(domain, signals, { visitorId: visitor().id }, callId, signal)));
   });
 }

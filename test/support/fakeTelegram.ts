@@ -26,6 +26,8 @@ export class FakeTelegram {
   readonly botUsername = BOT_USER.username;
   readonly sent: SentMessage[] = [];
   readonly calls: string[] = [];
+  /** Calls other than sending messages and files (answerCallbackQuery, setWebhook, …) with their arguments. */
+  readonly otherRequests: Array<{ method: string; args: Record<string, unknown> }> = [];
   private server = http.createServer((req, res) => {
     this.handle(req, res).catch((error: unknown) => {
       res.writeHead(500, { "content-type": "application/json" });
@@ -95,6 +97,22 @@ export class FakeTelegram {
       Object.assign(message, { entities: [{ type: "bot_command", offset: 0, length: fields.text.split(" ")[0]!.length }] });
     }
     this.updates.push({ update_id: this.nextUpdateId++, message });
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** A press on an inline button under a message the bot sent. */
+  pushCallbackQuery(fromId: number, data: string, message: SentMessage): void {
+    const chatId = Number(message.chat_id);
+    this.updates.push({
+      update_id: this.nextUpdateId++,
+      callback_query: {
+        id: `cb${this.nextUpdateId}`,
+        from: { id: fromId, is_bot: false, first_name: "Agent" },
+        chat_instance: "ci",
+        data,
+        message: { message_id: message.message_id, date: 0, chat: { id: chatId, type: chatId > 0 ? "private" : "group" }, from: BOT_USER, text: message.text ?? "" },
+      },
+    });
     for (const wake of this.waiters.splice(0)) wake();
   }
 
@@ -181,6 +199,7 @@ export class FakeTelegram {
         return reply(200, { ok: true, result: { message_id: sent.message_id, date: Math.floor(Date.now() / 1000), chat: { id: Number(args.chat_id), type: "private" }, text: args.text } });
       }
       default:
+        this.otherRequests.push({ method, args });
         return reply(200, { ok: true, result: true });
     }
   }

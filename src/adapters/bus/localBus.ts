@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { ChatEvent, EventSink } from "../../domain/chat/events.ts";
+import type { DomainEvent, EventSink } from "../../domain/events.ts";
 
 /** In-process publish/subscribe for domain events; a failing subscriber never breaks the publisher. */
 export class LocalBus implements EventSink {
@@ -7,16 +7,16 @@ export class LocalBus implements EventSink {
   constructor(private onError: (error: unknown) => void) {
     this.emitter.setMaxListeners(50);
   }
-  publish(event: ChatEvent): void {
+  publish(event: DomainEvent): void {
     for (const listener of this.emitter.listeners("event")) {
       try {
-        (listener as (e: ChatEvent) => void)(event);
+        (listener as (e: DomainEvent) => void)(event);
       } catch (error) {
         this.onError(error);
       }
     }
   }
-  subscribe(listener: (event: ChatEvent) => void): () => void {
+  subscribe(listener: (event: DomainEvent) => void): () => void {
     this.emitter.on("event", listener);
     return () => this.emitter.off("event", listener);
   }

@@ -4,7 +4,13 @@ import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import { linkTelegramChat } from "../../domain/auth/telegramLink.ts";
 import type { LocalBus } from "../bus/localBus.ts";
-import { openConversationsForTelegram, rememberBridgedMessage, replyFromTelegram, resolveFromTelegram } from "../../domain/chat/telegramBridge.ts";
+import {
+  openConversationsForTelegram,
+  rejectCallFromTelegram,
+  rememberBridgedMessage,
+  replyFromTelegram,
+  resolveFromTelegram,
+} from "../../domain/chat/telegramBridge.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { text } from "../../domain/i18n.ts";
 import type { DomainDeps, TelegramPort } from "../../domain/ports.ts";
@@ -108,7 +114,7 @@ export function createTelegram(options: TelegramOptions, log: Logger): TelegramA
       installHandlers(bot, runtime.domain, options, log);
       worker = startOutboxWorker({ deps: runtime.domain, api: bot.api, log, metrics: runtime.metrics, isLeader: () => leadership?.isLeader() ?? false });
       unsubscribe = runtime.bus.subscribe((event) => {
-        if (event.type === "message.created" && event.message.author.type === "visitor") worker?.kick();
+        if (event.type === "calls.changed" || (event.type === "message.created" && event.message.author.type === "visitor")) worker?.kick();
       });
       await new Promise<void>((resolve) => {
         const botId = options.token.split(":")[0] ?? "bot";
@@ -176,6 +182,18 @@ function installHandlers(bot: Bot, deps: DomainDeps, options: TelegramOptions, l
       await ctx.reply(text("resolved", language));
     } catch (error) {
       await answerError(ctx, error);
+    }
+  });
+
+  bot.callbackQuery(/^call:reject:([0-9a-f-]{36})$/, async (ctx) => {
+    try {
+      const { agent } = await rejectCallFromTelegram(deps, { fromUserId: String(ctx.from.id), callId: ctx.match[1] ?? "" });
+      const note = text("callRejected", language, agent.name);
+      await ctx.answerCallbackQuery({ text: note });
+      await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await ctx.answerCallbackQuery({ text: error.message, show_alert: true });
     }
   });
 

@@ -1,4 +1,4 @@
-import { type Api, GrammyError, HttpError, InputFile } from "grammy";
+import { type Api, GrammyError, HttpError, InlineKeyboard, InputFile } from "grammy";
 import type { Logger } from "pino";
 import {
   claimOutbox,
@@ -8,10 +8,11 @@ import {
   type OutboxRow,
   retryOutboxAt,
 } from "../../adapters/db/repositories/outbox.ts";
-import { rememberBridgedMessage, visitorMessageAlert } from "../../domain/chat/telegramBridge.ts";
+import { callAlert, rememberBridgedMessage, visitorMessageAlert } from "../../domain/chat/telegramBridge.ts";
+import { text } from "../../domain/i18n.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
 import type { Metrics } from "../../metrics.ts";
-import { renderAlert } from "./format.ts";
+import { escapeHtml, renderAlert } from "./format.ts";
 
 const BATCH = 20;
 const IDLE_MS = 1000;
@@ -41,7 +42,26 @@ export function startOutboxWorker(options: {
   let wake: (() => void) | undefined;
   let pausedUntil = 0;
 
+  const deliverCallAlert = async (row: OutboxRow) => {
+    const payload = JSON.parse(row.payload) as { callId: string; chatId: string };
+    const alert = await callAlert(deps, payload.callId);
+    if (!alert) return;
+    const language = deps.defaultLanguage;
+    const who = `<b>${escapeHtml(alert.visitorLabel)}</b>`;
+    if (row.kind === "telegram.call_missed") {
+      await api.sendMessage(payload.chatId, text("missedCall", language, who), { parse_mode: "HTML" });
+      return;
+    }
+    if (!alert.waiting) return; // answered or over before Telegram could ring: nothing to offer
+    const keyboard = new InlineKeyboard();
+    // Telegram refuses URL buttons to localhost, so Accept appears only with a real PUBLIC_URL.
+    if (!/^https?:\/\/(localhost|127\.|\[::1\])/.test(deps.publicUrl)) keyboard.url(text("accept", language), `${deps.publicUrl}/console/calls/${alert.callId}`);
+    keyboard.text(text("reject", language), `call:reject:${alert.callId}`);
+    await api.sendMessage(payload.chatId, text("calling", language, who, alert.media === "video"), { parse_mode: "HTML", reply_markup: keyboard });
+  };
+
   const deliver = async (row: OutboxRow) => {
+    if (row.kind === "telegram.call" || row.kind === "telegram.call_missed") return deliverCallAlert(row);
     if (row.kind !== "telegram.visitor_message") throw new Error(`unknown outbox kind ${row.kind}`);
     const payload = JSON.parse(row.payload) as { messageId: string; chatId: string; isNew: boolean };
     const alert = await visitorMessageAlert(deps, payload.messageId, payload.isNew);

@@ -27,7 +27,13 @@ const limitReached = (id: string, message: string) => new LimitReached(id, "rate
  * A visitor presses Call: counts the call against the visitor's and the team's daily limits (both
  * or neither, atomically) and queues it. Pressing again while a call is waiting returns that call.
  */
-export async function placeCall(deps: CallDeps, visitor: VisitorRow, input: { media: CallRow["media"]; conversationId: string | null }): Promise<CallRow> {
+export async function placeCall(
+  deps: CallDeps,
+  visitor: VisitorRow,
+  input: { media: CallRow["media"]; conversationId: string | null },
+  /** Runs in the same transaction once a new call is stored (to queue its notifications). */
+  alsoInTransaction?: (trx: Db, call: CallRow) => Promise<void>,
+): Promise<CallRow> {
   const live = await liveCallOf(deps.db, visitor.id);
   if (live) return live;
   const now = deps.clock.now();
@@ -54,6 +60,7 @@ export async function placeCall(deps: CallDeps, visitor: VisitorRow, input: { me
       throw limitReached("call_limit_team", "Our team has taken all the calls it can today. Please leave us a chat message and we will answer soon.");
     }
     await insertCall(trx, call);
+    await alsoInTransaction?.(trx, call);
   });
   return call;
 }

@@ -1,6 +1,8 @@
 import { findAgentByTelegramChat } from "../../adapters/db/repositories/agents.ts";
 import { attachmentsOf, findConversation, findMessage, findVisitor, listConversationRows } from "../../adapters/db/repositories/chat.ts";
 import { conversationOfTelegramMessage, rememberTelegramMessage } from "../../adapters/db/repositories/telegramMessages.ts";
+import { findCall } from "../../adapters/db/repositories/calls.ts";
+import { declineCall } from "../calls/callService.ts";
 import { forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { uploadAttachment } from "./attachments.ts";
@@ -95,4 +97,18 @@ export async function openConversationsForTelegram(deps: DomainDeps, fromUserId:
     preview: row.last_message_preview ?? "",
     unread: row.unread_for_agents,
   }));
+}
+
+/** What a Telegram call alert says: who is calling, how, and whether the call still waits. */
+export async function callAlert(deps: DomainDeps, callId: string) {
+  const call = await findCall(deps.db, callId);
+  const visitor = call && (await findVisitor(deps.db, call.visitor_id));
+  if (!call || !visitor) return undefined;
+  return { callId: call.id, visitorLabel: visitorLabel(visitor), media: call.media, waiting: call.status === "queued" };
+}
+
+/** The Reject button under a Telegram call alert. */
+export async function rejectCallFromTelegram(deps: DomainDeps, input: { fromUserId: string; callId: string }) {
+  const agent = await agentOfTelegramUser(deps, input.fromUserId);
+  return { agent, call: await declineCall(deps, agent, input.callId) };
 }

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import type { Ack } from "./chat.ts";
+
+// The call protocol: queueing, accepting and WebRTC signaling over the sockets. Clients import
+// types only; the server validates every payload.
+
+export const callView = z.object({
+  id: z.string(),
+  status: z.enum(["queued", "ringing", "active", "ended", "missed", "rejected", "refused"]),
+  media: z.enum(["audio", "video"]),
+  recording: z.enum(["off", "audio", "audio+video"]),
+  visitor: z.object({ id: z.string(), name: z.string() }),
+  agent: z.object({ id: z.string(), name: z.string() }).nullable(),
+  createdAt: z.string(),
+  answeredAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  endReason: z.string().nullable(),
+});
+export type CallView = z.infer<typeof callView>;
+
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+export const callId = z.object({ callId: z.uuid() });
+export const startCall = z.object({ media: z.enum(["audio", "video"]).default("audio") });
+
+/** What one side sends the other to set up and repair the media path. */
+export const signal = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("offer"), sdp: z.string().min(1).max(20_000) }),
+  z.object({ type: z.literal("answer"), sdp: z.string().min(1).max(20_000) }),
+  z.object({
+    type: z.literal("candidate"),
+    candidate: z.object({
+      candidate: z.string().max(1000),
+      sdpMid: z.string().max(64).nullable().optional(),
+      sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+    }),
+  }),
+]);
+export const signalPayload = callId.extend({ signal });
+export type Signal = z.infer<typeof signal>;
+
+export interface CallStart {
+  call: CallView;
+  position: number;
+  iceServers: IceServer[];
+}
+
+export interface VisitorCallClientEvents {
+  "call:start": (payload: z.input<typeof startCall>, ack: (a: Ack<CallStart>) => void) => void;
+  "call:hangup": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
+  "call:signal": (payload: z.input<typeof signalPayload>, ack: (a: Ack<{ relayed: true }>) => void) => void;
+}
+export interface VisitorCallServerEvents {
+  "call:queue": (payload: { callId: string; position: number }) => void;
+  "call:accepted": (payload: { call: CallView }) => void;
+  "call:ended": (payload: { call: CallView }) => void;
+  "call:signal": (payload: { callId: string; signal: Signal }) => void;
+}
+
+export interface AgentCallClientEvents {
+  "call:accept": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView; iceServers: IceServer[] }>) => void) => void;
+  "call:reject": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
+  "call:hangup": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
+  "call:signal": (payload: z.input<typeof signalPayload>, ack: (a: Ack<{ relayed: true }>) => void) => void;
+  "calls:sync": (payload: Record<string, never>, ack: (a: Ack<CallsState>) => void) => void;
+}
+export interface CallsState {
+  queue: Array<{ call: CallView; position: number }>;
+  usage: { used: number; limit: number };
+}
+export interface AgentCallServerEvents {
+  /** The queue changed: the whole queue and today's usage ("7 of 10 calls today"). */
+  "calls:state": (state: CallsState) => void;
+  "call:taken": (payload: { call: CallView }) => void;
+  "call:ended": (payload: { call: CallView }) => void;
+  "call:signal": (payload: { callId: string; signal: Signal }) => void;
+}
