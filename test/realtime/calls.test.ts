@@ -97,7 +97,7 @@ describe("calls over the sockets: queue, accept race, signaling only between par
   it("rings Telegram with Reject, which works from Telegram", async () => {
     const caller = await visitor();
     const { call } = await request<CallStart>(caller, "call:start", { media: "video" });
-    const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(TEAM_CHAT) && String(m.text).includes("arıyor"));
+    const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(TEAM_CHAT) && JSON.stringify(m.reply_markup ?? "").includes(call.id));
     expect(String(alert.text)).toContain("(görüntülü)");
     const keyboard = (alert.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data?: string; url?: string }>> }).inline_keyboard.flat();
     const reject = keyboard.find((b) => b.callback_data === `call:reject:${call.id}`);
