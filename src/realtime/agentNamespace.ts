@@ -29,7 +29,7 @@ export const agentRoom = (agentId: string) => `agent:${agentId}`;
 const SESSION_RECHECK_MS = 60_000;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
-/** The console's side: an access token in the handshake; every agent sees the whole inbox. */
+/** The console's side: an access token in the handshake; every agent sees the whole inbox and call queue. */
 export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets): void {
   const { domain, log } = deps;
 

@@ -1,10 +1,9 @@
 import type { Namespace } from "socket.io";
 import type { VisitorRow } from "../adapters/db/repositories/chat.ts";
-import { rateLimited } from "../domain/errors.ts";
 import { recordVisitorReceipt, syncVisitor } from "../domain/chat/conversations.ts";
 import { sendVisitorMessage } from "../domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
-import { DomainError } from "../domain/errors.ts";
+import { DomainError, rateLimited } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
 import { callId, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
@@ -27,7 +26,7 @@ export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 
 const SENDS_PER_MINUTE = 30;
 
-/** The widget's side: a visitor token in the handshake, then sync, send, typing and receipts. */
+/** The widget's side: a visitor token in the handshake, then chat (sync, send, typing, receipts) and calls. */
 export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets): void {
   const { domain, log } = deps;
 
