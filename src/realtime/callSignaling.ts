@@ -22,7 +22,7 @@ export async function relaySignal(
 ): Promise<{ relayed: true }> {
   const call = await findCall(deps.db, callId);
   const refused = () => forbidden("not_in_call", "You are not in this call.");
-  if (!call || call.status !== "active" || !call.agent_id) throw refused();
+  if (call?.status !== "active" || !call.agent_id) throw refused();
   if ("visitorId" in from) {
     if (from.visitorId !== call.visitor_id) throw refused();
     targets.toAgent(call.agent_id, callId, signal);
