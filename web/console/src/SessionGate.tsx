@@ -1,11 +1,12 @@
 import { useEffect } from "preact/hooks";
 import { AccountPage } from "./account/AccountPage";
+import { CallCenterView } from "./calls/CallCenterView";
 import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -27,7 +28,8 @@ function LoadingScreen() {
 function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const unread = useUnreadTitle();
 	const conversationId = conversationIdOf(route);
-	const isInbox = route === ROUTES.home || conversationId !== null;
+	const callId = callIdOf(route);
+	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
 	const knownRoute = isInbox || route === ROUTES.settings;
 
 	useEffect(() => {
@@ -38,6 +40,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 		<AppShell agent={agent} route={route} unread={unread} fullBleed={isInbox} focusedView={conversationId !== null}>
 			{isInbox && <InboxPage conversationId={conversationId} />}
 			{route === ROUTES.settings && <AccountPage agent={agent} />}
+			<CallCenterView focusCallId={callId} />
 			<Toaster />
 		</AppShell>
 	);

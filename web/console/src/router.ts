@@ -25,6 +25,24 @@ export function conversationIdOf(route: string): string | null {
 	}
 }
 
+const CALL_PREFIX = "/calls/";
+
+/** The route that opens the console on one incoming call (Telegram's Accept button links here). */
+export function callRoute(id: string): string {
+	return CALL_PREFIX + encodeURIComponent(id);
+}
+
+/** The call id in a call route, else null. */
+export function callIdOf(route: string): string | null {
+	if (!route.startsWith(CALL_PREFIX)) return null;
+	try {
+		const id = decodeURIComponent(route.slice(CALL_PREFIX.length));
+		return id && !id.includes("/") ? id : null;
+	} catch {
+		return null;
+	}
+}
+
 /** Messages one page leaves for the next one through history state. */
 export type RouteNotice = "setupComplete";
 

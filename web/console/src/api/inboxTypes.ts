@@ -1,15 +1,24 @@
 // Types only: the protocol module uses zod, which must never reach the console bundle.
 import type {
+	AgentCallClientEvents,
+	AgentCallServerEvents,
+	CallsState,
+	CallView,
+	IceServer,
+} from "../../../../src/protocol/calls";
+import type {
 	Ack,
-	AgentClientEvents,
-	AgentServerEvents,
+	AgentClientEvents as ChatClientEvents,
+	AgentServerEvents as ChatServerEvents,
 	AttachmentView,
 	ConversationSummary,
 	MessageView,
 	ReceiptsView,
 } from "../../../../src/protocol/chat";
 
-export type { Ack, AgentClientEvents, AgentServerEvents, AttachmentView, ConversationSummary, MessageView, ReceiptsView };
+export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents;
+export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents;
+export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
 
 export type ConversationStatus = ConversationSummary["status"];
 export type AssigneeFilter = "all" | "me" | "unassigned";

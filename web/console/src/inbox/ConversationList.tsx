@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef } from "preact/hooks";
+import { CallUsage } from "../calls/CallCenterView";
 import { useI18n } from "../i18n";
 import { NotificationPrompt } from "../notifications/NotificationPrompt";
 import { useStore } from "../state/store";
@@ -57,6 +58,7 @@ export function ConversationList({ selectedId }: { selectedId: string | null }) 
 					</h2>
 					<ConnectionStatus />
 				</div>
+				<CallUsage />
 				<StatusTabs current={filters.status} counts={state.counts} onSelect={(status) => list.setFilters({ status })} />
 				<ListFilterBar filters={filters} onChange={list.setFilters} />
 				<NotificationPrompt />

@@ -1,5 +1,6 @@
 import type { Translate } from "../../../shared/i18n";
 import { createInboxApi } from "../api/inboxApi";
+import { createCallCenter } from "../calls/callCenter";
 import type { ConversationStatus, ConversationSummary, TeamAgent } from "../api/inboxTypes";
 import type { Agent } from "../api/types";
 import { createOpenConversationStore } from "../conversation/openConversationStore";
@@ -37,6 +38,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		openConversation: (id) => navigate(conversationRoute(id)),
 	});
 	const stopAudioUnlock = unlockAudioOnFirstGesture();
+	const calls = createCallCenter({ socket, agentId: agent.id, translate });
 
 	/** A changed conversation from an ack or event, applied everywhere it is shown. */
 	function applySummary(summary: ConversationSummary, newActivity = false): void {
@@ -87,6 +89,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		sender,
 		team,
 		drafts,
+		calls,
 
 		/** Assigns to an agent, or unassigns with null; rejects with the server's error. */
 		async assign(conversationId: string, agentId: string | null): Promise<void> {
@@ -109,6 +112,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		},
 
 		stop(): void {
+			calls.stop();
 			closeSocket();
 			list.stop();
 			conversation.stop();

@@ -47,3 +47,14 @@ export function playDing(): void {
 	tone(audio, 880, now, 0.35);
 	tone(audio, 1318.5, now + 0.12, 0.5);
 }
+
+/** One ring of an incoming call (two short double-beeps); repeated by the call center. */
+export function playRing(): void {
+	const audio = context;
+	if (audio?.state !== "running") return;
+	const now = audio.currentTime;
+	for (const offset of [0, 0.45]) {
+		tone(audio, 660, now + offset, 0.18);
+		tone(audio, 880, now + offset + 0.2, 0.18);
+	}
+}

@@ -9,3 +9,9 @@ export type {
 	VisitorProfile,
 	VisitorServerEvents,
 } from "../../../../src/protocol/chat";
+export type {
+	CallStart,
+	CallView,
+	VisitorCallClientEvents,
+	VisitorCallServerEvents,
+} from "../../../../src/protocol/calls";

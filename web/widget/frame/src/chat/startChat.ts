@@ -1,4 +1,5 @@
 import { visitorToken } from "../visitorIdentity";
+import { attachCalls } from "./callStore";
 import { attachChat, chatState } from "./chatStore";
 import { attachReadReceipts } from "./readReceipts";
 import { attachTypingSignals } from "./typingSignals";
@@ -11,6 +12,7 @@ const RETRY_MAX_MS = 30_000;
 export function startChat(language: string): void {
 	const socket = connectVisitorSocket(visitorToken(), language);
 	attachChat(socket);
+	attachCalls(socket);
 	attachTypingSignals(socket);
 	attachReadReceipts(socket);
 

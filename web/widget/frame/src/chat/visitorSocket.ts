@@ -1,7 +1,16 @@
 import { io, type Socket } from "socket.io-client";
-import type { Ack, VisitorClientEvents, VisitorServerEvents } from "../protocol";
+import type {
+	Ack,
+	VisitorCallClientEvents,
+	VisitorCallServerEvents,
+	VisitorClientEvents,
+	VisitorServerEvents,
+} from "../protocol";
 
-export type VisitorSocket = Socket<VisitorServerEvents, VisitorClientEvents>;
+export type VisitorSocket = Socket<
+	VisitorServerEvents & VisitorCallServerEvents,
+	VisitorClientEvents & VisitorCallClientEvents
+>;
 
 /** How long to wait for the server to acknowledge an emit before treating it as lost. */
 export const ACK_TIMEOUT_MS = 10_000;

@@ -7,6 +7,7 @@ import { useStore } from "../state/store";
 import { widgetConfig } from "../widgetConfig";
 import { useFileQueue } from "./AttachButton";
 import { Composer } from "./Composer";
+import { CallPanel } from "./CallPanel";
 import { Header } from "./Header";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
@@ -82,6 +83,7 @@ export function ChatWidget({ returningVisitor }: { returningVisitor: boolean }) 
 	return (
 		<div class="widget">
 			<Header />
+			<CallPanel />
 			{body}
 		</div>
 	);

@@ -1,10 +1,11 @@
+import { callState, startCall } from "../chat/callStore";
 import { chatState } from "../chat/chatStore";
 import { frameOptions } from "../frameOptions";
 import { postToHost } from "../host/hostBridge";
 import { useI18n } from "../i18n";
 import { useStore } from "../state/store";
 import { widgetConfig } from "../widgetConfig";
-import { CloseIcon } from "./icons";
+import { CloseIcon, PhoneIcon } from "./icons";
 
 /** Title, whether anyone is online, and (inside a page) the button that closes the panel. */
 export function Header() {
@@ -12,6 +13,7 @@ export function Header() {
 	const { agentsOnline, connection } = useStore(chatState);
 	const config = useStore(widgetConfig);
 	const online = agentsOnline ?? config?.agentsOnline ?? false;
+	const { phase } = useStore(callState);
 	return (
 		<header class="header">
 			<div class="header-text">
@@ -21,6 +23,16 @@ export function Header() {
 					{online ? t("header.online") : t("header.away")}
 				</p>
 			</div>
+			<button
+				type="button"
+				class="icon-button"
+				onClick={() => void startCall()}
+				disabled={connection !== "connected" || phase === "starting" || phase === "queued" || phase === "active"}
+				aria-label={t("header.call")}
+				title={t("header.call")}
+			>
+				<PhoneIcon />
+			</button>
 			{frameOptions.embedded && (
 				<button
 					type="button"

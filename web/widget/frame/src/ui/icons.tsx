@@ -19,3 +19,4 @@ export const FileIcon = () => <Icon d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10
 export const CheckIcon = () => <Icon d="M4 12.5l5 5L20 6.5" />;
 export const DoubleCheckIcon = () => <Icon d="M2 12.5l5 5L17.5 7M11 16l1.5 1.5L23 7" />;
 export const ClockIcon = () => <Icon d="M12 7v5l3 2m6-2a9 9 0 1 1-18 0 9 9 0 0 1 18 0Z" />;
+export const PhoneIcon = () => <Icon d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2" />;

@@ -1,0 +1,83 @@
+import { useEffect, useRef } from "preact/hooks";
+import { CallScreen } from "../../../shared/call/CallScreen";
+import type { CallView } from "../api/inboxTypes";
+import { useI18n } from "../i18n";
+import { useInbox } from "../inbox/InboxContext";
+import { navigate, ROUTES } from "../router";
+import { useStore } from "../state/store";
+
+function IncomingCall({ call, position, focused, busy }: { call: CallView; position: number; focused: boolean; busy: boolean }) {
+	const { t } = useI18n();
+	const { calls } = useInbox();
+	const accept = useRef<HTMLButtonElement>(null);
+	useEffect(() => {
+		if (focused) accept.current?.focus();
+	}, [focused]);
+	const title = t("calls.incoming", { name: call.visitor.name });
+	return (
+		<section class={focused ? "incoming-call incoming-call-focused" : "incoming-call"} role="dialog" aria-label={title}>
+			<p class="incoming-call-title">{title}</p>
+			<p class="incoming-call-meta">
+				{t(call.media === "video" ? "calls.video" : "calls.audio")} · {t("calls.position", { position })}
+			</p>
+			<div class="incoming-call-actions">
+				<button
+					ref={accept}
+					type="button"
+					class="call-button call-accept"
+					disabled={busy}
+					onClick={() => {
+						if (focused) navigate(ROUTES.home, { replace: true });
+						void calls.accept(call);
+					}}
+				>
+					{t("calls.accept")}
+				</button>
+				<button type="button" class="call-button call-hangup" disabled={busy} onClick={() => calls.reject(call.id)}>
+					{t("calls.reject")}
+				</button>
+			</div>
+		</section>
+	);
+}
+
+/** Incoming calls (ringing), the agent's live call and short notices, over whatever page is open. */
+export function CallCenterView({ focusCallId }: { focusCallId: string | null }) {
+	const { t } = useI18n();
+	const { calls } = useInbox();
+	const { queue, active, accepting, notice } = useStore(calls.store, (s) => s);
+	return (
+		<div class="call-center">
+			{active && (
+				<CallScreen
+					peer={active.peer}
+					title={active.call.visitor.name}
+					answeredAt={active.call.answeredAt}
+					t={t}
+					onHangUp={calls.hangUp}
+				/>
+			)}
+			{!active &&
+				queue.map(({ call, position }) => (
+					<IncomingCall
+						key={call.id}
+						call={call}
+						position={position}
+						focused={call.id === focusCallId}
+						busy={accepting !== null}
+					/>
+				))}
+			<p class="call-center-notice" role="status">
+				{notice}
+			</p>
+		</div>
+	);
+}
+
+/** "3 of 10 calls today", for the inbox header. */
+export function CallUsage() {
+	const { t } = useI18n();
+	const usage = useStore(useInbox().calls.store, (s) => s.usage);
+	if (!usage) return null;
+	return <p class="call-usage muted">{t("calls.usage", { used: usage.used, limit: usage.limit })}</p>;
+}
