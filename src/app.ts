@@ -10,6 +10,7 @@ import type { AppDeps } from "./deps.ts";
 import { registerErrorHandling, sendError } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
 import { authRoutes } from "./http/routes/auth.ts";
+import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
@@ -20,6 +21,7 @@ import { meRoutes } from "./http/routes/me.ts";
 import { operationsRoutes } from "./http/routes/operations.ts";
 import { setupRoutes } from "./http/routes/setup.ts";
 import { createGateway, type Gateway } from "./realtime/gateway.ts";
+import { startRecordingJobs } from "./adapters/recording/recordingJobs.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -140,8 +142,10 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
 
   // The gateway first: HTTP routes ask it who is online.
   app.decorate("io", createGateway(app.server, deps));
+  const recordingJobs = startRecordingJobs(deps);
   app.addHook("onClose", async () => {
     await app.io.close();
+    await recordingJobs.stop();
   });
 
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } });
@@ -153,6 +157,8 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });
+  await app.register(callHistoryRoutes, { ...deps, prefix: "/api/calls" });
+  await app.register(recordingRoutes, { ...deps, prefix: "/recordings" });
   await app.register(widgetRoutes, deps);
   await app.register(telegramWebhookRoutes, deps);
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });

@@ -58,6 +58,19 @@ const schema = z.object({
   CALL_AGENT_DAILY_LIMIT: integer(0, 1000).optional(),
   CALL_RING_TIMEOUT_S: integer(5, 600).default(60),
   RECORDING: z.enum(["off", "audio", "audio+video"], { message: "must be off, audio or audio+video" }).default("off"),
+  RECORDING_RETENTION_DAYS: integer(1, 36_500).optional(),
+  RECORDING_ICE_ADDRESSES: z
+    .string()
+    .regex(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/, "must be a comma-separated list of IP addresses")
+    .optional(),
+  RECORDING_UDP_PORTS: z
+    .string()
+    .regex(/^\d{4,5}-\d{4,5}$/, "must be a port range such as 40000-40199")
+    .refine((v) => {
+      const [low, high] = v.split("-").map(Number) as [number, number];
+      return low >= 1024 && high <= 65535 && low < high;
+    }, "must be a range of ports between 1024 and 65535, low-high")
+    .optional(),
   ICE_SERVERS: z
     .string()
     .regex(/^((stuns?|turns?):[^\s,]+)(,(stuns?|turns?):[^\s,]+)*$/, "must be a comma-separated list of stun:, stuns:, turn: or turns: URLs")
@@ -103,6 +116,12 @@ export interface Config {
     perAgent: number | null;
     ringTimeoutMs: number;
     recording: "off" | "audio" | "audio+video";
+    /** Recordings older than this many days are removed; undefined keeps them. */
+    recordingRetentionDays: number | undefined;
+    /** Extra addresses the server's recorder peers announce (a public IP behind NAT, 127.0.0.1 in tests). */
+    recordingIceAddresses: string[];
+    /** The UDP ports the recorder peers use, for a firewall rule; any port when undefined. */
+    recordingUdpPorts: [number, number] | undefined;
     /** STUN/TURN URLs handed to browsers; none by default (no third-party server unless configured). */
     iceServers: string[];
     turnSecret: string | undefined;
@@ -156,6 +175,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perAgent: e.CALL_AGENT_DAILY_LIMIT ?? null,
       ringTimeoutMs: e.CALL_RING_TIMEOUT_S * 1000,
       recording: e.RECORDING,
+      recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
+      recordingIceAddresses: e.RECORDING_ICE_ADDRESSES ? e.RECORDING_ICE_ADDRESSES.split(",") : [],
+      recordingUdpPorts: e.RECORDING_UDP_PORTS ? (e.RECORDING_UDP_PORTS.split("-").map(Number) as [number, number]) : undefined,
       iceServers: e.ICE_SERVERS ? e.ICE_SERVERS.split(",") : [],
       turnSecret: e.TURN_SECRET,
     },

@@ -11,6 +11,8 @@ import { connectRedis } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
+import { createWeriftRecorder } from "./adapters/recording/weriftRecorder.ts";
+import { type CallRecorder, storeRecording } from "./domain/calls/recordings.ts";
 import { type Clock, type DomainDeps, systemClock } from "./domain/ports.ts";
 import { loggerOptions } from "./logger.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
@@ -26,6 +28,8 @@ export interface AppDeps {
   metrics: Metrics;
   bus: LocalBus;
   domain: DomainDeps;
+  /** The server's recording peers; undefined when RECORDING=off. */
+  recorder: CallRecorder | undefined;
 }
 
 export interface DepsOverrides {
@@ -54,35 +58,37 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
       )
     : undefined;
   const bus = new LocalBus((err) => log.error({ err }, "event subscriber failed"));
-  return {
-    bus,
-    config,
-    log,
-    database,
-    redis,
-    telegram,
-    metrics: createMetrics(() => countPendingOutbox(database.db)),
-    domain: {
-      db: database.db,
-      clock,
-      keys,
-      limiter: redis ? createRedisLimiter(redis) : createMemoryLimiter(clock),
-      telegram: telegram?.port,
-      publicUrl: config.publicUrl,
-      defaultLanguage: "tr",
-      events: bus,
-      storage: createLocalStorage(join(config.dataDir, "files")),
-      chat: { uploadMaxBytes: config.uploadMaxBytes, preChat: config.preChat },
-      calls: {
-        limits: { daily: config.calls.daily, perVisitor: config.calls.perVisitor, perAgent: config.calls.perAgent, timezone: config.timezone },
-        ringTimeoutMs: config.calls.ringTimeoutMs,
-        recording: config.calls.recording,
-        iceServers: config.calls.iceServers,
-        turnSecret: config.calls.turnSecret,
-      },
-      telegramAlertChats: config.telegram?.adminChatId ? [config.telegram.adminChatId] : [],
+  const domain: DomainDeps = {
+    db: database.db,
+    clock,
+    keys,
+    limiter: redis ? createRedisLimiter(redis) : createMemoryLimiter(clock),
+    telegram: telegram?.port,
+    publicUrl: config.publicUrl,
+    defaultLanguage: "tr",
+    events: bus,
+    storage: createLocalStorage(join(config.dataDir, "files")),
+    chat: { uploadMaxBytes: config.uploadMaxBytes, preChat: config.preChat },
+    calls: {
+      limits: { daily: config.calls.daily, perVisitor: config.calls.perVisitor, perAgent: config.calls.perAgent, timezone: config.timezone },
+      ringTimeoutMs: config.calls.ringTimeoutMs,
+      recording: config.calls.recording,
+      iceServers: config.calls.iceServers,
+      turnSecret: config.calls.turnSecret,
     },
+    telegramAlertChats: config.telegram?.adminChatId ? [config.telegram.adminChatId] : [],
   };
+  const recorder =
+    config.calls.recording === "off"
+      ? undefined
+      : createWeriftRecorder({
+          workDir: join(config.dataDir, "tmp", "recordings"),
+          announcedAddresses: config.calls.recordingIceAddresses,
+          udpPorts: config.calls.recordingUdpPorts,
+          log: log.child({ component: "recorder" }),
+          onFinished: async (file) => void (await storeRecording(domain, file)),
+        });
+  return { bus, config, log, database, redis, telegram, metrics: createMetrics(() => countPendingOutbox(database.db)), domain, recorder };
 }
 
 /** Without a configured secret, the webhook's secret token is derived from the master secret. */
@@ -92,6 +98,8 @@ function webhookSecretFrom(key: Buffer): string {
 
 /** Releases connections; the last step of a graceful shutdown. */
 export async function closeDeps(deps: AppDeps): Promise<void> {
+  // Recordings are finalized and stored while the database is still open.
+  await deps.recorder?.close();
   await deps.telegram?.stop();
   await deps.database.close();
   await deps.redis?.quit().catch(() => deps.redis?.disconnect());

@@ -8,6 +8,8 @@ export interface Keys {
   otp: Buffer;
   tokenHash: Buffer;
   totpEncryption: Buffer;
+  /** Signs recording playback links; separate from attachment links, so one never opens the other. */
+  recordingLinks: Buffer;
 }
 
 /**
@@ -43,5 +45,6 @@ export function deriveKeys(master: string): Keys {
     otp: derive("otp-hmac"),
     tokenHash: derive("token-hash"),
     totpEncryption: derive("totp-aes-256-gcm"),
+    recordingLinks: derive("recording-link-hmac"),
   };
 }

@@ -58,6 +58,31 @@ const texts = {
     tr: (who: string) => `Reddedildi (${who})`,
     en: (who: string) => `Rejected by ${who}`,
   },
+  callAcceptedByYou: {
+    tr: () => "Aramayı siz aldınız",
+    en: () => "You took the call",
+  },
+  callTakenBy: {
+    tr: (who: string) => `✅ Aramayı ${who} aldı`,
+    en: (who: string) => `✅ ${who} took the call`,
+  },
+  callAlreadyTaken: {
+    tr: (who: string) => `Bu aramayı ${who} aldı.`,
+    en: (who: string) => `${who} took this call.`,
+  },
+  callNotWaiting: {
+    tr: () => "Bu arama artık beklemiyor.",
+    en: () => "This call is no longer waiting.",
+  },
+  openCall: {
+    tr: (who: string) => `📞 ${who} ile görüşmeyi aldınız. Konuşmak için konsolda açın:`,
+    en: (who: string) => `📞 You took the call from ${who}. Open it in the console to talk:`,
+  },
+  openCallButton: { tr: () => "Görüşmeyi aç", en: () => "Open the call" },
+  telegramNotLinked: {
+    tr: () => "Telegram hesabınız bir destek temsilcisine bağlı değil. Konsolda Ayarlar → Telegram bölümünden bağlayın.",
+    en: () => "Your Telegram account is not linked to a destek agent. Link it in the console under Settings → Telegram.",
+  },
 } as const;
 
 export type Language = "tr" | "en";

@@ -6,6 +6,8 @@ export const password = z.string().min(1).max(256);
 export const ticket = z.string().min(10).max(2048);
 export const code = z.string().trim().regex(/^\d{6}$/, "must be 6 digits");
 export const emptyBody = z.object({}).strict().optional();
+/** The query of an expiring signed link to stored bytes (attachments, recordings). */
+export const signedLinkQuery = z.object({ exp: z.coerce.number().int().positive(), sig: z.string().min(20).max(100) });
 
 export const agentView = z.object({
   id: z.string(),

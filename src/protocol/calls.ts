@@ -42,6 +42,8 @@ export const signal = z.discriminatedUnion("type", [
   }),
 ]);
 export const signalPayload = callId.extend({ signal });
+/** A participant's offer for the server's recording peer of their side (recorded calls only). */
+export const recordOffer = callId.extend({ sdp: z.string().min(1).max(20_000) });
 export type Signal = z.infer<typeof signal>;
 
 export interface CallStart {
@@ -54,6 +56,7 @@ export interface VisitorCallClientEvents {
   "call:start": (payload: z.input<typeof startCall>, ack: (a: Ack<CallStart>) => void) => void;
   "call:hangup": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
   "call:signal": (payload: z.input<typeof signalPayload>, ack: (a: Ack<{ relayed: true }>) => void) => void;
+  "call:record": (payload: z.input<typeof recordOffer>, ack: (a: Ack<{ sdp: string }>) => void) => void;
 }
 export interface VisitorCallServerEvents {
   "call:queue": (payload: { callId: string; position: number }) => void;
@@ -62,15 +65,26 @@ export interface VisitorCallServerEvents {
   "call:signal": (payload: { callId: string; signal: Signal }) => void;
 }
 
+/** A call as the console finds it when opened at `/calls/:id`; ICE servers only for the call's own agent. */
+export interface CallOpened {
+  call: CallView;
+  /** Place in the queue while the call waits, else null. */
+  position: number | null;
+  iceServers: IceServer[] | null;
+}
+
 export interface AgentCallClientEvents {
   "call:accept": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView; iceServers: IceServer[] }>) => void) => void;
   "call:reject": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
   "call:hangup": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
   "call:signal": (payload: z.input<typeof signalPayload>, ack: (a: Ack<{ relayed: true }>) => void) => void;
+  "call:record": (payload: z.input<typeof recordOffer>, ack: (a: Ack<{ sdp: string }>) => void) => void;
   "calls:sync": (payload: Record<string, never>, ack: (a: Ack<CallsState>) => void) => void;
+  "call:open": (payload: z.input<typeof callId>, ack: (a: Ack<CallOpened>) => void) => void;
 }
 export interface CallsState {
-  queue: Array<{ call: CallView; position: number }>;
+  /** Each waiting call with its ICE servers, so a console can prepare its recording before accepting. */
+  queue: Array<{ call: CallView; position: number; iceServers: IceServer[] }>;
   usage: { used: number; limit: number };
 }
 export interface AgentCallServerEvents {

@@ -5,11 +5,14 @@ import { assignConversation, openConversation, recordAgentReceipt, setConversati
 import { sendAgentMessage } from "../domain/chat/messages.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
+import type { Departures } from "./departures.ts";
 import type { AgentActor } from "../http/authenticate.ts";
 import { type AgentClientEvents, type AgentServerEvents, agentOpen, agentReceipt, agentSend, agentTyping, assignPayload, statusPayload } from "../protocol/chat.ts";
 import { z } from "zod";
-import { acceptCall, callsState, declineCall, hangUpCall } from "../domain/calls/callService.ts";
-import { type AgentCallClientEvents, type AgentCallServerEvents, callId, signalPayload } from "../protocol/calls.ts";
+import { acceptCall, callsState, declineCall, hangUpAfterDeparture, hangUpCall } from "../domain/calls/callService.ts";
+import { openCallForAgent } from "../domain/calls/openCall.ts";
+import { openRecordingLeg } from "../domain/calls/recordings.ts";
+import { type AgentCallClientEvents, type AgentCallServerEvents, callId, recordOffer, signalPayload } from "../protocol/calls.ts";
 import { relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import { AGENTS_ROOM, type Presence } from "./presence.ts";
@@ -30,7 +33,7 @@ const SESSION_RECHECK_MS = 60_000;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /** The console's side: an access token in the handshake; every agent sees the whole inbox and call queue. */
-export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets): void {
+export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets, departures: Departures): void {
   const { domain, log } = deps;
 
   nsp.use(async (socket, next) => {
@@ -68,6 +71,8 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
       clearInterval(recheck);
       deps.metrics.sockets.dec({ role: "agent" });
       void presence.agentsChanged();
+      const room = agentRoom(actor.agentId);
+      departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { agentId: actor.agentId }));
     });
 
     socket.on("conversation:open", handle(log, agentOpen, async ({ conversationId, afterSeq }) => {
@@ -105,12 +110,16 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
       return callsState(domain);
     }));
     socket.on("call:accept", handle(log, callId, async ({ callId }) => acceptCall(domain, await agent(), callId)));
+    socket.on("call:open", handle(log, callId, async ({ callId }) => openCallForAgent(domain, await agent(), callId)));
     socket.on("call:reject", handle(log, callId, async ({ callId }) => ({ call: await declineCall(domain, await agent(), callId) })));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { agentId: (await agent()).id }, callId, "agent_hung_up"),
     })));
     socket.on("call:signal", handle(log, signalPayload, async ({ callId, signal }) => {
       return relaySignal(domain, signals, { agentId: (await agent()).id }, callId, signal);
+    }));
+    socket.on("call:record", handle(log, recordOffer, async ({ callId, sdp }) => {
+      return openRecordingLeg(domain, deps.recorder, { agentId: (await agent()).id }, callId, sdp);
     }));
   });
 }

@@ -6,6 +6,7 @@ import type { AppDeps } from "../deps.ts";
 import { callsState, missUnansweredCalls } from "../domain/calls/callService.ts";
 import { type AgentNamespace, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
 import type { SignalTargets } from "./callSignaling.ts";
+import { Departures } from "./departures.ts";
 import { AGENTS_ROOM, Presence } from "./presence.ts";
 import { attachVisitorNamespace, type VisitorNamespace, visitorRoom } from "./visitorNamespace.ts";
 
@@ -33,8 +34,9 @@ export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
     toVisitor: (visitorId, callId, signal) => visitors.to(visitorRoom(visitorId)).emit("call:signal", { callId, signal }),
     toAgent: (agentId, callId, signal) => agents.to(agentRoom(agentId)).emit("call:signal", { callId, signal }),
   };
-  attachAgentNamespace(agents, deps, presence, signals);
-  attachVisitorNamespace(visitors, deps, presence, signals);
+  const departures = new Departures(deps.log);
+  attachAgentNamespace(agents, deps, presence, signals, departures);
+  attachVisitorNamespace(visitors, deps, presence, signals, departures);
 
   // The queue as everyone sees it: the whole state for consoles, each caller's place for widgets.
   const announceQueue = async () => {
@@ -79,6 +81,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
   server.on("close", () => {
     unsubscribe();
     clearInterval(ringTimer);
+    departures.clear();
   });
   return io;
 }

@@ -5,9 +5,11 @@ import { sendVisitorMessage } from "../domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
 import { DomainError, rateLimited } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
+import type { Departures } from "./departures.ts";
 import { receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
-import { callId, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
-import { hangUpCall, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
+import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
+import { hangUpAfterDeparture, hangUpCall, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
+import { openRecordingLeg } from "../domain/calls/recordings.ts";
 import { relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import type { Presence } from "./presence.ts";
@@ -27,7 +29,7 @@ export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 const SENDS_PER_MINUTE = 30;
 
 /** The widget's side: a visitor token in the handshake, then chat (sync, send, typing, receipts) and calls. */
-export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets): void {
+export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets, departures: Departures): void {
   const { domain, log } = deps;
 
   nsp.use(async (socket, next) => {
@@ -47,8 +49,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
   nsp.on("connection", (socket) => {
     const visitor = () => socket.data.visitor;
     deps.metrics.sockets.inc({ role: "visitor" });
-    socket.on("disconnect", () => deps.metrics.sockets.dec({ role: "visitor" }));
-    void socket.join(visitorRoom(visitor().id));
+    const room = visitorRoom(visitor().id);
+    socket.on("disconnect", () => {
+      deps.metrics.sockets.dec({ role: "visitor" });
+      departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { visitorId: visitor().id }));
+    });
+    void socket.join(room);
 
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => ({
       ...(await syncVisitor(domain, visitor(), afterSeq)),
@@ -80,5 +86,6 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),
     })));
     socket.on("call:signal", handle(log, signalPayload, ({ callId, signal }) => relaySignal(domain, signals, { visitorId: visitor().id }, callId, signal)));
+    socket.on("call:record", handle(log, recordOffer, ({ callId, sdp }) => openRecordingLeg(domain, deps.recorder, { visitorId: visitor().id }, callId, sdp)));
   });
 }

@@ -45,12 +45,13 @@ describe.runIf(built || process.env.CI)("serving the widget to other sites", () 
     expect(res.body).toContain('<script src="/widget.js"');
   });
 
-  it("tells the widget its pre-chat form and limits", async () => {
+  it("tells the widget its pre-chat form, limits and recording mode", async () => {
     const res = await t.app.inject({ method: "GET", url: "/api/widget/config" });
     expect(res.json()).toEqual({
       preChat: { name: "required", email: "optional", phone: "off" },
       agentsOnline: false,
       limits: { messageLength: 4000, uploadBytes: 10 * 1024 * 1024, kinds: ["image", "voice", "file"] },
+      recording: "off",
     });
   });
 });

@@ -71,6 +71,12 @@ describe("calls over the sockets: queue, accept race, signaling only between par
     stranger.on("call:signal", () => {
       leaked = true;
     });
+    let injected = false;
+    for (const participant of [caller, winner]) {
+      participant.on("call:signal", ({ signal }: { signal: { type: string; sdp?: string } }) => {
+        if (signal.sdp === "evil") injected = true;
+      });
+    }
     const offer = nextEvent<{ callId: string; signal: { type: string } }>(winner, "call:signal");
     await request(caller, "call:signal", { callId, signal: { type: "offer", sdp: "v=0 fake offer" } });
     expect(await offer).toEqual({ callId, signal: { type: "offer", sdp: "v=0 fake offer" } });
@@ -79,12 +85,23 @@ describe("calls over the sockets: queue, accept race, signaling only between par
     expect((await answer).signal.type).toBe("answer");
     await request(winner, "call:signal", { callId, signal: { type: "candidate", candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host", sdpMid: "0", sdpMLineIndex: 0 } } });
 
-    // Outsiders can neither inject nor listen.
+    // Outsiders can neither inject nor listen. Each refusal comes back on the outsider's own
+    // connection after every relay above, so anything relayed to them would have arrived before it.
     await expect(request(stranger, "call:signal", { callId, signal: { type: "offer", sdp: "evil" } })).rejects.toMatchObject({ id: "not_in_call" });
     await expect(request(loser, "call:signal", { callId, signal: { type: "answer", sdp: "evil" } })).rejects.toMatchObject({ id: "not_in_call" });
     await expect(request(stranger, "call:hangup", { callId })).rejects.toMatchObject({ id: "not_in_call" });
     await expect(request(caller, "call:signal", { callId, signal: { type: "offer", sdp: "x".repeat(30_000) } })).rejects.toMatchObject({ id: "invalid_request" });
-    await new Promise((r) => setTimeout(r, 200));
+    expect(leaked).toBe(false);
+    // And the participants got none of the injected messages: a genuine signal sent after them
+    // arrives, with nothing injected ahead of it.
+    type CandidateSignal = { signal: { type: string; candidate?: { candidate: string } } };
+    const lastCandidate = nextEvent<CandidateSignal>(winner, "call:signal", ({ signal }) => signal.candidate?.candidate.startsWith("candidate:2 ") === true);
+    await request(caller, "call:signal", { callId, signal: { type: "candidate", candidate: { candidate: "candidate:2 1 udp 1 127.0.0.1 10 typ host", sdpMid: "0", sdpMLineIndex: 0 } } });
+    await lastCandidate;
+    const backToCaller = nextEvent<CandidateSignal>(caller, "call:signal", ({ signal }) => signal.candidate?.candidate.startsWith("candidate:3 ") === true);
+    await request(winner, "call:signal", { callId, signal: { type: "candidate", candidate: { candidate: "candidate:3 1 udp 1 127.0.0.1 11 typ host", sdpMid: "0", sdpMLineIndex: 0 } } });
+    await backToCaller;
+    expect(injected).toBe(false);
     expect(leaked).toBe(false);
 
     const endedForAgent = nextEvent<{ call: CallView }>(winner, "call:ended");
@@ -94,7 +111,7 @@ describe("calls over the sockets: queue, accept race, signaling only between par
     expect((await endedForAgent).call.id).toBe(callId);
   });
 
-  it("rings Telegram with Reject, which works from Telegram", async () => {
+  it("rings Telegram with Accept and Reject; Reject works from Telegram", async () => {
     const caller = await visitor();
     const { call } = await request<CallStart>(caller, "call:start", { media: "video" });
     const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(TEAM_CHAT) && JSON.stringify(m.reply_markup ?? "").includes(call.id));
@@ -102,7 +119,8 @@ describe("calls over the sockets: queue, accept race, signaling only between par
     const keyboard = (alert.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data?: string; url?: string }>> }).inline_keyboard.flat();
     const reject = keyboard.find((b) => b.callback_data === `call:reject:${call.id}`);
     expect(reject?.text).toBe("Reddet");
-    // PUBLIC_URL is localhost here, which Telegram refuses in URL buttons: no Accept button then.
+    // Accept is a callback too (the bot claims the call, then links to the console): never a URL button.
+    expect(keyboard.find((b) => b.callback_data === `call:accept:${call.id}`)?.text).toBe("Kabul et");
     expect(keyboard.some((b) => b.url)).toBe(false);
 
     const ended = nextEvent<{ call: CallView }>(caller, "call:ended");

@@ -5,6 +5,7 @@ import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDiale
 import pg from "pg";
 import type { Config } from "../../config.ts";
 import * as initial from "./migrations/0001_initial.ts";
+import * as recordingMix from "./migrations/0002_recording_mix.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -47,6 +48,7 @@ export function openDatabase(config: Config["database"], options: { schema?: str
 
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_recording_mix": recordingMix,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import type { BlobStorage } from "../../domain/chat/storage.ts";
@@ -23,6 +23,20 @@ export function createLocalStorage(root: string): BlobStorage {
       const temporary = `${path}.partial`;
       await writeFile(temporary, data, { mode: 0o600 });
       await rename(temporary, path);
+    },
+    async putFile(key, sourcePath) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        await rename(sourcePath, path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+        // Another file system: copy under a temporary name, then rename, as in put().
+        const temporary = `${path}.partial`;
+        await copyFile(sourcePath, temporary);
+        await rename(temporary, path);
+        await rm(sourcePath, { force: true });
+      }
     },
     async read(key, range) {
       return createReadStream(pathOf(key), range ? { start: range.start, end: range.end } : {}) as Readable;

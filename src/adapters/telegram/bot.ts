@@ -1,10 +1,14 @@
 import type { Redis } from "ioredis";
-import { Bot, type Context, GrammyError, HttpError } from "grammy";
+import { Bot, type CallbackQueryContext, type Context, GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import { linkTelegramChat } from "../../domain/auth/telegramLink.ts";
 import type { LocalBus } from "../bus/localBus.ts";
 import {
+  acceptCallFromTelegram,
+  callAlert,
+  callAlertsOf,
+  callNow,
   openConversationsForTelegram,
   rejectCallFromTelegram,
   rememberBridgedMessage,
@@ -185,16 +189,85 @@ function installHandlers(bot: Bot, deps: DomainDeps, options: TelegramOptions, l
     }
   });
 
+  /** Every chat rung for this call learns how it went (`note`), and loses the buttons. */
+  const settleCallAlerts = async (ctx: CallbackQueryContext<Context>, callId: string, note: string) => {
+    const pressed = ctx.callbackQuery.message;
+    const alerts = await callAlertsOf(deps, callId);
+    const pressedIsKnown = pressed !== undefined && alerts.some((a) => a.chatId === String(pressed.chat.id) && a.messageId === pressed.message_id);
+    if (!pressedIsKnown) await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    const alert = await callAlert(deps, callId);
+    if (!alert) return;
+    const html = `${text("calling", language, `<b>${escapeHtml(alert.visitorLabel)}</b>`, alert.media === "video")}\n${note}`;
+    for (const { chatId, messageId } of alerts) {
+      // An alert deleted in Telegram, or too old to edit, is simply left as it is.
+      await ctx.api
+        .editMessageText(chatId, messageId, html, { parse_mode: "HTML", reply_markup: { inline_keyboard: [] } })
+        .catch((err: unknown) => log.debug({ err, chatId, messageId }, "could not update a call alert"));
+    }
+  };
+
+  /** A press that cannot be honoured: an alert with the reason, in the bot's language. */
+  const refuseCallPress = async (ctx: CallbackQueryContext<Context>, callId: string, error: unknown) => {
+    if (!(error instanceof DomainError)) throw error;
+    let message = error.message;
+    if (error.id === "telegram_not_linked") message = text("telegramNotLinked", language);
+    else if (error.id === "call_not_waiting") message = text("callNotWaiting", language);
+    else if (error.id === "call_taken") {
+      const taker = (await callNow(deps, callId))?.agent?.name;
+      if (taker) message = text("callAlreadyTaken", language, taker);
+    }
+    await ctx.answerCallbackQuery({ text: message, show_alert: true });
+    // The call went on without this alert: its buttons can only disappoint now.
+    if (error.id === "call_taken" || error.id === "call_not_waiting") {
+      await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    }
+  };
+
   bot.callbackQuery(/^call:reject:([0-9a-f-]{36})$/, async (ctx) => {
+    const callId = ctx.match[1] ?? "";
     try {
-      const { agent } = await rejectCallFromTelegram(deps, { fromUserId: String(ctx.from.id), callId: ctx.match[1] ?? "" });
+      const { agent } = await rejectCallFromTelegram(deps, { fromUserId: String(ctx.from.id), callId });
       const note = text("callRejected", language, agent.name);
       await ctx.answerCallbackQuery({ text: note });
-      await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+      await settleCallAlerts(ctx, callId, escapeHtml(note));
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      await ctx.answerCallbackQuery({ text: error.message, show_alert: true });
+      await refuseCallPress(ctx, callId, error);
     }
+  });
+
+  bot.callbackQuery(/^call:accept:([0-9a-f-]{36})$/, async (ctx) => {
+    const callId = ctx.match[1] ?? "";
+    let accepted: Awaited<ReturnType<typeof acceptCallFromTelegram>>;
+    try {
+      accepted = await acceptCallFromTelegram(deps, { fromUserId: String(ctx.from.id), callId });
+    } catch (error) {
+      await refuseCallPress(ctx, callId, error);
+      return;
+    }
+    const { agent, call, consoleUrl } = accepted;
+    await ctx.answerCallbackQuery({ text: text("callAcceptedByYou", language) });
+    // The talking happens in the console: the agent gets a way there, in their own chat.
+    const chatId = agent.telegram_chat_id ?? String(ctx.from.id);
+    const html = text("openCall", language, `<b>${escapeHtml(call.visitor.name)}</b>`);
+    const asButton = { parse_mode: "HTML" as const, reply_markup: new InlineKeyboard().url(text("openCallButton", language), consoleUrl) };
+    const asText = { parse_mode: "HTML" as const, link_preview_options: { is_disabled: true } };
+    // Telegram refuses URL buttons to localhost and other hosts it does not consider public: then the link goes as text.
+    try {
+      const sent = telegramTakesUrl(consoleUrl)
+        ? await ctx.api.sendMessage(chatId, html, asButton).then(
+            () => true,
+            (err: unknown) => {
+              if (err instanceof GrammyError && err.error_code === 400) return false;
+              throw err;
+            },
+          )
+        : false;
+      if (!sent) await ctx.api.sendMessage(chatId, `${html}\n${escapeHtml(consoleUrl)}`, asText);
+    } catch (err) {
+      // The call is taken either way; the other alerts must still learn it.
+      log.error({ err, callId }, "could not send the console link for a call accepted in Telegram");
+    }
+    await settleCallAlerts(ctx, callId, escapeHtml(text("callTakenBy", language, agent.name)));
   });
 
   bot.on("message", async (ctx) => {
@@ -236,4 +309,10 @@ async function download(bot: Bot, options: TelegramOptions, fileId: string, maxB
     chunks.push(Buffer.from(chunk));
   }
   return { data: Buffer.concat(chunks), fileName: fileName ?? file.file_path.split("/").pop(), voice, truncated: false };
+}
+
+/** Whether Telegram would accept this URL in an inline button: not localhost, not a bare IP address. */
+function telegramTakesUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host !== "localhost" && !host.endsWith(".localhost") && !/^[\d.]+$/.test(host) && !host.startsWith("[");
 }

@@ -8,7 +8,7 @@ import {
   type OutboxRow,
   retryOutboxAt,
 } from "../../adapters/db/repositories/outbox.ts";
-import { callAlert, rememberBridgedMessage, visitorMessageAlert } from "../../domain/chat/telegramBridge.ts";
+import { callAlert, rememberBridgedMessage, rememberCallAlertMessage, visitorMessageAlert } from "../../domain/chat/telegramBridge.ts";
 import { text } from "../../domain/i18n.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
 import type { Metrics } from "../../metrics.ts";
@@ -53,11 +53,16 @@ export function startOutboxWorker(options: {
       return;
     }
     if (!alert.waiting) return; // answered or over before Telegram could ring: nothing to offer
-    const keyboard = new InlineKeyboard();
-    // Telegram refuses URL buttons to localhost, so Accept appears only with a real PUBLIC_URL.
-    if (!/^https?:\/\/(localhost|127\.|\[::1\])/.test(deps.publicUrl)) keyboard.url(text("accept", language), `${deps.publicUrl}/console/calls/${alert.callId}`);
-    keyboard.text(text("reject", language), `call:reject:${alert.callId}`);
-    await api.sendMessage(payload.chatId, text("calling", language, who, alert.media === "video"), { parse_mode: "HTML", reply_markup: keyboard });
+    // Both are callback buttons: the bot claims the call for the pressing agent, then links them to the console.
+    const keyboard = new InlineKeyboard()
+      .text(text("accept", language), `call:accept:${alert.callId}`)
+      .text(text("reject", language), `call:reject:${alert.callId}`);
+    const sent = await api.sendMessage(payload.chatId, text("calling", language, who, alert.media === "video"), { parse_mode: "HTML", reply_markup: keyboard });
+    // Remembered so that, once someone takes or rejects the call, every chat's alert says so.
+    // A failure here must not fail the delivery: a retry would ring that chat twice.
+    await rememberCallAlertMessage(deps, payload.chatId, sent.message_id, alert.callId).catch((err: unknown) =>
+      log.warn({ err, callId: alert.callId }, "could not remember a call alert; it will keep its buttons"),
+    );
   };
 
   const deliver = async (row: OutboxRow) => {

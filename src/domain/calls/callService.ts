@@ -1,5 +1,5 @@
 import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repositories/agents.ts";
-import { type CallRow, findCall } from "../../adapters/db/repositories/calls.ts";
+import { activeCallsOfAgent, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
 import { findVisitor, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import type { CallStart, CallsState, CallView } from "../../protocol/calls.ts";
@@ -35,7 +35,13 @@ export async function callsState(deps: DomainDeps): Promise<CallsState> {
   const queue = await callQueue(deps);
   const usage = await callUsage(deps.db, deps.calls.limits, deps.clock.now());
   return {
-    queue: await Promise.all(queue.map(async ({ call, position }) => ({ call: await presentCall(deps, call), position }))),
+    queue: await Promise.all(
+      queue.map(async ({ call, position }) => ({
+        call: await presentCall(deps, call),
+        position,
+        iceServers: iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, call.id, deps.clock.now()),
+      })),
+    ),
     usage: { used: usage.used, limit: usage.limit },
   };
 }
@@ -92,4 +98,14 @@ export async function missUnansweredCalls(deps: DomainDeps): Promise<CallView[]>
     for (const chatId of await callAlertChats(deps)) await enqueueOutbox(deps.db, "telegram.call_missed", { callId: row.id, chatId }, deps.clock.now());
   }
   return views;
+}
+
+/**
+ * A participant's every socket closed and none came back within the grace period (tab closed,
+ * network gone): their waiting or live call ends, so nobody is left talking to silence.
+ */
+export async function hangUpAfterDeparture(deps: DomainDeps, who: { visitorId: string } | { agentId: string }): Promise<CallView[]> {
+  const calls = "visitorId" in who ? [await liveCallOf(deps.db, who.visitorId)].filter((c) => c !== undefined) : await activeCallsOfAgent(deps.db, who.agentId);
+  const reason = "visitorId" in who ? "caller_left" : "agent_left";
+  return Promise.all(calls.map((call) => hangUpCall(deps, who, call.id, reason)));
 }

@@ -51,6 +51,7 @@ export async function placeCall(
     ended_at: null,
     duration_ms: null,
     end_reason: null,
+    mix_status: null,
   };
   await deps.db.transaction().execute(async (trx) => {
     if (!(await countCallIfUnder(trx, visitorScope(visitor.id), day, deps.calls.limits.perVisitor))) {

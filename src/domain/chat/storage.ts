@@ -3,6 +3,8 @@ import type { Readable } from "node:stream";
 /** Where attachment and recording bytes live: a local directory by default, object storage later. */
 export interface BlobStorage {
   put(key: string, data: Buffer): Promise<void>;
+  /** Takes over a finished file (a recording) without reading it into memory; the source is removed. */
+  putFile(key: string, sourcePath: string): Promise<void>;
   /** A stream of the bytes, optionally a [start, end] inclusive range. */
   read(key: string, range?: { start: number; end: number }): Promise<Readable>;
   size(key: string): Promise<number>;

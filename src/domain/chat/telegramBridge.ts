@@ -1,8 +1,13 @@
 import { findAgentByTelegramChat } from "../../adapters/db/repositories/agents.ts";
 import { attachmentsOf, findConversation, findMessage, findVisitor, listConversationRows } from "../../adapters/db/repositories/chat.ts";
-import { conversationOfTelegramMessage, rememberTelegramMessage } from "../../adapters/db/repositories/telegramMessages.ts";
+import {
+  callAlertMessages,
+  conversationOfTelegramMessage,
+  rememberCallAlert,
+  rememberTelegramMessage,
+} from "../../adapters/db/repositories/telegramMessages.ts";
 import { findCall } from "../../adapters/db/repositories/calls.ts";
-import { declineCall } from "../calls/callService.ts";
+import { acceptCall, declineCall, presentCall } from "../calls/callService.ts";
 import { forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { uploadAttachment } from "./attachments.ts";
@@ -111,4 +116,31 @@ export async function callAlert(deps: DomainDeps, callId: string) {
 export async function rejectCallFromTelegram(deps: DomainDeps, input: { fromUserId: string; callId: string }) {
   const agent = await agentOfTelegramUser(deps, input.fromUserId);
   return { agent, call: await declineCall(deps, agent, input.callId) };
+}
+
+/**
+ * The Accept button under a Telegram call alert: the linked agent claims the call (atomically, as
+ * from the console; the visitor and the consoles learn through the published events). The agent
+ * then talks from the console, at `consoleUrl`.
+ */
+export async function acceptCallFromTelegram(deps: DomainDeps, input: { fromUserId: string; callId: string }) {
+  const agent = await agentOfTelegramUser(deps, input.fromUserId);
+  const { call } = await acceptCall(deps, agent, input.callId);
+  return { agent, call, consoleUrl: `${deps.publicUrl}/console/calls/${encodeURIComponent(call.id)}` };
+}
+
+/** The call as it stands now (who took it), for answering a late press on an alert. */
+export async function callNow(deps: DomainDeps, callId: string) {
+  const call = await findCall(deps.db, callId);
+  return call && presentCall(deps, call);
+}
+
+/** Remembers a posted call alert, so it can be updated when the call is taken or rejected. */
+export function rememberCallAlertMessage(deps: DomainDeps, chatId: string, messageId: number, callId: string): Promise<unknown> {
+  return rememberCallAlert(deps.db, { chatId, messageId, callId, at: deps.clock.now() });
+}
+
+/** Every alert posted for a call, to update them all. */
+export function callAlertsOf(deps: DomainDeps, callId: string) {
+  return callAlertMessages(deps.db, callId);
 }

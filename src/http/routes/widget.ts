@@ -34,6 +34,8 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
           preChat: z.object({ name: z.string(), email: z.string(), phone: z.string() }),
           agentsOnline: z.boolean(),
           limits: z.object({ messageLength: z.number(), uploadBytes: z.number(), kinds: z.array(z.string()) }),
+          // Told to the caller before they press Call (consent notice).
+          recording: z.enum(["off", "audio", "audio+video"]),
         }),
       },
     },
@@ -41,6 +43,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
     preChat: domain.chat.preChat,
     agentsOnline: (await app.io.of("/agent").in(AGENTS_ROOM).fetchSockets()).length > 0,
     limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
+    recording: domain.calls.recording,
   }));
 
   app.post("/api/widget/attachments", {

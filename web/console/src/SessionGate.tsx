@@ -1,12 +1,16 @@
-import { useEffect } from "preact/hooks";
+import { useEffect, useMemo } from "preact/hooks";
 import { AccountPage } from "./account/AccountPage";
+import { createCallsApi } from "./api/callsApi";
 import { CallCenterView } from "./calls/CallCenterView";
+import { CallDetailPage } from "./calls/CallDetailPage";
+import { createCallHistoryStore } from "./calls/callHistoryStore";
+import { CallsPage } from "./calls/CallsPage";
 import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { callIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callHistoryIdOf, callIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -24,13 +28,17 @@ function LoadingScreen() {
 	);
 }
 
-/** The signed-in pages: the inbox at "/" and "/conversations/:id", and settings. */
+/** The signed-in pages: the inbox at "/" and "/conversations/:id", calls at "/calls", and settings. */
 function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const unread = useUnreadTitle();
 	const conversationId = conversationIdOf(route);
 	const callId = callIdOf(route);
+	const pastCallId = callHistoryIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const knownRoute = isInbox || route === ROUTES.settings;
+	const knownRoute = isInbox || route === ROUTES.settings || route === ROUTES.calls || pastCallId !== null;
+	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
+	const callsApi = useMemo(() => createCallsApi(session.request), []);
+	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
 
 	useEffect(() => {
 		if (!knownRoute) navigate(ROUTES.home, { replace: true });
@@ -40,6 +48,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 		<AppShell agent={agent} route={route} unread={unread} fullBleed={isInbox} focusedView={conversationId !== null}>
 			{isInbox && <InboxPage conversationId={conversationId} />}
 			{route === ROUTES.settings && <AccountPage agent={agent} />}
+			{route === ROUTES.calls && <CallsPage history={callHistory} />}
+			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />
 		</AppShell>

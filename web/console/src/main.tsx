@@ -13,6 +13,7 @@ import "./styles/conversation.css";
 import "./styles/messages.css";
 import "./styles/composer.css";
 import "./styles/details.css";
+import "./styles/calls.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

@@ -5,6 +5,7 @@ export const ROUTES = {
 	home: "/",
 	setup: "/setup",
 	settings: "/settings",
+	calls: "/calls",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";
@@ -37,6 +38,25 @@ export function callIdOf(route: string): string | null {
 	if (!route.startsWith(CALL_PREFIX)) return null;
 	try {
 		const id = decodeURIComponent(route.slice(CALL_PREFIX.length));
+		return id && !id.includes("/") ? id : null;
+	} catch {
+		return null;
+	}
+}
+
+// Not "/calls/<id>": that opens the console on an incoming call (see callRoute).
+const CALL_HISTORY_PREFIX = "/calls/history/";
+
+/** The route of one past (or live) call with its recordings. */
+export function callHistoryRoute(id: string): string {
+	return CALL_HISTORY_PREFIX + encodeURIComponent(id);
+}
+
+/** The call id in a call history route, else null. */
+export function callHistoryIdOf(route: string): string | null {
+	if (!route.startsWith(CALL_HISTORY_PREFIX)) return null;
+	try {
+		const id = decodeURIComponent(route.slice(CALL_HISTORY_PREFIX.length));
 		return id && !id.includes("/") ? id : null;
 	} catch {
 		return null;

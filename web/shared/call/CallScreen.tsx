@@ -18,7 +18,15 @@ export type CallKey =
 	| "call.quality.fair"
 	| "call.quality.poor"
 	| "call.stats"
-	| "call.controls";
+	| "call.controls"
+	| "call.recording"
+	| "call.intercom"
+	| "call.talk"
+	| "call.shareScreen"
+	| "call.stopSharing"
+	| "call.fullscreen"
+	| "call.exitFullscreen"
+	| "call.pip";
 
 const QUALITY_EVERY_MS = 2_000;
 
@@ -40,14 +48,31 @@ function useVideo(stream: MediaStream | null) {
 	return ref;
 }
 
+// Phones have no getDisplayMedia: no Share screen button there.
+const canShareScreen = typeof navigator.mediaDevices?.getDisplayMedia === "function";
+
+/** True while the element is the document's fullscreen element. */
+function useFullscreen(ref: { current: Element | null }): boolean {
+	const [full, setFull] = useState(false);
+	useEffect(() => {
+		const update = () => setFull(document.fullscreenElement === ref.current && ref.current !== null);
+		document.addEventListener("fullscreenchange", update);
+		return () => document.removeEventListener("fullscreenchange", update);
+	}, [ref]);
+	return full;
+}
+
 /**
- * A live call: the other side's audio (and video when their camera is on), a self view while ours
- * is on, timer, connection quality, and Mute / Camera / Speaker / Hang up.
+ * A live call: the other side's audio (and video when their camera is on), a self view while our
+ * camera or screen is sent, timer, connection quality, recording indicator, and the controls: Mute
+ * (or, in intercom mode, Hold to talk), Camera, Speaker, Intercom, Share screen, Full screen,
+ * Picture in picture and Hang up.
  */
 export function CallScreen({
 	peer,
 	title,
 	answeredAt,
+	recording,
 	t,
 	onHangUp,
 	children,
@@ -55,6 +80,8 @@ export function CallScreen({
 	peer: CallPeer;
 	title: string;
 	answeredAt: string | null;
+	/** Shows the "Recording" indicator. */
+	recording: boolean;
 	t: Translate<CallKey>;
 	onHangUp: () => void;
 	children?: ComponentChildren;
@@ -62,12 +89,20 @@ export function CallScreen({
 	const [, changed] = useReducer((n: number) => n + 1, 0);
 	const [muted, setMuted] = useState(false);
 	const [speakerOff, setSpeakerOff] = useState(false);
+	// Intercom (push-to-talk): the microphone opens only while Talk is held, and the other side is
+	// silenced meanwhile, so a speakerphone never feeds them their own voice back.
+	const [intercom, setIntercom] = useState(false);
+	const [talking, setTalking] = useState(false);
 	const [quality, setQuality] = useState<CallQuality | null>(null);
-	const [cameraBusy, setCameraBusy] = useState(false);
+	const [videoBusy, setVideoBusy] = useState(false);
 	const timer = useCallTimer(answeredAt);
+	const section = useRef<HTMLElement>(null);
+	const full = useFullscreen(section);
 	const remote = useVideo(peer.remoteStream);
-	const camera = peer.camera;
-	const self = useVideo(useMemo(() => (camera ? new MediaStream([camera]) : null), [camera]));
+	const sent = peer.localVideo;
+	const self = useVideo(useMemo(() => (sent ? new MediaStream([sent]) : null), [sent]));
+	const micOpen = intercom ? talking : !muted;
+	const silenced = speakerOff || (intercom && micOpen);
 
 	useEffect(() => {
 		peer.onChange = () => changed(undefined);
@@ -80,27 +115,37 @@ export function CallScreen({
 		};
 	}, [peer]);
 
+	useEffect(() => peer.setMuted(!micOpen), [peer, micOpen]);
 	useEffect(() => {
-		if (remote.current) remote.current.muted = speakerOff;
-	}, [speakerOff, remote]);
+		if (remote.current) remote.current.muted = silenced;
+	}, [silenced, remote]);
 
-	const toggleCamera = () => {
-		setCameraBusy(true);
-		peer
-			.setCamera(!peer.camera)
-			.catch(() => {})
-			.finally(() => setCameraBusy(false));
+	/** Runs a camera or screen change, one at a time. */
+	const video = (change: Promise<void>) => {
+		setVideoBusy(true);
+		change.catch(() => {}).finally(() => setVideoBusy(false));
+	};
+	const talk = (on: boolean) => (event: Event) => {
+		if (event instanceof KeyboardEvent && event.key !== " ") return;
+		event.preventDefault();
+		setTalking(on);
 	};
 	const connected = peer.pc.connectionState === "connected";
+	const button = (label: string, onClick: () => void, pressed?: boolean, disabled?: boolean) => (
+		<button type="button" class="call-button" aria-pressed={pressed} disabled={disabled} onClick={onClick}>
+			{label}
+		</button>
+	);
 	return (
-		<section class={peer.remoteVideo ? "call call-video" : "call"} aria-label={title}>
+		<section ref={section} class={peer.remoteVideo ? "call call-video" : "call"} aria-label={title}>
 			<div class="call-stage">
 				{/* biome-ignore lint/a11y/useMediaCaption: a live call has no captions to offer. */}
 				<video ref={remote} class="call-remote" autoplay playsInline />
-				{peer.camera && <video ref={self} class="call-self" autoplay playsInline muted />}
+				{sent && <video ref={self} class={peer.screen ? "call-self" : "call-self call-mirror"} autoplay playsInline muted />}
 				<div class="call-info">
 					<p class="call-title">{title}</p>
 					<p class="call-meta">
+						{recording && <span class="call-rec">{t("call.recording")} · </span>}
 						<span role="timer">{timer}</span>
 						{" · "}
 						{connected && quality ? (
@@ -119,22 +164,44 @@ export function CallScreen({
 			</div>
 			<fieldset class="call-controls">
 				<legend class="visually-hidden">{t("call.controls")}</legend>
-				<button
-					type="button"
-					class="call-button"
-					onClick={() => {
-						peer.setMuted(!muted);
-						setMuted(!muted);
-					}}
-				>
-					{t(muted ? "call.unmute" : "call.mute")}
-				</button>
-				<button type="button" class="call-button" disabled={cameraBusy} onClick={toggleCamera}>
-					{t(peer.camera ? "call.cameraOff" : "call.cameraOn")}
-				</button>
-				<button type="button" class="call-button" onClick={() => setSpeakerOff(!speakerOff)}>
-					{t(speakerOff ? "call.speakerOn" : "call.speakerOff")}
-				</button>
+				{intercom ? (
+					<button
+						type="button"
+						class="call-button call-talk"
+						aria-pressed={talking}
+						onPointerDown={(event) => {
+							event.currentTarget.setPointerCapture(event.pointerId);
+							setTalking(true);
+						}}
+						onPointerUp={talk(false)}
+						onPointerCancel={talk(false)}
+						onKeyDown={talk(true)}
+						onKeyUp={talk(false)}
+						onBlur={() => setTalking(false)}
+						onContextMenu={(event) => event.preventDefault()}
+					>
+						{t("call.talk")}
+					</button>
+				) : (
+					button(t(muted ? "call.unmute" : "call.mute"), () => setMuted(!muted))
+				)}
+				{button(t(peer.camera ? "call.cameraOff" : "call.cameraOn"), () => video(peer.setCamera(!peer.camera)), undefined, videoBusy)}
+				{button(t(speakerOff ? "call.speakerOn" : "call.speakerOff"), () => setSpeakerOff(!speakerOff))}
+				{button(t("call.intercom"), () => {
+					setTalking(false);
+					setIntercom(!intercom);
+				}, intercom)}
+				{canShareScreen &&
+					button(t(peer.screen ? "call.stopSharing" : "call.shareScreen"), () => video(peer.setScreen(!peer.screen)), undefined, videoBusy)}
+				{document.fullscreenEnabled &&
+					button(t(full ? "call.exitFullscreen" : "call.fullscreen"), () => {
+						(full ? document.exitFullscreen() : section.current?.requestFullscreen())?.catch(() => {});
+					})}
+				{document.pictureInPictureEnabled &&
+					peer.remoteVideo &&
+					button(t("call.pip"), () => {
+						(document.pictureInPictureElement ? document.exitPictureInPicture() : remote.current?.requestPictureInPicture())?.catch(() => {});
+					})}
 				<button type="button" class="call-button call-hangup" onClick={onHangUp}>
 					{t("call.hangUp")}
 				</button>

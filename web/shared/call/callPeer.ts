@@ -2,8 +2,9 @@ import type { IceServer, Signal } from "../../../src/protocol/calls";
 
 // One side of a call's WebRTC connection, shared by the widget (answerer) and the console
 // (offerer). Only the agent ever offers, so there is no glare: the offer always carries an audio
-// and a video transceiver (sendrecv), and either side turns its camera on or off later with
-// replaceTrack, without renegotiating. The signaling channel is the socket (`call:signal`).
+// and a video transceiver (sendrecv), and either side turns its camera on or off, or shares a
+// screen in its place, later with replaceTrack, without renegotiating. The signaling channel is
+// the socket (`call:signal`).
 
 export type { IceServer, Signal };
 
@@ -28,8 +29,12 @@ export class CallPeer {
 	readonly remoteStream = new MediaStream();
 	/** Called on connection state changes and when the remote or local video comes and goes. */
 	onChange: () => void = () => {};
+	/** Called whenever the track on the video sender changes (camera, screen or none). */
+	onLocalVideo?: (track: MediaStreamTrack | null) => void;
 	local: MediaStream | null = null;
 	camera: MediaStreamTrack | null = null;
+	/** The shared screen; while set it takes the camera's place on the video sender. */
+	screen: MediaStreamTrack | null = null;
 	remoteVideo = false;
 
 	private readonly role: CallPeerOptions["role"];
@@ -62,7 +67,10 @@ export class CallPeer {
 			}
 			this.onChange();
 		};
-		this.pc.onconnectionstatechange = () => this.onChange();
+		this.pc.onconnectionstatechange = () => {
+			if (this.pc.connectionState === "connected") void this.tune();
+			this.onChange();
+		};
 		this.pc.oniceconnectionstatechange = () => {
 			// Repair a broken path (network change) with an ICE restart; only the offerer offers.
 			if (this.pc.iceConnectionState === "failed" && this.role === "offerer") this.queue(() => this.offer(true));
@@ -106,22 +114,41 @@ export class CallPeer {
 		for (const track of this.local?.getAudioTracks() ?? []) track.enabled = !muted;
 	}
 
+	/** What the video sender carries: the shared screen, else the camera, else nothing. */
+	get localVideo(): MediaStreamTrack | null {
+		return this.screen ?? this.camera;
+	}
+
 	/** Turns the camera on (asking for it) or off, on the pre-negotiated video transceiver. */
 	async setCamera(on: boolean): Promise<void> {
-		const sender = this.videoSender();
 		if (on && !this.camera) {
 			const track = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
 			if (!track) return;
 			this.camera = track;
 			this.local?.addTrack(track);
-			await sender?.replaceTrack(track);
 		} else if (!on && this.camera) {
 			this.local?.removeTrack(this.camera);
 			this.camera.stop();
 			this.camera = null;
-			await sender?.replaceTrack(null);
 		}
-		this.onChange();
+		await this.putVideo();
+	}
+
+	/** Shares a screen in the camera's place (same sender, no renegotiation); the camera returns after. */
+	async setScreen(on: boolean): Promise<void> {
+		if (on && !this.screen) {
+			const track = (await navigator.mediaDevices.getDisplayMedia({ video: true })).getVideoTracks()[0];
+			if (!track) return;
+			track.contentHint = "detail";
+			// The browser's own "Stop sharing" bar ends the track without asking us.
+			track.onended = () => void this.setScreen(false).catch(() => {});
+			this.screen = track;
+		} else if (!on && this.screen) {
+			this.screen.onended = null;
+			this.screen.stop();
+			this.screen = null;
+		}
+		await this.putVideo();
 	}
 
 	/** Round-trip time, loss and bitrate from `getStats()`, rated good, fair or poor. */
@@ -152,6 +179,7 @@ export class CallPeer {
 		this.pc.close();
 		for (const track of this.local?.getTracks() ?? []) track.stop();
 		this.camera?.stop();
+		this.screen?.stop();
 	}
 
 	private queue(step: () => Promise<void>): void {
@@ -162,6 +190,41 @@ export class CallPeer {
 		return this.pc.getTransceivers().find((t) => t.receiver.track.kind === "video")?.sender;
 	}
 
+	/** Puts the current camera or screen on the video sender and tells the listeners. */
+	private async putVideo(): Promise<void> {
+		const sender = this.videoSender();
+		const track = this.localVideo;
+		if (sender && sender.track !== track) {
+			await sender.replaceTrack(track);
+			this.onLocalVideo?.(track);
+			await this.tune();
+		}
+		this.onChange();
+	}
+
+	/**
+	 * On a weak link the call must stay audible: audio goes first on the wire (priority "high"), and
+	 * video is capped and told what to give up. A camera keeps its frame rate and drops resolution; a
+	 * shared screen keeps its resolution (text must stay readable) and drops frames. Encoder bitrate
+	 * caps rather than simulcast, because there is exactly one receiver. Best effort: a browser that
+	 * rejects a field keeps its defaults.
+	 */
+	private async tune(): Promise<void> {
+		for (const { sender, receiver } of this.pc.getTransceivers()) {
+			const params = sender.getParameters();
+			const encoding = params.encodings?.[0];
+			if (!encoding) continue; // not negotiated yet: tuned again once connected
+			if (receiver.track.kind === "audio") {
+				encoding.priority = "high";
+				encoding.networkPriority = "high";
+			} else {
+				encoding.maxBitrate = this.screen ? 1_500_000 : 800_000;
+				params.degradationPreference = this.screen ? "maintain-resolution" : "maintain-framerate";
+			}
+			await sender.setParameters(params).catch(() => {});
+		}
+	}
+
 	/** Puts the local tracks on the audio and video transceivers (created here by the offerer). */
 	private attach(): void {
 		if (this.attached || !this.local) return;
@@ -170,15 +233,16 @@ export class CallPeer {
 		const streams = [this.local];
 		if (this.role === "offerer") {
 			this.pc.addTransceiver(mic ?? "audio", { direction: "sendrecv", streams });
-			this.pc.addTransceiver(this.camera ?? "video", { direction: "sendrecv", streams });
-			return;
+			this.pc.addTransceiver(this.localVideo ?? "video", { direction: "sendrecv", streams });
+		} else {
+			for (const transceiver of this.pc.getTransceivers()) {
+				const kind = transceiver.receiver.track.kind;
+				transceiver.direction = "sendrecv";
+				transceiver.sender.setStreams?.(this.local);
+				void transceiver.sender.replaceTrack(kind === "audio" ? mic : this.localVideo);
+			}
 		}
-		for (const transceiver of this.pc.getTransceivers()) {
-			const kind = transceiver.receiver.track.kind;
-			transceiver.direction = "sendrecv";
-			transceiver.sender.setStreams?.(this.local);
-			void transceiver.sender.replaceTrack(kind === "audio" ? mic : this.camera);
-		}
+		if (this.localVideo) this.onLocalVideo?.(this.localVideo);
 	}
 
 	private async offer(iceRestart: boolean): Promise<void> {

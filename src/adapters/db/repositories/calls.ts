@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../database.ts";
-import type { CallsTable } from "../schema.ts";
+import type { CallsTable, MixStatus } from "../schema.ts";
 
 export type CallRow = Selectable<CallsTable>;
 
@@ -66,4 +66,66 @@ export function uncountCall(db: Db, scope: string, day: string): Promise<unknown
 export async function callCount(db: Db, scope: string, day: string): Promise<number> {
   const row = await db.selectFrom("call_counters").select("count").where("scope", "=", scope).where("day", "=", day).executeTakeFirst();
   return row?.count ?? 0;
+}
+
+export interface CallListFilter {
+  status?: CallRow["status"] | undefined;
+  agentId?: string | undefined;
+  /** Keyset cursor: only calls strictly older than this (created_at, id). */
+  before?: { createdAt: number; id: string } | undefined;
+  limit: number;
+}
+
+export type CallListRow = CallRow & { visitor_name: string | null; visitor_email: string | null; agent_name: string | null };
+
+/** Calls with the visitor's and agent's names joined in, so a page of history costs one query. */
+const callsWithNames = (db: Db) =>
+  db
+    .selectFrom("calls as c")
+    .innerJoin("visitors as v", "v.id", "c.visitor_id")
+    .leftJoin("agents as a", "a.id", "c.agent_id")
+    .selectAll("c")
+    .select(["v.name as visitor_name", "v.email as visitor_email", "a.name as agent_name"]);
+
+/** One page of call history, newest first, ordered on (created_at, id) so the cursor never skips or repeats a row. */
+export function listCallRows(db: Db, filter: CallListFilter): Promise<CallListRow[]> {
+  let query = callsWithNames(db);
+  if (filter.status) query = query.where("c.status", "=", filter.status);
+  if (filter.agentId) query = query.where("c.agent_id", "=", filter.agentId);
+  if (filter.before) {
+    const { createdAt, id } = filter.before;
+    query = query.where((eb) => eb.or([eb("c.created_at", "<", createdAt), eb.and([eb("c.created_at", "=", createdAt), eb("c.id", "<", id)])]));
+  }
+  return query.orderBy("c.created_at", "desc").orderBy("c.id", "desc").limit(filter.limit).execute();
+}
+
+/** One call with the names the history shows. */
+export function findCallListRow(db: Db, id: string): Promise<CallListRow | undefined> {
+  return callsWithNames(db).where("c.id", "=", id).executeTakeFirst();
+}
+
+/** Recorded calls that ended before `endedBefore` and that no mixing job has claimed yet. */
+export function callsAwaitingMix(db: Db, endedBefore: number, limit: number): Promise<CallRow[]> {
+  return db
+    .selectFrom("calls")
+    .selectAll()
+    .where("status", "=", "ended")
+    .where("recording_mode", "!=", "off")
+    .where("mix_status", "is", null)
+    .where("ended_at", "<", endedBefore)
+    .orderBy("ended_at")
+    .limit(limit)
+    .execute();
+}
+
+/** Moves a call's mixing from one state to the next; false when another node got there first. */
+export async function transitionMix(db: Db, id: string, from: MixStatus | null, to: MixStatus): Promise<boolean> {
+  const query = db.updateTable("calls").set({ mix_status: to }).where("id", "=", id);
+  const result = await (from === null ? query.where("mix_status", "is", null) : query.where("mix_status", "=", from)).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The calls an agent is talking in. */
+export function activeCallsOfAgent(db: Db, agentId: string): Promise<CallRow[]> {
+  return db.selectFrom("calls").selectAll().where("agent_id", "=", agentId).where("status", "=", "active").execute();
 }

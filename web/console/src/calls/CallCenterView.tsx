@@ -5,6 +5,7 @@ import { useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
 import { navigate, ROUTES } from "../router";
 import { useStore } from "../state/store";
+import type { CallCenterState } from "./callCenter";
 
 function IncomingCall({ call, position, focused, busy }: { call: CallView; position: number; focused: boolean; busy: boolean }) {
 	const { t } = useI18n();
@@ -41,11 +42,37 @@ function IncomingCall({ call, position, focused, busy }: { call: CallView; posit
 	);
 }
 
+/** A call the console was opened at that this agent can neither answer nor join, and why. */
+function OpenedCall({ opened }: { opened: NonNullable<CallCenterState["opened"]> }) {
+	const { t } = useI18n();
+	const { calls } = useInbox();
+	const { call, outcome } = opened;
+	const why =
+		outcome === "missing"
+			? t("calls.notFound")
+			: outcome === "taken"
+				? t("calls.taken", { name: call?.agent?.name ?? "" })
+				: t("calls.over");
+	return (
+		<section class="incoming-call incoming-call-focused" role="dialog" aria-label={why}>
+			{call && <p class="incoming-call-title">{call.visitor.name}</p>}
+			<p class="incoming-call-meta">{why}</p>
+			<div class="incoming-call-actions">
+				<button type="button" class="call-button" onClick={calls.closeOpened}>
+					{t("calls.close")}
+				</button>
+			</div>
+		</section>
+	);
+}
+
 /** Incoming calls (ringing), the agent's live call and short notices, over whatever page is open. */
 export function CallCenterView({ focusCallId }: { focusCallId: string | null }) {
 	const { t } = useI18n();
 	const { calls } = useInbox();
-	const { queue, active, accepting, notice } = useStore(calls.store, (s) => s);
+	const { queue, active, accepting, notice, opened } = useStore(calls.store, (s) => s);
+	// Opened at /calls/:id (a notification, or Telegram's link after Accept): show or join that call.
+	useEffect(() => calls.openRoute(focusCallId), [calls, focusCallId]);
 	return (
 		<div class="call-center">
 			{active && (
@@ -53,6 +80,7 @@ export function CallCenterView({ focusCallId }: { focusCallId: string | null }) 
 					peer={active.peer}
 					title={active.call.visitor.name}
 					answeredAt={active.call.answeredAt}
+					recording={active.call.recording !== "off"}
 					t={t}
 					onHangUp={calls.hangUp}
 				/>
@@ -67,6 +95,7 @@ export function CallCenterView({ focusCallId }: { focusCallId: string | null }) 
 						busy={accepting !== null}
 					/>
 				))}
+			{!active && opened && <OpenedCall opened={opened} />}
 			<p class="call-center-notice" role="status">
 				{notice}
 			</p>

@@ -125,6 +125,9 @@ export const inboxEn = {
 	"calls.microphone": "Microphone unavailable. Allow access to answer calls.",
 	"calls.failed": "Couldn't take the call. Try again.",
 	"calls.usage": "{used} of {limit} calls today",
+	"calls.over": "This call is over.",
+	"calls.notFound": "This call doesn't exist.",
+	"calls.close": "Close",
 	"call.mute": "Mute",
 	"call.unmute": "Unmute",
 	"call.cameraOn": "Camera on",
@@ -138,6 +141,14 @@ export const inboxEn = {
 	"call.quality.poor": "Poor",
 	"call.stats": "Round trip {rtt} ms · packet loss {loss}% · {kbps} kbit/s",
 	"call.controls": "Call controls",
+	"call.recording": "Recording",
+	"call.intercom": "Intercom",
+	"call.talk": "Hold to talk",
+	"call.shareScreen": "Share screen",
+	"call.stopSharing": "Stop sharing",
+	"call.fullscreen": "Full screen",
+	"call.exitFullscreen": "Exit full screen",
+	"call.pip": "Picture in picture",
 } as const;
 
 export type InboxMessageKey = keyof typeof inboxEn;

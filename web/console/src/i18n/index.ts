@@ -1,16 +1,18 @@
 import { createI18n } from "../../../shared/i18n";
+import { type CallsMessageKey, callsEn } from "./callsEn";
+import { callsTr } from "./callsTr";
 import { type CoreMessageKey, en } from "./en";
 import { type InboxMessageKey, inboxEn } from "./inboxEn";
 import { inboxTr } from "./inboxTr";
 import { tr } from "./tr";
 
-/** Every console string key: sign-in and settings (en.ts) plus the inbox (inboxEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey;
+/** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
-	{ en: { ...en, ...inboxEn }, tr: { ...tr, ...inboxTr } },
+	{ en: { ...en, ...inboxEn, ...callsEn }, tr: { ...tr, ...inboxTr, ...callsTr } },
 	LANGUAGE_STORAGE_KEY,
 );

@@ -1,13 +1,14 @@
 import type { ComponentChildren } from "preact";
 import type { Agent } from "../api/types";
 import { useI18n } from "../i18n";
-import { conversationIdOf, followLink, ROUTES, routeHref } from "../router";
+import { callHistoryIdOf, conversationIdOf, followLink, ROUTES, routeHref } from "../router";
 import { Icon } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
 
 function isCurrent(item: string, route: string): boolean {
 	if (item === ROUTES.home) return route === ROUTES.home || conversationIdOf(route) !== null;
+	if (item === ROUTES.calls) return route === ROUTES.calls || callHistoryIdOf(route) !== null;
 	return route === item;
 }
 
@@ -33,6 +34,7 @@ export function AppShell({
 	const { t } = useI18n();
 	const navItems = [
 		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread },
+		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: 0 },
 		{ route: ROUTES.settings, label: t("shell.settings"), icon: "settings", badge: 0 },
 	] as const;
 	const classes = ["app", fullBleed && "app-full-bleed", focusedView && "app-focused"].filter(Boolean).join(" ");

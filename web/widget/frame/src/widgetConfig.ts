@@ -23,6 +23,7 @@ function normalize(raw: Partial<WidgetConfig>): WidgetConfig {
 			uploadBytes: positive(limits.uploadBytes, FALLBACK_CONFIG.limits.uploadBytes),
 			kinds: Array.isArray(limits.kinds) ? limits.kinds : FALLBACK_CONFIG.limits.kinds,
 		},
+		recording: raw.recording === "audio" || raw.recording === "audio+video" ? raw.recording : "off",
 	};
 }
 

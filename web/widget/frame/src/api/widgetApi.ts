@@ -22,6 +22,8 @@ export interface WidgetConfig {
 	preChat: Record<PreChatField, PreChatRule>;
 	agentsOnline: boolean;
 	limits: { messageLength: number; uploadBytes: number; kinds: string[] };
+	/** Whether calls are recorded, told to the caller before they connect. */
+	recording: "off" | "audio" | "audio+video";
 }
 
 /** Used until (or if never) the server's config arrives; the server enforces the real limits. */
@@ -29,6 +31,7 @@ export const FALLBACK_CONFIG: WidgetConfig = {
 	preChat: { name: "off", email: "off", phone: "off" },
 	agentsOnline: false,
 	limits: { messageLength: 4000, uploadBytes: 10 * 1024 * 1024, kinds: ["image", "voice", "file"] },
+	recording: "off",
 };
 
 async function request<T>(path: string, init: RequestInit): Promise<T> {
@@ -47,7 +50,7 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
 	return payload as T;
 }
 
-/** Pre-chat form rules, limits and whether anyone is online. */
+/** Pre-chat form rules, limits, whether anyone is online and whether calls are recorded. */
 export function fetchWidgetConfig(): Promise<WidgetConfig> {
 	return request<WidgetConfig>("/api/widget/config", { headers: { accept: "application/json" } });
 }

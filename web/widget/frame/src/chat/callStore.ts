@@ -1,13 +1,16 @@
 import { CallPeer } from "../../../../shared/call/callPeer";
+import { type PreparedRecording, prepareRecording } from "../../../../shared/call/recorderLeg";
 import type { Ack, CallStart, CallView } from "../protocol";
 import { createStore } from "../state/store";
+import { widgetConfig } from "../widgetConfig";
 import { ACK_TIMEOUT_MS, settleAck, type VisitorSocket } from "./visitorSocket";
 
 // The visitor's side of a call: ask for the microphone, queue with `call:start`, then answer the
-// agent's offer once someone accepts. Only one call at a time.
+// agent's offer once someone accepts. Only one call at a time. When calls are recorded, the
+// visitor first agrees to that ("confirm"), before anything is asked or sent.
 
 export interface CallState {
-	phase: "idle" | "starting" | "queued" | "active" | "ended";
+	phase: "idle" | "confirm" | "starting" | "queued" | "active" | "ended";
 	call: CallView | null;
 	position: number;
 	peer: CallPeer | null;
@@ -20,6 +23,8 @@ export const callState = createStore<CallState>({ phase: "idle", call: null, pos
 let socket: VisitorSocket | null = null;
 let stream: MediaStream | null = null;
 let iceServers: CallStart["iceServers"] = [];
+/** This side's recording, prepared while the call waits so it starts as soon as it is answered. */
+let recording: PreparedRecording | null = null;
 
 function patch(change: Partial<CallState>): void {
 	callState.update((state) => ({ ...state, ...change }));
@@ -31,6 +36,8 @@ function mine(callId: string): boolean {
 
 function finish(call: CallView | null): void {
 	const { peer } = callState.get();
+	recording?.stop();
+	recording = null;
 	peer?.close();
 	for (const track of stream?.getTracks() ?? []) track.stop();
 	stream = null;
@@ -51,6 +58,11 @@ export function attachCalls(visitorSocket: VisitorSocket): void {
 			sendSignal: (signal) => socket?.emit("call:signal", { callId: call.id, signal }, () => {}),
 		});
 		peer.start(stream);
+		recording?.start(peer, (sdp) =>
+			new Promise((resolve, reject) =>
+				socket?.timeout(ACK_TIMEOUT_MS).emit("call:record", { callId: call.id, sdp }, settleAck((a) => (a.ok ? resolve(a.data.sdp) : reject(new Error(a.error.id))))),
+			),
+		);
 		(window as { __destekCall?: { pc: RTCPeerConnection } }).__destekCall = { pc: peer.pc };
 		patch({ phase: "active", call, peer });
 	});
@@ -62,9 +74,12 @@ export function attachCalls(visitorSocket: VisitorSocket): void {
 	});
 }
 
-/** Asks for the microphone, then joins the queue. */
-export async function startCall(): Promise<void> {
-	if (!socket || (callState.get().phase !== "idle" && callState.get().phase !== "ended")) return;
+/** Asks for the microphone, then joins the queue; first asks for consent when calls are recorded. */
+export async function startCall(consented = false): Promise<void> {
+	const { phase } = callState.get();
+	if (!socket || (phase !== "idle" && phase !== "ended" && !(phase === "confirm" && consented))) return;
+	const recorded = (widgetConfig.get()?.recording ?? "off") !== "off";
+	if (!consented && recorded) return patch({ phase: "confirm", error: null, call: null });
 	patch({ phase: "starting", error: null, call: null });
 	try {
 		stream = await navigator.mediaDevices.getUserMedia({ audio: true });
@@ -82,7 +97,9 @@ export async function startCall(): Promise<void> {
 		return;
 	}
 	iceServers = answer.data.iceServers;
-	patch({ phase: "queued", call: answer.data.call, position: answer.data.position });
+	const { call } = answer.data;
+	if (call.recording !== "off") recording = prepareRecording(call.recording, iceServers);
+	patch({ phase: "queued", call, position: answer.data.position });
 }
 
 /** Leaves the queue or ends the call. */

@@ -1,13 +1,45 @@
+import { useEffect, useRef } from "preact/hooks";
 import { formatDuration } from "../../../../shared/call/callPeer";
 import { CallScreen } from "../../../../shared/call/CallScreen";
-import { callState, dismissCall, hangUp } from "../chat/callStore";
+import { callState, dismissCall, hangUp, startCall } from "../chat/callStore";
 import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
+import { widgetConfig } from "../widgetConfig";
 
-/** The visitor's call, above the conversation: queue place, the live call, or how it ended. */
+/** Back to the chat with the cursor in the message box, for a caller nobody answered. */
+function leaveMessage(): void {
+	document.querySelector<HTMLTextAreaElement>(".composer-text")?.focus();
+	dismissCall();
+}
+
+/** "This call will be recorded": the caller agrees (focus starts there) or cancels before anything is sent. */
+function Consent({ recording }: { recording: string | undefined }) {
+	const { t } = useI18n();
+	const agree = useRef<HTMLButtonElement>(null);
+	useEffect(() => agree.current?.focus(), []);
+	return (
+		<div class="call-note" role="alertdialog" aria-labelledby="call-consent">
+			<p id="call-consent" class="call-recorded">
+				{t(recording === "audio+video" ? "call.consentVideo" : "call.consentAudio")}
+			</p>
+			<button ref={agree} type="button" class="call-button call-accept" onClick={() => void startCall(true)}>
+				{t("call.agree")}
+			</button>
+			<button type="button" class="call-button" onClick={dismissCall}>
+				{t("call.cancel")}
+			</button>
+		</div>
+	);
+}
+
+/**
+ * The visitor's call, above the conversation: the recording consent, queue place, the live call,
+ * or how it ended.
+ */
 export function CallPanel() {
 	const { t } = useI18n();
 	const { phase, call, position, peer, error } = useStore(callState);
+	const config = useStore(widgetConfig);
 	if (error) {
 		return (
 			<div class="call-note" role="alert">
@@ -18,13 +50,19 @@ export function CallPanel() {
 			</div>
 		);
 	}
+	if (phase === "confirm") return <Consent recording={config?.recording} />;
 	const recorded = call && call.recording !== "off" && <p class="call-recorded">{t("call.recorded")}</p>;
 	if (phase === "active" && peer && call) {
 		return (
 			<div class="call-panel">
-				<CallScreen peer={peer} title={call.agent?.name ?? t("chat.agent")} answeredAt={call.answeredAt} t={t} onHangUp={hangUp}>
-					{recorded}
-				</CallScreen>
+				<CallScreen
+					peer={peer}
+					title={call.agent?.name ?? t("chat.agent")}
+					answeredAt={call.answeredAt}
+					recording={call.recording !== "off"}
+					t={t}
+					onHangUp={hangUp}
+				/>
 			</div>
 		);
 	}
@@ -40,15 +78,12 @@ export function CallPanel() {
 		);
 	}
 	if (phase === "ended" && call) {
+		const answered = call.answeredAt !== null;
 		return (
 			<div class="call-note" role="status">
-				<p>
-					{call.answeredAt
-						? t("call.ended", { duration: formatDuration(call.durationMs ?? 0) })
-						: t("call.missed")}
-				</p>
-				<button type="button" class="link-button" onClick={dismissCall}>
-					{t("call.dismiss")}
+				<p>{answered ? t("call.ended", { duration: formatDuration(call.durationMs ?? 0) }) : t("call.missed")}</p>
+				<button type="button" class="link-button" onClick={answered ? dismissCall : leaveMessage}>
+					{t(answered ? "call.dismiss" : "call.leaveMessage")}
 				</button>
 			</div>
 		);

@@ -1,0 +1,66 @@
+import { join } from "node:path";
+import { mixEndedCalls, removeExpiredRecordings } from "../../domain/calls/recordings.ts";
+import type { AppDeps } from "../../deps.ts";
+import { findFfmpegMixer } from "./ffmpegMixer.ts";
+
+const MIX_EVERY_MS = 5_000;
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
+
+export interface RecordingJobs {
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything that happens to recordings outside a request: a call that ends finalizes this node's
+ * recording legs; the mixing job joins the sides of ended calls; the retention job removes old
+ * recordings (`RECORDING_RETENTION_DAYS`). Every node runs them; the database hands out each piece
+ * of work once.
+ */
+export function startRecordingJobs(deps: AppDeps): RecordingJobs {
+  const { domain, log, recorder } = deps;
+  const retentionDays = deps.config.calls.recordingRetentionDays;
+  const workDir = join(deps.config.dataDir, "tmp", "mixing");
+  const mixer = findFfmpegMixer();
+  void mixer.then((found) => log.info({ ffmpeg: Boolean(found) }, found ? "recordings of both sides are mixed with ffmpeg" : "ffmpeg not found: recordings stay per side"));
+
+  const unsubscribe = deps.bus.subscribe((event) => {
+    if (event.type === "call.ended") void recorder?.finishCall(event.call.id);
+  });
+
+  let mixing: Promise<unknown> = Promise.resolve();
+  const mixTimer = setInterval(() => {
+    mixing = mixing.then(async () => {
+      for (const outcome of await mixEndedCalls(domain, await mixer, workDir)) {
+        if (outcome.status === "failed") log.error({ err: outcome.error, callId: outcome.callId }, "mixing a call's recordings failed");
+        else if (outcome.status === "done") log.info({ callId: outcome.callId, size: outcome.recording.size }, "call recordings mixed");
+      }
+    }).catch((err: unknown) => log.error({ err }, "the mixing job failed"));
+  }, MIX_EVERY_MS);
+  mixTimer.unref();
+
+  const removeExpired = async () => {
+    if (!retentionDays) return;
+    try {
+      for (const removed of await removeExpiredRecordings(domain, retentionDays)) {
+        log.info({ recordingId: removed.id, callId: removed.call_id, role: removed.role, createdAt: new Date(removed.created_at).toISOString(), retentionDays }, "recording removed after its retention period");
+      }
+    } catch (err) {
+      log.error({ err }, "the recording retention job failed");
+    }
+  };
+  const retentionTimer = setInterval(() => void removeExpired(), RETENTION_EVERY_MS);
+  retentionTimer.unref();
+  const firstRun = setTimeout(() => void removeExpired(), 5_000);
+  firstRun.unref();
+
+  return {
+    async stop() {
+      unsubscribe();
+      clearInterval(mixTimer);
+      clearInterval(retentionTimer);
+      clearTimeout(firstRun);
+      await mixing;
+      await recorder?.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { type CallListRow, findCallListRow, listCallRows } from "../../adapters/db/repositories/calls.ts";
+import { type RecordingRow, recordingsOfCalls } from "../../adapters/db/repositories/recordings.ts";
+import type { CallHistoryEntry, CallHistoryPage, CallHistoryStatus, RecordingView } from "../../protocol/callHistory.ts";
+import { visitorLabel } from "../chat/telegramBridge.ts";
+import { invalid, notFound } from "../errors.ts";
+import type { DomainDeps } from "../ports.ts";
+import { signedRecordingUrl } from "./recordingLinks.ts";
+
+// The console's call history: pages of calls with their recordings, two queries per page whatever
+// its size (calls with names joined, then the recordings of all of them).
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function presentRecording(deps: DomainDeps, row: RecordingRow): RecordingView {
+  return { id: row.id, role: row.role, mime: row.mime, size: row.size, durationMs: row.duration_ms, url: signedRecordingUrl(deps, row.id) };
+}
+
+/** The same CallView as presentCall in callService.ts, from a row that already carries the names. */
+function presentEntry(deps: DomainDeps, row: CallListRow, recordings: RecordingRow[]): CallHistoryEntry {
+  return {
+    id: row.id,
+    status: row.status,
+    media: row.media,
+    recording: row.recording_mode,
+    visitor: { id: row.visitor_id, name: visitorLabel({ id: row.visitor_id, name: row.visitor_name, email: row.visitor_email }) },
+    agent: row.agent_id && row.agent_name !== null ? { id: row.agent_id, name: row.agent_name } : null,
+    createdAt: new Date(row.created_at).toISOString(),
+    answeredAt: iso(row.answered_at),
+    endedAt: iso(row.ended_at),
+    durationMs: row.duration_ms,
+    endReason: row.end_reason,
+    recordings: recordings.filter((r) => r.call_id === row.id).map((r) => presentRecording(deps, r)),
+  };
+}
+
+async function present(deps: DomainDeps, rows: CallListRow[]): Promise<CallHistoryEntry[]> {
+  const recordings = await recordingsOfCalls(deps.db, rows.map((r) => r.id));
+  return rows.map((row) => presentEntry(deps, row, recordings));
+}
+
+export interface CallHistoryQuery {
+  status?: CallHistoryStatus | undefined;
+  agentId?: string | undefined;
+  before?: string | undefined;
+  limit: number;
+}
+
+/** One page of calls, newest first, with an opaque cursor for the next page (null on the last). */
+export async function listCallHistory(deps: DomainDeps, query: CallHistoryQuery): Promise<CallHistoryPage> {
+  const rows = await listCallRows(deps.db, {
+    status: query.status,
+    agentId: query.agentId,
+    before: query.before ? decodeCursor(query.before) : undefined,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    calls: await present(deps, page),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
+
+/** One call with its recordings. */
+export async function callWithRecordings(deps: DomainDeps, id: string): Promise<CallHistoryEntry> {
+  const row = await findCallListRow(deps.db, id);
+  if (!row) throw notFound("call_not_found", "No such call.");
+  const [entry] = await present(deps, [row]);
+  if (!entry) throw notFound("call_not_found", "No such call.");
+  return entry;
+}
+
+const encodeCursor = (createdAt: number, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (typeof createdAt === "number" && Number.isSafeInteger(createdAt) && typeof id === "string" && id.length <= 64) return { createdAt, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid("invalid_cursor", "The page cursor is not valid.");
+}

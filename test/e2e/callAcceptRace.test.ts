@@ -1,0 +1,62 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
+import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { openWidget, pcState, signInConsole, socketFrames, startShop } from "../support/callPages.ts";
+import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+
+// Two agents press Accept on the same incoming call at the same moment: one talks to the caller,
+// the other is told who took it.
+describe.runIf(browserAvailable())("two agents accepting one call at once", () => {
+  let t: TestServer;
+  let browser: Browser;
+  let shop: Awaited<ReturnType<typeof startShop>>;
+
+  beforeAll(async () => {
+    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
+    shop = await startShop(t);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    shop?.close();
+    await t?.close();
+  });
+
+  it("gives the call to exactly one; the other sees who took it", async () => {
+    await addAgent(t.deps, "leyla", { telegramChatId: "717171" });
+    await addAgent(t.deps, "murat", { telegramChatId: "727272" });
+    const leyla = await signInConsole(browser, t, "leyla", "717171");
+    const murat = await signInConsole(browser, t, "murat", "727272");
+
+    const { frame } = await openWidget(browser, shop.url);
+    await frame.getByRole("button", { name: "Call" }).click();
+
+    // Both consoles ring with the same call.
+    const acceptOn = [leyla, murat].map((page) => page.getByRole("button", { name: "Accept" }));
+    await Promise.all(acceptOn.map((button) => button.waitFor({ timeout: 20_000 })));
+    await Promise.all(acceptOn.map((button) => button.click()));
+
+    await expect.poll(async () => (await t.deps.domain.db.selectFrom("calls").select("agent_id").executeTakeFirst())?.agent_id ?? null, { timeout: 10_000 }).not.toBeNull();
+    const row = await t.deps.domain.db.selectFrom("calls").selectAll().executeTakeFirstOrThrow();
+    expect(row.status).toBe("active");
+    const leylaId = (await findAgentByUsername(t.deps.domain.db, "leyla"))!.id;
+    const [winner, loser, winnerName] = row.agent_id === leylaId ? [leyla, murat, "Agent leyla"] : [murat, leyla, "Agent murat"];
+
+    // The winner talks to the caller.
+    await winner.getByRole("button", { name: "Hang up" }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => pcState(winner), { timeout: 20_000 }).toBe("connected");
+    await expect.poll(() => pcState(frame), { timeout: 20_000 }).toBe("connected");
+
+    // The other is told who took it, and has no call of their own.
+    await loser.getByText(`${winnerName} took this call.`).waitFor({ timeout: 10_000 });
+    expect(await loser.getByRole("button", { name: "Hang up" }).count()).toBe(0);
+    expect(await loser.getByRole("button", { name: "Accept" }).count()).toBe(0);
+    expect(await pcState(loser)).toBe("none");
+    expect(await t.deps.domain.db.selectFrom("calls").select("id").execute()).toHaveLength(1);
+
+    // Both really asked the server for the call; the loser was refused with the winner's name.
+    for (const page of [winner, loser]) expect(socketFrames(page).sent.filter((f) => f.includes('"call:accept"'))).toHaveLength(1);
+    expect(socketFrames(loser).received.some((f) => f.includes('"call_taken"') && f.includes(`${winnerName} took this call.`))).toBe(true);
+  }, 120_000);
+});

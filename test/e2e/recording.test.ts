@@ -1,0 +1,140 @@
+import { execFile } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RecordingRow } from "../../src/adapters/db/repositories/recordings.ts";
+import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+
+const run = promisify(execFile);
+
+/** What ffprobe makes of a file: its duration and streams; throws if it does not decode. */
+async function probe(path: string): Promise<{ durationMs: number; codecs: string[] }> {
+  const { stdout } = await run("ffprobe", ["-v", "error", "-show_entries", "format=duration:stream=codec_name", "-of", "json", path]);
+  const info = JSON.parse(stdout) as { format: { duration: string }; streams: Array<{ codec_name: string }> };
+  // Decoding every frame is the real test of a valid file: errors land on stderr. Clusters of
+  // unknown size are legal Matroska (live recording writes them so); ffmpeg only remarks on them.
+  const { stderr } = await run("ffmpeg", ["-v", "error", "-i", path, "-f", "null", "-"]);
+  expect(stderr.split("\n").filter((line) => line.trim() && !line.includes("Unknown-sized element"))).toEqual([]);
+  return { durationMs: Number(info.format.duration) * 1000, codecs: info.streams.map((s) => s.codec_name) };
+}
+
+// Recorded calls end to end: real Chromium on both sides (fake camera and microphone), each side
+// also sending its media to the server's werift recorder, files checked with ffprobe. `npm test`
+// runs this file on its own after the rest: it measures a recording against the call's length,
+// and two browser tests at once on a small machine slow the recorder's connection down.
+describe.runIf(browserAvailable())("server-side call recording", () => {
+  let t: TestServer;
+  let browser: Browser;
+  let host: http.Server;
+  let shop: string;
+  let agent: Page;
+
+  beforeAll(async () => {
+    t = await startTestServer({
+      env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", RECORDING: "audio+video", RECORDING_ICE_ADDRESSES: "127.0.0.1", CALL_VISITOR_DAILY_LIMIT: "5" },
+    });
+    host = http.createServer((_req, res) => {
+      res.setHeader("content-type", "text/html; charset=utf-8");
+      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
+<script src="${t.url}/widget.js" data-language="en" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    browser = await launchChromium();
+    await addAgent(t.deps, "selin", { telegramChatId: "717171" });
+    agent = await (await browser.newContext({ locale: "en-US" })).newPage();
+    await agent.goto(`${t.url}/console/`);
+    await agent.getByLabel("Username").fill("selin");
+    await agent.getByLabel("Password").fill(PASSWORD);
+    await agent.getByRole("button", { name: "Sign in" }).click();
+    await agent.getByLabel("Code").fill(codeFrom((await t.telegram.waitForSent((m) => String(m.chat_id) === "717171")).text));
+    await agent.getByRole("button", { name: "Verify" }).click();
+    await agent.getByText("Conversations").first().waitFor();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    host?.close();
+    await t?.close();
+  });
+
+  const pcState = (target: Page | Frame) => target.evaluate("window.__destekCall?.pc?.connectionState ?? 'none'") as Promise<string>;
+  const recordingsOf = (callId: string) =>
+    t.deps.domain.db.selectFrom("recordings").selectAll().where("call_id", "=", callId).orderBy("role").execute() as Promise<RecordingRow[]>;
+  const fileOf = (recording: RecordingRow) => join(t.deps.config.dataDir, "files", recording.storage_key);
+  const latestCall = () => t.deps.domain.db.selectFrom("calls").selectAll().orderBy("created_at", "desc").executeTakeFirstOrThrow();
+
+  /** A visitor on the shop page calls (agreeing to the recording) and the agent accepts. */
+  async function connectedCall(): Promise<{ context: BrowserContext; frame: Frame; callId: string }> {
+    const context = await browser.newContext({ locale: "en-US" });
+    await context.addInitScript(`{
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+    }`);
+    const visitor = await context.newPage();
+    await visitor.goto(shop);
+    await visitor.getByRole("button", { name: "Open chat" }).click();
+    const frame = (await (await visitor.waitForSelector("iframe")).contentFrame())!;
+    await frame.getByRole("button", { name: "Call" }).click();
+    await frame.getByText("This call will be recorded (audio and video).").waitFor();
+    await frame.getByRole("button", { name: "Agree and call" }).click();
+    await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
+    await expect.poll(() => pcState(agent), { timeout: 20_000 }).toBe("connected");
+    await expect.poll(() => pcState(frame), { timeout: 20_000 }).toBe("connected");
+    return { context, frame, callId: (await latestCall()).id };
+  }
+
+  it("records each side from the first packet to the hang-up: valid WebM within 1 s of the call, then mixed", async () => {
+    const { context, frame, callId } = await connectedCall();
+    // The caller turns the camera on: their file carries VP8 as well as Opus.
+    await frame.getByRole("button", { name: "Camera on" }).click();
+    await agent.waitForTimeout(4000);
+    await agent.getByRole("button", { name: "Hang up" }).click();
+
+    await expect.poll(async () => (await recordingsOf(callId)).length, { timeout: 20_000 }).toBe(2);
+    const call = await latestCall();
+    expect(call).toMatchObject({ status: "ended", end_reason: "agent_hung_up" });
+    const [agentSide, callerSide] = await recordingsOf(callId);
+    expect(agentSide).toMatchObject({ role: "agent", mime: "audio/webm" });
+    expect(callerSide).toMatchObject({ role: "caller", mime: "video/webm" });
+    for (const side of [agentSide!, callerSide!]) {
+      expect(side.storage_key).toMatch(/^recordings\/[A-Za-z0-9_-]{24}\.webm$/);
+      const probed = await probe(fileOf(side));
+      expect(probed.codecs).toContain("opus");
+      expect(Math.abs(probed.durationMs - Number(call.duration_ms))).toBeLessThan(1000);
+      expect(Math.abs(Number(side.duration_ms) - probed.durationMs)).toBeLessThan(1000);
+      expect(side.size).toBeGreaterThan(10_000);
+    }
+    expect((await probe(fileOf(callerSide!))).codecs).toContain("vp8");
+
+    // Once the sides have settled, the mixing job joins them into one file.
+    t.clock.advance(60_000);
+    await expect.poll(async () => (await recordingsOf(callId)).find((r) => r.role === "mixed"), { timeout: 30_000 }).toBeTruthy();
+    const mixed = (await recordingsOf(callId)).find((r) => r.role === "mixed")!;
+    const probedMix = await probe(fileOf(mixed));
+    expect(probedMix.codecs).toEqual(["opus"]);
+    expect(Math.abs(probedMix.durationMs - Number(call.duration_ms))).toBeLessThan(1000);
+    expect((await t.deps.domain.db.selectFrom("calls").select("mix_status").where("id", "=", callId).executeTakeFirstOrThrow()).mix_status).toBe("done");
+    await context.close();
+  }, 120_000);
+
+  it("keeps a valid recording when the caller closes the tab mid-call, and ends the call", async () => {
+    const { context, callId } = await connectedCall();
+    await agent.waitForTimeout(3000);
+    await context.close(); // the tab (and its sockets and peer connections) just vanish
+
+    await expect.poll(async () => (await recordingsOf(callId)).some((r) => r.role === "caller"), { timeout: 40_000 }).toBe(true);
+    const caller = (await recordingsOf(callId)).find((r) => r.role === "caller")!;
+    const probed = await probe(fileOf(caller));
+    expect(probed.codecs).toContain("opus");
+    expect(probed.durationMs).toBeGreaterThan(2000);
+    // Nobody comes back within the grace period: the call ends by itself, and so does the agent's side.
+    await expect.poll(async () => (await latestCall()).status, { timeout: 40_000 }).toBe("ended");
+    expect((await latestCall()).end_reason).toBe("caller_left");
+    await expect.poll(async () => (await recordingsOf(callId)).some((r) => r.role === "agent"), { timeout: 20_000 }).toBe(true);
+    await probe(fileOf((await recordingsOf(callId)).find((r) => r.role === "agent")!));
+  }, 150_000);
+});

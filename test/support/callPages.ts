@@ -1,0 +1,72 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, Frame, Page } from "playwright-core";
+import { codeFrom, PASSWORD, type TestServer } from "./testApp.ts";
+
+// Pages of the browser call tests: a shop embedding the widget, and signed-in consoles.
+
+/** A shop's page on another origin (localhost vs 127.0.0.1) with the widget's script tag. */
+export async function startShop(t: TestServer, language: "en" | "tr" = "en"): Promise<{ url: string; close(): void }> {
+  const host = http.createServer((_req, res) => {
+    res.setHeader("content-type", "text/html; charset=utf-8");
+    res.end(`<!doctype html><html lang="${language}"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
+<script src="${t.url}/widget.js" data-language="${language}" async></script></body></html>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+  return { url: `http://localhost:${(host.address() as AddressInfo).port}/`, close: () => host.close() };
+}
+
+/** A visitor on the shop with the chat open; returns the widget's frame. */
+export async function openWidget(browser: Browser, shopUrl: string): Promise<{ page: Page; frame: Frame }> {
+  const context = await browser.newContext({ locale: "en-US" });
+  // The loader's shadow root is closed; tests open it to find the iframe.
+  await context.addInitScript(`{
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+  }`);
+  const page = await context.newPage();
+  await page.goto(shopUrl);
+  await page.getByRole("button", { name: "Open chat" }).click();
+  const frame = await (await page.waitForSelector("iframe")).contentFrame();
+  if (!frame) throw new Error("the widget has no frame");
+  return { page, frame };
+}
+
+const frames = new WeakMap<Page, { sent: string[]; received: string[] }>();
+
+/** The Socket.IO websocket frames a console page sent and received so far. */
+export function socketFrames(page: Page): { sent: string[]; received: string[] } {
+  return frames.get(page) ?? { sent: [], received: [] };
+}
+
+/** An agent signed in to the console in a browser context of their own (password, then the Telegram code). */
+export async function signInConsole(browser: Browser, t: TestServer, username: string, telegramChatId: string): Promise<Page> {
+  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+  const seen = { sent: [] as string[], received: [] as string[] };
+  frames.set(page, seen);
+  page.on("websocket", (ws) => {
+    ws.on("framesent", (frame) => seen.sent.push(String(frame.payload)));
+    ws.on("framereceived", (frame) => seen.received.push(String(frame.payload)));
+  });
+  await page.goto(`${t.url}/console/`);
+  const lastSent = t.telegram.sent.at(-1)?.message_id ?? 0;
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const code = await t.telegram.waitForSent((m) => m.message_id > lastSent && String(m.chat_id) === telegramChatId && /\b\d{6}\b/.test(String(m.text)));
+  await page.getByLabel("Code").fill(codeFrom(code.text));
+  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByText("Conversations").first().waitFor();
+  return page;
+}
+
+/** The WebRTC connection state of the page's call (`none` without a call). */
+export const pcState = (target: Page | Frame) => target.evaluate("window.__destekCall?.pc?.connectionState ?? 'none'") as Promise<string>;
+
+/** Audio bytes received so far in the page's call. */
+export const inboundAudioBytes = (target: Page | Frame) =>
+  target.evaluate(`(async () => {
+    let bytes = 0;
+    (await window.__destekCall.pc.getStats()).forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "audio") bytes += s.bytesReceived; });
+    return bytes;
+  })()`) as Promise<number>;

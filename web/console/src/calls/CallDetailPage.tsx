@@ -1,0 +1,161 @@
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { CallHistoryEntry, CallsApi, RecordingView } from "../api/callsApi";
+import { useI18n } from "../i18n";
+import { useInbox } from "../inbox/InboxContext";
+import { followLink, ROUTES, routeHref } from "../router";
+import { useStore } from "../state/store";
+import { ErrorAlert } from "../ui/ErrorAlert";
+import { formatFileSize } from "../ui/formatTime";
+import { Icon } from "../ui/Icon";
+import { useAsyncAction } from "../ui/useAsyncAction";
+import type { CallHistoryStore } from "./callHistoryStore";
+import { callDurationMs, describeEndReason, formatCallDuration, formatCallStart } from "./describeCall";
+
+function Fact({ label, children }: { label: string; children: ComponentChildren }) {
+	return (
+		<div>
+			<dt>{label}</dt>
+			<dd>{children}</dd>
+		</div>
+	);
+}
+
+/**
+ * One recording with the browser's own player (keyboard-usable, with seeking over HTTP ranges).
+ * A link that expired while the page stayed open is renewed once by reloading the call.
+ */
+function Recording({ recording, onExpired }: { recording: RecordingView; onExpired: () => void }) {
+	const { t, language } = useI18n();
+	const [failed, setFailed] = useState(false);
+	const label = t(`callDetail.role.${recording.role}`);
+	const headingId = `recording-${recording.id}`;
+	const video = recording.mime.startsWith("video/");
+	const meta = [
+		formatFileSize(recording.size, language),
+		recording.durationMs === null ? t("callDetail.unknownLength") : formatCallDuration(recording.durationMs),
+	].join(" · ");
+	const onError = () => {
+		setFailed(true);
+		onExpired();
+	};
+	return (
+		<section class="recording" aria-labelledby={headingId}>
+			<div class="recording-head">
+				<h3 id={headingId}>{label}</h3>
+				<span class="muted">{meta}</span>
+			</div>
+			{video ? (
+				// biome-ignore lint/a11y/useMediaCaption: call recordings have no captions to offer.
+				<video class="recording-player" controls preload="metadata" src={recording.url} aria-labelledby={headingId} onError={onError} />
+			) : (
+				// biome-ignore lint/a11y/useMediaCaption: call recordings have no captions to offer.
+				<audio class="recording-player" controls preload="metadata" src={recording.url} aria-labelledby={headingId} onError={onError} />
+			)}
+			{failed && <p class="muted">{t("callDetail.playbackFailed")}</p>}
+			{/* The server names the file (call-<date>-<role>.webm) in its content-disposition. */}
+			<a class="recording-download" href={recording.url} download aria-label={t("callDetail.downloadNamed", { name: label })}>
+				{t("callDetail.download")}
+			</a>
+		</section>
+	);
+}
+
+/** One call: who, when, how long, why it ended, and its recordings to play. */
+export function CallDetailPage({ callId, api, history }: { callId: string; api: CallsApi; history: CallHistoryStore }) {
+	const { t } = useI18n();
+	const [call, setCall] = useState<CallHistoryEntry | null>(null);
+	const load = useAsyncAction();
+	const { run } = load;
+	const heading = useRef<HTMLHeadingElement>(null);
+	const renewed = useRef(false);
+	const inbox = useInbox();
+	const team = useStore(inbox.team, (s) => s.agents);
+
+	useEffect(() => {
+		inbox.loadTeam().catch(() => {});
+	}, [inbox]);
+
+	useEffect(() => {
+		history.opened(callId);
+		setCall(null);
+		renewed.current = false;
+		void run(() => api.call(callId)).then((result) => {
+			if (result) setCall(result.value.call);
+		});
+	}, [api, callId, history, run]);
+
+	// Keyboard and screen reader users land on the new page's heading.
+	useEffect(() => {
+		if (call) heading.current?.focus();
+	}, [call?.id]);
+
+	const renewLinks = () => {
+		if (renewed.current) return;
+		renewed.current = true;
+		void api.call(callId).then(({ call: fresh }) => setCall(fresh), () => {});
+	};
+
+	const back = (
+		<a class="back-link" href={routeHref(ROUTES.calls)} onClick={(event) => followLink(event, ROUTES.calls)}>
+			<Icon name="back" />
+			{t("callDetail.back")}
+		</a>
+	);
+	if (!call) {
+		return (
+			<div class="page page-wide calls-page">
+				{back}
+				<ErrorAlert error={load.error} />
+				{!load.error && (
+					<p class="muted" role="status">
+						{t("app.loading")}
+					</p>
+				)}
+			</div>
+		);
+	}
+
+	const none = t("callsPage.none");
+	const duration = callDurationMs(call, Date.now());
+	return (
+		<div class="page page-wide calls-page">
+			{back}
+			<h1 class="page-title" ref={heading} tabIndex={-1}>
+				{t("callDetail.title", { name: call.visitor.name })}
+			</h1>
+			<section class="card" aria-labelledby="call-facts-heading">
+				<h2 id="call-facts-heading">{t("callDetail.facts")}</h2>
+				<dl class="details">
+					<Fact label={t("callDetail.caller")}>{call.visitor.name}</Fact>
+					<Fact label={t("callDetail.agent")}>{call.agent?.name ?? none}</Fact>
+					<Fact label={t("callDetail.status")}>{t(`callStatus.${call.status}`)}</Fact>
+					<Fact label={t("callDetail.type")}>{t(call.media === "video" ? "calls.video" : "calls.audio")}</Fact>
+					<Fact label={t("callDetail.recordingMode")}>{t(`recordingMode.${call.recording}`)}</Fact>
+					<Fact label={t("callDetail.started")}>
+						<time dateTime={call.createdAt}>{formatCallStart(call.createdAt)}</time>
+					</Fact>
+					<Fact label={t("callDetail.answered")}>
+						{call.answeredAt ? <time dateTime={call.answeredAt}>{formatCallStart(call.answeredAt)}</time> : none}
+					</Fact>
+					<Fact label={t("callDetail.ended")}>
+						{call.endedAt ? <time dateTime={call.endedAt}>{formatCallStart(call.endedAt)}</time> : none}
+					</Fact>
+					<Fact label={t("callDetail.duration")}>{duration === null ? none : formatCallDuration(duration)}</Fact>
+					<Fact label={t("callDetail.endReason")}>{describeEndReason(call.endReason, t, (id) => team?.find((a) => a.id === id)?.name) ?? none}</Fact>
+				</dl>
+			</section>
+			<section class="card" aria-labelledby="call-recordings-heading">
+				<h2 id="call-recordings-heading">{t("callDetail.recordings")}</h2>
+				{call.recordings.length === 0 ? (
+					<p class="muted">{t(call.recording === "off" ? "callDetail.notRecorded" : "callDetail.noRecordings")}</p>
+				) : (
+					call.recordings.map((recording) => (
+						// Keyed by the link, so a renewed link gets a fresh player.
+						<Recording key={recording.url} recording={recording} onExpired={renewLinks} />
+					))
+				)}
+			</section>
+		</div>
+	);
+}
