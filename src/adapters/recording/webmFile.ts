@@ -31,6 +31,7 @@ class ArrivalClock {
   private last: number | null = null;
   private ticks = 0;
   private startMs = 0;
+  private lastTime = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly clockRate: number,
@@ -54,8 +55,12 @@ class ArrivalClock {
     if (this.audio && timestamp === this.last) return;
     if (this.last === null) this.startMs = Date.now() - this.origin;
     else this.ticks += ((timestamp - this.last + 2 ** 31) % 2 ** 32 + 2 ** 32) % 2 ** 32 - 2 ** 31;
+    // Each new frame lands strictly after the previous one (a WebM track's block times must
+    // increase); packets of one frame share its time.
+    const time = Math.round(this.startMs + (this.ticks * 1000) / this.clockRate);
+    if (timestamp !== this.last) this.lastTime = Math.max(time, this.lastTime + 1);
     this.last = timestamp;
-    this.output({ rtp: input.rtp, time: Math.round(this.startMs + (this.ticks * 1000) / this.clockRate) });
+    this.output({ rtp: input.rtp, time: this.lastTime });
   };
 }
 

@@ -110,7 +110,7 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 			if (frame) return frame;
 			frame = document.createElement("iframe");
 			frame.title = "destek chat";
-			frame.allow = "microphone; camera; autoplay; clipboard-write; display-capture";
+			frame.allow = "microphone; camera; autoplay; clipboard-write; display-capture; fullscreen";
 			frame.src = frameUrl(options);
 			panel.appendChild(frame);
 			return frame;

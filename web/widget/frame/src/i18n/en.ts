@@ -90,6 +90,8 @@ export const en = {
 	"call.cancel": "Cancel",
 	"call.leaveMessage": "Leave a message",
 	"error.microphone_call": "Microphone unavailable. Allow access to call us.",
+	"error.call_limit_visitor": "You have reached today's limit of calls. Please write to us in the chat, or call again tomorrow.",
+	"error.call_limit_team": "Our team has taken all the calls it can today. Please leave us a chat message and we will answer soon.",
 	"error.unknown": "Something went wrong.",
 } as const;
 

@@ -11,7 +11,9 @@ export const { I18nProvider, useI18n } = createI18n<MessageKey>({ en, tr }, "des
 });
 
 /** The visitor-facing text for a server or widget error id; unknown ids fall back to a generic line. */
-export function describeError(error: { id: string }, t: Translate<MessageKey>): string {
+export function describeError(error: { id: string; message?: string }, t: Translate<MessageKey>): string {
 	const key = `error.${error.id}`;
-	return t(Object.hasOwn(en, key) ? (key as MessageKey) : "error.unknown");
+	// Our own words in the visitor's language first, then the server's (English) message.
+	if (Object.hasOwn(en, key)) return t(key as MessageKey);
+	return error.message || t("error.unknown");
 }

@@ -92,5 +92,7 @@ export const tr: Record<MessageKey, string> = {
 	"call.cancel": "Vazgeç",
 	"call.leaveMessage": "Mesaj bırakın",
 	"error.microphone_call": "Mikrofon kullanılamıyor. Bizi aramak için izin verin.",
+	"error.call_limit_visitor": "Bugünkü arama hakkınızı doldurdunuz. Lütfen bize sohbetten yazın ya da yarın tekrar arayın.",
+	"error.call_limit_team": "Ekibimiz bugün alabileceği tüm aramaları aldı. Lütfen bize bir mesaj bırakın, en kısa sürede yanıtlayalım.",
 	"error.unknown": "Bir şeyler ters gitti.",
 };

@@ -43,7 +43,7 @@ export function CallPanel() {
 	if (error) {
 		return (
 			<div class="call-note" role="alert">
-				<p>{error.message || describeError(error, t)}</p>
+				<p>{describeError(error, t)}</p>
 				<button type="button" class="link-button" onClick={dismissCall}>
 					{t("call.dismiss")}
 				</button>
