@@ -9,6 +9,7 @@ import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
 import { findFfmpegMixer } from "../../src/adapters/recording/ffmpegMixer.ts";
 import { mixEndedCalls, type RecordingMixer, removeExpiredRecordings, storeRecording } from "../../src/domain/calls/recordings.ts";
+import { ffmpegAvailable } from "../support/browser.ts";
 import { testDatabases } from "../support/databases.ts";
 import { startTestApp, type TestApp } from "../support/testApp.ts";
 
@@ -65,7 +66,7 @@ describe.each(testDatabases())("recordings: mixing and retention on $name", (dat
   const mixStatus = async (callId: string) =>
     (await t.deps.domain.db.selectFrom("calls").select("mix_status").where("id", "=", callId).executeTakeFirstOrThrow()).mix_status;
 
-  it.runIf(existsSync("/usr/bin/ffmpeg"))("mixes both sides of a settled call once, aligned by when each started", async () => {
+  it.runIf(ffmpegAvailable())("mixes both sides of a settled call once, aligned by when each started", async () => {
     const call = await recordedCall([3, 3], 60_000);
     const recent = await recordedCall([2, 2], 1_000); // still settling: not yet
 
@@ -84,7 +85,7 @@ describe.each(testDatabases())("recordings: mixing and retention on $name", (dat
     expect((await rowsOf(call.id)).filter((r) => r.role === "mixed")).toHaveLength(1);
   });
 
-  it.runIf(existsSync("/usr/bin/ffmpeg"))("leaves the sides as they are without ffmpeg, or with one side", async () => {
+  it.runIf(ffmpegAvailable())("leaves the sides as they are without ffmpeg, or with one side", async () => {
     const noMixer = await recordedCall([1, 1], 60_000);
     const outcomes = await mixEndedCalls(t.deps.domain, undefined, workDir);
     expect(outcomes.find((o) => o.callId === noMixer.id)).toMatchObject({ status: "skipped", why: "ffmpeg is not installed" });
@@ -96,7 +97,7 @@ describe.each(testDatabases())("recordings: mixing and retention on $name", (dat
     expect(again.find((o) => o.callId === oneSide.id)).toMatchObject({ status: "skipped", why: "1 side(s) recorded" });
   });
 
-  it.runIf(existsSync("/usr/bin/ffmpeg"))("removes recordings past the retention period, files and all, and audits each removal", async () => {
+  it.runIf(ffmpegAvailable())("removes recordings past the retention period, files and all, and audits each removal", async () => {
     const old = await recordedCall([1, 1], 0);
     t.clock.advance(31 * DAY);
     const fresh = await recordedCall([1], 0);

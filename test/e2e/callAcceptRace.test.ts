@@ -1,27 +1,23 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { openWidget, pcState, signInConsole, socketFrames, startShop } from "../support/callPages.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { type CallStage, openWidget, pcState, type Shop, signInConsole, socketFrames, startCallStage } from "../support/callPages.ts";
+import { addAgent, type TestServer } from "../support/testApp.ts";
 
 // Two agents press Accept on the same incoming call at the same moment: one talks to the caller,
 // the other is told who took it.
 describe.runIf(browserAvailable())("two agents accepting one call at once", () => {
+  let stage: CallStage;
   let t: TestServer;
   let browser: Browser;
-  let shop: Awaited<ReturnType<typeof startShop>>;
+  let shop: Shop;
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    shop = await startShop(t);
-    browser = await launchChromium();
+    stage = await startCallStage();
+    ({ t, browser, shop } = stage);
   });
-  afterAll(async () => {
-    await browser?.close();
-    shop?.close();
-    await t?.close();
-  });
+  afterAll(() => stage?.close());
 
   it("gives the call to exactly one; the other sees who took it", async () => {
     await addAgent(t.deps, "leyla", { telegramChatId: "717171" });

@@ -1,10 +1,9 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolationsInFrame } from "../support/axe.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { type CallStage, openWidget, pcState, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
+import { addAgent, type TestServer } from "../support/testApp.ts";
 
 // The in-call controls of the shared call screen, in real Chromium with fake devices: mute,
 // intercom (push-to-talk), encoder settings, screen sharing, fullscreen, a phone-sized widget, the
@@ -26,7 +25,6 @@ interface SenderState {
   degradation: string | null;
 }
 const senders = (target: Page | Frame) => target.evaluate(SENDERS) as Promise<{ audio: SenderState; video: SenderState }>;
-const pcState = (target: Page | Frame) => target.evaluate("window.__destekCall?.pc?.connectionState ?? 'none'") as Promise<string>;
 /** Audio energy the page has received so far (grows while the other side's microphone is heard). */
 const receivedEnergy = (target: Page | Frame) =>
   target.evaluate(`(async () => {
@@ -36,64 +34,29 @@ const receivedEnergy = (target: Page | Frame) =>
   })()`) as Promise<number>;
 const remoteMuted = (target: Page | Frame) => target.evaluate("document.querySelector('video.call-remote').muted") as Promise<boolean>;
 
-async function shopServer(t: TestServer): Promise<{ host: http.Server; shop: string }> {
-  const host = http.createServer((_req, res) => {
-    res.setHeader("content-type", "text/html; charset=utf-8");
-    res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${t.url}/widget.js" data-language="en" async></script></body></html>`);
-  });
-  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-  return { host, shop: `http://localhost:${(host.address() as AddressInfo).port}/` };
-}
-
-/** The shop page with the widget open, at a phone's size when asked. */
-async function openWidget(browser: Browser, shop: string, viewport = { width: 1280, height: 800 }): Promise<Frame> {
-  const context = await browser.newContext({ locale: "en-US", viewport });
-  await context.addInitScript(`{
-    const attach = Element.prototype.attachShadow;
-    Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-  }`);
-  const page = await context.newPage();
-  await page.goto(shop);
-  await page.getByRole("button", { name: "Open chat" }).click();
-  const frame = (await (await page.waitForSelector("iframe")).contentFrame())!;
+/** The shop page with the widget open and ready to write or call. */
+async function readyWidget(browser: Browser, shopUrl: string, viewport?: { width: number; height: number }): Promise<Frame> {
+  const { frame } = await openWidget(browser, shopUrl, viewport);
   await frame.getByRole("textbox", { name: "Message" }).waitFor();
   return frame;
 }
 
 describe.runIf(browserAvailable())("in-call controls", () => {
+  let stage: CallStage;
   let t: TestServer;
   let browser: Browser;
-  let host: http.Server;
-  let shop: string;
+  let shop: Shop;
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    ({ host, shop } = await shopServer(t));
-    browser = await launchChromium();
+    stage = await startCallStage();
+    ({ t, browser, shop } = stage);
   });
-  afterAll(async () => {
-    await browser?.close();
-    host?.close();
-    await t.close();
-  });
-
-  async function signedInConsole(): Promise<Page> {
-    await addAgent(t.deps, "derya", { telegramChatId: "727272" });
-    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    await page.goto(`${t.url}/console/`);
-    await page.getByLabel("Username").fill("derya");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByLabel("Code").fill(codeFrom((await t.telegram.waitForSent((m) => String(m.chat_id) === "727272")).text));
-    await page.getByRole("button", { name: "Verify" }).click();
-    await page.getByText("Conversations").first().waitFor();
-    return page;
-  }
+  afterAll(() => stage?.close());
 
   it("mutes, talks in intercom mode, tunes the encoders, shares a screen and fits a phone", async () => {
-    const agent = await signedInConsole();
-    const frame = await openWidget(browser, shop, { width: 360, height: 740 });
+    await addAgent(t.deps, "derya", { telegramChatId: "727272" });
+    const agent = await signInConsole(browser, t, "derya", "727272");
+    const frame = await readyWidget(browser, shop.url, { width: 360, height: 740 });
     // Recording is off here, so Call connects straight away (no consent step).
     await frame.getByRole("button", { name: "Call", exact: true }).click();
     await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
@@ -207,7 +170,7 @@ describe.runIf(browserAvailable())("in-call controls", () => {
   }, 180_000);
 
   it("offers a caller nobody answered to leave a message instead", async () => {
-    const frame = await openWidget(browser, shop);
+    const frame = await readyWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call", exact: true }).click();
     await frame.getByText(/Waiting for an agent/).waitFor();
     t.clock.advance(61_000); // past the ring timeout
@@ -220,26 +183,21 @@ describe.runIf(browserAvailable())("in-call controls", () => {
 });
 
 describe.runIf(browserAvailable())("the recording consent notice", () => {
+  let stage: CallStage;
   let t: TestServer;
   let browser: Browser;
-  let host: http.Server;
-  let shop: string;
+  let shop: Shop;
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", RECORDING: "audio" } });
-    ({ host, shop } = await shopServer(t));
-    browser = await launchChromium();
+    stage = await startCallStage({ RECORDING: "audio" });
+    ({ t, browser, shop } = stage);
   });
-  afterAll(async () => {
-    await browser?.close();
-    host?.close();
-    await t.close();
-  });
+  afterAll(() => stage?.close());
 
   const calls = async () => (await t.deps.domain.db.selectFrom("calls").selectAll().execute()).length;
 
   it("tells the caller the call will be recorded before anything is sent, in English and Turkish", async () => {
-    const frame = await openWidget(browser, shop);
+    const frame = await readyWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call", exact: true }).click();
     const notice = frame.getByRole("alertdialog");
     await expect.poll(() => notice.textContent()).toContain("This call will be recorded (audio).");
@@ -262,10 +220,6 @@ describe.runIf(browserAvailable())("the recording consent notice", () => {
 
     // A Turkish widget says the same in Turkish.
     const turkish = await browser.newContext({ locale: "tr-TR" });
-    await turkish.addInitScript(`{
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-    }`);
     const page = await turkish.newPage();
     await page.goto(`${t.url}/widget/frame.html?lang=tr`);
     await page.getByRole("textbox", { name: "Mesaj" }).waitFor();

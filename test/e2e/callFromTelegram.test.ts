@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { inboundAudioBytes, openWidget, pcState, signInConsole, startShop } from "../support/callPages.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { type CallStage, inboundAudioBytes, openWidget, pcState, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
 import type { SentMessage } from "../support/fakeTelegram.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { addAgent, type TestServer } from "../support/testApp.ts";
 
 const KEREM = "747474";
 const NAZLI = "757575";
@@ -13,23 +13,19 @@ const NAZLI = "757575";
 // Accept pressed in Telegram, then the bot's link opens the console at the call: the console joins
 // it as the offerer and the caller is connected. Other consoles at that link see the call as it stands.
 describe.runIf(browserAvailable())("a call accepted in Telegram, talked in the console", () => {
+  let stage: CallStage;
   let t: TestServer;
   let browser: Browser;
-  let shop: Awaited<ReturnType<typeof startShop>>;
+  let shop: Shop;
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    shop = await startShop(t);
-    browser = await launchChromium();
+    stage = await startCallStage();
+    ({ t, browser, shop } = stage);
     await addAgent(t.deps, "kerem", { telegramChatId: KEREM });
     await addAgent(t.deps, "nazli", { telegramChatId: NAZLI });
     await t.deps.telegram!.start(t.deps);
   });
-  afterAll(async () => {
-    await browser?.close();
-    shop?.close();
-    await t?.close();
-  });
+  afterAll(() => stage?.close());
 
   const hasButton = (m: SentMessage, data: string) =>
     JSON.stringify(m.reply_markup ?? {}).includes(`"callback_data":"${data}`);

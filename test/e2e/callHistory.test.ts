@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -10,15 +10,14 @@ import { type CallRow, insertCall } from "../../src/adapters/db/repositories/cal
 import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
 import { insertRecording } from "../../src/adapters/db/repositories/recordings.ts";
 import { seriousViolations } from "../support/axe.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { browserAvailable, ffmpegAvailable, launchChromium } from "../support/browser.ts";
 import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
 
-const FFMPEG = "/usr/bin/ffmpeg";
 const MINUTE = 60_000;
 
 // The console's Calls page in real Chromium: pending, live and past calls, filters, paging, and a
 // real WebM recording played with seeking over HTTP range requests.
-describe.runIf(browserAvailable() && existsSync(FFMPEG))("call history and recording playback in the console", () => {
+describe.runIf(browserAvailable() && ffmpegAvailable())("call history and recording playback in the console", () => {
   let t: TestServer;
   let browser: Browser;
   let dir: string;
@@ -53,7 +52,7 @@ describe.runIf(browserAvailable() && existsSync(FFMPEG))("call history and recor
     // A real 3-second Opus WebM, made here so the test needs no binary fixture.
     dir = mkdtempSync(join(tmpdir(), "destek-recording-"));
     const file = join(dir, "tone.webm");
-    execFileSync(FFMPEG, ["-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "libopus", file]);
+    execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "libopus", file]);
     const webm = readFileSync(file);
 
     const now = Date.now();

@@ -1,26 +1,22 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { openWidget, signInConsole, startShop } from "../support/callPages.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { type CallStage, openWidget, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
+import { addAgent, type TestServer } from "../support/testApp.ts";
 
 // The team's daily limit is one call: the first is answered and ended, the next Call press gets the
 // polite refusal in the widget and leaves no call behind; the console shows the day's usage.
 describe.runIf(browserAvailable())("the daily call limit in the widget and the console", () => {
+  let stage: CallStage;
   let t: TestServer;
   let browser: Browser;
-  let shop: Awaited<ReturnType<typeof startShop>>;
+  let shop: Shop;
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", CALL_DAILY_LIMIT: "1" } });
-    shop = await startShop(t);
-    browser = await launchChromium();
+    stage = await startCallStage({ CALL_DAILY_LIMIT: "1" });
+    ({ t, browser, shop } = stage);
   });
-  afterAll(async () => {
-    await browser?.close();
-    shop?.close();
-    await t?.close();
-  });
+  afterAll(() => stage?.close());
 
   const calls = () => t.deps.domain.db.selectFrom("calls").selectAll().execute();
 

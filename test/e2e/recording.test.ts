@@ -1,13 +1,12 @@
 import { execFile } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser, BrowserContext, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordingRow } from "../../src/adapters/db/repositories/recordings.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { browserAvailable, ffmpegAvailable } from "../support/browser.ts";
+import { type CallStage, openWidget, pcState, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
+import { addAgent, type TestServer } from "../support/testApp.ts";
 
 const run = promisify(execFile);
 
@@ -28,42 +27,21 @@ async function probe(path: string): Promise<{ durationMs: number; codecs: string
 // also sending its media to the server's werift recorder, files checked with ffprobe. `npm test`
 // runs this file on its own after the rest: it measures a recording against the call's length,
 // and two browser tests at once on a small machine slow the recorder's connection down.
-describe.runIf(browserAvailable())("server-side call recording", () => {
+describe.runIf(browserAvailable() && ffmpegAvailable())("server-side call recording", () => {
+  let stage: CallStage;
   let t: TestServer;
   let browser: Browser;
-  let host: http.Server;
-  let shop: string;
+  let shop: Shop;
   let agent: Page;
 
   beforeAll(async () => {
-    t = await startTestServer({
-      env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", RECORDING: "audio+video", RECORDING_ICE_ADDRESSES: "127.0.0.1", CALL_VISITOR_DAILY_LIMIT: "5" },
-    });
-    host = http.createServer((_req, res) => {
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${t.url}/widget.js" data-language="en" async></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
-    browser = await launchChromium();
+    stage = await startCallStage({ RECORDING: "audio+video", RECORDING_ICE_ADDRESSES: "127.0.0.1", CALL_VISITOR_DAILY_LIMIT: "5" });
+    ({ t, browser, shop } = stage);
     await addAgent(t.deps, "selin", { telegramChatId: "717171" });
-    agent = await (await browser.newContext({ locale: "en-US" })).newPage();
-    await agent.goto(`${t.url}/console/`);
-    await agent.getByLabel("Username").fill("selin");
-    await agent.getByLabel("Password").fill(PASSWORD);
-    await agent.getByRole("button", { name: "Sign in" }).click();
-    await agent.getByLabel("Code").fill(codeFrom((await t.telegram.waitForSent((m) => String(m.chat_id) === "717171")).text));
-    await agent.getByRole("button", { name: "Verify" }).click();
-    await agent.getByText("Conversations").first().waitFor();
+    agent = await signInConsole(browser, t, "selin", "717171");
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    host?.close();
-    await t?.close();
-  });
+  afterAll(() => stage?.close());
 
-  const pcState = (target: Page | Frame) => target.evaluate("window.__destekCall?.pc?.connectionState ?? 'none'") as Promise<string>;
   const recordingsOf = (callId: string) =>
     t.deps.domain.db.selectFrom("recordings").selectAll().where("call_id", "=", callId).orderBy("role").execute() as Promise<RecordingRow[]>;
   const fileOf = (recording: RecordingRow) => join(t.deps.config.dataDir, "files", recording.storage_key);
@@ -71,22 +49,14 @@ describe.runIf(browserAvailable())("server-side call recording", () => {
 
   /** A visitor on the shop page calls (agreeing to the recording) and the agent accepts. */
   async function connectedCall(): Promise<{ context: BrowserContext; frame: Frame; callId: string }> {
-    const context = await browser.newContext({ locale: "en-US" });
-    await context.addInitScript(`{
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-    }`);
-    const visitor = await context.newPage();
-    await visitor.goto(shop);
-    await visitor.getByRole("button", { name: "Open chat" }).click();
-    const frame = (await (await visitor.waitForSelector("iframe")).contentFrame())!;
+    const { page, frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call" }).click();
     await frame.getByText("This call will be recorded (audio and video).").waitFor();
     await frame.getByRole("button", { name: "Agree and call" }).click();
     await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
     await expect.poll(() => pcState(agent), { timeout: 20_000 }).toBe("connected");
     await expect.poll(() => pcState(frame), { timeout: 20_000 }).toBe("connected");
-    return { context, frame, callId: (await latestCall()).id };
+    return { context: page.context(), frame, callId: (await latestCall()).id };
   }
 
   it("records each side from the first packet to the hang-up: valid WebM within 1 s of the call, then mixed", async () => {

@@ -5,7 +5,8 @@ import { type CallRow, insertCall } from "../../src/adapters/db/repositories/cal
 import { insertVisitor, type VisitorRow } from "../../src/adapters/db/repositories/chat.ts";
 import { insertRecording, markRecordingDeleted, type RecordingRow } from "../../src/adapters/db/repositories/recordings.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
-import { fileSignature } from "../../src/domain/chat/present.ts";
+import { fileLinks } from "../../src/domain/chat/present.ts";
+import { linkSignature } from "../../src/domain/signedLinks.ts";
 import type { CallHistoryEntry, CallHistoryPage } from "../../src/protocol/callHistory.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
@@ -235,7 +236,7 @@ describe.each(testDatabases())("call history and recording playback on $name", (
   it("does not open a recording with an attachment signature, or an attachment path with a recording link", async () => {
     const { id, url } = await recordingOf("mixed");
     const exp = Math.floor(t.clock.now() / 1000) + 600;
-    const attachmentSig = fileSignature(t.deps.domain.keys.tokenHash, id, exp);
+    const attachmentSig = linkSignature(fileLinks(t.deps.domain), id, exp);
     const res = await t.app.inject({ method: "GET", url: `/recordings/${id}?exp=${exp}&sig=${attachmentSig}` });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.id).toBe("recording_not_found");

@@ -13,6 +13,13 @@ export function browserAvailable(): boolean {
   return present;
 }
 
+/** Whether ffmpeg (and ffprobe) are here to mix and check recordings; CI must have them. */
+export function ffmpegAvailable(): boolean {
+  const present = existsSync("/usr/bin/ffmpeg") && existsSync("/usr/bin/ffprobe");
+  if (!present && process.env.CI) throw new Error("CI needs ffmpeg (apt-get install ffmpeg) for the recording tests");
+  return present;
+}
+
 /** Headless Debian Chromium (a fresh temporary profile) with fake camera and microphone, and loopback WebRTC allowed. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

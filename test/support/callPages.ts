@@ -1,12 +1,18 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Frame, Page } from "playwright-core";
-import { codeFrom, PASSWORD, type TestServer } from "./testApp.ts";
+import { launchChromium } from "./browser.ts";
+import { codeFrom, PASSWORD, startTestServer, type TestServer } from "./testApp.ts";
 
 // Pages of the browser call tests: a shop embedding the widget, and signed-in consoles.
 
+export interface Shop {
+  url: string;
+  close(): void;
+}
+
 /** A shop's page on another origin (localhost vs 127.0.0.1) with the widget's script tag. */
-export async function startShop(t: TestServer, language: "en" | "tr" = "en"): Promise<{ url: string; close(): void }> {
+export async function startShop(t: TestServer, language: "en" | "tr" = "en"): Promise<Shop> {
   const host = http.createServer((_req, res) => {
     res.setHeader("content-type", "text/html; charset=utf-8");
     res.end(`<!doctype html><html lang="${language}"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
@@ -16,9 +22,33 @@ export async function startShop(t: TestServer, language: "en" | "tr" = "en"): Pr
   return { url: `http://localhost:${(host.address() as AddressInfo).port}/`, close: () => host.close() };
 }
 
-/** A visitor on the shop with the chat open; returns the widget's frame. */
-export async function openWidget(browser: Browser, shopUrl: string): Promise<{ page: Page; frame: Frame }> {
-  const context = await browser.newContext({ locale: "en-US" });
+export interface CallStage {
+  t: TestServer;
+  browser: Browser;
+  shop: Shop;
+  close(): Promise<void>;
+}
+
+/** What every call test starts from: the app (no pre-chat form, `env` on top), a shop embedding its widget, Chromium. */
+export async function startCallStage(env: Record<string, string> = {}): Promise<CallStage> {
+  const t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", ...env } });
+  const shop = await startShop(t);
+  const browser = await launchChromium();
+  return {
+    t,
+    browser,
+    shop,
+    async close() {
+      await browser.close();
+      shop.close();
+      await t.close();
+    },
+  };
+}
+
+/** A visitor on the shop with the chat open (at a phone's size when asked); returns the widget's frame. */
+export async function openWidget(browser: Browser, shopUrl: string, viewport = { width: 1280, height: 720 }): Promise<{ page: Page; frame: Frame }> {
+  const context = await browser.newContext({ locale: "en-US", viewport });
   // The loader's shadow root is closed; tests open it to find the iframe.
   await context.addInitScript(`{
     const attach = Element.prototype.attachShadow;

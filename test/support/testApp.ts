@@ -55,6 +55,7 @@ export async function startTestApp(options: {
     clock,
     async close() {
       await app.close();
+      await deps.recorder?.close();
       await deps.telegram?.stop();
       await deps.redis?.quit();
     },

@@ -17,7 +17,7 @@ export interface RecordingJobs {
  * of work once.
  */
 export function startRecordingJobs(deps: AppDeps): RecordingJobs {
-  const { domain, log, recorder } = deps;
+  const { domain, log, recorder } = deps; // the recorder itself is closed with the deps
   const retentionDays = deps.config.calls.recordingRetentionDays;
   const workDir = join(deps.config.dataDir, "tmp", "mixing");
   const mixer = findFfmpegMixer();
@@ -60,7 +60,6 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
       clearInterval(retentionTimer);
       clearTimeout(firstRun);
       await mixing;
-      await recorder?.close();
     },
   };
 }

@@ -1,36 +1,20 @@
 import { type CallListRow, findCallListRow, listCallRows } from "../../adapters/db/repositories/calls.ts";
 import { type RecordingRow, recordingsOfCalls } from "../../adapters/db/repositories/recordings.ts";
 import type { CallHistoryEntry, CallHistoryPage, CallHistoryStatus, RecordingView } from "../../protocol/callHistory.ts";
-import { visitorLabel } from "../chat/telegramBridge.ts";
 import { invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
+import { callViewOf } from "./callService.ts";
 import { signedRecordingUrl } from "./recordingLinks.ts";
 
 // The console's call history: pages of calls with their recordings, two queries per page whatever
 // its size (calls with names joined, then the recordings of all of them).
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 function presentRecording(deps: DomainDeps, row: RecordingRow): RecordingView {
   return { id: row.id, role: row.role, mime: row.mime, size: row.size, durationMs: row.duration_ms, url: signedRecordingUrl(deps, row.id) };
 }
 
-/** The same CallView as presentCall in callService.ts, from a row that already carries the names. */
 function presentEntry(deps: DomainDeps, row: CallListRow, recordings: RecordingRow[]): CallHistoryEntry {
-  return {
-    id: row.id,
-    status: row.status,
-    media: row.media,
-    recording: row.recording_mode,
-    visitor: { id: row.visitor_id, name: visitorLabel({ id: row.visitor_id, name: row.visitor_name, email: row.visitor_email }) },
-    agent: row.agent_id && row.agent_name !== null ? { id: row.agent_id, name: row.agent_name } : null,
-    createdAt: new Date(row.created_at).toISOString(),
-    answeredAt: iso(row.answered_at),
-    endedAt: iso(row.ended_at),
-    durationMs: row.duration_ms,
-    endReason: row.end_reason,
-    recordings: recordings.filter((r) => r.call_id === row.id).map((r) => presentRecording(deps, r)),
-  };
+  return { ...callViewOf(row), recordings: recordings.filter((r) => r.call_id === row.id).map((r) => presentRecording(deps, r)) };
 }
 
 async function present(deps: DomainDeps, rows: CallListRow[]): Promise<CallHistoryEntry[]> {

@@ -1,5 +1,5 @@
 import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repositories/agents.ts";
-import { activeCallsOfAgent, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
+import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
 import { findVisitor, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import type { CallStart, CallsState, CallView } from "../../protocol/calls.ts";
@@ -14,21 +14,26 @@ import { callUsage } from "./limits.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** A call as the sockets and the console show it, from a row that carries the names. */
+export function callViewOf(row: CallListRow): CallView {
+  return {
+    id: row.id,
+    status: row.status,
+    media: row.media,
+    recording: row.recording_mode,
+    visitor: { id: row.visitor_id, name: visitorLabel({ id: row.visitor_id, name: row.visitor_name, email: row.visitor_email }) },
+    agent: row.agent_id && row.agent_name !== null ? { id: row.agent_id, name: row.agent_name } : null,
+    createdAt: new Date(row.created_at).toISOString(),
+    answeredAt: iso(row.answered_at),
+    endedAt: iso(row.ended_at),
+    durationMs: row.duration_ms,
+    endReason: row.end_reason,
+  };
+}
+
 export async function presentCall(deps: DomainDeps, call: CallRow): Promise<CallView> {
   const [visitor, agent] = await Promise.all([findVisitor(deps.db, call.visitor_id), call.agent_id ? findAgentById(deps.db, call.agent_id) : undefined]);
-  return {
-    id: call.id,
-    status: call.status,
-    media: call.media,
-    recording: call.recording_mode,
-    visitor: { id: call.visitor_id, name: visitor ? visitorLabel(visitor) : "Visitor" },
-    agent: agent ? { id: agent.id, name: agent.name } : null,
-    createdAt: new Date(call.created_at).toISOString(),
-    answeredAt: iso(call.answered_at),
-    endedAt: iso(call.ended_at),
-    durationMs: call.duration_ms,
-    endReason: call.end_reason,
-  };
+  return callViewOf({ ...call, visitor_name: visitor?.name ?? null, visitor_email: visitor?.email ?? null, agent_name: agent?.name ?? null });
 }
 
 export async function callsState(deps: DomainDeps): Promise<CallsState> {

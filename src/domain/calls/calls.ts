@@ -51,7 +51,8 @@ export async function placeCall(
     ended_at: null,
     duration_ms: null,
     end_reason: null,
-    mix_status: null,
+    // Nothing to mix when nothing is recorded; the mixing job never needs to look at it.
+    mix_status: deps.calls.recording === "off" ? "skipped" : null,
   };
   await deps.db.transaction().execute(async (trx) => {
     if (!(await countCallIfUnder(trx, visitorScope(visitor.id), day, deps.calls.limits.perVisitor))) {

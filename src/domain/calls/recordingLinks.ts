@@ -1,30 +1,28 @@
-import { createHmac } from "node:crypto";
 import { findRecording, type RecordingRow } from "../../adapters/db/repositories/recordings.ts";
-import { constantTimeEqual } from "../auth/secrets.ts";
 import { notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
+import { type LinkKind, linkIsValid, signedLink } from "../signedLinks.ts";
 
-// Playback links for call recordings. Only the authenticated API hands them out; the link itself
-// is what the <audio> element presents (it cannot send a Bearer token), so it is signed and expires.
-// Its own key and prefix keep an attachment link from ever opening a recording, and the reverse.
+// Playback links for call recordings (see signedLinks.ts). Only the authenticated API hands them
+// out. Their own key and purpose keep an attachment link from ever opening a recording, and the reverse.
 
-export const RECORDING_URL_TTL_S = 60 * 60;
-
-function recordingSignature(key: Buffer, recordingId: string, expires: number): string {
-  return createHmac("sha256", key).update(`recording:${recordingId}:${expires}`).digest("base64url");
-}
+/** Recording links: an hour long, with their own key and purpose. */
+export const recordingLinks = (deps: Pick<DomainDeps, "keys">): LinkKind => ({
+  path: "/recordings",
+  purpose: "recording",
+  key: deps.keys.recordingLinks,
+  ttlSeconds: 60 * 60,
+});
 
 /** A same-origin path that plays one recording until it expires. */
 export function signedRecordingUrl(deps: DomainDeps, recordingId: string): string {
-  const expires = Math.floor(deps.clock.now() / 1000) + RECORDING_URL_TTL_S;
-  return `/recordings/${recordingId}?exp=${expires}&sig=${recordingSignature(deps.keys.recordingLinks, recordingId, expires)}`;
+  return signedLink(deps.clock, recordingLinks(deps), recordingId);
 }
 
-/** Checks a signed recording link in constant time; expired, tampered and deleted all look the same. */
+/** Checks a signed recording link; expired, tampered and deleted all look the same. */
 export async function recordingForSignedUrl(deps: DomainDeps, id: string, expires: number, signature: string): Promise<RecordingRow> {
   const gone = () => notFound("recording_not_found", "This recording link is invalid or has expired, or the recording was removed.");
-  if (expires * 1000 < deps.clock.now()) throw gone();
-  if (!constantTimeEqual(recordingSignature(deps.keys.recordingLinks, id, expires), signature)) throw gone();
+  if (!linkIsValid(deps.clock, recordingLinks(deps), id, expires, signature)) throw gone();
   const row = await findRecording(deps.db, id);
   if (!row) throw gone();
   return row;

@@ -3,10 +3,10 @@ import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
 import { type AttachmentRow, findAttachment, findConversation, insertAttachment } from "../../adapters/db/repositories/chat.ts";
 import type { AttachmentView } from "../../protocol/chat.ts";
-import { constantTimeEqual } from "../auth/secrets.ts";
 import { DomainError, invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
-import { fileSignature, presentAttachment } from "./present.ts";
+import { linkIsValid } from "../signedLinks.ts";
+import { fileLinks, presentAttachment } from "./present.ts";
 
 // The kinds we accept, by what the bytes are (magic numbers), never by name or declared type.
 const IMAGES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"]);
@@ -119,8 +119,7 @@ export async function uploadAttachment(
 /** Checks a signed file link; the signature is what grants access, so it is compared in constant time. */
 export async function attachmentForSignedUrl(deps: DomainDeps, id: string, expires: number, signature: string): Promise<AttachmentRow> {
   const gone = () => notFound("file_not_found", "This file link is invalid or has expired.");
-  if (expires * 1000 < deps.clock.now()) throw gone();
-  if (!constantTimeEqual(fileSignature(deps.keys.tokenHash, id, expires), signature)) throw gone();
+  if (!linkIsValid(deps.clock, fileLinks(deps), id, expires, signature)) throw gone();
   const row = await findAttachment(deps.db, id);
   if (!row?.conversation_id || !(await findConversation(deps.db, row.conversation_id))) throw gone();
   return row;

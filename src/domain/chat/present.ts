@@ -1,16 +1,13 @@
-import { createHmac } from "node:crypto";
 import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
 import type { AttachmentRow, ConversationRow, MessageRow, VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import type { AttachmentView, ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import type { DomainDeps } from "../ports.ts";
-
-export const FILE_URL_TTL_S = 60 * 60;
+import { type LinkKind, signedLink } from "../signedLinks.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function fileSignature(key: Buffer, attachmentId: string, expires: number): string {
-  return createHmac("sha256", key).update(`file:${attachmentId}:${expires}`).digest("base64url");
-}
+/** Attachment links: an hour long, signed for files only. */
+export const fileLinks = (deps: Pick<DomainDeps, "keys">): LinkKind => ({ path: "/files", purpose: "file", key: deps.keys.tokenHash, ttlSeconds: 60 * 60 });
 
 /**
  * An expiring, signed link to one attachment; whoever may see the message gets one. It is a path,
@@ -18,8 +15,7 @@ export function fileSignature(key: Buffer, attachmentId: string, expires: number
  * name the browser used to reach it.
  */
 export function signedFileUrl(deps: DomainDeps, attachmentId: string): string {
-  const expires = Math.floor(deps.clock.now() / 1000) + FILE_URL_TTL_S;
-  return `/files/${attachmentId}?exp=${expires}&sig=${fileSignature(deps.keys.tokenHash, attachmentId, expires)}`;
+  return signedLink(deps.clock, fileLinks(deps), attachmentId);
 }
 
 export function presentAttachment(deps: DomainDeps, row: AttachmentRow): AttachmentView {

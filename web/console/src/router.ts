@@ -15,15 +15,20 @@ export function conversationRoute(id: string): string {
 	return CONVERSATION_PREFIX + encodeURIComponent(id);
 }
 
-/** The conversation id in a conversation route, else null. */
-export function conversationIdOf(route: string): string | null {
-	if (!route.startsWith(CONVERSATION_PREFIX)) return null;
+/** The one path segment after `prefix` in `route`, decoded; null for any other route. */
+function idAfter(prefix: string, route: string): string | null {
+	if (!route.startsWith(prefix)) return null;
 	try {
-		const id = decodeURIComponent(route.slice(CONVERSATION_PREFIX.length));
+		const id = decodeURIComponent(route.slice(prefix.length));
 		return id && !id.includes("/") ? id : null;
 	} catch {
 		return null; // a malformed %-escape in a hand-typed URL
 	}
+}
+
+/** The conversation id in a conversation route, else null. */
+export function conversationIdOf(route: string): string | null {
+	return idAfter(CONVERSATION_PREFIX, route);
 }
 
 const CALL_PREFIX = "/calls/";
@@ -33,15 +38,10 @@ export function callRoute(id: string): string {
 	return CALL_PREFIX + encodeURIComponent(id);
 }
 
-/** The call id in a call route, else null. */
+/** The call id in a call route, else null ("/calls/history" is the history, not a call). */
 export function callIdOf(route: string): string | null {
-	if (!route.startsWith(CALL_PREFIX)) return null;
-	try {
-		const id = decodeURIComponent(route.slice(CALL_PREFIX.length));
-		return id && !id.includes("/") ? id : null;
-	} catch {
-		return null;
-	}
+	const id = idAfter(CALL_PREFIX, route);
+	return id === "history" ? null : id;
 }
 
 // Not "/calls/<id>": that opens the console on an incoming call (see callRoute).
@@ -54,13 +54,7 @@ export function callHistoryRoute(id: string): string {
 
 /** The call id in a call history route, else null. */
 export function callHistoryIdOf(route: string): string | null {
-	if (!route.startsWith(CALL_HISTORY_PREFIX)) return null;
-	try {
-		const id = decodeURIComponent(route.slice(CALL_HISTORY_PREFIX.length));
-		return id && !id.includes("/") ? id : null;
-	} catch {
-		return null;
-	}
+	return idAfter(CALL_HISTORY_PREFIX, route);
 }
 
 /** Messages one page leaves for the next one through history state. */

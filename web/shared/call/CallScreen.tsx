@@ -2,31 +2,10 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 import type { Translate } from "../i18n";
 import { type CallPeer, type CallQuality, formatDuration } from "./callPeer";
+import type { CallKey } from "./i18n";
 import "./call.css";
 
-/** The strings the call screen needs; both the widget and the console dictionaries define them. */
-export type CallKey =
-	| "call.mute"
-	| "call.unmute"
-	| "call.cameraOn"
-	| "call.cameraOff"
-	| "call.speakerOff"
-	| "call.speakerOn"
-	| "call.hangUp"
-	| "call.connecting"
-	| "call.quality.good"
-	| "call.quality.fair"
-	| "call.quality.poor"
-	| "call.stats"
-	| "call.controls"
-	| "call.recording"
-	| "call.intercom"
-	| "call.talk"
-	| "call.shareScreen"
-	| "call.stopSharing"
-	| "call.fullscreen"
-	| "call.exitFullscreen"
-	| "call.pip";
+export type { CallKey };
 
 const QUALITY_EVERY_MS = 2_000;
 

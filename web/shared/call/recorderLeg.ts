@@ -11,7 +11,7 @@ import type { IceServer } from "../../../src/protocol/calls";
 /** What a recording needs of the call's main peer (CallPeer). */
 export interface RecordedPeer {
 	local: MediaStream | null;
-	camera: MediaStreamTrack | null;
+	localVideo: MediaStreamTrack | null;
 	onLocalVideo?: (track: MediaStreamTrack | null) => void;
 }
 
@@ -50,7 +50,7 @@ export function prepareRecording(mode: "audio" | "audio+video", iceServers: IceS
 		start(peer, exchange) {
 			const follow = (track: MediaStreamTrack | null) => void video?.replaceTrack(track).catch(() => {});
 			void audio.replaceTrack(peer.local?.getAudioTracks()[0] ?? null).catch(() => {});
-			follow(peer.camera);
+			follow(peer.localVideo);
 			peer.onLocalVideo = follow;
 			offer
 				.then(() => exchange(pc.localDescription?.sdp ?? ""))

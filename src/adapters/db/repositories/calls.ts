@@ -104,18 +104,9 @@ export function findCallListRow(db: Db, id: string): Promise<CallListRow | undef
   return callsWithNames(db).where("c.id", "=", id).executeTakeFirst();
 }
 
-/** Recorded calls that ended before `endedBefore` and that no mixing job has claimed yet. */
+/** Calls over before `endedBefore` that the mixing job has not looked at yet (unrecorded ones are born skipped). */
 export function callsAwaitingMix(db: Db, endedBefore: number, limit: number): Promise<CallRow[]> {
-  return db
-    .selectFrom("calls")
-    .selectAll()
-    .where("status", "=", "ended")
-    .where("recording_mode", "!=", "off")
-    .where("mix_status", "is", null)
-    .where("ended_at", "<", endedBefore)
-    .orderBy("ended_at")
-    .limit(limit)
-    .execute();
+  return db.selectFrom("calls").selectAll().where("mix_status", "is", null).where("ended_at", "<", endedBefore).orderBy("ended_at").limit(limit).execute();
 }
 
 /** Moves a call's mixing from one state to the next; false when another node got there first. */

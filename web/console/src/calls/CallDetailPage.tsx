@@ -10,7 +10,8 @@ import { formatFileSize } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { useAsyncAction } from "../ui/useAsyncAction";
 import type { CallHistoryStore } from "./callHistoryStore";
-import { callDurationMs, describeEndReason, formatCallDuration, formatCallStart } from "./describeCall";
+import { formatDuration } from "../../../shared/call/callPeer";
+import { callDurationMs, describeEndReason, formatCallStart } from "./describeCall";
 
 function Fact({ label, children }: { label: string; children: ComponentChildren }) {
 	return (
@@ -33,7 +34,7 @@ function Recording({ recording, onExpired }: { recording: RecordingView; onExpir
 	const video = recording.mime.startsWith("video/");
 	const meta = [
 		formatFileSize(recording.size, language),
-		recording.durationMs === null ? t("callDetail.unknownLength") : formatCallDuration(recording.durationMs),
+		recording.durationMs === null ? t("callDetail.unknownLength") : formatDuration(recording.durationMs),
 	].join(" · ");
 	const onError = () => {
 		setFailed(true);
@@ -141,7 +142,7 @@ export function CallDetailPage({ callId, api, history }: { callId: string; api: 
 					<Fact label={t("callDetail.ended")}>
 						{call.endedAt ? <time dateTime={call.endedAt}>{formatCallStart(call.endedAt)}</time> : none}
 					</Fact>
-					<Fact label={t("callDetail.duration")}>{duration === null ? none : formatCallDuration(duration)}</Fact>
+					<Fact label={t("callDetail.duration")}>{duration === null ? none : formatDuration(duration)}</Fact>
 					<Fact label={t("callDetail.endReason")}>{describeEndReason(call.endReason, t, (id) => team?.find((a) => a.id === id)?.name) ?? none}</Fact>
 				</dl>
 			</section>

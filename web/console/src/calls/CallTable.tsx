@@ -1,7 +1,8 @@
 import type { CallHistoryEntry } from "../api/callsApi";
 import { useI18n } from "../i18n";
 import { callHistoryRoute, followLink, routeHref } from "../router";
-import { callDurationMs, describeEndReason, formatCallDuration, formatCallStart } from "./describeCall";
+import { formatDuration } from "../../../shared/call/callPeer";
+import { callDurationMs, describeEndReason, formatCallStart } from "./describeCall";
 
 function RecordingsCell({ count }: { count: number }) {
 	const { t } = useI18n();
@@ -58,7 +59,7 @@ export function CallTable({
 								<td>
 									<time dateTime={call.createdAt}>{formatCallStart(call.createdAt)}</time>
 								</td>
-								<td class="cell-number">{duration === null ? none : formatCallDuration(duration)}</td>
+								<td class="cell-number">{duration === null ? none : formatDuration(duration)}</td>
 								<td>
 									<span class={`status-badge call-status-${call.status}`}>{t(`callStatus.${call.status}`)}</span>
 								</td>

@@ -1,5 +1,5 @@
 import type { Translate } from "../../../shared/i18n";
-import { CallPeer } from "../../../shared/call/callPeer";
+import { CallPeer, formatDuration } from "../../../shared/call/callPeer";
 import { type PreparedRecording, prepareRecording } from "../../../shared/call/recorderLeg";
 import { ApiError } from "../api/http";
 import type { CallsState, CallView, IceServer } from "../api/inboxTypes";
@@ -16,8 +16,8 @@ const NOTICE_MS = 6_000;
 export interface CallCenterState {
 	queue: CallsState["queue"];
 	usage: CallsState["usage"] | null;
-	/** The agent's own live call. */
-	active: { call: CallView; peer: CallPeer } | null;
+	/** The agent's own live call, and its recording when it is recorded. */
+	active: { call: CallView; peer: CallPeer; recording: PreparedRecording | null } | null;
 	/** Accepting this call right now (asking for the microphone, waiting for the server). */
 	accepting: string | null;
 	/** "X took this call." / "Call ended · 03:12": a short line under the queue. */
@@ -48,8 +48,6 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 	let routeCallId: string | null = null;
 	let ringTimer: ReturnType<typeof setInterval> | null = null;
 	let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-	/** The recording of this side of the live call, when it is recorded. */
-	let recording: PreparedRecording | null = null;
 	/** Recordings prepared for the ringing calls, so the one accepted starts recording at once. */
 	const prepared = new Map<string, PreparedRecording>();
 
@@ -118,17 +116,10 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 	function endActive(call: CallView): void {
 		const { active } = store.get();
 		if (active?.call.id !== call.id) return;
-		recording?.stop();
-		recording = null;
+		active.recording?.stop();
 		active.peer.close();
 		store.update({ active: null });
-		const seconds = Math.round((call.durationMs ?? 0) / 1000);
-		notice(
-			deps.translate()("calls.ended", {
-				name: call.visitor.name,
-				duration: `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`,
-			}),
-		);
+		notice(deps.translate()("calls.ended", { name: call.visitor.name, duration: formatDuration(call.durationMs ?? 0) }));
 		updateRing();
 	}
 
@@ -150,10 +141,10 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			sendSignal: (signal) => socket.emit("call:signal", { callId: call.id, signal }, () => {}),
 		});
 		(window as { __destekCall?: { pc: RTCPeerConnection } }).__destekCall = { pc: peer.pc };
-		store.update({ active: { call, peer }, accepting: null });
+		const recording = ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
+		store.update({ active: { call, peer, recording }, accepting: null });
 		removeFromQueue(call.id);
 		peer.start(stream);
-		recording = ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
 		recording?.start(peer, (sdp) => socketRequest(socket, "call:record", { callId: call.id, sdp }).then((answer) => answer.sdp));
 	}
 
@@ -291,8 +282,8 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		},
 
 		stop(): void {
-			recording?.stop();
 			for (const ready of prepared.values()) ready.stop();
+			store.get().active?.recording?.stop();
 			store.get().active?.peer.close();
 			if (ringTimer) clearInterval(ringTimer);
 			clearTimeout(noticeTimer);

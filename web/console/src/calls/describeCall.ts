@@ -9,15 +9,6 @@ export function formatCallStart(iso: string): string {
 	return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
-/** "4:05", or "1:02:05" past an hour. */
-export function formatCallDuration(ms: number): string {
-	const total = Math.max(0, Math.round(ms / 1000));
-	const hours = Math.floor(total / 3600);
-	const minutes = Math.floor((total % 3600) / 60);
-	const seconds = String(total % 60).padStart(2, "0");
-	return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}` : `${minutes}:${seconds}`;
-}
-
 /** The talk time: stored once ended, counted up from the answer while live, none if never answered. */
 export function callDurationMs(call: Pick<CallHistoryEntry, "status" | "answeredAt" | "durationMs">, now: number): number | null {
 	if (!call.answeredAt) return null;

@@ -1,3 +1,4 @@
+import { callScreenEn } from "../../../shared/call/i18n";
 /** English strings of the inbox, conversation view and notifications. */
 export const inboxEn = {
 	"common.close": "Close",
@@ -128,27 +129,7 @@ export const inboxEn = {
 	"calls.over": "This call is over.",
 	"calls.notFound": "This call doesn't exist.",
 	"calls.close": "Close",
-	"call.mute": "Mute",
-	"call.unmute": "Unmute",
-	"call.cameraOn": "Camera on",
-	"call.cameraOff": "Camera off",
-	"call.speakerOff": "Speaker off",
-	"call.speakerOn": "Speaker on",
-	"call.hangUp": "Hang up",
-	"call.connecting": "Connecting…",
-	"call.quality.good": "Good",
-	"call.quality.fair": "Fair",
-	"call.quality.poor": "Poor",
-	"call.stats": "Round trip {rtt} ms · packet loss {loss}% · {kbps} kbit/s",
-	"call.controls": "Call controls",
-	"call.recording": "Recording",
-	"call.intercom": "Intercom",
-	"call.talk": "Hold to talk",
-	"call.shareScreen": "Share screen",
-	"call.stopSharing": "Stop sharing",
-	"call.fullscreen": "Full screen",
-	"call.exitFullscreen": "Exit full screen",
-	"call.pip": "Picture in picture",
+	...callScreenEn,
 } as const;
 
 export type InboxMessageKey = keyof typeof inboxEn;

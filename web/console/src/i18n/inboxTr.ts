@@ -1,3 +1,4 @@
+import { callScreenTr } from "../../../shared/call/i18n";
 import type { InboxMessageKey } from "./inboxEn";
 
 /** Turkish strings of the inbox; typed against the English keys so none can be missing. */
@@ -130,25 +131,5 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"calls.over": "Bu arama sona erdi.",
 	"calls.notFound": "Böyle bir arama yok.",
 	"calls.close": "Kapat",
-	"call.mute": "Sesi kapat",
-	"call.unmute": "Sesi aç",
-	"call.cameraOn": "Kamerayı aç",
-	"call.cameraOff": "Kamerayı kapat",
-	"call.speakerOff": "Hoparlörü kapat",
-	"call.speakerOn": "Hoparlörü aç",
-	"call.hangUp": "Görüşmeyi bitir",
-	"call.connecting": "Bağlanıyor…",
-	"call.quality.good": "İyi",
-	"call.quality.fair": "Orta",
-	"call.quality.poor": "Zayıf",
-	"call.stats": "Gidiş-dönüş {rtt} ms · paket kaybı %{loss} · {kbps} kbit/sn",
-	"call.controls": "Görüşme kontrolleri",
-	"call.recording": "Kaydediliyor",
-	"call.intercom": "Bas-konuş",
-	"call.talk": "Konuşmak için basılı tutun",
-	"call.shareScreen": "Ekranı paylaş",
-	"call.stopSharing": "Paylaşımı durdur",
-	"call.fullscreen": "Tam ekran",
-	"call.exitFullscreen": "Tam ekrandan çık",
-	"call.pip": "Resim içinde resim",
+	...callScreenTr,
 };

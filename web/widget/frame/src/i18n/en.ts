@@ -1,3 +1,4 @@
+import { callScreenEn } from "../../../../shared/call/i18n";
 /** English widget strings; the keys are the source of truth for every other language. */
 export const en = {
 	"header.title": "Support",
@@ -63,27 +64,6 @@ export const en = {
 	"call.ended": "Call ended · {duration}",
 	"call.missed": "Nobody could answer. Leave us a message and we'll get back to you.",
 	"call.dismiss": "Back to chat",
-	"call.mute": "Mute",
-	"call.unmute": "Unmute",
-	"call.cameraOn": "Camera on",
-	"call.cameraOff": "Camera off",
-	"call.speakerOff": "Speaker off",
-	"call.speakerOn": "Speaker on",
-	"call.hangUp": "Hang up",
-	"call.connecting": "Connecting…",
-	"call.quality.good": "Good",
-	"call.quality.fair": "Fair",
-	"call.quality.poor": "Poor",
-	"call.stats": "Round trip {rtt} ms · packet loss {loss}% · {kbps} kbit/s",
-	"call.controls": "Call controls",
-	"call.recording": "Recording",
-	"call.intercom": "Intercom",
-	"call.talk": "Hold to talk",
-	"call.shareScreen": "Share screen",
-	"call.stopSharing": "Stop sharing",
-	"call.fullscreen": "Full screen",
-	"call.exitFullscreen": "Exit full screen",
-	"call.pip": "Picture in picture",
 	"call.consentAudio": "This call will be recorded (audio).",
 	"call.consentVideo": "This call will be recorded (audio and video).",
 	"call.agree": "Agree and call",
@@ -93,6 +73,7 @@ export const en = {
 	"error.call_limit_visitor": "You have reached today's limit of calls. Please write to us in the chat, or call again tomorrow.",
 	"error.call_limit_team": "Our team has taken all the calls it can today. Please leave us a chat message and we will answer soon.",
 	"error.unknown": "Something went wrong.",
+	...callScreenEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

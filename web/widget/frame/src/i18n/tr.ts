@@ -1,3 +1,4 @@
+import { callScreenTr } from "../../../../shared/call/i18n";
 import type { MessageKey } from "./en";
 
 /** Turkish widget strings; the type makes a missing key a compile error. */
@@ -65,27 +66,6 @@ export const tr: Record<MessageKey, string> = {
 	"call.ended": "Görüşme bitti · {duration}",
 	"call.missed": "Şu an kimse yanıtlayamadı. Mesaj bırakın, size dönelim.",
 	"call.dismiss": "Sohbete dön",
-	"call.mute": "Sesi kapat",
-	"call.unmute": "Sesi aç",
-	"call.cameraOn": "Kamerayı aç",
-	"call.cameraOff": "Kamerayı kapat",
-	"call.speakerOff": "Hoparlörü kapat",
-	"call.speakerOn": "Hoparlörü aç",
-	"call.hangUp": "Görüşmeyi bitir",
-	"call.connecting": "Bağlanıyor…",
-	"call.quality.good": "İyi",
-	"call.quality.fair": "Orta",
-	"call.quality.poor": "Zayıf",
-	"call.stats": "Gidiş-dönüş {rtt} ms · paket kaybı %{loss} · {kbps} kbit/sn",
-	"call.controls": "Görüşme kontrolleri",
-	"call.recording": "Kaydediliyor",
-	"call.intercom": "Bas-konuş",
-	"call.talk": "Konuşmak için basılı tutun",
-	"call.shareScreen": "Ekranı paylaş",
-	"call.stopSharing": "Paylaşımı durdur",
-	"call.fullscreen": "Tam ekran",
-	"call.exitFullscreen": "Tam ekrandan çık",
-	"call.pip": "Resim içinde resim",
 	"call.consentAudio": "Bu görüşme kaydedilecek (ses).",
 	"call.consentVideo": "Bu görüşme kaydedilecek (ses ve görüntü).",
 	"call.agree": "Kabul et ve ara",
@@ -95,4 +75,5 @@ export const tr: Record<MessageKey, string> = {
 	"error.call_limit_visitor": "Bugünkü arama hakkınızı doldurdunuz. Lütfen bize sohbetten yazın ya da yarın tekrar arayın.",
 	"error.call_limit_team": "Ekibimiz bugün alabileceği tüm aramaları aldı. Lütfen bize bir mesaj bırakın, en kısa sürede yanıtlayalım.",
 	"error.unknown": "Bir şeyler ters gitti.",
+	...callScreenTr,
 };
