@@ -81,7 +81,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       await recordVisitorReceipt(domain, visitor(), seq, kind);
     }));
 
-    socket.on("call:start", handle(log, startCall, ({ media }) => startCallForVisitor(domain, visitor(), media)));
+    socket.on("call:start", handle(log, startCall, ({ media, consent }) => startCallForVisitor(domain, visitor(), media, consent)));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),
     })));
