@@ -4,11 +4,6 @@ import type { Ack } from "./chat.ts";
 // The call protocol: queueing, accepting and WebRTC signaling over the sockets. Clients import
 // types only; the server validates every payload.
 
-/**
- * The version of the consent wording the widget shows before a recorded call ("This call will be
- * recorded"). Stored with each call's consent; change it whenever that wording changes.
- */
-export const RECORDING_CONSENT_VERSION = "2026-12-02";
 
 /** What the caller agreed to: the recording mode they were shown, and the wording's version. */
 export const recordingConsent = z.object({ mode: z.enum(["audio", "audio+video"]), version: z.string().min(1).max(40) });

@@ -15,7 +15,7 @@ import { callWithRecordings } from "../../src/domain/calls/callHistory.ts";
 import { openCallForAgent } from "../../src/domain/calls/openCall.ts";
 import { type CallRecorder, openRecordingLeg } from "../../src/domain/calls/recordings.ts";
 import type { DomainEvent } from "../../src/domain/events.ts";
-import { RECORDING_CONSENT_VERSION } from "../../src/protocol/calls.ts";
+import { RECORDING_CONSENT_VERSION } from "../../src/protocol/consent.ts";
 import { testDatabases } from "../support/databases.ts";
 import { addAgent, ManualClock } from "../support/testApp.ts";
 

@@ -89,6 +89,8 @@ describe.each(testDatabases())("call history and recording playback on $name", (
         mix_status: null, consent_mode: null, consent_at: null, consent_version: null,
       });
     }
+    // The recorded calls carry the caller's consent, as the server stores it when they call.
+    for (const call of calls) if (call.status === "ended") Object.assign(call, { consent_mode: "audio", consent_at: call.created_at - 1_000, consent_version: "2026-12-02" });
     for (const call of calls) await insertCall(domain.db, call);
     expected = [...calls].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1));
 
@@ -162,7 +164,13 @@ describe.each(testDatabases())("call history and recording playback on $name", (
 
   it("returns one call by id, and 404 with an error id for an unknown one", async () => {
     const res = await get(`/api/calls/${recorded.id}`);
-    expect(res.json().call).toMatchObject({ id: recorded.id, recordings: expect.any(Array) });
+    expect(res.json().call).toMatchObject({
+      id: recorded.id,
+      recordings: expect.any(Array),
+      consent: { mode: "audio", version: "2026-12-02", at: new Date(recorded.created_at - 1_000).toISOString() },
+    });
+    const unrecorded = expected.find((c) => c.status === "missed")!;
+    expect((await get(`/api/calls/${unrecorded.id}`)).json().call.consent).toBeNull();
     const missing = await get(`/api/calls/${randomUUID()}`);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toMatchObject({ id: "call_not_found" });

@@ -14,7 +14,8 @@ import {
 } from "../../adapters/db/repositories/calls.ts";
 import type { VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { conflict, DomainError, forbidden, notFound } from "../errors.ts";
-import { RECORDING_CONSENT_VERSION, type RecordingConsent } from "../../protocol/calls.ts";
+import type { RecordingConsent } from "../../protocol/calls.ts";
+import { RECORDING_CONSENT_VERSION } from "../../protocol/consent.ts";
 import { agentScope, type CallLimits, countCallIfUnder, localDay, TEAM_SCOPE, uncountCall, visitorScope } from "./limits.ts";
 
 export interface CallSettings {
