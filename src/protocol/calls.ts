@@ -70,6 +70,8 @@ export interface VisitorCallClientEvents {
   "call:hangup": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
   "call:signal": (payload: z.input<typeof signalPayload>, ack: (a: Ack<{ relayed: true }>) => void) => void;
   "call:record": (payload: z.input<typeof recordOffer>, ack: (a: Ack<{ sdp: string }>) => void) => void;
+  /** Fresh ICE servers for the caller's ringing or live call (TURN credentials are short-lived). */
+  "call:ice": (payload: z.input<typeof callId>, ack: (a: Ack<{ iceServers: IceServer[] }>) => void) => void;
 }
 export interface VisitorCallServerEvents {
   "call:queue": (payload: { callId: string; position: number }) => void;

@@ -10,7 +10,7 @@ import { findCall, insertCall } from "../../src/adapters/db/repositories/calls.t
 import { insertVisitor, type VisitorRow } from "../../src/adapters/db/repositories/chat.ts";
 import { loadConfig } from "../../src/config.ts";
 import { type AppDeps, createDeps } from "../../src/deps.ts";
-import { acceptCall, callsState, hangUpAfterDeparture, hangUpCall, missUnansweredCalls, startCall } from "../../src/domain/calls/callService.ts";
+import { acceptCall, callsState, hangUpAfterDeparture, hangUpCall, missUnansweredCalls, renewCallerIceServers, startCall } from "../../src/domain/calls/callService.ts";
 import { callWithRecordings } from "../../src/domain/calls/callHistory.ts";
 import { openCallForAgent } from "../../src/domain/calls/openCall.ts";
 import { type CallRecorder, openRecordingLeg } from "../../src/domain/calls/recordings.ts";
@@ -130,7 +130,10 @@ describe.each(testDatabases())("call service on $name", (database) => {
     const [taker, other] = [await agent(), await agent()];
     expect((await openCallForAgent(deps.domain, other, started.call.id)).iceServers).toBeNull();
 
+    // The caller can renew theirs while it rings; nobody else gets any.
     clock.advance(20_000);
+    expect(turnLifetimeS((await renewCallerIceServers(deps.domain, v, started.call.id)).iceServers)).toBe(ringing);
+    await expect(renewCallerIceServers(deps.domain, await visitor(), started.call.id)).rejects.toMatchObject({ id: "not_in_call" });
     const accepted = await acceptCall(deps.domain, taker, started.call.id);
     const live = turnLifetimeS(accepted.iceServers)!;
     expect(live).toBeGreaterThan(5 * 60);
@@ -140,8 +143,10 @@ describe.each(testDatabases())("call service on $name", (database) => {
     clock.advance(8 * 60_000);
     expect(turnLifetimeS((await openCallForAgent(deps.domain, taker, started.call.id)).iceServers!)).toBe(live);
     expect((await openCallForAgent(deps.domain, other, started.call.id)).iceServers).toBeNull();
+    expect(turnLifetimeS((await renewCallerIceServers(deps.domain, v, started.call.id)).iceServers)).toBe(live);
     await hangUpCall(deps.domain, { agentId: taker.id }, started.call.id, "agent_hung_up");
     expect((await openCallForAgent(deps.domain, taker, started.call.id)).iceServers).toBeNull();
+    await expect(renewCallerIceServers(deps.domain, v, started.call.id)).rejects.toMatchObject({ id: "call_not_live" });
   });
 
   it("announces each call's end once, whatever races to end it", async () => {

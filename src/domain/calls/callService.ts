@@ -1,9 +1,10 @@
 import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repositories/agents.ts";
-import { activeCallsOfAgent, type CallListRow, type CallRow, liveCallOf } from "../../adapters/db/repositories/calls.ts";
+import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
 import { findVisitor, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
 import { visitorLabel } from "../chat/telegramBridge.ts";
+import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "./calls.ts";
 import { iceServersFor, LIVE_TURN_TTL_S, RINGING_TURN_MARGIN_S, stunServers } from "./ice.ts";
@@ -85,6 +86,20 @@ export async function startCall(deps: DomainDeps, visitor: VisitorRow, media: Ca
   // A second press during a live call (another tab) gets that call, with the live call's credentials.
   const iceServers = call.status === "queued" ? ringingIceServers(deps, call.id) : liveIceServers(deps, call.id);
   return { call: await presentCall(deps, call), position, iceServers };
+}
+
+/**
+ * Fresh ICE servers for the caller of a ringing or live call, asked again after a reconnect or
+ * before the ones they hold expire (TURN checks a credential when a relay is allocated, e.g. on an
+ * ICE restart, so a long call needs current ones). Nobody else gets any.
+ */
+export async function renewCallerIceServers(deps: DomainDeps, visitor: VisitorRow, callId: string): Promise<{ iceServers: IceServer[] }> {
+  const call = await findCall(deps.db, callId);
+  if (!call) throw notFound("call_not_found", "No such call.");
+  if (call.visitor_id !== visitor.id) throw forbidden("not_in_call", "You are not in this call.");
+  if (call.status === "queued") return { iceServers: ringingIceServers(deps, call.id) };
+  if (call.status === "active") return { iceServers: liveIceServers(deps, call.id) };
+  throw conflict("call_not_live", "This call is over.");
 }
 
 /** An agent accepts: both participants get fresh TURN credentials for the live call (the caller's go out with the event). */

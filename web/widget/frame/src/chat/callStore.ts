@@ -1,4 +1,5 @@
 import { CallPeer } from "../../../../shared/call/callPeer";
+import { applyIceServers, renewIceServersPeriodically } from "../../../../shared/call/iceRenewal";
 import { type PreparedRecording, prepareRecording } from "../../../../shared/call/recorderLeg";
 import { type Ack, type CallStart, type CallView, RECORDING_CONSENT_VERSION, type RecordingConsent } from "../protocol";
 import { createStore } from "../state/store";
@@ -31,6 +32,8 @@ let stream: MediaStream | null = null;
 let iceServers: CallStart["iceServers"] = [];
 /** This side's recording, prepared while the call waits so it starts as soon as it is answered. */
 let recording: PreparedRecording | null = null;
+/** Stops renewing the live call's TURN credentials. */
+let stopRenewing: (() => void) | null = null;
 
 function patch(change: Partial<CallState>): void {
 	callState.update((state) => ({ ...state, ...change }));
@@ -40,8 +43,25 @@ function mine(callId: string): boolean {
 	return callState.get().call?.id === callId;
 }
 
+/** Asks for fresh ICE servers for this call (short-lived TURN credentials) and hands them to the connection. */
+function renewIceServers(): void {
+	const { call, phase } = callState.get();
+	if (!call || (phase !== "queued" && phase !== "active")) return;
+	socket?.timeout(ACK_TIMEOUT_MS).emit(
+		"call:ice",
+		{ callId: call.id },
+		settleAck((a) => {
+			if (!a.ok || !mine(call.id)) return;
+			iceServers = a.data.iceServers;
+			applyIceServers([callState.get().peer?.pc], iceServers);
+		}),
+	);
+}
+
 function finish(call: CallView | null): void {
 	const { peer } = callState.get();
+	stopRenewing?.();
+	stopRenewing = null;
 	recording?.stop();
 	recording = null;
 	peer?.close();
@@ -56,6 +76,8 @@ export function attachCalls(visitorSocket: VisitorSocket): void {
 	socket.on("call:queue", ({ callId, position }) => {
 		if (mine(callId)) patch({ position });
 	});
+	// Back after a dropped connection: the credentials held may have expired meanwhile.
+	socket.on("connect", renewIceServers);
 	socket.on("call:accepted", ({ call, iceServers: live }) => {
 		if (!mine(call.id) || !stream) return;
 		// Fresh TURN credentials for the live call; those given while it rang expire soon.
@@ -73,6 +95,7 @@ export function attachCalls(visitorSocket: VisitorSocket): void {
 		);
 		(window as { __destekCall?: { pc: RTCPeerConnection } }).__destekCall = { pc: peer.pc };
 		patch({ phase: "active", call, peer });
+		stopRenewing = renewIceServersPeriodically(renewIceServers);
 	});
 	socket.on("call:signal", ({ callId, signal }) => {
 		if (mine(callId)) callState.get().peer?.handleSignal(signal);
