@@ -105,7 +105,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(refused).toHaveLength(6);
-    for (const r of refused) expect(r.reason).toMatchObject({ id: "call_limit_team" });
+    for (const r of refused) expect(r.reason).toMatchObject({ id: "call_limit_team", message: "The team has answered its 10 calls for today." });
     expect(await callUsage(handle.db, limited.calls.limits, clock.now())).toMatchObject({ used: 10, limit: 10 });
     // Once the team has answered its limit, a new caller is told at once.
     await expect(placeCall(limited, await visitor(), { media: "audio", conversationId: null })).rejects.toMatchObject({

@@ -125,7 +125,9 @@ export async function claimCall(deps: CallDeps, agent: AgentRow, callId: string)
     won = await deps.db.transaction().execute(async (trx) => {
       const moved = await transitionCall(trx, callId, "queued", { status: "active", agent_id: agent.id, answered_at: now });
       if (!moved) return false;
-      if (!(await countCallIfUnder(trx, TEAM_SCOPE, day, deps.calls.limits.daily))) throw teamLimitReached();
+      if (!(await countCallIfUnder(trx, TEAM_SCOPE, day, deps.calls.limits.daily))) {
+        throw limitReached("call_limit_team", `The team has answered its ${deps.calls.limits.daily} calls for today.`);
+      }
       if (perAgent !== null && !(await countCallIfUnder(trx, agentScope(agent.id), day, perAgent))) {
         throw limitReached("call_limit_agent", `You have taken your ${perAgent} calls for today.`);
       }
