@@ -18,6 +18,8 @@ export class DomainError extends Error {
     readonly kind: ErrorKind,
     message: string,
     readonly retryAfterMs?: number,
+    /** Facts a client needs to recover (e.g. the recording mode to ask consent for); no internals. */
+    readonly details?: Record<string, string>,
   ) {
     super(message);
   }

@@ -1,4 +1,4 @@
-import type { CallView } from "../protocol/calls.ts";
+import type { CallView, IceServer } from "../protocol/calls.ts";
 import type { ConversationSummary, MessageView, ReceiptsView, VisitorConversationView } from "../protocol/chat.ts";
 
 /**
@@ -11,7 +11,8 @@ export type DomainEvent =
   | { type: "receipts.updated"; visitorId: string; conversationId: string; side: "agent" | "visitor"; receipts: ReceiptsView }
   /** The call queue changed (a call came, was taken, ended or was missed). */
   | { type: "calls.changed" }
-  | { type: "call.accepted"; call: CallView }
+  /** `visitorIceServers`: the caller's TURN credentials for the live call, handed over with the news. */
+  | { type: "call.accepted"; call: CallView; visitorIceServers: IceServer[] }
   | { type: "call.ended"; call: CallView };
 
 export interface EventSink {

@@ -74,6 +74,10 @@ const texts = {
     tr: () => "Bu arama artık beklemiyor.",
     en: () => "This call is no longer waiting.",
   },
+  agentBusy: {
+    tr: () => "Başka bir görüşmedesiniz. Bu aramayı almak için önce onu kapatın.",
+    en: () => "You are already in a call. Hang up first to take another.",
+  },
   openCall: {
     tr: (who: string) => `📞 ${who} ile görüşmeyi aldınız. Konuşmak için konsolda açın:`,
     en: (who: string) => `📞 You took the call from ${who}. Open it in the console to talk:`,

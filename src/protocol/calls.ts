@@ -4,6 +4,11 @@ import type { Ack } from "./chat.ts";
 // The call protocol: queueing, accepting and WebRTC signaling over the sockets. Clients import
 // types only; the server validates every payload.
 
+
+/** What the caller agreed to: the recording mode they were shown, and the wording's version. */
+export const recordingConsent = z.object({ mode: z.enum(["audio", "audio+video"]), version: z.string().min(1).max(40) });
+export type RecordingConsent = z.infer<typeof recordingConsent>;
+
 export const callView = z.object({
   id: z.string(),
   status: z.enum(["queued", "ringing", "active", "ended", "missed", "rejected", "refused"]),
@@ -16,6 +21,8 @@ export const callView = z.object({
   endedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
   endReason: z.string().nullable(),
+  /** The recording consent stored with the call (mode, when, wording version); null when none was needed. */
+  consent: z.object({ mode: z.enum(["audio", "audio+video"]), at: z.string(), version: z.string() }).nullable(),
 });
 export type CallView = z.infer<typeof callView>;
 
@@ -26,7 +33,12 @@ export interface IceServer {
 }
 
 export const callId = z.object({ callId: z.uuid() });
-export const startCall = z.object({ media: z.enum(["audio", "video"]).default("audio") });
+/**
+ * A visitor presses Call. When calls are recorded, `consent` must name the current recording mode
+ * and wording version, or the server refuses with `recording_consent_required` (details.mode: the
+ * mode to ask about), and the widget asks and retries.
+ */
+export const startCall = z.object({ media: z.enum(["audio", "video"]).default("audio"), consent: recordingConsent.optional() });
 
 /** What one side sends the other to set up and repair the media path. */
 export const signal = z.discriminatedUnion("type", [
@@ -49,6 +61,7 @@ export type Signal = z.infer<typeof signal>;
 export interface CallStart {
   call: CallView;
   position: number;
+  /** For the caller while the call waits; TURN credentials here last the ring timeout and a margin. */
   iceServers: IceServer[];
 }
 
@@ -57,10 +70,13 @@ export interface VisitorCallClientEvents {
   "call:hangup": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
   "call:signal": (payload: z.input<typeof signalPayload>, ack: (a: Ack<{ relayed: true }>) => void) => void;
   "call:record": (payload: z.input<typeof recordOffer>, ack: (a: Ack<{ sdp: string }>) => void) => void;
+  /** Fresh ICE servers for the caller's ringing or live call (TURN credentials are short-lived). */
+  "call:ice": (payload: z.input<typeof callId>, ack: (a: Ack<{ iceServers: IceServer[] }>) => void) => void;
 }
 export interface VisitorCallServerEvents {
   "call:queue": (payload: { callId: string; position: number }) => void;
-  "call:accepted": (payload: { call: CallView }) => void;
+  /** The call was answered; `iceServers` carry fresh TURN credentials for the live call. */
+  "call:accepted": (payload: { call: CallView; iceServers: IceServer[] }) => void;
   "call:ended": (payload: { call: CallView }) => void;
   "call:signal": (payload: { callId: string; signal: Signal }) => void;
 }
@@ -83,7 +99,10 @@ export interface AgentCallClientEvents {
   "call:open": (payload: z.input<typeof callId>, ack: (a: Ack<CallOpened>) => void) => void;
 }
 export interface CallsState {
-  /** Each waiting call with its ICE servers, so a console can prepare its recording before accepting. */
+  /**
+   * Each waiting call with STUN servers only, so a console can prepare its recording before
+   * accepting; TURN credentials come with the accept, to the agent who took the call.
+   */
   queue: Array<{ call: CallView; position: number; iceServers: IceServer[] }>;
   usage: { used: number; limit: number };
 }

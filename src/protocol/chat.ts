@@ -91,7 +91,7 @@ export const agentReceipt = receiptPayload.extend({ conversationId });
 export const assignPayload = z.object({ conversationId, agentId: z.uuid().nullable() });
 export const statusPayload = z.object({ conversationId, status: z.enum(["open", "pending", "resolved"]) });
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string } };
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string; details?: Record<string, string> } };
 
 // ---- socket event maps ----
 

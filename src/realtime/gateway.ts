@@ -63,7 +63,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
         void announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
         return;
       case "call.accepted":
-        visitors.to(visitorRoom(event.call.visitor.id)).emit("call:accepted", { call: event.call });
+        visitors.to(visitorRoom(event.call.visitor.id)).emit("call:accepted", { call: event.call, iceServers: event.visitorIceServers });
         agents.to(AGENTS_ROOM).emit("call:taken", { call: event.call });
         return;
       case "call.ended":

@@ -24,7 +24,7 @@ export function handle<S extends z.ZodType, T>(log: Logger, schema: S, run: (inp
       reply({ ok: true, data: await run(parsed.data) });
     } catch (error) {
       if (error instanceof DomainError) {
-        reply({ ok: false, error: { id: error.id, message: error.message } });
+        reply({ ok: false, error: { id: error.id, message: error.message, ...(error.details ? { details: error.details } : {}) } });
       } else {
         log.error({ err: error }, "socket handler failed");
         reply({ ok: false, error: { id: "internal", message: "Something went wrong on our side." } });

@@ -8,7 +8,7 @@ import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
 import { receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
 import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
-import { hangUpAfterDeparture, hangUpCall, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
+import { hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
 import { relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
@@ -81,11 +81,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       await recordVisitorReceipt(domain, visitor(), seq, kind);
     }));
 
-    socket.on("call:start", handle(log, startCall, ({ media }) => startCallForVisitor(domain, visitor(), media)));
+    socket.on("call:start", handle(log, startCall, ({ media, consent }) => startCallForVisitor(domain, visitor(), media, consent)));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),
     })));
     socket.on("call:signal", handle(log, signalPayload, ({ callId, signal }) => relaySignal(domain, signals, { visitorId: visitor().id }, callId, signal)));
+    socket.on("call:ice", handle(log, callId, ({ callId }) => renewCallerIceServers(domain, visitor(), callId)));
     socket.on("call:record", handle(log, recordOffer, ({ callId, sdp }) => openRecordingLeg(domain, deps.recorder, { visitorId: visitor().id }, callId, sdp)));
   });
 }

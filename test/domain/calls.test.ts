@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { type AgentRow, insertAgent } from "../../src/adapters/db/repositories/agents.ts";
+import { findCall, insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { insertVisitor, type VisitorRow } from "../../src/adapters/db/repositories/chat.ts";
 import { type CallDeps, callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "../../src/domain/calls/calls.ts";
 import { callUsage, localDay } from "../../src/domain/calls/limits.ts";
@@ -22,7 +23,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
   const deps = (overrides: Partial<CallDeps["calls"]["limits"]> = {}): CallDeps => ({
     db: handle.db,
     clock,
-    calls: { ringTimeoutMs: 60_000, recording: "audio", limits: { daily: 10, perVisitor: 3, perAgent: null, timezone: "Europe/Istanbul", ...overrides } },
+    calls: { ringTimeoutMs: 60_000, recording: "off", limits: { daily: 10, perVisitor: 3, perAgent: null, timezone: "Europe/Istanbul", ...overrides } },
   });
 
   beforeAll(async () => {
@@ -59,7 +60,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     const queue = (await callQueue(deps())).filter((q) => [first.id, second.id].includes(q.call.id));
     expect(queue.map((q) => q.call.id)).toEqual([first.id, second.id]);
     expect(queue[0]!.position).toBeLessThan(queue[1]!.position);
-    expect(first).toMatchObject({ status: "queued", recording_mode: "audio" });
+    expect(first).toMatchObject({ status: "queued", recording_mode: "off", consent_mode: null });
   });
 
   it("gives exactly one of two agents accepting at once the call, and tells the other who took it", async () => {
@@ -75,19 +76,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     expect(lost[0]!.reason).toMatchObject({ id: "call_taken", message: `${winner} took this call.` });
   });
 
-  it("never lets concurrent callers pass the team's daily limit", async () => {
-    newDay();
-    const visitors = await Promise.all(Array.from({ length: 16 }, () => visitor()));
-    const results = await Promise.allSettled(visitors.map((v) => placeCall(deps({ daily: 10 }), v, { media: "audio", conversationId: null })));
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    expect(refused).toHaveLength(6);
-    expect(refused[0]!.reason).toMatchObject({ id: "call_limit_team" });
-    expect(refused[0]!.reason.message).toMatch(/chat message/);
-    expect(await callUsage(handle.db, deps().calls.limits, clock.now())).toMatchObject({ used: 10, limit: 10 });
-  });
-
-  it("limits calls per visitor, and an unanswered call gives its place back", async () => {
+  it("limits calls per visitor; a call the team rejected gives the caller's place back", async () => {
     newDay();
     const v = await visitor();
     const limited = deps({ perVisitor: 2 });
@@ -95,16 +84,116 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     const first = await placeCall(limited, v, { media: "audio", conversationId: null });
     await claimCall(limited, boss, first.id);
     await hangUp(limited, { visitorId: v.id }, first.id, "caller_hung_up");
+    const rejected = await placeCall(limited, v, { media: "audio", conversationId: null });
+    await rejectCall(limited, boss, rejected.id);
     const second = await placeCall(limited, v, { media: "audio", conversationId: null });
     await claimCall(limited, boss, second.id);
     await hangUp(limited, { agentId: boss.id }, second.id, "agent_hung_up");
     await expect(placeCall(limited, v, { media: "audio", conversationId: null })).rejects.toMatchObject({ id: "call_limit_visitor" });
+    expect((await callUsage(handle.db, limited.calls.limits, clock.now())).used).toBe(2); // answered calls only
+  });
 
-    const other = await visitor();
-    const waiting = await placeCall(limited, other, { media: "audio", conversationId: null });
-    await rejectCall(limited, boss, waiting.id);
-    const usage = await callUsage(handle.db, limited.calls.limits, clock.now());
-    expect(usage.used).toBe(2); // the rejected call was given back
+  it("never lets concurrent accepts pass the team's daily limit, which counts answered calls only", async () => {
+    newDay();
+    const limited = deps({ daily: 10 });
+    const visitors = await Promise.all(Array.from({ length: 16 }, () => visitor()));
+    // Waiting calls hold no team slot: all 16 queue.
+    const calls = await Promise.all(visitors.map((v) => placeCall(limited, v, { media: "audio", conversationId: null })));
+    expect(await callUsage(handle.db, limited.calls.limits, clock.now())).toMatchObject({ used: 0, limit: 10 });
+    const agents = await Promise.all(calls.map((_, i) => agent(`A${i}`)));
+    const results = await Promise.allSettled(calls.map((c, i) => claimCall(limited, agents[i]!, c.id)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(refused).toHaveLength(6);
+    for (const r of refused) expect(r.reason).toMatchObject({ id: "call_limit_team", message: "The team has answered its 10 calls for today." });
+    expect(await callUsage(handle.db, limited.calls.limits, clock.now())).toMatchObject({ used: 10, limit: 10 });
+    // Once the team has answered its limit, a new caller is told at once.
+    await expect(placeCall(limited, await visitor(), { media: "audio", conversationId: null })).rejects.toMatchObject({
+      id: "call_limit_team",
+      message: expect.stringMatching(/chat message/),
+    });
+  });
+
+  it("does not let throwaway callers use up the team's quota: calls nobody answers take no team slot", async () => {
+    newDay();
+    const limited = deps({ daily: 2 });
+    for (let round = 0; round < 3; round++) {
+      const waiting = await Promise.all(Array.from({ length: 4 }, async () => placeCall(limited, await visitor(), { media: "audio", conversationId: null })));
+      clock.advance(61_000);
+      const missed = await expireUnansweredCalls(limited);
+      expect(missed.map((c) => c.id)).toEqual(expect.arrayContaining(waiting.map((c) => c.id)));
+    }
+    expect((await callUsage(handle.db, limited.calls.limits, clock.now())).used).toBe(0);
+    const call = await placeCall(limited, await visitor(), { media: "audio", conversationId: null });
+    await expect(claimCall(limited, await agent("Ready"), call.id)).resolves.toMatchObject({ status: "active" });
+  });
+
+  it("keeps a caller's own cancelled calls counted against their daily limit", async () => {
+    newDay();
+    const v = await visitor();
+    const limited = deps({ perVisitor: 2 });
+    for (let i = 0; i < 2; i++) {
+      const call = await placeCall(limited, v, { media: "audio", conversationId: null });
+      await hangUp(limited, { visitorId: v.id }, call.id, "caller_hung_up");
+    }
+    await expect(placeCall(limited, v, { media: "audio", conversationId: null })).rejects.toMatchObject({ id: "call_limit_visitor" });
+  });
+
+  it("makes one call of concurrent presses by one visitor (two tabs, a double click), counted once", async () => {
+    newDay();
+    const v = await visitor();
+    const limited = deps({ perVisitor: 2 });
+    const calls = await Promise.all(Array.from({ length: 5 }, () => placeCall(limited, v, { media: "audio", conversationId: null })));
+    expect(new Set(calls.map((c) => c.id)).size).toBe(1);
+    expect(await handle.db.selectFrom("calls").select("id").where("visitor_id", "=", v.id).execute()).toHaveLength(1);
+    // Only one of the visitor's two calls for the day was used.
+    await hangUp(limited, { visitorId: v.id }, calls[0]!.id, "caller_hung_up");
+    await expect(placeCall(limited, v, { media: "audio", conversationId: null })).resolves.toMatchObject({ status: "queued" });
+  });
+
+  it("refuses a second live call of one visitor in the database itself", async () => {
+    newDay();
+    const v = await visitor();
+    const first = await placeCall(deps(), v, { media: "audio", conversationId: null });
+    await expect(insertCall(handle.db, { ...first, id: randomUUID() })).rejects.toThrow();
+  });
+
+  it("gives an agent one live call at a time, even when they accept two at once", async () => {
+    newDay();
+    const busy = await agent("Busy");
+    const [a, b] = [
+      await placeCall(deps(), await visitor(), { media: "audio", conversationId: null }),
+      await placeCall(deps(), await visitor(), { media: "audio", conversationId: null }),
+    ];
+    const results = await Promise.allSettled([claimCall(deps(), busy, a.id), claimCall(deps(), busy, b.id)]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refusedFirst = results[0]!.status === "rejected";
+    const refused = (refusedFirst ? results[0] : results[1]) as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ id: "agent_busy" });
+    // The other call still waits for someone free, and no team slot was spent on the refusal.
+    const [left, won] = refusedFirst ? [a, b] : [b, a];
+    expect((await findCall(handle.db, left.id))?.status).toBe("queued");
+    expect((await callUsage(handle.db, deps().calls.limits, clock.now())).used).toBe(1);
+    await hangUp(deps(), { agentId: busy.id }, won.id, "agent_hung_up");
+    await expect(claimCall(deps(), busy, left.id)).resolves.toMatchObject({ status: "active", agent_id: busy.id });
+  });
+
+  it("ends a missed call and queues its follow-up in one transaction", async () => {
+    newDay();
+    const call = await placeCall(deps(), await visitor(), { media: "audio", conversationId: null });
+    clock.advance(61_000);
+    const failing = async () => {
+      throw new Error("outbox unavailable");
+    };
+    await expect(expireUnansweredCalls(deps(), failing)).rejects.toThrow("outbox unavailable");
+    expect((await findCall(handle.db, call.id))?.status).toBe("queued");
+    const noted: string[] = [];
+    const missed = await expireUnansweredCalls(deps(), async (trx, row) => {
+      noted.push(row.id);
+      expect((await findCall(trx, row.id))?.status).toBe("missed");
+    });
+    expect(missed.map((c) => c.id)).toContain(call.id);
+    expect(noted).toContain(call.id);
   });
 
   it("marks calls nobody answered in time as missed", async () => {
@@ -126,10 +215,13 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     await claimCall(deps(), taker, call.id);
     clock.advance(42_000);
     await expect(hangUp(deps(), { visitorId: (await visitor()).id }, call.id, "x")).rejects.toMatchObject({ id: "not_in_call" });
-    const ended = await hangUp(deps(), { agentId: taker.id }, call.id, "agent_hung_up");
+    const { call: ended, changed } = await hangUp(deps(), { agentId: taker.id }, call.id, "agent_hung_up");
+    expect(changed).toBe(true);
     expect(ended.status).toBe("ended");
-    expect(ended.duration_ms).toBeGreaterThanOrEqual(42_000);
-    expect(ended.duration_ms).toBeLessThan(45_000);
+    const stored = (await findCall(handle.db, call.id))!;
+    expect(stored.duration_ms).toBe(stored.ended_at! - stored.answered_at!);
+    expect(stored.duration_ms).toBeGreaterThanOrEqual(42_000);
+    expect(ended.duration_ms).toBe(stored.duration_ms);
   });
 
   it("enforces the optional per-agent limit", async () => {
@@ -138,6 +230,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     const limited = deps({ perAgent: 1 });
     const first = await placeCall(limited, await visitor(), { media: "audio", conversationId: null });
     await claimCall(limited, solo, first.id);
+    await hangUp(limited, { agentId: solo.id }, first.id, "agent_hung_up");
     const second = await placeCall(limited, await visitor(), { media: "audio", conversationId: null });
     await expect(claimCall(limited, solo, second.id)).rejects.toMatchObject({ id: "call_limit_agent" });
     expect((await callQueue(limited)).map((q) => q.call.id)).toContain(second.id); // still waiting for someone else

@@ -2,11 +2,13 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { browserAvailable } from "../support/browser.ts";
-import { type CallStage, openWidget, pcState, type Shop, signInConsole, socketFrames, startCallStage } from "../support/callPages.ts";
+import { type CallStage, openWidget, pcState, ServerMessageHold, type Shop, signInConsole, socketFrames, startCallStage } from "../support/callPages.ts";
 import { addAgent, type TestServer } from "../support/testApp.ts";
 
 // Two agents press Accept on the same incoming call at the same moment: one talks to the caller,
-// the other is told who took it.
+// the other is told who took it. "At the same moment" is made certain: the server's messages to
+// both consoles are held while both press, so neither button can vanish (the call taken) before
+// its press, however slowly the machine runs.
 describe.runIf(browserAvailable())("two agents accepting one call at once", () => {
   let stage: CallStage;
   let t: TestServer;
@@ -22,16 +24,23 @@ describe.runIf(browserAvailable())("two agents accepting one call at once", () =
   it("gives the call to exactly one; the other sees who took it", async () => {
     await addAgent(t.deps, "leyla", { telegramChatId: "717171" });
     await addAgent(t.deps, "murat", { telegramChatId: "727272" });
-    const leyla = await signInConsole(browser, t, "leyla", "717171");
-    const murat = await signInConsole(browser, t, "murat", "727272");
+    const hold = new ServerMessageHold();
+    const leyla = await signInConsole(browser, t, "leyla", "717171", { hold });
+    const murat = await signInConsole(browser, t, "murat", "727272", { hold });
 
     const { frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call" }).click();
 
     // Both consoles ring with the same call.
-    const acceptOn = [leyla, murat].map((page) => page.getByRole("button", { name: "Accept" }));
+    const acceptOn = [leyla, murat].map((page) => page.getByRole("button", { name: "Accept", exact: true }));
     await Promise.all(acceptOn.map((button) => button.waitFor({ timeout: 20_000 })));
+    // Both consoles talk over the websocket by now (the upgrade is done), where the hold applies.
+    for (const page of [leyla, murat]) await expect.poll(() => socketFrames(page).sent.includes("5"), { timeout: 20_000 }).toBe(true);
+    hold.hold();
     await Promise.all(acceptOn.map((button) => button.click()));
+    // Both presses reached the server before either console heard a word back.
+    await expect.poll(() => [leyla, murat].map((page) => socketFrames(page).sent.filter((f) => f.includes('"call:accept"')).length), { timeout: 20_000 }).toEqual([1, 1]);
+    hold.release();
 
     await expect.poll(async () => (await t.deps.domain.db.selectFrom("calls").select("agent_id").executeTakeFirst())?.agent_id ?? null, { timeout: 10_000 }).not.toBeNull();
     const row = await t.deps.domain.db.selectFrom("calls").selectAll().executeTakeFirstOrThrow();

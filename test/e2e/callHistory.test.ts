@@ -24,6 +24,8 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
   let selin: AgentRow;
   let okan: AgentRow;
   const ids = { recorded: randomUUID(), queued: randomUUID() };
+  /** When the recorded call's caller agreed to the recording. */
+  let consentAt = 0;
 
   async function visitor(name: string): Promise<string> {
     const id = randomUUID();
@@ -35,6 +37,7 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
   }
   async function call(name: string, fields: Partial<CallRow> & Pick<CallRow, "status" | "created_at">): Promise<CallRow> {
     const row: CallRow = {
+      consent_mode: null, consent_at: null, consent_version: null,
       id: randomUUID(), visitor_id: await visitor(name), conversation_id: null, agent_id: null, media: "audio", recording_mode: "audio",
       answered_at: null, ended_at: null, duration_ms: null, end_reason: null, mix_status: null, ...fields,
     };
@@ -62,8 +65,10 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
       await call(`Caller ${i + 1}`, { status: "ended", agent_id: selin.id, created_at: at, answered_at: at + 5_000, ended_at: at + 65_000, duration_ms: 60_000, end_reason: "agent_hung_up" });
     }
     const at = now - 60 * MINUTE;
+    consentAt = at - 2_000;
     await call("Zeynep Kaya", {
       id: ids.recorded, status: "ended", agent_id: selin.id, created_at: at, answered_at: at + 4_000, ended_at: at + 7_000, duration_ms: 3_000, end_reason: "caller_hung_up",
+      consent_mode: "audio", consent_at: consentAt, consent_version: "2026-12-02",
     });
     const key = `recordings/${randomBytes(18).toString("base64url")}.webm`;
     await t.deps.domain.storage.put(key, webm);
@@ -162,6 +167,10 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
     await page.getByRole("heading", { level: 1, name: "Call with Zeynep Kaya" }).waitFor();
     expect(page.url()).toContain(`/console/calls/history/${ids.recorded}`);
     expect(await page.getByRole("region", { name: "Caller" }).textContent()).toMatch(/KB|kB|bytes/);
+    // The caller's recording consent, as stored with the call: mode, wording version and when.
+    const consent = page.locator("dl.details > div").filter({ has: page.locator("dt", { hasText: "Recording consent" }) }).locator("dd");
+    expect((await consent.textContent())?.trim()).toMatch(/^Audio, wording version 2026-12-02, agreed /);
+    expect(await consent.locator("time").getAttribute("datetime")).toBe(new Date(consentAt).toISOString());
 
     const audio = page.locator("audio");
     expect(await audio.count()).toBe(1);

@@ -63,23 +63,34 @@ describe.each(testDatabases())("call history and recording playback on $name", (
       page_url: null, page_title: null, first_seen_at: BASE, last_seen_at: BASE, metadata: null,
     };
     await insertVisitor(domain.db, visitor);
+    // One live call per visitor and per agent is a rule of the database: each live call gets its own caller and agent.
+    await addAgent(t.deps, "cem");
+    const liveAgents = [ayse, bora, (await findAgentByUsername(domain.db, "cem"))!];
+    const liveCaller = async () => {
+      const id = randomUUID();
+      await insertVisitor(domain.db, { ...visitor, id, token_hash: randomUUID() });
+      return id;
+    };
     const statuses: CallRow["status"][] = ["ended", "missed", "rejected", "ended", "active", "queued", "ended"];
     const calls: CallRow[] = [];
     for (let i = 0; i < 23; i++) {
       const status = statuses[i % statuses.length]!;
       const answered = status === "ended" || status === "active";
-      const agent = answered ? (i % 2 === 0 ? ayse : bora) : null;
+      const live = status === "active" || status === "queued";
+      const agent = status === "active" ? liveAgents.shift()! : answered ? (i % 2 === 0 ? ayse : bora) : null;
       // Pairs share a start time, so the id must break ties for the cursor to be exact.
       const createdAt = BASE + Math.floor(i / 2) * 10_000;
       calls.push({
-        id: randomUUID(), visitor_id: visitor.id, conversation_id: null, agent_id: agent?.id ?? null, status, media: "audio",
+        id: randomUUID(), visitor_id: live ? await liveCaller() : visitor.id, conversation_id: null, agent_id: agent?.id ?? null, status, media: "audio",
         recording_mode: "audio", created_at: createdAt, answered_at: answered ? createdAt + 5_000 : null,
         ended_at: status === "active" || status === "queued" ? null : createdAt + 65_000,
         duration_ms: status === "ended" ? 60_000 : status === "active" || status === "queued" ? null : 0,
         end_reason: status === "ended" ? "caller_hung_up" : status === "missed" ? "ring_timeout" : status === "rejected" ? `rejected_by:${bora.id}` : null,
-        mix_status: null,
+        mix_status: null, consent_mode: null, consent_at: null, consent_version: null,
       });
     }
+    // The recorded calls carry the caller's consent, as the server stores it when they call.
+    for (const call of calls) if (call.status === "ended") Object.assign(call, { consent_mode: "audio", consent_at: call.created_at - 1_000, consent_version: "2026-12-02" });
     for (const call of calls) await insertCall(domain.db, call);
     expected = [...calls].sort((a, b) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1));
 
@@ -153,7 +164,13 @@ describe.each(testDatabases())("call history and recording playback on $name", (
 
   it("returns one call by id, and 404 with an error id for an unknown one", async () => {
     const res = await get(`/api/calls/${recorded.id}`);
-    expect(res.json().call).toMatchObject({ id: recorded.id, recordings: expect.any(Array) });
+    expect(res.json().call).toMatchObject({
+      id: recorded.id,
+      recordings: expect.any(Array),
+      consent: { mode: "audio", version: "2026-12-02", at: new Date(recorded.created_at - 1_000).toISOString() },
+    });
+    const unrecorded = expected.find((c) => c.status === "missed")!;
+    expect((await get(`/api/calls/${unrecorded.id}`)).json().call.consent).toBeNull();
     const missing = await get(`/api/calls/${randomUUID()}`);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toMatchObject({ id: "call_not_found" });

@@ -4,6 +4,8 @@ import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.t
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { iceServersFor } from "../../src/domain/calls/ice.ts";
 import type { CallStart, CallsState, CallView } from "../../src/protocol/calls.ts";
+import { RECORDING_CONSENT_VERSION } from "../../src/protocol/consent.ts";
+import type { Ack } from "../../src/protocol/chat.ts";
 import { newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
@@ -105,9 +107,12 @@ describe("calls over the sockets: queue, accept race, signaling only between par
     expect(leaked).toBe(false);
 
     const endedForAgent = nextEvent<{ call: CallView }>(winner, "call:ended");
+    t.clock.advance(30_000);
     const { call } = await request<{ call: CallView }>(caller, "call:hangup", { callId });
     expect(call).toMatchObject({ status: "ended", endReason: "caller_hung_up" });
-    expect(call.durationMs).toBeGreaterThanOrEqual(0);
+    // The server's clock decides the length: from the answer to the hang-up, 30 s of it skipped ahead.
+    expect(call.durationMs).toBe(Date.parse(call.endedAt!) - Date.parse(call.answeredAt!));
+    expect(call.durationMs).toBeGreaterThanOrEqual(30_000);
     expect((await endedForAgent).call.id).toBe(callId);
   });
 
@@ -139,9 +144,23 @@ describe("calls over the sockets: queue, accept race, signaling only between par
     await t.telegram.waitForSent((m) => String(m.text).includes("Cevapsız arama"));
   }, 20_000);
 
-  it("refuses a call over the daily limit with a polite message", async () => {
-    // Limit 3: one ended call counts; rejected and missed calls gave their places back.
-    for (let i = 0; i < 2; i++) await request<CallStart>(await visitor(), "call:start", { media: "audio" });
+  it("makes one call of two tabs of one visitor pressing Call at once", async () => {
+    const token = newVisitorToken();
+    const tabs = [await openSocket(`${t.url}/visitor`, { visitorToken: token }), await openSocket(`${t.url}/visitor`, { visitorToken: token })];
+    sockets.push(...tabs);
+    const started = await Promise.all(tabs.flatMap((tab) => [request<CallStart>(tab, "call:start", { media: "audio" }), request<CallStart>(tab, "call:start", { media: "audio" })]));
+    expect(new Set(started.map((s) => s.call.id)).size).toBe(1);
+    await request(tabs[0]!, "call:hangup", { callId: started[0]!.call.id });
+  });
+
+  it("counts answered calls against the team's daily limit, then refuses new calls with a polite message", async () => {
+    // Limit 3: the first test's call was answered; rejected, missed and cancelled calls took no team slot.
+    const zehra = await agent("zehra");
+    for (let i = 0; i < 2; i++) {
+      const { call } = await request<CallStart>(await visitor(), "call:start", { media: "audio" });
+      await request(zehra, "call:accept", { callId: call.id });
+      await request(zehra, "call:hangup", { callId: call.id });
+    }
     await expect(request(await visitor(), "call:start", { media: "audio" })).rejects.toMatchObject({
       id: "call_limit_team",
       message: expect.stringMatching(/all the calls it can today/),
@@ -149,12 +168,37 @@ describe("calls over the sockets: queue, accept race, signaling only between par
   });
 });
 
+describe("recording consent over the sockets", () => {
+  let t: TestServer;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer({ env: { RECORDING: "audio+video" } });
+  });
+  afterAll(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    await t.close();
+  });
+
+  it("refuses a recorded call without consent to the current mode, saying which mode to ask about", async () => {
+    const caller = await openSocket(`${t.url}/visitor`, { visitorToken: newVisitorToken() });
+    sockets.push(caller);
+    for (const consent of [undefined, { mode: "audio", version: RECORDING_CONSENT_VERSION }]) {
+      const answer = await new Promise<Ack<CallStart>>((resolve) => caller.emit("call:start", { media: "audio", ...(consent ? { consent } : {}) }, resolve));
+      expect(answer).toMatchObject({ ok: false, error: { id: "recording_consent_required", details: { mode: "audio+video" } } });
+    }
+    const { call } = await request<CallStart>(caller, "call:start", { media: "audio", consent: { mode: "audio+video", version: RECORDING_CONSENT_VERSION } });
+    expect(call).toMatchObject({ recording: "audio+video", consent: { mode: "audio+video", version: RECORDING_CONSENT_VERSION } });
+    await request(caller, "call:hangup", { callId: call.id });
+  });
+});
+
 describe("ICE servers", () => {
   it("hands out only configured servers, with short-lived TURN credentials per call", () => {
-    expect(iceServersFor([], undefined, "c1", 0)).toEqual([]);
-    const servers = iceServersFor(["stun:turn.example.com:3478", "turn:turn.example.com:3478?transport=udp"], "0123456789abcdef", "call-1", 1_700_000_000_000);
+    expect(iceServersFor([], undefined, "c1", 0, 600)).toEqual([]);
+    const servers = iceServersFor(["stun:turn.example.com:3478", "turn:turn.example.com:3478?transport=udp"], "0123456789abcdef", "call-1", 1_700_000_000_000, 600);
     expect(servers[0]).toEqual({ urls: ["stun:turn.example.com:3478"] });
-    expect(servers[1]).toMatchObject({ urls: ["turn:turn.example.com:3478?transport=udp"], username: "1700021600:call-1" });
+    expect(servers[1]).toMatchObject({ urls: ["turn:turn.example.com:3478?transport=udp"], username: "1700000600:call-1" });
     expect(servers[1]!.credential).toMatch(/^[A-Za-z0-9+/]+=*$/);
   });
 });

@@ -69,15 +69,62 @@ export function socketFrames(page: Page): { sent: string[]; received: string[] }
   return frames.get(page) ?? { sent: [], received: [] };
 }
 
+/**
+ * Holds back what the server sends to consoles' sockets while held: two agents can then both press
+ * a button before either hears what the other's press did. Requests still reach the server.
+ */
+export class ServerMessageHold {
+  private held = false;
+  private readonly pending: Array<() => void> = [];
+  hold(): void {
+    this.held = true;
+  }
+  release(): void {
+    this.held = false;
+    for (const deliver of this.pending.splice(0)) deliver();
+  }
+  deliver(send: () => void): void {
+    if (this.held) this.pending.push(send);
+    else send();
+  }
+}
+
 /** An agent signed in to the console in a browser context of their own (password, then the Telegram code). */
-export async function signInConsole(browser: Browser, t: TestServer, username: string, telegramChatId: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+export async function signInConsole(
+  browser: Browser,
+  t: TestServer,
+  username: string,
+  telegramChatId: string,
+  options: { hold?: ServerMessageHold } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
   const seen = { sent: [] as string[], received: [] as string[] };
   frames.set(page, seen);
-  page.on("websocket", (ws) => {
-    ws.on("framesent", (frame) => seen.sent.push(String(frame.payload)));
-    ws.on("framereceived", (frame) => seen.received.push(String(frame.payload)));
-  });
+  const { hold } = options;
+  if (hold) {
+    // The console's websocket passes through the test, which notes each frame and can hold the server's.
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        seen.sent.push(String(message));
+        server.send(message);
+      });
+      server.onMessage((message) => {
+        hold.deliver(() => {
+          seen.received.push(String(message));
+          ws.send(message);
+        });
+      });
+      ws.onClose((code, reason) => server.close({ code, reason }));
+      server.onClose((code, reason) => ws.close({ code, reason }));
+    });
+  } else {
+    page.on("websocket", (ws) => {
+      ws.on("framesent", (frame) => seen.sent.push(String(frame.payload)));
+      ws.on("framereceived", (frame) => seen.received.push(String(frame.payload)));
+    });
+  }
   await page.goto(`${t.url}/console/`);
   const lastSent = t.telegram.sent.at(-1)?.message_id ?? 0;
   await page.getByLabel("Username").fill(username);

@@ -135,6 +135,23 @@ describe("call buttons in Telegram", () => {
     expect(lateReject).toMatchObject({ show_alert: true, text: "Bu arama artık beklemiyor." });
     expect((await callRow(call.id)).status).toBe("active");
   });
+
+  it("Accept in Telegram is refused while the agent is in another call", async () => {
+    const eceRow = (await findAgentByUsername(t.deps.domain.db, "ece"))!;
+    const eceConsole = await agentSocket("ece");
+    const first = await request<CallStart>(await visitor(), "call:start", { media: "audio" });
+    await request(eceConsole, "call:accept", { callId: first.call.id });
+    const second = await request<CallStart>(await visitor(), "call:start", { media: "audio" });
+    const [, , eceAlert] = await alertsOf(second.call.id);
+    const busy = await press(ECE, `call:accept:${second.call.id}`, eceAlert);
+    expect(busy).toMatchObject({ show_alert: true, text: "Başka bir görüşmedesiniz. Bu aramayı almak için önce onu kapatın." });
+    expect(await callRow(second.call.id)).toMatchObject({ status: "queued", agent_id: null });
+    expect(await callRow(first.call.id)).toMatchObject({ status: "active", agent_id: eceRow.id });
+    await request(eceConsole, "call:hangup", { callId: first.call.id });
+    const accepted = await press(ECE, `call:accept:${second.call.id}`, eceAlert);
+    expect(accepted.text).toBe("Aramayı siz aldınız");
+    await request(eceConsole, "call:hangup", { callId: second.call.id });
+  });
 });
 
 describe("call Accept in Telegram with a public URL", () => {

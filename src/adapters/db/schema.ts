@@ -139,6 +139,11 @@ export interface CallsTable {
   end_reason: string | null;
   /** The mixing job's progress: null until it claims the call. */
   mix_status: ColumnType<MixStatus | null, MixStatus | null | undefined, MixStatus | null>;
+  /** The recording the caller agreed to before the call was placed (null: none asked, recording off). */
+  consent_mode: ColumnType<"audio" | "audio+video" | null, "audio" | "audio+video" | null | undefined, "audio" | "audio+video" | null>;
+  consent_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** RECORDING_CONSENT_VERSION of the wording the caller saw. */
+  consent_version: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type MixStatus = "running" | "done" | "skipped" | "failed";

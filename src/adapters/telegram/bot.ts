@@ -212,6 +212,7 @@ function installHandlers(bot: Bot, deps: DomainDeps, options: TelegramOptions, l
     let message = error.message;
     if (error.id === "telegram_not_linked") message = text("telegramNotLinked", language);
     else if (error.id === "call_not_waiting") message = text("callNotWaiting", language);
+    else if (error.id === "agent_busy") message = text("agentBusy", language);
     else if (error.id === "call_taken") {
       const taker = (await callNow(deps, callId))?.agent?.name;
       if (taker) message = text("callAlreadyTaken", language, taker);

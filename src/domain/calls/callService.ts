@@ -2,11 +2,12 @@ import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repo
 import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
 import { findVisitor, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
-import type { CallStart, CallsState, CallView } from "../../protocol/calls.ts";
+import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
 import { visitorLabel } from "../chat/telegramBridge.ts";
+import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "./calls.ts";
-import { iceServersFor } from "./ice.ts";
+import { iceServersFor, LIVE_TURN_TTL_S, RINGING_TURN_MARGIN_S, stunServers } from "./ice.ts";
 import { callUsage } from "./limits.ts";
 
 // Calls as the transports use them: the state changes of calls.ts, presented, published to the
@@ -28,7 +29,22 @@ export function callViewOf(row: CallListRow): CallView {
     endedAt: iso(row.ended_at),
     durationMs: row.duration_ms,
     endReason: row.end_reason,
+    consent:
+      row.consent_mode && row.consent_at !== null && row.consent_version
+        ? { mode: row.consent_mode, at: new Date(row.consent_at).toISOString(), version: row.consent_version }
+        : null,
   };
+}
+
+/** ICE servers for a participant of a live call: TURN credentials long enough to connect, renewed on `call:open`. */
+export function liveIceServers(deps: DomainDeps, callId: string): IceServer[] {
+  return iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, callId, deps.clock.now(), LIVE_TURN_TTL_S);
+}
+
+/** ICE servers for the caller of a waiting call: TURN credentials that expire soon after the ringing would. */
+function ringingIceServers(deps: DomainDeps, callId: string): IceServer[] {
+  const ttlS = Math.ceil(deps.calls.ringTimeoutMs / 1000) + RINGING_TURN_MARGIN_S;
+  return iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, callId, deps.clock.now(), ttlS);
 }
 
 export async function presentCall(deps: DomainDeps, call: CallRow): Promise<CallView> {
@@ -44,7 +60,7 @@ export async function callsState(deps: DomainDeps): Promise<CallsState> {
       queue.map(async ({ call, position }) => ({
         call: await presentCall(deps, call),
         position,
-        iceServers: iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, call.id, deps.clock.now()),
+        iceServers: stunServers(deps.calls.iceServers),
       })),
     ),
     usage: { used: usage.used, limit: usage.limit },
@@ -59,22 +75,40 @@ async function callAlertChats(deps: DomainDeps): Promise<string[]> {
   return [...chats];
 }
 
-/** A visitor presses Call: queued, the team alerted, the caller told their place. */
-export async function startCall(deps: DomainDeps, visitor: VisitorRow, media: CallRow["media"]): Promise<CallStart> {
+/** A visitor presses Call (with the recording consent they gave): queued, the team alerted, the caller told their place. */
+export async function startCall(deps: DomainDeps, visitor: VisitorRow, media: CallRow["media"], consent?: RecordingConsent): Promise<CallStart> {
   const chats = await callAlertChats(deps);
-  const call = await placeCall(deps, visitor, { media, conversationId: null }, async (trx, created) => {
+  const call = await placeCall(deps, visitor, { media, conversationId: null, consent }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);
   });
   deps.events.publish({ type: "calls.changed" });
   const position = (await callQueue(deps)).find((q) => q.call.id === call.id)?.position ?? 1;
-  return { call: await presentCall(deps, call), position, iceServers: iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, call.id, deps.clock.now()) };
+  // A second press during a live call (another tab) gets that call, with the live call's credentials.
+  const iceServers = call.status === "queued" ? ringingIceServers(deps, call.id) : liveIceServers(deps, call.id);
+  return { call: await presentCall(deps, call), position, iceServers };
 }
 
+/**
+ * Fresh ICE servers for the caller of a ringing or live call, asked again after a reconnect or
+ * before the ones they hold expire (TURN checks a credential when a relay is allocated, e.g. on an
+ * ICE restart, so a long call needs current ones). Nobody else gets any.
+ */
+export async function renewCallerIceServers(deps: DomainDeps, visitor: VisitorRow, callId: string): Promise<{ iceServers: IceServer[] }> {
+  const call = await findCall(deps.db, callId);
+  if (!call) throw notFound("call_not_found", "No such call.");
+  if (call.visitor_id !== visitor.id) throw forbidden("not_in_call", "You are not in this call.");
+  if (call.status === "queued") return { iceServers: ringingIceServers(deps, call.id) };
+  if (call.status === "active") return { iceServers: liveIceServers(deps, call.id) };
+  throw conflict("call_not_live", "This call is over.");
+}
+
+/** An agent accepts: both participants get fresh TURN credentials for the live call (the caller's go out with the event). */
 export async function acceptCall(deps: DomainDeps, agent: AgentRow, callId: string) {
   const call = await presentCall(deps, await claimCall(deps, agent, callId));
-  deps.events.publish({ type: "call.accepted", call });
+  const visitorIceServers = liveIceServers(deps, callId);
+  deps.events.publish({ type: "call.accepted", call, visitorIceServers });
   deps.events.publish({ type: "calls.changed" });
-  return { call, iceServers: iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, callId, deps.clock.now()) };
+  return { call, iceServers: liveIceServers(deps, callId), visitorIceServers };
 }
 
 async function ended(deps: DomainDeps, row: CallRow): Promise<CallView> {
@@ -88,20 +122,23 @@ export async function declineCall(deps: DomainDeps, agent: AgentRow, callId: str
   return ended(deps, await rejectCall(deps, agent, callId));
 }
 
+/** Hangs up; only the hang-up that actually ended the call announces it, so `call.ended` goes out once. */
 export async function hangUpCall(deps: DomainDeps, who: { visitorId?: string; agentId?: string }, callId: string, reason: string): Promise<CallView> {
-  const before = await findCall(deps.db, callId);
-  const after = await hangUp(deps, who, callId, reason);
-  return before?.status === after.status ? presentCall(deps, after) : ended(deps, after);
+  const { call, changed } = await hangUp(deps, who, callId, reason);
+  return changed ? ended(deps, call) : presentCall(deps, call);
 }
 
-/** Runs every second on every node: each missed call is ended exactly once, by whichever node gets it. */
+/**
+ * Runs every second on every node: each missed call is ended exactly once, by whichever node gets
+ * it, and its "missed call" note to Telegram is queued in the same transaction.
+ */
 export async function missUnansweredCalls(deps: DomainDeps): Promise<CallView[]> {
-  const missed = await expireUnansweredCalls(deps);
+  const chats = await callAlertChats(deps);
+  const missed = await expireUnansweredCalls(deps, async (trx, row) => {
+    for (const chatId of chats) await enqueueOutbox(trx, "telegram.call_missed", { callId: row.id, chatId }, row.ended_at ?? deps.clock.now());
+  });
   const views: CallView[] = [];
-  for (const row of missed) {
-    views.push(await ended(deps, row));
-    for (const chatId of await callAlertChats(deps)) await enqueueOutbox(deps.db, "telegram.call_missed", { callId: row.id, chatId }, deps.clock.now());
-  }
+  for (const row of missed) views.push(await ended(deps, row));
   return views;
 }
 

@@ -1,9 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../adapters/db/database.ts";
 import { type AgentRow, findAgentById } from "../../adapters/db/repositories/agents.ts";
-import { type CallRow, findCall, insertCall, liveCallOf, queuedCalls, transitionCall } from "../../adapters/db/repositories/calls.ts";
+import {
+  activeCallsOfAgent,
+  type CallRow,
+  callCount,
+  findCall,
+  insertCall,
+  liveCallConflict,
+  liveCallOf,
+  queuedCalls,
+  transitionCall,
+} from "../../adapters/db/repositories/calls.ts";
 import type { VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { conflict, DomainError, forbidden, notFound } from "../errors.ts";
+import type { RecordingConsent } from "../../protocol/calls.ts";
+import { RECORDING_CONSENT_VERSION } from "../../protocol/consent.ts";
 import { agentScope, type CallLimits, countCallIfUnder, localDay, TEAM_SCOPE, uncountCall, visitorScope } from "./limits.ts";
 
 export interface CallSettings {
@@ -22,15 +34,32 @@ export interface CallDeps {
 class LimitReached extends DomainError {}
 
 const limitReached = (id: string, message: string) => new LimitReached(id, "rate_limited", message);
+const teamLimitReached = () =>
+  limitReached("call_limit_team", "Our team has taken all the calls it can today. Please leave us a chat message and we will answer soon.");
+
+/** Refuses a recorded call placed without consent to the current mode; the client asks and retries. */
+function consentRequired(mode: "audio" | "audio+video"): DomainError {
+  const what = mode === "audio" ? "audio" : "audio and video";
+  return new DomainError("recording_consent_required", "conflict", `Calls are recorded (${what}). Please agree to the recording to call.`, undefined, { mode });
+}
+
+/** The consent to store with a new call: required, and matching, whenever calls are recorded. */
+function checkConsent(mode: CallRow["recording_mode"], consent: RecordingConsent | undefined, now: number) {
+  if (mode === "off") return { consent_mode: null, consent_at: null, consent_version: null };
+  if (consent?.mode !== mode || consent.version !== RECORDING_CONSENT_VERSION) throw consentRequired(mode);
+  return { consent_mode: mode, consent_at: now, consent_version: consent.version };
+}
 
 /**
- * A visitor presses Call: counts the call against the visitor's and the team's daily limits (both
- * or neither, atomically) and queues it. Pressing again while a call is waiting returns that call.
+ * A visitor presses Call: the call counts against the visitor's daily limit and is queued. The team's
+ * limit counts answered calls (see claimCall), so a waiting call holds no team slot; it is only
+ * checked here so nobody waits for a team that cannot take more today. One live call per visitor
+ * is a rule of the database: a second press, another tab or a double click gets the same call.
  */
 export async function placeCall(
   deps: CallDeps,
   visitor: VisitorRow,
-  input: { media: CallRow["media"]; conversationId: string | null },
+  input: { media: CallRow["media"]; conversationId: string | null; consent?: RecordingConsent | undefined },
   /** Runs in the same transaction once a new call is stored (to queue its notifications). */
   alsoInTransaction?: (trx: Db, call: CallRow) => Promise<void>,
 ): Promise<CallRow> {
@@ -53,17 +82,23 @@ export async function placeCall(
     end_reason: null,
     // Nothing to mix when nothing is recorded; the mixing job never needs to look at it.
     mix_status: deps.calls.recording === "off" ? "skipped" : null,
+    ...checkConsent(deps.calls.recording, input.consent, now),
   };
-  await deps.db.transaction().execute(async (trx) => {
-    if (!(await countCallIfUnder(trx, visitorScope(visitor.id), day, deps.calls.limits.perVisitor))) {
-      throw limitReached("call_limit_visitor", "You have reached today's limit of calls. Please write to us in the chat, or call again tomorrow.");
-    }
-    if (!(await countCallIfUnder(trx, TEAM_SCOPE, day, deps.calls.limits.daily))) {
-      throw limitReached("call_limit_team", "Our team has taken all the calls it can today. Please leave us a chat message and we will answer soon.");
-    }
-    await insertCall(trx, call);
-    await alsoInTransaction?.(trx, call);
-  });
+  if ((await callCount(deps.db, TEAM_SCOPE, day)) >= deps.calls.limits.daily) throw teamLimitReached();
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      if (!(await countCallIfUnder(trx, visitorScope(visitor.id), day, deps.calls.limits.perVisitor))) {
+        throw limitReached("call_limit_visitor", "You have reached today's limit of calls. Please write to us in the chat, or call again tomorrow.");
+      }
+      await insertCall(trx, call);
+      await alsoInTransaction?.(trx, call);
+    });
+  } catch (error) {
+    // Another press of this visitor stored its call first: that is the one (nothing was counted here).
+    const existing = liveCallConflict(error) === "visitor" ? await liveCallOf(deps.db, visitor.id) : undefined;
+    if (existing) return existing;
+    throw error;
+  }
   return call;
 }
 
@@ -72,21 +107,36 @@ export async function callQueue(deps: CallDeps): Promise<Array<{ call: CallRow; 
   return (await queuedCalls(deps.db)).map((call, index) => ({ call, position: index + 1 }));
 }
 
+const agentBusy = () => conflict("agent_busy", "You are already in a call. Hang up first to take another.");
+
 /**
- * An agent accepts. Exactly one of several agents accepting at once wins: the database moves the
- * call out of "queued" once. The others learn who took it.
+ * An agent accepts (from the console or Telegram). Exactly one of several agents accepting at once
+ * wins: the database moves the call out of "queued" once. An agent has one live call at a time,
+ * also a rule of the database. The answered call counts against the team's daily limit (and the
+ * agent's, when set), atomically with the move, so concurrent accepts on any node never pass them.
  */
 export async function claimCall(deps: CallDeps, agent: AgentRow, callId: string): Promise<CallRow> {
   const now = deps.clock.now();
   const day = localDay(now, deps.calls.limits.timezone);
   const perAgent = deps.calls.limits.perAgent;
-  const won = await deps.db.transaction().execute(async (trx) => {
-    const moved = await transitionCall(trx, callId, "queued", { status: "active", agent_id: agent.id, answered_at: now });
-    if (moved && perAgent !== null && !(await countCallIfUnder(trx, agentScope(agent.id), day, perAgent))) {
-      throw limitReached("call_limit_agent", `You have taken your ${perAgent} calls for today.`);
-    }
-    return moved;
-  });
+  if ((await activeCallsOfAgent(deps.db, agent.id)).length > 0) throw agentBusy();
+  let won: boolean;
+  try {
+    won = await deps.db.transaction().execute(async (trx) => {
+      const moved = await transitionCall(trx, callId, "queued", { status: "active", agent_id: agent.id, answered_at: now });
+      if (!moved) return false;
+      if (!(await countCallIfUnder(trx, TEAM_SCOPE, day, deps.calls.limits.daily))) {
+        throw limitReached("call_limit_team", `The team has answered its ${deps.calls.limits.daily} calls for today.`);
+      }
+      if (perAgent !== null && !(await countCallIfUnder(trx, agentScope(agent.id), day, perAgent))) {
+        throw limitReached("call_limit_agent", `You have taken your ${perAgent} calls for today.`);
+      }
+      return true;
+    });
+  } catch (error) {
+    if (liveCallConflict(error) === "agent") throw agentBusy();
+    throw error;
+  }
   const call = await findCall(deps.db, callId);
   if (!call) throw notFound("call_not_found", "No such call.");
   if (won) return call;
@@ -97,18 +147,35 @@ export async function claimCall(deps: CallDeps, agent: AgentRow, callId: string)
   throw conflict("call_not_waiting", "This call is no longer waiting.");
 }
 
-/** Ends a call that was never answered and gives its place in the daily limits back. */
-async function endUnanswered(deps: CallDeps, call: CallRow, status: "missed" | "rejected" | "ended", reason: string): Promise<CallRow | undefined> {
+/** A state change of a call and whether this caller made it: only the winner announces it. */
+export interface CallChange {
+  call: CallRow;
+  changed: boolean;
+}
+
+/**
+ * Ends a call that was never answered. It never held a team slot. It keeps counting against the
+ * caller's own daily limit (else hanging up, or letting it ring out, and calling again would get
+ * around the limit), unless the team rejected it: then the caller gets that place back.
+ */
+async function endUnanswered(
+  deps: CallDeps,
+  call: CallRow,
+  status: "missed" | "rejected" | "ended",
+  reason: string,
+  alsoInTransaction?: (trx: Db, call: CallRow) => Promise<void>,
+): Promise<CallRow | undefined> {
   const now = deps.clock.now();
   const day = localDay(call.created_at, deps.calls.limits.timezone);
   const changes = { status, ended_at: now, duration_ms: 0, end_reason: reason };
+  const ended = { ...call, ...changes };
   const moved = await deps.db.transaction().execute(async (trx) => {
     if (!(await transitionCall(trx, call.id, "queued", changes))) return false;
-    await uncountCall(trx, TEAM_SCOPE, day);
-    await uncountCall(trx, visitorScope(call.visitor_id), day);
+    if (status === "rejected") await uncountCall(trx, visitorScope(call.visitor_id), day);
+    await alsoInTransaction?.(trx, ended);
     return true;
   });
-  return moved ? { ...call, ...changes } : undefined;
+  return moved ? ended : undefined;
 }
 
 /** An agent declines the call for the team (from the console or Telegram). */
@@ -122,29 +189,37 @@ export async function rejectCall(deps: CallDeps, agent: AgentRow, callId: string
 
 /**
  * Hangs up. A waiting call is cancelled; a live one ends with its duration computed here, from the
- * server's clock, never from what a client reports.
+ * server's clock, never from what a client reports. `changed` is true only for the one hang-up
+ * that ended it, whatever else raced to end it.
  */
-export async function hangUp(deps: CallDeps, who: { visitorId?: string; agentId?: string }, callId: string, reason: string): Promise<CallRow> {
+export async function hangUp(deps: CallDeps, who: { visitorId?: string; agentId?: string }, callId: string, reason: string): Promise<CallChange> {
   const call = await findCall(deps.db, callId);
   if (!call) throw notFound("call_not_found", "No such call.");
   const isCaller = who.visitorId !== undefined && who.visitorId === call.visitor_id;
   const isAgent = who.agentId !== undefined && who.agentId === call.agent_id;
   if (!isCaller && !isAgent) throw forbidden("not_in_call", "You are not in this call.");
-  if (call.status === "queued") return (await endUnanswered(deps, call, "ended", reason)) ?? ((await findCall(deps.db, callId)) as CallRow);
-  if (call.status !== "active") return call;
+  const current = async (): Promise<CallChange> => ({ call: (await findCall(deps.db, callId)) ?? call, changed: false });
+  if (call.status === "queued") {
+    const ended = await endUnanswered(deps, call, "ended", reason);
+    return ended ? { call: ended, changed: true } : current();
+  }
+  if (call.status !== "active") return { call, changed: false };
   const now = deps.clock.now();
   const changes = { status: "ended" as const, ended_at: now, duration_ms: Math.max(0, now - (call.answered_at ?? now)), end_reason: reason };
-  if (await transitionCall(deps.db, call.id, "active", changes)) return { ...call, ...changes };
-  return (await findCall(deps.db, callId)) as CallRow;
+  if (await transitionCall(deps.db, call.id, "active", changes)) return { call: { ...call, ...changes }, changed: true };
+  return current();
 }
 
-/** Calls nobody answered within the ring timeout become missed; returns them for follow-up. */
-export async function expireUnansweredCalls(deps: CallDeps): Promise<CallRow[]> {
+/**
+ * Calls nobody answered within the ring timeout become missed; returns them for follow-up.
+ * `alsoInTransaction` runs in each call's ending transaction (to queue the missed-call note with it).
+ */
+export async function expireUnansweredCalls(deps: CallDeps, alsoInTransaction?: (trx: Db, call: CallRow) => Promise<void>): Promise<CallRow[]> {
   const deadline = deps.clock.now() - deps.calls.ringTimeoutMs;
   const missed: CallRow[] = [];
   for (const call of await queuedCalls(deps.db)) {
     if (call.created_at > deadline) break;
-    const ended = await endUnanswered(deps, call, "missed", "ring_timeout");
+    const ended = await endUnanswered(deps, call, "missed", "ring_timeout", alsoInTransaction);
     if (ended) missed.push(ended);
   }
   return missed;

@@ -3,14 +3,14 @@ import { findCall } from "../../adapters/db/repositories/calls.ts";
 import type { CallOpened } from "../../protocol/calls.ts";
 import { notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
-import { presentCall } from "./callService.ts";
+import { liveIceServers, presentCall } from "./callService.ts";
 import { callQueue } from "./calls.ts";
-import { iceServersFor } from "./ice.ts";
 
 /**
  * The console opened at one call (a desktop notification, or the link the bot sends after Accept in
  * Telegram): where the call stands, its place while it waits, and, when it is this agent's live
- * call, the ICE servers to connect it with. Only the call's own agent gets those.
+ * call, the ICE servers to connect it with. Only the call's own agent gets those,
+ * freshly issued each time (a reconnecting console renews its TURN credential this way).
  */
 export async function openCallForAgent(deps: DomainDeps, agent: AgentRow, callId: string): Promise<CallOpened> {
   const row = await findCall(deps.db, callId);
@@ -18,5 +18,5 @@ export async function openCallForAgent(deps: DomainDeps, agent: AgentRow, callId
   const call = await presentCall(deps, row);
   const position = row.status === "queued" ? ((await callQueue(deps)).find((q) => q.call.id === row.id)?.position ?? null) : null;
   const mine = row.status === "active" && row.agent_id === agent.id;
-  return { call, position, iceServers: mine ? iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, row.id, deps.clock.now()) : null };
+  return { call, position, iceServers: mine ? liveIceServers(deps, row.id) : null };
 }

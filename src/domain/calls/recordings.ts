@@ -9,7 +9,7 @@ import type { IceServer } from "../../protocol/calls.ts";
 import { audit } from "../audit.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
-import { iceServersFor } from "./ice.ts";
+import { iceServersFor, LIVE_TURN_TTL_S } from "./ice.ts";
 
 // Server-side call recording. Each participant's browser sends its own media a second time, to a
 // receive-only peer on the server (the CallRecorder adapter), which writes one WebM per side. This
@@ -63,8 +63,12 @@ export async function openRecordingLeg(
     "visitorId" in who ? (who.visitorId === call.visitor_id ? "caller" : null) : who.agentId === call.agent_id ? "agent" : null;
   if (!role) throw forbidden("not_in_call", "You are not in this call.");
   if (call.recording_mode === "off" || !recorder) throw conflict("recording_off", "This call is not recorded.");
+  // Only what the caller agreed to is recorded: a call without their consent to this mode is not.
+  if (call.consent_mode !== call.recording_mode || !call.consent_version) {
+    throw conflict("recording_consent_required", "The caller did not agree to record this call, so it is not recorded.");
+  }
   if (call.status !== "active") throw conflict("call_not_live", "This call is not live.");
-  const iceServers = iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, call.id, deps.clock.now());
+  const iceServers = iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, call.id, deps.clock.now(), LIVE_TURN_TTL_S);
   const sdp = await recorder.record({ callId, role, mode: call.recording_mode, offerSdp, iceServers });
   return { sdp };
 }

@@ -11,6 +11,8 @@ import {
   listConversationRows,
   listMessages,
   type MessageRow,
+  raiseReceipts,
+  setUnreadForAgents,
   updateConversation,
   type VisitorRow,
 } from "../../adapters/db/repositories/chat.ts";
@@ -162,29 +164,29 @@ export async function setConversationStatus(deps: DomainDeps, id: string, status
   return changed(deps, id, { status, resolved_at: status === "resolved" ? deps.clock.now() : null });
 }
 
-/** The visitor's widget received or read agent messages up to `seq`. */
+/** The visitor's widget received or read agent messages up to `seq`; positions only move forward. */
 export async function recordVisitorReceipt(deps: DomainDeps, visitor: VisitorRow, seq: number, kind: "delivered" | "read"): Promise<void> {
   const conversation = await latestConversationOf(deps.db, visitor.id);
   if (!conversation) return;
   const upTo = Math.min(seq, conversation.last_seq);
-  const delivered = Math.max(conversation.visitor_delivered_seq, upTo);
-  const read = kind === "read" ? Math.max(conversation.visitor_read_seq, upTo) : conversation.visitor_read_seq;
-  if (delivered === conversation.visitor_delivered_seq && read === conversation.visitor_read_seq) return;
-  await updateConversation(deps.db, conversation.id, { visitor_delivered_seq: delivered, visitor_read_seq: read });
-  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: conversation.id, side: "visitor", receipts: { deliveredSeq: delivered, readSeq: read } });
+  if (upTo <= conversation.visitor_delivered_seq && (kind === "delivered" || upTo <= conversation.visitor_read_seq)) return;
+  const receipts = await raiseReceipts(deps.db, conversation.id, "visitor", upTo, kind === "read" ? upTo : null);
+  if (!receipts) return;
+  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: conversation.id, side: "visitor", receipts });
 }
 
-/** An agent's console received or read visitor messages up to `seq`. */
+/** An agent's console received or read visitor messages up to `seq`; with two consoles open, positions only move forward. */
 export async function recordAgentReceipt(deps: DomainDeps, id: string, seq: number, kind: "delivered" | "read"): Promise<void> {
   const { conversation, visitor } = await requireConversation(deps, id);
   const upTo = Math.min(seq, conversation.last_seq);
-  const delivered = Math.max(conversation.agent_delivered_seq, upTo);
-  const read = kind === "read" ? Math.max(conversation.agent_read_seq, upTo) : conversation.agent_read_seq;
-  if (delivered === conversation.agent_delivered_seq && read === conversation.agent_read_seq) return;
-  const unread = await countVisitorMessagesAfter(deps.db, id, read);
-  await updateConversation(deps.db, id, { agent_delivered_seq: delivered, agent_read_seq: read, unread_for_agents: unread });
-  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: id, side: "agent", receipts: { deliveredSeq: delivered, readSeq: read } });
+  if (upTo <= conversation.agent_delivered_seq && (kind === "delivered" || upTo <= conversation.agent_read_seq)) return;
+  const receipts = await raiseReceipts(deps.db, id, "agent", upTo, kind === "read" ? upTo : null);
+  if (!receipts) return;
+  const unread = await countVisitorMessagesAfter(deps.db, id, receipts.readSeq);
+  await setUnreadForAgents(deps.db, id, receipts.readSeq, unread);
+  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: id, side: "agent", receipts });
   if (unread !== conversation.unread_for_agents) {
-    await publishUpdated(deps, { ...conversation, agent_delivered_seq: delivered, agent_read_seq: read, unread_for_agents: unread }, visitor);
+    const { deliveredSeq, readSeq } = receipts;
+    await publishUpdated(deps, { ...conversation, agent_delivered_seq: deliveredSeq, agent_read_seq: readSeq, unread_for_agents: unread }, visitor);
   }
 }

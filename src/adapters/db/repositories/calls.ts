@@ -1,11 +1,26 @@
-import type { Selectable } from "kysely";
+import type { Insertable, Selectable } from "kysely";
 import type { Db } from "../database.ts";
 import type { CallsTable, MixStatus } from "../schema.ts";
 
 export type CallRow = Selectable<CallsTable>;
 
-export function insertCall(db: Db, row: CallRow): Promise<unknown> {
+export function insertCall(db: Db, row: Insertable<CallsTable>): Promise<unknown> {
   return db.insertInto("calls").values(row).execute();
+}
+
+/**
+ * Which one-live-call rule of the database an insert or update broke: a visitor's second waiting
+ * or live call (index calls_one_live_per_visitor), or an agent's second live call
+ * (calls_one_live_per_agent); null for any other error.
+ */
+export function liveCallConflict(error: unknown): "visitor" | "agent" | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { code, constraint, message } = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  // PostgreSQL names the index; SQLite names the column ("UNIQUE constraint failed: calls.visitor_id").
+  const where = code === "23505" ? String(constraint) : code === "SQLITE_CONSTRAINT_UNIQUE" ? String(message) : "";
+  if (where.includes("calls_one_live_per_visitor") || where.includes("calls.visitor_id")) return "visitor";
+  if (where.includes("calls_one_live_per_agent") || where.includes("calls.agent_id")) return "agent";
+  return null;
 }
 
 export function findCall(db: Db, id: string): Promise<CallRow | undefined> {
@@ -52,7 +67,7 @@ export async function countCallIfUnder(db: Db, scope: string, day: string, limit
   return row !== undefined;
 }
 
-/** Gives a counted call back (it was never answered). */
+/** Gives a counted call back (the team rejected it). */
 export function uncountCall(db: Db, scope: string, day: string): Promise<unknown> {
   return db
     .updateTable("call_counters")

@@ -94,6 +94,36 @@ export function listMessages(
     .then((rows) => (newestFirst ? rows.reverse() : rows));
 }
 
+/** `column` raised to `value` unless it is already higher, as SQL both engines speak. */
+const atLeast = (column: string, value: number) => sql<number>`case when ${sql.ref(column)} < ${value} then ${value} else ${sql.ref(column)} end`;
+
+/**
+ * Raises one side's receipt positions (delivered, and read when given) to at least these, in one
+ * statement, so receipts from two consoles or tabs arriving out of order never move them back.
+ * Returns the positions stored afterwards.
+ */
+export async function raiseReceipts(
+  db: Db,
+  id: string,
+  side: "agent" | "visitor",
+  delivered: number,
+  read: number | null,
+): Promise<{ deliveredSeq: number; readSeq: number } | undefined> {
+  const [deliveredColumn, readColumn] = side === "agent" ? (["agent_delivered_seq", "agent_read_seq"] as const) : (["visitor_delivered_seq", "visitor_read_seq"] as const);
+  const row = await db
+    .updateTable("conversations")
+    .set({ [deliveredColumn]: atLeast(deliveredColumn, delivered), ...(read === null ? {} : { [readColumn]: atLeast(readColumn, read) }) })
+    .where("id", "=", id)
+    .returning([`${deliveredColumn} as deliveredSeq`, `${readColumn} as readSeq`])
+    .executeTakeFirst();
+  return row && { deliveredSeq: Number(row.deliveredSeq), readSeq: Number(row.readSeq) };
+}
+
+/** Sets the agents' unread count, unless their read position moved on meanwhile (the later receipt sets it). */
+export function setUnreadForAgents(db: Db, id: string, readSeq: number, unread: number): Promise<unknown> {
+  return db.updateTable("conversations").set({ unread_for_agents: unread }).where("id", "=", id).where("agent_read_seq", "=", readSeq).execute();
+}
+
 export async function countVisitorMessagesAfter(db: Db, conversationId: string, seq: number): Promise<number> {
   const row = await db
     .selectFrom("messages")

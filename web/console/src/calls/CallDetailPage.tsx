@@ -133,6 +133,16 @@ export function CallDetailPage({ callId, api, history }: { callId: string; api: 
 					<Fact label={t("callDetail.status")}>{t(`callStatus.${call.status}`)}</Fact>
 					<Fact label={t("callDetail.type")}>{t(call.media === "video" ? "calls.video" : "calls.audio")}</Fact>
 					<Fact label={t("callDetail.recordingMode")}>{t(`recordingMode.${call.recording}`)}</Fact>
+					<Fact label={t("callDetail.consent")}>
+						{call.consent ? (
+							<>
+								{t("callDetail.consentGiven", { mode: t(`recordingMode.${call.consent.mode}`), version: call.consent.version })}{" "}
+								<time dateTime={call.consent.at}>{formatCallStart(call.consent.at)}</time>
+							</>
+						) : (
+							t(call.recording === "off" ? "callDetail.consentNotNeeded" : "callDetail.consentMissing")
+						)}
+					</Fact>
 					<Fact label={t("callDetail.started")}>
 						<time dateTime={call.createdAt}>{formatCallStart(call.createdAt)}</time>
 					</Fact>

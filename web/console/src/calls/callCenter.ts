@@ -1,5 +1,6 @@
 import type { Translate } from "../../../shared/i18n";
 import { CallPeer, formatDuration } from "../../../shared/call/callPeer";
+import { applyIceServers, renewIceServersPeriodically } from "../../../shared/call/iceRenewal";
 import { type PreparedRecording, prepareRecording } from "../../../shared/call/recorderLeg";
 import { ApiError } from "../api/http";
 import type { CallsState, CallView, IceServer } from "../api/inboxTypes";
@@ -113,9 +114,26 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		updateRing();
 	}
 
+	/** Stops renewing the live call's TURN credentials. */
+	let stopRenewing: (() => void) | null = null;
+
+	/** Fresh ICE servers for the live call (`call:open` re-issues them to its agent), handed to its connection. */
+	function renewIceServers(): void {
+		const { active } = store.get();
+		if (!active) return;
+		socketRequest(socket, "call:open", { callId: active.call.id }).then(
+			({ iceServers }) => {
+				if (iceServers && store.get().active === active) applyIceServers([active.peer.pc], iceServers);
+			},
+			() => {},
+		);
+	}
+
 	function endActive(call: CallView): void {
 		const { active } = store.get();
 		if (active?.call.id !== call.id) return;
+		stopRenewing?.();
+		stopRenewing = null;
 		active.recording?.stop();
 		active.peer.close();
 		store.update({ active: null });
@@ -143,6 +161,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		(window as { __destekCall?: { pc: RTCPeerConnection } }).__destekCall = { pc: peer.pc };
 		const recording = ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
 		store.update({ active: { call, peer, recording }, accepting: null });
+		stopRenewing = renewIceServersPeriodically(renewIceServers);
 		removeFromQueue(call.id);
 		peer.start(stream);
 		recording?.start(peer, (sdp) => socketRequest(socket, "call:record", { callId: call.id, sdp }).then((answer) => answer.sdp));
@@ -204,6 +223,8 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 
 	socket.on("connect", () => {
 		socketRequest(socket, "calls:sync", {}).then(applyState, () => {});
+		// Back after a dropped connection: the live call's credentials may have expired meanwhile.
+		renewIceServers();
 		void openRouteCall();
 	});
 	socket.on("calls:state", applyState);
@@ -285,6 +306,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			for (const ready of prepared.values()) ready.stop();
 			store.get().active?.recording?.stop();
 			store.get().active?.peer.close();
+			stopRenewing?.();
 			if (ringTimer) clearInterval(ringTimer);
 			clearTimeout(noticeTimer);
 		},

@@ -12,6 +12,8 @@ export type {
 export type {
 	CallStart,
 	CallView,
+	RecordingConsent,
 	VisitorCallClientEvents,
 	VisitorCallServerEvents,
 } from "../../../../src/protocol/calls";
+export { RECORDING_CONSENT_VERSION } from "../../../../src/protocol/consent";

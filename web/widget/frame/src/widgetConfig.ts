@@ -33,3 +33,17 @@ export function loadWidgetConfig(): void {
 		() => widgetConfig.set(FALLBACK_CONFIG),
 	);
 }
+
+/**
+ * Asks the server again and keeps the answer: the recording mode is read when the visitor presses
+ * Call, not from a page loaded before it changed. The last known config if the server cannot be reached.
+ */
+export async function freshWidgetConfig(): Promise<WidgetConfig> {
+	try {
+		const config = normalize(await fetchWidgetConfig());
+		widgetConfig.set(config);
+		return config;
+	} catch {
+		return widgetConfig.get() ?? FALLBACK_CONFIG;
+	}
+}

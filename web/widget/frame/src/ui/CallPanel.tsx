@@ -4,7 +4,6 @@ import { CallScreen } from "../../../../shared/call/CallScreen";
 import { callState, dismissCall, hangUp, startCall } from "../chat/callStore";
 import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
-import { widgetConfig } from "../widgetConfig";
 
 /** Back to the chat with the cursor in the message box, for a caller nobody answered. */
 function leaveMessage(): void {
@@ -12,8 +11,11 @@ function leaveMessage(): void {
 	dismissCall();
 }
 
-/** "This call will be recorded": the caller agrees (focus starts there) or cancels before anything is sent. */
-function Consent({ recording }: { recording: string | undefined }) {
+/**
+ * "This call will be recorded": the caller agrees (focus starts there) or cancels before anything is
+ * sent. Agreeing names the mode shown, which the server checks against the mode it records in.
+ */
+function Consent({ recording }: { recording: "audio" | "audio+video" }) {
 	const { t } = useI18n();
 	const agree = useRef<HTMLButtonElement>(null);
 	useEffect(() => agree.current?.focus(), []);
@@ -22,7 +24,7 @@ function Consent({ recording }: { recording: string | undefined }) {
 			<p id="call-consent" class="call-recorded">
 				{t(recording === "audio+video" ? "call.consentVideo" : "call.consentAudio")}
 			</p>
-			<button ref={agree} type="button" class="call-button call-accept" onClick={() => void startCall(true)}>
+			<button ref={agree} type="button" class="call-button call-accept" onClick={() => void startCall(recording)}>
 				{t("call.agree")}
 			</button>
 			<button type="button" class="call-button" onClick={dismissCall}>
@@ -38,8 +40,7 @@ function Consent({ recording }: { recording: string | undefined }) {
  */
 export function CallPanel() {
 	const { t } = useI18n();
-	const { phase, call, position, peer, error } = useStore(callState);
-	const config = useStore(widgetConfig);
+	const { phase, consentMode, call, position, peer, error } = useStore(callState);
 	if (error) {
 		return (
 			<div class="call-note" role="alert">
@@ -50,7 +51,7 @@ export function CallPanel() {
 			</div>
 		);
 	}
-	if (phase === "confirm") return <Consent recording={config?.recording} />;
+	if (phase === "confirm" && consentMode) return <Consent recording={consentMode} />;
 	const recorded = call && call.recording !== "off" && <p class="call-recorded">{t("call.recorded")}</p>;
 	if (phase === "active" && peer && call) {
 		return (
