@@ -52,3 +52,23 @@ async function openPostgres(url: string) {
     },
   };
 }
+
+/**
+ * A fresh empty PostgreSQL schema and a connection URL whose sessions use it, for a spawned
+ * destek process: its migrations and rows stay out of every other test's way.
+ */
+export async function postgresSchemaUrl(url: string): Promise<{ url: string; dispose(): Promise<void> }> {
+  const schema = `test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const withSchema = new URL(url);
+  withSchema.searchParams.set("options", `-c search_path=${schema}`);
+  return {
+    url: withSchema.toString(),
+    async dispose() {
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    },
+  };
+}

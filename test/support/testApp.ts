@@ -10,6 +10,7 @@ import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { type AppDeps, createDeps } from "../../src/deps.ts";
 import { createAgent } from "../../src/domain/agents.ts";
 import type { Clock } from "../../src/domain/ports.ts";
+import { startBackgroundJobs } from "../../src/jobs.ts";
 import { openSqlite } from "./databases.ts";
 import { FakeTelegram } from "./fakeTelegram.ts";
 
@@ -35,6 +36,8 @@ export async function startTestApp(options: {
   database: DatabaseHandle;
   telegram?: FakeTelegram;
   env?: Record<string, string>;
+  /** Start the background jobs `main` starts (ring timeout, recording mixing and retention). */
+  jobs?: boolean;
 }): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "destek-app-"));
   const config = loadConfig({
@@ -49,11 +52,13 @@ export async function startTestApp(options: {
   const deps = createDeps(config, { database: options.database, clock, log: pino({ level: process.env.TEST_LOG ?? "silent" }) });
   const app = await buildApp(deps);
   await app.ready();
+  const jobs = options.jobs ? startBackgroundJobs(deps) : undefined;
   return {
     app,
     deps,
     clock,
     async close() {
+      await jobs?.stop();
       await app.close();
       await deps.recorder?.close();
       await deps.telegram?.stop();
@@ -111,10 +116,10 @@ export interface TestServer extends TestApp {
  * The usual setup of socket, Telegram and browser tests: a fresh SQLite file, a fake Bot API
  * server, the app listening on a free port. `close()` tears all of it down.
  */
-export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean } = {}): Promise<TestServer> {
   const telegram = await new FakeTelegram().start();
   const database = await openSqlite();
-  const t = await startTestApp({ database, telegram, ...(options.env ? { env: options.env } : {}) });
+  const t = await startTestApp({ database, telegram, ...(options.env ? { env: options.env } : {}), jobs: options.jobs ?? false });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   return {
     ...t,
