@@ -1,6 +1,8 @@
 import { startRecordingJobs } from "./adapters/recording/recordingJobs.ts";
+import type { Server } from "socket.io";
 import type { AppDeps } from "./deps.ts";
 import { missUnansweredCalls } from "./domain/calls/callService.ts";
+import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
 
 /** A piece of work that runs on its own timer until stopped. */
 export interface BackgroundJob {
@@ -28,8 +30,8 @@ export function startRingTimeoutJob(deps: AppDeps): BackgroundJob {
  * Every timer-driven job of a node, started by `main` (never by `buildApp`, so tests build an app
  * with no work running behind their back, and start the jobs themselves when they test them).
  */
-export function startBackgroundJobs(deps: AppDeps): BackgroundJob {
-  const jobs: BackgroundJob[] = [startRingTimeoutJob(deps), startRecordingJobs(deps)];
+export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
+  const jobs: BackgroundJob[] = [startRingTimeoutJob(deps), startRecordingJobs(deps), startSessionSweepJob(deps, io)];
   return {
     async stop() {
       await Promise.all(jobs.map((job) => job.stop()));

@@ -43,7 +43,7 @@ export async function main(): Promise<void> {
     process.exit(1);
   }
   const running = app;
-  const jobs = startBackgroundJobs(deps);
+  const jobs = startBackgroundJobs(deps, running.io);
 
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: deps.log }, async ({ signal, err }) => {
     if (err) deps.log.error({ err }, "shutting down after an error");

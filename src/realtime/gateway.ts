@@ -4,7 +4,7 @@ import { Server } from "socket.io";
 import type { DomainEvent } from "../domain/events.ts";
 import type { AppDeps } from "../deps.ts";
 import { callsState } from "../domain/calls/callService.ts";
-import { type AgentNamespace, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
+import { type AgentNamespace, agentNamespaceOf, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
 import type { SignalTargets } from "./callSignaling.ts";
 import { Departures } from "./departures.ts";
 import { AGENTS_ROOM, Presence } from "./presence.ts";
@@ -33,12 +33,14 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
     path: "/socket.io",
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
+    // A resumed connection goes through the handshake checks again: by default Socket.IO skips
+    // them, and a console whose session ended meanwhile would be back in its rooms.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
     ...(publisher ? { adapter: createAdapter(publisher) } : {}),
   });
   const presence = new Presence(deps);
   // Socket.IO types namespaces by their event maps only at creation; these two casts are the only ones.
-  const agents = io.of("/agent") as unknown as AgentNamespace;
+  const agents: AgentNamespace = agentNamespaceOf(io);
   const visitors = io.of("/visitor") as unknown as VisitorNamespace;
   presence.agents = agents;
   presence.visitors = visitors;

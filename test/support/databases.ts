@@ -24,10 +24,12 @@ export function testDatabases(): TestDatabase[] {
 
 export async function openSqlite() {
   const dir = mkdtempSync(join(tmpdir(), "destek-test-"));
-  const handle = openDatabase({ kind: "sqlite", file: join(dir, "test.sqlite") });
+  const file = join(dir, "test.sqlite");
+  const handle = openDatabase({ kind: "sqlite", file });
   await migrateToLatest(handle);
   return {
     ...handle,
+    file,
     async dispose() {
       await handle.close();
       rmSync(dir, { recursive: true, force: true });

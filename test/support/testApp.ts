@@ -52,7 +52,7 @@ export async function startTestApp(options: {
   const deps = createDeps(config, { database: options.database, clock, log: pino({ level: process.env.TEST_LOG ?? "silent" }) });
   const app = await buildApp(deps);
   await app.ready();
-  const jobs = options.jobs ? startBackgroundJobs(deps) : undefined;
+  const jobs = options.jobs ? startBackgroundJobs(deps, app.io) : undefined;
   return {
     app,
     deps,
@@ -110,6 +110,8 @@ export interface TestServer extends TestApp {
   /** http://127.0.0.1:<port> of the listening app. */
   url: string;
   telegram: FakeTelegram;
+  /** The SQLite file the app runs on, for another process (the CLI) to open. */
+  databaseFile: string;
 }
 
 /**
@@ -124,6 +126,7 @@ export async function startTestServer(options: { env?: Record<string, string>; j
   return {
     ...t,
     telegram,
+    databaseFile: database.file,
     url: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`,
     async close() {
       await t.close();
