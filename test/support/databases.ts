@@ -59,7 +59,7 @@ async function openPostgres(url: string) {
  * A fresh empty PostgreSQL schema and a connection URL whose sessions use it, for a spawned
  * destek process: its migrations and rows stay out of every other test's way.
  */
-export async function postgresSchemaUrl(url: string): Promise<{ url: string; dispose(): Promise<void> }> {
+export async function postgresSchemaUrl(url: string): Promise<{ url: string; name: string; dispose(): Promise<void> }> {
   const schema = `test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -68,6 +68,7 @@ export async function postgresSchemaUrl(url: string): Promise<{ url: string; dis
   withSchema.searchParams.set("options", `-c search_path=${schema}`);
   return {
     url: withSchema.toString(),
+    name: schema,
     async dispose() {
       await admin.query(`drop schema ${schema} cascade`);
       await admin.end();

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
@@ -38,6 +38,8 @@ export async function startTestApp(options: {
   env?: Record<string, string>;
   /** Start the background jobs `main` starts (ring timeout, recording mixing and retention). */
   jobs?: boolean;
+  /** The app's logger, for a test that reads what it logs. */
+  log?: Logger;
 }): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "destek-app-"));
   const config = loadConfig({
@@ -49,7 +51,7 @@ export async function startTestApp(options: {
     ...options.env,
   });
   const clock = new ManualClock();
-  const deps = createDeps(config, { database: options.database, clock, log: pino({ level: process.env.TEST_LOG ?? "silent" }) });
+  const deps = createDeps(config, { database: options.database, clock, log: options.log ?? pino({ level: process.env.TEST_LOG ?? "silent" }) });
   const app = await buildApp(deps);
   await app.ready();
   const jobs = options.jobs ? startBackgroundJobs(deps, app.io) : undefined;

@@ -3,7 +3,10 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
+import pino, { type Logger } from "pino";
 import type { Config } from "../../config.ts";
+import { OutageLog } from "../outages.ts";
+import { guardDialect } from "./guardedDialect.ts";
 import * as initial from "./migrations/0001_initial.ts";
 import * as recordingMix from "./migrations/0002_recording_mix.ts";
 import type { Database } from "./schema.ts";
@@ -23,8 +26,12 @@ export interface DatabaseHandle {
 // which fit in a double, so read them as numbers on both dialects.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-/** Opens the configured database. `schema` lets tests isolate themselves in a PostgreSQL schema. */
-export function openDatabase(config: Config["database"], options: { schema?: string } = {}): DatabaseHandle {
+/**
+ * Opens the configured database. `schema` lets tests isolate themselves in a PostgreSQL schema;
+ * `log` hears about outages (once each) and recoveries.
+ */
+export function openDatabase(config: Config["database"], options: { schema?: string; log?: Logger } = {}): DatabaseHandle {
+  const outages = new OutageLog(options.log ?? pino({ level: "silent" }));
   if (config.kind === "sqlite") {
     mkdirSync(dirname(config.file), { recursive: true });
     const file = new SQLite(config.file);
@@ -33,7 +40,7 @@ export function openDatabase(config: Config["database"], options: { schema?: str
     file.pragma("synchronous = NORMAL");
     file.pragma("foreign_keys = ON");
     file.pragma("busy_timeout = 5000");
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    const db = new Kysely<Database>({ dialect: guardDialect(new SqliteDialect({ database: file }), outages, "sqlite") });
     return { db, kind: "sqlite", close: () => db.destroy() };
   }
   const pool = new pg.Pool({
@@ -42,7 +49,13 @@ export function openDatabase(config: Config["database"], options: { schema?: str
     connectionTimeoutMillis: 5000,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // An idle pooled connection that the server drops (restart, failover) emits `error` on the pool;
+  // without a listener that would throw and take the process down. The pool replaces it by itself.
+  pool.on("error", (err) => outages.lost("database", err));
+  // A connection in use when it drops emits `error` on its client, where the pool listens only
+  // while the client is idle: listen on every client for its whole life.
+  pool.on("connect", (client) => client.on("error", (err) => outages.lost("database", err)));
+  const db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool }), outages, "postgres") });
   return { db, kind: "postgres", ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() };
 }
 
