@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { Logger } from "pino";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/adapters/db/database.ts";
 
 export interface TestDatabase {
@@ -22,10 +23,10 @@ export function testDatabases(): TestDatabase[] {
   return list;
 }
 
-export async function openSqlite() {
+export async function openSqlite(log?: Logger) {
   const dir = mkdtempSync(join(tmpdir(), "destek-test-"));
   const file = join(dir, "test.sqlite");
-  const handle = openDatabase({ kind: "sqlite", file });
+  const handle = openDatabase({ kind: "sqlite", file }, log ? { log } : {});
   await migrateToLatest(handle);
   return {
     ...handle,

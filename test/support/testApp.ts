@@ -120,10 +120,10 @@ export interface TestServer extends TestApp {
  * The usual setup of socket, Telegram and browser tests: a fresh SQLite file, a fake Bot API
  * server, the app listening on a free port. `close()` tears all of it down.
  */
-export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean; log?: Logger } = {}): Promise<TestServer> {
   const telegram = await new FakeTelegram().start();
-  const database = await openSqlite();
-  const t = await startTestApp({ database, telegram, ...(options.env ? { env: options.env } : {}), jobs: options.jobs ?? false });
+  const database = await openSqlite(options.log);
+  const t = await startTestApp({ database, telegram, ...(options.env ? { env: options.env } : {}), jobs: options.jobs ?? false, ...(options.log ? { log: options.log } : {}) });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   return {
     ...t,

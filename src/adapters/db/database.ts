@@ -74,7 +74,21 @@ export async function migrateToLatest({ db, schema }: Pick<DatabaseHandle, "db" 
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
-/** A cheap round trip, for readiness checks. */
-export async function pingDatabase(db: Db): Promise<void> {
-  await sql`select 1`.execute(db);
+/**
+ * Proves the database takes writes, for readiness: a read-only or full SQLite file still answers
+ * `select 1`, and so does a PostgreSQL replica after a failover.
+ */
+export async function probeDatabaseWrites({ db, kind }: Pick<DatabaseHandle, "db" | "kind">): Promise<void> {
+  if (kind === "sqlite") {
+    // A row written and removed in one committed transaction reaches the WAL like any write (an
+    // update that changes nothing would not). The migrator's lock table holds it for an instant;
+    // the migrator only reads its own row.
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into kysely_migration_lock (id, is_locked) values ('ready_probe', 0)`.execute(trx);
+      await sql`delete from kysely_migration_lock where id = 'ready_probe'`.execute(trx);
+    });
+    return;
+  }
+  const { rows } = await sql<{ read_only: string }>`select current_setting('transaction_read_only') as read_only`.execute(db);
+  if (rows[0]?.read_only !== "off") throw new Error("the database is read-only (a standby?)");
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { pingDatabase } from "../../adapters/db/database.ts";
+import { probeDatabaseWrites } from "../../adapters/db/database.ts";
 import { pingRedis } from "../../adapters/redis.ts";
 import { constantTimeEqual } from "../../domain/auth/secrets.ts";
 import type { AppDeps } from "../../deps.ts";
@@ -24,7 +24,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
   app.get("/health", { config: unlimited, schema: { response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
 
   app.get("/ready", { config: unlimited }, async (_request, reply) => {
-    const checks: Record<string, () => Promise<unknown>> = { database: () => pingDatabase(deps.domain.db) };
+    const checks: Record<string, () => Promise<unknown>> = { database: () => probeDatabaseWrites(deps.database) };
     if (deps.redis) {
       const redis = deps.redis;
       checks.redis = () => pingRedis(redis);
