@@ -51,7 +51,8 @@ export const operationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
 
   app.get("/metrics", { config: unlimited }, async (request, reply) => {
     const token = deps.config.metricsToken;
-    if (token && !constantTimeEqual(bearerToken(request) ?? "", token)) {
+    if (!token) return sendError(reply, 404, "metrics_disabled", "Metrics are off. Set METRICS_TOKEN and scrape with it as a bearer token.");
+    if (!constantTimeEqual(bearerToken(request) ?? "", token)) {
       return sendError(reply, 401, "unauthenticated", "Metrics need the METRICS_TOKEN bearer token.");
     }
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
