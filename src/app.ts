@@ -21,7 +21,6 @@ import { meRoutes } from "./http/routes/me.ts";
 import { operationsRoutes } from "./http/routes/operations.ts";
 import { setupRoutes } from "./http/routes/setup.ts";
 import { createGateway, type Gateway } from "./realtime/gateway.ts";
-import { startRecordingJobs } from "./adapters/recording/recordingJobs.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -141,12 +140,11 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   });
 
   // The gateway first: HTTP routes ask it who is online.
-  app.decorate("io", createGateway(app.server, deps));
-  const recordingJobs = startRecordingJobs(deps);
-  app.addHook("onClose", async () => {
-    await app.io.close();
-    await recordingJobs.stop();
-  });
+  const gateway = createGateway(app.server, deps);
+  app.decorate("io", gateway.io);
+  // Before the HTTP server waits for its connections: open sockets would hold it until the grace
+  // period ran out.
+  app.addHook("preClose", () => gateway.close());
 
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } });
   await app.register(operationsRoutes, deps);

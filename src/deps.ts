@@ -41,7 +41,7 @@ export interface DepsOverrides {
 export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDeps {
   const log = overrides.log ?? pino(loggerOptions(config.logLevel));
   const clock = overrides.clock ?? systemClock;
-  const database = overrides.database ?? openDatabase(config.database);
+  const database = overrides.database ?? openDatabase(config.database, { log });
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   redis?.on("error", (err) => log.warn({ err }, "redis connection error"));
   const keys = deriveKeys(loadMasterSecret(config.dataDir, config.secretKey));

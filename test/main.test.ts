@@ -8,12 +8,13 @@ import { DestekProcess, freePort, killAllDestek, waitFor } from "./support/proce
 type LogLine = Record<string, unknown>;
 
 const SETUP_PASSWORD = "a long password 123";
+const METRICS_TOKEN = "metrics-token-0123456789";
 
 /** Starts `destek serve` as a user would, on a free port and a fresh data directory, with nothing else configured. */
 async function startServer() {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "destek-main-"));
-  const server = new DestekProcess(["serve"], { DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info" });
+  const server = new DestekProcess(["serve"], { DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info", METRICS_TOKEN });
   const url = (path: string) => `http://127.0.0.1:${port}${path}`;
   /** Every complete stdout line, parsed: the log is JSON lines and nothing else. */
   const logLines = (): LogLine[] =>
@@ -107,7 +108,7 @@ describe("destek serve on a fresh install", () => {
   });
 
   it("serves Prometheus metrics of HTTP, the event loop, the outbox and sockets", async () => {
-    const res = await fetch(s.url("/metrics"));
+    const res = await fetch(s.url("/metrics"), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { DomainError, type ErrorKind } from "../domain/errors.ts";
+import { ServiceOutage } from "../domain/outage.ts";
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -40,7 +41,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof DomainError) {
       if (error.retryAfterMs !== undefined) reply.header("retry-after", Math.ceil(error.retryAfterMs / 1000));
-      return sendError(reply, STATUS[error.kind], error.id, error.message);
+      return sendError(reply, error instanceof ServiceOutage ? 503 : STATUS[error.kind], error.id, error.message);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation

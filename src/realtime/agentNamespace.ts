@@ -1,4 +1,4 @@
-import type { Namespace } from "socket.io";
+import type { Namespace, Server } from "socket.io";
 import { findConversation } from "../adapters/db/repositories/chat.ts";
 import { authenticate } from "../domain/auth/sessions.ts";
 import { assignConversation, openConversation, recordAgentReceipt, setConversationStatus } from "../domain/chat/conversations.ts";
@@ -29,6 +29,15 @@ export type AgentNamespace = Namespace<
 >;
 
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
+
+/** The console namespace with its event maps (Socket.IO types a namespace only at creation). */
+export const agentNamespaceOf = (io: Server) => io.of("/agent") as unknown as AgentNamespace;
+
+/** Tells the consoles in `room`, on every node, that their session ended, and disconnects them. */
+export function endConsoles(nsp: AgentNamespace, room: string, reason: string): void {
+  nsp.to(room).emit("session:ended", { reason });
+  nsp.in(room).disconnectSockets(true);
+}
 const SESSION_RECHECK_MS = 60_000;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 

@@ -10,6 +10,7 @@ export const DEPARTURE_GRACE_MS = 20_000;
  */
 export class Departures {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(
     private readonly log: Logger,
@@ -17,9 +18,11 @@ export class Departures {
   ) {}
 
   watch(stillHere: () => Promise<boolean>, onGone: () => Promise<unknown>): void {
+    // A node that is shutting down drops its sockets on purpose: they reconnect elsewhere.
+    if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void (async () => {
+      (async () => {
         if (!(await stillHere())) await onGone();
       })().catch((err: unknown) => this.log.error({ err }, "ending the call of a departed participant failed"));
     }, this.graceMs);
@@ -27,7 +30,9 @@ export class Departures {
     this.timers.add(timer);
   }
 
-  clear(): void {
+  /** Forgets every pending departure and watches no new one. */
+  stop(): void {
+    this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

@@ -3,8 +3,8 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server } from "socket.io";
 import type { DomainEvent } from "../domain/events.ts";
 import type { AppDeps } from "../deps.ts";
-import { callsState, missUnansweredCalls } from "../domain/calls/callService.ts";
-import { type AgentNamespace, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
+import { callsState } from "../domain/calls/callService.ts";
+import { type AgentNamespace, agentNamespaceOf, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
 import type { SignalTargets } from "./callSignaling.ts";
 import { Departures } from "./departures.ts";
 import { AGENTS_ROOM, Presence } from "./presence.ts";
@@ -12,21 +12,35 @@ import { attachVisitorNamespace, type VisitorNamespace, visitorRoom } from "./vi
 
 export type Gateway = Server;
 
+export interface GatewayHandle {
+  io: Gateway;
+  /**
+   * Drops every socket so the browsers reconnect (to another node, once this one stops
+   * listening), and releases the adapter's Redis connection. Returns without waiting for clients.
+   */
+  close(): Promise<void>;
+}
+
 /**
  * The Socket.IO edge: `/visitor` for widgets, `/agent` for consoles. Domain events are fanned out
  * to rooms; with Redis the streams adapter carries room broadcasts to every node.
  */
-export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
+export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle {
+  // The adapter publishes on its own connection; the library does not close it, so we do.
+  const publisher = deps.redis?.duplicate();
+  publisher?.on("error", (err) => deps.log.warn({ err }, "redis connection of the socket adapter failed"));
   const io = new Server(server, {
     path: "/socket.io",
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
-    ...(deps.redis ? { adapter: createAdapter(deps.redis.duplicate()) } : {}),
+    // A resumed connection goes through the handshake checks again: by default Socket.IO skips
+    // them, and a console whose session ended meanwhile would be back in its rooms.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+    ...(publisher ? { adapter: createAdapter(publisher) } : {}),
   });
   const presence = new Presence(deps);
   // Socket.IO types namespaces by their event maps only at creation; these two casts are the only ones.
-  const agents = io.of("/agent") as unknown as AgentNamespace;
+  const agents: AgentNamespace = agentNamespaceOf(io);
   const visitors = io.of("/visitor") as unknown as VisitorNamespace;
   presence.agents = agents;
   presence.visitors = visitors;
@@ -73,15 +87,18 @@ export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
     }
   };
   const unsubscribe = deps.bus.subscribe(fanOut);
-  // Unanswered calls turn into missed ones; every node checks, each call is ended once.
-  const ringTimer = setInterval(() => {
-    void missUnansweredCalls(deps.domain).catch((err: unknown) => deps.log.error({ err }, "ending missed calls failed"));
-  }, 1000);
-  ringTimer.unref();
-  server.on("close", () => {
-    unsubscribe();
-    clearInterval(ringTimer);
-    departures.clear();
-  });
-  return io;
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      unsubscribe();
+      // Closing the engine cuts each transport: clients see "transport close" and reconnect by
+      // themselves. A Socket.IO-level disconnect ("io server disconnect") would not be retried.
+      io.engine.close();
+      departures.stop();
+      await Promise.allSettled([agents, visitors].map((nsp) => nsp.adapter.close()));
+      await publisher?.quit().catch(() => publisher.disconnect());
+    })();
+    return closed;
+  };
+  return { io, close };
 }

@@ -17,7 +17,7 @@ describe("calls over the sockets: queue, accept race, signaling only between par
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT), CALL_DAILY_LIMIT: "3", CALL_RING_TIMEOUT_S: "5" } });
+    t = await startTestServer({ env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT), CALL_DAILY_LIMIT: "3", CALL_RING_TIMEOUT_S: "5" }, jobs: true });
     for (const [username, chat] of [["zehra", "8101"], ["burak", "8102"]] as const) {
       await addAgent(t.deps, username, { telegramChatId: chat });
       const agent = (await findAgentByUsername(t.deps.domain.db, username))!;

@@ -8,7 +8,7 @@ describe("socket gateway", () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ env: { METRICS_TOKEN: "metrics-token-0123456789" } });
   });
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
@@ -44,7 +44,7 @@ describe("socket gateway", () => {
     const socket = await open({ token: await accessToken() });
     expect(socket.connected).toBe(true);
     await t.app.inject({ method: "GET", url: "/health" });
-    const metrics = await t.app.inject({ method: "GET", url: "/metrics" });
+    const metrics = await t.app.inject({ method: "GET", url: "/metrics", headers: { authorization: "Bearer metrics-token-0123456789" } });
     expect(metrics.body).toMatch(/destek_socket_connections\{role="agent",app="destek"\} 1/);
     expect(metrics.body).toContain("nodejs_eventloop_lag_seconds");
     expect(metrics.body).toContain("destek_outbox_pending");

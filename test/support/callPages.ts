@@ -29,9 +29,12 @@ export interface CallStage {
   close(): Promise<void>;
 }
 
-/** What every call test starts from: the app (no pre-chat form, `env` on top), a shop embedding its widget, Chromium. */
+/**
+ * What every call test starts from: the app with its background jobs running as in production
+ * (no pre-chat form, `env` on top), a shop embedding its widget, Chromium.
+ */
 export async function startCallStage(env: Record<string, string> = {}): Promise<CallStage> {
-  const t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", ...env } });
+  const t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", ...env }, jobs: true });
   const shop = await startShop(t);
   const browser = await launchChromium();
   return {

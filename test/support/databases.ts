@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import type { Logger } from "pino";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/adapters/db/database.ts";
 
 export interface TestDatabase {
@@ -22,12 +23,14 @@ export function testDatabases(): TestDatabase[] {
   return list;
 }
 
-export async function openSqlite() {
+export async function openSqlite(log?: Logger) {
   const dir = mkdtempSync(join(tmpdir(), "destek-test-"));
-  const handle = openDatabase({ kind: "sqlite", file: join(dir, "test.sqlite") });
+  const file = join(dir, "test.sqlite");
+  const handle = openDatabase({ kind: "sqlite", file }, log ? { log } : {});
   await migrateToLatest(handle);
   return {
     ...handle,
+    file,
     async dispose() {
       await handle.close();
       rmSync(dir, { recursive: true, force: true });
@@ -47,6 +50,27 @@ async function openPostgres(url: string) {
     ...handle,
     async dispose() {
       await handle.close();
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    },
+  };
+}
+
+/**
+ * A fresh empty PostgreSQL schema and a connection URL whose sessions use it, for a spawned
+ * destek process: its migrations and rows stay out of every other test's way.
+ */
+export async function postgresSchemaUrl(url: string): Promise<{ url: string; name: string; dispose(): Promise<void> }> {
+  const schema = `test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const withSchema = new URL(url);
+  withSchema.searchParams.set("options", `-c search_path=${schema}`);
+  return {
+    url: withSchema.toString(),
+    name: schema,
+    async dispose() {
       await admin.query(`drop schema ${schema} cascade`);
       await admin.end();
     },

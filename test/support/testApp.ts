@@ -3,13 +3,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { type AppDeps, createDeps } from "../../src/deps.ts";
 import { createAgent } from "../../src/domain/agents.ts";
 import type { Clock } from "../../src/domain/ports.ts";
+import { startBackgroundJobs } from "../../src/jobs.ts";
 import { openSqlite } from "./databases.ts";
 import { FakeTelegram } from "./fakeTelegram.ts";
 
@@ -35,6 +36,10 @@ export async function startTestApp(options: {
   database: DatabaseHandle;
   telegram?: FakeTelegram;
   env?: Record<string, string>;
+  /** Start the background jobs `main` starts (ring timeout, recording mixing and retention). */
+  jobs?: boolean;
+  /** The app's logger, for a test that reads what it logs. */
+  log?: Logger;
 }): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "destek-app-"));
   const config = loadConfig({
@@ -46,14 +51,16 @@ export async function startTestApp(options: {
     ...options.env,
   });
   const clock = new ManualClock();
-  const deps = createDeps(config, { database: options.database, clock, log: pino({ level: process.env.TEST_LOG ?? "silent" }) });
+  const deps = createDeps(config, { database: options.database, clock, log: options.log ?? pino({ level: process.env.TEST_LOG ?? "silent" }) });
   const app = await buildApp(deps);
   await app.ready();
+  const jobs = options.jobs ? startBackgroundJobs(deps, app.io) : undefined;
   return {
     app,
     deps,
     clock,
     async close() {
+      await jobs?.stop();
       await app.close();
       await deps.recorder?.close();
       await deps.telegram?.stop();
@@ -105,20 +112,23 @@ export interface TestServer extends TestApp {
   /** http://127.0.0.1:<port> of the listening app. */
   url: string;
   telegram: FakeTelegram;
+  /** The SQLite file the app runs on, for another process (the CLI) to open. */
+  databaseFile: string;
 }
 
 /**
  * The usual setup of socket, Telegram and browser tests: a fresh SQLite file, a fake Bot API
  * server, the app listening on a free port. `close()` tears all of it down.
  */
-export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean; log?: Logger } = {}): Promise<TestServer> {
   const telegram = await new FakeTelegram().start();
-  const database = await openSqlite();
-  const t = await startTestApp({ database, telegram, ...(options.env ? { env: options.env } : {}) });
+  const database = await openSqlite(options.log);
+  const t = await startTestApp({ database, telegram, ...(options.env ? { env: options.env } : {}), jobs: options.jobs ?? false, ...(options.log ? { log: options.log } : {}) });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   return {
     ...t,
     telegram,
+    databaseFile: database.file,
     url: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`,
     async close() {
       await t.close();

@@ -3,7 +3,10 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
+import pino, { type Logger } from "pino";
 import type { Config } from "../../config.ts";
+import { OutageLog } from "../outages.ts";
+import { guardDialect } from "./guardedDialect.ts";
 import * as initial from "./migrations/0001_initial.ts";
 import * as recordingMix from "./migrations/0002_recording_mix.ts";
 import * as callConsentAndLiveCalls from "./migrations/0003_call_consent_and_live_calls.ts";
@@ -24,8 +27,12 @@ export interface DatabaseHandle {
 // which fit in a double, so read them as numbers on both dialects.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-/** Opens the configured database. `schema` lets tests isolate themselves in a PostgreSQL schema. */
-export function openDatabase(config: Config["database"], options: { schema?: string } = {}): DatabaseHandle {
+/**
+ * Opens the configured database. `schema` lets tests isolate themselves in a PostgreSQL schema;
+ * `log` hears about outages (once each) and recoveries.
+ */
+export function openDatabase(config: Config["database"], options: { schema?: string; log?: Logger } = {}): DatabaseHandle {
+  const outages = new OutageLog(options.log ?? pino({ level: "silent" }));
   if (config.kind === "sqlite") {
     mkdirSync(dirname(config.file), { recursive: true });
     const file = new SQLite(config.file);
@@ -34,7 +41,7 @@ export function openDatabase(config: Config["database"], options: { schema?: str
     file.pragma("synchronous = NORMAL");
     file.pragma("foreign_keys = ON");
     file.pragma("busy_timeout = 5000");
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    const db = new Kysely<Database>({ dialect: guardDialect(new SqliteDialect({ database: file }), outages, "sqlite") });
     return { db, kind: "sqlite", close: () => db.destroy() };
   }
   const pool = new pg.Pool({
@@ -43,7 +50,13 @@ export function openDatabase(config: Config["database"], options: { schema?: str
     connectionTimeoutMillis: 5000,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // An idle pooled connection that the server drops (restart, failover) emits `error` on the pool;
+  // without a listener that would throw and take the process down. The pool replaces it by itself.
+  pool.on("error", (err) => outages.lost("database", err));
+  // A connection in use when it drops emits `error` on its client, where the pool listens only
+  // while the client is idle: listen on every client for its whole life.
+  pool.on("connect", (client) => client.on("error", (err) => outages.lost("database", err)));
+  const db = new Kysely<Database>({ dialect: guardDialect(new PostgresDialect({ pool }), outages, "postgres") });
   return { db, kind: "postgres", ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() };
 }
 
@@ -63,7 +76,21 @@ export async function migrateToLatest({ db, schema }: Pick<DatabaseHandle, "db" 
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
-/** A cheap round trip, for readiness checks. */
-export async function pingDatabase(db: Db): Promise<void> {
-  await sql`select 1`.execute(db);
+/**
+ * Proves the database takes writes, for readiness: a read-only or full SQLite file still answers
+ * `select 1`, and so does a PostgreSQL replica after a failover.
+ */
+export async function probeDatabaseWrites({ db, kind }: Pick<DatabaseHandle, "db" | "kind">): Promise<void> {
+  if (kind === "sqlite") {
+    // A row written and removed in one committed transaction reaches the WAL like any write (an
+    // update that changes nothing would not). The migrator's lock table holds it for an instant;
+    // the migrator only reads its own row.
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into kysely_migration_lock (id, is_locked) values ('ready_probe', 0)`.execute(trx);
+      await sql`delete from kysely_migration_lock where id = 'ready_probe'`.execute(trx);
+    });
+    return;
+  }
+  const { rows } = await sql<{ read_only: string }>`select current_setting('transaction_read_only') as read_only`.execute(db);
+  if (rows[0]?.read_only !== "off") throw new Error("the database is read-only (a standby?)");
 }

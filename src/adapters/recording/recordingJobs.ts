@@ -21,10 +21,14 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
   const retentionDays = deps.config.calls.recordingRetentionDays;
   const workDir = join(deps.config.dataDir, "tmp", "mixing");
   const mixer = findFfmpegMixer();
-  void mixer.then((found) => log.info({ ffmpeg: Boolean(found) }, found ? "recordings of both sides are mixed with ffmpeg" : "ffmpeg not found: recordings stay per side"));
+  mixer
+    .then((found) => log.info({ ffmpeg: Boolean(found) }, found ? "recordings of both sides are mixed with ffmpeg" : "ffmpeg not found: recordings stay per side"))
+    .catch((err: unknown) => log.error({ err }, "looking for ffmpeg failed"));
 
   const unsubscribe = deps.bus.subscribe((event) => {
-    if (event.type === "call.ended") void recorder?.finishCall(event.call.id);
+    if (event.type !== "call.ended" || !recorder) return;
+    const callId = event.call.id;
+    recorder.finishCall(callId).catch((err: unknown) => log.error({ err, callId }, "finishing a call's recordings failed"));
   });
 
   let mixing: Promise<unknown> = Promise.resolve();
@@ -38,19 +42,20 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
   }, MIX_EVERY_MS);
   mixTimer.unref();
 
-  const removeExpired = async () => {
+  let retention: Promise<unknown> = Promise.resolve();
+  const removeExpired = () => {
     if (!retentionDays) return;
-    try {
-      for (const removed of await removeExpiredRecordings(domain, retentionDays)) {
-        log.info({ recordingId: removed.id, callId: removed.call_id, role: removed.role, createdAt: new Date(removed.created_at).toISOString(), retentionDays }, "recording removed after its retention period");
-      }
-    } catch (err) {
-      log.error({ err }, "the recording retention job failed");
-    }
+    retention = removeExpiredRecordings(domain, retentionDays)
+      .then((removedAll) => {
+        for (const removed of removedAll) {
+          log.info({ recordingId: removed.id, callId: removed.call_id, role: removed.role, createdAt: new Date(removed.created_at).toISOString(), retentionDays }, "recording removed after its retention period");
+        }
+      })
+      .catch((err: unknown) => log.error({ err }, "the recording retention job failed"));
   };
-  const retentionTimer = setInterval(() => void removeExpired(), RETENTION_EVERY_MS);
+  const retentionTimer = setInterval(removeExpired, RETENTION_EVERY_MS);
   retentionTimer.unref();
-  const firstRun = setTimeout(() => void removeExpired(), 5_000);
+  const firstRun = setTimeout(removeExpired, 5_000);
   firstRun.unref();
 
   return {
@@ -59,7 +64,7 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
       clearInterval(mixTimer);
       clearInterval(retentionTimer);
       clearTimeout(firstRun);
-      await mixing;
+      await Promise.all([mixing, retention]);
     },
   };
 }

@@ -86,12 +86,16 @@ export function createWeriftRecorder(options: WeriftRecorderOptions): CallRecord
     })();
     return leg.finished;
   };
+  /** Ends a leg from an event or timer, where nobody awaits: a failure is logged, never unhandled. */
+  const finishInBackground = (leg: RecordingLeg, why: string): void => {
+    finish(leg, why).catch((err: unknown) => log.error({ err, callId: leg.callId, role: leg.role, why }, "finishing a recording leg failed"));
+  };
 
   // Media that stops without a goodbye (tab closed, network gone) still ends the file.
   const watchdog = setInterval(() => {
     const now = Date.now();
     for (const leg of legs.values()) {
-      if (leg.firstPacketAt !== null ? now - leg.lastPacketAt > idleMs : now - leg.openedAt > NO_MEDIA_MS) void finish(leg, "media stopped");
+      if (leg.firstPacketAt !== null ? now - leg.lastPacketAt > idleMs : now - leg.openedAt > NO_MEDIA_MS) finishInBackground(leg, "media stopped");
     }
   }, 1000);
   watchdog.unref();
@@ -116,7 +120,7 @@ export function createWeriftRecorder(options: WeriftRecorderOptions): CallRecord
       legs.set(key, leg);
       pc.connectionStateChange.subscribe((state) => {
         log.debug({ callId, role, state, afterMs: Date.now() - leg.openedAt }, "recording leg connection");
-        if (state === "failed" || state === "closed") void finish(leg, `connection ${state}`);
+        if (state === "failed" || state === "closed") finishInBackground(leg, `connection ${state}`);
       });
       pc.onTrack.subscribe((track: MediaStreamTrack) => {
         track.onReceiveRtp.subscribe(() => {
@@ -126,7 +130,7 @@ export function createWeriftRecorder(options: WeriftRecorderOptions): CallRecord
           // A camera that starts (or restarts) must begin with a key frame, or the video starts grey.
           if (track.kind === "video" && now - leg.lastPacketAt > 1000 && track.ssrc) {
             const transceiver = pc.getTransceivers().find((t) => t.receiver.track === track);
-            void transceiver?.receiver.sendRtcpPLI(track.ssrc);
+            transceiver?.receiver.sendRtcpPLI(track.ssrc).catch((err: unknown) => log.warn({ err, callId, role }, "asking for a key frame failed"));
           }
           if (track.kind === "video") leg.sawVideo = true;
           leg.lastPacketAt = now;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createAgent, disableAgent, listAgents } from "../../domain/agents.ts";
 import type { AppDeps } from "../../deps.ts";
 import { currentAgent, requireAdmin } from "../authenticate.ts";
+import { agentNamespaceOf, agentRoom, endConsoles } from "../../realtime/agentNamespace.ts";
 import { agentView, emptyBody, password } from "../schemas.ts";
 
 /** Admin-only team management. */
@@ -33,5 +34,10 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain 
 
   app.post("/:username/disable", {
     schema: { params: z.object({ username: z.string().min(1).max(64) }), body: emptyBody, response: { 200: z.object({ agent: agentView }) } },
-  }, async (request) => ({ agent: await disableAgent(domain, currentAgent(request).actor, request.params.username) }));
+  }, async (request) => {
+    const agent = await disableAgent(domain, currentAgent(request).actor, request.params.username);
+    // Their open consoles stop at once, on every node (the README promises it).
+    endConsoles(agentNamespaceOf(app.io), agentRoom(agent.id), "agent_disabled");
+    return { agent };
+  });
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { pingDatabase } from "../../adapters/db/database.ts";
+import { probeDatabaseWrites } from "../../adapters/db/database.ts";
 import { pingRedis } from "../../adapters/redis.ts";
 import { constantTimeEqual } from "../../domain/auth/secrets.ts";
 import type { AppDeps } from "../../deps.ts";
@@ -24,7 +24,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
   app.get("/health", { config: unlimited, schema: { response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
 
   app.get("/ready", { config: unlimited }, async (_request, reply) => {
-    const checks: Record<string, () => Promise<unknown>> = { database: () => pingDatabase(deps.domain.db) };
+    const checks: Record<string, () => Promise<unknown>> = { database: () => probeDatabaseWrites(deps.database) };
     if (deps.redis) {
       const redis = deps.redis;
       checks.redis = () => pingRedis(redis);
@@ -51,7 +51,8 @@ export const operationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
 
   app.get("/metrics", { config: unlimited }, async (request, reply) => {
     const token = deps.config.metricsToken;
-    if (token && !constantTimeEqual(bearerToken(request) ?? "", token)) {
+    if (!token) return sendError(reply, 404, "metrics_disabled", "Metrics are off. Set METRICS_TOKEN and scrape with it as a bearer token.");
+    if (!constantTimeEqual(bearerToken(request) ?? "", token)) {
       return sendError(reply, 401, "unauthenticated", "Metrics need the METRICS_TOKEN bearer token.");
     }
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

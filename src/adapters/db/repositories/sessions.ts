@@ -66,3 +66,16 @@ export async function revokeAgentSessions(db: Db, agentId: string, at: number, r
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Of the given sessions, those that no longer authenticate: revoked, expired, or their agent disabled. */
+export async function endedSessionIds(db: Db, ids: string[], now: number): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom("agent_sessions")
+    .innerJoin("agents", "agents.id", "agent_sessions.agent_id")
+    .select("agent_sessions.id")
+    .where("agent_sessions.id", "in", ids)
+    .where((eb) => eb.or([eb("agent_sessions.revoked_at", "is not", null), eb("agent_sessions.expires_at", "<=", now), eb("agents.disabled_at", "is not", null)]))
+    .execute();
+  return rows.map((row) => row.id);
+}

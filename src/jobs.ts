@@ -1,0 +1,40 @@
+import { startRecordingJobs } from "./adapters/recording/recordingJobs.ts";
+import type { Server } from "socket.io";
+import type { AppDeps } from "./deps.ts";
+import { missUnansweredCalls } from "./domain/calls/callService.ts";
+import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
+
+/** A piece of work that runs on its own timer until stopped. */
+export interface BackgroundJob {
+  stop(): Promise<void> | void;
+}
+
+const RING_CHECK_EVERY_MS = 1000;
+
+/** Unanswered calls turn into missed ones; every node checks, the database ends each call once. */
+export function startRingTimeoutJob(deps: AppDeps): BackgroundJob {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = missUnansweredCalls(deps.domain).catch((err: unknown) => deps.log.error({ err }, "ending missed calls failed"));
+  }, RING_CHECK_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * Every timer-driven job of a node, started by `main` (never by `buildApp`, so tests build an app
+ * with no work running behind their back, and start the jobs themselves when they test them).
+ */
+export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
+  const jobs: BackgroundJob[] = [startRingTimeoutJob(deps), startRecordingJobs(deps), startSessionSweepJob(deps, io)];
+  return {
+    async stop() {
+      await Promise.all(jobs.map((job) => job.stop()));
+    },
+  };
+}

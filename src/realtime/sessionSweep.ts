@@ -1,0 +1,34 @@
+import type { Server } from "socket.io";
+import { endedSessionIds } from "../adapters/db/repositories/sessions.ts";
+import type { AppDeps } from "../deps.ts";
+import type { BackgroundJob } from "../jobs.ts";
+import { agentNamespaceOf, endConsoles, sessionRoom } from "./agentNamespace.ts";
+
+const SWEEP_EVERY_MS = 3_000;
+
+/**
+ * Disconnects this node's consoles whose session ended elsewhere: the CLI's `agent disable` runs in
+ * another process with no socket server, and a node may miss another's broadcast while Redis is
+ * away. One query per sweep, over the sessions connected here only.
+ */
+export function startSessionSweepJob(deps: AppDeps, io: Server): BackgroundJob {
+  const agents = agentNamespaceOf(io);
+  let running: Promise<unknown> = Promise.resolve();
+  const sweep = async () => {
+    const connected = [...new Set([...agents.sockets.values()].map((socket) => socket.data.actor.sessionId))];
+    for (const sessionId of await endedSessionIds(deps.domain.db, connected, deps.domain.clock.now())) {
+      deps.log.info({ sessionId }, "session ended elsewhere: its consoles are disconnected");
+      endConsoles(agents, sessionRoom(sessionId), "session_invalid");
+    }
+  };
+  const timer = setInterval(() => {
+    running = sweep().catch((err: unknown) => deps.log.warn({ err }, "checking the connected consoles' sessions failed"));
+  }, SWEEP_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

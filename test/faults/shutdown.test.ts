@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { io, type Socket } from "socket.io-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { newVisitorToken } from "../support/chatClients.ts";
+import { postgresSchemaUrl } from "../support/databases.ts";
+import { DestekProcess, freePort, killAllDestek, waitFor } from "../support/process.ts";
+
+type LogLine = { level: number; msg: string } & Record<string, unknown>;
+
+const setups: Array<{ name: string; env: () => Promise<{ env: Record<string, string>; dispose(): Promise<void> }> }> = [
+  { name: "SQLite", env: async () => ({ env: {}, dispose: async () => undefined }) },
+];
+const pgUrl = process.env.TEST_DATABASE_URL;
+const redisUrl = process.env.TEST_REDIS_URL;
+if (pgUrl && redisUrl) {
+  setups.push({
+    name: "PostgreSQL + Redis",
+    env: async () => {
+      const schema = await postgresSchemaUrl(pgUrl);
+      return { env: { DATABASE_URL: schema.url, REDIS_URL: redisUrl }, dispose: () => schema.dispose() };
+    },
+  });
+}
+
+// Widgets stay connected for hours: a rolling deploy must not wait them out. SIGTERM drops the
+// sockets in a way the clients retry (to another node behind the balancer), then exits.
+describe.each(setups)("SIGTERM on $name with widgets connected", (setup) => {
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    await killAllDestek();
+  });
+
+  it("exits 0 in under 3 s, the clients reconnecting by themselves, nothing logged as an error", async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), "destek-shutdown-"));
+    const { env, dispose } = await setup.env();
+    try {
+      const server = new DestekProcess(["serve"], { ...env, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info" });
+      const logLines = () =>
+        server.stdout
+          .split("\n")
+          .slice(0, -1)
+          .map((line) => JSON.parse(line) as LogLine);
+      await waitFor(() => (logLines().some((l) => l.msg === "Server listening at http://127.0.0.1:" + port) ? true : undefined), 40_000, () => server.describe());
+
+      // One widget on a websocket, one still on long-polling (a widget's first transport).
+      const disconnects: Array<Promise<{ reason: string; willReconnect: boolean }>> = [];
+      for (const transports of [["websocket"], ["polling"]]) {
+        const socket = io(`http://127.0.0.1:${port}/visitor`, { auth: { visitorToken: newVisitorToken() }, transports, reconnectionDelay: 60_000, forceNew: true });
+        sockets.push(socket);
+        await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("connect_error", reject));
+        await socket.timeout(10_000).emitWithAck("conversation:sync", {});
+        disconnects.push(new Promise((resolve) => socket.once("disconnect", (reason) => resolve({ reason, willReconnect: socket.active }))));
+      }
+
+      const started = Date.now();
+      server.kill("SIGTERM");
+      const exit = await server.exited(10_000);
+      const elapsedMs = Date.now() - started;
+      expect(exit, server.describe()).toEqual({ code: 0, signal: null });
+      expect(elapsedMs, server.describe()).toBeLessThan(3000);
+      for (const { reason, willReconnect } of await Promise.all(disconnects)) {
+        expect(reason).not.toBe("io server disconnect");
+        expect(willReconnect).toBe(true);
+      }
+      const lines = logLines();
+      expect(lines.filter((l) => l.level >= 50), server.describe()).toEqual([]);
+      expect(lines.some((l) => l.msg === "shutting down")).toBe(true);
+      expect(server.stderr).toBe("");
+    } finally {
+      await dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
