@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { type AgentRow, insertAgent } from "../../src/adapters/db/repositories/agents.ts";
-import { findCall, insertCall } from "../../src/adapters/db/repositories/calls.ts";
+import { callCount, findCall, insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { insertVisitor, type VisitorRow } from "../../src/adapters/db/repositories/chat.ts";
 import { type CallDeps, callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "../../src/domain/calls/calls.ts";
-import { callUsage, localDay } from "../../src/domain/calls/limits.ts";
+import { callUsage, localDay, visitorScope } from "../../src/domain/calls/limits.ts";
 import { testDatabases } from "../support/databases.ts";
 import { ManualClock } from "../support/testApp.ts";
 
@@ -107,11 +107,17 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     expect(refused).toHaveLength(6);
     for (const r of refused) expect(r.reason).toMatchObject({ id: "call_limit_team", message: "The team has answered its 10 calls for today." });
     expect(await callUsage(handle.db, limited.calls.limits, clock.now())).toMatchObject({ used: 10, limit: 10 });
-    // Once the team has answered its limit, a new caller is told at once.
-    await expect(placeCall(limited, await visitor(), { media: "audio", conversationId: null })).rejects.toMatchObject({
+    // Once the team has answered its limit, a new caller is told at once, and that press does not
+    // count against their own limit; a caller over their own limit is told that first.
+    const late = await visitor();
+    await expect(placeCall(limited, late, { media: "audio", conversationId: null })).rejects.toMatchObject({
       id: "call_limit_team",
       message: expect.stringMatching(/chat message/),
     });
+    expect(await callCount(handle.db, visitorScope(late.id), localDay(clock.now(), "Europe/Istanbul"))).toBe(0);
+    const spent = await visitor();
+    const noVisitorCalls = deps({ daily: 10, perVisitor: 0 });
+    await expect(placeCall(noVisitorCalls, spent, { media: "audio", conversationId: null })).rejects.toMatchObject({ id: "call_limit_visitor" });
   });
 
   it("does not let throwaway callers use up the team's quota: calls nobody answers take no team slot", async () => {

@@ -153,6 +153,22 @@ describe("calls over the sockets: queue, accept race, signaling only between par
     await request(tabs[0]!, "call:hangup", { callId: started[0]!.call.id });
   });
 
+  it("holds a visitor to their daily limit however fast they call and hang up (the probe's 20 calls in 1.6 s)", async () => {
+    const caller = await visitor();
+    const outcomes: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      try {
+        const { call } = await request<CallStart>(caller, "call:start", { media: "audio" });
+        await request(caller, "call:hangup", { callId: call.id });
+        outcomes.push("placed");
+      } catch (error) {
+        outcomes.push((error as { id: string }).id);
+      }
+    }
+    // CALL_VISITOR_DAILY_LIMIT defaults to 3.
+    expect(outcomes).toEqual([...Array(3).fill("placed"), ...Array(17).fill("call_limit_visitor")]);
+  });
+
   it("counts answered calls against the team's daily limit, then refuses new calls with a polite message", async () => {
     // Limit 3: the first test's call was answered; rejected, missed and cancelled calls took no team slot.
     const zehra = await agent("zehra");

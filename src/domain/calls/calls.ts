@@ -84,12 +84,13 @@ export async function placeCall(
     mix_status: deps.calls.recording === "off" ? "skipped" : null,
     ...checkConsent(deps.calls.recording, input.consent, now),
   };
-  if ((await callCount(deps.db, TEAM_SCOPE, day)) >= deps.calls.limits.daily) throw teamLimitReached();
   try {
     await deps.db.transaction().execute(async (trx) => {
+      // The caller's own limit first; a refusal for the team's rolls their count back.
       if (!(await countCallIfUnder(trx, visitorScope(visitor.id), day, deps.calls.limits.perVisitor))) {
         throw limitReached("call_limit_visitor", "You have reached today's limit of calls. Please write to us in the chat, or call again tomorrow.");
       }
+      if ((await callCount(trx, TEAM_SCOPE, day)) >= deps.calls.limits.daily) throw teamLimitReached();
       await insertCall(trx, call);
       await alsoInTransaction?.(trx, call);
     });
