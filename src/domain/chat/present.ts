@@ -6,8 +6,8 @@ import { type LinkKind, signedLink } from "../signedLinks.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Attachment links: an hour long, signed for files only. */
-export const fileLinks = (deps: Pick<DomainDeps, "keys">): LinkKind => ({ path: "/files", purpose: "file", key: deps.keys.tokenHash, ttlSeconds: 60 * 60 });
+/** Attachment links: an hour long, signed for files only, with the attachment-link key. */
+export const fileLinks = (deps: Pick<DomainDeps, "keys">): LinkKind => ({ path: "/files", purpose: "file", key: deps.keys.attachmentLinks, ttlSeconds: 60 * 60 });
 
 /**
  * An expiring, signed link to one attachment; whoever may see the message gets one. It is a path,
