@@ -9,11 +9,12 @@ export function createAccountApi(request: AuthorizedRequest) {
 	return {
 		me: () => request<{ agent: Agent }>("GET", "/api/me"),
 		logoutEverywhere: () => request<void>("POST", "/api/auth/logout-all"),
-		createTelegramLink: () => request<TelegramLink>("POST", "/api/me/telegram-link"),
-		unlinkTelegram: () => request<void>("DELETE", "/api/me/telegram"),
-		startTotp: () => request<TotpEnrollment>("POST", "/api/me/totp"),
+		// Changing a second factor asks for the current password again.
+		createTelegramLink: (password: string) => request<TelegramLink>("POST", "/api/me/telegram-link", { password }),
+		unlinkTelegram: (password: string) => request<void>("DELETE", "/api/me/telegram", { password }),
+		startTotp: (password: string) => request<TotpEnrollment>("POST", "/api/me/totp", { password }),
 		confirmTotp: (code: string) => request<void>("POST", "/api/me/totp/confirm", { code }),
-		removeTotp: () => request<void>("DELETE", "/api/me/totp"),
+		removeTotp: (password: string) => request<void>("DELETE", "/api/me/totp", { password }),
 		listAgents: () => request<{ agents: ManagedAgent[] }>("GET", "/api/agents"),
 	};
 }

@@ -77,6 +77,9 @@ export const en = {
 	"account.role": "Role",
 	"account.twoStep": "Two-step sign-in",
 	"account.twoStepIntro": "Keep at least one method turned on so you can always sign in.",
+	"account.currentPassword": "Current password",
+	"account.currentPasswordHint": "Needed to add, change or remove a sign-in method.",
+	"account.passwordNeeded": "Enter your current password first.",
 	"account.sessions": "Sessions",
 	"account.sessionsIntro": "Sign out of this browser, or of every browser and device where you are signed in.",
 
@@ -113,6 +116,7 @@ export const en = {
 	"error.network": "Cannot reach the server. Check your connection and try again.",
 	"error.unknown": "Something went wrong. Please try again.",
 	"error.invalid_credentials": "Wrong username or password.",
+	"error.password_incorrect": "The current password is wrong.",
 	"error.rate_limited": "Too many attempts. Wait a moment and try again.",
 	"error.telegram_unavailable": "The code could not be sent through Telegram. Try again in a moment.",
 	"error.telegram_not_configured": "Telegram is not set up on this server.",

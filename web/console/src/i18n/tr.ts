@@ -79,6 +79,9 @@ export const tr: Record<CoreMessageKey, string> = {
 	"account.role": "Rol",
 	"account.twoStep": "İki adımlı giriş",
 	"account.twoStepIntro": "Her zaman giriş yapabilmek için en az bir yöntemi açık tutun.",
+	"account.currentPassword": "Mevcut parola",
+	"account.currentPasswordHint": "Bir giriş yöntemini eklemek, değiştirmek ya da kaldırmak için gerekir.",
+	"account.passwordNeeded": "Önce mevcut parolanızı girin.",
 	"account.sessions": "Oturumlar",
 	"account.sessionsIntro": "Bu tarayıcıdan ya da giriş yaptığınız tüm tarayıcı ve cihazlardan çıkış yapın.",
 
@@ -115,6 +118,7 @@ export const tr: Record<CoreMessageKey, string> = {
 	"error.network": "Sunucuya ulaşılamıyor. Bağlantınızı kontrol edip yeniden deneyin.",
 	"error.unknown": "Bir şeyler ters gitti. Lütfen yeniden deneyin.",
 	"error.invalid_credentials": "Kullanıcı adı ya da parola yanlış.",
+	"error.password_incorrect": "Mevcut parola yanlış.",
 	"error.rate_limited": "Çok fazla deneme yapıldı. Biraz bekleyip yeniden deneyin.",
 	"error.telegram_unavailable": "Kod Telegram üzerinden gönderilemedi. Biraz sonra yeniden deneyin.",
 	"error.telegram_not_configured": "Bu sunucuda Telegram kurulu değil.",
