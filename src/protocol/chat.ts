@@ -61,7 +61,14 @@ export const conversationSummary = z.object({
   id: z.string(),
   status: z.enum(["open", "pending", "resolved"]),
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
-  visitor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  visitor: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    /** A signed-in user of the site, verified by its signature (see protocol/identity.ts). */
+    verified: z.boolean(),
+  }),
   pageUrl: z.string().nullable(),
   lastMessage: z.object({ body: z.string(), authorType: z.enum(["visitor", "agent", "system"]), createdAt: z.string() }).nullable(),
   lastSeq: z.number(),

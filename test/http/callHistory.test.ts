@@ -60,7 +60,7 @@ describe.each(testDatabases())("call history and recording playback on $name", (
 
     const visitor: VisitorRow = {
       id: randomUUID(), token_hash: randomUUID(), name: "Zeynep", email: null, phone: null, language: null, user_agent: null,
-      page_url: null, page_title: null, first_seen_at: BASE, last_seen_at: BASE, metadata: null,
+      page_url: null, page_title: null, first_seen_at: BASE, last_seen_at: BASE, metadata: null, external_id: null,
     };
     await insertVisitor(domain.db, visitor);
     const statuses: CallRow["status"][] = ["ended", "missed", "rejected", "ended", "active", "queued", "ended"];

@@ -53,14 +53,14 @@ export function presentMessage(
 
 export function presentSummary(
   conversation: ConversationRow,
-  visitor: Pick<VisitorRow, "id" | "name" | "email" | "phone">,
+  visitor: Pick<VisitorRow, "id" | "name" | "email" | "phone" | "external_id">,
   assignee: Pick<AgentRow, "id" | "name"> | undefined,
 ): ConversationSummary {
   return {
     id: conversation.id,
     status: conversation.status,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
-    visitor: { id: visitor.id, name: visitor.name, email: visitor.email, phone: visitor.phone },
+    visitor: { id: visitor.id, name: visitor.name, email: visitor.email, phone: visitor.phone, verified: visitor.external_id !== null },
     pageUrl: conversation.page_url,
     lastMessage:
       conversation.last_message_author && conversation.last_message_preview !== null
