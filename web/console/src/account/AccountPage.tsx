@@ -7,6 +7,7 @@ import { TextField } from "../ui/TextField";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { useAsyncAction } from "../ui/useAsyncAction";
 import { AgentsTable } from "./AgentsTable";
+import { IdentitySettings } from "./IdentitySettings";
 import { TelegramSettings } from "./TelegramSettings";
 import { TotpSettings } from "./TotpSettings";
 
@@ -67,6 +68,8 @@ export function AccountPage({ agent }: { agent: Agent }) {
 					</Button>
 				</div>
 			</section>
+
+			{agent.isAdmin && <IdentitySettings />}
 
 			{agent.isAdmin && (
 				// Not a landmark itself: the table's scroll region below is the labelled one.

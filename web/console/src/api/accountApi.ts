@@ -1,4 +1,5 @@
 import type { HttpMethod } from "./http";
+import type { IdentitySettings } from "../../../../src/protocol/identity";
 import type { Agent, ManagedAgent, TelegramLink, TotpEnrollment } from "./types";
 
 /** A Bearer-authenticated request, as provided by the session (which refreshes on 401). */
@@ -16,6 +17,7 @@ export function createAccountApi(request: AuthorizedRequest) {
 		confirmTotp: (code: string) => request<void>("POST", "/api/me/totp/confirm", { code }),
 		removeTotp: (password: string) => request<void>("DELETE", "/api/me/totp", { password }),
 		listAgents: () => request<{ agents: ManagedAgent[] }>("GET", "/api/agents"),
+		identitySettings: () => request<IdentitySettings>("GET", "/api/settings/identity"),
 	};
 }
 

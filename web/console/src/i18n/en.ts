@@ -81,6 +81,13 @@ export const en = {
 	"account.currentPasswordHint": "Needed to add, change or remove a sign-in method.",
 	"account.passwordNeeded": "Enter your current password first.",
 	"account.sessions": "Sessions",
+	"identity.title": "Verifying signed-in users",
+	"identity.intro": "Your server signs each signed-in user's id with this secret (HMAC-SHA256, hex). Verified visitors get a Verified badge and keep one history on every device. Keep the secret on your server; never put it in a page.",
+	"identity.secret": "Identity secret",
+	"identity.required": "Only verified users can chat (IDENTITY_REQUIRED is on).",
+	"identity.optional": "Visitors who are not signed in can chat too (IDENTITY_REQUIRED is off).",
+	"identity.serverExample": "On your server (Node.js)",
+	"identity.pageExample": "On your page",
 	"account.sessionsIntro": "Sign out of this browser, or of every browser and device where you are signed in.",
 
 	"role.admin": "Admin",

@@ -83,6 +83,13 @@ export const tr: Record<CoreMessageKey, string> = {
 	"account.currentPasswordHint": "Bir giriş yöntemini eklemek, değiştirmek ya da kaldırmak için gerekir.",
 	"account.passwordNeeded": "Önce mevcut parolanızı girin.",
 	"account.sessions": "Oturumlar",
+	"identity.title": "Giriş yapmış kullanıcıları doğrulama",
+	"identity.intro": "Sunucunuz giriş yapmış her kullanıcının kimliğini bu gizli anahtarla imzalar (HMAC-SHA256, hex). Doğrulanmış ziyaretçiler bir Doğrulanmış rozeti alır ve her cihazda tek bir geçmişi görür. Anahtarı sunucunuzda tutun; asla bir sayfaya koymayın.",
+	"identity.secret": "Kimlik anahtarı",
+	"identity.required": "Yalnızca doğrulanmış kullanıcılar yazışabilir (IDENTITY_REQUIRED açık).",
+	"identity.optional": "Giriş yapmamış ziyaretçiler de yazışabilir (IDENTITY_REQUIRED kapalı).",
+	"identity.serverExample": "Sunucunuzda (Node.js)",
+	"identity.pageExample": "Sayfanızda",
 	"account.sessionsIntro": "Bu tarayıcıdan ya da giriş yaptığınız tüm tarayıcı ve cihazlardan çıkış yapın.",
 
 	"role.admin": "Yönetici",

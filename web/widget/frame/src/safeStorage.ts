@@ -46,6 +46,11 @@ export function writeStored(key: string, value: string | null): void {
 	postToHost({ type: "destek:store", key, value });
 }
 
+/** Forgets everything stored, here and on the host page (a different signed-in user inherits nothing). */
+export function clearStored(): void {
+	for (const key of [...memory.keys()]) writeStored(key, null);
+}
+
 /** Parses stored JSON; anything unreadable counts as absent. */
 export function readStoredJson(key: string): unknown {
 	const raw = readStored(key);
