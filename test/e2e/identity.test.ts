@@ -22,7 +22,8 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
   let shop: string;
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
+    // The default pre-chat form (name and e-mail, optional): the site's signed-in user skips it.
+    t = await startTestServer();
     ({ telegram, url: destek } = t);
     const userHash = identityHash(identitySecret(t.deps.domain), USER_ID);
     const user = JSON.stringify({ userId: USER_ID, name: "Derya Demir", email: "derya@example.com", userHash });
@@ -109,6 +110,8 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
     expect(before).toMatch(/^[\w-]{43}$/);
     await laptop.evaluate("window.destek.identify(null)");
     await expect.poll(() => laptop.evaluate<string | null>(`localStorage.getItem(${JSON.stringify(HOST_TOKEN_KEY)})`), { timeout: 15_000 }).not.toBe(before);
+    // A new anonymous visitor: asked who they are, like anyone new.
+    await laptopFrame.getByRole("button", { name: "Skip" }).click({ timeout: 15_000 });
     await laptopFrame.getByLabel("Message").fill("Signed out now");
     await laptopFrame.getByRole("button", { name: "Send" }).click();
     // It reaches the agent as another, unverified visitor's conversation.
