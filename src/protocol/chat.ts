@@ -102,7 +102,7 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; m
 
 // ---- socket event maps ----
 
-/** Namespace `/visitor`; handshake `auth: { visitorToken, language? }`. */
+/** Namespace `/visitor`; handshake `auth: { visitorToken, language?, identity? }` (identity: see protocol/identity.ts). */
 export interface VisitorClientEvents {
   "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean }>) => void) => void;
   "message:send": (payload: z.input<typeof visitorSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;

@@ -1,13 +1,10 @@
 // The postMessage protocol between the loader (on the host page) and the widget frame (on the
 // destek origin). Both sides check the sender's origin and window before reading a message.
 
+import type { IdentityClaim } from "../../src/protocol/identity";
+
 /** A signed-in user of the host site, as the site passed it; the server checks `userHash`. */
-export interface SiteIdentity {
-	userId: string;
-	userHash: string;
-	name?: string;
-	email?: string;
-}
+export type SiteIdentity = IdentityClaim;
 
 /** Loader → frame. */
 export type LoaderToFrameMessage =
