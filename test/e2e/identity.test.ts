@@ -28,15 +28,18 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
     const userHash = identityHash(identitySecret(t.deps.domain), USER_ID);
     const user = JSON.stringify({ userId: USER_ID, name: "Derya Demir", email: "derya@example.com", userHash });
     // The shop's page on another origin; identify() is called before widget.js has loaded.
-    host = http.createServer((_req, res) => {
+    // On /forged the page claims a user with a signature made without the secret, on the script tag.
+    const forged = `data-user-id="other-user" data-user-name="Mallory" data-user-hash="${identityHash("guessed", "other-user")}"`;
+    host = http.createServer((req, res) => {
       res.setHeader("content-type", "text/html; charset=utf-8");
+      const identify = req.url === "/forged" ? "" : `window.destek.identify(${user});`;
       res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
 <script>
   window.destek = window.destek || { q: [] };
   window.destek.identify = window.destek.identify || ((user) => window.destek.q.push(["identify", user]));
-  window.destek.identify(${user});
+  ${identify}
 </script>
-<script src="${destek}/widget.js" data-language="en" async></script></body></html>`);
+<script src="${destek}/widget.js" data-language="en" ${req.url === "/forged" ? forged : ""} async></script></body></html>`);
     });
     await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
     shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
@@ -57,8 +60,8 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
     return context.newPage();
   }
 
-  async function openWidget(page: Page): Promise<Frame> {
-    await page.goto(shop);
+  async function openWidget(page: Page, path = ""): Promise<Frame> {
+    await page.goto(`${shop}${path}`);
     await page.getByRole("button", { name: "Open chat" }).click();
     const handle = await page.waitForSelector("iframe", { state: "attached" });
     const frame = await handle.contentFrame();
@@ -66,7 +69,9 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
     return frame;
   }
 
+  let admin: Page | undefined;
   async function adminConsole(): Promise<Page> {
+    if (admin) return admin;
     await addAgent(t.deps, "patron", { telegramChatId: "626262", admin: true });
     const page = await (await browser.newContext({ locale: "en-US" })).newPage();
     await page.goto(`${destek}/console/`);
@@ -76,6 +81,7 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
     const message = await telegram.waitForSent((m) => String(m.chat_id) === "626262");
     await page.getByLabel("Code").fill(codeFrom(message.text));
     await page.getByRole("button", { name: "Verify" }).click();
+    admin = page;
     return page;
   }
 
@@ -139,4 +145,17 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
     await agent.getByRole("button", { name: "Set up authenticator app" }).click();
     await agent.getByRole("button", { name: "Turn on" }).waitFor();
   }, 120_000);
+
+  it("carries on anonymously when the site's signature is wrong", async () => {
+    const agent = await adminConsole();
+    await agent.goto(`${destek}/console/`);
+    const visitor = await visitorPage();
+    const frame = await openWidget(visitor, "forged");
+    await frame.getByLabel("Message").fill("Sent under a forged signature");
+    await frame.getByRole("button", { name: "Send" }).click();
+    const item = agent.locator(".conversation-item", { hasText: "Sent under a forged signature" });
+    await item.waitFor({ timeout: 15_000 });
+    expect(await item.getByText("Verified").count()).toBe(0);
+    expect(await item.getByText("Mallory").count()).toBe(0);
+  }, 90_000);
 });
