@@ -14,6 +14,7 @@ import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
+import { settingsRoutes } from "./http/routes/settings.ts";
 import { telegramWebhookRoutes } from "./http/routes/telegramWebhook.ts";
 import { widgetRoutes } from "./http/routes/widget.ts";
 import { consoleRoutes } from "./http/routes/console.ts";
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(meRoutes, { ...deps, prefix: "/api/me" });
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
+  await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });
   await app.register(callHistoryRoutes, { ...deps, prefix: "/api/calls" });

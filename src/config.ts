@@ -80,6 +80,7 @@ const schema = z.object({
     .string()
     .regex(/^((name|email|phone):(required|optional|off))(,(name|email|phone):(required|optional|off))*$/, "must look like name:required,email:optional,phone:off")
     .default("name:optional,email:optional,phone:off"),
+  IDENTITY_REQUIRED: flag.default(false),
 });
 
 export type Env = z.input<typeof schema>;
@@ -110,6 +111,8 @@ export interface Config {
   uploadMaxBytes: number;
   /** The widget's pre-chat form: which fields it asks for. */
   preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
+  /** Only visitors the site verified (signed user id) may chat. */
+  identityRequired: boolean;
   calls: {
     daily: number;
     perVisitor: number;
@@ -169,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     preChat: parsePreChat(e.PRECHAT_FIELDS),
+    identityRequired: e.IDENTITY_REQUIRED,
     calls: {
       daily: e.CALL_DAILY_LIMIT,
       perVisitor: e.CALL_VISITOR_DAILY_LIMIT,

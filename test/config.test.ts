@@ -181,8 +181,10 @@ describe("loadMasterSecret", () => {
   it("derives distinct, stable 32-byte keys per purpose", () => {
     const keys = deriveKeys("m".repeat(48));
     const again = deriveKeys("m".repeat(48));
-    const all = [keys.jwt, keys.otp, keys.tokenHash, keys.totpEncryption, keys.recordingLinks].map((k) => Buffer.from(k).toString("hex"));
-    expect(new Set(all).size).toBe(5);
+    const all = [keys.jwt, keys.otp, keys.tokenHash, keys.totpEncryption, keys.recordingLinks, keys.attachmentLinks, keys.identity].map((k) =>
+      Buffer.from(k).toString("hex"),
+    );
+    expect(new Set(all).size).toBe(7);
     for (const key of all) expect(key).toHaveLength(64);
     expect(Buffer.from(again.jwt).equals(Buffer.from(keys.jwt))).toBe(true);
     expect(Buffer.from(deriveKeys("n".repeat(48)).jwt).equals(Buffer.from(keys.jwt))).toBe(false);

@@ -43,6 +43,8 @@ export interface DomainDeps {
 export interface ChatSettings {
   uploadMaxBytes: number;
   preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
+  /** Refuse visitors the site has not verified (see chat/identity.ts). */
+  identityRequired: boolean;
 }
 
 /** Who is acting, for authorization and the audit log. */

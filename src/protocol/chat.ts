@@ -61,7 +61,14 @@ export const conversationSummary = z.object({
   id: z.string(),
   status: z.enum(["open", "pending", "resolved"]),
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
-  visitor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  visitor: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    /** A signed-in user of the site, verified by its signature (see protocol/identity.ts). */
+    verified: z.boolean(),
+  }),
   pageUrl: z.string().nullable(),
   lastMessage: z.object({ body: z.string(), authorType: z.enum(["visitor", "agent", "system"]), createdAt: z.string() }).nullable(),
   lastSeq: z.number(),
@@ -95,7 +102,7 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; m
 
 // ---- socket event maps ----
 
-/** Namespace `/visitor`; handshake `auth: { visitorToken, language? }`. */
+/** Namespace `/visitor`; handshake `auth: { visitorToken, language?, identity? }` (identity: see protocol/identity.ts). */
 export interface VisitorClientEvents {
   "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean }>) => void) => void;
   "message:send": (payload: z.input<typeof visitorSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;

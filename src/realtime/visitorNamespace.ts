@@ -3,6 +3,7 @@ import type { VisitorRow } from "../adapters/db/repositories/chat.ts";
 import { recordVisitorReceipt, syncVisitor } from "../domain/chat/conversations.ts";
 import { sendVisitorMessage } from "../domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
+import { resolveVisitorIdentity } from "../domain/chat/identity.ts";
 import { DomainError, rateLimited } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
@@ -34,12 +35,14 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
 
   nsp.use(async (socket, next) => {
     try {
-      const language = socket.handshake.auth.language;
-      socket.data.visitor = await identifyVisitor(domain, {
-        token: socket.handshake.auth.visitorToken,
+      const { language, visitorToken, identity } = socket.handshake.auth;
+      const anonymous = await identifyVisitor(domain, {
+        token: visitorToken,
         userAgent: socket.handshake.headers["user-agent"] ?? null,
         language: typeof language === "string" ? language : null,
       });
+      // A signed-in user of the site, verified by the site's signature (or refused).
+      socket.data.visitor = await resolveVisitorIdentity(domain, { visitor: anonymous, token: visitorToken, claim: identity });
       next();
     } catch (error) {
       next(new Error(error instanceof DomainError ? error.id : "unauthenticated"));

@@ -22,21 +22,25 @@ export function ffmpegAvailable(): boolean {
 
 /** Headless Debian Chromium (a fresh temporary profile) with fake camera and microphone, and loopback WebRTC allowed. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      "--allow-loopback-in-peer-connection",
-      "--disable-features=WebRtcHideLocalIpsWithMdns",
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs() });
+}
+
+/** The command line launchChromium uses, plus more features turned off. */
+export function chromiumArgs(options: { disableFeatures?: string[] } = {}): string[] {
+  // One --disable-features flag: Chromium keeps only the last one given.
+  const disabled = ["WebRtcHideLocalIpsWithMdns", ...(options.disableFeatures ?? [])].join(",");
+  return [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    `--disable-features=${disabled}`,
+  ];
 }

@@ -72,6 +72,15 @@ export interface VisitorsTable {
   first_seen_at: number;
   last_seen_at: number;
   metadata: string | null;
+  /** The site's own user id, set once the site has verified it (HMAC); null for anonymous visitors. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Further devices of a verified visitor: each keeps its own widget token (stored hashed). */
+export interface VisitorTokensTable {
+  token_hash: string;
+  visitor_id: string;
+  created_at: number;
 }
 
 export interface ConversationsTable {
@@ -205,6 +214,7 @@ export interface Database {
   otp_challenges: OtpChallengesTable;
   one_time_tokens: OneTimeTokensTable;
   visitors: VisitorsTable;
+  visitor_tokens: VisitorTokensTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   attachments: AttachmentsTable;

@@ -91,7 +91,11 @@ export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQ
   const last = page.at(-1);
   return {
     conversations: page.map((row) =>
-      presentSummary(row, { id: row.visitor_id, name: row.visitor_name, email: row.visitor_email, phone: row.visitor_phone }, agents.get(row.assignee_id ?? "")),
+      presentSummary(
+        row,
+        { id: row.visitor_id, name: row.visitor_name, email: row.visitor_email, phone: row.visitor_phone, external_id: row.visitor_external_id },
+        agents.get(row.assignee_id ?? ""),
+      ),
     ),
     nextCursor: rows.length > query.limit && last ? encodeCursor(last.last_message_at, last.id) : null,
   };

@@ -6,6 +6,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { uploadAttachment } from "../../domain/chat/attachments.ts";
 import { identifyVisitor } from "../../domain/chat/visitors.ts";
+import { resolveVisitorIdentity } from "../../domain/chat/identity.ts";
+import { IDENTITY_HEADERS } from "../../protocol/identity.ts";
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, MAX_MESSAGE_LENGTH } from "../../protocol/chat.ts";
@@ -23,6 +25,18 @@ const FRAME_CSP =
 function embeddable(reply: FastifyReply) {
   reply.header("content-security-policy", FRAME_CSP).header("cross-origin-resource-policy", "cross-origin");
   reply.removeHeader("x-frame-options");
+}
+
+/** The signed-in user's claim an upload carries (the id URI-encoded, as headers are ASCII); undefined without one. */
+function identityFromHeaders(request: FastifyRequest): unknown {
+  const userId = request.headers[IDENTITY_HEADERS.userId];
+  const userHash = request.headers[IDENTITY_HEADERS.userHash];
+  if (userId === undefined && userHash === undefined) return undefined;
+  try {
+    return { userId: typeof userId === "string" ? decodeURIComponent(userId) : userId, userHash };
+  } catch {
+    return { userId: null, userHash };
+  }
 }
 
 /** The visitor-facing edge: the loader script, the widget frame, its config and uploads, and the demo page. */
@@ -52,7 +66,8 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
   }, async (request: FastifyRequest, reply) => {
     const token = request.headers.authorization?.match(/^Visitor\s+(\S+)$/)?.[1];
     if (!token) throw unauthorized("visitor_token_invalid", "The widget sent no valid visitor token.");
-    const visitor = await identifyVisitor(domain, { token, userAgent: request.headers["user-agent"] ?? null, language: null });
+    const anonymous = await identifyVisitor(domain, { token, userAgent: request.headers["user-agent"] ?? null, language: null });
+    const visitor = await resolveVisitorIdentity(domain, { visitor: anonymous, token, claim: identityFromHeaders(request) });
     const upload = await readUpload(request, domain.chat.uploadMaxBytes);
     const attachment = await uploadAttachment(domain, { uploader: `visitor:${visitor.id}`, ...upload });
     return reply.code(201).send({ attachment });

@@ -28,6 +28,7 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	username_taken: "error.username_taken",
 	invalid_request: "error.invalid_request",
 	last_second_factor: "error.last_second_factor",
+	password_incorrect: "error.password_incorrect",
 	file_too_large: "error.file_too_large",
 	file_type_not_allowed: "error.file_type_not_allowed",
 	invalid_file: "error.invalid_file",

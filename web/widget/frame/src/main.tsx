@@ -6,7 +6,7 @@ import { startHostBridge } from "./host/hostBridge";
 import { I18nProvider } from "./i18n";
 import { initStorage } from "./safeStorage";
 import { ChatWidget } from "./ui/ChatWidget";
-import { hasVisitorToken } from "./visitorIdentity";
+import { adoptSiteIdentity, hasVisitorToken } from "./visitorIdentity";
 import { loadWidgetConfig } from "./widgetConfig";
 import "./styles/theme.css";
 import "./styles/widget.css";
@@ -21,6 +21,7 @@ async function boot(): Promise<void> {
 	startHostBridge();
 	loadWidgetConfig();
 	await initStorage();
+	adoptSiteIdentity();
 
 	// Asked before startChat creates the token: only a returning visitor can have history to show.
 	const returningVisitor = hasVisitorToken();

@@ -1,4 +1,5 @@
 import type { AttachmentView } from "../protocol";
+import type { SiteIdentity } from "../../../bridgeMessages";
 
 /** Error id used when the server could not be reached at all. */
 export const NETWORK_ERROR_ID = "network_error";
@@ -56,14 +57,19 @@ export function fetchWidgetConfig(): Promise<WidgetConfig> {
 }
 
 /** Uploads one file; the returned attachment id then goes into `message:send`. */
-export async function uploadAttachment(file: File, kind: string, visitorToken: string): Promise<AttachmentView> {
+export async function uploadAttachment(file: File, kind: string, visitorToken: string, identity: SiteIdentity | null): Promise<AttachmentView> {
 	const form = new FormData();
 	// The server reads fields sent before the file; "voice" keeps a recorded note from becoming a plain file.
 	form.append("kind", kind);
 	form.append("file", file, file.name);
 	const result = await request<{ attachment: AttachmentView }>("/api/widget/attachments", {
 		method: "POST",
-		headers: { accept: "application/json", authorization: `Visitor ${visitorToken}` },
+		headers: {
+			accept: "application/json",
+			authorization: `Visitor ${visitorToken}`,
+			// The signed-in user's claim, as in the socket handshake (headers carry ASCII only).
+			...(identity ? { "x-destek-user-id": encodeURIComponent(identity.userId), "x-destek-user-hash": identity.userHash } : {}),
+		},
 		body: form,
 	});
 	return result.attachment;

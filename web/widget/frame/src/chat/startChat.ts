@@ -1,4 +1,4 @@
-import { visitorToken } from "../visitorIdentity";
+import { dropSiteIdentity, identityState, siteIdentity, visitorToken } from "../visitorIdentity";
 import { attachCalls } from "./callStore";
 import { attachChat, chatState } from "./chatStore";
 import { attachReadReceipts } from "./readReceipts";
@@ -10,7 +10,7 @@ const RETRY_MAX_MS = 30_000;
 
 /** Opens the visitor socket and wires every chat feature to it. */
 export function startChat(language: string): void {
-	const socket = connectVisitorSocket(visitorToken(), language);
+	const socket = connectVisitorSocket(() => ({ visitorToken: visitorToken(), language, identity: siteIdentity() }));
 	attachChat(socket);
 	attachCalls(socket);
 	attachTypingSignals(socket);
@@ -22,8 +22,15 @@ export function startChat(language: string): void {
 	socket.on("connect", () => {
 		retryMs = RETRY_FIRST_MS;
 	});
-	socket.on("connect_error", () => {
+	socket.on("connect_error", (error) => {
 		chatState.update((state) => ({ ...state, connection: "disconnected" }));
+		// Only the site's signed-in users may chat: retrying cannot help, the widget says so.
+		if (error.message === "identity_required") return identityState.set({ required: true });
+		// The site's signature was not accepted: carry on at once as a new anonymous visitor.
+		if (error.message === "identity_invalid") {
+			dropSiteIdentity();
+			return socket.connect();
+		}
 		if (socket.active) return;
 		setTimeout(() => socket.connect(), retryMs);
 		retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);

@@ -1,6 +1,6 @@
 import { uploadAttachment, WidgetApiError } from "../api/widgetApi";
 import { createStore } from "../state/store";
-import { visitorToken } from "../visitorIdentity";
+import { siteIdentity, visitorToken } from "../visitorIdentity";
 import { type ChatError, sendMessage } from "./chatStore";
 import { newClientId } from "./clientId";
 
@@ -37,7 +37,7 @@ function toChatError(error: unknown): ChatError {
 async function upload(item: Upload): Promise<void> {
 	change(item.id, (u) => ({ ...u, error: null }));
 	try {
-		const attachment = await uploadAttachment(item.file, item.kind, visitorToken());
+		const attachment = await uploadAttachment(item.file, item.kind, visitorToken(), siteIdentity());
 		change(item.id, () => null);
 		sendMessage("", [attachment]);
 	} catch (error) {

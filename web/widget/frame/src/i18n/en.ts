@@ -10,6 +10,7 @@ export const en = {
 	"chat.offline": "We're away right now. Leave a message and we'll answer here (and by e-mail if you leave your address).",
 	"chat.connecting": "Connecting…",
 	"chat.reconnecting": "Connection lost. Reconnecting…",
+	"chat.signInRequired": "Please sign in to this site to chat with us.",
 	"chat.loading": "Loading…",
 	"chat.log": "Conversation",
 	"chat.you": "You",

@@ -12,6 +12,7 @@ export const tr: Record<MessageKey, string> = {
 	"chat.offline": "Şu an buralarda değiliz. Mesajınızı bırakın, buradan (adresinizi bırakırsanız e-postayla da) yanıtlayalım.",
 	"chat.connecting": "Bağlanıyor…",
 	"chat.reconnecting": "Bağlantı koptu. Yeniden bağlanıyor…",
+	"chat.signInRequired": "Bizimle yazışmak için lütfen bu siteye giriş yapın.",
 	"chat.loading": "Yükleniyor…",
 	"chat.log": "Sohbet",
 	"chat.you": "Siz",

@@ -4,6 +4,7 @@ import { frameOptions } from "../frameOptions";
 import { postToHost } from "../host/hostBridge";
 import { useI18n } from "../i18n";
 import { useStore } from "../state/store";
+import { identityState } from "../visitorIdentity";
 import { widgetConfig } from "../widgetConfig";
 import { CloseIcon, PhoneIcon } from "./icons";
 
@@ -11,6 +12,7 @@ import { CloseIcon, PhoneIcon } from "./icons";
 export function Header() {
 	const { t } = useI18n();
 	const { agentsOnline, connection } = useStore(chatState);
+	const { required: signInRequired } = useStore(identityState);
 	const config = useStore(widgetConfig);
 	const online = agentsOnline ?? config?.agentsOnline ?? false;
 	const { phase } = useStore(callState);
@@ -45,7 +47,7 @@ export function Header() {
 			)}
 			{connection === "disconnected" && (
 				<p class="connection-banner" role="status">
-					{t("chat.reconnecting")}
+					{signInRequired ? t("chat.signInRequired") : t("chat.reconnecting")}
 				</p>
 			)}
 		</header>
