@@ -30,7 +30,7 @@ describe.each(testDatabases())("read positions on $name", (database) => {
   async function conversationWith(visitorMessages: number, agentMessages: number) {
     const visitor: VisitorRow = {
       id: randomUUID(), token_hash: randomUUID(), name: null, email: null, phone: null, language: null, user_agent: null,
-      page_url: null, page_title: null, first_seen_at: 0, last_seen_at: 0, metadata: null,
+      page_url: null, page_title: null, first_seen_at: 0, last_seen_at: 0, metadata: null, external_id: null,
     };
     await insertVisitor(handle.db, visitor);
     let conversationId = "";
