@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Config } from "../../config.ts";
 import * as initial from "./migrations/0001_initial.ts";
 import * as recordingMix from "./migrations/0002_recording_mix.ts";
+import * as outboxOrder from "./migrations/0006_outbox_order.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -49,6 +50,7 @@ export function openDatabase(config: Config["database"], options: { schema?: str
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_recording_mix": recordingMix,
+  "0006_outbox_order": outboxOrder,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
