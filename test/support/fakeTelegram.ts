@@ -49,7 +49,7 @@ export class FakeTelegram {
   private nextMessageId = 1000;
   private waiters: Array<() => void> = [];
   private failures: FakeFailure[] = [];
-  private rules: Array<{ when: (request: FakeRequest) => boolean; failure: FakeFailure; times: number }> = [];
+  private rules: Array<{ when: (request: FakeRequest) => boolean; failure: FakeFailure | (() => FakeFailure); times: number }> = [];
   private holds: Array<{ when: (request: FakeRequest) => boolean; gate: Promise<void>; reached: () => void }> = [];
   private files = new Map<string, Buffer>();
   /** File downloads held back until released (a hung download), by file id. */
@@ -79,8 +79,11 @@ export class FakeTelegram {
     for (let i = 0; i < count; i++) this.failures.push({ status, description, ...(retryAfter ? { retryAfter } : {}) });
   }
 
-  /** Requests matching `when` fail with `failure`, `times` times (Infinity: until `clearFailures`). */
-  failWhen(when: (request: FakeRequest) => boolean, failure: FakeFailure, times = 1): void {
+  /**
+   * Requests matching `when` fail with `failure` (or what it returns each time), `times` times
+   * (Infinity: until `clearFailures`).
+   */
+  failWhen(when: (request: FakeRequest) => boolean, failure: FakeFailure | (() => FakeFailure), times = 1): void {
     this.rules.push({ when, failure, times });
   }
 
@@ -188,8 +191,9 @@ export class FakeTelegram {
 
   private takeRule(request: FakeRequest): FakeFailure | undefined {
     const rule = this.rules.find((r) => r.times > 0 && r.when(request));
-    if (rule) rule.times--;
-    return rule?.failure;
+    if (!rule) return undefined;
+    rule.times--;
+    return typeof rule.failure === "function" ? rule.failure() : rule.failure;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

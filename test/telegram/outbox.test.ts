@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { enqueueOutbox } from "../../src/adapters/db/repositories/outbox.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { type OutboxStage, startOutboxStage, TEAM_CHAT } from "../support/outboxStage.ts";
-import { waitFor } from "../support/process.ts";
 
 const OTHER_CHAT = "5150";
 const LONG = "x".repeat(1200);
