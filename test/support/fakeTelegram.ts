@@ -146,7 +146,7 @@ export class FakeTelegram {
    */
   pushReply(chatId: number, fromId: number, replyTo: number, fields: Record<string, unknown>): number {
     const message = {
-      message_id: this.nextMessageId++,
+      message_id: typeof fields.message_id === "number" ? fields.message_id : this.nextMessageId++,
       date: Math.floor(Date.now() / 1000),
       chat: { id: chatId, type: chatId > 0 ? "private" : "group", title: "Team" },
       from: { id: fromId, is_bot: false, first_name: "Agent" },
@@ -179,7 +179,7 @@ export class FakeTelegram {
   }
 
   /** Waits until the bot has sent a message matching `predicate`. */
-  async waitForSent(predicate: (m: SentMessage) => boolean, timeoutMs = 10_000): Promise<SentMessage> {
+  async waitForSent(predicate: (m: SentMessage, index: number) => boolean, timeoutMs = 10_000): Promise<SentMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.sent.find(predicate);
@@ -220,6 +220,8 @@ export class FakeTelegram {
         res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(data.length) });
         res.write(data.subarray(0, 1));
         await held;
+        res.end(data.subarray(1));
+        return;
       }
       res.writeHead(200, { "content-type": "application/octet-stream" });
       res.end(data);
