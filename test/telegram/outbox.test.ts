@@ -93,6 +93,24 @@ describe.each(testDatabases())("Telegram outbox on $name", (database: TestDataba
     expect(stage.postsIn(TEAM_CHAT).join("\n")).not.toContain("⚠️");
   });
 
+  it("stops working a row once another worker has taken its lease", async () => {
+    stage = await startOutboxStage(database);
+    const a = stage.startWorker({ leaseMs: 3000 });
+    const upload = stage.telegram.hold((r) => r.file?.name === "first.png");
+    const { messageId } = await stage.visitorSays("two photos", ["first.png", "second.png"]);
+    const [row] = await stage.rowsOf(messageId);
+    await upload.reached;
+    // Another node's claim, as if our lease had run out unnoticed.
+    const theirs = { lease_owner: "another-node", next_attempt_at: stage.clock.now() + 600_000 };
+    await stage.domain.db.updateTable("outbox").set(theirs).where("id", "=", row!.id).execute();
+    await a.nextRound();
+    upload.release();
+    a.kick();
+    await a.nextRound();
+    expect(stage.telegram.sent.filter((m) => m.file?.name === "second.png")).toHaveLength(0);
+    expect(await stage.row(row!.id)).toMatchObject({ status: "pending", parts_sent: 0, ...theirs });
+  });
+
   it("renews the lease during a long upload, so a second node never sends the row again", async () => {
     stage = await startOutboxStage(database);
     const leaseMs = 3000;

@@ -74,13 +74,13 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         return;
       case "rate_limited":
         pausedUntil = now + failure.retryAfterMs;
-        await retryOutboxAt(deps.db, row.id, now + failure.retryAfterMs, failure.description);
+        await retryOutboxAt(deps.db, row.id, owner, now + failure.retryAfterMs, failure.description);
         metrics.telegramSent.inc({ result: "rate_limited" });
         log.warn({ ...context, retryAfterMs: failure.retryAfterMs }, "telegram rate limit: pausing the outbox");
         return;
       case "permanent":
         if (attempts >= deadAfter) {
-          await markOutboxDead(deps.db, row.id, failure.description);
+          await markOutboxDead(deps.db, row.id, owner, failure.description);
           metrics.telegramSent.inc({ result: "dead" });
           metrics.outboxDeadLetters.inc({ reason: failure.reason });
           log.error({ ...context, reason: failure.reason, description: failure.description }, "telegram notification given up (dead-lettered)");
@@ -91,7 +91,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       case "transient":
         break;
     }
-    await retryOutboxAt(deps.db, row.id, now + backoff(attempts), failure.description);
+    await retryOutboxAt(deps.db, row.id, owner, now + backoff(attempts), failure.description);
     metrics.telegramSent.inc({ result: "retry" });
     log.warn({ ...context, reason: failure.description }, "telegram notification failed; will retry");
   };
@@ -102,12 +102,13 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const lease = holdLease(deps, row.id, owner, leaseMs, log);
     try {
       const outcome = await deliver(row, lease);
-      if (outcome === "summarized") await markOutboxSummarized(deps.db, row.id, deps.clock.now());
-      else await markOutboxSent(deps.db, row.id, deps.clock.now());
+      if (outcome === "summarized") await markOutboxSummarized(deps.db, row.id, owner, deps.clock.now());
+      else await markOutboxSent(deps.db, row.id, owner, deps.clock.now());
       metrics.telegramSent.inc({ result: outcome });
       return true;
     } catch (error) {
-      await failed(row, classifyFailure(error), deps.clock.now());
+      // An upload aborted because the lease was lost fails as a network error: it is still a lost lease.
+      await failed(row, lease.signal.aborted ? { kind: "lease_lost" } : classifyFailure(error), deps.clock.now());
       return false;
     } finally {
       lease.release();

@@ -135,21 +135,33 @@ export async function recordOutboxPart(db: Db, id: string, owner: string, partsS
   return result.numUpdatedRows > 0n;
 }
 
-export function markOutboxSent(db: Db, id: string, at: number): Promise<unknown> {
-  return db.updateTable("outbox").set({ status: "sent", sent_at: at, last_error: null, lease_owner: null }).where("id", "=", id).execute();
+// The calls below settle a row for the worker holding its lease, and do nothing once another has it.
+
+export function markOutboxSent(db: Db, id: string, owner: string, at: number): Promise<unknown> {
+  return settle(db, id, owner, { status: "sent", sent_at: at, last_error: null });
 }
 
 /** Held back by an alert flood: counted in a summary post instead of posted. */
-export function markOutboxSummarized(db: Db, id: string, at: number): Promise<unknown> {
-  return db.updateTable("outbox").set({ status: "summarized", sent_at: at, lease_owner: null }).where("id", "=", id).execute();
+export function markOutboxSummarized(db: Db, id: string, owner: string, at: number): Promise<unknown> {
+  return settle(db, id, owner, { status: "summarized", sent_at: at });
 }
 
-export function retryOutboxAt(db: Db, id: string, at: number, error: string): Promise<unknown> {
-  return db.updateTable("outbox").set({ next_attempt_at: at, last_error: error.slice(0, 500), lease_owner: null }).where("id", "=", id).execute();
+export function retryOutboxAt(db: Db, id: string, owner: string, at: number, error: string): Promise<unknown> {
+  return settle(db, id, owner, { next_attempt_at: at, last_error: error.slice(0, 500) });
 }
 
-export function markOutboxDead(db: Db, id: string, error: string): Promise<unknown> {
-  return db.updateTable("outbox").set({ status: "dead", last_error: error.slice(0, 500), lease_owner: null }).where("id", "=", id).execute();
+export function markOutboxDead(db: Db, id: string, owner: string, error: string): Promise<unknown> {
+  return settle(db, id, owner, { status: "dead", last_error: error.slice(0, 500) });
+}
+
+function settle(db: Db, id: string, owner: string, changes: Partial<Omit<OutboxRow, "id">>): Promise<unknown> {
+  return db
+    .updateTable("outbox")
+    .set({ ...changes, lease_owner: null })
+    .where("id", "=", id)
+    .where("status", "=", "pending")
+    .where("lease_owner", "=", owner)
+    .execute();
 }
 
 export function findOutbox(db: Db, id: string): Promise<OutboxRow | undefined> {
