@@ -172,3 +172,14 @@ export function findOutbox(db: Db, id: string): Promise<OutboxRow | undefined> {
 export function deadOutbox(db: Db, limit = 50): Promise<OutboxRow[]> {
   return db.selectFrom("outbox").selectAll().where("status", "=", "dead").orderBy("created_at", "desc").limit(limit).execute();
 }
+
+/** Puts a dead row back in line (after its cause was fixed); it resumes after the parts already sent. */
+export async function requeueDeadOutbox(db: Db, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("outbox")
+    .set({ status: "pending", attempts: 0, next_attempt_at: now, lease_owner: null })
+    .where("id", "=", id)
+    .where("status", "=", "dead")
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
