@@ -20,7 +20,7 @@ describe("Telegram bridge", () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT), TELEGRAM_DOWNLOAD_TIMEOUT_S: "2", TELEGRAM_ALERT_FLOOD_PER_MINUTE: "1000" } });
+    t = await startTestServer({ env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT), TELEGRAM_DOWNLOAD_TIMEOUT_S: "2", TELEGRAM_ALERT_FLOOD_PER_MINUTE: "1000", UPLOAD_MAX_MB: "1" } });
     ({ telegram, url } = t);
     await addAgent(t.deps, "selin", { telegramChatId: String(AGENT_USER) });
     await addAgent(t.deps, "mert", { telegramChatId: String(SECOND_AGENT) });
@@ -168,6 +168,18 @@ describe("Telegram bridge", () => {
       release();
     }
   }, 30_000);
+
+  it("refuses a file from Telegram larger than the upload limit without fetching it", async () => {
+    const widget = await visitor();
+    await request(widget, "message:send", { clientId: newClientId(), body: "too big for me" });
+    const alert = await toTeam((m) => String(m.text).includes("too big for me"));
+    const fileId = telegram.addFile(Buffer.alloc(1024 * 1024 + 1, 1));
+    telegram.pushReply(TEAM_CHAT, AGENT_USER, alert.message_id, { document: { file_id: fileId, file_unique_id: fileId, file_name: "big.pdf" } });
+    await toTeam((m) => /1 MB/.test(String(m.text)) && m.message_id > alert.message_id);
+    expect(telegram.downloads).not.toContain(fileId);
+    const sync = await request<{ messages: MessageView[] }>(widget, "conversation:sync", { afterSeq: 0 });
+    expect(sync.messages.map((m) => m.body)).toEqual(["too big for me"]);
+  });
 
   it("stores a redelivered reply and its file once", async () => {
     const widget = await visitor();
