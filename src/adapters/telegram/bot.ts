@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { LocalBus } from "../bus/localBus.ts";
 import { type DomainDeps, type TelegramPort, TelegramRefused } from "../../domain/ports.ts";
 import type { Metrics } from "../../metrics.ts";
-import { PerSenderQueue } from "./download.ts";
+import { PerSenderQueue } from "./perSenderQueue.ts";
 import { installHandlers } from "./handlers.ts";
 import { type TelegramHealth, type TelegramState, trackTelegramHealth } from "./health.ts";
 import { electLeader, type Leadership } from "./leader.ts";
@@ -46,6 +46,7 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot, timeoutSeconds: 30 } });
   const tracked: TelegramHealth = trackTelegramHealth(bot, metrics);
   const replies = new PerSenderQueue();
+  const stopping = new AbortController();
   let username: string | undefined;
   let leadership: Leadership | undefined;
   let worker: OutboxWorker | undefined;
@@ -116,7 +117,7 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
     webhookSecret: options.webhook?.secret,
     health: () => tracked.state(),
     async start(runtime) {
-      installHandlers(bot, runtime.domain, { ...options, replies }, log);
+      installHandlers(bot, runtime.domain, { ...options, replies, stopping: stopping.signal }, log);
       worker = startOutboxWorker({
         deps: runtime.domain,
         api: bot.api,
@@ -139,12 +140,13 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
     },
     async stop() {
       stopped = true;
+      stopping.abort();
       unsubscribe?.();
       await worker?.stop();
       await leadership?.stop();
       if (bot.isRunning()) await bot.stop();
       await polling?.catch(() => undefined);
-      // Replies still fetching a file finish (each within the download timeout).
+      // Replies in flight finish: their downloads were just cut short, and the agent told.
       await replies.drain();
     },
   };

@@ -19,11 +19,13 @@ export interface DownloadedFile {
 export async function downloadTelegramFile(
   api: Api,
   source: { apiRoot: string; token: string },
-  input: { fileId: string; fileName: string | undefined; voice: boolean; maxBytes: number; timeoutMs: number },
+  input: { fileId: string; fileName: string | undefined; voice: boolean; maxBytes: number; timeoutMs: number; stopping: AbortSignal },
 ): Promise<DownloadedFile> {
-  const { fileName, voice, maxBytes } = input;
+  const { fileName, voice, maxBytes, stopping } = input;
   const tooLarge = { data: Buffer.alloc(0), fileName, voice, truncated: true };
-  const signal = AbortSignal.timeout(input.timeoutMs);
+  const timeout = AbortSignal.timeout(input.timeoutMs);
+  // A shutdown does not wait for a slow download either.
+  const signal = AbortSignal.any([timeout, stopping]);
   try {
     const file = await api.getFile(input.fileId, signal as unknown as GrammySignal);
     if (!file.file_path) throw unavailable("telegram_download_failed", "Telegram returned no file path; send the file again.");
@@ -40,41 +42,10 @@ export async function downloadTelegramFile(
     }
     return { data: Buffer.concat(chunks), fileName: fileName ?? file.file_path.split("/").pop(), voice, truncated: false };
   } catch (error) {
-    if (signal.aborted) {
+    if (stopping.aborted) throw unavailable("telegram_download_interrupted", "destek restarted while fetching your file; send it again.");
+    if (timeout.aborted) {
       throw unavailable("telegram_download_timeout", `The file did not arrive from Telegram within ${Math.round(input.timeoutMs / 1000)} s; send it again.`);
     }
     throw error;
-  }
-}
-
-/** Runs each sender's tasks one after another, and different senders' side by side. */
-export class PerSenderQueue {
-  private tails = new Map<string, Promise<void>>();
-
-  /** Whether `key` has a task running or waiting. */
-  busy(key: string): boolean {
-    return this.tails.has(key);
-  }
-
-  /** Queues `task` after `key`'s earlier ones; the returned promise settles when it has run. */
-  run(key: string, task: () => Promise<void>): Promise<void> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const next = previous.then(task);
-    // The tail never rejects: the caller handles the task's own failure through `next`.
-    const tail: Promise<void> = next
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .finally(() => {
-        if (this.tails.get(key) === tail) this.tails.delete(key);
-      });
-    this.tails.set(key, tail);
-    return next;
-  }
-
-  /** Waits for every queued task (on shutdown). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.tails.values()]);
   }
 }

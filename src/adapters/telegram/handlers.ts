@@ -17,7 +17,8 @@ import {
 import { DomainError } from "../../domain/errors.ts";
 import { text } from "../../domain/i18n.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
-import { downloadTelegramFile, type PerSenderQueue } from "./download.ts";
+import { downloadTelegramFile } from "./download.ts";
+import type { PerSenderQueue } from "./perSenderQueue.ts";
 import { escapeHtml } from "./format.ts";
 
 export interface HandlerOptions {
@@ -26,6 +27,8 @@ export interface HandlerOptions {
   downloadTimeoutMs: number;
   /** Agents' replies, in order per sender. */
   replies: PerSenderQueue;
+  /** Aborted on shutdown: downloads in flight give up at once. */
+  stopping: AbortSignal;
 }
 
 /** Everything agents can do from Telegram: link their account, list and answer conversations, resolve. */
@@ -180,6 +183,7 @@ export function installHandlers(bot: Bot, deps: DomainDeps, options: HandlerOpti
               voice: Boolean(message.voice),
               maxBytes: deps.chat.uploadMaxBytes,
               timeoutMs: options.downloadTimeoutMs,
+              stopping: options.stopping,
             })
           : undefined;
         await replyFromTelegram(deps, { ...reply, text: message.text ?? message.caption ?? "", file });
