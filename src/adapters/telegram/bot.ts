@@ -44,7 +44,7 @@ export interface TelegramAdapter {
 /** grammY at the edge: the domain only sees TelegramPort and plain functions. */
 export function createTelegram(options: TelegramOptions, log: Logger, metrics: Metrics): TelegramAdapter {
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot, timeoutSeconds: 30 } });
-  const tracked: TelegramHealth = trackTelegramHealth(bot, metrics);
+  const tracked: TelegramHealth = trackTelegramHealth(bot, metrics, log);
   const replies = new PerSenderQueue();
   const stopping = new AbortController();
   let username: string | undefined;

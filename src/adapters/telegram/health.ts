@@ -1,4 +1,5 @@
 import type { Bot } from "grammy";
+import type { Logger } from "pino";
 import type { Metrics } from "../../metrics.ts";
 
 /** How this process last found Telegram: `unknown` until its first call. */
@@ -6,8 +7,6 @@ export type TelegramState = "ok" | "unavailable" | "unknown";
 
 export interface TelegramHealth {
   state(): TelegramState;
-  /** When the state last changed (epoch ms), and why it turned unavailable. */
-  details(): { state: TelegramState; since: number; lastError: string | undefined };
 }
 
 const STATES: TelegramState[] = ["ok", "unavailable", "unknown"];
@@ -17,18 +16,16 @@ const STATES: TelegramState[] = ["ok", "unavailable", "unknown"];
  * sign-in codes), so operations can see it without probing: any answer from Telegram other than a
  * 5xx means it is up; a 5xx or a network failure means it is not.
  */
-export function trackTelegramHealth(bot: Bot, metrics: Metrics, now: () => number = Date.now): TelegramHealth {
+export function trackTelegramHealth(bot: Bot, metrics: Metrics, log: Logger): TelegramHealth {
   let state: TelegramState = "unknown";
-  let since = now();
-  let lastError: string | undefined;
   const set = (next: TelegramState, error?: string) => {
-    if (error !== undefined) lastError = error;
     if (next === state) return;
+    // One line per change, not per failed call: an outage is logged when it starts and ends.
+    if (next === "unavailable") log.warn({ reason: error }, "telegram unavailable");
+    else if (state === "unavailable") log.info("telegram reachable again");
     state = next;
-    since = now();
     for (const s of STATES) metrics.telegramState.set({ state: s }, s === next ? 1 : 0);
   };
-  set("unknown");
   metrics.telegramState.set({ state: "unknown" }, 1);
   bot.api.config.use(async (prev, method, payload, signal) => {
     try {
@@ -42,5 +39,5 @@ export function trackTelegramHealth(bot: Bot, metrics: Metrics, now: () => numbe
       throw error;
     }
   });
-  return { state: () => state, details: () => ({ state, since, lastError }) };
+  return { state: () => state };
 }
