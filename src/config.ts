@@ -45,6 +45,8 @@ const schema = z.object({
   TELEGRAM_ADMIN_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, "must be a numeric Telegram chat id").optional(),
   TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/, message: "must be an https URL that reaches /telegram/webhook" }).optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 letters, digits, _ or -").optional(),
+  TELEGRAM_ALERT_FLOOD_PER_MINUTE: integer(1, 100_000).default(10),
+  TELEGRAM_DOWNLOAD_TIMEOUT_S: integer(1, 600).default(30),
   TIMEZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Istanbul").default("Europe/Istanbul"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
@@ -98,7 +100,17 @@ export interface Config {
   database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
   redisUrl: string | undefined;
   telegram:
-    | { token: string; apiRoot: string; adminChatId: string | undefined; webhookUrl: string | undefined; webhookSecret: string | undefined }
+    | {
+        token: string;
+        apiRoot: string;
+        adminChatId: string | undefined;
+        webhookUrl: string | undefined;
+        webhookSecret: string | undefined;
+        /** New conversations per minute past which the team chat gets one summary post instead of one each. */
+        alertFloodPerMinute: number;
+        /** Longest a file an agent sends from Telegram may take to download. */
+        downloadTimeoutMs: number;
+      }
     | undefined;
   timezone: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -161,6 +173,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           adminChatId: e.TELEGRAM_ADMIN_CHAT_ID,
           webhookUrl: e.TELEGRAM_WEBHOOK_URL,
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          alertFloodPerMinute: e.TELEGRAM_ALERT_FLOOD_PER_MINUTE,
+          downloadTimeoutMs: e.TELEGRAM_DOWNLOAD_TIMEOUT_S * 1000,
         }
       : undefined,
     timezone: e.TIMEZONE,

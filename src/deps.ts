@@ -45,16 +45,20 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
   redis?.on("error", (err) => log.warn({ err }, "redis connection error"));
   const keys = deriveKeys(loadMasterSecret(config.dataDir, config.secretKey));
+  const metrics = createMetrics(() => countPendingOutbox(database.db));
   const telegram = config.telegram
     ? createTelegram(
         {
           token: config.telegram.token,
           apiRoot: config.telegram.apiRoot,
+          alertFloodPerMinute: config.telegram.alertFloodPerMinute,
+          downloadTimeoutMs: config.telegram.downloadTimeoutMs,
           webhook: config.telegram.webhookUrl
             ? { url: config.telegram.webhookUrl, secret: config.telegram.webhookSecret ?? webhookSecretFrom(keys.tokenHash) }
             : undefined,
         },
         log.child({ component: "telegram" }),
+        metrics,
       )
     : undefined;
   const bus = new LocalBus((err) => log.error({ err }, "event subscriber failed"));
@@ -88,7 +92,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
           log: log.child({ component: "recorder" }),
           onFinished: async (file) => void (await storeRecording(domain, file)),
         });
-  return { bus, config, log, database, redis, telegram, metrics: createMetrics(() => countPendingOutbox(database.db)), domain, recorder };
+  return { bus, config, log, database, redis, telegram, metrics, domain, recorder };
 }
 
 /** Without a configured secret, the webhook's secret token is derived from the master secret. */

@@ -6,6 +6,9 @@ export interface Metrics {
   sockets: Gauge<"role">;
   outboxDepth: Gauge;
   telegramSent: Counter<"result">;
+  outboxDeadLetters: Counter<"reason">;
+  /** 1 for the current state of this process's link to Telegram, 0 for the others. */
+  telegramState: Gauge<"state">;
 }
 
 /**
@@ -35,5 +38,17 @@ export function createMetrics(readOutboxDepth: () => Promise<number>): Metrics {
       },
     }),
     telegramSent: new Counter({ name: "destek_telegram_requests_total", help: "Telegram API calls by result", labelNames: ["result"], registers: [registry] }),
+    outboxDeadLetters: new Counter({
+      name: "destek_outbox_dead_letters_total",
+      help: "Telegram notifications given up on, by reason (chat_not_found, bot_blocked, bad_request, stored_file_missing)",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    telegramState: new Gauge({
+      name: "destek_telegram_state",
+      help: "Telegram as this process last saw it: 1 for the current state (ok, unavailable, unknown), 0 for the others",
+      labelNames: ["state"],
+      registers: [registry],
+    }),
   };
 }

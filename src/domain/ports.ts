@@ -20,7 +20,19 @@ export interface RateLimiter {
 export interface TelegramPort {
   /** The bot's username without "@", for t.me links. */
   botUsername(): Promise<string>;
+  /** Throws TelegramRefused when Telegram refuses that chat (no retry helps); anything else thrown means Telegram could not be reached. */
   sendText(chatId: string, text: string): Promise<void>;
+}
+
+/** Telegram answered, and will not deliver to this chat: the user blocked the bot, or the chat is unknown to it. */
+export class TelegramRefused extends Error {
+  override name = "TelegramRefused";
+  constructor(
+    readonly reason: "bot_blocked" | "chat_not_found",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Everything domain functions may touch. Built once in deps.ts; tests build their own. */

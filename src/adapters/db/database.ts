@@ -11,6 +11,7 @@ import * as initial from "./migrations/0001_initial.ts";
 import * as recordingMix from "./migrations/0002_recording_mix.ts";
 import * as callConsentAndLiveCalls from "./migrations/0003_call_consent_and_live_calls.ts";
 import * as verifiedVisitors from "./migrations/0005_verified_visitors.ts";
+import * as outboxOrder from "./migrations/0006_outbox_order.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   "0002_recording_mix": recordingMix,
   "0003_call_consent_and_live_calls": callConsentAndLiveCalls,
   "0005_verified_visitors": verifiedVisitors,
+  "0006_outbox_order": outboxOrder,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

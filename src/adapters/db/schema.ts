@@ -187,12 +187,19 @@ export interface OutboxTable {
   id: string;
   kind: string;
   payload: string;
-  status: "pending" | "sent" | "dead";
+  /** `summarized`: held back during an alert flood, counted in a summary post instead. */
+  status: "pending" | "sent" | "dead" | "summarized";
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** The Telegram chat the row posts to; a chat's rows go out oldest first. Null: no order to keep. */
+  chat_id: string | null;
+  /** Posts of this row already delivered (a text and files go as several). */
+  parts_sent: number;
+  /** The worker holding the lease, while `next_attempt_at` is its lease end. */
+  lease_owner: string | null;
 }
 
 export interface AuditLogTable {

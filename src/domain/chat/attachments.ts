@@ -1,7 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
-import { type AttachmentRow, findAttachment, findConversation, insertAttachment } from "../../adapters/db/repositories/chat.ts";
+import {
+  type AttachmentRow,
+  deleteUnboundAttachment,
+  findAttachment,
+  findConversation,
+  insertAttachment,
+} from "../../adapters/db/repositories/chat.ts";
 import type { AttachmentView } from "../../protocol/chat.ts";
 import { DomainError, invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
@@ -114,6 +120,14 @@ export async function uploadAttachment(
   };
   await insertAttachment(deps.db, row);
   return presentAttachment(deps, row);
+}
+
+/** Removes an upload that never became part of a message (its bytes first, then its row). */
+export async function discardUpload(deps: DomainDeps, id: string): Promise<void> {
+  const row = await findAttachment(deps.db, id);
+  if (!row || row.message_id !== null) return;
+  await deps.storage.delete(row.storage_key);
+  await deleteUnboundAttachment(deps.db, id);
 }
 
 /** Checks a signed file link; the signature is what grants access, so it is compared in constant time. */

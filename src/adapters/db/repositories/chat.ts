@@ -155,6 +155,11 @@ export function attachmentsOf(db: Db, messageIds: string[]): Promise<AttachmentR
   return db.selectFrom("attachments").selectAll().where("message_id", "in", messageIds).orderBy("created_at").execute();
 }
 
+/** Deletes an upload's row unless it was attached to a message meanwhile. */
+export function deleteUnboundAttachment(db: Db, id: string): Promise<unknown> {
+  return db.deleteFrom("attachments").where("id", "=", id).where("message_id", "is", null).execute();
+}
+
 /** Binds uploads to a message: only unbound ones from this uploader. Returns how many were bound. */
 export async function bindAttachments(
   db: Db,

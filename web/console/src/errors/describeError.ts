@@ -16,6 +16,8 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	invalid_credentials: "error.invalid_credentials",
 	rate_limited: "error.rate_limited",
 	telegram_unavailable: "error.telegram_unavailable",
+	telegram_bot_blocked: "error.telegram_bot_blocked",
+	telegram_chat_not_found: "error.telegram_chat_not_found",
 	telegram_not_configured: "error.telegram_not_configured",
 	telegram_not_linked: "error.telegram_not_linked",
 	otp_invalid: "error.otp_invalid",

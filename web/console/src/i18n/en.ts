@@ -126,6 +126,8 @@ export const en = {
 	"error.password_incorrect": "The current password is wrong.",
 	"error.rate_limited": "Too many attempts. Wait a moment and try again.",
 	"error.telegram_unavailable": "The code could not be sent through Telegram. Try again in a moment.",
+	"error.telegram_bot_blocked": "You have blocked the bot in Telegram. Unblock it (open the chat with the bot and press Restart), then send a new code.",
+	"error.telegram_chat_not_found": "Telegram no longer knows your linked chat. Use an authenticator code if you have one, or ask an admin to link your Telegram again.",
 	"error.telegram_not_configured": "Telegram is not set up on this server.",
 	"error.telegram_not_linked": "Telegram is not linked yet. Open the link and press Start in the bot first.",
 	"error.otp_invalid": "That code is not right.",

@@ -128,6 +128,8 @@ export const tr: Record<CoreMessageKey, string> = {
 	"error.password_incorrect": "Mevcut parola yanlış.",
 	"error.rate_limited": "Çok fazla deneme yapıldı. Biraz bekleyip yeniden deneyin.",
 	"error.telegram_unavailable": "Kod Telegram üzerinden gönderilemedi. Biraz sonra yeniden deneyin.",
+	"error.telegram_bot_blocked": "Botu Telegram'da engellemişsiniz. Engeli kaldırın (botla sohbeti açıp Yeniden başlat'a basın), sonra yeni kod isteyin.",
+	"error.telegram_chat_not_found": "Telegram bağlı sohbetinizi artık tanımıyor. Varsa doğrulama uygulamasındaki kodu kullanın ya da bir yöneticiden Telegram'ınızı yeniden bağlamasını isteyin.",
 	"error.telegram_not_configured": "Bu sunucuda Telegram kurulu değil.",
 	"error.telegram_not_linked": "Telegram henüz bağlanmadı. Önce bağlantıyı açıp botta Başlat'a basın.",
 	"error.otp_invalid": "Bu kod doğru değil.",
