@@ -30,9 +30,9 @@ export interface AudioSink {
   loudness(ms?: number): Promise<number>;
   /**
    * Records windows of `windowMs` until one satisfies `test` or `timeoutMs` passes; returns the
-   * last window's loudness either way (the caller asserts on it).
+   * last window's loudness either way (the caller asserts on it). `stop` ends it early.
    */
-  waitForLoudness(test: (rms: number) => boolean, options?: { windowMs?: number; timeoutMs?: number }): Promise<number>;
+  waitForLoudness(test: (rms: number) => boolean, options?: { windowMs?: number; timeoutMs?: number; stop?: () => boolean }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -125,10 +125,10 @@ export async function startAudioSink(): Promise<AudioSink> {
   return {
     env: { ...process.env, DISPLAY: xvfb.display, PULSE_SINK: sink },
     loudness,
-    async waitForLoudness(test, { windowMs = 1000, timeoutMs = 30_000 } = {}) {
+    async waitForLoudness(test, { windowMs = 1000, timeoutMs = 30_000, stop = () => false } = {}) {
       const end = Date.now() + timeoutMs;
       let last = await loudness(windowMs);
-      while (!test(last) && Date.now() < end) last = await loudness(windowMs);
+      while (!test(last) && Date.now() < end && !stop()) last = await loudness(windowMs);
       return last;
     },
     async close() {

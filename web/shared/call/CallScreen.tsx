@@ -39,7 +39,9 @@ function useRemoteAudio(stream: MediaStream | null) {
 		ref.current?.play().then(
 			() => setBlocked(false),
 			(error: unknown) => {
-				if (error instanceof DOMException && error.name === "NotAllowedError") setBlocked(true);
+				if (!(error instanceof DOMException && error.name === "NotAllowedError")) return;
+				console.warn("destek: the browser blocks the call's sound until the page is tapped");
+				setBlocked(true);
 			},
 		);
 	}, []);
