@@ -20,17 +20,26 @@ export function ffmpegAvailable(): boolean {
   return present;
 }
 
-/** Headless Debian Chromium (a fresh temporary profile) with fake camera and microphone, and loopback WebRTC allowed. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs() });
+/**
+ * Headless Debian Chromium (a fresh temporary profile) with fake camera and microphone, and
+ * loopback WebRTC allowed. `headed` runs it with a window instead, on the display (and PulseAudio
+ * sink) that `env` names, with `args` added: headless Chromium plays no sound (see audioSink.ts).
+ */
+export function launchChromium(headed?: { env: NodeJS.ProcessEnv; args?: string[] }): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: !headed,
+    ...(headed && { env: headed.env }),
+    args: [...chromiumArgs({ headless: !headed }), ...(headed?.args ?? [])],
+  });
 }
 
 /** The command line launchChromium uses, plus more features turned off. */
-export function chromiumArgs(options: { disableFeatures?: string[] } = {}): string[] {
+export function chromiumArgs(options: { disableFeatures?: string[]; headless?: boolean } = {}): string[] {
   // One --disable-features flag: Chromium keeps only the last one given.
   const disabled = ["WebRtcHideLocalIpsWithMdns", ...(options.disableFeatures ?? [])].join(",");
   return [
-    "--headless",
+    ...(options.headless === false ? [] : ["--headless"]),
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
