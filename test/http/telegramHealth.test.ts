@@ -6,6 +6,8 @@ import { startTestApp, type TestApp } from "../support/testApp.ts";
 
 // Telegram's health is seen from the bot's own calls, shown in /health and /metrics, and never
 // makes the node unready: a Telegram outage must not take destek out of a load balancer.
+const METRICS_TOKEN = "metrics-token-for-tests";
+
 describe("Telegram health for operations", () => {
   let telegram: FakeTelegram;
   let t: TestApp;
@@ -15,7 +17,7 @@ describe("Telegram health for operations", () => {
     telegram = await new FakeTelegram().start();
     const db = await openSqlite();
     dispose = db.dispose;
-    t = await startTestApp({ database: db, telegram });
+    t = await startTestApp({ database: db, telegram, env: { METRICS_TOKEN } });
     await t.deps.telegram!.start(t.deps);
   });
   afterAll(async () => {
@@ -25,7 +27,7 @@ describe("Telegram health for operations", () => {
   });
 
   const health = async () => (await t.app.inject({ method: "GET", url: "/health" })).json<{ status: string; telegram: string }>();
-  const telegramState = async () => (await t.app.inject({ method: "GET", url: "/metrics" })).body.match(/destek_telegram_state\{state="(\w+)"[^}]*\} 1/)?.[1];
+  const telegramState = async () => (await t.app.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body.match(/destek_telegram_state\{state="(\w+)"[^}]*\} 1/)?.[1];
 
   it("stays ready through a Telegram outage, without asking Telegram", async () => {
     await waitFor(async () => ((await health()).telegram === "ok" ? true : undefined), 10_000, () => "telegram ok after polling starts");

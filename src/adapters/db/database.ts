@@ -62,7 +62,8 @@ export function openDatabase(config: Config["database"], options: { schema?: str
   return { db, kind: "postgres", ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() };
 }
 
-const migrations: Record<string, Migration> = {
+/** Every migration by name, in order; exported for tests that migrate step by step. */
+export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_recording_mix": recordingMix,
   "0003_call_consent_and_live_calls": callConsentAndLiveCalls,
@@ -70,7 +71,7 @@ const migrations: Record<string, Migration> = {
   "0006_outbox_order": outboxOrder,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Applies every pending migration; returns the names applied. Safe to run on each start. */
 export async function migrateToLatest({ db, schema }: Pick<DatabaseHandle, "db" | "schema">): Promise<string[]> {
