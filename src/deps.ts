@@ -68,7 +68,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     defaultLanguage: "tr",
     events: bus,
     storage: createLocalStorage(join(config.dataDir, "files")),
-    chat: { uploadMaxBytes: config.uploadMaxBytes, preChat: config.preChat },
+    chat: { uploadMaxBytes: config.uploadMaxBytes, preChat: config.preChat, addressLimits: config.addressLimits, storageQuotaBytes: config.storageQuotaBytes },
     calls: {
       limits: { daily: config.calls.daily, perVisitor: config.calls.perVisitor, perAgent: config.calls.perAgent, timezone: config.timezone },
       ringTimeoutMs: config.calls.ringTimeoutMs,

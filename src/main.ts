@@ -3,6 +3,7 @@ import { buildApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { migrateToLatest } from "./adapters/db/database.ts";
 import { closeDeps, createDeps } from "./deps.ts";
+import { startOrphanUploadJob } from "./adapters/storage/uploadJobs.ts";
 import { issueSetupLink } from "./domain/setup.ts";
 
 /** Reads the configuration or exits with one line naming the bad variable. */
@@ -26,12 +27,14 @@ export async function main(): Promise<void> {
   const applied = await migrateToLatest(deps.database);
   if (applied.length) deps.log.info({ migrations: applied }, "database migrated");
   const app = await buildApp(deps);
+  const orphanUploads = startOrphanUploadJob(deps);
 
   closeWithGrace({ delay: 15_000, logger: deps.log }, async ({ signal, err }) => {
     if (err) deps.log.error({ err }, "shutting down after an error");
     else deps.log.info({ signal }, "shutting down");
     // Stop accepting, let in-flight requests and writes finish, close sockets, then the database.
     await app.close();
+    await orphanUploads.stop();
     await closeDeps(deps);
   });
 

@@ -12,7 +12,9 @@ export type DomainEvent =
   /** The call queue changed (a call came, was taken, ended or was missed). */
   | { type: "calls.changed" }
   | { type: "call.accepted"; call: CallView }
-  | { type: "call.ended"; call: CallView };
+  | { type: "call.ended"; call: CallView }
+  /** An upload filled the attachment storage to its quota: later uploads are refused until space is freed. */
+  | { type: "storage.quota_reached"; usedBytes: number; quotaBytes: number };
 
 export interface EventSink {
   publish(event: DomainEvent): void;

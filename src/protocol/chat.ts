@@ -79,7 +79,8 @@ export const visitorSend = z.object({
   clientId,
   body: z.string().max(MAX_MESSAGE_LENGTH).default(""),
   attachmentIds: z.array(z.string().uuid()).max(10).default([]),
-  pageUrl: z.url().max(2000).optional(),
+  // Shown to agents as a link: http(s) only, so `javascript:` can never reach the console.
+  pageUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000).optional(),
 });
 export const agentSend = visitorSend.omit({ pageUrl: true }).extend({ conversationId });
 export const visitorSync = z.object({ afterSeq: seq.default(0) });
@@ -91,7 +92,8 @@ export const agentReceipt = receiptPayload.extend({ conversationId });
 export const assignPayload = z.object({ conversationId, agentId: z.uuid().nullable() });
 export const statusPayload = z.object({ conversationId, status: z.enum(["open", "pending", "resolved"]) });
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string } };
+/** A refusal by a limit carries `retryAfterMs`: the client waits that long before trying again. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string; retryAfterMs?: number } };
 
 // ---- socket event maps ----
 

@@ -24,7 +24,8 @@ export function handle<S extends z.ZodType, T>(log: Logger, schema: S, run: (inp
       reply({ ok: true, data: await run(parsed.data) });
     } catch (error) {
       if (error instanceof DomainError) {
-        reply({ ok: false, error: { id: error.id, message: error.message } });
+        const retry = error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {};
+        reply({ ok: false, error: { id: error.id, message: error.message, ...retry } });
       } else {
         log.error({ err: error }, "socket handler failed");
         reply({ ok: false, error: { id: "internal", message: "Something went wrong on our side." } });

@@ -4,6 +4,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { consumeAddressLimit } from "../../domain/chat/addressLimits.ts";
 import { uploadAttachment } from "../../domain/chat/attachments.ts";
 import { identifyVisitor } from "../../domain/chat/visitors.ts";
 import { unauthorized } from "../../domain/errors.ts";
@@ -52,8 +53,10 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
   }, async (request: FastifyRequest, reply) => {
     const token = request.headers.authorization?.match(/^Visitor\s+(\S+)$/)?.[1];
     if (!token) throw unauthorized("visitor_token_invalid", "The widget sent no valid visitor token.");
-    const visitor = await identifyVisitor(domain, { token, userAgent: request.headers["user-agent"] ?? null, language: null });
+    const origin = { address: request.ip };
+    const visitor = await identifyVisitor(domain, { token, userAgent: request.headers["user-agent"] ?? null, language: null, origin });
     const upload = await readUpload(request, domain.chat.uploadMaxBytes);
+    await consumeAddressLimit(domain, "uploadBytes", origin, upload.data.length);
     const attachment = await uploadAttachment(domain, { uploader: `visitor:${visitor.id}`, ...upload });
     return reply.code(201).send({ attachment });
   });
