@@ -20,6 +20,16 @@ export class Presence {
     return sockets.length > 0;
   }
 
+  /** For what a visitor is shown: a peer node that does not answer (it died) reads as "away", logged, never an error. */
+  async agentsOnlineOrAway(): Promise<boolean> {
+    try {
+      return await this.agentsOnline();
+    } catch (err) {
+      this.deps.log.warn({ err }, "could not ask every node whether agents are online; showing the team as away");
+      return false;
+    }
+  }
+
   /**
    * Tells every widget whether the team is online, after an agent connected or left on this node.
    * Never rejects: a peer node that does not answer fetchSockets (it died) is logged, and widgets

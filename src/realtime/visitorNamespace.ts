@@ -80,7 +80,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
       const synced = await syncVisitor(domain, visitor(), afterSeq);
       conversationId = synced.conversation?.id ?? conversationId;
-      return { ...synced, agentsOnline: await presence.agentsOnline() };
+      return { ...synced, agentsOnline: await presence.agentsOnlineOrAway() };
     }));
 
     socket.on("message:send", handle(log, visitorSend, async (input) => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { connectRedis } from "../../src/adapters/redis.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
-import { newVisitorToken, nextEvent, openSocket } from "../support/chatClients.ts";
+import { newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { testRedisUrl } from "../support/redis.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
@@ -105,6 +105,15 @@ describe.runIf(redisUrl && postgres)("agent presence across two nodes", () => {
         () => "answered",
         () => "timed out",
       );
+      // What widgets ask meanwhile still answers: the team reads as away rather than an error.
+      const visitor = await openSocket(`${urlOf(a)}/visitor`, { visitorToken: newVisitorToken() });
+      sockets.push(visitor);
+      const [sync, config] = await Promise.all([
+        request<{ agentsOnline: boolean }>(visitor, "conversation:sync", {}),
+        a.app.inject({ method: "GET", url: "/api/widget/config" }),
+      ]);
+      expect(typeof sync.agentsOnline).toBe("boolean");
+      expect(config.statusCode).toBe(200);
       expect(await failed).toBe("timed out");
       const health = await a.app.inject({ method: "GET", url: "/health" });
       expect(health.statusCode).toBe(200);

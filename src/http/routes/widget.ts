@@ -28,6 +28,16 @@ function embeddable(reply: FastifyReply) {
 
 /** The visitor-facing edge: the loader script, the widget frame, its config and uploads, and the demo page. */
 export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
+  // Asks every node; one that does not answer (it died) must not fail the widget: it shows "away".
+  const agentsOnline = async (request: FastifyRequest) => {
+    try {
+      return (await app.io.of("/agent").in(AGENTS_ROOM).fetchSockets()).length > 0;
+    } catch (err) {
+      request.log.warn({ err }, "could not ask every node whether agents are online; showing the team as away");
+      return false;
+    }
+  };
+
   app.get("/api/widget/config", {
     schema: {
       response: {
@@ -40,9 +50,9 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
         }),
       },
     },
-  }, async () => ({
+  }, async (request) => ({
     preChat: domain.chat.preChat,
-    agentsOnline: (await app.io.of("/agent").in(AGENTS_ROOM).fetchSockets()).length > 0,
+    agentsOnline: await agentsOnline(request),
     limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
     recording: domain.calls.recording,
   }));
