@@ -7,6 +7,7 @@ import { type DatabaseHandle, openDatabase } from "./adapters/db/database.ts";
 import { countPendingOutbox } from "./adapters/db/repositories/outbox.ts";
 import { createMemoryLimiter } from "./adapters/limits/memoryLimiter.ts";
 import { createRedisLimiter } from "./adapters/limits/redisLimiter.ts";
+import { withRefusalMetric } from "./adapters/limits/countedLimiter.ts";
 import { connectRedis } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
@@ -58,11 +59,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
       )
     : undefined;
   const bus = new LocalBus((err) => log.error({ err }, "event subscriber failed"));
+  const metrics = createMetrics(() => countPendingOutbox(database.db));
   const domain: DomainDeps = {
     db: database.db,
     clock,
     keys,
-    limiter: redis ? createRedisLimiter(redis) : createMemoryLimiter(clock),
+    limiter: withRefusalMetric(redis ? createRedisLimiter(redis) : createMemoryLimiter(clock), metrics.limitRefusals),
     telegram: telegram?.port,
     publicUrl: config.publicUrl,
     defaultLanguage: "tr",
@@ -88,7 +90,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
           log: log.child({ component: "recorder" }),
           onFinished: async (file) => void (await storeRecording(domain, file)),
         });
-  return { bus, config, log, database, redis, telegram, metrics: createMetrics(() => countPendingOutbox(database.db)), domain, recorder };
+  return { bus, config, log, database, redis, telegram, metrics, domain, recorder };
 }
 
 /** Without a configured secret, the webhook's secret token is derived from the master secret. */

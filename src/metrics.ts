@@ -6,6 +6,8 @@ export interface Metrics {
   sockets: Gauge<"role">;
   outboxDepth: Gauge;
   telegramSent: Counter<"result">;
+  /** Requests refused by a rate limit or quota, by limit (e.g. `address:newVisitors`). */
+  limitRefusals: Counter<"limit">;
 }
 
 /**
@@ -35,5 +37,6 @@ export function createMetrics(readOutboxDepth: () => Promise<number>): Metrics {
       },
     }),
     telegramSent: new Counter({ name: "destek_telegram_requests_total", help: "Telegram API calls by result", labelNames: ["result"], registers: [registry] }),
+    limitRefusals: new Counter({ name: "destek_limit_refusals_total", help: "Requests refused by a rate limit, by limit", labelNames: ["limit"], registers: [registry] }),
   };
 }

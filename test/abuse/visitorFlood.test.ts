@@ -49,6 +49,10 @@ describe.each(limiterKinds())("per-address limits of the widget (%s limiter)", (
     expect(refusal.refused.data?.retryAfterMs).toBeGreaterThan(HOUR - 5 * 60_000);
     expect(refusal.refused.data?.retryAfterMs).toBeLessThanOrEqual(HOUR);
 
+    // The operator sees the flood, and which limit holds it.
+    const metrics = await server.app.inject({ method: "GET", url: "/metrics" });
+    expect(metrics.body).toMatch(/destek_limit_refusals_total\{limit="address:newVisitors",app="destek"\} 2/);
+
     // A visitor the server already knows still gets in, and another address is counted apart.
     sockets.push(await connected(server, from, tokens[0]));
     sockets.push(await connected(server, uniqueLoopback()));

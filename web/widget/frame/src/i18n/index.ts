@@ -18,7 +18,8 @@ export function describeError(error: { id: string; message?: string; retryAfterM
 	if (Object.hasOwn(en, key)) {
 		if (error.retryAfterMs === undefined) return t(key as MessageKey, { wait: t("wait.later") });
 		const { unit, count } = waitParts(error.retryAfterMs);
-		return t(key as MessageKey, { wait: t(unit === "minutes" ? "wait.minutes" : "wait.hours", { count }) });
+		const wait = unit === "hours" ? t("wait.hours", { count }) : count === 1 ? t("wait.minute") : t("wait.minutes", { count });
+		return t(key as MessageKey, { wait });
 	}
 	return error.message || t("error.unknown");
 }
