@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Namespace } from "socket.io";
 import { latestConversationOf, type VisitorRow } from "../adapters/db/repositories/chat.ts";
 import { recordVisitorReceipt, syncVisitor } from "../domain/chat/conversations.ts";
@@ -64,7 +65,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     deps.metrics.sockets.inc({ role: "visitor" });
     const room = visitorRoom(visitor().id);
     // The conversation typing belongs to, remembered so a typing signal costs no query.
-    let conversationId: string | null | undefined;
+    let conversationId: string | undefined;
     const typing = new TypingRelay(async (isTyping) => {
       conversationId ??= (await latestConversationOf(domain.db, visitor().id))?.id;
       if (conversationId) presence.visitorTyping(conversationId, isTyping);
@@ -75,7 +76,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       deps.metrics.sockets.dec({ role: "visitor" });
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { visitorId: visitor().id }));
     });
-    void socket.join(room);
+    Promise.resolve(socket.join(room)).catch((err: unknown) => log.error({ err, visitorId: visitor().id }, "joining the visitor's room failed"));
 
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
       const synced = await syncVisitor(domain, visitor(), afterSeq);
@@ -117,7 +118,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
  * The connect_error a refused widget gets: the stable id as the message, and for a limit the retry
  * time in `data`, so the widget can say when to come back and wait instead of reconnecting at once.
  */
-function handshakeRefusal(error: unknown, log: VisitorNamespaceLogger): Error & { data?: { id: string; retryAfterMs?: number } } {
+function handshakeRefusal(error: unknown, log: Logger): Error & { data?: { id: string; retryAfterMs?: number } } {
   if (!(error instanceof DomainError)) {
     log.error({ err: error }, "visitor handshake failed");
     return new Error("unauthenticated");
@@ -126,5 +127,3 @@ function handshakeRefusal(error: unknown, log: VisitorNamespaceLogger): Error & 
   refusal.data = { id: error.id, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
   return refusal;
 }
-
-type VisitorNamespaceLogger = AppDeps["log"];
