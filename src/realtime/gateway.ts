@@ -6,6 +6,7 @@ import type { AppDeps } from "../deps.ts";
 import { callsState, missUnansweredCalls } from "../domain/calls/callService.ts";
 import { type AgentNamespace, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
 import type { SignalTargets } from "./callSignaling.ts";
+import { clusterChannels } from "./clusterChannels.ts";
 import { Departures } from "./departures.ts";
 import { AGENTS_ROOM, Presence } from "./presence.ts";
 import { attachVisitorNamespace, type VisitorNamespace, visitorRoom } from "./visitorNamespace.ts";
@@ -22,7 +23,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): Gateway {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000 },
-    ...(deps.redis ? { adapter: createAdapter(deps.redis.duplicate()) } : {}),
+    ...(deps.redis ? { adapter: createAdapter(deps.redis.duplicate(), clusterChannels(deps.domain.keys)) } : {}),
   });
   const presence = new Presence(deps);
   // Socket.IO types namespaces by their event maps only at creation; these two casts are the only ones.

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { connectRedis } from "../../src/adapters/redis.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
+import { clusterChannels } from "../../src/realtime/clusterChannels.ts";
 import { newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { testRedisUrl } from "../support/redis.ts";
@@ -77,12 +78,32 @@ describe.runIf(redisUrl && postgres)("agent presence across two nodes", () => {
     expect((await change).online).toBe(true);
   });
 
+  it("does not count agents of another deployment on the same Redis", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const otherDb = await (postgres as TestDatabase).open();
+    const other = await startTestApp({ database: otherDb, env: { REDIS_URL: redisUrl!, SECRET_KEY: randomUUID() + randomUUID() } });
+    const visitors: Socket[] = [];
+    try {
+      await other.app.listen({ port: 0, host: "127.0.0.1" });
+      await consoleOn(a, `ours${randomUUID().slice(0, 8)}`);
+      visitors.push(await openSocket(`${urlOf(b)}/visitor`, { visitorToken: newVisitorToken() }));
+      visitors.push(await openSocket(`${urlOf(other)}/visitor`, { visitorToken: newVisitorToken() }));
+      const [ours, theirs] = visitors as [Socket, Socket];
+      expect((await request<{ agentsOnline: boolean }>(ours, "conversation:sync", {})).agentsOnline).toBe(true);
+      expect((await request<{ agentsOnline: boolean }>(theirs, "conversation:sync", {})).agentsOnline).toBe(false);
+    } finally {
+      for (const socket of visitors) socket.close();
+      await other.close();
+      await otherDb.dispose();
+    }
+  });
+
   it("keeps serving when a peer node stops answering fetchSockets, without an unhandled rejection", async () => {
     const [a] = nodes as [TestApp, TestApp];
     // A third node that announces itself on the Redis stream but never answers requests: a dead peer.
     const redis: Redis = connectRedis(redisUrl!);
     const http: HttpServer = createServer();
-    const zombie = new Server(http, { adapter: createAdapter(redis) });
+    const zombie = new Server(http, { adapter: createAdapter(redis, clusterChannels(a.deps.domain.keys)) });
     const agents = zombie.of("/agent");
     let reached = false;
     (agents.adapter as unknown as { onMessage: () => void }).onMessage = () => {
