@@ -8,7 +8,7 @@ import { countPendingOutbox } from "./adapters/db/repositories/outbox.ts";
 import { createMemoryLimiter } from "./adapters/limits/memoryLimiter.ts";
 import { createRedisLimiter } from "./adapters/limits/redisLimiter.ts";
 import { withRefusalMetric } from "./adapters/limits/countedLimiter.ts";
-import { connectRedis } from "./adapters/redis.ts";
+import { connectRedis, deploymentTag } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
@@ -64,7 +64,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     db: database.db,
     clock,
     keys,
-    limiter: withRefusalMetric(redis ? createRedisLimiter(redis) : createMemoryLimiter(clock), metrics.limitRefusals),
+    limiter: withRefusalMetric(redis ? createRedisLimiter(redis, `destek:limit:${deploymentTag(keys)}:`) : createMemoryLimiter(clock), metrics.limitRefusals),
     telegram: telegram?.port,
     publicUrl: config.publicUrl,
     defaultLanguage: "tr",

@@ -13,8 +13,11 @@ export type DomainEvent =
   | { type: "calls.changed" }
   | { type: "call.accepted"; call: CallView }
   | { type: "call.ended"; call: CallView }
-  /** An upload filled the attachment storage to its quota: later uploads are refused until space is freed. */
-  | { type: "storage.quota_reached"; usedBytes: number; quotaBytes: number };
+  /**
+   * Attachment storage is at its quota: `crossed` when this upload filled it (later ones are refused
+   * until space is freed), false when an upload was refused.
+   */
+  | { type: "storage.quota_reached"; usedBytes: number; quotaBytes: number; crossed: boolean };
 
 export interface EventSink {
   publish(event: DomainEvent): void;

@@ -3,7 +3,6 @@ import type { LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findAttachment } from "../../src/adapters/db/repositories/chat.ts";
 import { sweepOrphanUploads } from "../../src/adapters/storage/uploadJobs.ts";
-import type { DomainEvent } from "../../src/domain/events.ts";
 import type { AttachmentView, MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, request } from "../support/chatClients.ts";
 import { testDatabases } from "../support/databases.ts";
@@ -36,10 +35,29 @@ describe.each(limiterKinds())("upload limits (%s limiter)", (limiter) => {
     server = undefined;
   });
 
+  /** Records the storage warnings the app hands to Telegram, when it hands them over. */
+  function recordWarnings(app: LimitedServer): string[] {
+    const port = app.deps.domain.telegram!;
+    const posted: string[] = [];
+    app.deps.domain.telegram = {
+      botUsername: () => port.botUsername(),
+      sendText: (chatId, text) => {
+        if (text.includes("STORAGE_QUOTA_MB")) posted.push(`${chatId}: ${text}`);
+        return port.sendText(chatId, text);
+      },
+    };
+    return posted;
+  }
+
+  /**
+   * Every warning decision about earlier uploads has been made: it starts with a limiter call, and
+   * the limiter answers in order (one Redis connection, or at once in memory).
+   */
+  const decisionsMade = (app: LimitedServer) => app.deps.domain.limiter.consume(`test-marker:${randomUUID()}`, 1, 1000);
+
   it("refuses uploads past the storage quota with storage_full (507), and warns the team once per crossing", async () => {
     server = await startLimitedServer(limiter, { STORAGE_QUOTA_MB: "1", TELEGRAM_ADMIN_CHAT_ID: "-100555" });
-    const warnings: DomainEvent[] = [];
-    server.deps.bus.subscribe((event) => event.type === "storage.quota_reached" && void warnings.push(event));
+    const posted = recordWarnings(server);
     const token = newVisitorToken();
     const address = uniqueRemote();
     const statuses: number[] = [];
@@ -50,10 +68,25 @@ describe.each(limiterKinds())("upload limits (%s limiter)", (limiter) => {
     expect(refused.statusCode).toBe(507);
     expect(refused.json().error).toMatchObject({ id: "storage_full" });
     expect(refused.json().error.message).toMatch(/storage is full/);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ quotaBytes: 1024 * 1024 });
-    const posted = await server.telegram.waitForSent((m) => String(m.chat_id) === "-100555" && /STORAGE_QUOTA_MB/.test(String(m.text)));
-    expect(posted.text).toMatch(/1\.0 MB|1\.0 \/|1,0/);
+    await decisionsMade(server);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatch(/^-100555: .*1\.[0-9] .* 1\.0 MB/);
+    // It reaches the team chat.
+    await server.telegram.waitForSent((m) => String(m.chat_id) === "-100555" && /STORAGE_QUOTA_MB/.test(String(m.text)));
+  });
+
+  it("warns once a day when uploads are refused without a crossing (a quota lowered below what is stored)", async () => {
+    server = await startLimitedServer(limiter, { TELEGRAM_ADMIN_CHAT_ID: "-100556" });
+    const posted = recordWarnings(server);
+    const token = newVisitorToken();
+    const address = uniqueRemote();
+    expect((await upload(server.app, token, 300 * KB, address)).statusCode).toBe(201);
+    server.deps.domain.chat.storageQuotaBytes = 100 * KB;
+    expect((await upload(server.app, token, 10, address)).statusCode).toBe(507);
+    expect((await upload(server.app, token, 10, address)).statusCode).toBe(507);
+    await decisionsMade(server);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toMatch(/^-100556: /);
   });
 
   it("counts upload bytes per address per day, across visitors", async () => {

@@ -12,7 +12,8 @@ export function withRefusalMetric(limiter: RateLimiter, refusals: Counter<"limit
   return {
     async consume(key, limit, windowMs, amount) {
       const result = await limiter.consume(key, limit, windowMs, amount);
-      if (!result.allowed) refusals.inc({ limit: limitNameOf(key) });
+      // "notice:" keys only remember that something was said; they refuse nothing.
+      if (!result.allowed && !key.startsWith("notice:")) refusals.inc({ limit: limitNameOf(key) });
       return result;
     },
   };

@@ -34,20 +34,31 @@ const WARNING = {
   en: (used: string, quota: string) => `⚠️ File storage is full (${used} of ${quota} MB). New uploads are refused until space is freed (STORAGE_QUOTA_MB).`,
 };
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Marks "the team was told today" in the shared limiter, so every node agrees. */
+export const STORAGE_NOTICE_KEY = "notice:storage-full";
+
 /**
- * Tells the team when an upload fills the storage quota: a warning log line and one post to each
- * team chat per crossing. Returns the unsubscribe function.
+ * Tells the team when attachment storage is full: a warning log line and one post to each team
+ * chat when an upload fills the quota (each crossing), and for refused uploads at most once a day
+ * (the quota may have been lowered below what is stored, which no upload crosses). Returns the
+ * unsubscribe function.
  */
 export function warnTeamWhenStorageIsFull(deps: AppDeps): () => void {
-  return deps.bus.subscribe((event: DomainEvent) => {
-    if (event.type !== "storage.quota_reached") return;
+  const warn = async (event: Extract<DomainEvent, { type: "storage.quota_reached" }>) => {
+    const firstToday = (await deps.domain.limiter.consume(STORAGE_NOTICE_KEY, 1, DAY_MS)).allowed;
+    if (!event.crossed && !firstToday) return;
     const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
     deps.log.warn({ usedBytes: event.usedBytes, quotaBytes: event.quotaBytes }, "attachment storage reached STORAGE_QUOTA_MB: new uploads are refused");
     const telegram = deps.domain.telegram;
     if (!telegram) return;
     const post = WARNING[deps.domain.defaultLanguage](mb(event.usedBytes), mb(event.quotaBytes));
     for (const chatId of deps.domain.telegramAlertChats) {
-      telegram.sendText(chatId, post).catch((err: unknown) => deps.log.error({ err, chatId }, "posting the storage warning to Telegram failed"));
+      await telegram.sendText(chatId, post).catch((err: unknown) => deps.log.error({ err, chatId }, "posting the storage warning to Telegram failed"));
     }
+  };
+  return deps.bus.subscribe((event: DomainEvent) => {
+    if (event.type !== "storage.quota_reached") return;
+    warn(event).catch((err: unknown) => deps.log.error({ err }, "warning the team of full storage failed"));
   });
 }

@@ -115,7 +115,7 @@ export async function uploadAttachment(
     created_at: deps.clock.now(),
   };
   await insertAttachment(deps.db, row);
-  if (storage.crossed) deps.events.publish({ type: "storage.quota_reached", usedBytes: storage.usedBytes, quotaBytes: deps.chat.storageQuotaBytes ?? 0 });
+  if (storage.crossed) deps.events.publish({ type: "storage.quota_reached", usedBytes: storage.usedBytes, quotaBytes: deps.chat.storageQuotaBytes ?? 0, crossed: true });
   return presentAttachment(deps, row);
 }
 

@@ -39,13 +39,17 @@ const storageFull = () =>
 
 /**
  * The storage quota (`STORAGE_QUOTA_MB`) for a new upload of `bytes`. Uploads are refused once the
- * stored total has reached the quota; the upload that reaches it is the one that crosses it, and
- * the team is told then (once per crossing), not on every refusal.
+ * stored total has reached the quota; the upload that reaches it is the one that crosses it. Both
+ * are published; the team is told of each crossing, and of refusals only when it was not told that
+ * day (a quota lowered below what is stored is never crossed).
  */
 export async function reserveStorage(deps: DomainDeps, bytes: number): Promise<{ crossed: boolean; usedBytes: number }> {
   const quota = deps.chat.storageQuotaBytes;
   if (quota === undefined) return { crossed: false, usedBytes: 0 };
   const used = await storedAttachmentBytes(deps.db);
-  if (used >= quota) throw storageFull();
+  if (used >= quota) {
+    deps.events.publish({ type: "storage.quota_reached", usedBytes: used, quotaBytes: quota, crossed: false });
+    throw storageFull();
+  }
   return { crossed: used + bytes >= quota, usedBytes: used + bytes };
 }
