@@ -97,6 +97,15 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; m
 
 // ---- socket event maps ----
 
+/**
+ * A refused `/visitor` handshake: the connect_error's message is the id, and its `data` is this.
+ * With `retryAfterMs` (a limit), the widget waits that long before connecting again.
+ */
+export interface ConnectRefusal {
+  id: string;
+  retryAfterMs?: number;
+}
+
 /** Namespace `/visitor`; handshake `auth: { visitorToken, language? }`. */
 export interface VisitorClientEvents {
   "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean }>) => void) => void;

@@ -10,7 +10,7 @@ import type { Origin } from "../domain/ports.ts";
 import { clientAddress, trustFunction } from "../http/clientAddress.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
-import { receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
+import { type ConnectRefusal, receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
 import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
 import { hangUpAfterDeparture, hangUpCall, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
@@ -118,12 +118,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
  * The connect_error a refused widget gets: the stable id as the message, and for a limit the retry
  * time in `data`, so the widget can say when to come back and wait instead of reconnecting at once.
  */
-function handshakeRefusal(error: unknown, log: Logger): Error & { data?: { id: string; retryAfterMs?: number } } {
+function handshakeRefusal(error: unknown, log: Logger): Error & { data?: ConnectRefusal } {
   if (!(error instanceof DomainError)) {
     log.error({ err: error }, "visitor handshake failed");
     return new Error("unauthenticated");
   }
-  const refusal: Error & { data?: { id: string; retryAfterMs?: number } } = new Error(error.id);
+  const refusal: Error & { data?: ConnectRefusal } = new Error(error.id);
   refusal.data = { id: error.id, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
   return refusal;
 }

@@ -1,4 +1,7 @@
-/** A refusal by a server limit: its stable id and when trying again makes sense. */
+/**
+ * A refusal by a server limit: its stable id and when trying again makes sense (the protocol's
+ * ConnectRefusal, with the retry time required). No imports: unit tests load this file directly.
+ */
 export interface Refusal {
 	id: string;
 	retryAfterMs: number;
