@@ -7,6 +7,7 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppDeps } from "./deps.ts";
+import { trustFunction } from "./http/clientAddress.ts";
 import { registerErrorHandling, sendError } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
 import { authRoutes } from "./http/routes/auth.ts";
@@ -22,6 +23,7 @@ import { meRoutes } from "./http/routes/me.ts";
 import { operationsRoutes } from "./http/routes/operations.ts";
 import { setupRoutes } from "./http/routes/setup.ts";
 import { createGateway, type Gateway } from "./realtime/gateway.ts";
+import { warnTeamWhenStorageIsFull } from "./adapters/storage/uploadJobs.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -49,7 +51,8 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
-    trustProxy: deps.config.trustProxy,
+    // The same rule as the socket handshakes: only configured proxies' X-Forwarded-For hops count.
+    trustProxy: trustFunction(deps.config.trustProxy),
     // Honour an upstream request id when it is well-formed, so logs join up across proxies.
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
@@ -146,6 +149,9 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   // Before the HTTP server waits for its connections: open sockets would hold it until the grace
   // period ran out.
   app.addHook("preClose", () => gateway.close());
+  // Event wiring, not a timer: the team hears once when attachment storage reaches its quota.
+  const stopStorageWarnings = warnTeamWhenStorageIsFull(deps);
+  app.addHook("onClose", async () => stopStorageWarnings());
 
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } });
   await app.register(operationsRoutes, deps);

@@ -7,7 +7,8 @@ import { type DatabaseHandle, openDatabase } from "./adapters/db/database.ts";
 import { countPendingOutbox } from "./adapters/db/repositories/outbox.ts";
 import { createMemoryLimiter } from "./adapters/limits/memoryLimiter.ts";
 import { createRedisLimiter } from "./adapters/limits/redisLimiter.ts";
-import { connectRedis } from "./adapters/redis.ts";
+import { withRefusalMetric } from "./adapters/limits/countedLimiter.ts";
+import { connectRedis, deploymentTag } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
@@ -66,13 +67,19 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     db: database.db,
     clock,
     keys,
-    limiter: redis ? createRedisLimiter(redis) : createMemoryLimiter(clock),
+    limiter: withRefusalMetric(redis ? createRedisLimiter(redis, `destek:limit:${deploymentTag(keys)}:`) : createMemoryLimiter(clock), metrics.limitRefusals),
     telegram: telegram?.port,
     publicUrl: config.publicUrl,
     defaultLanguage: "tr",
     events: bus,
     storage: createLocalStorage(join(config.dataDir, "files")),
-    chat: { uploadMaxBytes: config.uploadMaxBytes, preChat: config.preChat, identityRequired: config.identityRequired },
+    chat: {
+      uploadMaxBytes: config.uploadMaxBytes,
+      preChat: config.preChat,
+      identityRequired: config.identityRequired,
+      addressLimits: config.addressLimits,
+      storageQuotaBytes: config.storageQuotaBytes,
+    },
     calls: {
       limits: { daily: config.calls.daily, perVisitor: config.calls.perVisitor, perAgent: config.calls.perAgent, timezone: config.timezone },
       ringTimeoutMs: config.calls.ringTimeoutMs,

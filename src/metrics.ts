@@ -9,6 +9,8 @@ export interface Metrics {
   outboxDeadLetters: Counter<"reason">;
   /** 1 for the current state of this process's link to Telegram, 0 for the others. */
   telegramState: Gauge<"state">;
+  /** Requests refused by a rate limit or quota, by limit (e.g. `address:newVisitors`). */
+  limitRefusals: Counter<"limit">;
 }
 
 /**
@@ -50,5 +52,6 @@ export function createMetrics(readOutboxDepth: () => Promise<number>): Metrics {
       labelNames: ["state"],
       registers: [registry],
     }),
+    limitRefusals: new Counter({ name: "destek_limit_refusals_total", help: "Requests refused by a rate limit, by limit", labelNames: ["limit"], registers: [registry] }),
   };
 }

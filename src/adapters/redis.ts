@@ -1,4 +1,14 @@
+import { createHmac } from "node:crypto";
 import { Redis } from "ioredis";
+import type { Keys } from "../secrets.ts";
+
+/**
+ * A short name of one deployment, the same on each of its nodes (they share SECRET_KEY) and
+ * different for another deployment on the same Redis: it scopes Redis keys and channels.
+ */
+export function deploymentTag(keys: Keys): string {
+  return createHmac("sha256", keys.tokenHash).update("redis-deployment-tag").digest("hex").slice(0, 16);
+}
 
 /** One Redis connection for commands (rate limits, locks). Fails fast instead of queueing forever. */
 export function connectRedis(url: string): Redis {

@@ -13,6 +13,7 @@ const STATUS: Record<ErrorKind, number> = {
   unsupported: 415,
   rate_limited: 429,
   unavailable: 502,
+  storage_full: 507,
 };
 
 // Fastify's own client errors, given stable ids.
@@ -32,16 +33,18 @@ const FASTIFY_IDS: Record<string, string> = {
   FST_MULTIPART_INVALID_CONTENT_TYPE: "invalid_file",
 };
 
-export function sendError(reply: FastifyReply, status: number, id: string, message: string) {
-  return reply.code(status).type("application/json").send({ error: { id, message } });
+export function sendError(reply: FastifyReply, status: number, id: string, message: string, extra: { retryAfterMs?: number } = {}) {
+  return reply.code(status).type("application/json").send({ error: { id, message, ...extra } });
 }
 
 /** One error handler: stable ids, a readable message, and never a stack trace or internals. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof DomainError) {
-      if (error.retryAfterMs !== undefined) reply.header("retry-after", Math.ceil(error.retryAfterMs / 1000));
-      return sendError(reply, error instanceof ServiceOutage ? 503 : STATUS[error.kind], error.id, error.message);
+      const status = error instanceof ServiceOutage ? 503 : STATUS[error.kind];
+      if (error.retryAfterMs === undefined) return sendError(reply, status, error.id, error.message);
+      reply.header("retry-after", Math.ceil(error.retryAfterMs / 1000));
+      return sendError(reply, status, error.id, error.message, { retryAfterMs: error.retryAfterMs });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation

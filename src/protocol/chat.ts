@@ -86,7 +86,8 @@ export const visitorSend = z.object({
   clientId,
   body: z.string().max(MAX_MESSAGE_LENGTH).default(""),
   attachmentIds: z.array(z.string().uuid()).max(10).default([]),
-  pageUrl: z.url().max(2000).optional(),
+  // Shown to agents as a link: http(s) only, so `javascript:` can never reach the console.
+  pageUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000).optional(),
 });
 export const agentSend = visitorSend.omit({ pageUrl: true }).extend({ conversationId });
 export const visitorSync = z.object({ afterSeq: seq.default(0) });
@@ -98,9 +99,22 @@ export const agentReceipt = receiptPayload.extend({ conversationId });
 export const assignPayload = z.object({ conversationId, agentId: z.uuid().nullable() });
 export const statusPayload = z.object({ conversationId, status: z.enum(["open", "pending", "resolved"]) });
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string; details?: Record<string, string> } };
+/**
+ * A refusal carries a stable `id`; one by a limit also `retryAfterMs` (the client waits that long
+ * before trying again); `details` holds what the client needs to put it right (e.g. the mode to ask consent for).
+ */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string; retryAfterMs?: number; details?: Record<string, string> } };
 
 // ---- socket event maps ----
+
+/**
+ * A refused `/visitor` handshake: the connect_error's message is the id, and its `data` is this.
+ * With `retryAfterMs` (a limit), the widget waits that long before connecting again.
+ */
+export interface ConnectRefusal {
+  id: string;
+  retryAfterMs?: number;
+}
 
 /** Namespace `/visitor`; handshake `auth: { visitorToken, language?, identity? }` (identity: see protocol/identity.ts). */
 export interface VisitorClientEvents {

@@ -6,6 +6,7 @@ import type { AppDeps } from "../deps.ts";
 import { callsState } from "../domain/calls/callService.ts";
 import { type AgentNamespace, agentNamespaceOf, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
 import type { SignalTargets } from "./callSignaling.ts";
+import { clusterChannels } from "./clusterChannels.ts";
 import { Departures } from "./departures.ts";
 import { AGENTS_ROOM, Presence } from "./presence.ts";
 import { attachVisitorNamespace, type VisitorNamespace, visitorRoom } from "./visitorNamespace.ts";
@@ -36,7 +37,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
     // A resumed connection goes through the handshake checks again: by default Socket.IO skips
     // them, and a console whose session ended meanwhile would be back in its rooms.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
-    ...(publisher ? { adapter: createAdapter(publisher) } : {}),
+    ...(publisher ? { adapter: createAdapter(publisher, clusterChannels(deps.domain.keys)) } : {}),
   });
   const presence = new Presence(deps);
   // Socket.IO types namespaces by their event maps only at creation; these two casts are the only ones.

@@ -24,7 +24,9 @@ export function handle<S extends z.ZodType, T>(log: Logger, schema: S, run: (inp
       reply({ ok: true, data: await run(parsed.data) });
     } catch (error) {
       if (error instanceof DomainError) {
-        reply({ ok: false, error: { id: error.id, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+        const retry = error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {};
+        const details = error.details ? { details: error.details } : {};
+        reply({ ok: false, error: { id: error.id, message: error.message, ...retry, ...details } });
       } else {
         log.error({ err: error }, "socket handler failed");
         reply({ ok: false, error: { id: "internal", message: "Something went wrong on our side." } });

@@ -35,7 +35,7 @@ describe.each(testDatabases())("read positions on $name", (database) => {
     await insertVisitor(handle.db, visitor);
     let conversationId = "";
     for (let i = 0; i < visitorMessages; i++) {
-      const sent = await sendVisitorMessage(deps.domain, visitor, { clientId: randomUUID(), body: `question ${i}`, attachmentIds: [] });
+      const sent = await sendVisitorMessage(deps.domain, visitor, { clientId: randomUUID(), body: `question ${i}`, attachmentIds: [], origin: { address: "127.0.0.1" } });
       conversationId = sent.message.conversationId;
     }
     const agent = (await findAgentByUsername(handle.db, "reader"))!;

@@ -72,13 +72,13 @@ export async function startOutboxStage(database: TestDatabase, env: Record<strin
 
   /** A new visitor's message (opening a conversation), with files named as given; queues its alerts. */
   const visitorSays = async (body: string, fileNames: string[] = [], token = newVisitorToken()) => {
-    const visitor = await identifyVisitor(domain, { token, userAgent: null, language: null });
+    const visitor = await identifyVisitor(domain, { token, userAgent: null, language: null, origin: { address: "127.0.0.1" } });
     const attachmentIds: string[] = [];
     for (const [index, fileName] of fileNames.entries()) {
       const data = await png(["#f00", "#0f0", "#00f", "#ff0"][index % 4]!);
       attachmentIds.push((await uploadAttachment(domain, { uploader: `visitor:${visitor.id}`, data, fileName, voice: false, truncated: false })).id);
     }
-    const sent = await sendVisitorMessage(domain, visitor, { clientId: newClientId(), body, attachmentIds });
+    const sent = await sendVisitorMessage(domain, visitor, { clientId: newClientId(), body, attachmentIds, origin: { address: "127.0.0.1" } });
     return { token, messageId: sent.message.id, conversationId: sent.message.conversationId };
   };
 

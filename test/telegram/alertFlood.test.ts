@@ -20,8 +20,8 @@ describe.each(testDatabases())("Telegram alert floods on $name", (database: Test
     const visitors = [];
     for (let i = 1; i <= 14; i++) visitors.push(await stage.visitorSays(`flood visitor ${i}`));
     const followUp = async (token: string, body: string) => {
-      const visitor = await identifyVisitor(stage.domain, { token, userAgent: null, language: null });
-      const sent = await sendVisitorMessage(stage.domain, visitor, { clientId: newClientId(), body, attachmentIds: [] });
+      const visitor = await identifyVisitor(stage.domain, { token, userAgent: null, language: null, origin: { address: "127.0.0.1" } });
+      const sent = await sendVisitorMessage(stage.domain, visitor, { clientId: newClientId(), body, attachmentIds: [], origin: { address: "127.0.0.1" } });
       return (await stage.rowsOf(sent.message.id))[0]!;
     };
     // Visitor 10 writes again while the flood lasts: held back too.

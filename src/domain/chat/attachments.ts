@@ -13,6 +13,7 @@ import { DomainError, invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { linkIsValid } from "../signedLinks.ts";
 import { fileLinks, presentAttachment } from "./present.ts";
+import { reserveStorage } from "./uploadHousekeeping.ts";
 
 // The kinds we accept, by what the bytes are (magic numbers), never by name or declared type.
 const IMAGES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"]);
@@ -100,6 +101,7 @@ export async function uploadAttachment(
   const fallback = input.voice ? "voice-note" : "file";
   const checked = await inspect(input.data, safeFileName(input.fileName, fallback), input.voice);
   const name = safeFileName(input.fileName, `${fallback}.${checked.extension}`);
+  const storage = await reserveStorage(deps, checked.data.length);
   const id = randomUUID();
   const key = `attachments/${randomBytes(24).toString("base64url")}.${checked.extension}`;
   await deps.storage.put(key, checked.data);
@@ -119,6 +121,7 @@ export async function uploadAttachment(
     created_at: deps.clock.now(),
   };
   await insertAttachment(deps.db, row);
+  if (storage.crossed) deps.events.publish({ type: "storage.quota_reached", usedBytes: storage.usedBytes, quotaBytes: deps.chat.storageQuotaBytes ?? 0, crossed: true });
   return presentAttachment(deps, row);
 }
 

@@ -10,6 +10,8 @@ export class WidgetApiError extends Error {
 		readonly status: number,
 		readonly id: string,
 		message: string,
+		/** Set when a limit refused the request. */
+		readonly retryAfterMs?: number,
 	) {
 		super(message);
 		this.name = "WidgetApiError";
@@ -42,11 +44,12 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
 	} catch {
 		throw new WidgetApiError(0, NETWORK_ERROR_ID, "Network request failed");
 	}
-	const payload = (await response.json().catch(() => null)) as { error?: { id?: unknown; message?: unknown } } | null;
+	const payload = (await response.json().catch(() => null)) as { error?: { id?: unknown; message?: unknown; retryAfterMs?: unknown } } | null;
 	if (!response.ok) {
 		const error = payload?.error;
 		const id = typeof error?.id === "string" ? error.id : `http_${response.status}`;
-		throw new WidgetApiError(response.status, id, typeof error?.message === "string" ? error.message : "");
+		const retryAfterMs = typeof error?.retryAfterMs === "number" ? error.retryAfterMs : undefined;
+		throw new WidgetApiError(response.status, id, typeof error?.message === "string" ? error.message : "", retryAfterMs);
 	}
 	return payload as T;
 }

@@ -10,6 +10,8 @@ import { ACK_TIMEOUT_MS, NO_ANSWER_ID, settleAck, type VisitorSocket } from "./v
 export interface ChatError {
 	id: string;
 	message: string;
+	/** Set when a limit refused it: how long until trying again makes sense. */
+	retryAfterMs?: number;
 }
 
 /** A message in the outbox; `error` is null while it is (or waits to be) sent. */
@@ -27,6 +29,8 @@ export interface ChatState {
 	pending: PendingMessage[];
 	/** Null until the server has said. */
 	agentsOnline: boolean | null;
+	/** The server refused the connection (a limit): why, and when the widget tries again by itself. */
+	refusal: { id: string; retryAt: number } | null;
 }
 
 export const chatState = createStore<ChatState>({
@@ -37,6 +41,7 @@ export const chatState = createStore<ChatState>({
 	// Filled from the outbox by attachChat, once storage is loaded.
 	pending: [],
 	agentsOnline: null,
+	refusal: null,
 });
 
 const SYNC_RETRY_MS = 3_000;

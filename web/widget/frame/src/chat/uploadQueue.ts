@@ -31,7 +31,8 @@ function change(id: string, next: (upload: Upload) => Upload | null): void {
 }
 
 function toChatError(error: unknown): ChatError {
-	return error instanceof WidgetApiError ? { id: error.id, message: error.message } : { id: "unknown", message: "" };
+	if (!(error instanceof WidgetApiError)) return { id: "unknown", message: "" };
+	return { id: error.id, message: error.message, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
 }
 
 async function upload(item: Upload): Promise<void> {

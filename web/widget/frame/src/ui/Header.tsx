@@ -2,7 +2,7 @@ import { callState, startCall } from "../chat/callStore";
 import { chatState } from "../chat/chatStore";
 import { frameOptions } from "../frameOptions";
 import { postToHost } from "../host/hostBridge";
-import { useI18n } from "../i18n";
+import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
 import { identityState } from "../visitorIdentity";
 import { widgetConfig } from "../widgetConfig";
@@ -11,7 +11,7 @@ import { CloseIcon, PhoneIcon } from "./icons";
 /** Title, whether anyone is online, and (inside a page) the button that closes the panel. */
 export function Header() {
 	const { t } = useI18n();
-	const { agentsOnline, connection } = useStore(chatState);
+	const { agentsOnline, connection, refusal } = useStore(chatState);
 	const { required: signInRequired } = useStore(identityState);
 	const config = useStore(widgetConfig);
 	const online = agentsOnline ?? config?.agentsOnline ?? false;
@@ -47,7 +47,11 @@ export function Header() {
 			)}
 			{connection === "disconnected" && (
 				<p class="connection-banner" role="status">
-					{signInRequired ? t("chat.signInRequired") : t("chat.reconnecting")}
+					{signInRequired
+						? t("chat.signInRequired")
+						: refusal
+							? describeError({ id: refusal.id, retryAfterMs: Math.max(0, refusal.retryAt - Date.now()) }, t)
+							: t("chat.reconnecting")}
 				</p>
 			)}
 		</header>
