@@ -7,7 +7,9 @@ import { type DatabaseHandle, openDatabase } from "./adapters/db/database.ts";
 import { countPendingOutbox } from "./adapters/db/repositories/outbox.ts";
 import { createMemoryLimiter } from "./adapters/limits/memoryLimiter.ts";
 import { createRedisLimiter } from "./adapters/limits/redisLimiter.ts";
-import { connectRedis } from "./adapters/redis.ts";
+import { withLocalFallback } from "./adapters/limits/fallbackLimiter.ts";
+import { OutageLog } from "./adapters/outages.ts";
+import { closeRedis, connectRedis } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
@@ -43,7 +45,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
   const clock = overrides.clock ?? systemClock;
   const database = overrides.database ?? openDatabase(config.database, { log });
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
-  redis?.on("error", (err) => log.warn({ err }, "redis connection error"));
+  // Reconnection attempts fail every second or two while Redis is away: one line when it goes, one when it is back.
+  const redisOutages = new OutageLog(log);
+  redis?.on("error", (err) => redisOutages.lost("redis", err));
+  redis?.on("ready", () => redisOutages.restored("redis"));
   const keys = deriveKeys(loadMasterSecret(config.dataDir, config.secretKey));
   const telegram = config.telegram
     ? createTelegram(
@@ -62,7 +67,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     db: database.db,
     clock,
     keys,
-    limiter: redis ? createRedisLimiter(redis) : createMemoryLimiter(clock),
+    limiter: redis ? withLocalFallback(createRedisLimiter(redis), createMemoryLimiter(clock), redisOutages) : createMemoryLimiter(clock),
     telegram: telegram?.port,
     publicUrl: config.publicUrl,
     defaultLanguage: "tr",
@@ -102,5 +107,5 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.recorder?.close();
   await deps.telegram?.stop();
   await deps.database.close();
-  await deps.redis?.quit().catch(() => deps.redis?.disconnect());
+  if (deps.redis) await closeRedis(deps.redis);
 }

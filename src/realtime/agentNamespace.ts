@@ -72,14 +72,18 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
     };
     deps.metrics.sockets.inc({ role: "agent" });
     void socket.join([AGENTS_ROOM, agentRoom(actor.agentId), sessionRoom(actor.sessionId)]);
-    void presence.agentsChanged();
+    // Presence asks every node; with a peer gone or Redis away that fails, and the console still works.
+    const announcePresence = (): void => {
+      presence.agentsChanged().catch((err: unknown) => log.warn({ err, agentId: actor.agentId }, "announcing agent presence failed"));
+    };
+    announcePresence();
     // A session can end elsewhere (disabled by the CLI, signed out on another node): check again
     // now and then, so a revoked console stops receiving conversations.
     const recheck = setInterval(() => void authenticateAgain().catch(() => undefined), SESSION_RECHECK_MS);
     socket.on("disconnect", () => {
       clearInterval(recheck);
       deps.metrics.sockets.dec({ role: "agent" });
-      void presence.agentsChanged();
+      announcePresence();
       const room = agentRoom(actor.agentId);
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { agentId: actor.agentId }));
     });

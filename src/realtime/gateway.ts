@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
+import { closeRedis } from "../adapters/redis.ts";
+import { adapterClient } from "../adapters/redisAdapterClient.ts";
 import { Server } from "socket.io";
 import type { DomainEvent } from "../domain/events.ts";
 import type { AppDeps } from "../deps.ts";
@@ -27,8 +29,9 @@ export interface GatewayHandle {
  */
 export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle {
   // The adapter publishes on its own connection; the library does not close it, so we do.
-  const publisher = deps.redis?.duplicate();
-  publisher?.on("error", (err) => deps.log.warn({ err }, "redis connection of the socket adapter failed"));
+  const publisher = deps.redis ? adapterClient(deps.redis) : undefined;
+  // The main connection already reports a Redis outage (once); this one would repeat it per retry.
+  publisher?.on("error", () => undefined);
   const io = new Server(server, {
     path: "/socket.io",
     serveClient: false,
@@ -96,7 +99,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       io.engine.close();
       departures.stop();
       await Promise.allSettled([agents, visitors].map((nsp) => nsp.adapter.close()));
-      await publisher?.quit().catch(() => publisher.disconnect());
+      if (publisher) await closeRedis(publisher);
     })();
     return closed;
   };
