@@ -91,7 +91,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
           announcedAddresses: config.calls.recordingIceAddresses,
           udpPorts: config.calls.recordingUdpPorts,
           log: log.child({ component: "recorder" }),
-          onFinished: async (file) => void (await storeRecording(domain, file)),
+          onFinished: async (file) => {
+            await storeRecording(domain, file);
+          },
         });
   return { bus, config, log, database, redis, telegram, metrics: createMetrics(() => countPendingOutbox(database.db)), domain, recorder };
 }

@@ -77,7 +77,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
         else agents.to(AGENTS_ROOM).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
         return;
       case "calls.changed":
-        void announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
+        announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
         return;
       case "call.accepted":
         visitors.to(visitorRoom(event.call.visitor.id)).emit("call:accepted", { call: event.call });

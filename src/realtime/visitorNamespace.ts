@@ -12,6 +12,7 @@ import { hangUpAfterDeparture, hangUpCall, startCall as startCallForVisitor } fr
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
 import { relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
+import { joinRooms } from "./rooms.ts";
 import type { Presence } from "./presence.ts";
 
 export interface VisitorSocketData {
@@ -54,7 +55,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       deps.metrics.sockets.dec({ role: "visitor" });
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { visitorId: visitor().id }));
     });
-    void socket.join(room);
+    joinRooms(socket, room, log);
 
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => ({
       ...(await syncVisitor(domain, visitor(), afterSeq)),

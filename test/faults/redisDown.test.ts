@@ -8,7 +8,7 @@ import type { MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { RedisServer } from "../support/redisServer.ts";
-import { addAgent, PASSWORD, startTestApp, type TestApp } from "../support/testApp.ts";
+import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 
 const postgres = testDatabases().find((d) => d.name === "postgres");
 

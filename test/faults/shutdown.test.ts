@@ -44,7 +44,7 @@ describe.each(setups)("SIGTERM on $name with widgets connected", (setup) => {
           .split("\n")
           .slice(0, -1)
           .map((line) => JSON.parse(line) as LogLine);
-      await waitFor(() => (logLines().some((l) => l.msg === "Server listening at http://127.0.0.1:" + port) ? true : undefined), 40_000, () => server.describe());
+      await waitFor(() => (logLines().some((l) => l.msg === `Server listening at http://127.0.0.1:${port}`) ? true : undefined), 40_000, () => server.describe());
 
       // One widget on a websocket, one still on long-polling (a widget's first transport).
       const disconnects: Array<Promise<{ reason: string; willReconnect: boolean }>> = [];

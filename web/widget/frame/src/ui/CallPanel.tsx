@@ -5,6 +5,7 @@ import { callState, dismissCall, hangUp, startCall } from "../chat/callStore";
 import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
 import { widgetConfig } from "../widgetConfig";
+import { logFailure } from "../../../../shared/logFailure";
 
 /** Back to the chat with the cursor in the message box, for a caller nobody answered. */
 function leaveMessage(): void {
@@ -22,7 +23,7 @@ function Consent({ recording }: { recording: string | undefined }) {
 			<p id="call-consent" class="call-recorded">
 				{t(recording === "audio+video" ? "call.consentVideo" : "call.consentAudio")}
 			</p>
-			<button ref={agree} type="button" class="call-button call-accept" onClick={() => void startCall(true)}>
+			<button ref={agree} type="button" class="call-button call-accept" onClick={() => startCall(true).catch(logFailure("starting the call"))}>
 				{t("call.agree")}
 			</button>
 			<button type="button" class="call-button" onClick={dismissCall}>
