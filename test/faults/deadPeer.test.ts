@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateToLatest, openDatabase } from "../../src/adapters/db/database.ts";
+import { openDatabase } from "../../src/adapters/db/database.ts";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { openSocket, request } from "../support/chatClients.ts";
@@ -30,7 +30,6 @@ describe.runIf(pgUrl)("a peer node that stops answering while a console connects
     await redis.start();
     schema = await postgresSchemaUrl(pgUrl ?? "");
     const database = openDatabase({ kind: "postgres", url: pgUrl ?? "" }, { schema: schema.name });
-    await migrateToLatest(database);
     const secret = randomUUID() + randomUUID();
     node = await startTestApp({ database, env: { REDIS_URL: redis.url, SECRET_KEY: secret }, log: captured.log });
     await node.app.listen({ port: 0, host: "127.0.0.1" });
