@@ -42,7 +42,8 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
     ...(publisher ? { adapter: createAdapter(publisher) } : {}),
   });
   const presence = new Presence(deps);
-  // Socket.IO types namespaces by their event maps only at creation; these two casts are the only ones.
+  // Socket.IO types namespaces by their event maps only at creation; this cast and the one in
+  // agentNamespaceOf are the only ones.
   const agents: AgentNamespace = agentNamespaceOf(io);
   const visitors = io.of("/visitor") as unknown as VisitorNamespace;
   presence.agents = agents;
