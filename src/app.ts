@@ -134,7 +134,9 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
     global: true,
     max: deps.config.rateLimitPerMinute,
     timeWindow: "1 minute",
-    ...(deps.redis ? { redis: deps.redis, nameSpace: "destek:http-limit:" } : {}),
+    // While Redis is away the coarse per-address HTTP limit is skipped (fail open); the limits that
+    // guard sign-in, codes and sends fall back to per-node counters (see withLocalFallback).
+    ...(deps.redis ? { redis: deps.redis, nameSpace: "destek:http-limit:", skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => {
       const error = new Error(`Too many requests. Try again in ${context.after}.`) as Error & { statusCode: number; code: string };
       error.statusCode = 429;

@@ -24,3 +24,12 @@ export async function pingRedis(redis: Redis): Promise<void> {
   const reply = await redis.ping();
   if (reply !== "PONG") throw new Error(`unexpected PING reply ${reply}`);
 }
+
+/** Closes a connection: politely when it is up, at once when Redis is away (QUIT would wait for it). */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status !== "ready") {
+    redis.disconnect();
+    return;
+  }
+  await redis.quit().catch(() => redis.disconnect());
+}

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { DomainError, type ErrorKind } from "../domain/errors.ts";
 import { ServiceOutage } from "../domain/outage.ts";
+import { outageBehind } from "../adapters/outages.ts";
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -40,11 +41,13 @@ export function sendError(reply: FastifyReply, status: number, id: string, messa
 /** One error handler: stable ids, a readable message, and never a stack trace or internals. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof DomainError) {
-      const status = error instanceof ServiceOutage ? 503 : STATUS[error.kind];
-      if (error.retryAfterMs === undefined) return sendError(reply, status, error.id, error.message);
-      reply.header("retry-after", Math.ceil(error.retryAfterMs / 1000));
-      return sendError(reply, status, error.id, error.message, { retryAfterMs: error.retryAfterMs });
+    // A database or Redis that is away is a 503 to retry, not a 500.
+    const known: unknown = outageBehind(error) ?? error;
+    if (known instanceof DomainError) {
+      const status = known instanceof ServiceOutage ? 503 : STATUS[known.kind];
+      if (known.retryAfterMs === undefined) return sendError(reply, status, known.id, known.message);
+      reply.header("retry-after", Math.ceil(known.retryAfterMs / 1000));
+      return sendError(reply, status, known.id, known.message, { retryAfterMs: known.retryAfterMs });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
+import { outageBehind } from "../adapters/outages.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { Ack } from "../protocol/chat.ts";
 
@@ -22,7 +23,8 @@ export function handle<S extends z.ZodType, T>(log: Logger, schema: S, run: (inp
     }
     try {
       reply({ ok: true, data: await run(parsed.data) });
-    } catch (error) {
+    } catch (caught) {
+      const error = outageBehind(caught) ?? caught;
       if (error instanceof DomainError) {
         const retry = error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {};
         const details = error.details ? { details: error.details } : {};

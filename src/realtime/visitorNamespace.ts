@@ -17,6 +17,7 @@ import { hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as s
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
 import { relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
+import { joinRooms } from "./rooms.ts";
 import type { Presence } from "./presence.ts";
 import { guardCallStarts } from "./callStartGuard.ts";
 import { TypingRelay } from "./typingRelay.ts";
@@ -79,7 +80,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       deps.metrics.sockets.dec({ role: "visitor" });
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { visitorId: visitor().id }));
     });
-    Promise.resolve(socket.join(room)).catch((err: unknown) => log.error({ err, visitorId: visitor().id }, "joining the visitor's room failed"));
+    joinRooms(socket, room, log);
 
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
       const synced = await syncVisitor(domain, visitor(), afterSeq);

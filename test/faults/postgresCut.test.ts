@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateToLatest, openDatabase } from "../../src/adapters/db/database.ts";
+import { openDatabase } from "../../src/adapters/db/database.ts";
 import { newVisitorToken, openSocket } from "../support/chatClients.ts";
 import { postgresSchemaUrl } from "../support/databases.ts";
 import { capturedLog } from "../support/logCapture.ts";
@@ -26,7 +26,6 @@ describe.runIf(pgUrl)("PostgreSQL connections cut and restored", () => {
     const throughProxy = new URL(pgUrl ?? "");
     throughProxy.port = String(proxy.port);
     const database = openDatabase({ kind: "postgres", url: throughProxy.toString() }, { schema: schema.name, log: captured.log });
-    await migrateToLatest(database);
     t = await startTestApp({ database, log: captured.log });
     await t.app.listen({ port: 0, host: "127.0.0.1" });
     url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;

@@ -80,7 +80,15 @@ describe.runIf(redisUrl && postgres)("two nodes on PostgreSQL + Redis", () => {
       await request(console, "message:send", { conversationId: message.conversationId, clientId: newClientId(), body: "answered from node b" });
       expect((await reply).body).toBe("answered from node b");
       await telegram.waitForSent((m) => String(m.text).includes("hello across nodes"));
-      await new Promise((r) => setTimeout(r, 1500));
+      // A later alert to the same chat, from the other node: the outbox delivers a chat's posts in
+      // order, so once it has arrived a duplicate of the first could only have come before it.
+      const later = await openSocket(`${urlOf(b)}/visitor`, { visitorToken: newVisitorToken() });
+      try {
+        await request(later, "message:send", { clientId: newClientId(), body: "a later conversation" });
+        await telegram.waitForSent((m) => String(m.text).includes("a later conversation"));
+      } finally {
+        later.close();
+      }
       expect(telegram.sent.filter((m) => String(m.text).includes("hello across nodes"))).toHaveLength(1);
     } finally {
       visitor.close();

@@ -57,14 +57,19 @@ async function openPostgres(url: string) {
 }
 
 /**
- * A fresh empty PostgreSQL schema and a connection URL whose sessions use it, for a spawned
- * destek process: its migrations and rows stay out of every other test's way.
+ * A fresh, migrated PostgreSQL schema and a connection URL whose sessions use it, for a spawned
+ * destek process: its rows stay out of every other test's way. Migrated here, naming the schema:
+ * a process that only has the search path would see other tests' migration tables (Kysely looks
+ * for them in every schema) and never create its own.
  */
 export async function postgresSchemaUrl(url: string): Promise<{ url: string; name: string; dispose(): Promise<void> }> {
   const schema = `test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
+  const handle = openDatabase({ kind: "postgres", url }, { schema });
+  await migrateToLatest(handle);
+  await handle.close();
   const withSchema = new URL(url);
   withSchema.searchParams.set("options", `-c search_path=${schema}`);
   return {

@@ -95,7 +95,9 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
           resolve();
           if (stopped || !leadership?.isLeader()) return;
           log.warn({ err, retryInMs: attemptDelayMs }, "telegram unavailable; retrying");
-          setTimeout(() => void startPolling(Math.min(attemptDelayMs * 2, 60_000)), attemptDelayMs).unref();
+          setTimeout(() => {
+            startPolling(Math.min(attemptDelayMs * 2, 60_000)).catch((retryErr: unknown) => log.error({ err: retryErr }, "restarting telegram polling failed"));
+          }, attemptDelayMs).unref();
         });
     });
 
@@ -131,7 +133,9 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
       });
       await new Promise<void>((resolve) => {
         const botId = options.token.split(":")[0] ?? "bot";
-        leadership = electLeader(runtime.redis, botId, (leader) => void lead(leader).then(resolve, resolve));
+        leadership = electLeader(runtime.redis, botId, (leader) => {
+          lead(leader).then(resolve, resolve);
+        });
       });
     },
     async handleUpdate(update) {

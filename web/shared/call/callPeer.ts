@@ -1,4 +1,5 @@
 import type { IceServer, Signal } from "../../../src/protocol/calls";
+import { logFailure } from "../logFailure";
 
 // One side of a call's WebRTC connection, shared by the widget (answerer) and the console
 // (offerer). Only the agent ever offers, so there is no glare: the offer always carries an audio
@@ -76,7 +77,7 @@ export class CallPeer {
 			this.onChange();
 		};
 		this.pc.onconnectionstatechange = () => {
-			if (this.pc.connectionState === "connected") void this.tune();
+			if (this.pc.connectionState === "connected") this.tune().catch(logFailure("tuning the call's encoders"));
 			this.onChange();
 		};
 		this.pc.oniceconnectionstatechange = () => {
@@ -149,7 +150,9 @@ export class CallPeer {
 			if (!track) return;
 			track.contentHint = "detail";
 			// The browser's own "Stop sharing" bar ends the track without asking us.
-			track.onended = () => void this.setScreen(false).catch(() => {});
+			track.onended = () => {
+			this.setScreen(false).catch(logFailure("stopping the screen share"));
+		};
 			this.screen = track;
 		} else if (!on && this.screen) {
 			this.screen.onended = null;
@@ -247,7 +250,7 @@ export class CallPeer {
 				const kind = transceiver.receiver.track.kind;
 				transceiver.direction = "sendrecv";
 				transceiver.sender.setStreams?.(this.local);
-				void transceiver.sender.replaceTrack(kind === "audio" ? mic : this.localVideo);
+				transceiver.sender.replaceTrack(kind === "audio" ? mic : this.localVideo).catch(logFailure("switching the sent track"));
 			}
 		}
 		if (this.localVideo) this.onLocalVideo?.(this.localVideo);

@@ -1,4 +1,5 @@
 import type { IceServer } from "../../../src/protocol/calls";
+import { logFailure } from "../logFailure";
 
 // The second, send-only connection of a recorded call: this side's microphone (and, in
 // audio+video mode, whatever is on its video sender) goes to the server's recording peer, which
@@ -48,8 +49,10 @@ export function prepareRecording(mode: "audio" | "audio+video", iceServers: IceS
 	offer.catch(failed);
 	return {
 		start(peer, exchange) {
-			const follow = (track: MediaStreamTrack | null) => void video?.replaceTrack(track).catch(() => {});
-			void audio.replaceTrack(peer.local?.getAudioTracks()[0] ?? null).catch(() => {});
+			const follow = (track: MediaStreamTrack | null) => {
+		video?.replaceTrack(track).catch(logFailure("switching the recorded camera"));
+	};
+			audio.replaceTrack(peer.local?.getAudioTracks()[0] ?? null).catch(logFailure("switching the recorded microphone"));
 			follow(peer.localVideo);
 			peer.onLocalVideo = follow;
 			offer

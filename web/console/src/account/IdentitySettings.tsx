@@ -5,6 +5,7 @@ import { accountApi } from "../session/sessionStore";
 import { CopyableText } from "../ui/CopyableText";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { useAsyncAction } from "../ui/useAsyncAction";
+import { logFailure } from "../../../shared/logFailure";
 
 const SERVER_EXAMPLE = `const { createHmac } = require("node:crypto");
 const userHash = createHmac("sha256", process.env.DESTEK_IDENTITY_SECRET)
@@ -22,7 +23,10 @@ export function IdentitySettings() {
 	const action = useAsyncAction();
 
 	useEffect(() => {
-		void action.run(accountApi.identitySettings).then((result) => result && setSettings(result.value));
+		action
+			.run(accountApi.identitySettings)
+			.then((result) => result && setSettings(result.value))
+			.catch(logFailure("loading the identity secret"));
 	}, []);
 
 	return (

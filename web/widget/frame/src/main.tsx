@@ -13,6 +13,7 @@ import "./styles/widget.css";
 import "./styles/form.css";
 import "./styles/messages.css";
 import "./styles/composer.css";
+import { logFailure } from "../../../shared/logFailure";
 
 async function boot(): Promise<void> {
 	applyAccent(frameOptions.color);
@@ -38,4 +39,4 @@ async function boot(): Promise<void> {
 	}
 }
 
-void boot();
+boot().catch(logFailure("starting the widget"));

@@ -3,6 +3,7 @@ import { createStore } from "../state/store";
 import { siteIdentity, visitorToken } from "../visitorIdentity";
 import { type ChatError, sendMessage } from "./chatStore";
 import { newClientId } from "./clientId";
+import { logFailure } from "../../../../shared/logFailure";
 
 export type UploadKind = "image" | "voice" | "file";
 
@@ -56,12 +57,12 @@ export function queueUpload(file: File, kind: UploadKind, maxBytes: number): voi
 		error: file.size > maxBytes ? { id: "file_too_large", message: "" } : null,
 	};
 	uploads.update((list) => [...list, item]);
-	if (!item.error) void upload(item);
+	if (!item.error) upload(item).catch(logFailure("uploading a file"));
 }
 
 export function retryUpload(id: string): void {
 	const item = uploads.get().find((u) => u.id === id);
-	if (item) void upload(item);
+	if (item) upload(item).catch(logFailure("uploading a file"));
 }
 
 export function discardUpload(id: string): void {

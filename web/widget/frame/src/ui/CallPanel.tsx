@@ -4,6 +4,7 @@ import { CallScreen } from "../../../../shared/call/CallScreen";
 import { callState, dismissCall, hangUp, startCall } from "../chat/callStore";
 import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
+import { logFailure } from "../../../../shared/logFailure";
 
 /** Back to the chat with the cursor in the message box, for a caller nobody answered. */
 function leaveMessage(): void {
@@ -24,7 +25,7 @@ function Consent({ recording }: { recording: "audio" | "audio+video" }) {
 			<p id="call-consent" class="call-recorded">
 				{t(recording === "audio+video" ? "call.consentVideo" : "call.consentAudio")}
 			</p>
-			<button ref={agree} type="button" class="call-button call-accept" onClick={() => void startCall(recording)}>
+			<button ref={agree} type="button" class="call-button call-accept" onClick={() => startCall(recording).catch(logFailure("starting the call"))}>
 				{t("call.agree")}
 			</button>
 			<button type="button" class="call-button" onClick={dismissCall}>

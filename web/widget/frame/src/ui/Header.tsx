@@ -7,6 +7,7 @@ import { useStore } from "../state/store";
 import { identityState } from "../visitorIdentity";
 import { widgetConfig } from "../widgetConfig";
 import { CloseIcon, PhoneIcon } from "./icons";
+import { logFailure } from "../../../../shared/logFailure";
 
 /** Title, whether anyone is online, and (inside a page) the button that closes the panel. */
 export function Header() {
@@ -28,7 +29,7 @@ export function Header() {
 			<button
 				type="button"
 				class="icon-button"
-				onClick={() => void startCall()}
+				onClick={() => startCall().catch(logFailure("starting the call"))}
 				disabled={connection !== "connected" || phase === "starting" || phase === "queued" || phase === "active"}
 				aria-label={t("header.call")}
 				title={t("header.call")}
