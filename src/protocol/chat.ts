@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nulFree, text } from "./text.ts";
 
 // The chat protocol shared by the server, the widget and the console. Clients import these types
 // only (`import type`), so zod never reaches their bundles; the server validates every payload.
@@ -51,8 +52,8 @@ export const visitorConversationView = z.object({
 export type VisitorConversationView = z.infer<typeof visitorConversationView>;
 
 export const visitorProfile = z.object({
-  name: z.string().trim().min(1).max(100).optional(),
-  email: z.email().max(200).optional(),
+  name: text().trim().min(1).max(100).optional(),
+  email: z.email().max(200).check(nulFree).optional(),
   phone: z.string().trim().regex(/^\+?[\d\s().-]{5,30}$/, "must be a phone number").optional(),
 });
 export type VisitorProfile = z.infer<typeof visitorProfile>;
@@ -77,9 +78,9 @@ export type ConversationSummary = z.infer<typeof conversationSummary>;
 
 export const visitorSend = z.object({
   clientId,
-  body: z.string().max(MAX_MESSAGE_LENGTH).default(""),
+  body: text().max(MAX_MESSAGE_LENGTH).default(""),
   attachmentIds: z.array(z.string().uuid()).max(10).default([]),
-  pageUrl: z.url().max(2000).optional(),
+  pageUrl: z.url().max(2000).check(nulFree).optional(),
 });
 export const agentSend = visitorSend.omit({ pageUrl: true }).extend({ conversationId });
 export const visitorSync = z.object({ afterSeq: seq.default(0) });

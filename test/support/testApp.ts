@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
@@ -35,6 +35,8 @@ export async function startTestApp(options: {
   database: DatabaseHandle;
   telegram?: FakeTelegram;
   env?: Record<string, string>;
+  /** A logger of the test's own, e.g. to collect what the app logs at error level. */
+  log?: Logger;
 }): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "destek-app-"));
   const config = loadConfig({
@@ -46,7 +48,7 @@ export async function startTestApp(options: {
     ...options.env,
   });
   const clock = new ManualClock();
-  const deps = createDeps(config, { database: options.database, clock, log: pino({ level: process.env.TEST_LOG ?? "silent" }) });
+  const deps = createDeps(config, { database: options.database, clock, log: options.log ?? pino({ level: process.env.TEST_LOG ?? "silent" }) });
   const app = await buildApp(deps);
   await app.ready();
   return {
