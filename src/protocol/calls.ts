@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Ack } from "./chat.ts";
+import { type Ack, clientEventNames } from "./chat.ts";
 import { text } from "./text.ts";
 
 // The call protocol: queueing, accepting and WebRTC signaling over the sockets. Clients import
@@ -95,3 +95,22 @@ export interface AgentCallServerEvents {
   "call:ended": (payload: { call: CallView }) => void;
   "call:signal": (payload: { callId: string; signal: Signal }) => void;
 }
+
+/** Every call event a widget sends on `/visitor`. */
+export const VISITOR_CALL_EVENTS = clientEventNames<VisitorCallClientEvents>({
+  "call:start": true,
+  "call:hangup": true,
+  "call:signal": true,
+  "call:record": true,
+});
+
+/** Every call event a console sends on `/agent`. */
+export const AGENT_CALL_EVENTS = clientEventNames<AgentCallClientEvents>({
+  "call:accept": true,
+  "call:reject": true,
+  "call:hangup": true,
+  "call:signal": true,
+  "call:record": true,
+  "calls:sync": true,
+  "call:open": true,
+});

@@ -130,3 +130,29 @@ export interface AgentServerEvents {
   receipts: (payload: { conversationId: string } & ReceiptsView) => void;
   "session:ended": (payload: { reason: string }) => void;
 }
+
+/**
+ * The names of a client event map, from a record the compiler checks against the map: an event
+ * added to the map without its name here does not compile. Tests walk these lists (fuzzing, access).
+ */
+export const clientEventNames = <Events>(names: Record<keyof Events & string, true>): Array<keyof Events & string> =>
+  Object.keys(names) as Array<keyof Events & string>;
+
+/** Every chat event a widget sends on `/visitor`. */
+export const VISITOR_CHAT_EVENTS = clientEventNames<VisitorClientEvents>({
+  "conversation:sync": true,
+  "message:send": true,
+  "profile:update": true,
+  typing: true,
+  receipt: true,
+});
+
+/** Every chat event a console sends on `/agent`. */
+export const AGENT_CHAT_EVENTS = clientEventNames<AgentClientEvents>({
+  "conversation:open": true,
+  "message:send": true,
+  typing: true,
+  receipt: true,
+  "conversation:assign": true,
+  "conversation:status": true,
+});

@@ -73,7 +73,8 @@ export async function signedInAgent(stage: SecurityStage, options: { admin?: boo
   const username = `${options.admin ? "admin" : "agent"}${n}x${process.pid}`;
   const chat = String(880_000 + n);
   const agent = await addAgent(stage.deps, username, { telegramChatId: chat, ...(options.admin ? { admin: true } : {}) });
-  const client = { ip: "10.9.9.9", userAgent: null };
+  // Code requests are limited per address: each sign-in comes from its own.
+  const client = { ip: `10.9.${(n >> 8) & 255}.${n & 255}`, userAgent: null };
   const { ticket } = await signInWithPassword(stage.deps.domain, { username, password: PASSWORD, ...client });
   const code = codeFrom(stage.telegram.sent.findLast((m) => String(m.chat_id) === chat)?.text);
   const session = await verifySecondFactor(stage.deps.domain, { ticket, code, method: "telegram", ...client });
