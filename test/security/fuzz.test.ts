@@ -19,8 +19,8 @@ import { connectAgent, errorsSince, type SecurityStage, signedInAgent, startSecu
 // ack), never a 5xx or an internal error, nothing logged at error level, and the app still answers.
 // Runs are bounded (numRuns below) and seeded (FUZZ_SEED, printed by fast-check on failure).
 
-const HTTP_RUNS_PER_ROUTE = 15;
-const SOCKET_RUNS_PER_EVENT = 60;
+const HTTP_RUNS_PER_ROUTE = 12;
+const SOCKET_RUNS_PER_EVENT = 40;
 const HANDSHAKE_RUNS = 30;
 /** Retained heap a second round of fuzzing may add once the first has warmed everything up. */
 const HEAP_GROWTH_BOUND = 48 * 1024 * 1024;
