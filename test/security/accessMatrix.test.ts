@@ -1,5 +1,8 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONSOLE_DIR } from "../../src/http/routes/console.ts";
 import { AGENT_CALL_EVENTS, VISITOR_CALL_EVENTS } from "../../src/protocol/calls.ts";
 import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/protocol/chat.ts";
 import { type AccessFixture, buildAccessFixture, closeAccessFixture, ROLES, type Role } from "../support/accessFixture.ts";
@@ -242,6 +245,8 @@ describe.each(testDatabases())("access-control matrix on $name", (database: Test
   let f: Fixture;
 
   beforeAll(async () => {
+    // The built console and widget register routes of their own, which the table expects.
+    if (!existsSync(join(CONSOLE_DIR, "index.html"))) throw new Error("The access matrix needs the built web apps: run `npm run build` first.");
     stage = await startSecurityStage(database, { CALL_VISITOR_DAILY_LIMIT: "1000", CALL_DAILY_LIMIT: "100000" });
     f = await buildAccessFixture(stage);
   }, 60_000);
