@@ -19,8 +19,8 @@ import { connectAgent, errorsSince, type SecurityStage, signedInAgent, startSecu
 // ack), never a 5xx or an internal error, nothing logged at error level, and the app still answers.
 // Runs are bounded (numRuns below) and seeded (FUZZ_SEED, printed by fast-check on failure).
 
-const HTTP_RUNS_PER_ROUTE = 12;
-const SOCKET_RUNS_PER_EVENT = 40;
+const HTTP_RUNS_PER_ROUTE = 10;
+const SOCKET_RUNS_PER_EVENT = 30;
 const HANDSHAKE_RUNS = 30;
 /** Retained heap a second round of fuzzing may add once the first has warmed everything up. */
 const HEAP_GROWTH_BOUND = 16 * 1024 * 1024;
@@ -242,9 +242,9 @@ describe.each(testDatabases())("fuzzing every route and socket event on $name", 
   it("memory settles: a second round of fuzzing retains no more than a bounded amount of heap", async () => {
     // The first round (the tests above) warmed up every code path; a leak shows as growth per round.
     const before = await settledHeapBytes();
-    await fuzzAllRoutes(3);
-    await fuzzNamespace("/visitor", [...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS], liveVisitor, 8);
-    await fuzzNamespace("/agent", [...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS])], liveAgent, 8);
+    await fuzzAllRoutes(2);
+    await fuzzNamespace("/visitor", [...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS], liveVisitor, 6);
+    await fuzzNamespace("/agent", [...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS])], liveAgent, 6);
     const after = await settledHeapBytes();
     const grownMb = (after - before) / 1024 / 1024;
     console.info(`[fuzz ${database.name}] heap after a second round: ${grownMb.toFixed(1)} MB growth (bound ${HEAP_GROWTH_BOUND / 1024 / 1024} MB)`);
