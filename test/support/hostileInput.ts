@@ -43,6 +43,8 @@ export function hostileString(maxHuge: number): fc.Arbitrary<string> {
     { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
     { weight: 1, arbitrary: fc.uuid() },
     { weight: 1, arbitrary: hugeString(maxHuge) },
+    // Control characters inside ordinary text, NUL above all (PostgreSQL refuses it in text).
+    { weight: 3, arbitrary: fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom("\u0000", "\u0000", "\u0001", "\u001b", "\u007f"), fc.string({ maxLength: 10 })).map((p) => p.join("")) },
   );
 }
 
@@ -81,4 +83,62 @@ export function hostilePayload(options: { maxHuge: number; ids?: () => string[] 
     { requiredKeys: [] },
   );
   return fc.oneof({ weight: 5, arbitrary: plausible }, { weight: 1, arbitrary: withSignal }, { weight: 3, arbitrary: value });
+}
+
+/** A valid payload of each client event (by its name alone; both namespaces share the shapes), for mutation. */
+export function validExample(event: string, ids: { conversationId: string; callId: string; clientId: string }): Record<string, unknown> {
+  const { conversationId, callId, clientId } = ids;
+  const candidate = { type: "candidate", candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", sdpMid: "0", sdpMLineIndex: 0 } };
+  const examples: Record<string, Record<string, unknown>> = {
+    "conversation:sync": { afterSeq: 0 },
+    "conversation:open": { conversationId, afterSeq: 0 },
+    "message:send": { conversationId, clientId, body: "hello", attachmentIds: [], pageUrl: "https://shop.example/cart" },
+    "profile:update": { name: "Ayşe", email: "ayse@example.com", phone: "+90 555 000 00 00" },
+    typing: { conversationId, typing: true },
+    receipt: { conversationId, seq: 1, kind: "read" },
+    "conversation:assign": { conversationId, agentId: null },
+    "conversation:status": { conversationId, status: "open" },
+    "calls:sync": {},
+    "call:start": { media: "audio" },
+    "call:signal": { callId, signal: candidate },
+    "call:record": { callId, sdp: "v=0" },
+  };
+  return { ...(examples[event] ?? { callId }) };
+}
+
+/**
+ * A valid example with one to three fields replaced by hostile values, removed, or added: most of
+ * these pass the first checks and reach the handler's own. Unknown events mutate `{ callId }`.
+ */
+export function mutatedExample(example: () => Record<string, unknown>, maxHuge: number): fc.Arbitrary<Record<string, unknown>> {
+  const value = fc.oneof({ weight: 3, arbitrary: hostileString(maxHuge) }, { weight: 1, arbitrary: hostileValue({ maxHuge }) });
+  const mutation = fc.tuple(fc.constantFrom("replace", "replace", "remove", "add"), fc.nat(), fc.constantFrom(...FIELD_NAMES, "__proto__", "constructor"), value);
+  return fc.array(mutation, { minLength: 1, maxLength: 3 }).map((mutations) => {
+    const payload = example();
+    for (const [kind, index, extraKey, value] of mutations) {
+      const keys = Object.keys(payload);
+      const existing = keys.length ? keys[index % keys.length] : undefined;
+      if (kind === "add" || existing === undefined) Object.defineProperty(payload, extraKey, { value, enumerable: true, configurable: true, writable: true });
+      else if (kind === "remove") delete payload[existing];
+      else payload[existing] = value;
+    }
+    return payload;
+  });
+}
+
+/** The classic bad values, each tried on every field in turn (systematic, beside the random runs). */
+export const CLASSIC_BAD_VALUES: unknown[] = [
+  "a\u0000b", "\u0000", "x".repeat(20_000), "", "1", "1.5", "-1", "null", "__proto__", 1.5, -1, 2 ** 53, Number.NaN, true, null,
+  [], ["a"], {}, JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}'),
+];
+
+/** The example with one field at a time set to each classic bad value, and with each field removed. */
+export function classicMutations(example: Record<string, unknown>): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const key of Object.keys(example)) {
+    for (const value of CLASSIC_BAD_VALUES) out.push({ ...example, [key]: value });
+    const { [key]: _removed, ...rest } = example;
+    out.push(rest);
+  }
+  return out;
 }
