@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ack } from "../../src/protocol/chat.ts";
 import { newVisitorToken, openSocket } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { errorsSince, type SecurityStage, startSecurityStage, typedError } from "../support/security.ts";
+import { errorsSince, type SecurityStage, signedInAgent, startSecurityStage, typedError } from "../support/security.ts";
+import { PASSWORD } from "../support/testApp.ts";
 
 // What the fuzz tests found, each pinned by name so it stays fixed (NUL bytes: nulBytes.test.ts).
 
@@ -46,6 +47,23 @@ describe.each(testDatabases())("cases found by fuzzing, on $name", (database: Te
       expect(res.statusCode, `${contentType}: ${res.body}`).toBe(400);
       expect(typedError(res)).toEqual({ id: "invalid_file", message: expect.any(String) });
     }
+    expect(errorsSince(stage, before)).toEqual([]);
+  });
+
+  it("a new agent with a Telegram chat already linked to another gets a typed 409, not a 500", async () => {
+    const before = stage.errors.length;
+    const admin = (await signedInAgent(stage, { admin: true })).accessToken;
+    const create = (username: string) =>
+      stage.app.inject({
+        method: "POST",
+        url: "/api/agents",
+        headers: { authorization: `Bearer ${admin}` },
+        payload: { username, name: "Twin", password: PASSWORD, telegramChatId: "4242424242" },
+      });
+    expect((await create("firsttwin")).statusCode).toBe(201);
+    const second = await create("secondtwin");
+    expect(second.statusCode, second.body).toBe(409);
+    expect(typedError(second)).toEqual({ id: "telegram_chat_taken", message: expect.any(String) });
     expect(errorsSince(stage, before)).toEqual([]);
   });
 

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteSummary } from "../../src/app.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { FUZZ_ROLES, type FuzzRole, type FuzzStage, startFuzzStage } from "../support/fuzzStage.ts";
-import { CLASSIC_BAD_VALUES, FUZZ_SEED, hostilePayload, hostileString } from "../support/hostileInput.ts";
+import { CLASSIC_BAD_VALUES, classicMutations, FUZZ_SEED, hostilePayload, hostileString } from "../support/hostileInput.ts";
 import { settledHeapBytes } from "../support/memory.ts";
 import { errorsSince, type SecurityStage, typedError } from "../support/security.ts";
+import { PASSWORD } from "../support/testApp.ts";
 
 // Property-based fuzzing of every HTTP route of the app's route catalog (a new route is fuzzed
 // without editing this file), anonymous, as a visitor and as a signed-in agent and admin: hostile
@@ -20,6 +21,22 @@ import { errorsSince, type SecurityStage, typedError } from "../support/security
 const HTTP_RUNS_PER_ROUTE = 6;
 /** Retained heap a second round of fuzzing may add once the first has warmed everything up. */
 const HEAP_GROWTH_BOUND = 16 * 1024 * 1024;
+
+// A valid body for each route that takes fields, and who sends it, so that each field in turn can be
+// spoiled while the others pass (a route without an example here still gets the random runs).
+const TICKET = "t".repeat(40);
+const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unknown> }> = {
+  "POST /api/setup": { role: "anonymous", body: { token: "setup-token-0123456789", username: "firstadmin", name: "First Admin", password: PASSWORD } },
+  "POST /api/auth/login": { role: "anonymous", body: { username: "someagent", password: PASSWORD } },
+  "POST /api/auth/code": { role: "anonymous", body: { ticket: TICKET } },
+  "POST /api/auth/verify": { role: "anonymous", body: { ticket: TICKET, code: "123456", method: "telegram" } },
+  "POST /api/auth/enroll/telegram": { role: "anonymous", body: { ticket: TICKET } },
+  "POST /api/auth/enroll/totp": { role: "anonymous", body: { ticket: TICKET } },
+  "POST /api/auth/enroll/totp/confirm": { role: "anonymous", body: { ticket: TICKET, code: "123456" } },
+  "POST /api/agents": { role: "admin", body: { username: "newagent", name: "New Agent", password: PASSWORD, admin: false, telegramChatId: "12345", language: "en" } },
+  "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
+  "POST /telegram/webhook": { role: "anonymous", body: { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text: "hi" } } },
+};
 
 describe.each(testDatabases())("fuzzing every HTTP route on $name", (database: TestDatabase) => {
   let s: FuzzStage;
@@ -112,6 +129,19 @@ describe.each(testDatabases())("fuzzing every HTTP route on $name", (database: T
   it("every route answers hostile input with a typed 4xx or success, never a 5xx", async () => {
     expect(stage.app.routeCatalog.length).toBeGreaterThan(40);
     await fuzzAllRoutes(HTTP_RUNS_PER_ROUTE);
+    await s.healthAnswers();
+  }, 120_000);
+
+  it("every field of every body example, set to each classic bad value in turn, gets a typed answer", async () => {
+    const routes = new Set(stage.app.routeCatalog.map((r) => `${r.method} ${r.url}`));
+    for (const [line, { role, body }] of Object.entries(BODY_EXAMPLES)) {
+      expect(routes.has(line), `BODY_EXAMPLES names ${line}, which is not a route any more`).toBe(true);
+      const [method = "POST", url = "/"] = line.split(" ");
+      const route: RouteSummary = { method, url, validates: ["body"] };
+      for (const payload of classicMutations(body)) {
+        await fuzzRequest(route, role, [], "", { type: "application/json", payload: JSON.stringify(payload) }, { csrf: false, webhookSecret: url === "/telegram/webhook" });
+      }
+    }
     await s.healthAnswers();
   }, 120_000);
 
