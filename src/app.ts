@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppDeps } from "./deps.ts";
 import { trustFunction } from "./http/clientAddress.ts";
-import { registerErrorHandling, sendError } from "./http/errors.ts";
+import { frameworkError, registerErrorHandling, sendError } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
 import { authRoutes } from "./http/routes/auth.ts";
 import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
@@ -61,6 +61,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
     bodyLimit: 1024 * 1024,
     forceCloseConnections: "idle",
     return503OnClosing: true,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
   // Every input has a schema: a route that takes a body without one fails at start-up, not in production.

@@ -38,6 +38,16 @@ export function sendError(reply: FastifyReply, status: number, id: string, messa
   return reply.code(status).type("application/json").send({ error: { id, message, ...extra } });
 }
 
+/**
+ * Errors the router raises before any route or hook runs (a malformed or over-long path). Without
+ * this Fastify answers them itself, with a body of its own shape that echoes the whole path.
+ */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return sendError(reply, 414, "uri_too_long", "A part of the address is too long.");
+  if (error.code === "FST_ERR_BAD_URL") return sendError(reply, 400, "invalid_request", "The address is not valid (malformed percent-encoding).");
+  return sendError(reply, error.statusCode && error.statusCode < 500 ? error.statusCode : 400, "invalid_request", "The request could not be routed.");
+}
+
 /** One error handler: stable ids, a readable message, and never a stack trace or internals. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -9,10 +9,12 @@ type AckFn<T> = (ack: Ack<T>) => void;
 /**
  * Wraps a socket event handler: validates the payload with its schema, runs it, and answers the
  * client's ack with `{ ok, data }` or `{ ok: false, error: { id, message } }`, never a stack trace.
- * A client that sent no ack callback still gets its event handled.
+ * A client that sent no ack callback still gets its event handled; one that sent extra arguments
+ * still gets its answer (Socket.IO passes the callback last).
  */
 export function handle<S extends z.ZodType, T>(log: Logger, schema: S, run: (input: z.output<S>) => Promise<T>) {
-  return async (payload: unknown, ack?: unknown) => {
+  return async (payload: unknown, ...rest: unknown[]) => {
+    const ack = rest.at(-1);
     const reply: AckFn<T> = typeof ack === "function" ? (ack as AckFn<T>) : () => undefined;
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
