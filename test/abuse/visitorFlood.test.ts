@@ -2,7 +2,7 @@ import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken } from "../support/chatClients.ts";
-import { type LimitedServer, limiterKinds, startLimitedServer, tryVisitorSocket, uniqueLoopback } from "../support/limitedServer.ts";
+import { type LimitedServer, limiterKinds, METRICS_TOKEN, startLimitedServer, tryVisitorSocket, uniqueLoopback } from "../support/limitedServer.ts";
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string; retryAfterMs?: number } };
 
@@ -50,7 +50,7 @@ describe.each(limiterKinds())("per-address limits of the widget (%s limiter)", (
     expect(refusal.refused.data?.retryAfterMs).toBeLessThanOrEqual(HOUR);
 
     // The operator sees the flood, and which limit holds it.
-    const metrics = await server.app.inject({ method: "GET", url: "/metrics" });
+    const metrics = await server.app.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(metrics.body).toMatch(/destek_limit_refusals_total\{limit="address:newVisitors",app="destek"\} 2/);
 
     // A visitor the server already knows still gets in, and another address is counted apart.

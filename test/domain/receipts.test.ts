@@ -22,7 +22,7 @@ describe.each(testDatabases())("read positions on $name", (database) => {
 
   beforeAll(async () => {
     handle = await database.open();
-    deps = createDeps(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "destek-receipts-")) }), { database: handle, clock: new ManualClock(), log: pino({ level: "silent" }) });
+    deps = createDeps(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "destek-receipts-")), NEW_CONVERSATIONS_PER_12H: "1000" }), { database: handle, clock: new ManualClock(), log: pino({ level: "silent" }) });
     await addAgent(deps, "reader");
   });
   afterAll(() => handle?.dispose());

@@ -8,7 +8,7 @@ import { openDatabase } from "../../src/adapters/db/database.ts";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { openSocket, request } from "../support/chatClients.ts";
-import { postgresSchemaUrl } from "../support/databases.ts";
+import { freshPostgresDatabase } from "../support/databases.ts";
 import { capturedLog } from "../support/logCapture.ts";
 import { DestekProcess, freePort, killAllDestek, waitFor } from "../support/process.ts";
 import { RedisServer } from "../support/redisServer.ts";
@@ -21,15 +21,15 @@ describe.runIf(pgUrl)("a peer node that stops answering while a console connects
   const redis = new RedisServer();
   const captured = capturedLog("info");
   const dataDir = mkdtempSync(join(tmpdir(), "destek-peer-"));
-  let schema: Awaited<ReturnType<typeof postgresSchemaUrl>>;
+  let schema: Awaited<ReturnType<typeof freshPostgresDatabase>>;
   let node: TestApp;
   let url: string;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
     await redis.start();
-    schema = await postgresSchemaUrl(pgUrl ?? "");
-    const database = openDatabase({ kind: "postgres", url: pgUrl ?? "" }, { schema: schema.name });
+    schema = await freshPostgresDatabase(pgUrl ?? "");
+    const database = openDatabase({ kind: "postgres", url: schema.url });
     const secret = randomUUID() + randomUUID();
     node = await startTestApp({ database, env: { REDIS_URL: redis.url, SECRET_KEY: secret }, log: captured.log });
     await node.app.listen({ port: 0, host: "127.0.0.1" });
@@ -60,7 +60,7 @@ describe.runIf(pgUrl)("a peer node that stops answering while a console connects
     const token = (await startSession(node.deps.domain, agent, { ip: null, userAgent: null })).accessToken;
     const console = await openSocket(`${url}/agent`, { token });
     sockets.push(console);
-    await expect.poll(() => captured.lines.find((l) => l.msg === "announcing agent presence failed"), { timeout: 30_000 }).toBeDefined();
+    await expect.poll(() => captured.lines.find((l) => l.msg === "could not tell widgets whether agents are online: a node did not answer"), { timeout: 30_000 }).toBeDefined();
 
     await expect(request(console, "calls:sync", {})).resolves.toBeDefined();
     expect((await node.app.inject({ method: "GET", url: "/health" })).statusCode).toBe(200);

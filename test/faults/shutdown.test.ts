@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { newVisitorToken } from "../support/chatClients.ts";
 import { FakeTelegram } from "../support/fakeTelegram.ts";
-import { postgresSchemaUrl } from "../support/databases.ts";
+import { freshPostgresDatabase } from "../support/databases.ts";
 import { DestekProcess, freePort, killAllDestek, waitFor } from "../support/process.ts";
 
 type LogLine = { level: number; msg: string } & Record<string, unknown>;
@@ -20,7 +20,7 @@ if (pgUrl && redisUrl) {
   setups.push({
     name: "PostgreSQL + Redis",
     env: async () => {
-      const schema = await postgresSchemaUrl(pgUrl);
+      const schema = await freshPostgresDatabase(pgUrl);
       return { env: { DATABASE_URL: schema.url, REDIS_URL: redisUrl }, dispose: () => schema.dispose() };
     },
   });

@@ -17,11 +17,14 @@ export interface LimitedServer extends TestApp {
 }
 
 /** An app on SQLite, listening, with the per-address limiter in memory or in the shared Redis. */
+/** The bearer token these servers serve /metrics with (the refusal counters are read there). */
+export const METRICS_TOKEN = "limited-server-metrics-token";
+
 export async function startLimitedServer(limiter: "memory" | "redis", env: Record<string, string> = {}): Promise<LimitedServer> {
   const telegram = await new FakeTelegram().start();
   const database = await openSqlite();
   const redisEnv: Record<string, string> = limiter === "redis" ? { REDIS_URL: testRedisUrl()! } : {};
-  const t = await startTestApp({ database, telegram, env: { SECRET_KEY: randomUUID() + randomUUID(), ...redisEnv, ...env } });
+  const t = await startTestApp({ database, telegram, env: { SECRET_KEY: randomUUID() + randomUUID(), METRICS_TOKEN, ...redisEnv, ...env } });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   return {
     ...t,
