@@ -19,6 +19,7 @@ import {
 import type { ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import { notFound } from "../errors.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
+import { searchInboxPage, searchTermsOf } from "../search/searchInbox.ts";
 import type { DomainDeps } from "../ports.ts";
 import { presentForVisitor, presentMessage, presentSummary } from "./present.ts";
 
@@ -77,17 +78,21 @@ export interface InboxQuery {
   limit: number;
 }
 
-/** One inbox tab, newest activity first, with an opaque cursor for the next page. */
+/**
+ * One inbox tab, newest activity first, with an opaque cursor for the next page. With a search
+ * query (`q` holding at least one word) only matching conversations are listed, each with the
+ * snippet that matched in `matches`.
+ */
 export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQuery) {
   const cursor = query.cursor ? decodePageCursor(query.cursor) : undefined;
-  const before = cursor ? { lastMessageAt: cursor.at, id: cursor.id } : undefined;
-  const rows = await listConversationRows(deps.db, {
+  const filter = {
     status: query.status,
-    assignee: query.assignee === "me" ? { kind: "agent", id: agent.id } : { kind: query.assignee === "unassigned" ? "unassigned" : "all" },
-    ...(query.q?.trim() ? { search: query.q.trim() } : {}),
-    ...(before ? { before } : {}),
+    assignee: query.assignee === "me" ? ({ kind: "agent", id: agent.id } as const) : ({ kind: query.assignee === "unassigned" ? "unassigned" : "all" } as const),
+    ...(cursor ? { before: { lastMessageAt: cursor.at, id: cursor.id } } : {}),
     limit: query.limit + 1,
-  });
+  };
+  const terms = searchTermsOf(query.q);
+  const { rows, matches } = terms.length ? await searchInboxPage(deps, filter, terms) : { rows: await listConversationRows(deps.db, filter), matches: undefined };
   const agents = new Map((await listAgents(deps.db)).map((a) => [a.id, a]));
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -100,6 +105,7 @@ export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQ
       ),
     ),
     nextCursor: rows.length > query.limit && last ? encodePageCursor(last.last_message_at, last.id) : null,
+    ...(matches ? { matches: Object.fromEntries(page.map((row) => [row.id, matches[row.id]]).filter((entry) => entry[1])) } : {}),
   };
 }
 
