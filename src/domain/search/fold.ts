@@ -15,7 +15,10 @@
 const MARKS = /\p{M}/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 
-const ASCII = /^[\x00-\x7f]*$/;
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
 // Folding a character runs ICU twice; texts repeat the same few hundred characters, so each is folded once.
 const folds = new Map<string, string>();
 
@@ -32,7 +35,7 @@ function foldChar(ch: string): string {
 
 /** `text` folded, without the map back to the original (what the index stores). */
 export function foldText(text: string): string {
-  if (ASCII.test(text)) return text.toLowerCase();
+  if (isAscii(text)) return text.toLowerCase();
   let folded = "";
   for (const ch of text) folded += foldChar(ch);
   return folded;

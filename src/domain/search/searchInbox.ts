@@ -1,4 +1,3 @@
-import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
 import type { ConversationListFilter, ConversationRow } from "../../adapters/db/repositories/chat.ts";
 import { messagesOfDocuments, searchConversationRows } from "../../adapters/db/repositories/search.ts";
 import type { SearchSnippet } from "../../protocol/search.ts";
