@@ -1,5 +1,5 @@
 import type { ConversationListFilter, ConversationRow } from "../../adapters/db/repositories/chat.ts";
-import { messagesOfDocuments, searchConversationRows } from "../../adapters/db/repositories/search.ts";
+import { newestMatchingMessages, searchConversationRows } from "../../adapters/db/repositories/search.ts";
 import type { SearchSnippet } from "../../protocol/search.ts";
 import type { DomainDeps } from "../ports.ts";
 import { parseSearch, type SearchTerm, toFts5, toTsquery } from "./query.ts";
@@ -20,13 +20,14 @@ export const searchTermsOf = (q: string | undefined): SearchTerm[] => (q ? parse
  * conversation: its newest matching message, else the visitor's profile.
  */
 export async function searchInboxPage(
-  deps: DomainDeps,
-  filter: Omit<ConversationListFilter, "search">,
+  deps: Pick<DomainDeps, "db">,
+  filter: ConversationListFilter,
   terms: SearchTerm[],
 ): Promise<{ rows: ListedRow[]; matches: Record<string, SearchSnippet> }> {
-  const rows = await searchConversationRows(deps.db, filter, { fts5: toFts5(terms), tsquery: toTsquery(terms) });
-  const documentIds = rows.flatMap((row) => (row.hit_doc_id === null ? [] : [Number(row.hit_doc_id)]));
-  const messages = new Map((await messagesOfDocuments(deps.db, documentIds)).map((m) => [m.conversation_id, m]));
+  const match = { fts5: toFts5(terms), tsquery: toTsquery(terms) };
+  const rows = await searchConversationRows(deps.db, filter, match);
+  const onPage = rows.slice(0, filter.limit).map((row) => row.id);
+  const messages = new Map((await newestMatchingMessages(deps.db, onPage, match)).map((m) => [m.conversation_id, m]));
   const matches: Record<string, SearchSnippet> = {};
   for (const row of rows) {
     const message = messages.get(row.id);

@@ -27,19 +27,24 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("search_documents_visitor").on("search_documents").column("visitor_id").unique().where(sql.ref("message_id"), "is", null).execute();
   await db.schema.createIndex("search_documents_visitor_all").on("search_documents").column("visitor_id").execute();
   if (sqlite) {
-    // External content: the words live once, in search_documents; FTS5 keeps only its index.
-    // Prefix indexes make "ista*" cheap as the user types.
-    await sql`create virtual table search_fts using fts5(body, content='search_documents', content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='2 3')`.execute(db);
-    await sql`create trigger search_documents_ai after insert on search_documents begin
-      insert into search_fts(rowid, body) values (new.id, new.body); end`.execute(db);
-    await sql`create trigger search_documents_ad after delete on search_documents begin
-      insert into search_fts(search_fts, rowid, body) values ('delete', old.id, old.body); end`.execute(db);
-    await sql`create trigger search_documents_au after update of body on search_documents begin
-      insert into search_fts(search_fts, rowid, body) values ('delete', old.id, old.body);
-      insert into search_fts(rowid, body) values (new.id, new.body); end`.execute(db);
+    // External content: the words live once, in search_documents; FTS5 keeps only its index. Messages
+    // and visitor profiles get an index each, so a common word in messages never slows the look at
+    // profiles. Prefix indexes make "ista*" cheap as the user types.
+    for (const [table, rows] of [["search_fts", "new.message_id is not null"], ["visitor_fts", "new.message_id is null"]] as const) {
+      const oldRows = rows.replace("new.", "old.");
+      await sql`create virtual table ${sql.raw(table)} using fts5(body, content='search_documents', content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='2 3')`.execute(db);
+      await sql`create trigger ${sql.raw(`${table}_ai`)} after insert on search_documents when ${sql.raw(rows)} begin
+        insert into ${sql.raw(table)}(rowid, body) values (new.id, new.body); end`.execute(db);
+      await sql`create trigger ${sql.raw(`${table}_ad`)} after delete on search_documents when ${sql.raw(oldRows)} begin
+        insert into ${sql.raw(table)}(${sql.raw(table)}, rowid, body) values ('delete', old.id, old.body); end`.execute(db);
+      await sql`create trigger ${sql.raw(`${table}_au`)} after update of body on search_documents when ${sql.raw(oldRows)} begin
+        insert into ${sql.raw(table)}(${sql.raw(table)}, rowid, body) values ('delete', old.id, old.body);
+        insert into ${sql.raw(table)}(rowid, body) values (new.id, new.body); end`.execute(db);
+    }
   } else {
     await sql`alter table search_documents add column tsv tsvector generated always as (to_tsvector('simple'::regconfig, body)) stored`.execute(db);
-    await sql`create index search_documents_tsv on search_documents using gin (tsv)`.execute(db);
+    await sql`create index search_documents_tsv on search_documents using gin (tsv) where message_id is not null`.execute(db);
+    await sql`create index search_documents_visitor_tsv on search_documents using gin (tsv) where message_id is null`.execute(db);
   }
   await backfill(db);
 }
@@ -88,6 +93,9 @@ async function backfill(db: Kysely<any>): Promise<void> {
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export async function down(db: Kysely<any>): Promise<void> {
-  if (db.getExecutor().adapter instanceof SqliteAdapter) await sql`drop table if exists search_fts`.execute(db);
+  if (db.getExecutor().adapter instanceof SqliteAdapter) {
+    await sql`drop table if exists search_fts`.execute(db);
+    await sql`drop table if exists visitor_fts`.execute(db);
+  }
   await db.schema.dropTable("search_documents").execute();
 }
