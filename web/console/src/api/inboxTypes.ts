@@ -15,9 +15,11 @@ import type {
 	MessageView,
 	ReceiptsView,
 } from "../../../../src/protocol/chat";
+import type { SearchSnippet } from "../../../../src/protocol/search";
 
 export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents;
 export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents;
+export type { SearchSnippet };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
 
 export type ConversationStatus = ConversationSummary["status"];
@@ -32,6 +34,8 @@ export interface ConversationPage {
 	conversations: ConversationSummary[];
 	/** Opaque; pass back as `cursor` for the next page, null on the last one. */
 	nextCursor: string | null;
+	/** With a search query: the matching snippet of each listed conversation, by id. */
+	matches?: Record<string, SearchSnippet>;
 }
 
 export interface ConversationCounts {

@@ -1,15 +1,27 @@
-import type { ConversationSummary } from "../api/inboxTypes";
+import type { ConversationSummary, SearchSnippet } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { conversationRoute, followLink, routeHref } from "../router";
 import { formatDateTime, formatListTime } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { activityTime } from "./conversationListStore";
+import { useInbox } from "./InboxContext";
+import { MarkedSnippet } from "./MarkedSnippet";
 import { VerifiedBadge } from "./VerifiedBadge";
 import { initials, visitorName } from "./visitorName";
 
 /** One row of the list: a link that opens the conversation (Enter or click). */
-export function ConversationListItem({ conversation, selected }: { conversation: ConversationSummary; selected: boolean }) {
+export function ConversationListItem({
+	conversation,
+	selected,
+	match,
+}: {
+	conversation: ConversationSummary;
+	selected: boolean;
+	/** The search snippet that matched, shown instead of the last message; opening goes to that message. */
+	match?: SearchSnippet | undefined;
+}) {
 	const { t, language } = useI18n();
+	const inbox = useInbox();
 	const name = visitorName(conversation.visitor, t);
 	const last = conversation.lastMessage;
 	const activity = new Date(activityTime(conversation)).toISOString();
@@ -22,7 +34,10 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 				aria-current={selected ? "true" : undefined}
 				data-conversation-link={conversation.id}
 				data-unread={conversation.unread > 0 ? "true" : undefined}
-				onClick={(event) => followLink(event, route)}
+				onClick={(event) => {
+					if (match?.messageSeq) inbox.conversation.openAt(conversation.id, match.messageSeq);
+					followLink(event, route);
+				}}
 			>
 				<span class="avatar visitor-avatar" aria-hidden="true">
 					{conversation.visitor.name ? initials(name) : <Icon name="user" />}
@@ -38,6 +53,9 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 						</time>
 					</span>
 					<span class="conversation-item-bottom">
+						{match ? (
+							<MarkedSnippet snippet={match} />
+						) : (
 						<span class="conversation-item-preview">
 							{last?.authorType === "agent" && (
 								<>
@@ -47,6 +65,7 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 							)}
 							{last ? last.body.replace(/\s+/g, " ").trim() || t("list.attachmentOnly") : t("list.noMessages")}
 						</span>
+						)}
 						{conversation.unread > 0 && (
 							<span class="unread-badge">
 								<span aria-hidden="true">{conversation.unread > 99 ? "99+" : conversation.unread}</span>
