@@ -5,6 +5,8 @@ import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.t
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { ConversationSummary, MessageView } from "../../src/protocol/chat.ts";
 import type { SearchSnippet } from "../../src/protocol/search.ts";
+import { parseSearch } from "../../src/domain/search/query.ts";
+import { searchInboxPage } from "../../src/domain/search/searchInbox.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
@@ -163,5 +165,23 @@ describe.each(testDatabases())("inbox full-text search on $name", (database: Tes
     const nul = await t.app.inject({ method: "GET", url: "/api/conversations?q=a%00b", headers: { authorization: `Bearer ${agentToken}` } });
     expect(nul.statusCode).toBe(400);
     expect(nul.json().error.id).toBe("invalid_request");
+  });
+
+  it("gives the same pages whether a query goes through the index or walks the conversations (the plan for common words)", async () => {
+    for (const q of ["istanbul", "ista", "sayfalama", "sayfalama numara 3", '"kargo ne"', "yildirim", "kaya", "ilk", "zzz", "ılık"]) {
+      for (const status of ["open", "resolved"] as const) {
+        const pages = async (commonAbove?: number) => {
+          const all = [];
+          let before: { lastMessageAt: number; id: string } | undefined;
+          for (;;) {
+            const page = await searchInboxPage(t.deps.domain, { status, assignee: { kind: "all" }, limit: 2, ...(before ? { before } : {}) }, parseSearch(q), commonAbove);
+            all.push({ ids: page.rows.map((row) => row.id), matches: page.matches });
+            if (!page.next) return all;
+            before = page.next;
+          }
+        };
+        expect(await pages(1), `${q} (${status})`).toEqual(await pages());
+      }
+    }
   });
 });

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, MIGRATIONS } from "../../src/adapters/db/database.ts";
-import { searchConversationRows } from "../../src/adapters/db/repositories/search.ts";
-import { parseSearch, toFts5, toTsquery } from "../../src/domain/search/query.ts";
+import { searchInboxPage } from "../../src/domain/search/searchInbox.ts";
+import { parseSearch } from "../../src/domain/search/query.ts";
 import { testDatabases } from "../support/databases.ts";
 
 // Migration 0010 indexes what was written before search existed, on both engines; deletes reach
@@ -21,12 +21,11 @@ describe.each(testDatabases())("search migration 0010 on $name", (database) => {
   // Both plans (hits first, and walking conversations as for a common word) give the same answer.
   const find = async (q: string) => {
     const terms = parseSearch(q);
-    const match = { fts5: toFts5(terms), tsquery: toTsquery(terms) };
     const filter = { status: "open", assignee: { kind: "all" }, limit: 50 } as const;
-    const rare = (await searchConversationRows(handle.db, filter, match)).map((row) => row.id);
-    const common = (await searchConversationRows(handle.db, filter, match, 1)).map((row) => row.id);
+    const rare = await searchInboxPage(handle, filter, terms);
+    const common = await searchInboxPage(handle, filter, terms, 1);
     expect(common).toEqual(rare);
-    return rare;
+    return rare.rows.map((row) => row.id);
   };
 
   it("backfills existing messages and visitors, and forgets deleted ones", async () => {

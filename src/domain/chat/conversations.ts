@@ -89,24 +89,29 @@ export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQ
     status: query.status,
     assignee: query.assignee === "me" ? ({ kind: "agent", id: agent.id } as const) : ({ kind: query.assignee === "unassigned" ? "unassigned" : "all" } as const),
     ...(cursor ? { before: { lastMessageAt: cursor.at, id: cursor.id } } : {}),
-    limit: query.limit + 1,
+    limit: query.limit,
   };
   const terms = searchTermsOf(query.q);
-  const { rows, matches } = terms.length ? await searchInboxPage(deps, filter, terms) : { rows: await listConversationRows(deps.db, filter), matches: undefined };
+  const { rows, next, matches } = terms.length ? await searchInboxPage(deps, filter, terms) : await plainPage(deps, filter);
   const agents = new Map((await listAgents(deps.db)).map((a) => [a.id, a]));
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
   return {
-    conversations: page.map((row) =>
+    conversations: rows.map((row) =>
       presentSummary(
         row,
         { id: row.visitor_id, name: row.visitor_name, email: row.visitor_email, phone: row.visitor_phone, external_id: row.visitor_external_id },
         agents.get(row.assignee_id ?? ""),
       ),
     ),
-    nextCursor: rows.length > query.limit && last ? encodePageCursor(last.last_message_at, last.id) : null,
-    ...(matches ? { matches: Object.fromEntries(page.map((row) => [row.id, matches[row.id]]).filter((entry) => entry[1])) } : {}),
+    nextCursor: next ? encodePageCursor(next.lastMessageAt, next.id) : null,
+    ...(matches ? { matches } : {}),
   };
+}
+
+async function plainPage(deps: DomainDeps, filter: Parameters<typeof listConversationRows>[1]) {
+  const rows = await listConversationRows(deps.db, { ...filter, limit: filter.limit + 1 });
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > filter.limit && last ? { lastMessageAt: last.last_message_at, id: last.id } : null, matches: undefined };
 }
 
 export function inboxCounts(deps: DomainDeps) {

@@ -57,3 +57,24 @@ export function wordMatcher(terms: SearchTerm[]): (word: string) => boolean {
   }
   return (word) => exact.has(word) || prefixes.some((prefix) => word.startsWith(prefix));
 }
+
+/**
+ * Whether an indexed document (folded words joined by spaces) matches every term, exactly as the
+ * engines decide it: a term's words side by side, its last word a prefix when it is one.
+ */
+export function documentMatches(document: string, terms: SearchTerm[]): boolean {
+  const words = document.split(" ");
+  return terms.every((term) => {
+    const n = term.words.length;
+    for (let at = 0; at + n <= words.length; at++) {
+      let all = true;
+      for (let i = 0; i < n && all; i++) {
+        const want = term.words[i] ?? "";
+        const have = words[at + i] ?? "";
+        all = term.prefix && i === n - 1 ? have.startsWith(want) : have === want;
+      }
+      if (all) return true;
+    }
+    return false;
+  });
+}

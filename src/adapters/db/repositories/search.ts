@@ -4,12 +4,6 @@ import type { ConversationListFilter } from "./chat.ts";
 
 // Reads of the search index. The match is the engine's own: FTS5 MATCH on SQLite, a tsquery against
 // the GIN-indexed tsvector on PostgreSQL; both receive only expressions built by domain/search/query.ts.
-//
-// Two plans, picked by how many messages match (`countMessageHits`): a rare query collects its hits
-// first and lists their conversations; a common one walks the tab's conversations newest first and
-// asks of each whether one of its messages matches, which stops after a page. Each is fast where the
-// other is slow (a common word has hundreds of thousands of hits; a rare one may sit in no recent
-// conversation).
 
 export interface SearchMatch {
   /** For SQLite: an FTS5 MATCH expression. */
@@ -18,19 +12,12 @@ export interface SearchMatch {
   tsquery: string;
 }
 
-export type SearchFilter = ConversationListFilter;
-
-/** Above this many matching messages a query counts as common (walks conversations). */
-export const COMMON_QUERY_HITS = 20_000;
-
 const isSqlite = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 
-/** `d` (a search document) is a message matching the query: as a set (many rows) or probed row by row. */
-function messageMatches(db: Db, match: SearchMatch, probe: boolean): Expression<SqlBool> {
-  if (!isSqlite(db)) return sql<SqlBool>`d.message_id is not null and d.tsv @@ to_tsquery('simple', ${match.tsquery})`;
-  return probe
-    ? sql<SqlBool>`exists (select 1 from search_fts where search_fts match ${match.fts5} and rowid = d.id)`
-    : sql<SqlBool>`d.id in (select rowid from search_fts where search_fts match ${match.fts5})`;
+function messageMatches(db: Db, match: SearchMatch): Expression<SqlBool> {
+  return isSqlite(db)
+    ? sql<SqlBool>`d.id in (select rowid from search_fts where search_fts match ${match.fts5})`
+    : sql<SqlBool>`d.message_id is not null and d.tsv @@ to_tsquery('simple', ${match.tsquery})`;
 }
 
 function visitorMatches(db: Db, match: SearchMatch): Expression<SqlBool> {
@@ -40,20 +27,19 @@ function visitorMatches(db: Db, match: SearchMatch): Expression<SqlBool> {
 }
 
 /** How many messages match, counting no further than `cap`. */
-export async function countMessageHits(db: Db, match: SearchMatch, cap = COMMON_QUERY_HITS): Promise<number> {
+export async function countMessageHits(db: Db, match: SearchMatch, cap: number): Promise<number> {
   const hits = isSqlite(db)
     ? sql<{ n: number }>`select count(*) as n from (select rowid from search_fts where search_fts match ${match.fts5} limit ${cap})`
-    : sql<{ n: number }>`select count(*) as n from (select 1 from search_documents d where ${messageMatches(db, match, false)} limit ${cap}) as hits`;
+    : sql<{ n: number }>`select count(*) as n from (select 1 from search_documents d where ${messageMatches(db, match)} limit ${cap}) as hits`;
   const { rows } = await hits.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
 
 /**
- * One inbox tab narrowed to conversations with a matching message, or of a visitor whose profile
- * matches; newest activity first and keyset-paginated like the plain list.
+ * One inbox tab narrowed, through the engine's index, to conversations with a matching message or
+ * of a visitor whose profile matches; newest activity first and keyset-paginated like the plain list.
  */
-export async function searchConversationRows(db: Db, filter: SearchFilter, match: SearchMatch, commonAbove = COMMON_QUERY_HITS) {
-  const common = (await countMessageHits(db, match, commonAbove)) >= commonAbove;
+export function searchConversationRows(db: Db, filter: ConversationListFilter, match: SearchMatch) {
   let query = db
     .selectFrom("conversations as c")
     .innerJoin("visitors as v", "v.id", "c.visitor_id")
@@ -62,9 +48,7 @@ export async function searchConversationRows(db: Db, filter: SearchFilter, match
     .where("c.status", "=", filter.status)
     .where((eb) =>
       eb.or([
-        common
-          ? eb.exists(eb.selectFrom("search_documents as d").select("d.id").whereRef("d.conversation_id", "=", "c.id").where(messageMatches(db, match, true)))
-          : eb("c.id", "in", eb.selectFrom("search_documents as d").select("d.conversation_id").where(messageMatches(db, match, false))),
+        eb("c.id", "in", eb.selectFrom("search_documents as d").select("d.conversation_id").where(messageMatches(db, match))),
         eb("c.visitor_id", "in", eb.selectFrom("search_documents as d").select("d.visitor_id").where(visitorMatches(db, match))),
       ]),
     );
@@ -79,22 +63,24 @@ export async function searchConversationRows(db: Db, filter: SearchFilter, match
   return query.orderBy("c.last_message_at", "desc").orderBy("c.id", "desc").limit(filter.limit).execute();
 }
 
-/** The newest matching message of each of these conversations, for its snippet. */
-export async function newestMatchingMessages(db: Db, conversationIds: string[], match: SearchMatch) {
-  if (!conversationIds.length) return [];
-  const newest = await db
-    .selectFrom("search_documents as d")
-    .select(["d.conversation_id", (eb) => eb.fn.max("d.id").as("document_id")])
-    .where("d.conversation_id", "in", conversationIds)
-    .where(messageMatches(db, match, true))
-    .groupBy("d.conversation_id")
-    .execute();
-  const ids = newest.map((row) => Number(row.document_id));
-  if (!ids.length) return [];
+/** The indexed documents of these conversations' messages and of these visitors' profiles, newest last. */
+export function documentsOf(db: Db, conversationIds: string[], visitorIds: string[]) {
+  if (!conversationIds.length && !visitorIds.length) return Promise.resolve([]);
   return db
     .selectFrom("search_documents as d")
-    .innerJoin("messages as m", "m.id", "d.message_id")
-    .select(["m.conversation_id", "m.seq", "m.body"])
-    .where("d.id", "in", ids)
+    .select(["d.id", "d.conversation_id", "d.visitor_id", "d.message_id", "d.body"])
+    .where((eb) =>
+      eb.or([
+        ...(conversationIds.length ? [eb("d.conversation_id", "in", conversationIds)] : []),
+        ...(visitorIds.length ? [eb.and([eb("d.visitor_id", "in", visitorIds), eb("d.message_id", "is", null)])] : []),
+      ]),
+    )
+    .orderBy("d.id")
     .execute();
+}
+
+/** Messages by id, for their snippets. */
+export function messagesById(db: Db, ids: string[]) {
+  if (!ids.length) return Promise.resolve([]);
+  return db.selectFrom("messages").select(["id", "conversation_id", "seq", "body"]).where("id", "in", ids).execute();
 }
