@@ -48,7 +48,10 @@ export async function searchInboxPage(
   commonAbove = COMMON_QUERY_HITS,
 ): Promise<SearchPage> {
   const match = { fts5: toFts5(terms), tsquery: toTsquery(terms) };
-  const common = (await countMessageHits(deps.db, match, commonAbove)) >= commonAbove;
+  // Counted without phrases: a phrase of two common words is costly to count (positions compared
+  // all along both words' hits) and is common enough for the walk; the walk checks the phrase.
+  const words = terms.flatMap((term) => term.words.map((word, i) => ({ words: [word], prefix: term.prefix && i === term.words.length - 1 })));
+  const common = (await countMessageHits(deps.db, { fts5: toFts5(words), tsquery: toTsquery(words) }, commonAbove)) >= commonAbove;
   const { rows, next } = common ? await walk(deps, filter, terms) : await viaIndex(deps, filter, match);
   return { rows, next, matches: await snippets(deps, rows, terms) };
 }
