@@ -63,7 +63,6 @@ describe.runIf(browserAvailable())("searching the inbox from the console", () =>
     // The visitor's markup is text, never HTML.
     expect(await hit.locator(".search-snippet").textContent()).toContain("<b>nasıl</b>");
     expect(await hit.locator(".search-snippet b").count()).toBe(0);
-    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-search.png` });
 
     await hit.click();
     const found = page.locator('[data-message-seq="2"]');
@@ -83,6 +82,7 @@ describe.runIf(browserAvailable())("searching the inbox from the console", () =>
         { timeout: 20_000 },
       )
       .toBe(true);
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-search.png` });
 
     // A prefix as the agent types, and the visitor's name with Turkish letters typed plainly.
     await page.getByRole("searchbox", { name: "Search" }).fill("ozt");
