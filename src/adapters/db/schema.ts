@@ -214,6 +214,18 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface CannedRepliesTable {
+  id: string;
+  /** "shared", or "agent:<id>" for a personal reply. */
+  scope_key: string;
+  owner_id: string | null;
+  shortcut: string;
+  body: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -231,4 +243,5 @@ export interface Database {
   telegram_messages: TelegramMessagesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  canned_replies: CannedRepliesTable;
 }

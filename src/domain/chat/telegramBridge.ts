@@ -15,8 +15,10 @@ import {
 } from "../../adapters/db/repositories/telegramMessages.ts";
 import { findCall } from "../../adapters/db/repositories/calls.ts";
 import { recordOutboxPart } from "../../adapters/db/repositories/outbox.ts";
+import { expandCannedReply } from "../../protocol/cannedReplyText.ts";
 import { acceptCall, declineCall, presentCall } from "../calls/callService.ts";
-import { forbidden, notFound } from "../errors.ts";
+import { findCannedReplyForAgent } from "../cannedReplies.ts";
+import { DomainError, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { discardUpload, uploadAttachment } from "./attachments.ts";
 import { setConversationStatus } from "./conversations.ts";
@@ -138,6 +140,31 @@ export async function replyFromTelegram(deps: DomainDeps, reply: TelegramReply) 
     // A redelivery racing the first delivery stored its file for nothing: no orphan is left behind.
     if (upload && (!sent || sent.duplicate)) await discardUpload(deps, upload.id);
   }
+}
+
+/**
+ * `/c <shortcut>` sent as a reply to a bridged message: the agent's canned reply, its variables filled
+ * in as the console's picker fills them, goes to the visitor as that agent. An unknown shortcut is
+ * refused with `canned_reply_not_found` and the close matches in `details.closeMatches` (comma-separated).
+ */
+export async function cannedReplyFromTelegram(deps: DomainDeps, input: Omit<TelegramReply, "text" | "file"> & { shortcut: string }) {
+  const agent = await agentOfTelegramUser(deps, input.fromUserId);
+  const conversationId = await conversationRepliedTo(deps, input.chatId, input.replyToMessageId);
+  const found = await findCannedReplyForAgent(deps, agent.id, input.shortcut);
+  if (!found.reply) {
+    const close = found.closeMatches;
+    const hint = close.length ? ` Close matches: ${close.map((s) => `/c ${s}`).join(", ")}.` : "";
+    throw new DomainError("canned_reply_not_found", "not_found", `No canned reply "${input.shortcut}".${hint}`, undefined, { closeMatches: close.join(",") });
+  }
+  const conversation = await findConversation(deps.db, conversationId);
+  const visitor = conversation && (await findVisitor(deps.db, conversation.visitor_id));
+  const body = expandCannedReply(found.reply.text, {
+    "visitor.name": visitor?.name,
+    "visitor.email": visitor?.email,
+    "visitor.phone": visitor?.phone,
+    "agent.name": agent.name,
+  });
+  return sendAgentMessage(deps, agent, { conversationId, clientId: clientIdOf(input), body, attachmentIds: [], via: "telegram" });
 }
 
 /** `/resolve` sent as a reply to a bridged message. */
