@@ -162,12 +162,13 @@ export async function findCannedReplyForAgent(
   return { reply: undefined, closeMatches: closeShortcuts(shortcut, [...new Set(rows.map((r) => r.shortcut))]) };
 }
 
-/** Shortcuts that start with, contain, or are within two typos of what was typed; closest first. */
+/** Shortcuts that start with or contain what was typed, or are a typo or two away (one for short ones); closest first. */
 export function closeShortcuts(typed: string, shortcuts: string[], max = 5): string[] {
+  const typos = typed.length <= 4 ? 1 : 2;
   const score = (s: string) => (s.startsWith(typed) ? 0 : s.includes(typed) ? 1 : 1 + editDistance(typed, s));
   return shortcuts
     .map((s) => ({ s, d: score(s) }))
-    .filter(({ d }) => d <= 3 && typed.length > 0)
+    .filter(({ d }) => d <= 1 + typos && typed.length > 0)
     .sort((a, b) => a.d - b.d || a.s.localeCompare(b.s))
     .slice(0, max)
     .map(({ s }) => s);

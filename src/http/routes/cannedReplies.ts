@@ -4,7 +4,6 @@ import { createCannedReply, editCannedReply, listCannedReplies, removeCannedRepl
 import type { AppDeps } from "../../deps.ts";
 import { cannedReplyChanges, cannedReplyQuery, cannedReplyView, newCannedReply } from "../../protocol/cannedReplies.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
-import { emptyBody } from "../schemas.ts";
 
 const idParams = z.object({ id: z.uuid() });
 
@@ -28,7 +27,7 @@ export const cannedReplyRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
   }, async (request) => ({ cannedReply: await editCannedReply(domain, currentAgent(request).actor, request.params.id, request.body, request.ip) }));
 
   app.delete("/:id", {
-    schema: { params: idParams, body: emptyBody, response: { 204: z.void() } },
+    schema: { params: idParams, response: { 204: z.void() } },
   }, async (request, reply) => {
     await removeCannedReply(domain, currentAgent(request).actor, request.params.id, request.ip);
     return reply.code(204).send();
