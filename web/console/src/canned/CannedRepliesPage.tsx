@@ -42,7 +42,7 @@ function CannedReplyItem({ reply, api, onEdit, onDeleted }: { reply: CannedReply
 			</div>
 			<p class="canned-item-text">{reply.text}</p>
 			{confirming && (
-				<div class="canned-confirm" role="group" aria-label={t("canned.confirmDelete", { shortcut: reply.shortcut })}>
+				<div class="canned-confirm">
 					<p>{t("canned.confirmDelete", { shortcut: reply.shortcut })}</p>
 					<Button variant="danger" busy={removal.busy} onClick={() => remove().catch(logFailure("deleting a canned reply"))}>
 						{t("canned.confirmDeleteYes")}
@@ -72,7 +72,7 @@ export function CannedRepliesPage({ agent }: { agent: Agent }) {
 			})
 			.catch(logFailure("loading canned replies"));
 	};
-	// biome-ignore lint/correctness/useExhaustiveDependencies: loaded once when the page opens
+	// Fetched each time the page opens; nothing pushes changes to this list.
 	useEffect(reload, []);
 
 	const shown = (replies ?? []).filter((reply) => matchesCannedQuery(reply, query));
