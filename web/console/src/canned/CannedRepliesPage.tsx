@@ -5,8 +5,7 @@ import type { Agent } from "../api/types";
 import { useI18n } from "../i18n";
 import { session } from "../session/sessionStore";
 import { Button } from "../ui/Button";
-import { ErrorAlert } from "../ui/ErrorAlert";
-import { showToast } from "../ui/toasts";
+import { ErrorAlert, Notice } from "../ui/ErrorAlert";
 import { useAsyncAction } from "../ui/useAsyncAction";
 import { CannedReplyForm } from "./CannedReplyForm";
 import { logFailure } from "../../../shared/logFailure";
@@ -17,10 +16,7 @@ function CannedReplyItem({ reply, api, onEdit, onDeleted }: { reply: CannedReply
 	const [confirming, setConfirming] = useState(false);
 	const removal = useAsyncAction();
 	const remove = async () => {
-		if (await removal.run(() => api.remove(reply.id))) {
-			showToast(t("canned.deleted"));
-			onDeleted();
-		}
+		if (await removal.run(() => api.remove(reply.id))) onDeleted();
 	};
 	return (
 		<li class="canned-item">
@@ -62,6 +58,7 @@ export function CannedRepliesPage({ agent }: { agent: Agent }) {
 	const [replies, setReplies] = useState<CannedReplyView[] | null>(null);
 	const [query, setQuery] = useState("");
 	const [editing, setEditing] = useState<CannedReplyView | "new" | null>(null);
+	const [notice, setNotice] = useState<string | null>(null);
 	const loading = useAsyncAction();
 
 	const reload = () => {
@@ -89,7 +86,13 @@ export function CannedRepliesPage({ agent }: { agent: Agent }) {
 					value={query}
 					onInput={(event) => setQuery(event.currentTarget.value)}
 				/>
-				<Button variant="primary" onClick={() => setEditing("new")}>
+				<Button
+					variant="primary"
+					onClick={() => {
+						setNotice(null);
+						setEditing("new");
+					}}
+				>
 					{t("canned.new")}
 				</Button>
 			</div>
@@ -100,13 +103,14 @@ export function CannedRepliesPage({ agent }: { agent: Agent }) {
 					isAdmin={agent.isAdmin}
 					editing={editing === "new" ? null : editing}
 					onSaved={() => {
-						showToast(t("canned.saved"));
+						setNotice(t("canned.saved"));
 						setEditing(null);
 						reload();
 					}}
 					onCancel={() => setEditing(null)}
 				/>
 			)}
+			{notice && <Notice>{notice}</Notice>}
 			<ErrorAlert error={loading.error} />
 			{replies === null ? (
 				<p class="muted" role="status">
@@ -117,7 +121,11 @@ export function CannedRepliesPage({ agent }: { agent: Agent }) {
 			) : (
 				<ul class="canned-list" aria-label={t("canned.list")}>
 					{shown.map((reply) => (
-						<CannedReplyItem key={reply.id} reply={reply} api={api} onEdit={() => setEditing(reply)} onDeleted={reload} />
+						<CannedReplyItem key={reply.id} reply={reply} api={api} onEdit={() => setEditing(reply)} onDeleted={() => {
+								setNotice(t("canned.deleted"));
+								reload();
+							}}
+						/>
 					))}
 				</ul>
 			)}
