@@ -33,6 +33,11 @@ export const cannedEn = {
 	"canned.newTitle": "New canned reply",
 	"canned.list": "Canned replies",
 
+	"canned.error.shortcut_taken": "This shortcut is already used. Choose another one.",
+	"canned.error.invalid_shortcut": "A shortcut is 1-32 letters, digits, - or _, such as greet.",
+	"canned.error.empty": "Write the text of the reply.",
+	"canned.error.not_found": "This canned reply no longer exists.",
+
 	"canned.picker": "Canned replies",
 	"canned.pickerEmpty": "No canned reply matches “{query}”.",
 	"canned.pickerLoading": "Loading…",

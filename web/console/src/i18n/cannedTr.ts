@@ -35,6 +35,11 @@ export const cannedTr: Record<CannedMessageKey, string> = {
 	"canned.newTitle": "Yeni hazır yanıt",
 	"canned.list": "Hazır yanıtlar",
 
+	"canned.error.shortcut_taken": "Bu kısayol zaten kullanılıyor. Başka bir tane seçin.",
+	"canned.error.invalid_shortcut": "Kısayol 1-32 harf, rakam, - ya da _ olur; örneğin greet.",
+	"canned.error.empty": "Yanıtın metnini yazın.",
+	"canned.error.not_found": "Bu hazır yanıt artık yok.",
+
 	"canned.picker": "Hazır yanıtlar",
 	"canned.pickerEmpty": "“{query}” ile eşleşen hazır yanıt yok.",
 	"canned.pickerLoading": "Yükleniyor…",
