@@ -36,7 +36,10 @@ export function expandCannedReply(text: string, values: CannedValues): string {
     const value = values[name as CannedVariable]?.trim();
     if (value) return `${before}${value}${after}`;
     const atLineStart = offset === 0 || text[offset - 1] === "\n";
-    return atLineStart ? "" : after && /^[ \t]*[\p{L}\p{N}]/u.test(text.slice(offset + whole.length - after.length)) ? " " : "";
+    if (atLineStart) return "";
+    // Between two words one space stays ("Hi {{visitor.name}} and" reads "Hi and"); before punctuation none.
+    const wordFollows = after !== "" && /^[\p{L}\p{N}]/u.test(text.slice(offset + whole.length));
+    return wordFollows ? " " : "";
   });
 }
 

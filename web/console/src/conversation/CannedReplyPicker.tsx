@@ -99,7 +99,10 @@ export function useCannedReplyPicker(
 			else if (event.key === "ArrowDown" && matches.length) setActive((active + 1) % matches.length);
 			else if (event.key === "ArrowUp" && matches.length) setActive((active - 1 + matches.length) % matches.length);
 			else if ((event.key === "Enter" || event.key === "Tab") && !event.shiftKey && matches[active]) insert(matches[active]);
-			else return false;
+			// Enter before the list has arrived waits for it, rather than sending "/gr" to the visitor.
+			else if (event.key === "Enter" && !event.shiftKey && replies === null) {
+				/* swallowed */
+			} else return false;
 			event.preventDefault();
 			event.stopPropagation();
 			return true;
