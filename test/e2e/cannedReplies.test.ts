@@ -122,5 +122,13 @@ describe.runIf(browserAvailable())("canned replies in the console", () => {
     await agent.getByRole("button", { name: "Delete", exact: true }).click();
     await agent.getByText("No canned replies yet.").waitFor({ timeout: 15_000 });
     await agent.getByRole("status").filter({ hasText: "Canned reply deleted." }).waitFor();
+
+    // On a phone the page fits its width, and the tab bar still leads here.
+    await agent.setViewportSize({ width: 390, height: 844 });
+    await agent.getByRole("button", { name: "New canned reply" }).click();
+    await agent.getByRole("textbox", { name: "Shortcut" }).waitFor();
+    expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await agent.getByRole("link", { name: "Canned replies" }).isVisible()).toBe(true);
+    if (process.env.E2E_SCREENSHOTS) await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-canned-phone.png` });
   }, 120_000);
 });
