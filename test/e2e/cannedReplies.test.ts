@@ -127,7 +127,7 @@ describe.runIf(browserAvailable())("canned replies in the console", () => {
     await agent.setViewportSize({ width: 390, height: 844 });
     await agent.getByRole("button", { name: "New canned reply" }).click();
     await agent.getByRole("textbox", { name: "Shortcut" }).waitFor();
-    expect(await agent.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await agent.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     expect(await agent.getByRole("link", { name: "Canned replies" }).isVisible()).toBe(true);
     if (process.env.E2E_SCREENSHOTS) await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-canned-phone.png` });
   }, 120_000);
