@@ -2,6 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
+import { createCannedReply } from "../../src/domain/cannedReplies.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
 import type { FakeTelegram } from "../support/fakeTelegram.ts";
@@ -81,6 +83,10 @@ describe.runIf(browserAvailable())("canned replies in the console", () => {
       await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-canned.png` });
     }
 
+    // A second match for /gr, made beside the page, to move between with the arrow keys.
+    const canan = (await findAgentByUsername(t.deps.domain.db, "canan"))!;
+    await createCannedReply(t.deps.domain, { type: "agent", agentId: canan.id, sessionId: "s", role: "agent" }, { scope: "personal", shortcut: "greeting", text: "Good day!" });
+
     const visitor = await widget();
     await visitor.frame.getByLabel("Message").fill("Hi, anyone there?");
     await visitor.frame.getByRole("button", { name: "Send" }).click();
@@ -92,10 +98,17 @@ describe.runIf(browserAvailable())("canned replies in the console", () => {
     await composer.click();
     await composer.pressSequentially("/gr");
     const picker = agent.getByRole("listbox", { name: "Canned replies" });
-    const option = picker.getByRole("option", { name: /\/greet/ });
+    const option = picker.getByRole("option", { name: /^\/greet Hello/ });
     await option.waitFor({ timeout: 15_000 });
+    const second = picker.getByRole("option", { name: /\/greeting/ });
+    await second.waitFor();
     expect(await option.getAttribute("aria-selected")).toBe("true");
     expect(await composer.getAttribute("aria-activedescendant")).toBe(await option.getAttribute("id"));
+    await composer.press("ArrowDown");
+    await expect.poll(() => composer.getAttribute("aria-activedescendant")).toBe(await second.getAttribute("id"));
+    expect(await second.getAttribute("aria-selected")).toBe("true");
+    await composer.press("ArrowUp");
+    await expect.poll(() => composer.getAttribute("aria-activedescendant")).toBe(await option.getAttribute("id"));
     expect(await seriousViolations(agent)).toEqual([]);
     if (process.env.E2E_SCREENSHOTS) await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-canned-picker.png` });
     await composer.press("Enter");
@@ -117,11 +130,12 @@ describe.runIf(browserAvailable())("canned replies in the console", () => {
 
     // Deleting asks once more.
     await agent.getByRole("link", { name: "Canned replies" }).click();
-    await agent.getByRole("button", { name: "Delete greet" }).click();
+    await agent.getByRole("button", { name: "Delete greet", exact: true }).click();
     await agent.getByText("Delete the canned reply /greet?").waitFor();
     await agent.getByRole("button", { name: "Delete", exact: true }).click();
-    await agent.getByText("No canned replies yet.").waitFor({ timeout: 15_000 });
-    await agent.getByRole("status").filter({ hasText: "Canned reply deleted." }).waitFor();
+    await agent.getByRole("status").filter({ hasText: "Canned reply deleted." }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => agent.getByText("/greet", { exact: true }).count()).toBe(0);
+    expect(await agent.getByText("/greeting", { exact: true }).count()).toBe(1);
 
     // On a phone the page fits its width, and the tab bar still leads here.
     await agent.setViewportSize({ width: 390, height: 844 });
