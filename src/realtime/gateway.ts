@@ -48,7 +48,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
     toVisitor: (visitorId, callId, signal) => visitors.to(visitorRoom(visitorId)).emit("call:signal", { callId, signal }),
     toAgent: (agentId, callId, signal) => agents.to(agentRoom(agentId)).emit("call:signal", { callId, signal }),
   };
-  const departures = new Departures(deps.log);
+  const departures = new Departures(deps.log, deps.config.calls.rejoinWindowMs);
   attachAgentNamespace(agents, deps, presence, signals, departures);
   attachVisitorNamespace(visitors, deps, presence, signals, departures);
 
