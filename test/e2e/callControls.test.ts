@@ -2,17 +2,17 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolationsInFrame } from "../support/axe.ts";
 import { browserAvailable } from "../support/browser.ts";
-import { type CallStage, openWidget, pcState, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
+import { CALL_PC, type CallStage, openWidget, pcState, remoteAudio, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
 import { addAgent, type TestServer } from "../support/testApp.ts";
 
 // The in-call controls of the shared call screen, in real Chromium with fake devices: mute,
 // intercom (push-to-talk), encoder settings, screen sharing, fullscreen, a phone-sized widget, the
 // missed-call follow-up, and the recording consent shown before a recorded call connects.
 
-/** Sender state of the page's call (`window.__destekCall.pc`): what the other side gets. */
+/** Sender state of the page's call connection: what the other side gets. */
 const SENDERS = `(() => {
   const out = {};
-  for (const t of window.__destekCall.pc.getTransceivers()) {
+  for (const t of ${CALL_PC}.getTransceivers()) {
     const p = t.sender.getParameters();
     out[t.receiver.track.kind] = { enabled: t.sender.track?.enabled ?? null, label: t.sender.track?.label ?? null, encoding: p.encodings[0] ?? null, degradation: p.degradationPreference ?? null };
   }
@@ -29,10 +29,11 @@ const senders = (target: Page | Frame) => target.evaluate(SENDERS) as Promise<{ 
 const receivedEnergy = (target: Page | Frame) =>
   target.evaluate(`(async () => {
     let energy = 0;
-    (await window.__destekCall.pc.getStats()).forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "audio") energy += s.totalAudioEnergy ?? 0; });
+    (await ${CALL_PC}.getStats()).forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "audio") energy += s.totalAudioEnergy ?? 0; });
     return energy;
   })()`) as Promise<number>;
-const remoteMuted = (target: Page | Frame) => target.evaluate("document.querySelector('video.call-remote').muted") as Promise<boolean>;
+/** Whether the element playing the other side's audio is muted (Speaker off, or talking in intercom mode). */
+const remoteMuted = async (target: Page | Frame) => (await remoteAudio(target))?.muted;
 
 /** The shop page with the widget open and ready to write or call. */
 async function readyWidget(browser: Browser, shopUrl: string, viewport?: { width: number; height: number }): Promise<Frame> {
@@ -66,19 +67,25 @@ describe.runIf(browserAvailable())("in-call controls", () => {
 
     // Mute: the agent's microphone track is disabled, so the visitor stops receiving any sound
     // (after what was already in flight drains), and hears it again after Unmute.
+    // Each poll (a second apart) sees the energy received since the previous one.
+    const growth = { energy: Number.NaN };
     const energyGrowth = async () => {
-      const before = await receivedEnergy(frame);
-      await agent.waitForTimeout(1000);
-      return (await receivedEnergy(frame)) - before;
+      const energy = await receivedEnergy(frame);
+      const grown = energy - growth.energy;
+      growth.energy = energy;
+      return grown;
     };
+    const everySecond = { interval: 1000, timeout: 15_000 };
     await expect.poll(async () => (await senders(agent)).audio.enabled).toBe(true);
-    await expect.poll(energyGrowth, { timeout: 15_000 }).toBeGreaterThan(1e-4);
+    await expect.poll(energyGrowth, everySecond).toBeGreaterThan(1e-4);
     await agent.getByRole("button", { name: "Mute", exact: true }).click();
     await expect.poll(async () => (await senders(agent)).audio.enabled).toBe(false);
-    await expect.poll(energyGrowth, { timeout: 15_000 }).toBeLessThan(1e-5);
+    growth.energy = Number.NaN;
+    await expect.poll(energyGrowth, everySecond).toBeLessThan(1e-5);
     await agent.getByRole("button", { name: "Unmute", exact: true }).click();
     await expect.poll(async () => (await senders(agent)).audio.enabled).toBe(true);
-    await expect.poll(energyGrowth, { timeout: 15_000 }).toBeGreaterThan(1e-4);
+    growth.energy = Number.NaN;
+    await expect.poll(energyGrowth, everySecond).toBeGreaterThan(1e-4);
 
     // Audio first, then video: the audio sender is high priority, the camera capped and resolution-first.
     await expect.poll(async () => (await senders(agent)).audio.encoding?.priority, { timeout: 5_000 }).toBe("high");
@@ -149,7 +156,7 @@ describe.runIf(browserAvailable())("in-call controls", () => {
     expect((await senders(agent)).video.degradation).toBe("maintain-resolution");
     expect(await agent.locator("video.call-self:not(.call-mirror)").count()).toBe(1);
     await agent.evaluate(`(() => {
-      const screen = window.__destekCall.pc.getSenders().find((s) => s.track?.kind === "video").track;
+      const screen = ${CALL_PC}.getSenders().find((s) => s.track?.kind === "video").track;
       screen.stop();
       screen.dispatchEvent(new Event("ended")); // what the browser's "Stop sharing" bar does
     })()`);

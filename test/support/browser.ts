@@ -20,12 +20,18 @@ export function ffmpegAvailable(): boolean {
   return present;
 }
 
-/** Headless Debian Chromium (a fresh temporary profile) with fake camera and microphone, and loopback WebRTC allowed. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Headless Debian Chromium (a fresh temporary profile) with fake camera and microphone, and
+ * loopback WebRTC allowed. `headed` runs it with a window instead, on the display (and PulseAudio
+ * sink) that `env` names: headless Chromium plays no sound (see audioSink.ts).
+ */
+export function launchChromium(headed?: { env: NodeJS.ProcessEnv }): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
+    headless: !headed,
+    ...(headed && { env: headed.env }),
     args: [
-      "--headless",
+      ...(headed ? [] : ["--headless"]),
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",

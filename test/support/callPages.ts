@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Frame, Page } from "playwright-core";
 import { launchChromium } from "./browser.ts";
 import { codeFrom, PASSWORD, startTestServer, type TestServer } from "./testApp.ts";
 
@@ -31,12 +31,13 @@ export interface CallStage {
 
 /**
  * What every call test starts from: the app with its background jobs running as in production
- * (no pre-chat form, `env` on top), a shop embedding its widget, Chromium.
+ * (no pre-chat form, `env` on top), a shop embedding its widget, Chromium (headed when asked, see
+ * launchChromium).
  */
-export async function startCallStage(env: Record<string, string> = {}): Promise<CallStage> {
+export async function startCallStage(env: Record<string, string> = {}, headed?: { env: NodeJS.ProcessEnv }): Promise<CallStage> {
   const t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", ...env }, jobs: true });
   const shop = await startShop(t);
-  const browser = await launchChromium();
+  const browser = await launchChromium(headed);
   return {
     t,
     browser,
@@ -49,9 +50,40 @@ export async function startCallStage(env: Record<string, string> = {}): Promise<
   };
 }
 
+/**
+ * Lets tests reach a page's call connection without any hook in the shipped code: every frame of
+ * the context gets an RTCPeerConnection that remembers its instances. A recording leg (it adds only
+ * send-only transceivers, right after it is made) is told apart from the call's own connection,
+ * and `window.__testCallPc` is the newest call connection of the frame.
+ */
+const TRACK_PEERS = `{
+  const Native = window.RTCPeerConnection;
+  if (Native) {
+    const peers = [];
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args) { super(...args); peers.push(this); }
+      addTransceiver(kind, init) {
+        if (init && init.direction === "sendonly") this.__recordingLeg = true;
+        return super.addTransceiver(kind, init);
+      }
+    };
+    Object.defineProperty(window, "__testCallPc", { get: () => peers.filter((pc) => !pc.__recordingLeg).at(-1) });
+  }
+}`;
+
+/** The page expression for the page's call connection (see TRACK_PEERS); undefined without a call. */
+export const CALL_PC = "window.__testCallPc";
+
+/** A browser context whose pages' call connections tests can reach (CALL_PC). */
+export async function callContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale: "en-US", ...options });
+  await context.addInitScript(TRACK_PEERS);
+  return context;
+}
+
 /** A visitor on the shop with the chat open (at a phone's size when asked); returns the widget's frame. */
 export async function openWidget(browser: Browser, shopUrl: string, viewport = { width: 1280, height: 720 }): Promise<{ page: Page; frame: Frame }> {
-  const context = await browser.newContext({ locale: "en-US", viewport });
+  const context = await callContext(browser, { viewport });
   // The loader's shadow root is closed; tests open it to find the iframe.
   await context.addInitScript(`{
     const attach = Element.prototype.attachShadow;
@@ -100,7 +132,7 @@ export async function signInConsole(
   telegramChatId: string,
   options: { hold?: ServerMessageHold } = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await callContext(browser);
   const page = await context.newPage();
   const seen = { sent: [] as string[], received: [] as string[] };
   frames.set(page, seen);
@@ -141,12 +173,48 @@ export async function signInConsole(
 }
 
 /** The WebRTC connection state of the page's call (`none` without a call). */
-export const pcState = (target: Page | Frame) => target.evaluate("window.__destekCall?.pc?.connectionState ?? 'none'") as Promise<string>;
+export const pcState = (target: Page | Frame) => target.evaluate(`${CALL_PC}?.connectionState ?? 'none'`) as Promise<string>;
 
 /** Audio bytes received so far in the page's call. */
 export const inboundAudioBytes = (target: Page | Frame) =>
   target.evaluate(`(async () => {
     let bytes = 0;
-    (await window.__destekCall.pc.getStats()).forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "audio") bytes += s.bytesReceived; });
+    (await ${CALL_PC}.getStats()).forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "audio") bytes += s.bytesReceived; });
     return bytes;
+  })()`) as Promise<number>;
+
+/** The element that plays the other side's audio: whether it plays, how far, and what it carries. */
+export const remoteAudio = (target: Page | Frame) =>
+  target.evaluate(`(() => {
+    const el = document.querySelector("audio.call-remote-audio");
+    const tracks = el && el.srcObject ? el.srcObject.getAudioTracks() : [];
+    return el && { paused: el.paused, muted: el.muted, currentTime: el.currentTime, liveTracks: tracks.filter((t) => t.readyState === "live").length };
+  })()`) as Promise<{ paused: boolean; muted: boolean; currentTime: number; liveTracks: number } | null>;
+
+/**
+ * The loudest sample a Web Audio analyser sees on the stream the remote `<audio>` element plays,
+ * sampled until it passes `above` or `withinMs` ends (the fake microphone beeps, so signal comes
+ * and goes). 0 when there is no such element.
+ */
+export const remoteAudioPeak = (target: Page | Frame, above = 0.01, withinMs = 5000) =>
+  target.evaluate(`(async () => {
+    const el = document.querySelector("audio.call-remote-audio");
+    if (!el || !el.srcObject) return 0;
+    let probe = window.__testAudioProbe;
+    if (!probe || probe.stream !== el.srcObject) {
+      const context = new AudioContext();
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 2048;
+      context.createMediaStreamSource(el.srcObject).connect(analyser);
+      probe = window.__testAudioProbe = { stream: el.srcObject, context, analyser };
+    }
+    if (probe.context.state !== "running") await Promise.race([probe.context.resume(), new Promise((r) => setTimeout(r, 500))]);
+    const samples = new Float32Array(probe.analyser.fftSize);
+    let peak = 0;
+    for (const end = performance.now() + ${withinMs}; peak <= ${above} && performance.now() < end; ) {
+      probe.analyser.getFloatTimeDomainData(samples);
+      for (const s of samples) peak = Math.max(peak, Math.abs(s));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return peak;
   })()`) as Promise<number>;

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 import type { Translate } from "../i18n";
 import { type CallPeer, type CallQuality, formatDuration } from "./callPeer";
 import type { CallKey } from "./i18n";
@@ -25,6 +25,32 @@ function useVideo(stream: MediaStream | null) {
 		if (ref.current) ref.current.srcObject = stream;
 	}, [stream]);
 	return ref;
+}
+
+/**
+ * Plays the other side's audio in an `<audio>` element. A page opened without a click (a console
+ * opened from a link in Telegram) may be refused unmuted autoplay: `blocked` is then true until
+ * `play`, called from a tap, succeeds. Never silent without saying so.
+ */
+function useRemoteAudio(stream: MediaStream | null) {
+	const ref = useRef<HTMLAudioElement>(null);
+	const [blocked, setBlocked] = useState(false);
+	const play = useCallback(() => {
+		ref.current?.play().then(
+			() => setBlocked(false),
+			(error: unknown) => {
+				if (!(error instanceof DOMException && error.name === "NotAllowedError")) return;
+				console.warn("destek: the browser blocks the call's sound until the page is tapped");
+				setBlocked(true);
+			},
+		);
+	}, []);
+	useEffect(() => {
+		if (!ref.current) return;
+		ref.current.srcObject = stream;
+		if (stream) play();
+	}, [stream, play]);
+	return { ref, blocked, play };
 }
 
 // Phones have no getDisplayMedia: no Share screen button there.
@@ -78,6 +104,7 @@ export function CallScreen({
 	const section = useRef<HTMLElement>(null);
 	const full = useFullscreen(section);
 	const remote = useVideo(peer.remoteStream);
+	const heard = useRemoteAudio(peer.remoteAudio);
 	const sent = peer.localVideo;
 	const self = useVideo(useMemo(() => (sent ? new MediaStream([sent]) : null), [sent]));
 	const micOpen = intercom ? talking : !muted;
@@ -96,8 +123,8 @@ export function CallScreen({
 
 	useEffect(() => peer.setMuted(!micOpen), [peer, micOpen]);
 	useEffect(() => {
-		if (remote.current) remote.current.muted = silenced;
-	}, [silenced, remote]);
+		if (heard.ref.current) heard.ref.current.muted = silenced;
+	}, [silenced, heard.ref]);
 
 	/** Runs a camera or screen change, one at a time. */
 	const video = (change: Promise<void>) => {
@@ -119,7 +146,14 @@ export function CallScreen({
 		<section ref={section} class={peer.remoteVideo ? "call call-video" : "call"} aria-label={title}>
 			<div class="call-stage">
 				{/* biome-ignore lint/a11y/useMediaCaption: a live call has no captions to offer. */}
-				<video ref={remote} class="call-remote" autoplay playsInline />
+				<audio ref={heard.ref} class="call-remote-audio" autoplay />
+				{/* Muted: the <audio> element above plays the sound; this one only shows the camera. */}
+				<video ref={remote} class="call-remote" autoplay playsInline muted />
+				{heard.blocked && (
+					<button type="button" class="call-hear" onClick={heard.play}>
+						{t(peer.role === "offerer" ? "call.tapToHear" : "call.tapToHearAgent")}
+					</button>
+				)}
 				{sent && <video ref={self} class={peer.screen ? "call-self" : "call-self call-mirror"} autoplay playsInline muted />}
 				<div class="call-info">
 					<p class="call-title">{title}</p>

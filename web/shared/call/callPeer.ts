@@ -25,8 +25,16 @@ export interface CallQuality {
 
 export class CallPeer {
 	readonly pc: RTCPeerConnection;
-	/** Everything the other side sends, for one `<audio>`/`<video>` element. */
+	/** Everything the other side sends, for the (muted) `<video>` element that shows their camera. */
 	readonly remoteStream = new MediaStream();
+	/**
+	 * The other side's audio alone, for the `<audio>` element that plays it; null until it arrives.
+	 * A new stream per track: Chromium never starts the clock of an element given an empty stream
+	 * that gets its track later (it stays at readyState 0).
+	 */
+	remoteAudio: MediaStream | null = null;
+	/** The agent's console offers, the visitor's widget answers. */
+	readonly role: CallPeerOptions["role"];
 	/** Called on connection state changes and when the remote or local video comes and goes. */
 	onChange: () => void = () => {};
 	/** Called whenever the track on the video sender changes (camera, screen or none). */
@@ -37,7 +45,6 @@ export class CallPeer {
 	screen: MediaStreamTrack | null = null;
 	remoteVideo = false;
 
-	private readonly role: CallPeerOptions["role"];
 	private readonly send: CallPeerOptions["sendSignal"];
 	private pending: RTCIceCandidateInit[] = [];
 	private chain: Promise<void> = Promise.resolve();
@@ -56,6 +63,7 @@ export class CallPeer {
 		};
 		this.pc.ontrack = ({ track }) => {
 			this.remoteStream.addTrack(track);
+			if (track.kind === "audio") this.remoteAudio = new MediaStream([track]);
 			if (track.kind === "video") {
 				const update = (on: boolean) => () => {
 					this.remoteVideo = on;

@@ -22,6 +22,10 @@ export const callScreenEn = {
 	"call.fullscreen": "Full screen",
 	"call.exitFullscreen": "Exit full screen",
 	"call.pip": "Picture in picture",
+	// Shown when the browser refuses to play sound until the page is tapped: the agent hears the
+	// caller, the visitor hears the agent.
+	"call.tapToHear": "Tap to hear the caller",
+	"call.tapToHearAgent": "Tap to hear the agent",
 } as const;
 
 export type CallKey = keyof typeof callScreenEn;
@@ -48,4 +52,6 @@ export const callScreenTr: Record<CallKey, string> = {
 	"call.fullscreen": "Tam ekran",
 	"call.exitFullscreen": "Tam ekrandan çık",
 	"call.pip": "Resim içinde resim",
+	"call.tapToHear": "Arayanı duymak için dokunun",
+	"call.tapToHearAgent": "Temsilciyi duymak için dokunun",
 };

@@ -158,7 +158,6 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			role: "offerer",
 			sendSignal: (signal) => socket.emit("call:signal", { callId: call.id, signal }, () => {}),
 		});
-		(window as { __destekCall?: { pc: RTCPeerConnection } }).__destekCall = { pc: peer.pc };
 		const recording = ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
 		store.update({ active: { call, peer, recording }, accepting: null });
 		stopRenewing = renewIceServersPeriodically(renewIceServers);

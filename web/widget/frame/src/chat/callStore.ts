@@ -93,7 +93,6 @@ export function attachCalls(visitorSocket: VisitorSocket): void {
 				socket?.timeout(ACK_TIMEOUT_MS).emit("call:record", { callId: call.id, sdp }, settleAck((a) => (a.ok ? resolve(a.data.sdp) : reject(new Error(a.error.id))))),
 			),
 		);
-		(window as { __destekCall?: { pc: RTCPeerConnection } }).__destekCall = { pc: peer.pc };
 		patch({ phase: "active", call, peer });
 		stopRenewing = renewIceServersPeriodically(renewIceServers);
 	});

@@ -1,0 +1,121 @@
+import type { Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AudioSink, headedAudioAvailable, startAudioSink } from "../support/audioSink.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { type CallStage, openWidget, pcState, remoteAudio, signInConsole, startCallStage } from "../support/callPages.ts";
+import type { SentMessage } from "../support/fakeTelegram.ts";
+import { addAgent } from "../support/testApp.ts";
+
+// That a call is *heard*: headed Chromium on a virtual display plays into a PulseAudio null sink of
+// this test's own, and we record the sink. Chromium's fake microphone beeps, so whoever receives it
+// plays a loud signal (some 3,000-5,000 RMS) against 0 in silence. Both browsers play into the same
+// sink, so each side's Speaker is switched off and on in turn to learn who is heard.
+
+/** Loudness (RMS of 16-bit samples) of a second of silence stays under this; a heard beep is far above HEARD. */
+const SILENT = 50;
+const HEARD = 1000;
+const DEADLINE = { timeoutMs: 45_000 };
+
+const speaker = async (side: Page | Frame, on: boolean) => {
+  await side.getByRole("button", { name: on ? "Speaker on" : "Speaker off", exact: true }).click();
+  await side.getByRole("button", { name: on ? "Speaker off" : "Speaker on", exact: true }).waitFor();
+};
+
+describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is heard (headed Chromium, PulseAudio null sink)", () => {
+  let sink: AudioSink;
+  let stage: CallStage;
+
+  beforeAll(async () => {
+    sink = await startAudioSink();
+    stage = await startCallStage({}, { env: sink.env });
+  });
+  afterAll(async () => {
+    await stage?.close();
+    await sink?.close();
+  });
+
+  const hears = () => sink.waitForLoudness((rms) => rms > HEARD, DEADLINE);
+  const silence = () => sink.waitForLoudness((rms) => rms < SILENT, DEADLINE);
+
+  it("lets the agent hear the visitor and the visitor hear the agent", async () => {
+    const { t, browser, shop } = stage;
+    await addAgent(t.deps, "ipek", { telegramChatId: "838383" });
+    const agent = await signInConsole(browser, t, "ipek", "838383");
+    const { frame } = await openWidget(browser, shop.url);
+    await frame.getByRole("button", { name: "Call", exact: true }).click();
+    await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
+    await expect.poll(() => pcState(agent), { timeout: 20_000 }).toBe("connected");
+    await expect.poll(() => pcState(frame), { timeout: 20_000 }).toBe("connected");
+
+    // Both speakers off: the sink is silent, so whatever is heard next comes from one side.
+    await speaker(agent, false);
+    await speaker(frame, false);
+    expect(await silence()).toBeLessThan(SILENT);
+
+    await speaker(agent, true);
+    expect(await hears()).toBeGreaterThan(HEARD);
+    await speaker(agent, false);
+    expect(await silence()).toBeLessThan(SILENT);
+
+    await speaker(frame, true);
+    expect(await hears()).toBeGreaterThan(HEARD);
+
+    await frame.getByRole("button", { name: "Hang up" }).click();
+    await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+    expect(await silence()).toBeLessThan(SILENT);
+  }, 180_000);
+
+  it("plays the caller in a console opened from Telegram without a click, or offers Tap to hear the caller", async () => {
+    const { t, browser, shop } = stage;
+    const chat = "848484";
+    await addAgent(t.deps, "oguz", { telegramChatId: chat });
+    await t.deps.telegram!.start(t.deps);
+    const signedIn = await signInConsole(browser, t, "oguz", chat);
+    const { frame } = await openWidget(browser, shop.url);
+    await frame.getByRole("button", { name: "Call", exact: true }).click();
+
+    const hasAccept = (m: SentMessage) => String(m.chat_id) === chat && JSON.stringify(m.reply_markup ?? {}).includes('"callback_data":"call:accept:');
+    const alert = await t.telegram.waitForSent(hasAccept, 20_000);
+    const callId = (await t.deps.domain.db.selectFrom("calls").select("id").where("status", "=", "queued").executeTakeFirstOrThrow()).id;
+    t.telegram.pushCallbackQuery(Number(chat), `call:accept:${callId}`, alert);
+    const link = await t.telegram.waitForSent((m) => String(m.chat_id) === chat && String(m.text).includes(`/console/calls/${callId}`));
+
+    // The visitor's speaker goes off, so only the console's playback reaches the sink.
+    await speaker(frame, false);
+
+    // The link opens in a new tab of the signed-in browser, where nobody clicks. Until the page
+    // has decided whether it may play, the test does not touch it either: Playwright's own
+    // queries and evaluations count as user activation. It is watched through its log and the sink.
+    const opened = await signedIn.context().newPage();
+    await signedIn.close();
+    let wasRefused = false;
+    const refused = new Promise<void>((resolve) =>
+      opened.on("console", (message) => {
+        if (!message.text().includes("blocks the call's sound")) return;
+        wasRefused = true;
+        resolve();
+      }),
+    );
+    const path = new URL(String(link.text).match(/https?:\/\/\S+/)![0]).pathname;
+    await opened.goto(`${t.url}${path}`);
+    const heardAtOnce = sink
+      .waitForLoudness((rms) => rms > HEARD, { ...DEADLINE, stop: () => wasRefused })
+      .then((rms) => rms > HEARD);
+    const outcome = await Promise.race([refused.then(() => "refused" as const), heardAtOnce.then((heard) => (heard ? "heard" : "silent"))]);
+    console.log(`a console opened without a click: ${outcome === "refused" ? "autoplay refused, Tap to hear the caller shown" : "heard at once"}`);
+    expect(outcome).not.toBe("silent");
+    if (outcome === "refused") {
+      // Chromium here refuses sound to a page nobody clicked: the page offers the button, and one press is heard.
+      const tap = opened.getByRole("button", { name: "Tap to hear the caller", exact: true });
+      await tap.click({ timeout: 20_000 });
+      await tap.waitFor({ state: "detached" });
+      expect(await hears()).toBeGreaterThan(HEARD);
+    }
+    expect((await remoteAudio(opened))?.paused).toBe(false);
+    expect(await pcState(opened)).toBe("connected");
+    expect(await hears()).toBeGreaterThan(HEARD);
+
+    await frame.getByRole("button", { name: "Hang up" }).click();
+    await opened.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+  }, 180_000);
+});

@@ -1,0 +1,140 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+
+// Headless Chromium plays no audio at all, so proving a call is *heard* needs headed Chromium on a
+// virtual display (Xvfb) playing into a PulseAudio null sink, whose monitor we record with parec.
+// See shared/recipes/heard-audio.md. Each test run gets a sink of its own (PULSE_SINK), so nothing
+// else playing on the machine is counted.
+
+const run = promisify(execFile);
+const TOOLS = ["/usr/bin/Xvfb", "/usr/bin/pulseaudio", "/usr/bin/pactl", "/usr/bin/parec"];
+
+/**
+ * Whether the headed audio tests can run. Skipped on a developer's machine without them; in CI a
+ * missing tool is an error, never a silent skip.
+ */
+export function headedAudioAvailable(): boolean {
+  const missing = TOOLS.filter((tool) => !existsSync(tool));
+  if (missing.length > 0 && process.env.CI) {
+    throw new Error(`CI needs ${missing.join(", ")} (apt-get install xvfb pulseaudio pulseaudio-utils xauth) for the headed audio test`);
+  }
+  return missing.length === 0;
+}
+
+export interface AudioSink {
+  /** What headed Chromium needs in its environment: the display and this sink as its speaker. */
+  env: NodeJS.ProcessEnv;
+  /** RMS (16-bit) of what was played into the sink during the next `ms`. */
+  loudness(ms?: number): Promise<number>;
+  /**
+   * Records windows of `windowMs` until one satisfies `test` or `timeoutMs` passes; returns the
+   * last window's loudness either way (the caller asserts on it). `stop` ends it early.
+   */
+  waitForLoudness(test: (rms: number) => boolean, options?: { windowMs?: number; timeoutMs?: number; stop?: () => boolean }): Promise<number>;
+  close(): Promise<void>;
+}
+
+const pulseUp = () =>
+  run("pactl", ["info"], { timeout: 5000 }).then(
+    () => true,
+    () => false,
+  );
+
+async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** An Xvfb on a display number it picks itself (`-displayfd`), so parallel runs never collide. */
+async function startXvfb(): Promise<{ display: string; child: ChildProcess }> {
+  const child = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp"], {
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const display = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdio[3]?.on("data", (chunk: Buffer) => {
+      out += chunk;
+      if (out.includes("\n")) resolve(`:${out.trim()}`);
+    });
+    child.once("exit", (code) => reject(new Error(`Xvfb exited (${code}): ${stderr}`)));
+    child.once("error", reject);
+  });
+  return { display, child };
+}
+
+/** The running PulseAudio, or one started here (and stopped on close) when there is none. */
+async function ensurePulse(): Promise<ChildProcess | null> {
+  if (await pulseUp()) return null;
+  // As root PulseAudio warns that it is meant for the system mode, then works.
+  const child = spawn("pulseaudio", ["--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--log-target=stderr"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  await until(async () => exited || (await pulseUp()), 20_000, "PulseAudio to start");
+  if (exited && !(await pulseUp())) throw new Error(`PulseAudio did not start: ${stderr}`);
+  return exited ? null : child;
+}
+
+function rms(pcm: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < pcm.length; i += 2) sum += pcm.readInt16LE(i) ** 2;
+  return Math.sqrt(sum / Math.max(1, pcm.length / 2));
+}
+
+/** A virtual display and a fresh null sink, for headed Chromium whose playback we record. */
+export async function startAudioSink(): Promise<AudioSink> {
+  const xvfb = await startXvfb();
+  let pulse: ChildProcess | null = null;
+  try {
+    pulse = await ensurePulse();
+  } catch (error) {
+    xvfb.child.kill();
+    throw error;
+  }
+  const sink = `destek_test_${randomBytes(4).toString("hex")}`;
+  const module = (await run("pactl", ["load-module", "module-null-sink", `sink_name=${sink}`])).stdout.trim();
+
+  const loudness = async (ms = 1000): Promise<number> => {
+    const recorder = spawn("parec", ["-d", `${sink}.monitor`, "--format=s16le", "--rate=16000", "--channels=1"]);
+    const chunks: Buffer[] = [];
+    recorder.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const exited = new Promise((resolve) => recorder.once("close", resolve));
+    // The length of a measurement window, not a wait for something to happen.
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    recorder.kill();
+    await exited;
+    return rms(Buffer.concat(chunks));
+  };
+
+  return {
+    env: { ...process.env, DISPLAY: xvfb.display, PULSE_SINK: sink },
+    loudness,
+    async waitForLoudness(test, { windowMs = 1000, timeoutMs = 30_000, stop = () => false } = {}) {
+      const end = Date.now() + timeoutMs;
+      let last = await loudness(windowMs);
+      while (!test(last) && Date.now() < end && !stop()) last = await loudness(windowMs);
+      return last;
+    },
+    async close() {
+      await run("pactl", ["unload-module", module]).catch(() => {});
+      pulse?.kill();
+      xvfb.child.kill();
+    },
+  };
+}
