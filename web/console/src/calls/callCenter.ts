@@ -13,6 +13,8 @@ import { createStore } from "../state/store";
 
 const RING_EVERY_MS = 2_000;
 const NOTICE_MS = 6_000;
+/** A call answered longer ago than this, found live when the page loads, was connected before: "Reconnecting…". */
+const REJOIN_AFTER_MS = 5_000;
 
 export interface CallCenterState {
 	queue: CallsState["queue"];
@@ -141,49 +143,98 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		updateRing();
 	}
 
-	/** Asks for the microphone (and camera for a video call); null when refused, with a notice. */
-	async function takeMedia(call: CallView): Promise<MediaStream | null> {
+	/**
+	 * Asks for the microphone (and camera for a video call). Refused, the agent still takes part and
+	 * listens: an empty stream, and the call screen says the microphone is blocked.
+	 */
+	async function takeMedia(call: CallView): Promise<MediaStream> {
 		try {
 			return await navigator.mediaDevices.getUserMedia({ audio: true, video: call.media === "video" });
 		} catch {
+			try {
+				if (call.media === "video") return await navigator.mediaDevices.getUserMedia({ audio: true });
+			} catch {}
 			notice(deps.translate()("calls.microphone"));
-			return null;
+			return new MediaStream();
 		}
 	}
 
-	/** This console's side of a call it is the agent of: the WebRTC offerer. */
-	function startPeer(call: CallView, iceServers: IceServer[], stream: MediaStream, ready?: PreparedRecording): void {
+	/**
+	 * This console's side of a call it is the agent of: the WebRTC offerer. A call it did not just
+	 * accept (accepted in Telegram, or live before this page reloaded) is rejoined: the caller's
+	 * widget is told to start a fresh connection first, and this side's offer follows.
+	 */
+	function startPeer(call: CallView, iceServers: IceServer[], stream: MediaStream, options: { ready?: PreparedRecording; rejoin?: boolean } = {}): void {
 		const peer = new CallPeer({
 			iceServers,
 			role: "offerer",
 			sendSignal: (signal) => socket.emit("call:signal", { callId: call.id, signal }, () => {}),
+			// A call answered a while ago was connected before this page (re)loaded.
+			rejoining: options.rejoin === true && call.answeredAt !== null && Date.now() - Date.parse(call.answeredAt) > REJOIN_AFTER_MS,
 		});
-		const recording = ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
+		const recording = options.ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
 		store.update({ active: { call, peer, recording }, accepting: null });
 		stopRenewing = renewIceServersPeriodically(renewIceServers);
 		removeFromQueue(call.id);
-		peer.start(stream);
-		recording?.start(peer, (sdp) => socketRequest(socket, "call:record", { callId: call.id, sdp }).then((answer) => answer.sdp));
+		const go = () => {
+			if (store.get().active?.peer !== peer) return;
+			peer.start(stream);
+			recording?.start(peer, (sdp) => socketRequest(socket, "call:record", { callId: call.id, sdp }).then((answer) => answer.sdp));
+		};
+		if (!options.rejoin) return go();
+		socketRequest(socket, "call:rejoin", { callId: call.id }).then(go, (error: unknown) => {
+			console.warn("destek: could not rejoin the call", error);
+			endAfterLoss(call);
+		});
+	}
+
+	/** The live call is gone (over while this console was away): shown as ended, as the server has it. */
+	function endAfterLoss(call: CallView): void {
+		socketRequest(socket, "call:open", { callId: call.id }).then(
+			({ call: now }) => endActive(now.status === "active" ? { ...now, durationMs: null } : now),
+			() => endActive(call),
+		);
+	}
+
+	/**
+	 * Back on the socket (a reload, or a reconnect after a network drop): finds this agent's live
+	 * call. A page without it joins it afresh; a page that still has it keeps its connection, unless
+	 * that one is beyond repair; a call that ended meanwhile is shown as ended.
+	 */
+	async function resume(): Promise<void> {
+		let resumed: Awaited<ReturnType<typeof socketRequest<"call:resume">>>;
+		try {
+			resumed = await socketRequest(socket, "call:resume", {});
+		} catch {
+			return;
+		}
+		const { active } = store.get();
+		const { call, iceServers } = resumed;
+		if (active && call?.id !== active.call.id) return endAfterLoss(active.call);
+		if (!call || call.status !== "active") return;
+		if (!active) return join(call, iceServers, { rejoin: true });
+		applyIceServers([active.peer.pc], iceServers);
+		const state = active.peer.pc.connectionState;
+		if (state === "failed" || state === "closed") {
+			await socketRequest(socket, "call:rejoin", { callId: call.id }).catch(() => undefined);
+			if (store.get().active === active) store.update({ active: { ...active, peer: active.peer.renew(iceServers) } });
+		}
 	}
 
 	/**
 	 * Joins a call this agent already holds (accepted in Telegram, whose link opens `/calls/:id`):
 	 * the visitor's widget is waiting for this console's offer.
 	 */
-	async function join(call: CallView, iceServers: IceServer[]): Promise<void> {
+	async function join(call: CallView, iceServers: IceServer[], options: { rejoin?: boolean } = {}): Promise<void> {
 		if (store.get().active || store.get().accepting) return;
 		store.update({ accepting: call.id, opened: null });
 		const stream = await takeMedia(call);
-		if (!stream) {
-			store.update({ accepting: null });
-			return;
-		}
 		// The call may have ended while the browser asked for the microphone.
 		if (store.get().accepting !== call.id) {
 			for (const track of stream.getTracks()) track.stop();
 			return;
 		}
-		startPeer(call, iceServers, stream);
+		startPeer(call, iceServers, stream, { rejoin: true, ...options });
 	}
 
 	/** Looks up the call in the route: rings it if it waits, joins it if it is ours, else says why not. */
@@ -222,6 +273,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 
 	socket.on("connect", () => {
 		socketRequest(socket, "calls:sync", {}).then(applyState, () => {});
+		resume().catch((error: unknown) => console.warn("destek: could not resume the call", error));
 		// Back after a dropped connection: the live call's credentials may have expired meanwhile.
 		renewIceServers();
 		void openRouteCall();
@@ -243,6 +295,11 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		}
 		endActive(call);
 	});
+	// The caller's widget reloaded (or lost its connection for good) and has a fresh one: so does this side, and offers.
+	socket.on("call:peer-rejoining", ({ callId }) => {
+		const { active } = store.get();
+		if (active?.call.id === callId) store.update({ active: { ...active, peer: active.peer.renew() } });
+	});
 	socket.on("call:signal", ({ callId, signal }) => {
 		const { active } = store.get();
 		if (active?.call.id === callId) active.peer.handleSignal(signal);
@@ -256,14 +313,10 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			if (store.get().active || store.get().accepting) return;
 			store.update({ accepting: call.id });
 			const stream = await takeMedia(call);
-			if (!stream) {
-				store.update({ accepting: null });
-				return;
-			}
 			const ready = takePrepared(call.id);
 			try {
 				const { call: accepted, iceServers } = await socketRequest(socket, "call:accept", { callId: call.id });
-				startPeer(accepted, iceServers, stream, ready);
+				startPeer(accepted, iceServers, stream, ready ? { ready } : {});
 			} catch (error) {
 				ready?.stop();
 				for (const track of stream.getTracks()) track.stop();
