@@ -46,6 +46,12 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
     await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
     await expect.poll(() => pcState(agent), { timeout: 20_000 }).toBe("connected");
     await expect.poll(() => pcState(frame), { timeout: 20_000 }).toBe("connected");
+    // On each side the <audio> element plays: its clock runs.
+    for (const side of [agent, frame]) {
+      await expect.poll(async () => (await remoteAudio(side))?.currentTime ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+      const start = await remoteAudio(side);
+      await expect.poll(async () => (await remoteAudio(side))?.currentTime, { timeout: 20_000 }).toBeGreaterThan(start!.currentTime);
+    }
 
     // Both speakers off: the sink is silent, so whatever is heard next comes from one side.
     await speaker(agent, false);

@@ -114,6 +114,12 @@ describe.runIf(browserAvailable())("chat between a widget on another site and th
     await frame.getByText("Thanks! It ships today.").waitFor({ timeout: 15_000 });
     await expect.poll(() => frame.getByText(hostile).first().isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => frame.locator('[aria-label="Read"], :text("Read")').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // The hostile markup was shown as text on both sides, never made into elements, so no handler
+    // of it can run later: no alert can still come.
+    for (const side of [frame, agent]) {
+      const made = await side.evaluate(`[...document.querySelectorAll("img, script")].filter((e) => e.getAttribute("src") === "x" || e.textContent.includes("alert(")).length`);
+      expect(made).toBe(0);
+    }
     expect(dialogs).toEqual([]);
     // `E2E_SCREENSHOTS=docs npx vitest run test/e2e/chat.test.ts` refreshes the README's pictures.
     if (process.env.E2E_SCREENSHOTS) {

@@ -137,8 +137,11 @@ describe.runIf(browserAvailable())("widget storage kept on the host page", () =>
     await expect.poll(() => countMessages("sent while offline"), { timeout: 30_000 }).toBe(1);
     await expect.poll(() => frame.getByText("Sending…").count(), { timeout: 15_000 }).toBe(0);
     await frame.getByText("first message").waitFor();
-    // Resends after the reconnect must not duplicate it.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Resends after the reconnect must not duplicate it: a message written now goes out on the same
+    // connection after any resend, so once it is stored every resend has been handled.
+    await send(frame, "written after the reconnect");
+    await expect.poll(() => countMessages("written after the reconnect"), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => frame.getByText("Sending…").count(), { timeout: 15_000 }).toBe(0);
     expect(await countMessages("sent while offline")).toBe(1);
     expect(await count("visitors")).toBe(1);
     expect(await count("conversations")).toBe(1);

@@ -1,15 +1,17 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 
 // Headless Chromium plays no audio at all, so proving a call is *heard* needs headed Chromium on a
 // virtual display (Xvfb) playing into a PulseAudio null sink, whose monitor we record with parec.
-// See shared/recipes/heard-audio.md. Each test run gets a sink of its own (PULSE_SINK), so nothing
-// else playing on the machine is counted.
+// See shared/recipes/heard-audio.md. Each run starts a PulseAudio of its own on a private socket
+// (PULSE_SERVER), so nothing else playing on the machine is counted.
 
 const run = promisify(execFile);
 const TOOLS = ["/usr/bin/Xvfb", "/usr/bin/pulseaudio", "/usr/bin/pactl", "/usr/bin/parec"];
+const SINK = "destek_test";
 
 /**
  * Whether the headed audio tests can run. Skipped on a developer's machine without them; in CI a
@@ -35,12 +37,6 @@ export interface AudioSink {
   waitForLoudness(test: (rms: number) => boolean, options?: { windowMs?: number; timeoutMs?: number; stop?: () => boolean }): Promise<number>;
   close(): Promise<void>;
 }
-
-const pulseUp = () =>
-  run("pactl", ["info"], { timeout: 5000 }).then(
-    () => true,
-    () => false,
-  );
 
 async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -71,13 +67,27 @@ async function startXvfb(): Promise<{ display: string; child: ChildProcess }> {
   return { display, child };
 }
 
-/** The running PulseAudio, or one started here (and stopped on close) when there is none. */
-async function ensurePulse(): Promise<ChildProcess | null> {
-  if (await pulseUp()) return null;
-  // As root PulseAudio warns that it is meant for the system mode, then works.
-  const child = spawn("pulseaudio", ["--daemonize=no", "--exit-idle-time=-1", "--disallow-exit", "--log-target=stderr"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+/**
+ * A PulseAudio server of this test's own, on a private socket, whose only sink is a null sink: no
+ * other program (nor another test's browser) plays into it, and a PulseAudio the machine already
+ * runs is left alone. As root it warns that it is meant for system mode, then works.
+ */
+async function startPulse(dir: string): Promise<{ server: string; child: ChildProcess }> {
+  const server = `unix:${join(dir, "native")}`;
+  const child = spawn(
+    "pulseaudio",
+    [
+      "--daemonize=no",
+      "--use-pid-file=no",
+      "--exit-idle-time=-1",
+      "--disallow-exit",
+      "-n",
+      `--load=module-native-protocol-unix auth-anonymous=1 socket=${join(dir, "native")}`,
+      `--load=module-null-sink sink_name=${SINK}`,
+      "--log-target=stderr",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, PULSE_RUNTIME_PATH: dir, PULSE_STATE_PATH: dir } },
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk;
@@ -86,9 +96,14 @@ async function ensurePulse(): Promise<ChildProcess | null> {
   child.once("exit", () => {
     exited = true;
   });
-  await until(async () => exited || (await pulseUp()), 20_000, "PulseAudio to start");
-  if (exited && !(await pulseUp())) throw new Error(`PulseAudio did not start: ${stderr}`);
-  return exited ? null : child;
+  const up = () =>
+    run("pactl", ["--server", server, "info"], { timeout: 5000 }).then(
+      () => true,
+      () => false,
+    );
+  await until(async () => exited || (await up()), 20_000, "PulseAudio to start");
+  if (exited) throw new Error(`PulseAudio did not start: ${stderr}`);
+  return { server, child };
 }
 
 function rms(pcm: Buffer): number {
@@ -97,21 +112,21 @@ function rms(pcm: Buffer): number {
   return Math.sqrt(sum / Math.max(1, pcm.length / 2));
 }
 
-/** A virtual display and a fresh null sink, for headed Chromium whose playback we record. */
+/** A virtual display and a PulseAudio null sink of this test's own, for headed Chromium whose playback we record. */
 export async function startAudioSink(): Promise<AudioSink> {
+  const dir = mkdtempSync(join(tmpdir(), "destek-pulse-"));
   const xvfb = await startXvfb();
-  let pulse: ChildProcess | null = null;
+  let pulse: Awaited<ReturnType<typeof startPulse>>;
   try {
-    pulse = await ensurePulse();
+    pulse = await startPulse(dir);
   } catch (error) {
     xvfb.child.kill();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  const sink = `destek_test_${randomBytes(4).toString("hex")}`;
-  const module = (await run("pactl", ["load-module", "module-null-sink", `sink_name=${sink}`])).stdout.trim();
 
   const loudness = async (ms = 1000): Promise<number> => {
-    const recorder = spawn("parec", ["-d", `${sink}.monitor`, "--format=s16le", "--rate=16000", "--channels=1"]);
+    const recorder = spawn("parec", ["--server", pulse.server, "-d", `${SINK}.monitor`, "--format=s16le", "--rate=16000", "--channels=1"]);
     const chunks: Buffer[] = [];
     recorder.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     const exited = new Promise((resolve) => recorder.once("close", resolve));
@@ -123,7 +138,7 @@ export async function startAudioSink(): Promise<AudioSink> {
   };
 
   return {
-    env: { ...process.env, DISPLAY: xvfb.display, PULSE_SINK: sink },
+    env: { ...process.env, DISPLAY: xvfb.display, PULSE_SERVER: pulse.server, PULSE_SINK: SINK },
     loudness,
     async waitForLoudness(test, { windowMs = 1000, timeoutMs = 30_000, stop = () => false } = {}) {
       const end = Date.now() + timeoutMs;
@@ -132,9 +147,9 @@ export async function startAudioSink(): Promise<AudioSink> {
       return last;
     },
     async close() {
-      await run("pactl", ["unload-module", module]).catch(() => {});
-      pulse?.kill();
+      pulse.child.kill();
       xvfb.child.kill();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -54,7 +54,8 @@ export async function startCallStage(env: Record<string, string> = {}, headed?: 
  * Lets tests reach a page's call connection without any hook in the shipped code: every frame of
  * the context gets an RTCPeerConnection that remembers its instances. A recording leg (it adds only
  * send-only transceivers, right after it is made) is told apart from the call's own connection,
- * and `window.__testCallPc` is the newest call connection of the frame.
+ * and `window.__testCallPc` is the newest call connection of the frame (`__testRecordingPc` the
+ * newest recording leg).
  */
 const TRACK_PEERS = `{
   const Native = window.RTCPeerConnection;
@@ -68,6 +69,7 @@ const TRACK_PEERS = `{
       }
     };
     Object.defineProperty(window, "__testCallPc", { get: () => peers.filter((pc) => !pc.__recordingLeg).at(-1) });
+    Object.defineProperty(window, "__testRecordingPc", { get: () => peers.filter((pc) => pc.__recordingLeg).at(-1) });
   }
 }`;
 
@@ -218,3 +220,17 @@ export const remoteAudioPeak = (target: Page | Frame, above = 0.01, withinMs = 5
     }
     return peak;
   })()`) as Promise<number>;
+
+/** What the page's recording leg has sent so far: audio packets (20 ms each) and encoded video frames. */
+export const recordingLegSent = (target: Page | Frame) =>
+  target.evaluate(`(async () => {
+    const sent = { audioPackets: 0, videoFrames: 0 };
+    const pc = window.__testRecordingPc;
+    if (!pc) return sent;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== "outbound-rtp") return;
+      if (s.kind === "audio") sent.audioPackets += s.packetsSent ?? 0;
+      else sent.videoFrames += s.framesEncoded ?? 0;
+    });
+    return sent;
+  })()`) as Promise<{ audioPackets: number; videoFrames: number }>;
