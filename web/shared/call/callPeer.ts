@@ -55,6 +55,8 @@ export class CallPeer {
 	onChange: () => void = () => {};
 	/** Called whenever the track on the video sender changes (camera, screen or none). */
 	onLocalVideo?: (track: MediaStreamTrack | null) => void;
+	/** Called whenever the microphone changes (another one chosen, or the one in use unplugged). */
+	onLocalAudio?: (track: MediaStreamTrack | null) => void;
 	local: MediaStream | null = null;
 	camera: MediaStreamTrack | null = null;
 	/** The shared screen; while set it takes the camera's place on the video sender. */
@@ -131,6 +133,7 @@ export class CallPeer {
 		const next = new CallPeer({ iceServers, role: this.role, sendSignal: this.send, rejoining: true });
 		next.onChange = this.onChange;
 		if (this.onLocalVideo) next.onLocalVideo = this.onLocalVideo;
+		if (this.onLocalAudio) next.onLocalAudio = this.onLocalAudio;
 		next.screen = this.screen;
 		this.release();
 		if (this.local) next.start(this.local);
@@ -193,6 +196,34 @@ export class CallPeer {
 	/** Silences the microphone without renegotiating. */
 	setMuted(muted: boolean): void {
 		for (const track of this.local?.getAudioTracks() ?? []) track.enabled = !muted;
+	}
+
+	/** The microphone being sent; null when it is blocked (the person still listens). */
+	get microphone(): MediaStreamTrack | null {
+		return this.local?.getAudioTracks()[0] ?? null;
+	}
+
+	/**
+	 * Sends another microphone (a device id, or the system's default for null) in place of the
+	 * current one, on the same sender, without renegotiating; mute is kept. Rejects when the
+	 * browser refuses it.
+	 */
+	async setMicrophone(deviceId: string | null): Promise<void> {
+		const stream = await navigator.mediaDevices.getUserMedia({ audio: deviceId ? { deviceId: { exact: deviceId } } : true });
+		const track = stream.getAudioTracks()[0];
+		if (!track) return;
+		const old = this.microphone;
+		track.enabled = old?.enabled ?? true;
+		this.local ??= new MediaStream();
+		if (old) {
+			this.local.removeTrack(old);
+			old.stop();
+		}
+		this.local.addTrack(track);
+		const sender = this.pc.getTransceivers().find((t) => t.receiver.track.kind === "audio")?.sender;
+		await sender?.replaceTrack(track);
+		this.onLocalAudio?.(track);
+		this.onChange();
 	}
 
 	/** What the video sender carries: the shared screen, else the camera, else nothing. */

@@ -13,6 +13,7 @@ export interface RecordedPeer {
 	local: MediaStream | null;
 	localVideo: MediaStreamTrack | null;
 	onLocalVideo?: (track: MediaStreamTrack | null) => void;
+	onLocalAudio?: (track: MediaStreamTrack | null) => void;
 }
 
 export interface PreparedRecording {
@@ -52,6 +53,10 @@ export function prepareRecording(mode: "audio" | "audio+video", iceServers: IceS
 			void audio.replaceTrack(peer.local?.getAudioTracks()[0] ?? null).catch(() => {});
 			follow(peer.localVideo);
 			peer.onLocalVideo = follow;
+			// Another microphone chosen, or the headset unplugged: the recording follows the call's voice.
+			peer.onLocalAudio = (track) => {
+				audio.replaceTrack(track).catch(() => {});
+			};
 			offer
 				.then(() => exchange(pc.localDescription?.sdp ?? ""))
 				.then((sdp) => (pc.signalingState === "closed" ? undefined : pc.setRemoteDescription({ type: "answer", sdp })))

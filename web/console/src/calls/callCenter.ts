@@ -181,7 +181,10 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			peer.start(stream);
 			recording?.start(peer, (sdp) => socketRequest(socket, "call:record", { callId: call.id, sdp }).then((answer) => answer.sdp));
 		};
-		if (!options.rejoin) return go();
+		if (!options.rejoin) {
+			go();
+			return;
+		}
 		socketRequest(socket, "call:rejoin", { callId: call.id }).then(go, (error: unknown) => {
 			console.warn("destek: could not rejoin the call", error);
 			endAfterLoss(call);
@@ -210,9 +213,15 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		}
 		const { active } = store.get();
 		const { call, iceServers } = resumed;
-		if (active && call?.id !== active.call.id) return endAfterLoss(active.call);
-		if (!call || call.status !== "active") return;
-		if (!active) return join(call, iceServers, { rejoin: true });
+		if (active && call?.id !== active.call.id) {
+			endAfterLoss(active.call);
+			return;
+		}
+		if (call?.status !== "active") return;
+		if (!active) {
+			await join(call, iceServers, { rejoin: true });
+			return;
+		}
 		applyIceServers([active.peer.pc], iceServers);
 		const state = active.peer.pc.connectionState;
 		if (state === "failed" || state === "closed") {
