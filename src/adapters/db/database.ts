@@ -10,6 +10,7 @@ import { guardDialect } from "./guardedDialect.ts";
 import * as initial from "./migrations/0001_initial.ts";
 import * as recordingMix from "./migrations/0002_recording_mix.ts";
 import * as callConsentAndLiveCalls from "./migrations/0003_call_consent_and_live_calls.ts";
+import * as recordingSegments from "./migrations/0007_recording_segments.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_recording_mix": recordingMix,
   "0003_call_consent_and_live_calls": callConsentAndLiveCalls,
+  "0007_recording_segments": recordingSegments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
