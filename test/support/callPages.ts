@@ -124,6 +124,17 @@ export class ServerMessageHold {
     if (this.held) this.pending.push(send);
     else send();
   }
+  private readonly connections = new Set<() => void>();
+  /** Notes a routed connection, so `cut` can drop it. */
+  connected(drop: () => void): () => void {
+    this.connections.add(drop);
+    return () => this.connections.delete(drop);
+  }
+  /** A network drop: every routed connection closes, and what was held is lost. */
+  cut(): void {
+    this.pending.splice(0);
+    for (const drop of [...this.connections]) drop();
+  }
 }
 
 /** An agent signed in to the console in a browser context of their own (password, then the Telegram code). */
@@ -153,8 +164,18 @@ export async function signInConsole(
           ws.send(message);
         });
       });
-      ws.onClose((code, reason) => server.close({ code, reason }));
-      server.onClose((code, reason) => ws.close({ code, reason }));
+      const forget = hold.connected(() => {
+        ws.close({ code: 4000, reason: "network drop" }).catch(() => undefined);
+        server.close().catch(() => undefined);
+      });
+      ws.onClose((code, reason) => {
+        forget();
+        server.close({ code, reason }).catch(() => undefined);
+      });
+      server.onClose((code, reason) => {
+        forget();
+        ws.close({ code, reason }).catch(() => undefined);
+      });
     });
   } else {
     page.on("websocket", (ws) => {
