@@ -23,9 +23,9 @@ export function ffmpegAvailable(): boolean {
 /**
  * Headless Debian Chromium (a fresh temporary profile) with fake camera and microphone, and
  * loopback WebRTC allowed. `headed` runs it with a window instead, on the display (and PulseAudio
- * sink) that `env` names: headless Chromium plays no sound (see audioSink.ts).
+ * sink) that `env` names, with `args` added: headless Chromium plays no sound (see audioSink.ts).
  */
-export function launchChromium(headed?: { env: NodeJS.ProcessEnv }): Promise<Browser> {
+export function launchChromium(headed?: { env: NodeJS.ProcessEnv; args?: string[] }): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: !headed,
@@ -43,6 +43,7 @@ export function launchChromium(headed?: { env: NodeJS.ProcessEnv }): Promise<Bro
       "--use-fake-ui-for-media-stream",
       "--allow-loopback-in-peer-connection",
       "--disable-features=WebRtcHideLocalIpsWithMdns",
+      ...(headed?.args ?? []),
     ],
   });
 }
