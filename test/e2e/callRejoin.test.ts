@@ -113,6 +113,28 @@ describe.runIf(browserAvailable())("a call comes back after a reload or a networ
     await page.close();
   }, 150_000);
 
+  it("a shop page reloaded mid-call opens the chat by itself and comes back into the call", async () => {
+    const { page, frame } = await connectedCall();
+    const answered = (await latestCall()).answered_at!;
+    await watchLinkTexts(agent);
+
+    await page.reload();
+    // Nobody presses Open chat: the widget loads early (a call is in progress) and shows itself.
+    const again = await (await page.waitForSelector("iframe", { timeout: 20_000 })).contentFrame();
+    if (!again) throw new Error("the widget has no frame after the reload");
+    await again.getByRole("button", { name: "Hang up" }).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole("button", { name: "Close chat" }).isVisible()).toBe(true);
+    await expect.poll(() => pcState(again).catch(() => "none"), { timeout: 30_000 }).toBe("connected");
+    await expect.poll(() => pcState(agent), { timeout: 30_000 }).toBe("connected");
+    await expectAudioFlowing(again);
+    await expectAudioFlowing(agent);
+    await expect.poll(() => linkTexts(agent), { timeout: 10_000 }).toEqual(expect.arrayContaining(["Reconnecting…", "Back"]));
+    expect(await latestCall()).toMatchObject({ status: "active", answered_at: answered });
+    expect(frame.isDetached()).toBe(true);
+    await hangUp(again);
+    await page.close();
+  }, 150_000);
+
   it("an ICE restart mid-call (what a network change triggers) keeps the same connection and audio flowing both ways", async () => {
     const { page, frame } = await connectedCall();
     const ufrag = () => agent.evaluate(`${CALL_PC}.localDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]`) as Promise<string>;

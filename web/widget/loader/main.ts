@@ -43,6 +43,7 @@ function mount(options: LoaderOptions): void {
 		onUnread: view.setUnread,
 		onActive: writeActiveHint,
 		onClose: () => setOpen(false, true),
+		onOpen: () => setOpen(true, false),
 	});
 
 	view.button.addEventListener("click", () => setOpen(!open, true));

@@ -2,6 +2,7 @@ import { CallPeer } from "../../../../shared/call/callPeer";
 import { applyIceServers, renewIceServersPeriodically } from "../../../../shared/call/iceRenewal";
 import { type PreparedRecording, prepareRecording } from "../../../../shared/call/recorderLeg";
 import { type Ack, type CallResume, type CallStart, type CallView, RECORDING_CONSENT_VERSION, type RecordingConsent } from "../protocol";
+import { postToHost } from "../host/hostBridge";
 import { createStore } from "../state/store";
 import { freshWidgetConfig } from "../widgetConfig";
 import { ACK_TIMEOUT_MS, settleAck, type VisitorSocket } from "./visitorSocket";
@@ -167,6 +168,8 @@ async function resume(): Promise<void> {
 		if (found.recording !== "off") recording = prepareRecording(found.recording, iceServers);
 		if (found.status === "queued") patch({ phase: "queued", call: found, position: position ?? 1 });
 		else if (answer(found, true)) announceRejoin(found);
+		// The host page may have reloaded with the chat closed: the call must be seen (and its tap button reachable).
+		postToHost({ type: "destek:open" });
 		return;
 	}
 	if (found.status === "queued") return patch({ position: position ?? callState.get().position });
