@@ -61,7 +61,8 @@ export function openDatabase(config: Config["database"], options: { schema?: str
   return { db, kind: "postgres", ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() };
 }
 
-const migrations: Record<string, Migration> = {
+/** Every migration, by name (in order); tests migrate to a point in between. */
+export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_recording_mix": recordingMix,
   "0003_call_consent_and_live_calls": callConsentAndLiveCalls,

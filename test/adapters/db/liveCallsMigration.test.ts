@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Migration, Migrator } from "kysely";
+import { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../../../src/adapters/db/database.ts";
-import * as initial from "../../../src/adapters/db/migrations/0001_initial.ts";
-import * as recordingMix from "../../../src/adapters/db/migrations/0002_recording_mix.ts";
-import * as liveCalls from "../../../src/adapters/db/migrations/0003_call_consent_and_live_calls.ts";
+import { type DatabaseHandle, migrations } from "../../../src/adapters/db/database.ts";
 import { testDatabases } from "../../support/databases.ts";
 
 // Migration 0003 sets "one live call per visitor and per agent" as unique indexes. A database that
@@ -16,19 +13,15 @@ describe.each(testDatabases())("migration 0003 (consent, one live call) on $name
 
   beforeAll(async () => {
     handle = await database.open();
-    const migrations: Record<string, Migration> = {
-      "0001_initial": initial,
-      "0002_recording_mix": recordingMix,
-      "0003_call_consent_and_live_calls": liveCalls,
-    };
+    // Every migration, so the later ones (applied by open) are known when going back below 0003.
     migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations }, ...(handle.schema ? { migrationTableSchema: handle.schema } : {}) });
   });
   afterAll(() => handle?.dispose());
 
   it("ends all but the newest live call of a visitor and of an agent, then enforces one", async () => {
-    const down = await migrator.migrateDown();
+    const down = await migrator.migrateTo("0002_recording_mix");
     expect(down.error).toBeUndefined();
-    expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual([["0003_call_consent_and_live_calls", "Success"]]);
+    expect(down.results?.map((r) => [r.migrationName, r.status])).toContainEqual(["0003_call_consent_and_live_calls", "Success"]);
 
     const visitorId = randomUUID();
     const agentId = randomUUID();
