@@ -135,6 +135,30 @@ describe.runIf(browserAvailable())("a call comes back after a reload or a networ
     await page.close();
   }, 150_000);
 
+  it("a connection that stops answering is restarted by the console after 3 s disconnected, before ICE would fail", async () => {
+    const { page, frame } = await connectedCall();
+    const ufrag = () => agent.evaluate(`${CALL_PC}.localDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]`) as Promise<string>;
+    const before = await ufrag();
+    const states: string[] = [];
+    await agent.exposeFunction("__testIceState", (state: string) => states.push(state));
+    await agent.evaluate(`${CALL_PC}.addEventListener("iceconnectionstatechange", (e) => window.__testIceState(e.target.iceConnectionState))`);
+    // The caller's side goes silent: its connection stops answering (as a dead network would).
+    await frame.evaluate(`${CALL_PC}.close()`);
+    await expect.poll(() => states, { timeout: 30_000 }).toContain("disconnected");
+    const disconnectedAt = Date.now();
+    // The console offers again with new ICE credentials, without waiting for "failed".
+    await expect.poll(ufrag, { timeout: 20_000 }).not.toBe(before);
+    expect(states).not.toContain("failed");
+    expect(Date.now() - disconnectedAt).toBeLessThan(20_000);
+    // The caller's page comes back (here: a reload) and the call is whole again.
+    await frame.evaluate("location.reload()").catch(() => undefined);
+    await expect.poll(() => pcState(frame).catch(() => "none"), { timeout: 30_000 }).toBe("connected");
+    await expect.poll(() => pcState(agent), { timeout: 30_000 }).toBe("connected");
+    await expectAudioFlowing(agent);
+    await hangUp(frame);
+    await page.close();
+  }, 150_000);
+
   it("an ICE restart mid-call (what a network change triggers) keeps the same connection and audio flowing both ways", async () => {
     const { page, frame } = await connectedCall();
     const ufrag = () => agent.evaluate(`${CALL_PC}.localDescription.sdp.match(/a=ice-ufrag:(\\S+)/)[1]`) as Promise<string>;
