@@ -55,6 +55,12 @@ describe.runIf(browserAvailable())("call devices, a blocked microphone, a droppe
     const agent = await signInConsole(browser, t, "yusuf", "747474");
     const { page, frame } = await connectedCall(agent);
 
+    // The quality line reads round trip, loss and jitter from getStats.
+    const quality = agent.locator(".call-quality");
+    await quality.waitFor({ timeout: 20_000 });
+    expect(await quality.textContent()).toMatch(/^(Good|Fair|Poor)$/);
+    expect(await quality.getAttribute("title")).toMatch(/^Round trip \d+ ms · packet loss [\d.]+% · jitter \d+ ms · \d+ kbit\/s$/);
+
     const microphone = agent.getByRole("combobox", { name: "Microphone" });
     await expect.poll(() => microphone.locator("option").count(), { timeout: 10_000 }).toBeGreaterThan(1);
     const first = await sentMicrophone(agent);

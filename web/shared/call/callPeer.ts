@@ -1,4 +1,5 @@
 import type { IceServer, Signal } from "../../../src/protocol/calls";
+import { type CallQuality, QualityMeter } from "./callQuality";
 
 // One side of a call's WebRTC connection, shared by the widget (answerer) and the console
 // (offerer). Only the agent ever offers, so there is no glare: the offer always carries an audio
@@ -30,14 +31,7 @@ export const ICE_RESTART_AFTER_MS = 3_000;
 const ICE_RESTART_RETRY_MS = 5_000;
 const BACK_SHOWN_MS = 4_000;
 
-export interface CallQuality {
-	level: "good" | "fair" | "poor";
-	/** Round-trip time in ms, packet loss in %, jitter in ms, received bitrate in kbit/s. */
-	rtt: number;
-	loss: number;
-	jitter: number;
-	kbps: number;
-}
+export type { CallQuality };
 
 export class CallPeer {
 	readonly pc: RTCPeerConnection;
@@ -72,8 +66,7 @@ export class CallPeer {
 	private pending: RTCIceCandidateInit[] = [];
 	private chain: Promise<void> = Promise.resolve();
 	private attached = false;
-	private lastBytes = 0;
-	private lastAt = 0;
+	private readonly meter = new QualityMeter();
 
 	constructor({ iceServers, role, sendSignal, rejoining = false }: CallPeerOptions) {
 		this.role = role;
@@ -263,31 +256,11 @@ export class CallPeer {
 		await this.putVideo();
 	}
 
-	/** Round-trip time, loss, jitter and bitrate from `getStats()`, rated good, fair or poor. */
+	/** Round-trip time, loss, jitter and bitrate, rated; on a poor link the video pauses so the voice gets through. */
 	async quality(): Promise<CallQuality> {
-		let rtt = 0;
-		let lost = 0;
-		let received = 0;
-		let bytes = 0;
-		let jitter = 0;
-		(await this.pc.getStats()).forEach((s) => {
-			if (s.type === "candidate-pair" && s.nominated && s.currentRoundTripTime !== undefined) rtt = s.currentRoundTripTime * 1000;
-			if (s.type === "inbound-rtp") {
-				lost += s.packetsLost ?? 0;
-				received += s.packetsReceived ?? 0;
-				bytes += s.bytesReceived ?? 0;
-				// The voice's jitter is what a caller hears.
-				if (s.kind === "audio" && s.jitter !== undefined) jitter = s.jitter * 1000;
-			}
-		});
-		const now = performance.now();
-		const kbps = this.lastAt && bytes >= this.lastBytes ? ((bytes - this.lastBytes) * 8) / (now - this.lastAt) : 0;
-		this.lastBytes = bytes;
-		this.lastAt = now;
-		const loss = received + lost > 0 ? (lost * 100) / (received + lost) : 0;
-		const level = rtt < 300 && loss < 2 && jitter < 30 ? "good" : rtt < 600 && loss < 8 && jitter < 100 ? "fair" : "poor";
-		await this.spareVideo(level === "poor").catch(() => {});
-		return { level, rtt: Math.round(rtt), loss: Math.round(loss * 10) / 10, jitter: Math.round(jitter), kbps: Math.round(kbps) };
+		const quality = await this.meter.read(this.pc);
+		await this.spareVideo(quality.level === "poor").catch(() => {});
+		return quality;
 	}
 
 	/** Ends the connection and releases the microphone and camera. */
