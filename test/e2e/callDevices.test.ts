@@ -115,6 +115,30 @@ describe.runIf(browserAvailable())("call devices, a blocked microphone, a droppe
     await page.close();
   }, 120_000);
 
+  it("a console whose socket dropped while the caller's widget reloaded gets the call back once its socket is", async () => {
+    await addAgent(t.deps, "irmak", { telegramChatId: "777777" });
+    const hold = new ServerMessageHold();
+    const agent = await signInConsole(browser, t, "irmak", "777777", { hold });
+    const { page, frame } = await connectedCall(agent);
+
+    // The console's network goes while the widget reloads: the news that the caller rejoined is lost.
+    hold.hold();
+    await frame.evaluate("location.reload()").catch(() => undefined);
+    await frame.getByRole("button", { name: "Hang up" }).waitFor({ timeout: 30_000 });
+    hold.cut();
+    hold.release();
+    // Once the socket is back, the call is whole again: the news comes again, or the console starts afresh.
+    await expect.poll(() => pcState(frame).catch(() => "none"), { timeout: 60_000 }).toBe("connected");
+    await expect.poll(() => pcState(agent), { timeout: 30_000 }).toBe("connected");
+    await expectAudioFlowing(agent);
+    await expectAudioFlowing(frame);
+    expect((await latestCall()).status).toBe("active");
+    await frame.getByRole("button", { name: "Hang up" }).click();
+    await expect.poll(async () => (await latestCall()).status, { timeout: 10_000 }).toBe("ended");
+    await agent.close();
+    await page.close();
+  }, 150_000);
+
   it("a console whose socket dropped while the call ended learns it once the socket is back", async () => {
     await addAgent(t.deps, "eren", { telegramChatId: "767676" });
     const hold = new ServerMessageHold();

@@ -1,6 +1,7 @@
 import type { Translate } from "../../../shared/i18n";
 import { CallPeer, formatDuration } from "../../../shared/call/callPeer";
 import { applyIceServers, renewIceServersPeriodically } from "../../../shared/call/iceRenewal";
+import { retryRejoinUntilConnected } from "../../../shared/call/rejoinRetry";
 import { type PreparedRecording, prepareRecording } from "../../../shared/call/recorderLeg";
 import { ApiError } from "../api/http";
 import type { CallsState, CallView, IceServer } from "../api/inboxTypes";
@@ -136,6 +137,8 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		if (active?.call.id !== call.id) return;
 		stopRenewing?.();
 		stopRenewing = null;
+		stopRetrying?.();
+		stopRetrying = null;
 		active.recording?.stop();
 		active.peer.close();
 		store.update({ active: null });
@@ -185,10 +188,37 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			go();
 			return;
 		}
-		socketRequest(socket, "call:rejoin", { callId: call.id }).then(go, (error: unknown) => {
-			console.warn("destek: could not rejoin the call", error);
-			endAfterLoss(call);
-		});
+		socketRequest(socket, "call:rejoin", { callId: call.id }).then(
+			() => {
+				go();
+				retryRejoin(call);
+			},
+			(error: unknown) => {
+				console.warn("destek: could not rejoin the call", error);
+				endAfterLoss(call);
+			},
+		);
+	}
+
+	/** Stops sending the news of a rejoin again. */
+	let stopRetrying: (() => void) | null = null;
+
+	/** Until the fresh connection is up, the caller is told again (the news may be lost on the way), with a fresh offer. */
+	function retryRejoin(call: CallView): void {
+		stopRetrying?.();
+		stopRetrying = retryRejoinUntilConnected(
+			() => (store.get().active?.call.id === call.id ? (store.get().active?.peer ?? null) : null),
+			() => {
+				renewAndRejoin(call.id).catch(() => undefined);
+			},
+		);
+	}
+
+	/** Tells the caller, then starts a fresh connection (which offers). */
+	async function renewAndRejoin(callId: string): Promise<void> {
+		await socketRequest(socket, "call:rejoin", { callId });
+		const { active } = store.get();
+		if (active?.call.id === callId) store.update({ active: { ...active, peer: active.peer.renew() } });
 	}
 
 	/** The live call is gone (over while this console was away): shown as ended, as the server has it. */
@@ -223,10 +253,12 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			return;
 		}
 		applyIceServers([active.peer.pc], iceServers);
+		// Broken while the socket was away (and the news that the caller rejoined maybe lost with it):
+		// both sides start afresh.
 		const state = active.peer.pc.connectionState;
-		if (state === "failed" || state === "closed") {
-			await socketRequest(socket, "call:rejoin", { callId: call.id }).catch(() => undefined);
-			if (store.get().active === active) store.update({ active: { ...active, peer: active.peer.renew(iceServers) } });
+		if (state === "disconnected" || state === "failed" || state === "closed") {
+			await renewAndRejoin(call.id).catch(() => undefined);
+			retryRejoin(call);
 		}
 	}
 
@@ -368,6 +400,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			store.get().active?.recording?.stop();
 			store.get().active?.peer.close();
 			stopRenewing?.();
+			stopRetrying?.();
 			if (ringTimer) clearInterval(ringTimer);
 			clearTimeout(noticeTimer);
 		},

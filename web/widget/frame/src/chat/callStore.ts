@@ -1,5 +1,6 @@
 import { CallPeer } from "../../../../shared/call/callPeer";
 import { applyIceServers, renewIceServersPeriodically } from "../../../../shared/call/iceRenewal";
+import { retryRejoinUntilConnected } from "../../../../shared/call/rejoinRetry";
 import { type PreparedRecording, prepareRecording } from "../../../../shared/call/recorderLeg";
 import { type Ack, type CallResume, type CallStart, type CallView, RECORDING_CONSENT_VERSION, type RecordingConsent } from "../protocol";
 import { postToHost } from "../host/hostBridge";
@@ -63,6 +64,8 @@ function finish(call: CallView | null): void {
 	const { peer } = callState.get();
 	stopRenewing?.();
 	stopRenewing = null;
+	stopRetrying?.();
+	stopRetrying = null;
 	recording?.stop();
 	recording = null;
 	peer?.close();
@@ -122,7 +125,27 @@ function answer(call: CallView, rejoining: boolean): CallPeer | null {
 	return peer;
 }
 
-/** Tells the agent this side has a fresh connection, so their console starts one too and offers. */
+/** Stops sending the news of a rejoin again. */
+let stopRetrying: (() => void) | null = null;
+
+/**
+ * Tells the agent this side has a fresh connection, so their console starts one too and offers;
+ * again with a fresh connection each time, until one is up (the news may be lost on the way).
+ */
+function rejoin(call: CallView): void {
+	announceRejoin(call);
+	stopRetrying?.();
+	stopRetrying = retryRejoinUntilConnected(
+		() => (mine(call.id) ? callState.get().peer : null),
+		() => {
+			const { peer } = callState.get();
+			if (!peer) return;
+			patch({ peer: peer.renew(iceServers) });
+			announceRejoin(call);
+		},
+	);
+}
+
 function announceRejoin(call: CallView): void {
 	socket?.timeout(ACK_TIMEOUT_MS).emit(
 		"call:rejoin",
@@ -167,7 +190,7 @@ async function resume(): Promise<void> {
 		if (callState.get().phase !== phase) return;
 		if (found.recording !== "off") recording = prepareRecording(found.recording, iceServers);
 		if (found.status === "queued") patch({ phase: "queued", call: found, position: position ?? 1 });
-		else if (answer(found, true)) announceRejoin(found);
+		else if (answer(found, true)) rejoin(found);
 		// The host page may have reloaded with the chat closed: the call must be seen (and its tap button reachable).
 		postToHost({ type: "destek:open" });
 		return;
@@ -175,13 +198,15 @@ async function resume(): Promise<void> {
 	if (found.status === "queued") return patch({ position: position ?? callState.get().position });
 	if (phase === "queued") {
 		// Answered while the socket was away: the acceptance was missed.
-		if (answer(found, false)) announceRejoin(found);
+		if (answer(found, false)) rejoin(found);
 		return;
 	}
+	// Broken while the socket was away (and the news that the agent rejoined maybe lost with it):
+	// both sides start afresh.
 	const state = peer?.pc.connectionState;
-	if (peer && (state === "failed" || state === "closed")) {
+	if (peer && (state === "disconnected" || state === "failed" || state === "closed")) {
 		patch({ peer: peer.renew(iceServers) });
-		announceRejoin(found);
+		rejoin(found);
 	}
 }
 
