@@ -7,13 +7,15 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppDeps } from "./deps.ts";
-import { registerErrorHandling, sendError } from "./http/errors.ts";
+import { trustFunction } from "./http/clientAddress.ts";
+import { frameworkError, registerErrorHandling, sendError } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
 import { authRoutes } from "./http/routes/auth.ts";
 import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
+import { settingsRoutes } from "./http/routes/settings.ts";
 import { telegramWebhookRoutes } from "./http/routes/telegramWebhook.ts";
 import { widgetRoutes } from "./http/routes/widget.ts";
 import { consoleRoutes } from "./http/routes/console.ts";
@@ -21,6 +23,7 @@ import { meRoutes } from "./http/routes/me.ts";
 import { operationsRoutes } from "./http/routes/operations.ts";
 import { setupRoutes } from "./http/routes/setup.ts";
 import { createGateway, type Gateway } from "./realtime/gateway.ts";
+import { warnTeamWhenStorageIsFull } from "./adapters/storage/uploadJobs.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -48,7 +51,8 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
-    trustProxy: deps.config.trustProxy,
+    // The same rule as the socket handshakes: only configured proxies' X-Forwarded-For hops count.
+    trustProxy: trustFunction(deps.config.trustProxy),
     // Honour an upstream request id when it is well-formed, so logs join up across proxies.
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
@@ -57,6 +61,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
     bodyLimit: 1024 * 1024,
     forceCloseConnections: "idle",
     return503OnClosing: true,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
   // Every input has a schema: a route that takes a body without one fails at start-up, not in production.
@@ -130,7 +135,9 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
     global: true,
     max: deps.config.rateLimitPerMinute,
     timeWindow: "1 minute",
-    ...(deps.redis ? { redis: deps.redis, nameSpace: "destek:http-limit:" } : {}),
+    // While Redis is away the coarse per-address HTTP limit is skipped (fail open); the limits that
+    // guard sign-in, codes and sends fall back to per-node counters (see withLocalFallback).
+    ...(deps.redis ? { redis: deps.redis, nameSpace: "destek:http-limit:", skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => {
       const error = new Error(`Too many requests. Try again in ${context.after}.`) as Error & { statusCode: number; code: string };
       error.statusCode = 429;
@@ -145,6 +152,9 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   // Before the HTTP server waits for its connections: open sockets would hold it until the grace
   // period ran out.
   app.addHook("preClose", () => gateway.close());
+  // Event wiring, not a timer: the team hears once when attachment storage reaches its quota.
+  const stopStorageWarnings = warnTeamWhenStorageIsFull(deps);
+  app.addHook("onClose", async () => stopStorageWarnings());
 
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } });
   await app.register(operationsRoutes, deps);
@@ -153,6 +163,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(meRoutes, { ...deps, prefix: "/api/me" });
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
+  await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });
   await app.register(callHistoryRoutes, { ...deps, prefix: "/api/calls" });

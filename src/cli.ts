@@ -7,6 +7,7 @@ import { DomainError } from "./domain/errors.ts";
 import type { Actor } from "./domain/ports.ts";
 import { closeDeps, createDeps } from "./deps.ts";
 import { configOrExit, main } from "./main.ts";
+import { outboxCommand } from "./outboxCommand.ts";
 
 const USAGE = `Usage: destek <command>
 
@@ -18,6 +19,8 @@ const USAGE = `Usage: destek <command>
   agent disable <username>      disable an agent and end their sessions
   agent reset-password <username>
                                 set a new password (from standard input) and end their sessions
+  outbox dead                   list Telegram notifications given up on (dead-lettered)
+  outbox retry <id>             queue a dead notification again, once its cause is fixed
 `;
 
 const CLI_ACTOR: Actor = { type: "system" };
@@ -140,6 +143,8 @@ async function run(argv: string[]): Promise<void> {
     }
     case "agent":
       return agentCommand(rest);
+    case "outbox":
+      return outboxCommand(rest, (message) => new UsageError(message));
     case "help":
     case "--help":
     case "-h":

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
 
 /** Thrown when the environment is invalid; main prints `message` as one line and exits. */
@@ -30,6 +31,26 @@ const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+// `true`/`false`, or the proxies whose X-Forwarded-For hops are believed: addresses and CIDRs.
+const trustProxy = z
+  .string()
+  .superRefine((value, ctx) => {
+    if (flag.safeParse(value).success) return;
+    for (const entry of value.split(",").map((e) => e.trim())) {
+      try {
+        if (!entry) throw new Error("empty");
+        proxyAddr.compile(entry);
+      } catch {
+        ctx.addIssue({ code: "custom", message: `must be true, false or a comma-separated list of proxy addresses and CIDRs such as 10.0.0.0/8,127.0.0.1; ${JSON.stringify(entry)} is not an IP address or CIDR` });
+        return;
+      }
+    }
+  })
+  .transform((value): boolean | string[] => {
+    const asFlag = flag.safeParse(value);
+    return asFlag.success ? asFlag.data : value.split(",").map((e) => e.trim());
+  });
+
 const schema = z.object({
   PORT: integer(0, 65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -45,14 +66,23 @@ const schema = z.object({
   TELEGRAM_ADMIN_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, "must be a numeric Telegram chat id").optional(),
   TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/, message: "must be an https URL that reaches /telegram/webhook" }).optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 letters, digits, _ or -").optional(),
+  TELEGRAM_ALERT_FLOOD_PER_MINUTE: integer(1, 100_000).default(10),
+  TELEGRAM_DOWNLOAD_TIMEOUT_S: integer(1, 600).default(30),
   TIMEZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Istanbul").default("Europe/Istanbul"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
-  TRUST_PROXY: flag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(300),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(20),
   UPLOAD_MAX_MB: integer(1, 1024).default(10),
+  VISITOR_HANDSHAKES_PER_MINUTE: integer(1, 1_000_000).default(60),
+  NEW_VISITORS_PER_HOUR: integer(1, 1_000_000).default(20),
+  NEW_CONVERSATIONS_PER_12H: integer(1, 1_000_000).default(6),
+  VISITOR_MESSAGES_PER_MINUTE: integer(1, 1_000_000).default(60),
+  UPLOAD_MB_PER_DAY: integer(1, 1_000_000).default(100),
+  CALLS_PER_ADDRESS_PER_DAY: integer(0, 1_000_000).default(10),
+  STORAGE_QUOTA_MB: integer(1, 100_000_000).optional(),
   CALL_DAILY_LIMIT: integer(0, 1_000_000).default(10),
   CALL_VISITOR_DAILY_LIMIT: integer(0, 1000).default(3),
   CALL_AGENT_DAILY_LIMIT: integer(0, 1000).optional(),
@@ -81,6 +111,7 @@ const schema = z.object({
     .string()
     .regex(/^((name|email|phone):(required|optional|off))(,(name|email|phone):(required|optional|off))*$/, "must look like name:required,email:optional,phone:off")
     .default("name:optional,email:optional,phone:off"),
+  IDENTITY_REQUIRED: flag.default(false),
 });
 
 export type Env = z.input<typeof schema>;
@@ -98,19 +129,43 @@ export interface Config {
   database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
   redisUrl: string | undefined;
   telegram:
-    | { token: string; apiRoot: string; adminChatId: string | undefined; webhookUrl: string | undefined; webhookSecret: string | undefined }
+    | {
+        token: string;
+        apiRoot: string;
+        adminChatId: string | undefined;
+        webhookUrl: string | undefined;
+        webhookSecret: string | undefined;
+        /** New conversations per minute past which the team chat gets one summary post instead of one each. */
+        alertFloodPerMinute: number;
+        /** Longest a file an agent sends from Telegram may take to download. */
+        downloadTimeoutMs: number;
+      }
     | undefined;
   timezone: string;
   logLevel: (typeof LOG_LEVELS)[number];
   secretKey: string | undefined;
-  trustProxy: boolean;
+  /** false: the peer is the client; true: trust the immediate peer's X-Forwarded-For hop; a list: trust those proxies. */
+  trustProxy: boolean | string[];
   metricsToken: string | undefined;
   rateLimitPerMinute: number;
   /** Per-address limit on each sign-in and setup endpoint: the brute-force targets. */
   authRateLimitPerMinute: number;
   uploadMaxBytes: number;
+  /** Limits per client address on the anonymous surface (widget socket and routes). */
+  addressLimits: {
+    handshakesPerMinute: number;
+    newVisitorsPerHour: number;
+    newConversationsPer12h: number;
+    messagesPerMinute: number;
+    uploadBytesPerDay: number;
+    callsPerDay: number;
+  };
+  /** Total bytes of stored attachments; new uploads are refused past it. Undefined: no quota. */
+  storageQuotaBytes: number | undefined;
   /** The widget's pre-chat form: which fields it asks for. */
   preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
+  /** Only visitors the site verified (signed user id) may chat. */
+  identityRequired: boolean;
   calls: {
     daily: number;
     perVisitor: number;
@@ -161,6 +216,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           adminChatId: e.TELEGRAM_ADMIN_CHAT_ID,
           webhookUrl: e.TELEGRAM_WEBHOOK_URL,
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          alertFloodPerMinute: e.TELEGRAM_ALERT_FLOOD_PER_MINUTE,
+          downloadTimeoutMs: e.TELEGRAM_DOWNLOAD_TIMEOUT_S * 1000,
         }
       : undefined,
     timezone: e.TIMEZONE,
@@ -171,7 +228,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    addressLimits: {
+      handshakesPerMinute: e.VISITOR_HANDSHAKES_PER_MINUTE,
+      newVisitorsPerHour: e.NEW_VISITORS_PER_HOUR,
+      newConversationsPer12h: e.NEW_CONVERSATIONS_PER_12H,
+      messagesPerMinute: e.VISITOR_MESSAGES_PER_MINUTE,
+      uploadBytesPerDay: e.UPLOAD_MB_PER_DAY * 1024 * 1024,
+      callsPerDay: e.CALLS_PER_ADDRESS_PER_DAY,
+    },
+    storageQuotaBytes: e.STORAGE_QUOTA_MB === undefined ? undefined : e.STORAGE_QUOTA_MB * 1024 * 1024,
     preChat: parsePreChat(e.PRECHAT_FIELDS),
+    identityRequired: e.IDENTITY_REQUIRED,
     calls: {
       daily: e.CALL_DAILY_LIMIT,
       perVisitor: e.CALL_VISITOR_DAILY_LIMIT,

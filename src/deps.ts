@@ -7,7 +7,10 @@ import { type DatabaseHandle, openDatabase } from "./adapters/db/database.ts";
 import { countPendingOutbox } from "./adapters/db/repositories/outbox.ts";
 import { createMemoryLimiter } from "./adapters/limits/memoryLimiter.ts";
 import { createRedisLimiter } from "./adapters/limits/redisLimiter.ts";
-import { connectRedis } from "./adapters/redis.ts";
+import { withRefusalMetric } from "./adapters/limits/countedLimiter.ts";
+import { withLocalFallback } from "./adapters/limits/fallbackLimiter.ts";
+import { OutageLog } from "./adapters/outages.ts";
+import { closeRedis, connectRedis, deploymentTag } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
@@ -43,18 +46,25 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
   const clock = overrides.clock ?? systemClock;
   const database = overrides.database ?? openDatabase(config.database, { log });
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : undefined;
-  redis?.on("error", (err) => log.warn({ err }, "redis connection error"));
+  // Reconnection attempts fail every second or two while Redis is away: one line when it goes, one when it is back.
+  const redisOutages = new OutageLog(log);
+  redis?.on("error", (err) => redisOutages.lost("redis", err));
+  redis?.on("ready", () => redisOutages.restored("redis"));
   const keys = deriveKeys(loadMasterSecret(config.dataDir, config.secretKey));
+  const metrics = createMetrics(() => countPendingOutbox(database.db));
   const telegram = config.telegram
     ? createTelegram(
         {
           token: config.telegram.token,
           apiRoot: config.telegram.apiRoot,
+          alertFloodPerMinute: config.telegram.alertFloodPerMinute,
+          downloadTimeoutMs: config.telegram.downloadTimeoutMs,
           webhook: config.telegram.webhookUrl
             ? { url: config.telegram.webhookUrl, secret: config.telegram.webhookSecret ?? webhookSecretFrom(keys.tokenHash) }
             : undefined,
         },
         log.child({ component: "telegram" }),
+        metrics,
       )
     : undefined;
   const bus = new LocalBus((err) => log.error({ err }, "event subscriber failed"));
@@ -62,13 +72,25 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     db: database.db,
     clock,
     keys,
-    limiter: redis ? createRedisLimiter(redis) : createMemoryLimiter(clock),
+    // While Redis is away, each node counts on its own (see fallbackLimiter.ts); refusals are counted on /metrics.
+    limiter: withRefusalMetric(
+      redis
+        ? withLocalFallback(createRedisLimiter(redis, `destek:limit:${deploymentTag(keys)}:`), createMemoryLimiter(clock), redisOutages)
+        : createMemoryLimiter(clock),
+      metrics.limitRefusals,
+    ),
     telegram: telegram?.port,
     publicUrl: config.publicUrl,
     defaultLanguage: "tr",
     events: bus,
     storage: createLocalStorage(join(config.dataDir, "files")),
-    chat: { uploadMaxBytes: config.uploadMaxBytes, preChat: config.preChat },
+    chat: {
+      uploadMaxBytes: config.uploadMaxBytes,
+      preChat: config.preChat,
+      identityRequired: config.identityRequired,
+      addressLimits: config.addressLimits,
+      storageQuotaBytes: config.storageQuotaBytes,
+    },
     calls: {
       limits: { daily: config.calls.daily, perVisitor: config.calls.perVisitor, perAgent: config.calls.perAgent, timezone: config.timezone },
       ringTimeoutMs: config.calls.ringTimeoutMs,
@@ -86,9 +108,11 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
           announcedAddresses: config.calls.recordingIceAddresses,
           udpPorts: config.calls.recordingUdpPorts,
           log: log.child({ component: "recorder" }),
-          onFinished: async (file) => void (await storeRecording(domain, file)),
+          onFinished: async (file) => {
+            await storeRecording(domain, file);
+          },
         });
-  return { bus, config, log, database, redis, telegram, metrics: createMetrics(() => countPendingOutbox(database.db)), domain, recorder };
+  return { bus, config, log, database, redis, telegram, metrics, domain, recorder };
 }
 
 /** Without a configured secret, the webhook's secret token is derived from the master secret. */
@@ -102,5 +126,5 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.recorder?.close();
   await deps.telegram?.stop();
   await deps.database.close();
-  await deps.redis?.quit().catch(() => deps.redis?.disconnect());
+  if (deps.redis) await closeRedis(deps.redis);
 }

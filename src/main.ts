@@ -4,6 +4,7 @@ import { buildApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { migrateToLatest } from "./adapters/db/database.ts";
 import { type AppDeps, closeDeps, createDeps } from "./deps.ts";
+import { ServiceOutage } from "./domain/outage.ts";
 import { issueSetupLink } from "./domain/setup.ts";
 import { startBackgroundJobs } from "./jobs.ts";
 
@@ -72,8 +73,13 @@ function startFailure(error: unknown, config: Config): string {
   if (code === "EADDRINUSE") return `cannot listen on ${address}: the port is already in use by another process`;
   if (code === "EACCES") return `cannot listen on ${address}: permission denied (ports below 1024 need privileges)`;
   if (code === "EADDRNOTAVAIL") return `cannot listen on ${address}: this machine has no such address (check HOST)`;
-  const message = error instanceof Error ? error.message : String(error);
-  return `could not start: ${message.split("\n")[0]}`;
+  if (error instanceof ServiceOutage) return `could not start: the ${error.dependency} is unreachable (${firstLine(error.source)})`;
+  return `could not start: ${firstLine(error)}`;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message || error.name : String(error);
+  return message.split("\n")[0] ?? "";
 }
 
 async function releaseAfterFailedStart(deps: AppDeps, app: FastifyInstance | undefined): Promise<void> {

@@ -6,6 +6,11 @@ export interface Metrics {
   sockets: Gauge<"role">;
   outboxDepth: Gauge;
   telegramSent: Counter<"result">;
+  outboxDeadLetters: Counter<"reason">;
+  /** 1 for the current state of this process's link to Telegram, 0 for the others. */
+  telegramState: Gauge<"state">;
+  /** Requests refused by a rate limit or quota, by limit (e.g. `address:newVisitors`). */
+  limitRefusals: Counter<"limit">;
 }
 
 /**
@@ -35,5 +40,18 @@ export function createMetrics(readOutboxDepth: () => Promise<number>): Metrics {
       },
     }),
     telegramSent: new Counter({ name: "destek_telegram_requests_total", help: "Telegram API calls by result", labelNames: ["result"], registers: [registry] }),
+    outboxDeadLetters: new Counter({
+      name: "destek_outbox_dead_letters_total",
+      help: "Telegram notifications given up on, by reason (chat_not_found, bot_blocked, bad_request, stored_file_missing)",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    telegramState: new Gauge({
+      name: "destek_telegram_state",
+      help: "Telegram as this process last saw it: 1 for the current state (ok, unavailable, unknown), 0 for the others",
+      labelNames: ["state"],
+      registers: [registry],
+    }),
+    limitRefusals: new Counter({ name: "destek_limit_refusals_total", help: "Requests refused by a rate limit, by limit", labelNames: ["limit"], registers: [registry] }),
   };
 }

@@ -10,6 +10,10 @@ export interface Keys {
   totpEncryption: Buffer;
   /** Signs recording playback links; separate from attachment links, so one never opens the other. */
   recordingLinks: Buffer;
+  /** Signs attachment links; not the token-hash key, so no other keyed hash can ever pass as a file link. */
+  attachmentLinks: Buffer;
+  /** The identity secret a website uses to sign its users' ids (shown to admins, see domain/chat/identity.ts). */
+  identity: Buffer;
 }
 
 /**
@@ -46,5 +50,7 @@ export function deriveKeys(master: string): Keys {
     tokenHash: derive("token-hash"),
     totpEncryption: derive("totp-aes-256-gcm"),
     recordingLinks: derive("recording-link-hmac"),
+    attachmentLinks: derive("attachment-link-hmac"),
+    identity: derive("visitor-identity-hmac"),
   };
 }

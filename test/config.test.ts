@@ -94,7 +94,11 @@ describe("loadConfig defaults", () => {
       token,
       apiRoot: "https://api.telegram.org",
       adminChatId: "-1001234",
+      alertFloodPerMinute: 10,
+      downloadTimeoutMs: 30_000,
     });
+    const tuned = loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_ALERT_FLOOD_PER_MINUTE: "25", TELEGRAM_DOWNLOAD_TIMEOUT_S: "5" }).telegram;
+    expect(tuned).toMatchObject({ alertFloodPerMinute: 25, downloadTimeoutMs: 5000 });
     expect(loadConfig({ TELEGRAM_ADMIN_CHAT_ID: "-1001234" }).telegram).toBeUndefined();
   });
 });
@@ -108,6 +112,8 @@ describe("loadConfig with bad values", () => {
     ["REDIS_URL", "http://x"],
     ["TELEGRAM_BOT_TOKEN", "nonsense"],
     ["TELEGRAM_ADMIN_CHAT_ID", "abc"],
+    ["TELEGRAM_ALERT_FLOOD_PER_MINUTE", "0"],
+    ["TELEGRAM_DOWNLOAD_TIMEOUT_S", "soon"],
     ["TIMEZONE", "Mars/Base"],
     ["LOG_LEVEL", "loud"],
     ["SECRET_KEY", "short"],
@@ -188,8 +194,10 @@ describe("loadMasterSecret", () => {
   it("derives distinct, stable 32-byte keys per purpose", () => {
     const keys = deriveKeys("m".repeat(48));
     const again = deriveKeys("m".repeat(48));
-    const all = [keys.jwt, keys.otp, keys.tokenHash, keys.totpEncryption, keys.recordingLinks].map((k) => Buffer.from(k).toString("hex"));
-    expect(new Set(all).size).toBe(5);
+    const all = [keys.jwt, keys.otp, keys.tokenHash, keys.totpEncryption, keys.recordingLinks, keys.attachmentLinks, keys.identity].map((k) =>
+      Buffer.from(k).toString("hex"),
+    );
+    expect(new Set(all).size).toBe(7);
     for (const key of all) expect(key).toHaveLength(64);
     expect(Buffer.from(again.jwt).equals(Buffer.from(keys.jwt))).toBe(true);
     expect(Buffer.from(deriveKeys("n".repeat(48)).jwt).equals(Buffer.from(keys.jwt))).toBe(false);

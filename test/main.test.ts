@@ -79,7 +79,7 @@ describe("destek serve on a fresh install", () => {
 
   it("answers /health within 10 s of the spawn", async () => {
     const res = await healthy(s.server, s.url("/health"));
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await res.json()).toEqual({ status: "ok", telegram: "off" });
   });
 
   it("is ready with the database checked", async () => {

@@ -57,3 +57,14 @@ export class OutageLog {
     return this.down.has(dependency);
   }
 }
+
+/**
+ * The outage behind an error that escaped a handler, if it is one: a database or Redis that is
+ * away, or a cluster request (fetchSockets) that no peer answered in time.
+ */
+export function outageBehind(error: unknown): ServiceOutage | undefined {
+  if (error instanceof ServiceOutage) return error;
+  if (isDatabaseOutage(error)) return new ServiceOutage("database", error);
+  if (isRedisOutage(error) || (error instanceof Error && /^timeout reached/.test(error.message))) return new ServiceOutage("redis", error);
+  return undefined;
+}

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   type AgentRow,
   countAgents,
+  findAgentByTelegramChat,
   findAgentByUsername,
   insertAgent,
   listAgents as listAgentRows,
@@ -74,6 +75,8 @@ export function validateNewAgent(input: NewAgent): { username: string; name: str
 export async function createAgent(deps: DomainDeps, actor: Actor, input: NewAgent): Promise<AgentView> {
   const { username, name } = validateNewAgent(input);
   if (await findAgentByUsername(deps.db, username)) throw conflict("username_taken", `The username "${username}" is taken.`);
+  const chatTaken = () => conflict("telegram_chat_taken", "This Telegram chat is already linked to another agent.");
+  if (input.telegramChatId !== undefined && (await findAgentByTelegramChat(deps.db, input.telegramChatId))) throw chatTaken();
   const now = deps.clock.now();
   const row: AgentRow = {
     id: randomUUID(),
@@ -94,8 +97,9 @@ export async function createAgent(deps: DomainDeps, actor: Actor, input: NewAgen
   try {
     await insertAgent(deps.db, row);
   } catch (error) {
-    // Two concurrent creations of one username: the unique index decides.
+    // Two concurrent creations of one username (or one Telegram chat): the unique index decides.
     if (await findAgentByUsername(deps.db, username)) throw conflict("username_taken", `The username "${username}" is taken.`);
+    if (input.telegramChatId !== undefined && (await findAgentByTelegramChat(deps.db, input.telegramChatId))) throw chatTaken();
     throw error;
   }
   await audit(deps.db, now, { actor, action: "agent.created", target: { type: "agent", id: row.id }, details: { username, role: row.role } });

@@ -8,7 +8,9 @@ export type ErrorKind =
   | "too_large"
   | "unsupported"
   | "rate_limited"
-  | "unavailable";
+  | "unavailable"
+  /** Storage is at its quota: nothing more is kept until space is freed. */
+  | "storage_full";
 
 /** An expected failure with a stable id (`otp_expired`) that clients can rely on. */
 export class DomainError extends Error {

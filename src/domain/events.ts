@@ -13,7 +13,12 @@ export type DomainEvent =
   | { type: "calls.changed" }
   /** `visitorIceServers`: the caller's TURN credentials for the live call, handed over with the news. */
   | { type: "call.accepted"; call: CallView; visitorIceServers: IceServer[] }
-  | { type: "call.ended"; call: CallView };
+  | { type: "call.ended"; call: CallView }
+  /**
+   * Attachment storage is at its quota: `crossed` when this upload filled it (later ones are refused
+   * until space is freed), false when an upload was refused.
+   */
+  | { type: "storage.quota_reached"; usedBytes: number; quotaBytes: number; crossed: boolean };
 
 export interface EventSink {
   publish(event: DomainEvent): void;

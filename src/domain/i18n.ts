@@ -87,6 +87,14 @@ const texts = {
     tr: () => "Telegram hesabınız bir destek temsilcisine bağlı değil. Konsolda Ayarlar → Telegram bölümünden bağlayın.",
     en: () => "Your Telegram account is not linked to a destek agent. Link it in the console under Settings → Telegram.",
   },
+  alertFlood: {
+    tr: (count: number) => `🌊 Son bir dakikada ${count} yeni sohbet başladı. Listelemek için /open yazın.`,
+    en: (count: number) => `🌊 ${count} new conversations in the last minute, /open to list them.`,
+  },
+  deliveryGivenUp: {
+    tr: (chat: string, reason: string) => `⚠️ ${chat} sohbetine bir Telegram bildirimi gönderilemedi ve bırakıldı: ${reason}`,
+    en: (chat: string, reason: string) => `⚠️ A Telegram notification to chat ${chat} could not be delivered and was given up: ${reason}`,
+  },
 } as const;
 
 export type Language = "tr" | "en";

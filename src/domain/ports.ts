@@ -13,14 +13,27 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 /** Counts events per key in a fixed window; in memory on one node, in Redis across many. */
 export interface RateLimiter {
-  consume(key: string, limit: number, windowMs: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
+  /** Adds `amount` (1 by default; bytes for upload quotas) and says whether the window is still within `limit`. */
+  consume(key: string, limit: number, windowMs: number, amount?: number): Promise<{ allowed: boolean; retryAfterMs: number }>;
 }
 
 /** What the domain needs from Telegram. Text is plain; the adapter escapes it. */
 export interface TelegramPort {
   /** The bot's username without "@", for t.me links. */
   botUsername(): Promise<string>;
+  /** Throws TelegramRefused when Telegram refuses that chat (no retry helps); anything else thrown means Telegram could not be reached. */
   sendText(chatId: string, text: string): Promise<void>;
+}
+
+/** Telegram answered, and will not deliver to this chat: the user blocked the bot, or the chat is unknown to it. */
+export class TelegramRefused extends Error {
+  override name = "TelegramRefused";
+  constructor(
+    readonly reason: "bot_blocked" | "chat_not_found",
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** Everything domain functions may touch. Built once in deps.ts; tests build their own. */
@@ -42,7 +55,27 @@ export interface DomainDeps {
 
 export interface ChatSettings {
   uploadMaxBytes: number;
+  /** Per-address limits of the anonymous surface (see domain/chat/addressLimits.ts). */
+  addressLimits: AddressLimits;
+  /** Total bytes of attachments kept; undefined means no quota. */
+  storageQuotaBytes: number | undefined;
   preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
+  /** Refuse visitors the site has not verified (see chat/identity.ts). */
+  identityRequired: boolean;
+}
+
+export interface AddressLimits {
+  handshakesPerMinute: number;
+  newVisitorsPerHour: number;
+  newConversationsPer12h: number;
+  messagesPerMinute: number;
+  uploadBytesPerDay: number;
+  callsPerDay: number;
+}
+
+/** Where an anonymous request came from: the client address, as the edge's trusted proxies tell it. */
+export interface Origin {
+  address: string;
 }
 
 /** Who is acting, for authorization and the audit log. */

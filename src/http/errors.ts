@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { DomainError, type ErrorKind } from "../domain/errors.ts";
 import { ServiceOutage } from "../domain/outage.ts";
+import { outageBehind } from "../adapters/outages.ts";
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -13,6 +14,7 @@ const STATUS: Record<ErrorKind, number> = {
   unsupported: 415,
   rate_limited: 429,
   unavailable: 502,
+  storage_full: 507,
 };
 
 // Fastify's own client errors, given stable ids.
@@ -32,16 +34,30 @@ const FASTIFY_IDS: Record<string, string> = {
   FST_MULTIPART_INVALID_CONTENT_TYPE: "invalid_file",
 };
 
-export function sendError(reply: FastifyReply, status: number, id: string, message: string) {
-  return reply.code(status).type("application/json").send({ error: { id, message } });
+export function sendError(reply: FastifyReply, status: number, id: string, message: string, extra: { retryAfterMs?: number } = {}) {
+  return reply.code(status).type("application/json").send({ error: { id, message, ...extra } });
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a malformed or over-long path). Without
+ * this Fastify answers them itself, with a body of its own shape that echoes the whole path.
+ */
+export function frameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === "FST_ERR_MAX_PARAM_LENGTH") return sendError(reply, 414, "uri_too_long", "A part of the address is too long.");
+  if (error.code === "FST_ERR_BAD_URL") return sendError(reply, 400, "invalid_request", "The address is not valid (malformed percent-encoding).");
+  return sendError(reply, error.statusCode && error.statusCode < 500 ? error.statusCode : 400, "invalid_request", "The request could not be routed.");
 }
 
 /** One error handler: stable ids, a readable message, and never a stack trace or internals. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof DomainError) {
-      if (error.retryAfterMs !== undefined) reply.header("retry-after", Math.ceil(error.retryAfterMs / 1000));
-      return sendError(reply, error instanceof ServiceOutage ? 503 : STATUS[error.kind], error.id, error.message);
+    // A database or Redis that is away is a 503 to retry, not a 500.
+    const known: unknown = outageBehind(error) ?? error;
+    if (known instanceof DomainError) {
+      const status = known instanceof ServiceOutage ? 503 : STATUS[known.kind];
+      if (known.retryAfterMs === undefined) return sendError(reply, status, known.id, known.message);
+      reply.header("retry-after", Math.ceil(known.retryAfterMs / 1000));
+      return sendError(reply, status, known.id, known.message, { retryAfterMs: known.retryAfterMs });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation

@@ -1,13 +1,17 @@
 import { z } from "zod";
+import { text } from "../protocol/text.ts";
 
-// Shared request schemas. Bounds on every string keep hostile input small.
-export const username = z.string().trim().min(1).max(64);
-export const password = z.string().min(1).max(256);
-export const ticket = z.string().min(10).max(2048);
+export { nulFree, text } from "../protocol/text.ts";
+
+// Shared request schemas. Bounds on every string keep hostile input small; `text()` refuses NUL bytes,
+// which PostgreSQL cannot store, so every string that may reach SQL is built on it.
+export const username = text().trim().min(1).max(64);
+export const password = text().min(1).max(256);
+export const ticket = text().min(10).max(2048);
 export const code = z.string().trim().regex(/^\d{6}$/, "must be 6 digits");
 export const emptyBody = z.object({}).strict().optional();
 /** The query of an expiring signed link to stored bytes (attachments, recordings). */
-export const signedLinkQuery = z.object({ exp: z.coerce.number().int().positive(), sig: z.string().min(20).max(100) });
+export const signedLinkQuery = z.object({ exp: z.coerce.number().int().positive(), sig: text().min(20).max(100) });
 
 export const agentView = z.object({
   id: z.string(),

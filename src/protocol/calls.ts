@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { Ack } from "./chat.ts";
+import { type Ack, clientEventNames } from "./chat.ts";
+import { text } from "./text.ts";
 
 // The call protocol: queueing, accepting and WebRTC signaling over the sockets. Clients import
 // types only; the server validates every payload.
@@ -42,20 +43,20 @@ export const startCall = z.object({ media: z.enum(["audio", "video"]).default("a
 
 /** What one side sends the other to set up and repair the media path. */
 export const signal = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("offer"), sdp: z.string().min(1).max(20_000) }),
-  z.object({ type: z.literal("answer"), sdp: z.string().min(1).max(20_000) }),
+  z.object({ type: z.literal("offer"), sdp: text().min(1).max(20_000) }),
+  z.object({ type: z.literal("answer"), sdp: text().min(1).max(20_000) }),
   z.object({
     type: z.literal("candidate"),
     candidate: z.object({
-      candidate: z.string().max(1000),
-      sdpMid: z.string().max(64).nullable().optional(),
+      candidate: text().max(1000),
+      sdpMid: text().max(64).nullable().optional(),
       sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
     }),
   }),
 ]);
 export const signalPayload = callId.extend({ signal });
 /** A participant's offer for the server's recording peer of their side (recorded calls only). */
-export const recordOffer = callId.extend({ sdp: z.string().min(1).max(20_000) });
+export const recordOffer = callId.extend({ sdp: text().min(1).max(20_000) });
 export type Signal = z.infer<typeof signal>;
 
 export interface CallStart {
@@ -140,3 +141,27 @@ export interface AgentCallServerEvents extends CallRejoinServerEvents {
   "call:ended": (payload: { call: CallView }) => void;
   "call:signal": (payload: { callId: string; signal: Signal }) => void;
 }
+
+/** Every call event a widget sends on `/visitor`. */
+export const VISITOR_CALL_EVENTS = clientEventNames<VisitorCallClientEvents>({
+  "call:start": true,
+  "call:hangup": true,
+  "call:signal": true,
+  "call:record": true,
+  "call:ice": true,
+  "call:resume": true,
+  "call:rejoin": true,
+});
+
+/** Every call event a console sends on `/agent`. */
+export const AGENT_CALL_EVENTS = clientEventNames<AgentCallClientEvents>({
+  "call:accept": true,
+  "call:reject": true,
+  "call:hangup": true,
+  "call:signal": true,
+  "call:record": true,
+  "calls:sync": true,
+  "call:open": true,
+  "call:resume": true,
+  "call:rejoin": true,
+});

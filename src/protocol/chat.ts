@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nulFree, text } from "./text.ts";
 
 // The chat protocol shared by the server, the widget and the console. Clients import these types
 // only (`import type`), so zod never reaches their bundles; the server validates every payload.
@@ -51,8 +52,8 @@ export const visitorConversationView = z.object({
 export type VisitorConversationView = z.infer<typeof visitorConversationView>;
 
 export const visitorProfile = z.object({
-  name: z.string().trim().min(1).max(100).optional(),
-  email: z.email().max(200).optional(),
+  name: text().trim().min(1).max(100).optional(),
+  email: z.email().max(200).check(nulFree).optional(),
   phone: z.string().trim().regex(/^\+?[\d\s().-]{5,30}$/, "must be a phone number").optional(),
 });
 export type VisitorProfile = z.infer<typeof visitorProfile>;
@@ -61,7 +62,14 @@ export const conversationSummary = z.object({
   id: z.string(),
   status: z.enum(["open", "pending", "resolved"]),
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
-  visitor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }),
+  visitor: z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    /** A signed-in user of the site, verified by its signature (see protocol/identity.ts). */
+    verified: z.boolean(),
+  }),
   pageUrl: z.string().nullable(),
   lastMessage: z.object({ body: z.string(), authorType: z.enum(["visitor", "agent", "system"]), createdAt: z.string() }).nullable(),
   lastSeq: z.number(),
@@ -77,9 +85,10 @@ export type ConversationSummary = z.infer<typeof conversationSummary>;
 
 export const visitorSend = z.object({
   clientId,
-  body: z.string().max(MAX_MESSAGE_LENGTH).default(""),
+  body: text().max(MAX_MESSAGE_LENGTH).default(""),
   attachmentIds: z.array(z.string().uuid()).max(10).default([]),
-  pageUrl: z.url().max(2000).optional(),
+  // Shown to agents as a link: http(s) only, so `javascript:` can never reach the console.
+  pageUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000).check(nulFree).optional(),
 });
 export const agentSend = visitorSend.omit({ pageUrl: true }).extend({ conversationId });
 export const visitorSync = z.object({ afterSeq: seq.default(0) });
@@ -91,11 +100,24 @@ export const agentReceipt = receiptPayload.extend({ conversationId });
 export const assignPayload = z.object({ conversationId, agentId: z.uuid().nullable() });
 export const statusPayload = z.object({ conversationId, status: z.enum(["open", "pending", "resolved"]) });
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string; details?: Record<string, string> } };
+/**
+ * A refusal carries a stable `id`; one by a limit also `retryAfterMs` (the client waits that long
+ * before trying again); `details` holds what the client needs to put it right (e.g. the mode to ask consent for).
+ */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { id: string; message: string; retryAfterMs?: number; details?: Record<string, string> } };
 
 // ---- socket event maps ----
 
-/** Namespace `/visitor`; handshake `auth: { visitorToken, language? }`. */
+/**
+ * A refused `/visitor` handshake: the connect_error's message is the id, and its `data` is this.
+ * With `retryAfterMs` (a limit), the widget waits that long before connecting again.
+ */
+export interface ConnectRefusal {
+  id: string;
+  retryAfterMs?: number;
+}
+
+/** Namespace `/visitor`; handshake `auth: { visitorToken, language?, identity? }` (identity: see protocol/identity.ts). */
 export interface VisitorClientEvents {
   "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean }>) => void) => void;
   "message:send": (payload: z.input<typeof visitorSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;
@@ -129,3 +151,29 @@ export interface AgentServerEvents {
   receipts: (payload: { conversationId: string } & ReceiptsView) => void;
   "session:ended": (payload: { reason: string }) => void;
 }
+
+/**
+ * The names of a client event map, from a record the compiler checks against the map: an event
+ * added to the map without its name here does not compile. Tests walk these lists (fuzzing, access).
+ */
+export const clientEventNames = <Events>(names: Record<keyof Events & string, true>): Array<keyof Events & string> =>
+  Object.keys(names) as Array<keyof Events & string>;
+
+/** Every chat event a widget sends on `/visitor`. */
+export const VISITOR_CHAT_EVENTS = clientEventNames<VisitorClientEvents>({
+  "conversation:sync": true,
+  "message:send": true,
+  "profile:update": true,
+  typing: true,
+  receipt: true,
+});
+
+/** Every chat event a console sends on `/agent`. */
+export const AGENT_CHAT_EVENTS = clientEventNames<AgentClientEvents>({
+  "conversation:open": true,
+  "message:send": true,
+  typing: true,
+  receipt: true,
+  "conversation:assign": true,
+  "conversation:status": true,
+});

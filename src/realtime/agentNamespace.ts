@@ -16,6 +16,7 @@ import { type AgentCallClientEvents, type AgentCallServerEvents, callId, recordO
 import { resumeCall } from "../domain/calls/rejoin.ts";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
+import { joinRooms } from "./rooms.ts";
 import { AGENTS_ROOM, type Presence } from "./presence.ts";
 import { visitorRoom } from "./visitorNamespace.ts";
 
@@ -72,15 +73,22 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
       }
     };
     deps.metrics.sockets.inc({ role: "agent" });
-    void socket.join([AGENTS_ROOM, agentRoom(actor.agentId), sessionRoom(actor.sessionId)]);
-    void presence.agentsChanged();
+    joinRooms(socket, [AGENTS_ROOM, agentRoom(actor.agentId), sessionRoom(actor.sessionId)], log);
+    // Presence asks every node; with a peer gone or Redis away that fails, and the console still works.
+    const announcePresence = (): void => {
+      presence.agentsChanged().catch((err: unknown) => log.warn({ err, agentId: actor.agentId }, "announcing agent presence failed"));
+    };
+    announcePresence();
     // A session can end elsewhere (disabled by the CLI, signed out on another node): check again
     // now and then, so a revoked console stops receiving conversations.
-    const recheck = setInterval(() => void authenticateAgain().catch(() => undefined), SESSION_RECHECK_MS);
+    // authenticateAgain disconnects a console whose session ended; the rejection is that same news.
+    const recheck = setInterval(() => {
+      authenticateAgain().catch(() => undefined);
+    }, SESSION_RECHECK_MS);
     socket.on("disconnect", () => {
       clearInterval(recheck);
       deps.metrics.sockets.dec({ role: "agent" });
-      void presence.agentsChanged();
+      announcePresence();
       const room = agentRoom(actor.agentId);
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { agentId: actor.agentId }));
     });

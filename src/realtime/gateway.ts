@@ -1,11 +1,14 @@
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
+import { closeRedis } from "../adapters/redis.ts";
+import { adapterClient } from "../adapters/redisAdapterClient.ts";
 import { Server } from "socket.io";
 import type { DomainEvent } from "../domain/events.ts";
 import type { AppDeps } from "../deps.ts";
 import { callsState } from "../domain/calls/callService.ts";
 import { type AgentNamespace, agentNamespaceOf, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
 import type { SignalTargets } from "./callSignaling.ts";
+import { clusterChannels } from "./clusterChannels.ts";
 import { Departures } from "./departures.ts";
 import { AGENTS_ROOM, Presence } from "./presence.ts";
 import { attachVisitorNamespace, type VisitorNamespace, visitorRoom } from "./visitorNamespace.ts";
@@ -27,8 +30,9 @@ export interface GatewayHandle {
  */
 export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle {
   // The adapter publishes on its own connection; the library does not close it, so we do.
-  const publisher = deps.redis?.duplicate();
-  publisher?.on("error", (err) => deps.log.warn({ err }, "redis connection of the socket adapter failed"));
+  const publisher = deps.redis ? adapterClient(deps.redis) : undefined;
+  // The main connection already reports a Redis outage (once); this one would repeat it per retry.
+  publisher?.on("error", () => undefined);
   const io = new Server(server, {
     path: "/socket.io",
     serveClient: false,
@@ -36,10 +40,11 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
     // A resumed connection goes through the handshake checks again: by default Socket.IO skips
     // them, and a console whose session ended meanwhile would be back in its rooms.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
-    ...(publisher ? { adapter: createAdapter(publisher) } : {}),
+    ...(publisher ? { adapter: createAdapter(publisher, clusterChannels(deps.domain.keys)) } : {}),
   });
   const presence = new Presence(deps);
-  // Socket.IO types namespaces by their event maps only at creation; these two casts are the only ones.
+  // Socket.IO types namespaces by their event maps only at creation; this cast and the one in
+  // agentNamespaceOf are the only ones.
   const agents: AgentNamespace = agentNamespaceOf(io);
   const visitors = io.of("/visitor") as unknown as VisitorNamespace;
   presence.agents = agents;
@@ -76,7 +81,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
         else agents.to(AGENTS_ROOM).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
         return;
       case "calls.changed":
-        void announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
+        announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
         return;
       case "call.accepted":
         visitors.to(visitorRoom(event.call.visitor.id)).emit("call:accepted", { call: event.call, iceServers: event.visitorIceServers });
@@ -98,7 +103,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       io.engine.close();
       departures.stop();
       await Promise.allSettled([agents, visitors].map((nsp) => nsp.adapter.close()));
-      await publisher?.quit().catch(() => publisher.disconnect());
+      if (publisher) await closeRedis(publisher);
     })();
     return closed;
   };

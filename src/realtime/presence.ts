@@ -1,5 +1,3 @@
-import type { VisitorRow } from "../adapters/db/repositories/chat.ts";
-import { latestConversationOf } from "../adapters/db/repositories/chat.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AgentNamespace } from "./agentNamespace.ts";
 import type { VisitorNamespace } from "./visitorNamespace.ts";
@@ -8,10 +6,10 @@ export const AGENTS_ROOM = "agents";
 
 /**
  * Who is online and who is typing. Online means an agent has the console open on any node:
- * fetchSockets asks every node through the socket adapter.
+ * fetchSockets asks every node through the socket adapter. Nothing is cached here: whether anyone is
+ * online is a cluster-wide fact, and a per-node copy goes stale when agents come and go on other nodes.
  */
 export class Presence {
-  private lastOnline: boolean | undefined;
   agents!: AgentNamespace;
   visitors!: VisitorNamespace;
 
@@ -22,17 +20,32 @@ export class Presence {
     return sockets.length > 0;
   }
 
-  /** Tells every widget when the team goes from away to online or back. */
-  async agentsChanged(): Promise<void> {
-    const online = await this.agentsOnline();
-    if (online === this.lastOnline) return;
-    this.lastOnline = online;
-    this.visitors.emit("agents:presence", { online });
+  /** For what a visitor is shown: a peer node that does not answer (it died) reads as "away", logged, never an error. */
+  async agentsOnlineOrAway(): Promise<boolean> {
+    try {
+      return await this.agentsOnline();
+    } catch (err) {
+      this.deps.log.warn({ err }, "could not ask every node whether agents are online; showing the team as away");
+      return false;
+    }
   }
 
-  visitorTyping(visitor: VisitorRow, typing: boolean): void {
-    void latestConversationOf(this.deps.domain.db, visitor.id).then((conversation) => {
-      if (conversation) this.agents.to(AGENTS_ROOM).emit("typing", { conversationId: conversation.id, typing });
-    });
+  /**
+   * Tells every widget whether the team is online, after an agent connected or left on this node.
+   * Never rejects: a peer node that does not answer fetchSockets (it died) is logged, and widgets
+   * keep the last state they were told until the next change.
+   */
+  async agentsChanged(): Promise<void> {
+    try {
+      const online = await this.agentsOnline();
+      this.visitors.emit("agents:presence", { online });
+    } catch (err) {
+      this.deps.log.warn({ err }, "could not tell widgets whether agents are online: a node did not answer");
+    }
+  }
+
+  /** Shows agents that the visitor of a conversation is typing (or stopped). */
+  visitorTyping(conversationId: string, typing: boolean): void {
+    this.agents.to(AGENTS_ROOM).emit("typing", { conversationId, typing });
   }
 }

@@ -5,6 +5,7 @@ import type { BackgroundJob } from "../jobs.ts";
 import { agentNamespaceOf, endConsoles, sessionRoom } from "./agentNamespace.ts";
 
 const SWEEP_EVERY_MS = 3_000;
+const SLICE = 500;
 
 /**
  * Disconnects this node's consoles whose session ended elsewhere: the CLI's `agent disable` runs in
@@ -16,9 +17,12 @@ export function startSessionSweepJob(deps: AppDeps, io: Server): BackgroundJob {
   let running: Promise<unknown> = Promise.resolve();
   const sweep = async () => {
     const connected = [...new Set([...agents.sockets.values()].map((socket) => socket.data.actor.sessionId))];
-    for (const sessionId of await endedSessionIds(deps.domain.db, connected, deps.domain.clock.now())) {
-      deps.log.info({ sessionId }, "session ended elsewhere: its consoles are disconnected");
-      endConsoles(agents, sessionRoom(sessionId), "session_invalid");
+    // In slices, so a node with thousands of consoles stays within the database's parameter limits.
+    for (let start = 0; start < connected.length; start += SLICE) {
+      for (const sessionId of await endedSessionIds(deps.domain.db, connected.slice(start, start + SLICE), deps.domain.clock.now())) {
+        deps.log.info({ sessionId }, "session ended elsewhere: its consoles are disconnected");
+        endConsoles(agents, sessionRoom(sessionId), "session_invalid");
+      }
     }
   };
   const timer = setInterval(() => {

@@ -1,12 +1,17 @@
+import type { Logger } from "pino";
 import type { Namespace } from "socket.io";
-import type { VisitorRow } from "../adapters/db/repositories/chat.ts";
+import { latestConversationOf, type VisitorRow } from "../adapters/db/repositories/chat.ts";
 import { recordVisitorReceipt, syncVisitor } from "../domain/chat/conversations.ts";
 import { sendVisitorMessage } from "../domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
+import { resolveVisitorIdentity } from "../domain/chat/identity.ts";
+import { consumeAddressLimit } from "../domain/chat/addressLimits.ts";
 import { DomainError, rateLimited } from "../domain/errors.ts";
+import type { Origin } from "../domain/ports.ts";
+import { clientAddress, trustFunction } from "../http/clientAddress.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
-import { receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
+import { type ConnectRefusal, receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
 import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
 import { hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
@@ -14,10 +19,15 @@ import { resumeCall } from "../domain/calls/rejoin.ts";
 import { z } from "zod";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
+import { joinRooms } from "./rooms.ts";
 import type { Presence } from "./presence.ts";
+import { guardCallStarts } from "./callStartGuard.ts";
+import { TypingRelay } from "./typingRelay.ts";
 
 export interface VisitorSocketData {
   visitor: VisitorRow;
+  /** The client address, through the same trusted-proxy rule as HTTP routes. */
+  origin: Origin;
 }
 export type VisitorNamespace = Namespace<
   VisitorClientEvents & VisitorCallClientEvents,
@@ -33,40 +43,60 @@ const SENDS_PER_MINUTE = 30;
 /** The widget's side: a visitor token in the handshake, then chat (sync, send, typing, receipts) and calls. */
 export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets, departures: Departures): void {
   const { domain, log } = deps;
+  const trust = trustFunction(deps.config.trustProxy);
 
   nsp.use(async (socket, next) => {
     try {
-      const language = socket.handshake.auth.language;
-      socket.data.visitor = await identifyVisitor(domain, {
-        token: socket.handshake.auth.visitorToken,
+      const origin = { address: clientAddress(socket.request, trust) };
+      socket.data.origin = origin;
+      await consumeAddressLimit(domain, "handshakes", origin);
+      const { language, visitorToken, identity } = socket.handshake.auth;
+      const anonymous = await identifyVisitor(domain, {
+        token: visitorToken,
         userAgent: socket.handshake.headers["user-agent"] ?? null,
         language: typeof language === "string" ? language : null,
+        origin,
       });
+      // A signed-in user of the site, verified by the site's signature (or refused).
+      socket.data.visitor = await resolveVisitorIdentity(domain, { visitor: anonymous, token: visitorToken, claim: identity });
       next();
     } catch (error) {
-      next(new Error(error instanceof DomainError ? error.id : "unauthenticated"));
+      next(handshakeRefusal(error, log));
     }
   });
 
   nsp.on("connection", (socket) => {
     const visitor = () => socket.data.visitor;
+    const { origin } = socket.data;
     deps.metrics.sockets.inc({ role: "visitor" });
     const room = visitorRoom(visitor().id);
+    // The conversation typing belongs to, remembered so a typing signal costs no query.
+    let conversationId: string | undefined;
+    const typing = new TypingRelay(async (isTyping) => {
+      conversationId ??= (await latestConversationOf(domain.db, visitor().id))?.id;
+      if (conversationId) presence.visitorTyping(conversationId, isTyping);
+    }, log.child({ visitorId: visitor().id }));
+    guardCallStarts(socket, domain, origin, log);
     socket.on("disconnect", () => {
+      typing.stop();
       deps.metrics.sockets.dec({ role: "visitor" });
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { visitorId: visitor().id }));
     });
-    void socket.join(room);
+    joinRooms(socket, room, log);
 
-    socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => ({
-      ...(await syncVisitor(domain, visitor(), afterSeq)),
-      agentsOnline: await presence.agentsOnline(),
-    })));
+    socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
+      const synced = await syncVisitor(domain, visitor(), afterSeq);
+      conversationId = synced.conversation?.id ?? conversationId;
+      return { ...synced, agentsOnline: await presence.agentsOnlineOrAway() };
+    }));
 
     socket.on("message:send", handle(log, visitorSend, async (input) => {
       const { allowed, retryAfterMs } = await domain.limiter.consume(`visitor-send:${visitor().id}`, SENDS_PER_MINUTE, 60_000);
       if (!allowed) throw rateLimited(retryAfterMs);
-      const { message } = await sendVisitorMessage(domain, visitor(), input);
+      // Across all of this address's visitors, so made-up tokens do not multiply the allowance.
+      await consumeAddressLimit(domain, "messages", origin);
+      const { message } = await sendVisitorMessage(domain, visitor(), { ...input, origin });
+      conversationId = message.conversationId;
       return { message };
     }));
 
@@ -75,9 +105,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       return { ok: true as const };
     }));
 
-    socket.on("typing", handle(log, typingPayload, async ({ typing }) => {
-      presence.visitorTyping(visitor(), typing);
-    }));
+    socket.on("typing", handle(log, typingPayload, async ({ typing: isTyping }) => typing.signal(isTyping)));
 
     socket.on("receipt", handle(log, receiptPayload, async ({ seq, kind }) => {
       await recordVisitorReceipt(domain, visitor(), seq, kind);
@@ -93,4 +121,18 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("call:rejoin", handle(log, callId, ({ callId }) => announceRejoin(domain, signals, { visitorId: visitor().id }, callId)));
     socket.on("call:record", handle(log, recordOffer, ({ callId, sdp }) => openRecordingLeg(domain, deps.recorder, { visitorId: visitor().id }, callId, sdp)));
   });
+}
+
+/**
+ * The connect_error a refused widget gets: the stable id as the message, and for a limit the retry
+ * time in `data`, so the widget can say when to come back and wait instead of reconnecting at once.
+ */
+function handshakeRefusal(error: unknown, log: Logger): Error & { data?: ConnectRefusal } {
+  if (!(error instanceof DomainError)) {
+    log.error({ err: error }, "visitor handshake failed");
+    return new Error("unauthenticated");
+  }
+  const refusal: Error & { data?: ConnectRefusal } = new Error(error.id);
+  refusal.data = { id: error.id, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
+  return refusal;
 }

@@ -54,7 +54,7 @@ describe.each(testDatabases())("call service on $name", (database) => {
   async function visitor(): Promise<VisitorRow> {
     const row: VisitorRow = {
       id: randomUUID(), token_hash: randomUUID(), name: null, email: null, phone: null, language: null, user_agent: null,
-      page_url: null, page_title: null, first_seen_at: 0, last_seen_at: 0, metadata: null,
+      page_url: null, page_title: null, first_seen_at: 0, last_seen_at: 0, metadata: null, external_id: null,
     };
     await insertVisitor(handle.db, row);
     return row;

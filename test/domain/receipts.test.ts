@@ -22,7 +22,7 @@ describe.each(testDatabases())("read positions on $name", (database) => {
 
   beforeAll(async () => {
     handle = await database.open();
-    deps = createDeps(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "destek-receipts-")) }), { database: handle, clock: new ManualClock(), log: pino({ level: "silent" }) });
+    deps = createDeps(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "destek-receipts-")), NEW_CONVERSATIONS_PER_12H: "1000" }), { database: handle, clock: new ManualClock(), log: pino({ level: "silent" }) });
     await addAgent(deps, "reader");
   });
   afterAll(() => handle?.dispose());
@@ -30,12 +30,12 @@ describe.each(testDatabases())("read positions on $name", (database) => {
   async function conversationWith(visitorMessages: number, agentMessages: number) {
     const visitor: VisitorRow = {
       id: randomUUID(), token_hash: randomUUID(), name: null, email: null, phone: null, language: null, user_agent: null,
-      page_url: null, page_title: null, first_seen_at: 0, last_seen_at: 0, metadata: null,
+      page_url: null, page_title: null, first_seen_at: 0, last_seen_at: 0, metadata: null, external_id: null,
     };
     await insertVisitor(handle.db, visitor);
     let conversationId = "";
     for (let i = 0; i < visitorMessages; i++) {
-      const sent = await sendVisitorMessage(deps.domain, visitor, { clientId: randomUUID(), body: `question ${i}`, attachmentIds: [] });
+      const sent = await sendVisitorMessage(deps.domain, visitor, { clientId: randomUUID(), body: `question ${i}`, attachmentIds: [], origin: { address: "127.0.0.1" } });
       conversationId = sent.message.conversationId;
     }
     const agent = (await findAgentByUsername(handle.db, "reader"))!;

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateToLatest, openDatabase } from "../../src/adapters/db/database.ts";
+import { openDatabase } from "../../src/adapters/db/database.ts";
 import { newVisitorToken, openSocket } from "../support/chatClients.ts";
-import { postgresSchemaUrl } from "../support/databases.ts";
+import { freshPostgresDatabase } from "../support/databases.ts";
 import { capturedLog } from "../support/logCapture.ts";
 import { TcpProxy } from "../support/tcpProxy.ts";
 import { startTestApp, type TestApp } from "../support/testApp.ts";
@@ -15,18 +15,17 @@ const pgUrl = process.env.TEST_DATABASE_URL;
 describe.runIf(pgUrl)("PostgreSQL connections cut and restored", () => {
   let proxy: TcpProxy;
   let t: TestApp;
-  let schema: Awaited<ReturnType<typeof postgresSchemaUrl>>;
+  let schema: Awaited<ReturnType<typeof freshPostgresDatabase>>;
   let url: string;
   const captured = capturedLog("info");
 
   beforeAll(async () => {
     const target = new URL(pgUrl ?? "");
     proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
-    schema = await postgresSchemaUrl(pgUrl ?? "");
-    const throughProxy = new URL(pgUrl ?? "");
+    schema = await freshPostgresDatabase(pgUrl ?? "");
+    const throughProxy = new URL(schema.url);
     throughProxy.port = String(proxy.port);
-    const database = openDatabase({ kind: "postgres", url: throughProxy.toString() }, { schema: schema.name, log: captured.log });
-    await migrateToLatest(database);
+    const database = openDatabase({ kind: "postgres", url: throughProxy.toString() }, { log: captured.log });
     t = await startTestApp({ database, log: captured.log });
     await t.app.listen({ port: 0, host: "127.0.0.1" });
     url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;

@@ -44,10 +44,13 @@ describe("a revoked console", () => {
 
   /** Cuts the transport as a network drop would; the client keeps its recovery session id and offset. */
   async function drop(socket: Socket): Promise<void> {
+    const id = socket.id;
     const dropped = new Promise<string>((resolve) => socket.once("disconnect", resolve));
     socket.io.engine.close();
     // "forced close" on this side; the server sees the transport close, a recoverable reason.
     expect(await dropped).toBe("forced close");
+    // Once the server has let the socket go, it has kept its session for a resume.
+    await expect.poll(() => t.app.io.of("/agent").sockets.has(id ?? "")).toBe(false);
   }
 
   /** Reconnects, offering the old session id and offset. */
@@ -89,6 +92,9 @@ describe("a revoked console", () => {
     const watcher = await openConsole(admin.token);
     const target = await signIn();
     const revoked = await openConsole(target.token);
+    // A broadcast received gives the client an offset to resume from.
+    await visitorSays(watcher, "before the disable");
+    await expect.poll(() => revoked.received).toContain("before the disable");
     await drop(revoked.socket);
     const res = await t.app.inject({ method: "POST", url: `/api/agents/${target.username}/disable`, payload: {}, headers: { authorization: `Bearer ${admin.token}` } });
     expect(res.statusCode).toBe(200);
@@ -96,7 +102,7 @@ describe("a revoked console", () => {
     expect(await resume(revoked.socket)).toMatchObject({ refused: expect.stringMatching(/^(session_invalid|unauthenticated)$/) });
 
     await visitorSays(watcher, "after the disable");
-    expect(revoked.received).toEqual([]);
+    expect(revoked.received).toEqual(["before the disable"]);
   });
 
   it("disabling an agent from the admin console disconnects their open consoles at once", async () => {

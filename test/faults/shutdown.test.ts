@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { io, type Socket } from "socket.io-client";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
 import { newVisitorToken } from "../support/chatClients.ts";
-import { postgresSchemaUrl } from "../support/databases.ts";
+import { FakeTelegram } from "../support/fakeTelegram.ts";
+import { freshPostgresDatabase } from "../support/databases.ts";
 import { DestekProcess, freePort, killAllDestek, waitFor } from "../support/process.ts";
 
 type LogLine = { level: number; msg: string } & Record<string, unknown>;
@@ -18,7 +20,7 @@ if (pgUrl && redisUrl) {
   setups.push({
     name: "PostgreSQL + Redis",
     env: async () => {
-      const schema = await postgresSchemaUrl(pgUrl);
+      const schema = await freshPostgresDatabase(pgUrl);
       return { env: { DATABASE_URL: schema.url, REDIS_URL: redisUrl }, dispose: () => schema.dispose() };
     },
   });
@@ -28,23 +30,36 @@ if (pgUrl && redisUrl) {
 // sockets in a way the clients retry (to another node behind the balancer), then exits.
 describe.each(setups)("SIGTERM on $name with widgets connected", (setup) => {
   const sockets: Socket[] = [];
+  const telegram = new FakeTelegram();
+  beforeAll(async () => {
+    await telegram.start();
+  });
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.close();
     await killAllDestek();
   });
+  afterAll(() => telegram.stop());
 
   it("exits 0 in under 3 s, the clients reconnecting by themselves, nothing logged as an error", async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), "destek-shutdown-"));
     const { env, dispose } = await setup.env();
     try {
-      const server = new DestekProcess(["serve"], { ...env, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info" });
+      const server = new DestekProcess(["serve"], {
+        ...env,
+        DATA_DIR: dataDir,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        LOG_LEVEL: "info",
+        TELEGRAM_BOT_TOKEN: telegram.token,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+      });
       const logLines = () =>
         server.stdout
           .split("\n")
           .slice(0, -1)
           .map((line) => JSON.parse(line) as LogLine);
-      await waitFor(() => (logLines().some((l) => l.msg === "Server listening at http://127.0.0.1:" + port) ? true : undefined), 40_000, () => server.describe());
+      await waitFor(() => (logLines().some((l) => l.msg === `Server listening at http://127.0.0.1:${port}`) ? true : undefined), 40_000, () => server.describe());
 
       // One widget on a websocket, one still on long-polling (a widget's first transport).
       const disconnects: Array<Promise<{ reason: string; willReconnect: boolean }>> = [];
@@ -55,6 +70,11 @@ describe.each(setups)("SIGTERM on $name with widgets connected", (setup) => {
         await socket.timeout(10_000).emitWithAck("conversation:sync", {});
         disconnects.push(new Promise((resolve) => socket.once("disconnect", (reason) => resolve({ reason, willReconnect: socket.active }))));
       }
+
+      // With Redis, this node holds the Telegram lease; shutting down must hand it back at once.
+      const leaseKey = `destek:telegram:leader:${telegram.token.split(":")[0]}`;
+      const redis = env.REDIS_URL ? new Redis(env.REDIS_URL) : undefined;
+      if (redis) await expect.poll(() => redis.get(leaseKey), { timeout: 20_000 }).not.toBeNull();
 
       const started = Date.now();
       server.kill("SIGTERM");
@@ -70,9 +90,13 @@ describe.each(setups)("SIGTERM on $name with widgets connected", (setup) => {
       expect(lines.filter((l) => l.level >= 50), server.describe()).toEqual([]);
       expect(lines.some((l) => l.msg === "shutting down")).toBe(true);
       expect(server.stderr).toBe("");
+      if (redis) {
+        expect(await redis.get(leaseKey)).toBeNull();
+        await redis.quit();
+      }
     } finally {
       await dispose();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { postgresSchemaUrl } from "../support/databases.ts";
+import { freshPostgresDatabase } from "../support/databases.ts";
 import { DestekProcess, freePort, killAllDestek } from "../support/process.ts";
 
 // A node that cannot listen must exit non-zero with one clear line, so a supervisor restarts it
@@ -17,7 +17,7 @@ if (pgUrl && redisUrl) {
   setups.push({
     name: "PostgreSQL + Redis",
     env: async () => {
-      const schema = await postgresSchemaUrl(pgUrl);
+      const schema = await freshPostgresDatabase(pgUrl);
       return { env: { DATABASE_URL: schema.url, REDIS_URL: redisUrl }, dispose: () => schema.dispose() };
     },
   });

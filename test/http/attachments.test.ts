@@ -2,6 +2,8 @@ import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { fileLinks } from "../../src/domain/chat/present.ts";
+import { linkSignature } from "../../src/domain/signedLinks.ts";
 import type { AttachmentView, MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { openSqlite } from "../support/databases.ts";
@@ -125,6 +127,21 @@ describe("attachments: checks on upload and signed downloads", () => {
     expect(expired.statusCode).toBe(404);
     expect(expired.json().error.id).toBe("file_not_found");
     t.clock.advance(-2 * 60 * 60 * 1000);
+  });
+
+  it("signs file links with a key of their own, not the generic token key or the recording key", async () => {
+    const attachment = await send(Buffer.from("own key\n"), "own.txt");
+    const exp = Math.floor(t.clock.now() / 1000) + 600;
+    const { keys } = t.deps.domain;
+    // Same purpose string, other keys: a key shared with token hashing or recordings must not open files.
+    for (const key of [keys.tokenHash, keys.recordingLinks]) {
+      const forged = `/files/${attachment.id}?exp=${exp}&sig=${linkSignature({ purpose: "file", key }, attachment.id, exp)}`;
+      const res = await download(forged);
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.id).toBe("file_not_found");
+    }
+    const genuine = `/files/${attachment.id}?exp=${exp}&sig=${linkSignature(fileLinks(t.deps.domain), attachment.id, exp)}`;
+    expect((await download(genuine)).statusCode).toBe(200);
   });
 
   it("will not let one visitor send another visitor's upload", async () => {

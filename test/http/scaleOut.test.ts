@@ -41,7 +41,7 @@ describe.runIf(redisUrl && postgres)("two nodes on PostgreSQL + Redis", () => {
   it("reports Redis in readiness", async () => {
     const res = await nodes[0]!.app.inject({ method: "GET", url: "/ready" });
     expect(res.statusCode).toBe(200);
-    expect(res.json().checks).toMatchObject({ database: "ok", redis: "ok", telegram: "ok" });
+    expect(res.json().checks).toEqual({ database: "ok", redis: "ok" });
   });
 
   it("limits code requests across nodes, and honours sessions from the other node", async () => {
@@ -80,7 +80,15 @@ describe.runIf(redisUrl && postgres)("two nodes on PostgreSQL + Redis", () => {
       await request(console, "message:send", { conversationId: message.conversationId, clientId: newClientId(), body: "answered from node b" });
       expect((await reply).body).toBe("answered from node b");
       await telegram.waitForSent((m) => String(m.text).includes("hello across nodes"));
-      await new Promise((r) => setTimeout(r, 1500));
+      // A later alert to the same chat, from the other node: the outbox delivers a chat's posts in
+      // order, so once it has arrived a duplicate of the first could only have come before it.
+      const later = await openSocket(`${urlOf(b)}/visitor`, { visitorToken: newVisitorToken() });
+      try {
+        await request(later, "message:send", { clientId: newClientId(), body: "a later conversation" });
+        await telegram.waitForSent((m) => String(m.text).includes("a later conversation"));
+      } finally {
+        later.close();
+      }
       expect(telegram.sent.filter((m) => String(m.text).includes("hello across nodes"))).toHaveLength(1);
     } finally {
       visitor.close();

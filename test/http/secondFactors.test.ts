@@ -117,18 +117,48 @@ describe("enrolling second factors, linking Telegram and first-run setup", () =>
     const { accessToken } = (await post("/api/auth/verify", { ticket, code })).json();
     const auth = { authorization: `Bearer ${accessToken}` };
 
-    const lastOne = await t.app.inject({ method: "DELETE", url: "/api/me/telegram", headers: auth });
+    const remove = (factor: string, payload?: object) => t.app.inject({ method: "DELETE", url: `/api/me/${factor}`, headers: auth, ...(payload ? { payload } : {}) });
+    const lastOne = await remove("telegram", { password: PASSWORD });
     expect(lastOne.statusCode).toBe(409);
     expect(lastOne.json().error.id).toBe("last_second_factor");
 
-    const { secret } = (await post("/api/me/totp", {}, auth)).json();
+    const { secret } = (await post("/api/me/totp", { password: PASSWORD }, auth)).json();
     expect((await post("/api/me/totp/confirm", { code: totpCode(secret, t.clock.now()) }, auth)).statusCode).toBe(204);
-    expect((await t.app.inject({ method: "DELETE", url: "/api/me/telegram", headers: auth })).statusCode).toBe(204);
+    expect((await remove("telegram", { password: PASSWORD })).statusCode).toBe(204);
     const me = await t.app.inject({ method: "GET", url: "/api/me", headers: auth });
     expect(me.json().agent).toMatchObject({ telegramLinked: false, totpEnabled: true });
 
-    const link = await post("/api/me/telegram-link", {}, auth);
+    const link = await post("/api/me/telegram-link", { password: PASSWORD }, auth);
     expect(link.json().link).toContain(`t.me/${telegram.botUsername}?start=`);
+  });
+
+  it("asks for the current password again before a second factor is added, replaced or removed", async () => {
+    await addAgent(t.deps, "stolen", { telegramChatId: "6002" });
+    const { ticket } = await login("stolen");
+    const code = codeFrom((await telegram.waitForSent((m) => String(m.chat_id) === "6002")).text);
+    const { accessToken } = (await post("/api/auth/verify", { ticket, code })).json();
+    // Someone holding only the session (a stolen token, an unlocked screen) must not change factors.
+    const auth = { authorization: `Bearer ${accessToken}` };
+    const attempts = [
+      { method: "POST", url: "/api/me/totp" },
+      { method: "POST", url: "/api/me/telegram-link" },
+      { method: "DELETE", url: "/api/me/telegram" },
+      { method: "DELETE", url: "/api/me/totp" },
+    ] as const;
+    for (const attempt of attempts) {
+      const missing = await t.app.inject({ ...attempt, headers: auth, payload: {} });
+      expect(missing.statusCode, `${attempt.method} ${attempt.url} without a password`).toBe(400);
+      expect(missing.json().error.id).toBe("invalid_request");
+      const wrong = await t.app.inject({ ...attempt, headers: auth, payload: { password: "not the password" } });
+      expect(wrong.statusCode, `${attempt.method} ${attempt.url} with a wrong password`).toBe(403);
+      expect(wrong.json().error.id).toBe("password_incorrect");
+    }
+    const { secret } = (await post("/api/me/totp", { password: PASSWORD }, auth)).json();
+    expect((await post("/api/me/totp/confirm", { code: totpCode(secret, t.clock.now()) }, auth)).statusCode).toBe(204);
+    const removed = await t.app.inject({ method: "DELETE", url: "/api/me/totp", headers: auth, payload: { password: PASSWORD } });
+    expect(removed.statusCode).toBe(204);
+    const me = await t.app.inject({ method: "GET", url: "/api/me", headers: auth });
+    expect(me.json().agent).toMatchObject({ telegramLinked: true, totpEnabled: false });
   });
 
   it("lets only admins list agents", async () => {

@@ -30,20 +30,26 @@ export function launchChromium(headed?: { env: NodeJS.ProcessEnv; args?: string[
     executablePath: CHROMIUM,
     headless: !headed,
     ...(headed && { env: headed.env }),
-    args: [
-      ...(headed ? [] : ["--headless"]),
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      "--allow-loopback-in-peer-connection",
-      "--disable-features=WebRtcHideLocalIpsWithMdns",
-      ...(headed?.args ?? []),
-    ],
+    args: [...chromiumArgs({ headless: !headed }), ...(headed?.args ?? [])],
   });
+}
+
+/** The command line launchChromium uses, plus more features turned off. */
+export function chromiumArgs(options: { disableFeatures?: string[]; headless?: boolean } = {}): string[] {
+  // One --disable-features flag: Chromium keeps only the last one given.
+  const disabled = ["WebRtcHideLocalIpsWithMdns", ...(options.disableFeatures ?? [])].join(",");
+  return [
+    ...(options.headless === false ? [] : ["--headless"]),
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    `--disable-features=${disabled}`,
+  ];
 }

@@ -31,8 +31,7 @@ export interface CallStage {
 
 /**
  * What every call test starts from: the app with its background jobs running as in production
- * (no pre-chat form, `env` on top), a shop embedding its widget, Chromium (headed when asked, see
- * launchChromium).
+ * (no pre-chat form, `env` on top), a shop embedding its widget, Chromium (headed when asked, see launchChromium).
  */
 export async function startCallStage(env: Record<string, string> = {}, headed?: { env: NodeJS.ProcessEnv }): Promise<CallStage> {
   const t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", ...env }, jobs: true });

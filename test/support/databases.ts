@@ -38,40 +38,43 @@ export async function openSqlite(log?: Logger) {
   };
 }
 
-/** A fresh schema per test file, so parallel workers never see each other's rows. */
+/**
+ * A fresh database per test file, so parallel workers never see each other's rows, and never each
+ * other's tables either: Kysely's migrator looks at every schema of its database
+ * (`has_schema_privilege` per schema), which fails when another test drops its schema meanwhile.
+ */
 async function openPostgres(url: string) {
-  const schema = `test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const handle = openDatabase({ kind: "postgres", url }, { schema });
-  await migrateToLatest(handle);
+  const fresh = await freshPostgresDatabase(url);
+  const handle = openDatabase({ kind: "postgres", url: fresh.url });
   return {
     ...handle,
     async dispose() {
       await handle.close();
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
+      await fresh.dispose();
     },
   };
 }
 
 /**
- * A fresh empty PostgreSQL schema and a connection URL whose sessions use it, for a spawned
- * destek process: its migrations and rows stay out of every other test's way.
+ * A fresh, migrated PostgreSQL database of its own on the server of `url`, for a test file or a
+ * spawned destek process. `url` is the connection URL of the new database; dispose drops it.
  */
-export async function postgresSchemaUrl(url: string): Promise<{ url: string; name: string; dispose(): Promise<void> }> {
-  const schema = `test_${randomBytes(6).toString("hex")}`;
+export async function freshPostgresDatabase(url: string): Promise<{ url: string; name: string; dispose(): Promise<void> }> {
+  const name = `test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const withSchema = new URL(url);
-  withSchema.searchParams.set("options", `-c search_path=${schema}`);
+  await admin.query(`create database ${name}`);
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  const handle = openDatabase({ kind: "postgres", url: own.toString() });
+  await migrateToLatest(handle);
+  await handle.close();
   return {
-    url: withSchema.toString(),
-    name: schema,
+    url: own.toString(),
+    name,
     async dispose() {
-      await admin.query(`drop schema ${schema} cascade`);
+      // Connections a test left open (a killed child process) must not keep the database alive.
+      await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
   };

@@ -15,6 +15,16 @@ export interface SentMessage {
 
 const BOT_USER = { id: 123456, is_bot: true, first_name: "destek", username: "destek_test_bot" };
 
+/** An error the fake answers with: a Bot API error envelope, or `reset` (the connection is cut, no answer). */
+export type FakeFailure = { status: number; description: string; retryAfter?: number } | "reset";
+
+/** A request as the fake saw it, for `failWhen` and `hold` predicates. */
+export interface FakeRequest {
+  method: string;
+  args: Record<string, unknown>;
+  file?: { name: string; data: Buffer };
+}
+
 /**
  * A local Telegram Bot API server speaking the real HTTP protocol (`/bot<token>/<method>`, JSON or
  * form bodies, `{ ok, result }` envelopes, long-polled getUpdates). Tests push updates in and read
@@ -38,8 +48,16 @@ export class FakeTelegram {
   private nextUpdateId = 1;
   private nextMessageId = 1000;
   private waiters: Array<() => void> = [];
-  private failures: Array<{ status: number; description: string; retryAfter?: number }> = [];
+  private failures: FakeFailure[] = [];
+  private rules: Array<{ when: (request: FakeRequest) => boolean; failure: FakeFailure | (() => FakeFailure); times: number }> = [];
+  private holds: Array<{ when: (request: FakeRequest) => boolean; gate: Promise<void>; reached: () => void }> = [];
   private files = new Map<string, Buffer>();
+  /** File downloads held back until released (a hung download), by file id. */
+  private heldDownloads = new Map<string, Promise<void>>();
+  /** Every file download asked for (`/file/bot<token>/<path>`), by path. */
+  readonly downloads: string[] = [];
+  /** Requests failed on purpose so far (by failNext, failWhen or an outage), for tests to wait on. */
+  failedRequests = 0;
   /** Set to make every call fail as if Telegram were unreachable (connection reset). */
   down = false;
   apiRoot = "";
@@ -59,6 +77,45 @@ export class FakeTelegram {
   /** The next `count` API calls (other than getUpdates) fail with this status. */
   failNext(count: number, status = 500, description = "Internal Server Error", retryAfter?: number): void {
     for (let i = 0; i < count; i++) this.failures.push({ status, description, ...(retryAfter ? { retryAfter } : {}) });
+  }
+
+  /**
+   * Requests matching `when` fail with `failure` (or what it returns each time), `times` times
+   * (Infinity: until `clearFailures`).
+   */
+  failWhen(when: (request: FakeRequest) => boolean, failure: FakeFailure | (() => FakeFailure), times = 1): void {
+    this.rules.push({ when, failure, times });
+  }
+
+  clearFailures(): void {
+    this.failures.length = 0;
+    this.rules.length = 0;
+  }
+
+  /**
+   * The first request matching `when` gets no answer until `release()` (a slow upload): `reached`
+   * settles once it has arrived.
+   */
+  hold(when: (request: FakeRequest) => boolean): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const arrived = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    this.holds.push({ when, gate, reached });
+    return { reached: arrived, release };
+  }
+
+  /** The file's download never completes until the returned function is called (a hung download). */
+  holdDownload(fileId: string): () => void {
+    let release!: () => void;
+    this.heldDownloads.set(fileId, new Promise<void>((resolve) => {
+      release = resolve;
+    }));
+    return () => release();
   }
 
   /** Queues a private text message from a user, as if typed in Telegram. */
@@ -83,10 +140,13 @@ export class FakeTelegram {
     return id;
   }
 
-  /** A user's reply to a message the bot sent (`replyTo`), with optional extra fields such as photo. */
-  pushReply(chatId: number, fromId: number, replyTo: number, fields: Record<string, unknown>): void {
+  /**
+   * A user's reply to a message the bot sent (`replyTo`), with optional extra fields such as photo.
+   * Pass `message_id` in `fields` to redeliver a message Telegram already sent. Returns the update id.
+   */
+  pushReply(chatId: number, fromId: number, replyTo: number, fields: Record<string, unknown>): number {
     const message = {
-      message_id: this.nextMessageId++,
+      message_id: typeof fields.message_id === "number" ? fields.message_id : this.nextMessageId++,
       date: Math.floor(Date.now() / 1000),
       chat: { id: chatId, type: chatId > 0 ? "private" : "group", title: "Team" },
       from: { id: fromId, is_bot: false, first_name: "Agent" },
@@ -96,8 +156,10 @@ export class FakeTelegram {
     if (typeof fields.text === "string" && fields.text.startsWith("/")) {
       Object.assign(message, { entities: [{ type: "bot_command", offset: 0, length: fields.text.split(" ")[0]!.length }] });
     }
-    this.updates.push({ update_id: this.nextUpdateId++, message });
+    const updateId = this.nextUpdateId++;
+    this.updates.push({ update_id: updateId, message });
     for (const wake of this.waiters.splice(0)) wake();
+    return updateId;
   }
 
   /** A press on an inline button under a message the bot sent. */
@@ -117,7 +179,7 @@ export class FakeTelegram {
   }
 
   /** Waits until the bot has sent a message matching `predicate`. */
-  async waitForSent(predicate: (m: SentMessage) => boolean, timeoutMs = 10_000): Promise<SentMessage> {
+  async waitForSent(predicate: (m: SentMessage, index: number) => boolean, timeoutMs = 10_000): Promise<SentMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.sent.find(predicate);
@@ -125,6 +187,13 @@ export class FakeTelegram {
       if (Date.now() > deadline) throw new Error(`no matching message sent; sent: ${JSON.stringify(this.sent.map((m) => m.text))}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  private takeRule(request: FakeRequest): FakeFailure | undefined {
+    const rule = this.rules.find((r) => r.times > 0 && r.when(request));
+    if (!rule) return undefined;
+    rule.times--;
+    return typeof rule.failure === "function" ? rule.failure() : rule.failure;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -141,8 +210,19 @@ export class FakeTelegram {
     };
     const download = req.url?.match(/^\/file\/bot([^/]+)\/(.+)$/);
     if (download) {
-      const data = download[1] === this.token ? this.files.get(decodeURIComponent(download[2]!)) : undefined;
+      const path = decodeURIComponent(download[2]!);
+      this.downloads.push(path);
+      const data = download[1] === this.token ? this.files.get(path) : undefined;
       if (!data) return reply(404, { ok: false, error_code: 404, description: "Not Found" });
+      const held = this.heldDownloads.get(path);
+      if (held) {
+        // Headers go out, the bytes never do: a download that hangs mid-body.
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(data.length) });
+        res.write(data.subarray(0, 1));
+        await held;
+        res.end(data.subarray(1));
+        return;
+      }
       res.writeHead(200, { "content-type": "application/octet-stream" });
       res.end(data);
       return;
@@ -153,14 +233,26 @@ export class FakeTelegram {
     const { args, file } = await parseBody(body, req.headers["content-type"]);
     this.calls.push(method);
     if (method !== "getUpdates") {
-      const failure = this.failures.shift();
+      const request: FakeRequest = { method, args, ...(file ? { file } : {}) };
+      const failure = this.failures.shift() ?? this.takeRule(request);
       if (failure) {
+        this.failedRequests++;
+        if (failure === "reset") {
+          req.socket.destroy();
+          return;
+        }
         return reply(failure.status, {
           ok: false,
           error_code: failure.status,
           description: failure.description,
           ...(failure.retryAfter ? { parameters: { retry_after: failure.retryAfter } } : {}),
         });
+      }
+      const hold = this.holds.find((h) => h.when(request));
+      if (hold) {
+        this.holds.splice(this.holds.indexOf(hold), 1);
+        hold.reached();
+        await hold.gate;
       }
     }
     switch (method) {

@@ -47,6 +47,14 @@ export async function startTestApp(options: {
     DATA_DIR: dataDir,
     LOG_LEVEL: "silent",
     AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+    // Every test client connects from 127.0.0.1, and parallel files share Redis: the per-address
+    // limits are tested on their own (test/abuse, with addresses of their own) and kept out of the way here.
+    VISITOR_HANDSHAKES_PER_MINUTE: "1000000",
+    NEW_VISITORS_PER_HOUR: "1000000",
+    NEW_CONVERSATIONS_PER_12H: "1000000",
+    VISITOR_MESSAGES_PER_MINUTE: "1000000",
+    CALLS_PER_ADDRESS_PER_DAY: "1000000",
+    UPLOAD_MB_PER_DAY: "1000000",
     ...(options.telegram ? { TELEGRAM_BOT_TOKEN: options.telegram.token, TELEGRAM_API_ROOT: options.telegram.apiRoot } : {}),
     ...options.env,
   });

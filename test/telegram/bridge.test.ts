@@ -1,14 +1,16 @@
 import sharp from "sharp";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { countPendingOutbox } from "../../src/adapters/db/repositories/outbox.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
+import { waitFor } from "../support/process.ts";
 import type { FakeTelegram, SentMessage } from "../support/fakeTelegram.ts";
 import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
 const TEAM_CHAT = -100555;
 const AGENT_USER = 4242;
+const SECOND_AGENT = 4343;
+const STRANGER = 999_999;
 
 // The Telegram bridge end to end through a fake Bot API server: alerts out, replies back in.
 describe("Telegram bridge", () => {
@@ -18,9 +20,10 @@ describe("Telegram bridge", () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    t = await startTestServer({ env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT) } });
+    t = await startTestServer({ env: { TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT), TELEGRAM_DOWNLOAD_TIMEOUT_S: "2", TELEGRAM_ALERT_FLOOD_PER_MINUTE: "1000", UPLOAD_MAX_MB: "1" } });
     ({ telegram, url } = t);
     await addAgent(t.deps, "selin", { telegramChatId: String(AGENT_USER) });
+    await addAgent(t.deps, "mert", { telegramChatId: String(SECOND_AGENT) });
     await t.deps.telegram!.start(t.deps);
   });
   afterEach(() => {
@@ -97,14 +100,109 @@ describe("Telegram bridge", () => {
   it("delays notifications through an outage and sends each exactly once", async () => {
     const widget = await visitor();
     telegram.down = true;
-    await request(widget, "message:send", { clientId: newClientId(), body: "during the outage" });
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(await countPendingOutbox(t.deps.domain.db)).toBeGreaterThanOrEqual(1);
+    const { message } = await request<{ message: MessageView }>(widget, "message:send", { clientId: newClientId(), body: "during the outage" });
+    // The worker tried, failed and kept the row for a retry: nothing is lost while Telegram is away.
+    const row = await waitFor(
+      async () => {
+        const found = await t.deps.domain.db.selectFrom("outbox").selectAll().where("payload", "like", `%${message.id}%`).executeTakeFirst();
+        return found && found.attempts >= 1 && found.last_error ? found : undefined;
+      },
+      10_000,
+      () => "a failed attempt",
+    );
+    expect(row.status).toBe("pending");
+    expect(row.last_error).toMatch(/network/);
     telegram.down = false;
     await toTeam((m) => String(m.text).includes("during the outage"));
-    await new Promise((r) => setTimeout(r, 1500));
+    // A later message to the same chat is the marker: the chat's posts go out in order, so any
+    // second copy of the first would have come before it.
+    await request(widget, "message:send", { clientId: newClientId(), body: "after the outage" });
+    await toTeam((m) => String(m.text).includes("after the outage"));
     expect(telegram.sent.filter((m) => String(m.text).includes("during the outage"))).toHaveLength(1);
   }, 30_000);
+
+  it("keeps a visitor's name on one line in alerts", async () => {
+    const widget = await visitor();
+    await request(widget, "profile:update", { name: "Eve\n🆕 Mallory started a conversation\u2028x" });
+    await request(widget, "message:send", { clientId: newClientId(), body: "one line name" });
+    const alert = await toTeam((m) => String(m.text).includes("one line name"));
+    const [firstLine, ...rest] = String(alert.text).split("\n");
+    expect(firstLine).toContain("Eve 🆕 Mallory started a conversation x");
+    expect(rest.join("\n")).not.toContain("Mallory");
+  });
+
+  it("downloads nothing for a Telegram user who is not an agent", async () => {
+    const widget = await visitor();
+    await request(widget, "message:send", { clientId: newClientId(), body: "stranger photo target" });
+    const alert = await toTeam((m) => String(m.text).includes("stranger photo target"));
+    const fileId = telegram.addFile(await png());
+    const getFilesBefore = telegram.calls.filter((c) => c === "getFile").length;
+    telegram.pushReply(TEAM_CHAT, STRANGER, alert.message_id, { photo: [{ file_id: fileId, file_unique_id: fileId, width: 16, height: 12 }], caption: "not an agent" });
+    await telegram.waitForSent((m) => String(m.chat_id) === String(TEAM_CHAT) && /not linked|bağlı değil/.test(String(m.text)) && m.message_id > alert.message_id);
+    expect(telegram.calls.filter((c) => c === "getFile").length).toBe(getFilesBefore);
+    expect(telegram.downloads).not.toContain(fileId);
+  });
+
+  it("does not let a hung download hold up other agents, and gives up on it after the timeout", async () => {
+    const alice = await visitor();
+    const bob = await visitor();
+    await request(alice, "message:send", { clientId: newClientId(), body: "alice waits for a file" });
+    await request(bob, "message:send", { clientId: newClientId(), body: "bob waits for text" });
+    const aliceAlert = await toTeam((m) => String(m.text).includes("alice waits for a file"));
+    const bobAlert = await toTeam((m) => String(m.text).includes("bob waits for text"));
+    const fileId = telegram.addFile(await png());
+    const release = telegram.holdDownload(fileId);
+    try {
+      const sentBefore = telegram.sent.length;
+      telegram.pushReply(TEAM_CHAT, AGENT_USER, aliceAlert.message_id, { photo: [{ file_id: fileId, file_unique_id: fileId, width: 16, height: 12 }] });
+      await waitFor(() => (telegram.downloads.includes(fileId) ? true : undefined), 10_000, () => "the download to start");
+      const bobReply = nextEvent<MessageView>(bob, "message:new");
+      telegram.pushReply(TEAM_CHAT, SECOND_AGENT, bobAlert.message_id, { text: "Bob, while a file is stuck" });
+      expect(await bobReply).toMatchObject({ body: "Bob, while a file is stuck" });
+      // The stuck download ends at TELEGRAM_DOWNLOAD_TIMEOUT_S with a word to the agent, and nothing for Alice.
+      const told = await telegram.waitForSent((m, i) => i >= sentBefore && String(m.chat_id) === String(TEAM_CHAT) && /2 s/.test(String(m.text)), 15_000);
+      expect(told.text).toMatch(/did not arrive/);
+      const sync = await request<{ messages: MessageView[] }>(alice, "conversation:sync", { afterSeq: 0 });
+      expect(sync.messages.map((m) => m.body)).toEqual(["alice waits for a file"]);
+    } finally {
+      release();
+    }
+  }, 30_000);
+
+  it("refuses a file from Telegram larger than the upload limit without fetching it", async () => {
+    const widget = await visitor();
+    await request(widget, "message:send", { clientId: newClientId(), body: "too big for me" });
+    const alert = await toTeam((m) => String(m.text).includes("too big for me"));
+    const fileId = telegram.addFile(Buffer.alloc(1024 * 1024 + 1, 1));
+    telegram.pushReply(TEAM_CHAT, AGENT_USER, alert.message_id, { document: { file_id: fileId, file_unique_id: fileId, file_name: "big.pdf" } });
+    await toTeam((m) => /1 MB/.test(String(m.text)) && m.message_id > alert.message_id);
+    expect(telegram.downloads).not.toContain(fileId);
+    const sync = await request<{ messages: MessageView[] }>(widget, "conversation:sync", { afterSeq: 0 });
+    expect(sync.messages.map((m) => m.body)).toEqual(["too big for me"]);
+  });
+
+  it("stores a redelivered reply and its file once", async () => {
+    const widget = await visitor();
+    const { message } = await request<{ message: MessageView }>(widget, "message:send", { clientId: newClientId(), body: "send me the file once" });
+    const alert = await toTeam((m) => String(m.text).includes("send me the file once"));
+    const photo = await png();
+    const fileId = telegram.addFile(photo);
+    const fields = { message_id: 880_001, photo: [{ file_id: fileId, file_unique_id: fileId, width: 16, height: 12 }], caption: "your file" };
+    const first = nextEvent<MessageView>(widget, "message:new");
+    telegram.pushReply(TEAM_CHAT, AGENT_USER, alert.message_id, fields);
+    await first;
+    telegram.pushReply(TEAM_CHAT, AGENT_USER, alert.message_id, fields);
+    // The same agent's next reply is handled after the redelivery: the marker that it is done.
+    const marker = nextEvent<MessageView>(widget, "message:new", (m) => m.body === "marker after the redelivery");
+    telegram.pushReply(TEAM_CHAT, AGENT_USER, alert.message_id, { text: "marker after the redelivery" });
+    await marker;
+    const sync = await request<{ messages: MessageView[] }>(widget, "conversation:sync", { afterSeq: 0 });
+    expect(sync.messages.map((m) => m.body)).toEqual(["send me the file once", "your file", "marker after the redelivery"]);
+    const uploads = await t.deps.domain.db.selectFrom("attachments").select(["id", "message_id"]).where("uploaded_by", "like", "agent:%").execute();
+    expect(uploads.filter((u) => u.message_id === null)).toEqual([]);
+    expect(await t.deps.domain.db.selectFrom("attachments").select("id").where("conversation_id", "=", message.conversationId).execute()).toHaveLength(1);
+    expect(telegram.downloads.filter((d) => d === fileId)).toHaveLength(1);
+  });
 
   it("honours retry_after on 429", async () => {
     const widget = await visitor();

@@ -53,6 +53,22 @@ describe("Telegram webhook mode", () => {
     expect(malformed.statusCode).toBe(400);
   });
 
+  it("checks the secret before reading the body", async () => {
+    // Not even JSON, and larger than any update: a stranger's request is refused before parsing.
+    const junk = "{".repeat(900 * 1024);
+    const stranger = await t.app.inject({ method: "POST", url: "/telegram/webhook", payload: junk, headers: { "content-type": "application/json" } });
+    expect(stranger.statusCode).toBe(401);
+    expect(stranger.json().error.id).toBe("webhook_secret_invalid");
+    // With the secret, a body far larger than an update is refused by its size.
+    const huge = await t.app.inject({
+      method: "POST",
+      url: "/telegram/webhook",
+      payload: junk,
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+    });
+    expect(huge.statusCode).toBe(413);
+  });
+
   it("handles an update posted with the secret: /start links the agent", async () => {
     await addAgent(t.deps, "hookagent");
     const agent = (await t.deps.domain.db.selectFrom("agents").selectAll().where("username", "=", "hookagent").executeTakeFirstOrThrow());

@@ -10,6 +10,8 @@ import { guardDialect } from "./guardedDialect.ts";
 import * as initial from "./migrations/0001_initial.ts";
 import * as recordingMix from "./migrations/0002_recording_mix.ts";
 import * as callConsentAndLiveCalls from "./migrations/0003_call_consent_and_live_calls.ts";
+import * as verifiedVisitors from "./migrations/0005_verified_visitors.ts";
+import * as outboxOrder from "./migrations/0006_outbox_order.ts";
 import * as recordingSegments from "./migrations/0007_recording_segments.ts";
 import type { Database } from "./schema.ts";
 
@@ -61,15 +63,17 @@ export function openDatabase(config: Config["database"], options: { schema?: str
   return { db, kind: "postgres", ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() };
 }
 
-/** Every migration, by name (in order); tests migrate to a point in between. */
-export const migrations: Record<string, Migration> = {
+/** Every migration by name, in order; exported for tests that migrate step by step. */
+export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_recording_mix": recordingMix,
   "0003_call_consent_and_live_calls": callConsentAndLiveCalls,
+  "0005_verified_visitors": verifiedVisitors,
+  "0006_outbox_order": outboxOrder,
   "0007_recording_segments": recordingSegments,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Applies every pending migration; returns the names applied. Safe to run on each start. */
 export async function migrateToLatest({ db, schema }: Pick<DatabaseHandle, "db" | "schema">): Promise<string[]> {

@@ -72,6 +72,15 @@ export interface VisitorsTable {
   first_seen_at: number;
   last_seen_at: number;
   metadata: string | null;
+  /** The site's own user id, set once the site has verified it (HMAC); null for anonymous visitors. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Further devices of a verified visitor: each keeps its own widget token (stored hashed). */
+export interface VisitorTokensTable {
+  token_hash: string;
+  visitor_id: string;
+  created_at: number;
 }
 
 export interface ConversationsTable {
@@ -183,12 +192,19 @@ export interface OutboxTable {
   id: string;
   kind: string;
   payload: string;
-  status: "pending" | "sent" | "dead";
+  /** `summarized`: held back during an alert flood, counted in a summary post instead. */
+  status: "pending" | "sent" | "dead" | "summarized";
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** The Telegram chat the row posts to; a chat's rows go out oldest first. Null: no order to keep. */
+  chat_id: string | null;
+  /** Posts of this row already delivered (a text and files go as several). */
+  parts_sent: number;
+  /** The worker holding the lease, while `next_attempt_at` is its lease end. */
+  lease_owner: string | null;
 }
 
 export interface AuditLogTable {
@@ -210,6 +226,7 @@ export interface Database {
   otp_challenges: OtpChallengesTable;
   one_time_tokens: OneTimeTokensTable;
   visitors: VisitorsTable;
+  visitor_tokens: VisitorTokensTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   attachments: AttachmentsTable;

@@ -5,7 +5,7 @@ export function createMemoryLimiter(clock: Clock): RateLimiter {
   const windows = new Map<string, { count: number; resetAt: number }>();
   let lastSweep = 0;
   return {
-    async consume(key, limit, windowMs) {
+    async consume(key, limit, windowMs, amount = 1) {
       const now = clock.now();
       if (now - lastSweep > 60_000) {
         for (const [k, w] of windows) if (w.resetAt <= now) windows.delete(k);
@@ -16,7 +16,7 @@ export function createMemoryLimiter(clock: Clock): RateLimiter {
         window = { count: 0, resetAt: now + windowMs };
         windows.set(key, window);
       }
-      window.count += 1;
+      window.count += amount;
       return { allowed: window.count <= limit, retryAfterMs: Math.max(0, window.resetAt - now) };
     },
   };

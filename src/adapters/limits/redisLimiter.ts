@@ -1,12 +1,12 @@
 import type { Redis } from "ioredis";
 import type { RateLimiter } from "../../domain/ports.ts";
 
-/** Fixed-window counters in Redis, shared by every node; INCR makes each count atomic. */
+/** Fixed-window counters in Redis, shared by every node; INCRBY makes each count atomic. */
 export function createRedisLimiter(redis: Redis, prefix = "destek:limit:"): RateLimiter {
   return {
-    async consume(key, limit, windowMs) {
+    async consume(key, limit, windowMs, amount = 1) {
       const k = prefix + key;
-      const results = await redis.multi().incr(k).pexpire(k, windowMs, "NX").pttl(k).exec();
+      const results = await redis.multi().incrby(k, amount).pexpire(k, windowMs, "NX").pttl(k).exec();
       if (!results) throw new Error("rate limiter transaction aborted");
       for (const [error] of results) if (error) throw error;
       const count = Number(results[0]?.[1]);

@@ -44,8 +44,12 @@ export function electLeader(redis: Redis | undefined, botId: string, onChange: (
       set(false);
     }
   };
-  void tick();
-  const timer = setInterval(() => void tick(), RENEW_MS);
+  // tick handles its own failures; the catch only keeps a surprise from going unhandled.
+  const renew = () => {
+    tick().catch(() => set(false));
+  };
+  renew();
+  const timer = setInterval(renew, RENEW_MS);
   timer.unref();
   return {
     isLeader: () => leader,

@@ -1,23 +1,14 @@
-import { type Api, GrammyError, HttpError, InlineKeyboard, InputFile } from "grammy";
+import { randomUUID } from "node:crypto";
+import type { Api } from "grammy";
 import type { Logger } from "pino";
-import {
-  claimOutbox,
-  dueOutbox,
-  markOutboxDead,
-  markOutboxSent,
-  type OutboxRow,
-  retryOutboxAt,
-} from "../../adapters/db/repositories/outbox.ts";
-import { callAlert, rememberBridgedMessage, rememberCallAlertMessage, visitorMessageAlert } from "../../domain/chat/telegramBridge.ts";
-import { text } from "../../domain/i18n.ts";
+import { claimOutbox, dueOutbox, enqueueOutbox, markOutboxDead, markOutboxSent, markOutboxSummarized, type OutboxRow, retryOutboxAt } from "../db/repositories/outbox.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
 import type { Metrics } from "../../metrics.ts";
-import { escapeHtml, renderAlert } from "./format.ts";
+import { createDelivery, DEAD_LETTER_NOTICE_KIND } from "./outboxDelivery.ts";
+import { classifyFailure, type Failure } from "./outboxFailures.ts";
+import { holdLease } from "./outboxLease.ts";
 
 const BATCH = 20;
-const IDLE_MS = 1000;
-const LEASE_MS = 60_000;
-const MAX_BACKOFF_MS = 5 * 60_000;
 
 export interface OutboxWorker {
   /** Look for work now (a message was just queued). */
@@ -25,125 +16,133 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
-/**
- * Delivers queued Telegram notifications: oldest first, per chat in order, retried with backoff
- * and never given up on while Telegram is merely unreachable; a 429 pauses all sending for
- * `retry_after`. Rows are leased, so a crash mid-send retries rather than loses.
- */
-export function startOutboxWorker(options: {
+export interface OutboxWorkerOptions {
   deps: DomainDeps;
   api: Api;
   log: Logger;
   metrics: Metrics;
   isLeader: () => boolean;
-}): OutboxWorker {
-  const { deps, api, log, metrics } = options;
+  /** New conversations per minute past which the team chat gets one summary instead (TELEGRAM_ALERT_FLOOD_PER_MINUTE). */
+  alertFloodPerMinute: number;
+  /** How long a claimed row stays ours without renewal (renewed every third of it while sending). */
+  leaseMs?: number;
+  /** Longest wait between retries of a row. */
+  maxBackoffMs?: number;
+  /** Tries before an error that will not heal (chat not found, bot blocked, file missing) dead-letters the row. */
+  deadAfterAttempts?: number;
+  /** Pause between rounds when there was nothing to do. */
+  idleMs?: number;
+  /** Called after each round: tests wait for it instead of sleeping. */
+  onRound?: () => void;
+}
+
+/**
+ * Delivers queued Telegram notifications: oldest first and in order per chat (a chat's later rows
+ * wait while an earlier one waits for its retry), each post of a row once (progress is recorded
+ * per part), retried with backoff while Telegram is unreachable; a 429 pauses all sending for
+ * `retry_after`; errors that will not heal are dead-lettered after a few tries, with a log line,
+ * a metric and a notice to the team chat. Rows are leased, and the lease renewed while sending.
+ */
+export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { deps, log, metrics } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
+  const deadAfter = options.deadAfterAttempts ?? 3;
+  const idleMs = options.idleMs ?? 1000;
+  const owner = randomUUID();
+  const deliver = createDelivery({ deps, api: options.api, alertFloodPerMinute: options.alertFloodPerMinute });
   let stopped = false;
   let wake: (() => void) | undefined;
   let pausedUntil = 0;
 
-  const deliverCallAlert = async (row: OutboxRow) => {
-    const payload = JSON.parse(row.payload) as { callId: string; chatId: string };
-    const alert = await callAlert(deps, payload.callId);
-    if (!alert) return;
-    const language = deps.defaultLanguage;
-    const who = `<b>${escapeHtml(alert.visitorLabel)}</b>`;
-    if (row.kind === "telegram.call_missed") {
-      await api.sendMessage(payload.chatId, text("missedCall", language, who), { parse_mode: "HTML" });
-      return;
-    }
-    if (!alert.waiting) return; // answered or over before Telegram could ring: nothing to offer
-    // Both are callback buttons: the bot claims the call for the pressing agent, then links them to the console.
-    const keyboard = new InlineKeyboard()
-      .text(text("accept", language), `call:accept:${alert.callId}`)
-      .text(text("reject", language), `call:reject:${alert.callId}`);
-    const sent = await api.sendMessage(payload.chatId, text("calling", language, who, alert.media === "video"), { parse_mode: "HTML", reply_markup: keyboard });
-    // Remembered so that, once someone takes or rejects the call, every chat's alert says so.
-    // A failure here must not fail the delivery: a retry would ring that chat twice.
-    await rememberCallAlertMessage(deps, payload.chatId, sent.message_id, alert.callId).catch((err: unknown) =>
-      log.warn({ err, callId: alert.callId }, "could not remember a call alert; it will keep its buttons"),
-    );
+  const backoff = (attempts: number) => Math.min(2 ** Math.min(attempts, 20) * 1000, maxBackoffMs) + Math.floor(Math.random() * 500);
+
+  /** Tells the team chat a row was given up on, unless the team chat is the one that failed. */
+  const noticeDeadLetter = async (row: OutboxRow, reason: string) => {
+    const adminChat = deps.telegramAlertChats[0];
+    if (!adminChat || adminChat === row.chat_id || row.kind === DEAD_LETTER_NOTICE_KIND) return;
+    await enqueueOutbox(deps.db, DEAD_LETTER_NOTICE_KIND, { chatId: adminChat, deadChatId: row.chat_id ?? "?", outboxId: row.id, reason }, deps.clock.now());
   };
 
-  const deliver = async (row: OutboxRow) => {
-    if (row.kind === "telegram.call" || row.kind === "telegram.call_missed") return deliverCallAlert(row);
-    if (row.kind !== "telegram.visitor_message") throw new Error(`unknown outbox kind ${row.kind}`);
-    const payload = JSON.parse(row.payload) as { messageId: string; chatId: string; isNew: boolean };
-    const alert = await visitorMessageAlert(deps, payload.messageId, payload.isNew);
-    if (!alert) return; // the conversation was deleted meanwhile: nothing to announce
-    const remember = (sent: { message_id: number }) => rememberBridgedMessage(deps, payload.chatId, sent.message_id, alert.conversationId);
-    const html = renderAlert(alert, deps.defaultLanguage);
-    const [first, ...rest] = alert.files;
-    // The alert rides as the first file's caption when it fits, so a visitor's photo is one post.
-    const captionFits = first !== undefined && html.length <= 1000;
-    if (!captionFits) await remember(await api.sendMessage(payload.chatId, html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } }));
-    for (const [index, file] of [first, ...rest].entries()) {
-      if (!file) continue;
-      const input = new InputFile(await deps.storage.read(file.storageKey), file.fileName);
-      const caption = index === 0 && captionFits ? { caption: html, parse_mode: "HTML" as const } : {};
-      const sent =
-        file.kind === "image"
-          ? await api.sendPhoto(payload.chatId, input, caption)
-          : file.kind === "voice" && file.mime === "audio/ogg"
-            ? await api.sendVoice(payload.chatId, input, caption)
-            : await api.sendDocument(payload.chatId, input, caption);
-      await remember(sent);
-    }
-  };
-
-  const backoff = (attempts: number) => Math.min(2 ** Math.min(attempts, 20) * 1000, MAX_BACKOFF_MS) + Math.floor(Math.random() * 500);
-
-  const failed = async (row: OutboxRow, error: unknown, now: number) => {
+  const failed = async (row: OutboxRow, failure: Failure, now: number) => {
     const attempts = row.attempts + 1;
-    if (error instanceof GrammyError && error.error_code === 429) {
-      const retryMs = (error.parameters.retry_after ?? 5) * 1000;
-      pausedUntil = now + retryMs;
-      await retryOutboxAt(deps.db, row.id, now + retryMs, error.description);
-      metrics.telegramSent.inc({ result: "rate_limited" });
-      log.warn({ retryAfterMs: retryMs }, "telegram rate limit: pausing the outbox");
-      return;
+    const context = { outboxId: row.id, kind: row.kind, chatId: row.chat_id, attempts, partsSent: row.parts_sent };
+    switch (failure.kind) {
+      case "lease_lost":
+        // Another node took the row over after our lease ran out: it is theirs now.
+        log.warn(context, "outbox lease lost mid-delivery; leaving the row to its new owner");
+        return;
+      case "rate_limited":
+        pausedUntil = now + failure.retryAfterMs;
+        await retryOutboxAt(deps.db, row.id, owner, now + failure.retryAfterMs, failure.description);
+        metrics.telegramSent.inc({ result: "rate_limited" });
+        log.warn({ ...context, retryAfterMs: failure.retryAfterMs }, "telegram rate limit: pausing the outbox");
+        return;
+      case "permanent":
+        if (attempts >= deadAfter) {
+          await markOutboxDead(deps.db, row.id, owner, failure.description);
+          metrics.telegramSent.inc({ result: "dead" });
+          metrics.outboxDeadLetters.inc({ reason: failure.reason });
+          log.error({ ...context, reason: failure.reason, description: failure.description }, "telegram notification given up (dead-lettered)");
+          await noticeDeadLetter(row, failure.description);
+          return;
+        }
+        break;
+      case "transient":
+        break;
     }
-    if (error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403)) {
-      // The chat is gone or blocked the bot: retrying cannot help.
-      await markOutboxDead(deps.db, row.id, error.description);
-      metrics.telegramSent.inc({ result: "dead" });
-      log.error({ outboxId: row.id, description: error.description }, "telegram refused a notification permanently");
-      return;
-    }
-    const reason = error instanceof GrammyError ? error.description : error instanceof HttpError ? `network: ${String(error.error)}` : String(error);
-    await retryOutboxAt(deps.db, row.id, now + backoff(attempts), reason);
+    await retryOutboxAt(deps.db, row.id, owner, now + backoff(attempts), failure.description);
     metrics.telegramSent.inc({ result: "retry" });
-    log.warn({ outboxId: row.id, attempts, reason }, "telegram notification failed; will retry");
+    log.warn({ ...context, reason: failure.description }, "telegram notification failed; will retry");
   };
 
-  const runOnce = async () => {
-    const now = deps.clock.now();
-    if (now < pausedUntil) return;
-    const blockedChats = new Set<string>();
-    for (const row of await dueOutbox(deps.db, now, BATCH)) {
-      if (stopped || deps.clock.now() < pausedUntil) return;
-      const chat = (JSON.parse(row.payload) as { chatId?: string }).chatId ?? "";
-      // Keep each chat in order: after a failure, its later notifications wait for the retry.
-      if (blockedChats.has(chat)) continue;
-      if (!(await claimOutbox(deps.db, row, deps.clock.now() + LEASE_MS))) continue;
-      try {
-        await deliver(row);
-        await markOutboxSent(deps.db, row.id, deps.clock.now());
-        metrics.telegramSent.inc({ result: "sent" });
-      } catch (error) {
-        blockedChats.add(chat);
-        await failed(row, error, deps.clock.now());
-      }
+  /** Works one due row; false when its chat must wait (it failed, or another worker has it). */
+  const work = async (row: OutboxRow): Promise<boolean> => {
+    if (!(await claimOutbox(deps.db, row, owner, deps.clock.now() + leaseMs))) return false;
+    const lease = holdLease(deps, row.id, owner, leaseMs, log);
+    try {
+      const outcome = await deliver(row, lease);
+      if (outcome === "summarized") await markOutboxSummarized(deps.db, row.id, owner, deps.clock.now());
+      else await markOutboxSent(deps.db, row.id, owner, deps.clock.now());
+      metrics.telegramSent.inc({ result: outcome });
+      return true;
+    } catch (error) {
+      // An upload aborted because the lease was lost fails as a network error: it is still a lost lease.
+      await failed(row, lease.signal.aborted ? { kind: "lease_lost" } : classifyFailure(error), deps.clock.now());
+      return false;
+    } finally {
+      lease.release();
     }
+  };
+
+  /** One pass over the due rows; true when it did something, so the next pass starts at once. */
+  const runOnce = async (): Promise<boolean> => {
+    if (deps.clock.now() < pausedUntil) return false;
+    const blockedChats = new Set<string>();
+    let progressed = false;
+    for (const row of await dueOutbox(deps.db, deps.clock.now(), BATCH)) {
+      if (stopped || deps.clock.now() < pausedUntil) break;
+      // Keep each chat in order within the round too: after a failure its later rows wait.
+      if (row.chat_id !== null && blockedChats.has(row.chat_id)) continue;
+      if (await work(row)) progressed = true;
+      else if (row.chat_id !== null) blockedChats.add(row.chat_id);
+    }
+    return progressed;
   };
 
   const loop = (async () => {
     while (!stopped) {
+      let progressed = false;
       if (options.isLeader()) {
-        await runOnce().catch((err: unknown) => log.error({ err }, "outbox round failed"));
+        progressed = await runOnce().catch((err: unknown) => {
+          log.error({ err }, "outbox round failed");
+          return false;
+        });
       }
+      options.onRound?.();
+      if (progressed) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, IDLE_MS);
+        const timer = setTimeout(resolve, idleMs);
         wake = () => {
           clearTimeout(timer);
           resolve();

@@ -11,7 +11,7 @@ import { normalizeUsername } from "../agents.ts";
 import { audit } from "../audit.ts";
 import { conflict, DomainError, rateLimited, unauthorized, unavailable } from "../errors.ts";
 import { text } from "../i18n.ts";
-import type { DomainDeps } from "../ports.ts";
+import { type DomainDeps, TelegramRefused } from "../ports.ts";
 import { signLoginTicket, verifyLoginTicket } from "./jwt.ts";
 import { verifyPassword } from "./passwords.ts";
 import { constantTimeEqual, hashToken, newNumericCode } from "./secrets.ts";
@@ -104,8 +104,14 @@ async function sendLoginCode(deps: DomainDeps, agent: AgentRow, ip: string | nul
   });
   try {
     await telegram.sendText(agent.telegram_chat_id, text("loginCode", agent.language ?? deps.defaultLanguage, code));
-  } catch {
+  } catch (error) {
     await deleteOtpChallenge(deps.db, id);
+    if (error instanceof TelegramRefused && error.reason === "bot_blocked") {
+      throw conflict("telegram_bot_blocked", "The bot is blocked in your linked Telegram chat. Unblock it there (open the chat with the bot and press Restart), then send a new code.");
+    }
+    if (error instanceof TelegramRefused) {
+      throw conflict("telegram_chat_not_found", "Telegram no longer knows your linked chat. Use an authenticator code if you have one, or ask an admin to link your Telegram again.");
+    }
     throw unavailable("telegram_unavailable", "The code could not be sent to Telegram. Try again in a moment.");
   }
   await audit(deps.db, now, { actor: { type: "anonymous", ip }, action: "auth.code_sent", target: { type: "agent", id: agent.id } });

@@ -3,6 +3,7 @@ import { audit } from "../audit.ts";
 import { conflict, forbidden } from "../errors.ts";
 import type { Actor, DomainDeps } from "../ports.ts";
 import { agentForTicket, type Client, secondFactors } from "./login.ts";
+import { verifyPassword } from "./passwords.ts";
 import { type IssuedSession, startSession } from "./sessions.ts";
 import { createTelegramLink } from "./telegramLink.ts";
 import { confirmTotpEnrollment, startTotpEnrollment, type TotpEnrollment } from "./totp.ts";
@@ -32,6 +33,16 @@ export async function confirmTotpDuringSignIn(deps: DomainDeps, input: { ticket:
   const agent = await agentAwaitingEnrollment(deps, input.ticket);
   await confirmTotpEnrollment(deps, ticketActor(agent), agent, input.code);
   return startSession(deps, await agentForTicket(deps, input.ticket), input);
+}
+
+/**
+ * Changing a second factor asks for the password again: a session alone (a stolen access token, an
+ * unlocked screen) must not be enough to swap the factor that protects the account.
+ */
+export async function confirmCurrentPassword(deps: DomainDeps, actor: Actor, agent: AgentRow, password: string): Promise<void> {
+  if (await verifyPassword(agent.password_hash, password)) return;
+  await audit(deps.db, deps.clock.now(), { actor, action: "auth.reauth_failed", target: { type: "agent", id: agent.id } });
+  throw forbidden("password_incorrect", "The current password is wrong.");
 }
 
 /** Removes one second factor, refusing to remove the last one. */

@@ -1,7 +1,8 @@
 import { type CallListRow, findCallListRow, listCallRows } from "../../adapters/db/repositories/calls.ts";
 import { type RecordingRow, recordingsOfCalls } from "../../adapters/db/repositories/recordings.ts";
 import type { CallHistoryEntry, CallHistoryPage, CallHistoryStatus, RecordingView } from "../../protocol/callHistory.ts";
-import { invalid, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
+import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import type { DomainDeps } from "../ports.ts";
 import { callViewOf } from "./callService.ts";
 import { signedRecordingUrl } from "./recordingLinks.ts";
@@ -31,17 +32,18 @@ export interface CallHistoryQuery {
 
 /** One page of calls, newest first, with an opaque cursor for the next page (null on the last). */
 export async function listCallHistory(deps: DomainDeps, query: CallHistoryQuery): Promise<CallHistoryPage> {
+  const cursor = query.before ? decodePageCursor(query.before) : undefined;
   const rows = await listCallRows(deps.db, {
     status: query.status,
     agentId: query.agentId,
-    before: query.before ? decodeCursor(query.before) : undefined,
+    before: cursor ? { createdAt: cursor.at, id: cursor.id } : undefined,
     limit: query.limit + 1,
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
     calls: await present(deps, page),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor: rows.length > query.limit && last ? encodePageCursor(last.created_at, last.id) : null,
   };
 }
 
@@ -52,16 +54,4 @@ export async function callWithRecordings(deps: DomainDeps, id: string): Promise<
   const [entry] = await present(deps, [row]);
   if (!entry) throw notFound("call_not_found", "No such call.");
   return entry;
-}
-
-const encodeCursor = (createdAt: number, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
-
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof createdAt === "number" && Number.isSafeInteger(createdAt) && typeof id === "string" && id.length <= 64) return { createdAt, id };
-  } catch {
-    // fall through to the error below
-  }
-  throw invalid("invalid_cursor", "The page cursor is not valid.");
 }

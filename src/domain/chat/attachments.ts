@@ -1,12 +1,19 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
-import { type AttachmentRow, findAttachment, findConversation, insertAttachment } from "../../adapters/db/repositories/chat.ts";
+import {
+  type AttachmentRow,
+  deleteUnboundAttachment,
+  findAttachment,
+  findConversation,
+  insertAttachment,
+} from "../../adapters/db/repositories/chat.ts";
 import type { AttachmentView } from "../../protocol/chat.ts";
 import { DomainError, invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { linkIsValid } from "../signedLinks.ts";
 import { fileLinks, presentAttachment } from "./present.ts";
+import { reserveStorage } from "./uploadHousekeeping.ts";
 
 // The kinds we accept, by what the bytes are (magic numbers), never by name or declared type.
 const IMAGES = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"]);
@@ -94,6 +101,7 @@ export async function uploadAttachment(
   const fallback = input.voice ? "voice-note" : "file";
   const checked = await inspect(input.data, safeFileName(input.fileName, fallback), input.voice);
   const name = safeFileName(input.fileName, `${fallback}.${checked.extension}`);
+  const storage = await reserveStorage(deps, checked.data.length);
   const id = randomUUID();
   const key = `attachments/${randomBytes(24).toString("base64url")}.${checked.extension}`;
   await deps.storage.put(key, checked.data);
@@ -113,7 +121,16 @@ export async function uploadAttachment(
     created_at: deps.clock.now(),
   };
   await insertAttachment(deps.db, row);
+  if (storage.crossed) deps.events.publish({ type: "storage.quota_reached", usedBytes: storage.usedBytes, quotaBytes: deps.chat.storageQuotaBytes ?? 0, crossed: true });
   return presentAttachment(deps, row);
+}
+
+/** Removes an upload that never became part of a message (its bytes first, then its row). */
+export async function discardUpload(deps: DomainDeps, id: string): Promise<void> {
+  const row = await findAttachment(deps.db, id);
+  if (!row || row.message_id !== null) return;
+  await deps.storage.delete(row.storage_key);
+  await deleteUnboundAttachment(deps.db, id);
 }
 
 /** Checks a signed file link; the signature is what grants access, so it is compared in constant time. */

@@ -17,7 +17,8 @@ import {
   type VisitorRow,
 } from "../../adapters/db/repositories/chat.ts";
 import type { ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
-import { invalid, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
+import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import type { DomainDeps } from "../ports.ts";
 import { presentForVisitor, presentMessage, presentSummary } from "./present.ts";
 
@@ -78,7 +79,8 @@ export interface InboxQuery {
 
 /** One inbox tab, newest activity first, with an opaque cursor for the next page. */
 export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQuery) {
-  const before = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const cursor = query.cursor ? decodePageCursor(query.cursor) : undefined;
+  const before = cursor ? { lastMessageAt: cursor.at, id: cursor.id } : undefined;
   const rows = await listConversationRows(deps.db, {
     status: query.status,
     assignee: query.assignee === "me" ? { kind: "agent", id: agent.id } : { kind: query.assignee === "unassigned" ? "unassigned" : "all" },
@@ -91,22 +93,14 @@ export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQ
   const last = page.at(-1);
   return {
     conversations: page.map((row) =>
-      presentSummary(row, { id: row.visitor_id, name: row.visitor_name, email: row.visitor_email, phone: row.visitor_phone }, agents.get(row.assignee_id ?? "")),
+      presentSummary(
+        row,
+        { id: row.visitor_id, name: row.visitor_name, email: row.visitor_email, phone: row.visitor_phone, external_id: row.visitor_external_id },
+        agents.get(row.assignee_id ?? ""),
+      ),
     ),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.last_message_at, last.id) : null,
+    nextCursor: rows.length > query.limit && last ? encodePageCursor(last.last_message_at, last.id) : null,
   };
-}
-
-const encodeCursor = (at: number, id: string) => Buffer.from(JSON.stringify([at, id])).toString("base64url");
-
-function decodeCursor(cursor: string): { lastMessageAt: number; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof at === "number" && typeof id === "string") return { lastMessageAt: at, id };
-  } catch {
-    // fall through to the error below
-  }
-  throw invalid("invalid_cursor", "The page cursor is not valid.");
 }
 
 export function inboxCounts(deps: DomainDeps) {

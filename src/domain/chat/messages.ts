@@ -20,7 +20,8 @@ import { findAgentById } from "../../adapters/db/repositories/agents.ts";
 import type { Db } from "../../adapters/db/database.ts";
 import { MAX_MESSAGE_LENGTH, type ConversationSummary, type MessageView } from "../../protocol/chat.ts";
 import { invalid, notFound } from "../errors.ts";
-import type { DomainDeps } from "../ports.ts";
+import type { DomainDeps, Origin } from "../ports.ts";
+import { consumeAddressLimit } from "./addressLimits.ts";
 import { presentMessage, presentSummary, previewOf } from "./present.ts";
 
 export interface NewMessage {
@@ -87,7 +88,7 @@ async function store(
 export async function sendVisitorMessage(
   deps: DomainDeps,
   visitor: VisitorRow,
-  input: NewMessage & { pageUrl?: string | undefined },
+  input: NewMessage & { pageUrl?: string | undefined; origin: Origin },
 ): Promise<SentMessage> {
   const body = checkContent(input);
   const now = deps.clock.now();
@@ -105,6 +106,8 @@ export async function sendVisitorMessage(
         const seen = await findMessageByClientId(trx, conversation.id, input.clientId);
         if (seen) throw new AlreadyStored(seen);
       } else {
+        // Opening a conversation is what alerts the team: limited per address, not per visitor.
+        await consumeAddressLimit(deps, "newConversations", input.origin);
         isNew = true;
         conversation = newConversation(visitor.id, input.pageUrl ?? visitor.page_url, now);
         await insertConversation(trx, conversation);

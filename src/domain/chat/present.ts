@@ -6,8 +6,8 @@ import { type LinkKind, signedLink } from "../signedLinks.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Attachment links: an hour long, signed for files only. */
-export const fileLinks = (deps: Pick<DomainDeps, "keys">): LinkKind => ({ path: "/files", purpose: "file", key: deps.keys.tokenHash, ttlSeconds: 60 * 60 });
+/** Attachment links: an hour long, signed for files only, with the attachment-link key. */
+export const fileLinks = (deps: Pick<DomainDeps, "keys">): LinkKind => ({ path: "/files", purpose: "file", key: deps.keys.attachmentLinks, ttlSeconds: 60 * 60 });
 
 /**
  * An expiring, signed link to one attachment; whoever may see the message gets one. It is a path,
@@ -53,14 +53,14 @@ export function presentMessage(
 
 export function presentSummary(
   conversation: ConversationRow,
-  visitor: Pick<VisitorRow, "id" | "name" | "email" | "phone">,
+  visitor: Pick<VisitorRow, "id" | "name" | "email" | "phone" | "external_id">,
   assignee: Pick<AgentRow, "id" | "name"> | undefined,
 ): ConversationSummary {
   return {
     id: conversation.id,
     status: conversation.status,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
-    visitor: { id: visitor.id, name: visitor.name, email: visitor.email, phone: visitor.phone },
+    visitor: { id: visitor.id, name: visitor.name, email: visitor.email, phone: visitor.phone, verified: visitor.external_id !== null },
     pageUrl: conversation.page_url,
     lastMessage:
       conversation.last_message_author && conversation.last_message_preview !== null

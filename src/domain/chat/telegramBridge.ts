@@ -1,5 +1,12 @@
 import { findAgentByTelegramChat } from "../../adapters/db/repositories/agents.ts";
-import { attachmentsOf, findConversation, findMessage, findVisitor, listConversationRows } from "../../adapters/db/repositories/chat.ts";
+import {
+  attachmentsOf,
+  findConversation,
+  findMessage,
+  findMessageByClientId,
+  findVisitor,
+  listConversationRows,
+} from "../../adapters/db/repositories/chat.ts";
 import {
   callAlertMessages,
   conversationOfTelegramMessage,
@@ -7,10 +14,11 @@ import {
   rememberTelegramMessage,
 } from "../../adapters/db/repositories/telegramMessages.ts";
 import { findCall } from "../../adapters/db/repositories/calls.ts";
+import { recordOutboxPart } from "../../adapters/db/repositories/outbox.ts";
 import { acceptCall, declineCall, presentCall } from "../calls/callService.ts";
 import { forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
-import { uploadAttachment } from "./attachments.ts";
+import { discardUpload, uploadAttachment } from "./attachments.ts";
 import { setConversationStatus } from "./conversations.ts";
 import { sendAgentMessage } from "./messages.ts";
 
@@ -25,9 +33,20 @@ export interface VisitorMessageAlert {
   files: Array<{ kind: "image" | "voice" | "file"; mime: string; fileName: string; storageKey: string }>;
 }
 
-/** A short, stable label for a visitor with no name: "Visitor #1a2b3c". */
+// Line breaks, other control characters and bidi overrides in what a visitor typed could fake
+// extra lines (or reorder them) in a Telegram post.
+const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu;
+const LABEL_MAX = 80;
+
+/** Visitor-supplied text for one line of an alert: no line breaks or control characters, trimmed, capped. */
+export function oneLine(value: string, max = LABEL_MAX): string {
+  const flat = value.replace(UNPRINTABLE, " ").replace(/\s{2,}/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** A short, stable, single-line label for a visitor; one with no name is "Visitor #1a2b3c". */
 export const visitorLabel = (visitor: { id: string; name: string | null; email: string | null }) =>
-  visitor.name ?? visitor.email ?? `Visitor #${visitor.id.slice(0, 6)}`;
+  oneLine(visitor.name ?? visitor.email ?? "") || `Visitor #${visitor.id.slice(0, 6)}`;
 
 export async function visitorMessageAlert(deps: DomainDeps, messageId: string, isNew: boolean): Promise<VisitorMessageAlert | undefined> {
   const message = await findMessage(deps.db, messageId);
@@ -38,11 +57,27 @@ export async function visitorMessageAlert(deps: DomainDeps, messageId: string, i
   return {
     conversationId: conversation.id,
     visitorLabel: visitorLabel(visitor),
-    pageUrl: conversation.page_url,
+    pageUrl: conversation.page_url && oneLine(conversation.page_url, 300),
     isNew,
     body: message.body,
     files: files.map((f) => ({ kind: f.kind, mime: f.mime, fileName: f.file_name, storageKey: f.storage_key })),
   };
+}
+
+/**
+ * One post of an outbox row went out: remember it (so replies route back) and count it as sent in
+ * one transaction, so a retry resumes after it. False when `owner` no longer holds the row's lease.
+ */
+export function recordAlertPart(
+  deps: DomainDeps,
+  part: { outboxId: string; owner: string; partsSent: number; chatId: string; messageId: number; conversationId?: string; callId?: string },
+): Promise<boolean> {
+  const at = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    if (part.conversationId) await rememberTelegramMessage(trx, { chatId: part.chatId, messageId: part.messageId, conversationId: part.conversationId, at });
+    if (part.callId) await rememberCallAlert(trx, { chatId: part.chatId, messageId: part.messageId, callId: part.callId, at });
+    return recordOutboxPart(trx, part.outboxId, part.owner, part.partsSent);
+  });
 }
 
 export function rememberBridgedMessage(deps: DomainDeps, chatId: string, messageId: number, conversationId: string): Promise<unknown> {
@@ -71,19 +106,38 @@ export interface TelegramReply {
   file?: { data: Buffer; fileName: string | undefined; voice: boolean; truncated: boolean } | undefined;
 }
 
+// The Telegram message id makes the client id, so a redelivered update is stored once.
+const clientIdOf = (reply: { chatId: string; telegramMessageId: number }) => `tg_${reply.chatId}_${reply.telegramMessageId}`;
+
+/**
+ * Checked before anything an agent sent from Telegram is fetched: the sender is a linked agent,
+ * the post they answered is a bridged one, and this message was not stored already (a redelivery).
+ */
+export async function checkTelegramReply(deps: DomainDeps, reply: Omit<TelegramReply, "text" | "file">): Promise<{ alreadyStored: boolean }> {
+  await agentOfTelegramUser(deps, reply.fromUserId);
+  const conversationId = await conversationRepliedTo(deps, reply.chatId, reply.replyToMessageId);
+  return { alreadyStored: (await findMessageByClientId(deps.db, conversationId, clientIdOf(reply))) !== undefined };
+}
+
 /** An agent answered a bridged message in Telegram: deliver it to the visitor, attachment included. */
 export async function replyFromTelegram(deps: DomainDeps, reply: TelegramReply) {
   const agent = await agentOfTelegramUser(deps, reply.fromUserId);
   const conversationId = await conversationRepliedTo(deps, reply.chatId, reply.replyToMessageId);
-  const attachmentIds = reply.file ? [(await uploadAttachment(deps, { uploader: `agent:${agent.id}`, ...reply.file })).id] : [];
-  // The Telegram message id makes the client id, so a redelivered update is stored once.
-  return sendAgentMessage(deps, agent, {
-    conversationId,
-    clientId: `tg_${reply.chatId}_${reply.telegramMessageId}`,
-    body: reply.text,
-    attachmentIds,
-    via: "telegram",
-  });
+  const upload = reply.file ? await uploadAttachment(deps, { uploader: `agent:${agent.id}`, ...reply.file }) : undefined;
+  let sent: Awaited<ReturnType<typeof sendAgentMessage>> | undefined;
+  try {
+    sent = await sendAgentMessage(deps, agent, {
+      conversationId,
+      clientId: clientIdOf(reply),
+      body: reply.text,
+      attachmentIds: upload ? [upload.id] : [],
+      via: "telegram",
+    });
+    return sent;
+  } finally {
+    // A redelivery racing the first delivery stored its file for nothing: no orphan is left behind.
+    if (upload && (!sent || sent.duplicate)) await discardUpload(deps, upload.id);
+  }
 }
 
 /** `/resolve` sent as a reply to a bridged message. */

@@ -4,7 +4,7 @@ import { createAgent, disableAgent, listAgents } from "../../domain/agents.ts";
 import type { AppDeps } from "../../deps.ts";
 import { currentAgent, requireAdmin } from "../authenticate.ts";
 import { agentNamespaceOf, agentRoom, endConsoles } from "../../realtime/agentNamespace.ts";
-import { agentView, emptyBody, password } from "../schemas.ts";
+import { agentView, emptyBody, password, text } from "../schemas.ts";
 
 /** Admin-only team management. */
 export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
@@ -17,8 +17,8 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain 
   app.post("/", {
     schema: {
       body: z.object({
-        username: z.string().trim().min(2).max(32),
-        name: z.string().trim().min(1).max(100),
+        username: text().trim().min(2).max(32),
+        name: text().trim().min(1).max(100),
         password,
         admin: z.boolean().default(false),
         telegramChatId: z.string().regex(/^-?\d{1,20}$/).optional(),
@@ -33,7 +33,7 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain 
   });
 
   app.post("/:username/disable", {
-    schema: { params: z.object({ username: z.string().min(1).max(64) }), body: emptyBody, response: { 200: z.object({ agent: agentView }) } },
+    schema: { params: z.object({ username: text().min(1).max(64) }), body: emptyBody, response: { 200: z.object({ agent: agentView }) } },
   }, async (request) => {
     const agent = await disableAgent(domain, currentAgent(request).actor, request.params.username);
     // Their open consoles stop at once, on every node (the README promises it).

@@ -8,7 +8,7 @@ import { callHistoryStatus, recordingView } from "../../protocol/callHistory.ts"
 import { callView } from "../../protocol/calls.ts";
 import { requireAgent } from "../authenticate.ts";
 import { sendBlob } from "../blobResponse.ts";
-import { signedLinkQuery } from "../schemas.ts";
+import { signedLinkQuery, text } from "../schemas.ts";
 
 const callHistoryEntry = callView.extend({ recordings: z.array(recordingView) });
 const callHistoryPage = z.object({ calls: z.array(callHistoryEntry), nextCursor: z.string().nullable() });
@@ -22,7 +22,7 @@ export const callHistoryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
       querystring: z.object({
         status: callHistoryStatus.optional(),
         agentId: z.uuid().optional(),
-        before: z.string().min(1).max(200).optional(),
+        before: text().min(1).max(200).optional(),
         limit: z.coerce.number().int().min(1).max(100).default(25),
       }),
       response: { 200: callHistoryPage },

@@ -5,6 +5,7 @@ import { conversationDetails, inboxCounts, listInbox, olderMessages } from "../.
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, conversationSummary, messageView } from "../../protocol/chat.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
+import { text } from "../schemas.ts";
 import { readUpload } from "../upload.ts";
 
 const idParams = z.object({ id: z.uuid() });
@@ -18,8 +19,8 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
       querystring: z.object({
         status: z.enum(["open", "pending", "resolved"]).default("open"),
         assignee: z.enum(["me", "unassigned", "all"]).default("all"),
-        q: z.string().max(200).optional(),
-        cursor: z.string().max(500).optional(),
+        q: text().max(200).optional(),
+        cursor: text().max(500).optional(),
         limit: z.coerce.number().int().min(1).max(100).default(30),
       }),
       response: { 200: z.object({ conversations: z.array(conversationSummary), nextCursor: z.string().nullable() }) },

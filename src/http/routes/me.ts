@@ -1,34 +1,47 @@
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { presentAgent } from "../../domain/agents.ts";
-import { removeSecondFactor } from "../../domain/auth/secondFactors.ts";
+import { confirmCurrentPassword, removeSecondFactor } from "../../domain/auth/secondFactors.ts";
 import { createTelegramLink } from "../../domain/auth/telegramLink.ts";
 import { confirmTotpEnrollment, startTotpEnrollment } from "../../domain/auth/totp.ts";
 import type { AppDeps } from "../../deps.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
-import { agentView, code, emptyBody, telegramLink, totpEnrollment } from "../schemas.ts";
+import { agentView, code, password, telegramLink, totpEnrollment } from "../schemas.ts";
 
 /** The signed-in agent's own account: profile and second factors. */
-export const meRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
+export const meRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain, config }) => {
   app.addHook("preHandler", requireAgent(domain));
+  // Adding, replacing or removing a second factor asks for the password again; like sign-in, a
+  // password check is a brute-force target, so it gets the tight per-address limit.
+  const reauth = { config: { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: "1 minute" } } };
+  const withPassword = z.object({ password });
+  const confirmPassword = (request: FastifyRequest, body: { password: string }) => {
+    const { actor, row } = currentAgent(request);
+    return confirmCurrentPassword(domain, actor, row, body.password);
+  };
 
   app.get("/", { schema: { response: { 200: z.object({ agent: agentView }) } } }, async (request) => ({
     agent: presentAgent(currentAgent(request).row),
   }));
 
-  app.post("/telegram-link", { schema: { body: emptyBody, response: { 200: telegramLink } } }, (request) =>
-    createTelegramLink(domain, currentAgent(request).row),
-  );
+  app.post("/telegram-link", { ...reauth, schema: { body: withPassword, response: { 200: telegramLink } } }, async (request) => {
+    await confirmPassword(request, request.body);
+    return createTelegramLink(domain, currentAgent(request).row);
+  });
 
-  app.delete("/telegram", async (request, reply) => {
+  app.delete("/telegram", { ...reauth, schema: { body: withPassword } }, async (request, reply) => {
+    await confirmPassword(request, request.body);
     const { actor, row } = currentAgent(request);
     await removeSecondFactor(domain, actor, row, "telegram");
     return reply.code(204).send();
   });
 
-  app.post("/totp", { schema: { body: emptyBody, response: { 200: totpEnrollment } } }, (request) =>
-    startTotpEnrollment(domain, currentAgent(request).row),
-  );
+  // Confirming needs no password again: only whoever started the enrolment (with it) knows the new secret.
+  app.post("/totp", { ...reauth, schema: { body: withPassword, response: { 200: totpEnrollment } } }, async (request) => {
+    await confirmPassword(request, request.body);
+    return startTotpEnrollment(domain, currentAgent(request).row);
+  });
 
   app.post("/totp/confirm", { schema: { body: z.object({ code }) } }, async (request, reply) => {
     const { actor, row } = currentAgent(request);
@@ -36,7 +49,8 @@ export const meRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) 
     return reply.code(204).send();
   });
 
-  app.delete("/totp", async (request, reply) => {
+  app.delete("/totp", { ...reauth, schema: { body: withPassword } }, async (request, reply) => {
+    await confirmPassword(request, request.body);
     const { actor, row } = currentAgent(request);
     await removeSecondFactor(domain, actor, row, "totp");
     return reply.code(204).send();

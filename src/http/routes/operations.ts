@@ -21,17 +21,19 @@ export const operationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
   const unlimited = { rateLimit: false } as const;
 
   // Liveness: the process answers. No I/O, so a slow database never gets a healthy node killed.
-  app.get("/health", { config: unlimited, schema: { response: { 200: z.object({ status: z.literal("ok") }) } } }, async () => ({ status: "ok" as const }));
+  // Telegram's state rides along for monitoring (from the calls the bot makes anyway); it never
+  // makes this node unhealthy or unready: a Telegram outage must not drain a load balancer.
+  const healthBody = z.object({ status: z.literal("ok"), telegram: z.enum(["ok", "unavailable", "unknown", "off"]) });
+  app.get("/health", { config: unlimited, schema: { response: { 200: healthBody } } }, async () => ({
+    status: "ok" as const,
+    telegram: deps.telegram?.health() ?? ("off" as const),
+  }));
 
   app.get("/ready", { config: unlimited }, async (_request, reply) => {
     const checks: Record<string, () => Promise<unknown>> = { database: () => probeDatabaseWrites(deps.database) };
     if (deps.redis) {
       const redis = deps.redis;
       checks.redis = () => pingRedis(redis);
-    }
-    if (deps.telegram) {
-      const telegram = deps.telegram;
-      checks.telegram = () => telegram.check();
     }
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { completeSetup, isSetupNeeded } from "../../domain/setup.ts";
 import type { AppDeps } from "../../deps.ts";
-import { agentView, password } from "../schemas.ts";
+import { agentView, password, text } from "../schemas.ts";
 
 /** First run: the one-time link from the log creates the first admin. */
 export const setupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain, config }) => {
@@ -12,9 +12,9 @@ export const setupRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain,
     config: { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: "1 minute" } },
     schema: {
       body: z.object({
-        token: z.string().min(10).max(200),
-        username: z.string().trim().min(2).max(32),
-        name: z.string().trim().min(1).max(100),
+        token: text().min(10).max(200),
+        username: text().trim().min(2).max(32),
+        name: text().trim().min(1).max(100),
         password,
       }),
       response: { 201: z.object({ agent: agentView }) },

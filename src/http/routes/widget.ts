@@ -4,8 +4,11 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { consumeAddressLimit } from "../../domain/chat/addressLimits.ts";
 import { uploadAttachment } from "../../domain/chat/attachments.ts";
 import { identifyVisitor } from "../../domain/chat/visitors.ts";
+import { resolveVisitorIdentity } from "../../domain/chat/identity.ts";
+import { IDENTITY_HEADERS } from "../../protocol/identity.ts";
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, MAX_MESSAGE_LENGTH } from "../../protocol/chat.ts";
@@ -25,8 +28,30 @@ function embeddable(reply: FastifyReply) {
   reply.removeHeader("x-frame-options");
 }
 
+/** The signed-in user's claim an upload carries (the id URI-encoded, as headers are ASCII); undefined without one. */
+function identityFromHeaders(request: FastifyRequest): unknown {
+  const userId = request.headers[IDENTITY_HEADERS.userId];
+  const userHash = request.headers[IDENTITY_HEADERS.userHash];
+  if (userId === undefined && userHash === undefined) return undefined;
+  try {
+    return { userId: typeof userId === "string" ? decodeURIComponent(userId) : userId, userHash };
+  } catch {
+    return { userId: null, userHash };
+  }
+}
+
 /** The visitor-facing edge: the loader script, the widget frame, its config and uploads, and the demo page. */
 export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
+  // Asks every node; one that does not answer (it died) must not fail the widget: it shows "away".
+  const agentsOnline = async (request: FastifyRequest) => {
+    try {
+      return (await app.io.of("/agent").in(AGENTS_ROOM).fetchSockets()).length > 0;
+    } catch (err) {
+      request.log.warn({ err }, "could not ask every node whether agents are online; showing the team as away");
+      return false;
+    }
+  };
+
   app.get("/api/widget/config", {
     schema: {
       response: {
@@ -39,9 +64,9 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
         }),
       },
     },
-  }, async () => ({
+  }, async (request) => ({
     preChat: domain.chat.preChat,
-    agentsOnline: (await app.io.of("/agent").in(AGENTS_ROOM).fetchSockets()).length > 0,
+    agentsOnline: await agentsOnline(request),
     limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
     recording: domain.calls.recording,
   }));
@@ -52,8 +77,11 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
   }, async (request: FastifyRequest, reply) => {
     const token = request.headers.authorization?.match(/^Visitor\s+(\S+)$/)?.[1];
     if (!token) throw unauthorized("visitor_token_invalid", "The widget sent no valid visitor token.");
-    const visitor = await identifyVisitor(domain, { token, userAgent: request.headers["user-agent"] ?? null, language: null });
+    const origin = { address: request.ip };
+    const anonymous = await identifyVisitor(domain, { token, userAgent: request.headers["user-agent"] ?? null, language: null, origin });
+    const visitor = await resolveVisitorIdentity(domain, { visitor: anonymous, token, claim: identityFromHeaders(request) });
     const upload = await readUpload(request, domain.chat.uploadMaxBytes);
+    await consumeAddressLimit(domain, "uploadBytes", origin, upload.data.length);
     const attachment = await uploadAttachment(domain, { uploader: `visitor:${visitor.id}`, ...upload });
     return reply.code(201).send({ attachment });
   });

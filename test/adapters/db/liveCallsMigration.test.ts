@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, migrations } from "../../../src/adapters/db/database.ts";
+import { type DatabaseHandle, MIGRATIONS } from "../../../src/adapters/db/database.ts";
 import { testDatabases } from "../../support/databases.ts";
 
 // Migration 0003 sets "one live call per visitor and per agent" as unique indexes. A database that
@@ -13,12 +13,12 @@ describe.each(testDatabases())("migration 0003 (consent, one live call) on $name
 
   beforeAll(async () => {
     handle = await database.open();
-    // Every migration, so the later ones (applied by open) are known when going back below 0003.
-    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations }, ...(handle.schema ? { migrationTableSchema: handle.schema } : {}) });
+    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => MIGRATIONS }, ...(handle.schema ? { migrationTableSchema: handle.schema } : {}) });
   });
   afterAll(() => handle?.dispose());
 
   it("ends all but the newest live call of a visitor and of an agent, then enforces one", async () => {
+    // Back to the schema before 0003 (every later migration goes down too), where duplicates were possible.
     const down = await migrator.migrateTo("0002_recording_mix");
     expect(down.error).toBeUndefined();
     expect(down.results?.map((r) => [r.migrationName, r.status])).toContainEqual(["0003_call_consent_and_live_calls", "Success"]);

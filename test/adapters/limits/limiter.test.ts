@@ -70,4 +70,11 @@ describe.each(cases)("$name rate limiter", ({ make }) => {
     const results = await Promise.all(Array.from({ length: 20 }, () => limiter.consume("c", 5, 60_000)));
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
   });
+
+  it("counts an amount (upload bytes) against the limit", async () => {
+    const { limiter } = make();
+    expect((await limiter.consume("bytes", 1000, 60_000, 600)).allowed).toBe(true);
+    expect((await limiter.consume("bytes", 1000, 60_000, 400)).allowed).toBe(true);
+    expect((await limiter.consume("bytes", 1000, 60_000, 1)).allowed).toBe(false);
+  });
 });

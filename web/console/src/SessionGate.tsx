@@ -16,6 +16,7 @@ import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
 import { SignInFlow } from "./signin/SignInFlow";
 import { Toaster } from "./ui/toasts";
+import { logFailure } from "../../shared/logFailure";
 
 function LoadingScreen() {
 	const { t } = useI18n();
@@ -75,7 +76,7 @@ export function SessionGate({ route }: { route: string }) {
 	const state = useSessionState();
 
 	useEffect(() => {
-		void session.start();
+		session.start().catch(logFailure("starting the session"));
 	}, []);
 
 	switch (state.status) {

@@ -114,7 +114,7 @@ export function CallScreen({
 	useEffect(() => {
 		peer.onChange = () => changed(undefined);
 		const poll = setInterval(() => {
-			if (peer.pc.connectionState === "connected") void peer.quality().then(setQuality, () => {});
+			if (peer.pc.connectionState === "connected") peer.quality().then(setQuality, () => {});
 		}, QUALITY_EVERY_MS);
 		return () => {
 			clearInterval(poll);

@@ -1,4 +1,5 @@
 import type { IceServer, Signal } from "../../../src/protocol/calls";
+import { logFailure } from "../logFailure";
 import { type CallQuality, QualityMeter } from "./callQuality";
 
 // One side of a call's WebRTC connection, shared by the widget (answerer) and the console
@@ -96,7 +97,7 @@ export class CallPeer {
 			if (this.pc.connectionState === "connected") {
 				if (this.wasConnected) this.showBack();
 				this.wasConnected = true;
-				this.tune().catch(() => {});
+				this.tune().catch(logFailure("tuning the call's encoders"));
 			}
 			this.onChange();
 		};
@@ -246,7 +247,9 @@ export class CallPeer {
 			if (!track) return;
 			track.contentHint = "detail";
 			// The browser's own "Stop sharing" bar ends the track without asking us.
-			track.onended = () => void this.setScreen(false).catch(() => {});
+			track.onended = () => {
+			this.setScreen(false).catch(logFailure("stopping the screen share"));
+		};
 			this.screen = track;
 		} else if (!on && this.screen) {
 			this.screen.onended = null;
@@ -353,7 +356,7 @@ export class CallPeer {
 				const kind = transceiver.receiver.track.kind;
 				transceiver.direction = "sendrecv";
 				transceiver.sender.setStreams?.(this.local);
-				void transceiver.sender.replaceTrack(kind === "audio" ? mic : this.localVideo);
+				transceiver.sender.replaceTrack(kind === "audio" ? mic : this.localVideo).catch(logFailure("switching the sent track"));
 			}
 		}
 		if (this.localVideo) this.onLocalVideo?.(this.localVideo);

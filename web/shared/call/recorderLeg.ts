@@ -1,4 +1,5 @@
 import type { IceServer } from "../../../src/protocol/calls";
+import { logFailure } from "../logFailure";
 
 // The second, send-only connection of a recorded call: this side's microphone (and, in
 // audio+video mode, whatever is on its video sender) goes to the server's recording peer, which
@@ -69,8 +70,8 @@ export function prepareRecording(mode: "audio" | "audio+video", iceServers: IceS
 	return {
 		start(peer, exchange) {
 			const begin = (current: Leg, mic: MediaStreamTrack | null, sent: MediaStreamTrack | null) => {
-				current.audio.replaceTrack(mic).catch(() => {});
-				current.video?.replaceTrack(sent).catch(() => {});
+				current.audio.replaceTrack(mic).catch(logFailure("switching the recorded microphone"));
+				current.video?.replaceTrack(sent).catch(logFailure("switching the recorded camera"));
 				current.pc.onconnectionstatechange = () => {
 					if (current.pc.connectionState !== "failed" || stopped || leg !== current) return;
 					// The recorder is out of reach: a fresh connection, with what this side sends now.
@@ -87,10 +88,10 @@ export function prepareRecording(mode: "audio" | "audio+video", iceServers: IceS
 			// The recording follows what the call sends: camera or screen, and another microphone
 			// chosen or the headset unplugged.
 			peer.onLocalVideo = (track) => {
-				leg.video?.replaceTrack(track).catch(() => {});
+				leg.video?.replaceTrack(track).catch(logFailure("switching the recorded camera"));
 			};
 			peer.onLocalAudio = (track) => {
-				leg.audio.replaceTrack(track).catch(() => {});
+				leg.audio.replaceTrack(track).catch(logFailure("switching the recorded microphone"));
 			};
 			begin(leg, peer.local?.getAudioTracks()[0] ?? null, peer.localVideo);
 		},

@@ -4,6 +4,7 @@ import {
 	HOST_STORAGE_MAX_VALUE,
 	HOST_STORAGE_PREFIX,
 	type LoaderToFrameMessage,
+	type SiteIdentity,
 	storableKey,
 } from "../bridgeMessages";
 import { frameUrl, type LoaderOptions } from "./loaderOptions";
@@ -20,6 +21,8 @@ export interface FrameBridge {
 	/** Creates the iframe in the panel unless it exists already. */
 	ensureFrame: () => HTMLIFrameElement;
 	setVisible: (open: boolean) => void;
+	/** The site's user changed; the frame starts afresh for a different one. */
+	setIdentity: (identity: SiteIdentity | null) => void;
 }
 
 function pageMessage(): LoaderToFrameMessage {
@@ -38,7 +41,7 @@ function hostKeys(): string[] {
 	return keys;
 }
 
-function storageSnapshot(): LoaderToFrameMessage {
+function storageSnapshot(identity: SiteIdentity | null): LoaderToFrameMessage {
 	const entries: Record<string, string> = {};
 	try {
 		for (const key of hostKeys()) {
@@ -48,7 +51,7 @@ function storageSnapshot(): LoaderToFrameMessage {
 	} catch {
 		// Blocked storage: an empty snapshot.
 	}
-	return { type: "destek:storage", entries };
+	return { type: "destek:storage", entries, identity };
 }
 
 function store(key: unknown, value: unknown): void {
@@ -71,6 +74,7 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 	let frame: HTMLIFrameElement | null = null;
 	let ready = false;
 	let visible = false;
+	let identity = options.identity;
 
 	function post(message: LoaderToFrameMessage): void {
 		// Until the frame says ready its window may still hold about:blank; it gets the state on ready.
@@ -83,7 +87,7 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 		switch (bridgeMessageType(data)) {
 			case "destek:ready":
 				ready = true;
-				post(storageSnapshot());
+				post(storageSnapshot(identity));
 				post(pageMessage());
 				post({ type: "destek:visibility", open: visible });
 				break;
@@ -124,6 +128,11 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 			post({ type: "destek:visibility", open });
 			// The page may have changed (single-page apps) since the frame first heard of it.
 			if (open) post(pageMessage());
+		},
+		setIdentity(next) {
+			if (JSON.stringify(next) === JSON.stringify(identity)) return;
+			identity = next;
+			post({ type: "destek:identity", identity });
 		},
 	};
 }

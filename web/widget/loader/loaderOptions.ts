@@ -1,5 +1,6 @@
 import type { Language } from "../../shared/i18n";
 import { parseAccent } from "../accentColor";
+import { readSiteIdentity, type SiteIdentity } from "../bridgeMessages";
 
 /** What the business set on the script tag, with defaults filled in. */
 export interface LoaderOptions {
@@ -9,6 +10,8 @@ export interface LoaderOptions {
 	color: string;
 	language: Language;
 	greeting: string;
+	/** The site's signed-in user from data-user-* (window.destek.identify may change it). */
+	identity: SiteIdentity | null;
 }
 
 /** Our own script tag; `currentScript` is only set while the script first runs. */
@@ -32,6 +35,7 @@ export function readLoaderOptions(script: HTMLScriptElement): LoaderOptions {
 		color: parseAccent(data.color),
 		language: pickLanguage(data.language),
 		greeting: (data.greeting ?? "").slice(0, 500),
+		identity: readSiteIdentity({ userId: data.userId, userHash: data.userHash, name: data.userName, email: data.userEmail }),
 	};
 }
 

@@ -1,3 +1,4 @@
+import { readSiteIdentity } from "../bridgeMessages";
 import { createFrameBridge } from "./frameBridge";
 import { createLauncherView } from "./launcherView";
 import { findOwnScript, type LoaderOptions, readLoaderOptions } from "./loaderOptions";
@@ -25,6 +26,22 @@ function writeActiveHint(active: boolean): void {
 	}
 }
 
+/** The page's API: `window.destek.identify(user | null)`; calls made before the loader ran wait in `q`. */
+interface PageApi {
+	q?: unknown[][];
+	identify?: (user: unknown) => void;
+}
+
+function exposeApi(identify: (user: unknown) => void): void {
+	const host = window as { destek?: PageApi };
+	const api = host.destek ?? {};
+	const queued = Array.isArray(api.q) ? api.q : [];
+	api.q = [];
+	api.identify = identify;
+	host.destek = api;
+	for (const call of queued) if (Array.isArray(call) && call[0] === "identify") identify(call[1]);
+}
+
 function mount(options: LoaderOptions): void {
 	const view = createLauncherView(options);
 	let open = false;
@@ -45,6 +62,8 @@ function mount(options: LoaderOptions): void {
 		onClose: () => setOpen(false, true),
 		onOpen: () => setOpen(true, false),
 	});
+
+	exposeApi((user) => bridge.setIdentity(readSiteIdentity(user)));
 
 	view.button.addEventListener("click", () => setOpen(!open, true));
 	document.addEventListener("keydown", (event) => {

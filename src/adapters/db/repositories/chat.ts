@@ -1,4 +1,4 @@
-import { type Selectable, sql } from "kysely";
+import { type Insertable, type Selectable, sql } from "kysely";
 import type { Db } from "../database.ts";
 import type { AttachmentsTable, ConversationsTable, MessagesTable, VisitorsTable } from "../schema.ts";
 
@@ -7,15 +7,22 @@ export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 
-export function findVisitorByTokenHash(db: Db, tokenHash: string): Promise<VisitorRow | undefined> {
-  return db.selectFrom("visitors").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+/** The visitor a widget token belongs to: its own, or (a verified user's further device) a linked one. */
+export async function findVisitorByTokenHash(db: Db, tokenHash: string): Promise<VisitorRow | undefined> {
+  const linked = await db
+    .selectFrom("visitor_tokens as t")
+    .innerJoin("visitors as v", "v.id", "t.visitor_id")
+    .selectAll("v")
+    .where("t.token_hash", "=", tokenHash)
+    .executeTakeFirst();
+  return linked ?? db.selectFrom("visitors").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
 }
 
 export function findVisitor(db: Db, id: string): Promise<VisitorRow | undefined> {
   return db.selectFrom("visitors").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export function insertVisitor(db: Db, row: VisitorRow): Promise<unknown> {
+export function insertVisitor(db: Db, row: Insertable<VisitorsTable>): Promise<unknown> {
   return db.insertInto("visitors").values(row).onConflict((oc) => oc.column("token_hash").doNothing()).execute();
 }
 
@@ -148,6 +155,11 @@ export function attachmentsOf(db: Db, messageIds: string[]): Promise<AttachmentR
   return db.selectFrom("attachments").selectAll().where("message_id", "in", messageIds).orderBy("created_at").execute();
 }
 
+/** Deletes an upload's row unless it was attached to a message meanwhile. */
+export function deleteUnboundAttachment(db: Db, id: string): Promise<unknown> {
+  return db.deleteFrom("attachments").where("id", "=", id).where("message_id", "is", null).execute();
+}
+
 /** Binds uploads to a message: only unbound ones from this uploader. Returns how many were bound. */
 export async function bindAttachments(
   db: Db,
@@ -180,7 +192,7 @@ export function listConversationRows(db: Db, filter: ConversationListFilter) {
     .selectFrom("conversations as c")
     .innerJoin("visitors as v", "v.id", "c.visitor_id")
     .selectAll("c")
-    .select(["v.name as visitor_name", "v.email as visitor_email", "v.phone as visitor_phone"])
+    .select(["v.name as visitor_name", "v.email as visitor_email", "v.phone as visitor_phone", "v.external_id as visitor_external_id"])
     .where("c.status", "=", filter.status);
   if (filter.assignee.kind === "unassigned") query = query.where("c.assignee_id", "is", null);
   if (filter.assignee.kind === "agent") query = query.where("c.assignee_id", "=", filter.assignee.id);

@@ -1,10 +1,13 @@
 import type { Agent } from "../api/types";
+import { useState } from "preact/hooks";
 import { useI18n } from "../i18n";
 import { session } from "../session/sessionStore";
 import { Button } from "../ui/Button";
+import { TextField } from "../ui/TextField";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { useAsyncAction } from "../ui/useAsyncAction";
 import { AgentsTable } from "./AgentsTable";
+import { IdentitySettings } from "./IdentitySettings";
 import { TelegramSettings } from "./TelegramSettings";
 import { TotpSettings } from "./TotpSettings";
 
@@ -12,6 +15,8 @@ import { TotpSettings } from "./TotpSettings";
 export function AccountPage({ agent }: { agent: Agent }) {
 	const { t } = useI18n();
 	const signOutAction = useAsyncAction();
+	// Asked once for both methods below; the server checks it on every change.
+	const [password, setPassword] = useState("");
 	return (
 		<div class="page">
 			<h1 class="page-title">{t("account.title")}</h1>
@@ -37,8 +42,17 @@ export function AccountPage({ agent }: { agent: Agent }) {
 			<section class="card" aria-labelledby="two-step-heading">
 				<h2 id="two-step-heading">{t("account.twoStep")}</h2>
 				<p class="muted">{t("account.twoStepIntro")}</p>
-				<TelegramSettings agent={agent} />
-				<TotpSettings agent={agent} />
+				<TextField
+					label={t("account.currentPassword")}
+					hint={t("account.currentPasswordHint")}
+					type="password"
+					name="current-password"
+					autoComplete="current-password"
+					value={password}
+					onValue={setPassword}
+				/>
+				<TelegramSettings agent={agent} password={password} />
+				<TotpSettings agent={agent} password={password} />
 			</section>
 
 			<section class="card" aria-labelledby="sessions-heading">
@@ -54,6 +68,8 @@ export function AccountPage({ agent }: { agent: Agent }) {
 					</Button>
 				</div>
 			</section>
+
+			{agent.isAdmin && <IdentitySettings />}
 
 			{agent.isAdmin && (
 				// Not a landmark itself: the table's scroll region below is the labelled one.

@@ -5,6 +5,7 @@ import { accountApi } from "../session/sessionStore";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { useAsyncAction } from "../ui/useAsyncAction";
 import { StatusBadge } from "./StatusBadge";
+import { logFailure } from "../../../shared/logFailure";
 
 /** Admins only: every agent with role, Telegram link and whether the account is active. */
 export function AgentsTable({ headingId }: { headingId: string }) {
@@ -14,9 +15,9 @@ export function AgentsTable({ headingId }: { headingId: string }) {
 	const { run } = action;
 
 	useEffect(() => {
-		void run(accountApi.listAgents).then((result) => {
+		run(accountApi.listAgents).then((result) => {
 			if (result) setAgents(result.value.agents);
-		});
+		}, logFailure("loading the team"));
 	}, [run]);
 
 	if (action.error) return <ErrorAlert error={action.error} />;

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import type { Agent, TelegramLink } from "../api/types";
+import { InputError } from "../errors/describeError";
 import { useI18n } from "../i18n";
 import { accountApi, session } from "../session/sessionStore";
 import { Button } from "../ui/Button";
@@ -9,14 +10,15 @@ import { useAsyncAction } from "../ui/useAsyncAction";
 import { StatusBadge } from "./StatusBadge";
 
 /** Link or unlink the agent's Telegram account (codes and notifications). */
-export function TelegramSettings({ agent }: { agent: Agent }) {
+export function TelegramSettings({ agent, password }: { agent: Agent; password: string }) {
 	const { t } = useI18n();
 	const [link, setLink] = useState<TelegramLink | null>(null);
 	const [stillNotLinked, setStillNotLinked] = useState(false);
 	const action = useAsyncAction();
 
 	async function createLink() {
-		const result = await action.run(accountApi.createTelegramLink);
+		if (!password) return action.setError(new InputError("account.passwordNeeded"));
+		const result = await action.run(() => accountApi.createTelegramLink(password));
 		if (result) setLink(result.value);
 	}
 
@@ -29,7 +31,8 @@ export function TelegramSettings({ agent }: { agent: Agent }) {
 	}
 
 	async function unlink() {
-		if (await action.run(accountApi.unlinkTelegram)) await action.run(session.reloadAgent);
+		if (!password) return action.setError(new InputError("account.passwordNeeded"));
+		if (await action.run(() => accountApi.unlinkTelegram(password))) await action.run(session.reloadAgent);
 	}
 
 	return (

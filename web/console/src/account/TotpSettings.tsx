@@ -11,14 +11,15 @@ import { useAsyncAction } from "../ui/useAsyncAction";
 import { StatusBadge } from "./StatusBadge";
 
 /** Set up or remove the authenticator app second factor. */
-export function TotpSettings({ agent }: { agent: Agent }) {
+export function TotpSettings({ agent, password }: { agent: Agent; password: string }) {
 	const { t } = useI18n();
 	const [enrollment, setEnrollment] = useState<TotpEnrollment | null>(null);
 	const [code, setCode] = useState("");
 	const action = useAsyncAction();
 
 	async function start() {
-		const result = await action.run(accountApi.startTotp);
+		if (!password) return action.setError(new InputError("account.passwordNeeded"));
+		const result = await action.run(() => accountApi.startTotp(password));
 		if (result) {
 			setCode("");
 			setEnrollment(result.value);
@@ -37,7 +38,8 @@ export function TotpSettings({ agent }: { agent: Agent }) {
 	}
 
 	async function remove() {
-		if (await action.run(accountApi.removeTotp)) await action.run(session.reloadAgent);
+		if (!password) return action.setError(new InputError("account.passwordNeeded"));
+		if (await action.run(() => accountApi.removeTotp(password))) await action.run(session.reloadAgent);
 	}
 
 	return (

@@ -1,4 +1,5 @@
 import type { HttpMethod } from "./http";
+import type { IdentitySettings } from "../../../../src/protocol/identity";
 import type { Agent, ManagedAgent, TelegramLink, TotpEnrollment } from "./types";
 
 /** A Bearer-authenticated request, as provided by the session (which refreshes on 401). */
@@ -9,12 +10,14 @@ export function createAccountApi(request: AuthorizedRequest) {
 	return {
 		me: () => request<{ agent: Agent }>("GET", "/api/me"),
 		logoutEverywhere: () => request<void>("POST", "/api/auth/logout-all"),
-		createTelegramLink: () => request<TelegramLink>("POST", "/api/me/telegram-link"),
-		unlinkTelegram: () => request<void>("DELETE", "/api/me/telegram"),
-		startTotp: () => request<TotpEnrollment>("POST", "/api/me/totp"),
+		// Changing a second factor asks for the current password again.
+		createTelegramLink: (password: string) => request<TelegramLink>("POST", "/api/me/telegram-link", { password }),
+		unlinkTelegram: (password: string) => request<void>("DELETE", "/api/me/telegram", { password }),
+		startTotp: (password: string) => request<TotpEnrollment>("POST", "/api/me/totp", { password }),
 		confirmTotp: (code: string) => request<void>("POST", "/api/me/totp/confirm", { code }),
-		removeTotp: () => request<void>("DELETE", "/api/me/totp"),
+		removeTotp: (password: string) => request<void>("DELETE", "/api/me/totp", { password }),
 		listAgents: () => request<{ agents: ManagedAgent[] }>("GET", "/api/agents"),
+		identitySettings: () => request<IdentitySettings>("GET", "/api/settings/identity"),
 	};
 }
 

@@ -48,7 +48,7 @@ export async function apiRequest<T>(
 	if (method === "POST" && options.body instanceof FormData) {
 		// The browser sets the multipart content type with its boundary.
 		init.body = options.body;
-	} else if (method === "POST") {
+	} else if (method === "POST" || options.body) {
 		headers["content-type"] = "application/json";
 		init.body = JSON.stringify(options.body ?? {});
 	}

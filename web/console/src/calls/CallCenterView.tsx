@@ -6,6 +6,7 @@ import { useInbox } from "../inbox/InboxContext";
 import { navigate, ROUTES } from "../router";
 import { useStore } from "../state/store";
 import type { CallCenterState } from "./callCenter";
+import { logFailure } from "../../../shared/logFailure";
 
 function IncomingCall({ call, position, focused, busy }: { call: CallView; position: number; focused: boolean; busy: boolean }) {
 	const { t } = useI18n();
@@ -29,7 +30,7 @@ function IncomingCall({ call, position, focused, busy }: { call: CallView; posit
 					disabled={busy}
 					onClick={() => {
 						if (focused) navigate(ROUTES.home, { replace: true });
-						void calls.accept(call);
+						calls.accept(call).catch(logFailure("accepting the call"));
 					}}
 				>
 					{t("calls.accept")}

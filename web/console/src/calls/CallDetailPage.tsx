@@ -12,6 +12,7 @@ import { useAsyncAction } from "../ui/useAsyncAction";
 import type { CallHistoryStore } from "./callHistoryStore";
 import { formatDuration } from "../../../shared/call/callPeer";
 import { callDurationMs, describeEndReason, formatCallStart } from "./describeCall";
+import { logFailure } from "../../../shared/logFailure";
 
 function Fact({ label, children }: { label: string; children: ComponentChildren }) {
 	return (
@@ -81,9 +82,9 @@ export function CallDetailPage({ callId, api, history }: { callId: string; api: 
 		history.opened(callId);
 		setCall(null);
 		renewed.current = false;
-		void run(() => api.call(callId)).then((result) => {
+		run(() => api.call(callId)).then((result) => {
 			if (result) setCall(result.value.call);
-		});
+		}, logFailure("loading the call"));
 	}, [api, callId, history, run]);
 
 	// Keyboard and screen reader users land on the new page's heading.
@@ -94,7 +95,7 @@ export function CallDetailPage({ callId, api, history }: { callId: string; api: 
 	const renewLinks = () => {
 		if (renewed.current) return;
 		renewed.current = true;
-		void api.call(callId).then(({ call: fresh }) => setCall(fresh), () => {});
+		api.call(callId).then(({ call: fresh }) => setCall(fresh), () => {});
 	};
 
 	const back = (

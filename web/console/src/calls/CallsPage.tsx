@@ -8,6 +8,7 @@ import { ErrorAlert } from "../ui/ErrorAlert";
 import type { CallHistoryStore, CallsTab } from "./callHistoryStore";
 import { CallTable } from "./CallTable";
 import { formatCallStart } from "./describeCall";
+import { logFailure } from "../../../shared/logFailure";
 
 const TABS: readonly CallsTab[] = ["pending", "live", "history"];
 const STATUSES: readonly CallHistoryStatus[] = ["queued", "active", "ended", "missed", "rejected"];
@@ -76,7 +77,9 @@ function PendingCalls() {
 									class="button button-primary button-compact"
 									disabled={busy}
 									aria-label={t("callsPage.acceptCall", { name: call.visitor.name })}
-									onClick={() => void calls.accept(call)}
+									onClick={() => {
+							calls.accept(call).catch(logFailure("accepting the call"));
+						}}
 								>
 									{t("calls.accept")}
 								</button>
@@ -193,7 +196,7 @@ export function CallsPage({ history }: { history: CallHistoryStore }) {
 	// The queue or the agent's own call changed, so some call started, was answered or ended:
 	// refresh the live list and the first page of history (a deeper page is left as the agent paged it).
 	useEffect(() => {
-		void history.refreshLive();
+		history.refreshLive().catch(logFailure("refreshing the live calls"));
 		history.refreshHistory();
 	}, [history, queue, active]);
 

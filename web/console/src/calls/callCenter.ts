@@ -11,6 +11,7 @@ import { playRing } from "../notifications/ding";
 import { type AgentSocket, socketRequest } from "../realtime/agentSocket";
 import { callRoute, navigate, ROUTES } from "../router";
 import { createStore } from "../state/store";
+import { logFailure } from "../../../shared/logFailure";
 
 const RING_EVERY_MS = 2_000;
 const NOTICE_MS = 6_000;
@@ -317,7 +318,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		resume().catch((error: unknown) => console.warn("destek: could not resume the call", error));
 		// Back after a dropped connection: the live call's credentials may have expired meanwhile.
 		renewIceServers();
-		void openRouteCall();
+		openRouteCall().catch(logFailure("opening the call"));
 	});
 	socket.on("calls:state", applyState);
 	socket.on("call:taken", ({ call }) => {
@@ -325,7 +326,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		if (call.agent && call.agent.id !== agentId) notice(deps.translate()("calls.taken", { name: call.agent.name }));
 		if (call.id !== routeCallId) return;
 		// The call on screen was taken: by this agent in Telegram (join it), or by someone else.
-		if (call.agent?.id === agentId) void openRouteCall();
+		if (call.agent?.id === agentId) openRouteCall().catch(logFailure("opening the call"));
 		else store.update({ opened: { callId: call.id, call, outcome: "taken" } });
 	});
 	socket.on("call:ended", ({ call }) => {
@@ -372,7 +373,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			if (callId === routeCallId) return;
 			routeCallId = callId;
 			store.update({ opened: null });
-			void openRouteCall();
+			openRouteCall().catch(logFailure("opening the call"));
 		},
 
 		/** Leaves the "taken" / "over" panel of a call the console was opened at. */

@@ -1,5 +1,6 @@
 import { CALL_PAGE_SIZE, type CallHistoryEntry, type CallHistoryStatus, type CallsApi } from "../api/callsApi";
 import { createStore } from "../state/store";
+import { logFailure } from "../../../shared/logFailure";
 
 export type CallsTab = "pending" | "live" | "history";
 
@@ -78,18 +79,18 @@ export function createCallHistoryStore(api: CallsApi) {
 		/** New filters start the history again from its newest page. */
 		setFilters(patch: Partial<CallHistoryFilters>): void {
 			store.update((s) => ({ filters: { ...s.filters, ...patch }, calls: null, nextCursor: null }));
-			void loadHistory(false);
+			loadHistory(false).catch(logFailure("loading the call history"));
 		},
 
 		loadMore(): void {
 			const { nextCursor, loading } = store.get();
-			if (nextCursor && !loading) void loadHistory(true);
+			if (nextCursor && !loading) loadHistory(true).catch(logFailure("loading older calls"));
 		},
 
 		/** Loads the first page, or reloads it after calls changed unless the agent paged further. */
 		refreshHistory(): void {
 			const { calls } = store.get();
-			if (calls === null || calls.length <= CALL_PAGE_SIZE) void loadHistory(false);
+			if (calls === null || calls.length <= CALL_PAGE_SIZE) loadHistory(false).catch(logFailure("loading the call history"));
 		},
 
 		async refreshLive(): Promise<void> {

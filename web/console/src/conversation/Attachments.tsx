@@ -5,6 +5,7 @@ import { useInbox } from "../inbox/InboxContext";
 import { formatDuration, formatFileSize } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { ImageLightbox } from "./ImageLightbox";
+import { logFailure } from "../../../shared/logFailure";
 
 /** Signed URLs answer 403 (bad signature) or 410 (expired) once they are no longer valid. */
 const EXPIRED_STATUSES = new Set([403, 410]);
@@ -52,7 +53,9 @@ export function Attachments({ attachments, onMediaLoad }: { attachments: Attachm
 	const { conversation } = useInbox();
 	const [enlarged, setEnlarged] = useState<AttachmentView | null>(null);
 	// A preview that fails to load most likely has an expired URL: ask for fresh ones (throttled).
-	const renewUrls = () => void conversation.refreshAttachmentUrls();
+	const renewUrls = () => {
+		conversation.refreshAttachmentUrls().catch(logFailure("renewing attachment links"));
+	};
 
 	return (
 		<div class="attachments">

@@ -11,6 +11,7 @@ import { Icon } from "../ui/Icon";
 import { MessageBubble } from "./MessageBubble";
 import type { OutboxItem } from "./outbox";
 import { PendingMessage } from "./PendingMessage";
+import { logFailure } from "../../../shared/logFailure";
 
 /** Within this distance of the bottom, new messages keep the view pinned to the latest one. */
 const PINNED_THRESHOLD_PX = 80;
@@ -68,7 +69,7 @@ export function MessageList({ pending }: { pending: OutboxItem[] }) {
 		if (!element || !state.hasOlder) return;
 		const observer = new IntersectionObserver(
 			(entries) => {
-				if (entries.some((entry) => entry.isIntersecting)) void conversation.loadOlder();
+				if (entries.some((entry) => entry.isIntersecting)) conversation.loadOlder().catch(logFailure("loading older messages"));
 			},
 			{ root: scroller.current },
 		);
@@ -86,7 +87,7 @@ export function MessageList({ pending }: { pending: OutboxItem[] }) {
 			<div class="message-scroll" ref={scroller} onScroll={onScroll} tabIndex={0} role="log" aria-label={t("conversation.messages")}>
 				{state.hasOlder && (
 					<div class="load-older" ref={topSentinel}>
-						<Button variant="link" busy={state.loadingOlder} onClick={() => void conversation.loadOlder()}>
+						<Button variant="link" busy={state.loadingOlder} onClick={() => conversation.loadOlder().catch(logFailure("loading older messages"))}>
 							{state.loadingOlder ? t("app.loading") : t("conversation.loadOlder")}
 						</Button>
 					</div>

@@ -4,6 +4,7 @@ import type { ConversationDetails, ConversationSummary, MessageView, ReceiptsVie
 import { type AgentSocket, socketRequest } from "../realtime/agentSocket";
 import { createStore } from "../state/store";
 import { mergeMessages } from "./mergeMessages";
+import { logFailure } from "../../../shared/logFailure";
 
 export interface OpenConversationState {
 	id: string | null;
@@ -124,16 +125,16 @@ export function createOpenConversationStore(deps: {
 		clearTimeout(typingTimer);
 		readSentSeq = 0;
 		store.update({ ...EMPTY, id, phase: "loading" });
-		void fetchDetails(id);
-		void fetchMessagesAfter(id, 0);
+		fetchDetails(id).catch(logFailure("loading the conversation"));
+		fetchMessagesAfter(id, 0).catch(logFailure("loading the messages"));
 	}
 
 	/** After a (re)connect: fetch what was missed while the socket was down. */
 	function resync(): void {
 		const { id, phase, messages, details } = store.get();
 		if (!id) return;
-		void fetchMessagesAfter(id, phase === "ready" ? lastSeq(messages) : 0);
-		if (!details) void fetchDetails(id);
+		fetchMessagesAfter(id, phase === "ready" ? lastSeq(messages) : 0).catch(logFailure("loading new messages"));
+		if (!details) fetchDetails(id).catch(logFailure("loading the conversation"));
 	}
 
 	async function loadOlder(): Promise<void> {

@@ -3,6 +3,7 @@ import { useId } from "preact/hooks";
 import type { ConversationDetails } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
+import { VerifiedBadge } from "../inbox/VerifiedBadge";
 import { initials, visitorName } from "../inbox/visitorName";
 import { useStore } from "../state/store";
 import { ErrorAlert } from "../ui/ErrorAlert";
@@ -103,7 +104,10 @@ export function VisitorDetailsPanel({ onClose }: { onClose: () => void }) {
 							<span class="avatar avatar-large" aria-hidden="true">
 								{details.visitor.name ? initials(name) : <Icon name="user" />}
 							</span>
-							<p class="visitor-card-name">{name}</p>
+							<p class="visitor-card-name">
+								{name}
+								{details.conversation.visitor.verified && <VerifiedBadge />}
+							</p>
 						</div>
 						<VisitorFacts details={details} />
 						<VisitorHistory history={details.history} />

@@ -90,6 +90,8 @@ export const inboxEn = {
 	"team.offline": "offline",
 
 	"details.title": "Visitor",
+	"verified.label": "Verified",
+	"verified.title": "A signed-in user of your site, verified by its signature",
 	"details.toggle": "Visitor details",
 	"details.close": "Close visitor details",
 	"details.email": "E-mail",

@@ -102,6 +102,8 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"details.firstSeen": "İlk görülme",
 	"details.lastSeen": "Son görülme",
 	"details.history": "Önceki konuşmalar",
+	"verified.label": "Doğrulanmış",
+	"verified.title": "Sitenizde giriş yapmış, imzasıyla doğrulanmış bir kullanıcı",
 	"details.noHistory": "Başka konuşma yok.",
 
 	"notify.enable": "Masaüstü bildirimlerini aç",

@@ -9,6 +9,7 @@ import { ConnectionStatus } from "./ConnectionStatus";
 import { ConversationListItem } from "./ConversationListItem";
 import { useInbox } from "./InboxContext";
 import { ListFilterBar, StatusTabs } from "./ListControls";
+import { logFailure } from "../../../shared/logFailure";
 
 /** Loads the next page when its "Load more" button scrolls into view; the button works too. */
 function LoadMore({ busy, onLoad }: { busy: boolean; onLoad: () => void }) {
@@ -43,8 +44,8 @@ export function ConversationList({ selectedId }: { selectedId: string | null }) 
 
 	useEffect(() => {
 		// The socket's connect handler reloads too; this covers a page shown before it connects.
-		void list.reload();
-		void list.refreshCounts();
+		list.reload().catch(logFailure("reloading the inbox"));
+		list.refreshCounts().catch(logFailure("refreshing the inbox counts"));
 	}, [list]);
 
 	const { filters, conversations, phase } = state;
@@ -72,7 +73,7 @@ export function ConversationList({ selectedId }: { selectedId: string | null }) 
 				{phase === "error" && (
 					<div class="list-note stack">
 						<ErrorAlert error={state.error} />
-						<Button onClick={() => void list.reload()}>{t("common.retry")}</Button>
+						<Button onClick={() => list.reload().catch(logFailure("reloading the inbox"))}>{t("common.retry")}</Button>
 					</div>
 				)}
 				{phase === "ready" && conversations.length === 0 && <p class="list-note muted">{emptyText}</p>}

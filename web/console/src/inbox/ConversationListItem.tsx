@@ -4,6 +4,7 @@ import { conversationRoute, followLink, routeHref } from "../router";
 import { formatDateTime, formatListTime } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { activityTime } from "./conversationListStore";
+import { VerifiedBadge } from "./VerifiedBadge";
 import { initials, visitorName } from "./visitorName";
 
 /** One row of the list: a link that opens the conversation (Enter or click). */
@@ -28,7 +29,10 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 				</span>
 				<span class="conversation-item-main">
 					<span class="conversation-item-top">
-						<span class="conversation-item-name">{name}</span>
+						<span class="conversation-item-name">
+							{name}
+							{conversation.visitor.verified && <VerifiedBadge />}
+						</span>
 						<time dateTime={activity} title={formatDateTime(activity, language)}>
 							{formatListTime(activity, language)}
 						</time>

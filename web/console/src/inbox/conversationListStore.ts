@@ -1,6 +1,7 @@
 import type { ConversationQuery, InboxApi } from "../api/inboxApi";
 import type { AssigneeFilter, ConversationCounts, ConversationStatus, ConversationSummary } from "../api/inboxTypes";
 import { createStore } from "../state/store";
+import { logFailure } from "../../../shared/logFailure";
 
 export interface ListFilters {
 	status: ConversationStatus;
@@ -92,7 +93,7 @@ export function createConversationListStore(api: InboxApi, myId: string) {
 
 	function refreshCountsSoon(): void {
 		clearTimeout(countsTimer);
-		countsTimer = setTimeout(() => void refreshCounts(), COUNTS_DEBOUNCE_MS);
+		countsTimer = setTimeout(() => refreshCounts().catch(logFailure("refreshing the inbox counts")), COUNTS_DEBOUNCE_MS);
 	}
 
 	/** Applies a summary from the server; `newActivity` moves it to the top (a new message). */
@@ -126,7 +127,7 @@ export function createConversationListStore(api: InboxApi, myId: string) {
 
 	function setFilters(patch: Partial<ListFilters>): void {
 		store.update((state) => ({ filters: { ...state.filters, ...patch }, conversations: [], nextCursor: null }));
-		void reload();
+		reload().catch(logFailure("reloading the inbox"));
 	}
 
 	return {

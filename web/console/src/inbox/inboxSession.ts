@@ -14,6 +14,7 @@ import { conversationRoute, navigate } from "../router";
 import { session } from "../session/sessionStore";
 import { createStore } from "../state/store";
 import { createConversationListStore } from "./conversationListStore";
+import { logFailure } from "../../../shared/logFailure";
 
 export type ConnectionState = "connecting" | "online" | "offline";
 
@@ -49,8 +50,8 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	socket.on("connect", () => {
 		connection.update({ state: "online" });
 		// Whatever happened while offline: reload the list, counts and the open conversation.
-		void list.reload();
-		void list.refreshCounts();
+		list.reload().catch(logFailure("reloading the inbox"));
+		list.refreshCounts().catch(logFailure("refreshing the inbox counts"));
 		conversation.resync();
 		sender.flush();
 	});

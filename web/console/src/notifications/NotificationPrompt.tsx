@@ -2,6 +2,7 @@ import { useI18n } from "../i18n";
 import { useStore } from "../state/store";
 import { Icon } from "../ui/Icon";
 import { desktopPermission, requestDesktopPermission } from "./desktopNotifications";
+import { logFailure } from "../../../shared/logFailure";
 
 /** Offers desktop notifications; the browser is only asked when the agent presses the button. */
 export function NotificationPrompt() {
@@ -9,7 +10,7 @@ export function NotificationPrompt() {
 	const permission = useStore(desktopPermission, (value) => value.permission);
 	if (permission === "default") {
 		return (
-			<button type="button" class="notification-prompt" onClick={() => void requestDesktopPermission()}>
+			<button type="button" class="notification-prompt" onClick={() => requestDesktopPermission().catch(logFailure("asking for notification permission"))}>
 				<Icon name="bell" />
 				{t("notify.enable")}
 			</button>

@@ -1,6 +1,7 @@
 /** A short two-tone chime made with the Web Audio API, so the console ships no sound file. */
 
 let context: AudioContext | null = null;
+import { logFailure } from "../../../shared/logFailure";
 
 /**
  * Browsers only let a page start audio after a user gesture: create and resume the context on the
@@ -10,7 +11,7 @@ export function unlockAudioOnFirstGesture(): () => void {
 	const unlock = () => {
 		try {
 			context ??= new AudioContext();
-			void context.resume();
+			context.resume().catch(logFailure("resuming the audio context"));
 		} catch {
 			// No Web Audio (or blocked): notifications stay silent.
 		}

@@ -2,6 +2,7 @@ import { io, type Socket } from "socket.io-client";
 import { ApiError } from "../api/http";
 import type { Ack, AgentClientEvents, AgentServerEvents } from "../api/inboxTypes";
 import { session } from "../session/sessionStore";
+import { logFailure } from "../../../shared/logFailure";
 
 export type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
 
@@ -69,14 +70,23 @@ export function connectAgentSocket(): { socket: AgentSocket; close: () => void }
 	socket.on("connect_error", (error) => {
 		// While `active`, socket.io retries a transport failure by itself. Otherwise the server's
 		// middleware refused the handshake (session_invalid): refresh the token, then reconnect.
-		if (!socket.active && !closed) void reauthenticate(error.message);
+		if (socket.active || closed) return;
+		// The server is up but its database or Redis is away: the session is fine, so neither refresh
+		// it nor count the refusal towards signing out; just try again shortly.
+		if (error.message === "unavailable") {
+			setTimeout(reconnect, OFFLINE_RETRY_MS);
+			return;
+		}
+		reauthenticate(error.message).catch(logFailure("renewing the console session"));
 	});
 	// The server says this when the handshake token expired as well as when the session really
 	// ended; a refresh tells the two apart (it fails, and signs out, only in the second case).
-	socket.on("session:ended", ({ reason }) => void reauthenticate(reason));
+	socket.on("session:ended", ({ reason }) => {
+		reauthenticate(reason).catch(logFailure("renewing the console session"));
+	});
 	socket.on("disconnect", (reason) => {
 		if (reason === "io server disconnect" && !closed && session.getState().status === "signedIn") {
-			void reauthenticate(reason);
+			reauthenticate(reason).catch(logFailure("renewing the console session"));
 		}
 	});
 

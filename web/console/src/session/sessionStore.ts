@@ -2,6 +2,7 @@ import { createAccountApi } from "../api/accountApi";
 import { authApi } from "../api/authApi";
 import { ApiError, apiRequest, type HttpMethod } from "../api/http";
 import type { AccessGrant, Agent, SignInResult } from "../api/types";
+import { logFailure } from "../../../shared/logFailure";
 
 export type SessionState =
 	| { status: "starting" }
@@ -42,7 +43,7 @@ function createSessionStore() {
 
 	function scheduleRefresh(delayMs: number): void {
 		clearTimeout(refreshTimer);
-		refreshTimer = setTimeout(() => void refresh(), Math.max(delayMs, MIN_REFRESH_DELAY_MS));
+		refreshTimer = setTimeout(() => refresh().catch(logFailure("refreshing the session")), Math.max(delayMs, MIN_REFRESH_DELAY_MS));
 	}
 
 	function applyGrant(grant: AccessGrant): void {

@@ -7,6 +7,7 @@ import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TelegramLinkPanel } from "../ui/TelegramLinkPanel";
 import { useSignInAction } from "./useSignInAction";
+import { logFailure } from "../../../shared/logFailure";
 
 /** Step 2 (Telegram): open the bot link, press Start, then ask for the first code. */
 export function EnrollTelegramStep({
@@ -27,9 +28,9 @@ export function EnrollTelegramStep({
 	const { run: runLinkAction } = linkAction;
 
 	useEffect(() => {
-		void runLinkAction(() => authApi.enrollTelegram(ticket)).then((result) => {
+		runLinkAction(() => authApi.enrollTelegram(ticket)).then((result) => {
 			if (result) setLink(result.value);
-		});
+		}, logFailure("preparing the Telegram link"));
 	}, [ticket, runLinkAction]);
 
 	async function sendCode() {

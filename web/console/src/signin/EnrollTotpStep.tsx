@@ -9,6 +9,7 @@ import { CODE_LENGTH, CodeField } from "../ui/CodeField";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TotpSetupPanel } from "../ui/TotpSetupPanel";
 import { useSignInAction } from "./useSignInAction";
+import { logFailure } from "../../../shared/logFailure";
 
 /** Step 2 (authenticator app): scan the QR code, then confirm with the first code to finish signing in. */
 export function EnrollTotpStep({
@@ -30,9 +31,9 @@ export function EnrollTotpStep({
 	const { run: runStartAction } = startAction;
 
 	useEffect(() => {
-		void runStartAction(() => authApi.enrollTotp(ticket)).then((result) => {
+		runStartAction(() => authApi.enrollTotp(ticket)).then((result) => {
 			if (result) setEnrollment(result.value);
-		});
+		}, logFailure("preparing the authenticator enrollment"));
 	}, [ticket, runStartAction]);
 
 	async function confirm(event: SubmitEvent) {

@@ -6,13 +6,14 @@ import { startHostBridge } from "./host/hostBridge";
 import { I18nProvider } from "./i18n";
 import { initStorage } from "./safeStorage";
 import { ChatWidget } from "./ui/ChatWidget";
-import { hasVisitorToken } from "./visitorIdentity";
+import { adoptSiteIdentity, hasVisitorToken } from "./visitorIdentity";
 import { loadWidgetConfig } from "./widgetConfig";
 import "./styles/theme.css";
 import "./styles/widget.css";
 import "./styles/form.css";
 import "./styles/messages.css";
 import "./styles/composer.css";
+import { logFailure } from "../../../shared/logFailure";
 
 async function boot(): Promise<void> {
 	applyAccent(frameOptions.color);
@@ -21,6 +22,7 @@ async function boot(): Promise<void> {
 	startHostBridge();
 	loadWidgetConfig();
 	await initStorage();
+	adoptSiteIdentity();
 
 	// Asked before startChat creates the token: only a returning visitor can have history to show.
 	const returningVisitor = hasVisitorToken();
@@ -37,4 +39,4 @@ async function boot(): Promise<void> {
 	}
 }
 
-void boot();
+boot().catch(logFailure("starting the widget"));

@@ -1,4 +1,5 @@
-import { hostStorageSnapshot, postToHost } from "./host/hostBridge";
+import { frameOptions } from "./frameOptions";
+import { hostStorageSnapshot, knownHostOrigin, postToHost } from "./host/hostBridge";
 
 // The frame runs on destek's origin inside a customer's page, so its own localStorage is
 // third-party: often blocked (Chromium's third-party storage blocking, privacy settings) or wiped.
@@ -10,18 +11,34 @@ const HOST_SNAPSHOT_TIMEOUT_MS = 1_500;
 
 const memory = new Map<string, string>();
 
-/** Loads the frame's own storage, then the host page's copy (which wins). Call before reading anything. */
-export async function initStorage(): Promise<void> {
+// Where a browser does not partition third-party storage, the frame's own storage is one and the
+// same under every site that embeds it: a page that framed frame.html would read the visitor token
+// saved on another site, and be handed it below. So the frame's own keys carry the host page's
+// origin (known exactly from the browser), and without a known origin the frame keeps nothing.
+let ownPrefix: string | null = null;
+
+function readOwnStorage(): void {
 	try {
-		for (let i = 0; i < localStorage.length; i++) {
+		for (let i = localStorage.length - 1; i >= 0; i--) {
 			const key = localStorage.key(i);
-			const value = key?.startsWith("destek:") ? localStorage.getItem(key) : null;
-			if (key && value !== null) memory.set(key, value);
+			if (!key) continue;
+			// Keys saved before they carried an origin can no longer be told apart: dropped.
+			if (key.startsWith("destek:")) localStorage.removeItem(key);
+			const value = ownPrefix && key.startsWith(ownPrefix) ? localStorage.getItem(key) : null;
+			if (ownPrefix && value !== null) memory.set(key.slice(ownPrefix.length), value);
 		}
 	} catch {
 		// Blocked: the host page's copy is all there is.
 	}
+}
+
+/** Loads the host page's copy, then the frame's own storage for that host (the host's copy wins). Call before reading anything. */
+export async function initStorage(): Promise<void> {
 	const host = await hostStorageSnapshot(HOST_SNAPSHOT_TIMEOUT_MS);
+	// Opened on its own (no host page), the frame is first-party and its storage its own.
+	const origin = frameOptions.embedded ? knownHostOrigin() : location.origin;
+	ownPrefix = origin ? `${origin}|` : null;
+	readOwnStorage();
 	if (!host) return;
 	for (const [key, value] of Object.entries(host)) memory.set(key, value);
 	// Keys only the frame had (e.g. saved before the loader kept copies) go to the host page too.
@@ -38,12 +55,19 @@ export function writeStored(key: string, value: string | null): void {
 	if (value === null) memory.delete(key);
 	else memory.set(key, value);
 	try {
-		if (value === null) localStorage.removeItem(key);
-		else localStorage.setItem(key, value);
+		if (!ownPrefix) {
+			// No known host: nothing goes to the shared storage.
+		} else if (value === null) localStorage.removeItem(ownPrefix + key);
+		else localStorage.setItem(ownPrefix + key, value);
 	} catch {
 		// See above: losing persistence is acceptable, breaking the chat is not.
 	}
 	postToHost({ type: "destek:store", key, value });
+}
+
+/** Forgets everything stored, here and on the host page (a different signed-in user inherits nothing). */
+export function clearStored(): void {
+	for (const key of [...memory.keys()]) writeStored(key, null);
 }
 
 /** Parses stored JSON; anything unreadable counts as absent. */

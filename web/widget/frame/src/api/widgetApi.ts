@@ -1,4 +1,5 @@
 import type { AttachmentView } from "../protocol";
+import type { SiteIdentity } from "../../../bridgeMessages";
 
 /** Error id used when the server could not be reached at all. */
 export const NETWORK_ERROR_ID = "network_error";
@@ -9,6 +10,8 @@ export class WidgetApiError extends Error {
 		readonly status: number,
 		readonly id: string,
 		message: string,
+		/** Set when a limit refused the request. */
+		readonly retryAfterMs?: number,
 	) {
 		super(message);
 		this.name = "WidgetApiError";
@@ -41,11 +44,12 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
 	} catch {
 		throw new WidgetApiError(0, NETWORK_ERROR_ID, "Network request failed");
 	}
-	const payload = (await response.json().catch(() => null)) as { error?: { id?: unknown; message?: unknown } } | null;
+	const payload = (await response.json().catch(() => null)) as { error?: { id?: unknown; message?: unknown; retryAfterMs?: unknown } } | null;
 	if (!response.ok) {
 		const error = payload?.error;
 		const id = typeof error?.id === "string" ? error.id : `http_${response.status}`;
-		throw new WidgetApiError(response.status, id, typeof error?.message === "string" ? error.message : "");
+		const retryAfterMs = typeof error?.retryAfterMs === "number" ? error.retryAfterMs : undefined;
+		throw new WidgetApiError(response.status, id, typeof error?.message === "string" ? error.message : "", retryAfterMs);
 	}
 	return payload as T;
 }
@@ -56,14 +60,19 @@ export function fetchWidgetConfig(): Promise<WidgetConfig> {
 }
 
 /** Uploads one file; the returned attachment id then goes into `message:send`. */
-export async function uploadAttachment(file: File, kind: string, visitorToken: string): Promise<AttachmentView> {
+export async function uploadAttachment(file: File, kind: string, visitorToken: string, identity: SiteIdentity | null): Promise<AttachmentView> {
 	const form = new FormData();
 	// The server reads fields sent before the file; "voice" keeps a recorded note from becoming a plain file.
 	form.append("kind", kind);
 	form.append("file", file, file.name);
 	const result = await request<{ attachment: AttachmentView }>("/api/widget/attachments", {
 		method: "POST",
-		headers: { accept: "application/json", authorization: `Visitor ${visitorToken}` },
+		headers: {
+			accept: "application/json",
+			authorization: `Visitor ${visitorToken}`,
+			// The signed-in user's claim, as in the socket handshake (headers carry ASCII only).
+			...(identity ? { "x-destek-user-id": encodeURIComponent(identity.userId), "x-destek-user-hash": identity.userHash } : {}),
+		},
 		body: form,
 	});
 	return result.attachment;

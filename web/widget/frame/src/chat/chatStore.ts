@@ -5,11 +5,14 @@ import { newClientId } from "./clientId";
 import { addToOutbox, type OutboxEntry, readOutbox, removeFromOutbox } from "./outbox";
 import { lastSeq, mergeMessages } from "./timeline";
 import { ACK_TIMEOUT_MS, NO_ANSWER_ID, settleAck, type VisitorSocket } from "./visitorSocket";
+import { logFailure } from "../../../../shared/logFailure";
 
 /** A failure the visitor is told about, with the server's stable id. */
 export interface ChatError {
 	id: string;
 	message: string;
+	/** Set when a limit refused it: how long until trying again makes sense. */
+	retryAfterMs?: number;
 }
 
 /** A message in the outbox; `error` is null while it is (or waits to be) sent. */
@@ -27,6 +30,8 @@ export interface ChatState {
 	pending: PendingMessage[];
 	/** Null until the server has said. */
 	agentsOnline: boolean | null;
+	/** The server refused the connection (a limit): why, and when the widget tries again by itself. */
+	refusal: { id: string; retryAt: number } | null;
 }
 
 export const chatState = createStore<ChatState>({
@@ -37,6 +42,7 @@ export const chatState = createStore<ChatState>({
 	// Filled from the outbox by attachChat, once storage is loaded.
 	pending: [],
 	agentsOnline: null,
+	refusal: null,
 });
 
 const SYNC_RETRY_MS = 3_000;
@@ -76,7 +82,9 @@ async function sync(connection: VisitorSocket): Promise<void> {
 		(resolve) => connection.timeout(ACK_TIMEOUT_MS).emit("conversation:sync", { afterSeq }, settleAck(resolve)),
 	);
 	if (!answer.ok) {
-		setTimeout(() => connection.connected && void sync(connection), SYNC_RETRY_MS);
+		setTimeout(() => {
+			if (connection.connected) sync(connection).catch(logFailure("syncing the conversation"));
+		}, SYNC_RETRY_MS);
 		return;
 	}
 	const { conversation, messages, agentsOnline } = answer.data;
@@ -108,7 +116,7 @@ async function sendOne(clientId: string): Promise<void> {
 	if (answer.ok) {
 		absorb([answer.data.message]);
 		// The first message opens the conversation; fetch it for its receipts and status.
-		if (!chatState.get().conversation) void sync(connection);
+		if (!chatState.get().conversation) sync(connection).catch(logFailure("syncing the conversation"));
 	} else if (answer.error.id !== NO_ANSWER_ID || connection.connected) {
 		// A refusal, or silence on a live connection: the visitor decides (Retry). A dropped
 		// connection needs no decision: the outbox is resent on reconnect.
@@ -170,7 +178,7 @@ export function attachChat(connection: VisitorSocket): void {
 	connection.on("connect", () => {
 		patch({ connection: "connected" });
 		// Sync first so a message the server already has is recognised before it would be resent.
-		void sync(connection).then(flushOutbox);
+		sync(connection).then(flushOutbox).catch(logFailure("syncing the conversation"));
 	});
 	connection.on("disconnect", () => patch({ connection: "disconnected" }));
 	connection.on("message:new", (message) => absorb([message]));
@@ -178,7 +186,10 @@ export function attachChat(connection: VisitorSocket): void {
 	connection.on("conversation:updated", (conversation) => patch({ conversation }));
 	connection.on("receipts", ({ conversationId, deliveredSeq, readSeq }) => {
 		const { conversation } = chatState.get();
-		if (conversation?.id !== conversationId) return void sync(connection);
+		if (conversation?.id !== conversationId) {
+			sync(connection).catch(logFailure("syncing the conversation"));
+			return;
+		}
 		patch({ conversation: { ...conversation, agentReceipts: { deliveredSeq, readSeq } } });
 	});
 }

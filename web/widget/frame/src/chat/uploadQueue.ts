@@ -1,8 +1,9 @@
 import { uploadAttachment, WidgetApiError } from "../api/widgetApi";
 import { createStore } from "../state/store";
-import { visitorToken } from "../visitorIdentity";
+import { siteIdentity, visitorToken } from "../visitorIdentity";
 import { type ChatError, sendMessage } from "./chatStore";
 import { newClientId } from "./clientId";
+import { logFailure } from "../../../../shared/logFailure";
 
 export type UploadKind = "image" | "voice" | "file";
 
@@ -31,13 +32,14 @@ function change(id: string, next: (upload: Upload) => Upload | null): void {
 }
 
 function toChatError(error: unknown): ChatError {
-	return error instanceof WidgetApiError ? { id: error.id, message: error.message } : { id: "unknown", message: "" };
+	if (!(error instanceof WidgetApiError)) return { id: "unknown", message: "" };
+	return { id: error.id, message: error.message, ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}) };
 }
 
 async function upload(item: Upload): Promise<void> {
 	change(item.id, (u) => ({ ...u, error: null }));
 	try {
-		const attachment = await uploadAttachment(item.file, item.kind, visitorToken());
+		const attachment = await uploadAttachment(item.file, item.kind, visitorToken(), siteIdentity());
 		change(item.id, () => null);
 		sendMessage("", [attachment]);
 	} catch (error) {
@@ -55,12 +57,12 @@ export function queueUpload(file: File, kind: UploadKind, maxBytes: number): voi
 		error: file.size > maxBytes ? { id: "file_too_large", message: "" } : null,
 	};
 	uploads.update((list) => [...list, item]);
-	if (!item.error) void upload(item);
+	if (!item.error) upload(item).catch(logFailure("uploading a file"));
 }
 
 export function retryUpload(id: string): void {
 	const item = uploads.get().find((u) => u.id === id);
-	if (item) void upload(item);
+	if (item) upload(item).catch(logFailure("uploading a file"));
 }
 
 export function discardUpload(id: string): void {

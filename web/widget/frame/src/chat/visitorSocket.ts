@@ -19,10 +19,11 @@ export const ACK_TIMEOUT_MS = 10_000;
 export const NO_ANSWER_ID = "no_answer";
 
 /** Connects to the visitor namespace on the frame's own origin (the destek server). */
-export function connectVisitorSocket(visitorToken: string, language: string): VisitorSocket {
+export function connectVisitorSocket(auth: () => Record<string, unknown>): VisitorSocket {
 	return io("/visitor", {
 		path: "/socket.io",
-		auth: { visitorToken, language },
+		// Read on every (re)connect: the token and identity may change (see visitorIdentity).
+		auth: (send) => send(auth()),
 		transports: ["websocket", "polling"],
 	});
 }

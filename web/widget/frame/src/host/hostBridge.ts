@@ -1,4 +1,4 @@
-import { bridgeMessageType, type FrameToLoaderMessage, storableKey } from "../../../bridgeMessages";
+import { bridgeMessageType, type FrameToLoaderMessage, readSiteIdentity, type SiteIdentity, storableKey } from "../../../bridgeMessages";
 import { frameOptions } from "../frameOptions";
 import { createStore } from "../state/store";
 
@@ -28,6 +28,11 @@ export function conversationVisible(): boolean {
 let hostOrigin: string | null = location.ancestorOrigins?.[0] ?? originOf(document.referrer);
 const waiting: FrameToLoaderMessage[] = [];
 
+/** The host page's origin once known (exact: from the browser, never from a message's content). */
+export function knownHostOrigin(): string | null {
+	return hostOrigin;
+}
+
 function originOf(url: string): string | null {
 	try {
 		return url ? new URL(url).origin : null;
@@ -47,6 +52,14 @@ function safePageUrl(value: unknown): string | null {
 	// The server takes http(s) URLs up to 2000 characters; a longer one would reject the message.
 	if (typeof value !== "string" || value.length > 2000 || !/^https?:\/\//i.test(value)) return null;
 	return value;
+}
+
+// The site's signed-in user, as the loader passed it with the storage snapshot.
+let identity: SiteIdentity | null = null;
+
+/** The site's signed-in user (null for an anonymous visitor); known once the snapshot arrived. */
+export function hostIdentity(): SiteIdentity | null {
+	return identity;
 }
 
 // The loader answers "ready" with the frame's data from the host page's storage.
@@ -77,9 +90,14 @@ function onHostMessage(event: MessageEvent): void {
 		hostOrigin = event.origin;
 		for (const message of waiting.splice(0)) postToHost(message);
 	}
-	const data = event.data as { open?: unknown; url?: unknown; entries?: unknown };
+	const data = event.data as { open?: unknown; url?: unknown; entries?: unknown; identity?: unknown };
 	const type = bridgeMessageType(data);
-	if (type === "destek:storage") receiveSnapshot(storageEntries(data.entries));
+	if (type === "destek:storage") {
+		identity = readSiteIdentity(data.identity);
+		receiveSnapshot(storageEntries(data.entries));
+	}
+	// Another user signed in or out on the site: start over, so the page holds nothing of the last one's chat.
+	if (type === "destek:identity" && JSON.stringify(readSiteIdentity(data.identity)) !== JSON.stringify(identity)) location.reload();
 	if (type === "destek:visibility") hostState.update((s) => ({ ...s, open: data.open === true }));
 	if (type === "destek:page") hostState.update((s) => ({ ...s, pageUrl: safePageUrl(data.url) }));
 }

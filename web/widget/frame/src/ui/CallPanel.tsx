@@ -4,6 +4,7 @@ import type { CallScreen as CallScreenComponent } from "../../../../shared/call/
 import { callState, dismissCall, hangUp, startCall } from "../chat/callStore";
 import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
+import { logFailure } from "../../../../shared/logFailure";
 
 type Screen = typeof CallScreenComponent;
 let loading: Promise<Screen> | null = null;
@@ -47,7 +48,7 @@ function Consent({ recording }: { recording: "audio" | "audio+video" }) {
 			<p id="call-consent" class="call-recorded">
 				{t(recording === "audio+video" ? "call.consentVideo" : "call.consentAudio")}
 			</p>
-			<button ref={agree} type="button" class="call-button call-accept" onClick={() => void startCall(recording)}>
+			<button ref={agree} type="button" class="call-button call-accept" onClick={() => startCall(recording).catch(logFailure("starting the call"))}>
 				{t("call.agree")}
 			</button>
 			<button type="button" class="call-button" onClick={dismissCall}>

@@ -3,6 +3,7 @@ import { FALLBACK_CONFIG } from "../api/widgetApi";
 import { chatState } from "../chat/chatStore";
 import { useI18n } from "../i18n";
 import { readStored, writeStored } from "../safeStorage";
+import { siteIdentity } from "../visitorIdentity";
 import { useStore } from "../state/store";
 import { widgetConfig } from "../widgetConfig";
 import { useFileQueue } from "./AttachButton";
@@ -54,7 +55,8 @@ export function ChatWidget({ returningVisitor }: { returningVisitor: boolean }) 
 	const { t } = useI18n();
 	const config = useStore(widgetConfig);
 	const chat = useStore(chatState);
-	const [profileDone, setProfileDone] = useState(() => readStored(PROFILE_DONE_KEY) === "1");
+	// The site's signed-in user needs no form: the site already said who they are.
+	const [profileDone, setProfileDone] = useState(() => readStored(PROFILE_DONE_KEY) === "1" || siteIdentity() !== null);
 	const rules = (config ?? FALLBACK_CONFIG).preChat;
 	const asks = !profileDone && Object.values(rules).some((rule) => rule !== "off");
 	const started = chat.conversation !== null || chat.messages.length > 0 || chat.pending.length > 0;

@@ -9,6 +9,7 @@ import { AttachButton, useFileQueue } from "./AttachButton";
 import { formatDuration } from "./formatting";
 import { MicIcon, SendIcon, StopIcon, TrashIcon } from "./icons";
 import { MAX_VOICE_SECONDS, useVoiceRecorder } from "./useVoiceRecorder";
+import { logFailure } from "../../../../shared/logFailure";
 
 /** Show the characters-left counter this close to the limit. */
 const COUNTER_FROM_REMAINING = 200;
@@ -112,7 +113,7 @@ export function Composer() {
 					onBlur={stopVisitorTyping}
 				/>
 				{canRecord && (
-					<button type="button" class="icon-button" onClick={() => void voice.start()} aria-label={t("composer.record")}>
+					<button type="button" class="icon-button" onClick={() => voice.start().catch(logFailure("recording a voice note"))} aria-label={t("composer.record")}>
 						<MicIcon />
 					</button>
 				)}

@@ -2,15 +2,18 @@ import { callState, startCall } from "../chat/callStore";
 import { chatState } from "../chat/chatStore";
 import { frameOptions } from "../frameOptions";
 import { postToHost } from "../host/hostBridge";
-import { useI18n } from "../i18n";
+import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
+import { identityState } from "../visitorIdentity";
 import { widgetConfig } from "../widgetConfig";
 import { CloseIcon, PhoneIcon } from "./icons";
+import { logFailure } from "../../../../shared/logFailure";
 
 /** Title, whether anyone is online, and (inside a page) the button that closes the panel. */
 export function Header() {
 	const { t } = useI18n();
-	const { agentsOnline, connection } = useStore(chatState);
+	const { agentsOnline, connection, refusal } = useStore(chatState);
+	const { required: signInRequired } = useStore(identityState);
 	const config = useStore(widgetConfig);
 	const online = agentsOnline ?? config?.agentsOnline ?? false;
 	const { phase } = useStore(callState);
@@ -26,7 +29,7 @@ export function Header() {
 			<button
 				type="button"
 				class="icon-button"
-				onClick={() => void startCall()}
+				onClick={() => startCall().catch(logFailure("starting the call"))}
 				disabled={connection !== "connected" || phase === "starting" || phase === "queued" || phase === "active"}
 				aria-label={t("header.call")}
 				title={t("header.call")}
@@ -45,7 +48,11 @@ export function Header() {
 			)}
 			{connection === "disconnected" && (
 				<p class="connection-banner" role="status">
-					{t("chat.reconnecting")}
+					{signInRequired
+						? t("chat.signInRequired")
+						: refusal
+							? describeError({ id: refusal.id, retryAfterMs: Math.max(0, refusal.retryAt - Date.now()) }, t)
+							: t("chat.reconnecting")}
 				</p>
 			)}
 		</header>

@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
+import type { Redis } from "ioredis";
+import { Server } from "socket.io";
+import type { Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
+import { connectRedis } from "../../src/adapters/redis.ts";
+import { startSession } from "../../src/domain/auth/sessions.ts";
+import { clusterChannels } from "../../src/realtime/clusterChannels.ts";
+import { newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
+import { type TestDatabase, testDatabases } from "../support/databases.ts";
+import { testRedisUrl } from "../support/redis.ts";
+import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+
+const redisUrl = testRedisUrl();
+const postgres = testDatabases().find((d) => d.name === "postgres");
+
+// Whether agents are online is a fact of the whole cluster: every node must tell widgets the truth.
+describe.runIf(redisUrl && postgres)("agent presence across two nodes", () => {
+  let nodes: TestApp[] = [];
+  let dispose: () => Promise<void>;
+  const sockets: Socket[] = [];
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  const urlOf = (node: TestApp) => `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`;
+
+  beforeAll(async () => {
+    const db = await (postgres as TestDatabase).open();
+    dispose = db.dispose;
+    const env = { REDIS_URL: redisUrl!, SECRET_KEY: randomUUID() + randomUUID() };
+    nodes = [await startTestApp({ database: db, env }), await startTestApp({ database: db, env })];
+    for (const node of nodes) await node.app.listen({ port: 0, host: "127.0.0.1" });
+    process.on("unhandledRejection", onRejection);
+  });
+  afterAll(async () => {
+    process.off("unhandledRejection", onRejection);
+    for (const socket of sockets) socket.close();
+    for (const node of nodes) await node.close();
+    await dispose();
+  });
+
+  async function consoleOn(node: TestApp, username: string): Promise<Socket> {
+    await addAgent(node.deps, username);
+    const agent = (await findAgentByUsername(node.deps.domain.db, username))!;
+    const { accessToken } = await startSession(node.deps.domain, agent, { ip: null, userAgent: null });
+    const socket = await openSocket(`${urlOf(node)}/agent`, { token: accessToken });
+    sockets.push(socket);
+    return socket;
+  }
+
+  it("tells widgets the team is back even when the node last saw it online itself", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const suffix = randomUUID().slice(0, 8);
+    const visitor = await openSocket(`${urlOf(a)}/visitor`, { visitorToken: newVisitorToken() });
+    sockets.push(visitor);
+    const presence = (online: boolean) => nextEvent<{ online: boolean }>(visitor, "agents:presence", (p) => p.online === online);
+
+    let change = presence(true);
+    const first = await consoleOn(b, `first${suffix}`);
+    await change;
+    change = presence(true);
+    const second = await consoleOn(a, `second${suffix}`);
+    await change;
+    // The first leaves while the second is still online on the other node...
+    change = presence(true);
+    first.close();
+    await change;
+    // ...then the second leaves: nobody is online.
+    change = presence(false);
+    second.close();
+    await change;
+    // Node b last saw the team online; a console opening there must still be announced.
+    change = presence(true);
+    await consoleOn(b, `third${suffix}`);
+    expect((await change).online).toBe(true);
+  });
+
+  it("does not count agents of another deployment on the same Redis", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const otherDb = await (postgres as TestDatabase).open();
+    const other = await startTestApp({ database: otherDb, env: { REDIS_URL: redisUrl!, SECRET_KEY: randomUUID() + randomUUID() } });
+    const visitors: Socket[] = [];
+    try {
+      await other.app.listen({ port: 0, host: "127.0.0.1" });
+      await consoleOn(a, `ours${randomUUID().slice(0, 8)}`);
+      visitors.push(await openSocket(`${urlOf(b)}/visitor`, { visitorToken: newVisitorToken() }));
+      visitors.push(await openSocket(`${urlOf(other)}/visitor`, { visitorToken: newVisitorToken() }));
+      const [ours, theirs] = visitors as [Socket, Socket];
+      expect((await request<{ agentsOnline: boolean }>(ours, "conversation:sync", {})).agentsOnline).toBe(true);
+      expect((await request<{ agentsOnline: boolean }>(theirs, "conversation:sync", {})).agentsOnline).toBe(false);
+    } finally {
+      for (const socket of visitors) socket.close();
+      await other.close();
+      await otherDb.dispose();
+    }
+  });
+
+  it("keeps serving when a peer node stops answering fetchSockets, without an unhandled rejection", async () => {
+    const [a] = nodes as [TestApp, TestApp];
+    // A third node that announces itself on the Redis stream but never answers requests: a dead peer.
+    const redis: Redis = connectRedis(redisUrl!);
+    const http: HttpServer = createServer();
+    const zombie = new Server(http, { adapter: createAdapter(redis, clusterChannels(a.deps.domain.keys)) });
+    const agents = zombie.of("/agent");
+    let reached = false;
+    (agents.adapter as unknown as { onMessage: () => void }).onMessage = () => {
+      reached = true;
+    };
+    try {
+      // Once a broadcast of node a reaches the zombie, a's requests count it as a node that must answer.
+      const namespaceOfA = a.app.io.of("/agent") as unknown as { serverSideEmit(event: string): void };
+      await expect
+        .poll(() => {
+          namespaceOfA.serverSideEmit("ping");
+          return reached;
+        }, { timeout: 15_000, interval: 100 })
+        .toBe(true);
+
+      const watcher = await consoleOn(a, `dead${randomUUID().slice(0, 8)}`);
+      // The presence check waits for the zombie until the adapter's request timeout, then fails.
+      await expect.poll(() => rejections.length === 0 && watcher.connected, { timeout: 1000 }).toBe(true);
+      const failed = a.app.io.of("/agent").in("agents").fetchSockets().then(
+        () => "answered",
+        () => "timed out",
+      );
+      // What widgets ask meanwhile still answers: the team reads as away rather than an error.
+      const visitor = await openSocket(`${urlOf(a)}/visitor`, { visitorToken: newVisitorToken() });
+      sockets.push(visitor);
+      const [sync, config] = await Promise.all([
+        request<{ agentsOnline: boolean }>(visitor, "conversation:sync", {}),
+        a.app.inject({ method: "GET", url: "/api/widget/config" }),
+      ]);
+      expect(typeof sync.agentsOnline).toBe("boolean");
+      expect(config.statusCode).toBe(200);
+      expect(await failed).toBe("timed out");
+      const health = await a.app.inject({ method: "GET", url: "/health" });
+      expect(health.statusCode).toBe(200);
+      // The agentsChanged call of the connect above timed out before ours: its failure was handled.
+      expect(rejections).toEqual([]);
+    } finally {
+      zombie.close();
+      await redis.quit().catch(() => undefined);
+    }
+  }, 30_000);
+});

@@ -1,0 +1,381 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONSOLE_DIR } from "../../src/http/routes/console.ts";
+import { AGENT_CALL_EVENTS, VISITOR_CALL_EVENTS } from "../../src/protocol/calls.ts";
+import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/protocol/chat.ts";
+import { type AccessFixture, buildAccessFixture, closeAccessFixture, ROLES, type Role } from "../support/accessFixture.ts";
+import { newClientId, openSocket } from "../support/chatClients.ts";
+import { type TestDatabase, testDatabases } from "../support/databases.ts";
+import { PASSWORD } from "../support/testApp.ts";
+import { errorsSince, type SecurityStage, signedInAgent, startSecurityStage } from "../support/security.ts";
+
+// The access-control matrix: every route of the app's catalog and every client event of both
+// socket namespaces, against anonymous, visitor A, visitor B, an agent, an admin and a disabled
+// agent. Resources named in a request are visitor A's (conversation, attachment, call, recording).
+// The expected outcomes are the one table below, a line per route or event; a route or event
+// without a line fails the first test, naming it.
+//
+// HTTP outcomes are status codes. Another's resource is 404 where the link is what grants access
+// (signed file and recording links: a wrong or foreign signature looks like a missing file) and
+// 403 `not_in_call` for calls, as the code does. Socket outcomes: `ok`, `refused` (the handshake
+// is refused, so no event gets through), or the error id of the ack.
+
+// biome-ignore format: the table is aligned by hand, one column per role
+const MATRIX: Record<string, string> = {
+  //                                                    anonymous  visitorA  visitorB  agent  admin  disabled
+  "GET /health":                                        "200        200       200       200    200    200",
+  "GET /ready":                                         "200        200       200       200    200    200",
+  "GET /metrics":                                       "404        404       404       404    404    404",
+  "GET /api/setup":                                     "200        200       200       200    200    200",
+  "POST /api/setup":                                    "401        401       401       401    401    401",
+  "POST /api/auth/login":                               "401        401       401       401    401    401",
+  "POST /api/auth/code":                                "401        401       401       401    401    401",
+  "POST /api/auth/verify":                              "401        401       401       401    401    401",
+  "POST /api/auth/enroll/telegram":                     "401        401       401       401    401    401",
+  "POST /api/auth/enroll/totp":                         "401        401       401       401    401    401",
+  "POST /api/auth/enroll/totp/confirm":                 "401        401       401       401    401    401",
+  "GET /api/auth/csrf":                                 "200        200       200       200    200    200",
+  "POST /api/auth/refresh":                             "401        401       401       401    401    401",
+  "POST /api/auth/logout":                              "204        204       204       204    204    204",
+  "POST /api/auth/logout-all":                          "401        401       401       204    204    401",
+  "GET /api/me":                                        "401        401       401       200    200    401",
+  "POST /api/me/telegram-link":                         "401        401       401       200    200    401",
+  "DELETE /api/me/telegram":                            "401        401       401       409    409    401",
+  "POST /api/me/totp":                                  "401        401       401       200    200    401",
+  "POST /api/me/totp/confirm":                          "401        401       401       409    409    401",
+  "DELETE /api/me/totp":                                "401        401       401       204    204    401",
+  "GET /api/settings/identity":                         "401        401       401       403    200    401",
+  "GET /api/agents":                                    "401        401       401       403    200    401",
+  "POST /api/agents":                                   "401        401       401       403    201    401",
+  "POST /api/agents/:username/disable":                 "401        401       401       403    200    401",
+  "GET /api/team":                                      "401        401       401       200    200    401",
+  "GET /api/conversations":                             "401        401       401       200    200    401",
+  "GET /api/conversations/counts":                      "401        401       401       200    200    401",
+  "GET /api/conversations/:id":                         "401        401       401       200    200    401",
+  "GET /api/conversations/:id/messages":                "401        401       401       200    200    401",
+  "POST /api/conversations/:id/attachments":            "401        401       401       201    201    401",
+  "GET /files/:id":                                     "404        200       404       200    200    404",
+  "GET /api/calls":                                     "401        401       401       200    200    401",
+  "GET /api/calls/:id":                                 "401        401       401       200    200    401",
+  "GET /recordings/:id":                                "404        404       404       200    200    404",
+  "GET /api/widget/config":                             "200        200       200       200    200    200",
+  "POST /api/widget/attachments":                       "401        201       201       401    401    401",
+  "GET /widget.js":                                     "200        200       200       200    200    200",
+  "GET /widget/*":                                      "200        200       200       200    200    200",
+  "GET /demo":                                          "302        302       302       302    302    302",
+  "GET /demo/*":                                        "200        200       200       200    200    200",
+  "POST /telegram/webhook":                             "401        401       401       401    401    401",
+  "GET /console":                                       "200        200       200       200    200    200",
+  "GET /console/*":                                     "200        200       200       200    200    200",
+  "GET /console/<built file>":                          "200        200       200       200    200    200",
+  "GET /":                                              "302        302       302       302    302    302",
+  "GET /favicon.ico":                                   "404        404       404       404    404    404",
+
+  "/visitor conversation:sync":                         "refused    ok        ok        refused refused refused",
+  "/visitor message:send":                              "refused    ok        ok        refused refused refused",
+  "/visitor profile:update":                            "refused    ok        ok        refused refused refused",
+  "/visitor typing":                                    "refused    ok        ok        refused refused refused",
+  "/visitor receipt":                                   "refused    ok        ok        refused refused refused",
+  "/visitor call:start":                                "refused    ok        ok        refused refused refused",
+  "/visitor call:hangup":                               "refused    ok        not_in_call refused refused refused",
+  "/visitor call:signal":                               "refused    ok        not_in_call refused refused refused",
+  "/visitor call:ice":                                  "refused    ok        not_in_call refused refused refused",
+  "/visitor call:record":                               "refused    recording_off not_in_call refused refused refused",
+  "/visitor call:resume":                               "refused    ok        ok        refused refused refused",
+  "/visitor call:rejoin":                               "refused    ok        not_in_call refused refused refused",
+
+  "/agent conversation:open":                           "refused    refused   refused   ok     ok     refused",
+  "/agent message:send":                                "refused    refused   refused   ok     ok     refused",
+  "/agent typing":                                      "refused    refused   refused   ok     ok     refused",
+  "/agent receipt":                                     "refused    refused   refused   ok     ok     refused",
+  "/agent conversation:assign":                         "refused    refused   refused   ok     ok     refused",
+  "/agent conversation:status":                         "refused    refused   refused   ok     ok     refused",
+  "/agent calls:sync":                                  "refused    refused   refused   ok     ok     refused",
+  "/agent call:accept":                                 "refused    refused   refused   ok     ok     refused",
+  "/agent call:open":                                   "refused    refused   refused   ok     ok     refused",
+  "/agent call:reject":                                 "refused    refused   refused   ok     ok     refused",
+  "/agent call:hangup":                                 "refused    refused   refused   ok     not_in_call refused",
+  "/agent call:signal":                                 "refused    refused   refused   ok     not_in_call refused",
+  "/agent call:record":                                 "refused    refused   refused   recording_off not_in_call refused",
+  "/agent call:resume":                                 "refused    refused   refused   ok     ok     refused",
+  "/agent call:rejoin":                                 "refused    refused   refused   ok     not_in_call refused",
+};
+
+// ---- how each line is requested (only where the path alone is not enough) ----
+
+type Fixture = AccessFixture;
+interface HttpRequest {
+  path?: (f: Fixture, role: Role) => string | Promise<string>;
+  body?: (f: Fixture, role: Role) => unknown | Promise<unknown>;
+  /** The line ends or changes the caller's account: agents and admins use a fresh sign-in for it. */
+  freshSession?: boolean;
+  /** A cookie-authenticated route: every role sends a valid CSRF pair, so the session is what decides. */
+  csrf?: boolean;
+}
+
+const FORGED_LINK_QUERY = `exp=${Math.floor(Date.now() / 1000) + 3600}&sig=${"A".repeat(43)}`;
+const idOf = (link: string) => new URL(link, "http://x").pathname.split("/").pop() ?? "";
+const queryOf = (link: string) => new URL(link, "http://x").search.slice(1);
+
+/** What each role presents for a signed link to visitor A's file: its own link, another's signature, or a forgery. */
+async function fileQuery(f: Fixture, role: Role): Promise<string> {
+  if (role === "visitorA") return queryOf(f.visitorA.fileLink);
+  if (role === "visitorB") return queryOf(f.visitorB.fileLink);
+  if (role === "agent" || role === "admin") {
+    // Agents get the link the way the console does: from the conversation's messages.
+    const res = await fetch(`${f.stage.url}/api/conversations/${f.visitorA.conversationId}/messages?beforeSeq=1000`, { headers: headersFor(f, role) });
+    const { messages } = (await res.json()) as { messages: Array<{ attachments: Array<{ url: string }> }> };
+    const link = messages.flatMap((m) => m.attachments).find((a) => idOf(a.url) === idOf(f.visitorA.fileLink))?.url;
+    if (!link) throw new Error(`${role} got no link to visitor A's file`);
+    return queryOf(link);
+  }
+  return FORGED_LINK_QUERY;
+}
+
+async function recordingQuery(f: Fixture, role: Role): Promise<string> {
+  if (role === "agent" || role === "admin") {
+    const res = await fetch(`${f.stage.url}/api/calls/${f.recordedCall.id}`, { headers: headersFor(f, role) });
+    const { call } = (await res.json()) as { call: { recordings: Array<{ id: string; url: string }> } };
+    const link = call.recordings.find((r) => r.id === f.recordedCall.recordingId)?.url;
+    if (!link) throw new Error(`${role} got no link to the recording`);
+    return queryOf(link);
+  }
+  // A visitor's valid file signature must not open a recording (another purpose, another key).
+  if (role === "visitorA") return queryOf(f.visitorA.fileLink);
+  return FORGED_LINK_QUERY;
+}
+
+const textFile = () => {
+  const form = new FormData();
+  form.append("file", new Blob([Buffer.from("a note from the matrix")]), "note.txt");
+  return form;
+};
+
+const HTTP_REQUESTS: Record<string, HttpRequest> = {
+  "POST /api/setup": { body: () => ({ token: "setup-token-guess", username: "intruder", name: "Intruder", password: PASSWORD }) },
+  "POST /api/auth/login": { body: (f) => ({ username: f.agent.username, password: "not the password" }) },
+  "POST /api/auth/code": { body: () => ({ ticket: "forged-ticket-0123456789" }) },
+  "POST /api/auth/verify": { body: () => ({ ticket: "forged-ticket-0123456789", code: "123456" }) },
+  "POST /api/auth/enroll/telegram": { body: () => ({ ticket: "forged-ticket-0123456789" }) },
+  "POST /api/auth/enroll/totp": { body: () => ({ ticket: "forged-ticket-0123456789" }) },
+  "POST /api/auth/enroll/totp/confirm": { body: () => ({ ticket: "forged-ticket-0123456789", code: "123456" }) },
+  "POST /api/auth/refresh": { csrf: true },
+  "POST /api/auth/logout": { csrf: true },
+  "POST /api/auth/logout-all": { freshSession: true },
+  "POST /api/me/telegram-link": { freshSession: true, body: () => ({ password: PASSWORD }) },
+  "DELETE /api/me/telegram": { freshSession: true, body: () => ({ password: PASSWORD }) },
+  "POST /api/me/totp": { freshSession: true, body: () => ({ password: PASSWORD }) },
+  "POST /api/me/totp/confirm": { freshSession: true, body: () => ({ code: "123456" }) },
+  "DELETE /api/me/totp": { freshSession: true, body: () => ({ password: PASSWORD }) },
+  "POST /api/agents": { body: () => ({ username: `new${Math.random().toString(36).slice(2, 10)}`, name: "New Agent", password: PASSWORD }) },
+  "POST /api/agents/:username/disable": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/disable` },
+  "GET /api/conversations/:id": { path: (f) => `/api/conversations/${f.visitorA.conversationId}` },
+  "GET /api/conversations/:id/messages": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/messages?beforeSeq=1000` },
+  "POST /api/conversations/:id/attachments": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/attachments`, body: textFile },
+  "GET /files/:id": { path: async (f, role) => `/files/${idOf(f.visitorA.fileLink)}?${await fileQuery(f, role)}` },
+  "GET /api/calls/:id": { path: (f) => `/api/calls/${f.recordedCall.id}` },
+  "GET /recordings/:id": { path: async (f, role) => `/recordings/${f.recordedCall.recordingId}?${await recordingQuery(f, role)}` },
+  "POST /api/widget/attachments": { body: textFile },
+  "GET /widget/*": { path: () => "/widget/frame.html" },
+  "GET /demo/*": { path: () => "/demo/index.html" },
+  "POST /telegram/webhook": { body: () => ({ update_id: 1 }) },
+  "GET /console/*": { path: () => "/console/inbox" },
+  "GET /console/<built file>": { path: () => "/console/index.html" },
+};
+
+function headersFor(f: Fixture, role: Role, tokens: Partial<Record<Role, string>> = {}): Record<string, string> {
+  switch (role) {
+    case "anonymous":
+      return {};
+    case "visitorA":
+      return { authorization: `Visitor ${f.visitorA.token}` };
+    case "visitorB":
+      return { authorization: `Visitor ${f.visitorB.token}` };
+    case "agent":
+      return { authorization: `Bearer ${tokens.agent ?? f.agent.token}` };
+    case "admin":
+      return { authorization: `Bearer ${tokens.admin ?? f.admin.token}` };
+    case "disabled":
+      return { authorization: `Bearer ${f.disabled.token}` };
+  }
+}
+
+// ---- socket payloads: the resource named is visitor A's ----
+
+type SocketPayload = (f: Fixture) => unknown | Promise<unknown>;
+const candidate = { type: "candidate", candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", sdpMid: "0", sdpMLineIndex: 0 } };
+const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
+  "/visitor conversation:sync": () => ({}),
+  "/visitor message:send": () => ({ clientId: newClientId(), body: "hello again" }),
+  "/visitor profile:update": () => ({ name: "Ayşe" }),
+  "/visitor typing": () => ({ typing: true }),
+  "/visitor receipt": () => ({ seq: 1, kind: "read" }),
+  "/visitor call:start": () => ({ media: "audio" }),
+  "/visitor call:hangup": async (f) => ({ callId: await f.queuedCallOfA() }),
+  "/visitor call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
+  "/visitor call:ice": async (f) => ({ callId: await f.queuedCallOfA() }),
+  "/visitor call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
+  "/visitor call:resume": () => ({}),
+  "/visitor call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
+  "/agent conversation:open": (f) => ({ conversationId: f.visitorA.conversationId }),
+  "/agent message:send": (f) => ({ conversationId: f.visitorA.conversationId, clientId: newClientId(), body: "hello from the team" }),
+  "/agent typing": (f) => ({ conversationId: f.visitorA.conversationId, typing: true }),
+  "/agent receipt": (f) => ({ conversationId: f.visitorA.conversationId, seq: 1, kind: "read" }),
+  "/agent conversation:assign": (f) => ({ conversationId: f.visitorA.conversationId, agentId: f.agent.id }),
+  "/agent conversation:status": (f) => ({ conversationId: f.visitorA.conversationId, status: "open" }),
+  "/agent calls:sync": () => ({}),
+  "/agent call:accept": async (f) => ({ callId: await f.queuedCallOfA() }),
+  "/agent call:open": async (f) => ({ callId: await f.queuedCallOfA() }),
+  "/agent call:reject": async (f) => ({ callId: await f.queuedCallOfA() }),
+  "/agent call:hangup": async (f) => ({ callId: await f.liveCallOfA() }),
+  "/agent call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
+  "/agent call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
+  "/agent call:resume": () => ({}),
+  "/agent call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
+};
+
+// ---- the catalog, as table keys ----
+
+/** The table line a catalog route belongs to: HEAD answers as GET does, a trailing slash as without, built console files as one. */
+function lineOf(method: string, url: string): string {
+  const path = url.length > 1 ? url.replace(/\/$/, "") : url;
+  const builtConsoleFile = /^\/console\/[^*:]+\.\w+$/.test(path);
+  return `${method === "HEAD" ? "GET" : method} ${builtConsoleFile ? "/console/<built file>" : path}`;
+}
+
+function expectations(line: string): Record<Role, string> {
+  const cells = MATRIX[line]?.trim().split(/\s+/) ?? [];
+  if (cells.length !== ROLES.length) throw new Error(`MATRIX line "${line}" needs ${ROLES.length} outcomes (${ROLES.join(", ")}), has ${cells.length}`);
+  return Object.fromEntries(ROLES.map((role, i) => [role, cells[i]])) as Record<Role, string>;
+}
+
+describe.each(testDatabases())("access-control matrix on $name", (database: TestDatabase) => {
+  let stage: SecurityStage;
+  let f: Fixture;
+
+  beforeAll(async () => {
+    // The built console and widget register routes of their own, which the table expects.
+    if (!existsSync(join(CONSOLE_DIR, "index.html"))) throw new Error("The access matrix needs the built web apps: run `npm run build` first.");
+    stage = await startSecurityStage(database, { CALL_VISITOR_DAILY_LIMIT: "1000", CALL_DAILY_LIMIT: "100000" });
+    f = await buildAccessFixture(stage);
+  }, 60_000);
+  afterAll(async () => {
+    closeAccessFixture(f);
+    await stage?.close();
+  });
+
+  it("has one line for every route of the catalog and every client event, and none for what is gone", () => {
+    const routes = new Set(stage.app.routeCatalog.map((r) => lineOf(r.method, r.url)));
+    const events = [
+      ...[...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS].map((e) => `/visitor ${e}`),
+      ...[...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS])].map((e) => `/agent ${e}`),
+    ];
+    const wanted = [...routes, ...events];
+    const missing = wanted.filter((line) => !(line in MATRIX));
+    const stale = Object.keys(MATRIX).filter((line) => !wanted.includes(line));
+    expect(missing, `add a line to MATRIX in test/security/accessMatrix.test.ts for: ${missing.join(", ")}`).toEqual([]);
+    expect(stale, `MATRIX lines for routes or events that no longer exist: ${stale.join(", ")}`).toEqual([]);
+    for (const line of Object.keys(MATRIX)) expectations(line);
+  });
+
+  async function csrfPair(): Promise<Record<string, string>> {
+    const res = await fetch(`${stage.url}/api/auth/csrf`);
+    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    return { cookie, "x-csrf-token": ((await res.json()) as { csrfToken: string }).csrfToken };
+  }
+
+  const httpLines = Object.keys(MATRIX).filter((line) => !line.startsWith("/"));
+  it.each(httpLines)("%s", async (line) => {
+    const [method = "GET", path = "/"] = line.split(" ");
+    const how = HTTP_REQUESTS[line] ?? {};
+    const expected = expectations(line);
+    const before = stage.errors.length;
+    const outcomes: Partial<Record<Role, string>> = {};
+    for (const role of ROLES) {
+      const tokens: Partial<Record<Role, string>> = {};
+      if (how.freshSession && (role === "agent" || role === "admin")) tokens[role] = (await signedInAgent(stage, { admin: role === "admin" })).accessToken;
+      const url = how.path ? await how.path(f, role) : path;
+      const body = how.body ? await how.body(f, role) : method === "GET" || method === "DELETE" ? undefined : {};
+      const headers: Record<string, string> = { ...headersFor(f, role, tokens), ...(how.csrf ? await csrfPair() : {}) };
+      if (body !== undefined && !(body instanceof FormData)) headers["content-type"] = "application/json";
+      const res = await fetch(`${stage.url}${url}`, {
+        method,
+        headers,
+        redirect: "manual",
+        ...(body === undefined ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
+      });
+      await res.arrayBuffer();
+      outcomes[role] = String(res.status);
+      if (method === "GET") {
+        const head = await fetch(`${stage.url}${url}`, { method: "HEAD", headers, redirect: "manual" });
+        if (head.status !== res.status) outcomes[role] = `${res.status} (HEAD ${head.status})`;
+      }
+    }
+    expect(outcomes, `${line}: outcome per role`).toEqual(expected);
+    expect(errorsSince(stage, before)).toEqual([]);
+  }, 60_000);
+
+  it("an upload can be sent only by whoever uploaded it: not by visitor B, not by an agent", async () => {
+    const form = textFile();
+    const res = await fetch(`${stage.url}/api/widget/attachments`, { method: "POST", headers: { authorization: `Visitor ${f.visitorA.token}` }, body: form });
+    const { attachment } = (await res.json()) as { attachment: { id: string } };
+    const sendAs = async (socket: Socket, extra: Record<string, unknown> = {}) =>
+      (await socket.timeout(15_000).emitWithAck("message:send", { clientId: newClientId(), body: "", attachmentIds: [attachment.id], ...extra })) as Ack<unknown>;
+    expect(await sendAs(f.visitorB.socket)).toMatchObject({ ok: false, error: { id: "attachment_invalid" } });
+    expect(await sendAs(f.agent.socket, { conversationId: f.visitorB.conversationId })).toMatchObject({ ok: false, error: { id: "attachment_invalid" } });
+    expect(await sendAs(f.visitorA.socket)).toMatchObject({ ok: true });
+  });
+
+  // ---- sockets ----
+
+  /** The role's socket on a namespace: its own when it has one, else a handshake with the best it holds (refused). */
+  async function socketFor(namespace: "/visitor" | "/agent", role: Role): Promise<Socket | "refused"> {
+    if (namespace === "/visitor" && role === "visitorA") return f.visitorA.socket;
+    if (namespace === "/visitor" && role === "visitorB") return f.visitorB.socket;
+    if (namespace === "/agent" && role === "agent") return f.agent.socket;
+    if (namespace === "/agent" && role === "admin") return f.admin.socket;
+    const credential: Record<Role, string | undefined> = {
+      anonymous: undefined,
+      visitorA: f.visitorA.token,
+      visitorB: f.visitorB.token,
+      agent: f.agent.token,
+      admin: f.admin.token,
+      disabled: f.disabled.token,
+    };
+    const auth = credential[role] === undefined ? {} : namespace === "/visitor" ? { visitorToken: credential[role] } : { token: credential[role] };
+    try {
+      const socket = await openSocket(`${stage.url}${namespace}`, auth);
+      socket.disconnect();
+      return socket;
+    } catch {
+      return "refused";
+    }
+  }
+
+  const socketLines = Object.keys(MATRIX).filter((line) => line.startsWith("/"));
+  it.each(socketLines)("%s", async (line) => {
+    const [namespace, event = ""] = line.split(" ") as ["/visitor" | "/agent", string];
+    const payloadOf = SOCKET_PAYLOADS[line];
+    if (!payloadOf) throw new Error(`add a payload for ${line} to SOCKET_PAYLOADS`);
+    const expected = expectations(line);
+    const before = stage.errors.length;
+    const outcomes: Partial<Record<Role, string>> = {};
+    for (const role of ROLES) {
+      const socket = await socketFor(namespace, role);
+      if (socket === "refused") {
+        outcomes[role] = "refused";
+        continue;
+      }
+      if (!socket.connected) {
+        outcomes[role] = "connected with a credential that should be refused";
+        continue;
+      }
+      const ack = (await socket.timeout(15_000).emitWithAck(event, await payloadOf(f))) as Ack<unknown>;
+      outcomes[role] = ack.ok ? "ok" : ack.error.id;
+    }
+    expect(outcomes, `${line}: outcome per role`).toEqual(expected);
+    expect(errorsSince(stage, before)).toEqual([]);
+  }, 60_000);
+});
