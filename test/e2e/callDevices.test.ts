@@ -39,6 +39,16 @@ describe.runIf(browserAvailable())("call devices, a blocked microphone, a droppe
   }, 60_000);
   afterAll(() => stage?.close());
 
+  /** One console whose socket passes through the test, for both socket tests (sign-in codes are limited to 3 a minute). */
+  let held: { agent: Page; hold: ServerMessageHold } | undefined;
+  async function heldConsole(): Promise<{ agent: Page; hold: ServerMessageHold }> {
+    if (held) return held;
+    await addAgent(t.deps, "irmak", { telegramChatId: "777777" });
+    const hold = new ServerMessageHold();
+    held = { agent: await signInConsole(browser, t, "irmak", "777777", { hold }), hold };
+    return held;
+  }
+
   const latestCall = () => t.deps.domain.db.selectFrom("calls").selectAll().orderBy("created_at", "desc").executeTakeFirstOrThrow();
 
   async function connectedCall(agent: Page) {
@@ -116,9 +126,7 @@ describe.runIf(browserAvailable())("call devices, a blocked microphone, a droppe
   }, 120_000);
 
   it("a console whose socket dropped while the caller's widget reloaded gets the call back once its socket is", async () => {
-    await addAgent(t.deps, "irmak", { telegramChatId: "777777" });
-    const hold = new ServerMessageHold();
-    const agent = await signInConsole(browser, t, "irmak", "777777", { hold });
+    const { agent, hold } = await heldConsole();
     const { page, frame } = await connectedCall(agent);
 
     // The console's network goes while the widget reloads: the news that the caller rejoined is lost.
@@ -135,14 +143,12 @@ describe.runIf(browserAvailable())("call devices, a blocked microphone, a droppe
     expect((await latestCall()).status).toBe("active");
     await frame.getByRole("button", { name: "Hang up" }).click();
     await expect.poll(async () => (await latestCall()).status, { timeout: 10_000 }).toBe("ended");
-    await agent.close();
+    await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
     await page.close();
   }, 150_000);
 
   it("a console whose socket dropped while the call ended learns it once the socket is back", async () => {
-    await addAgent(t.deps, "eren", { telegramChatId: "767676" });
-    const hold = new ServerMessageHold();
-    const agent = await signInConsole(browser, t, "eren", "767676", { hold });
+    const { agent, hold } = await heldConsole();
     const { page, frame } = await connectedCall(agent);
 
     // The network goes: the news of the hang-up never reaches the console.
