@@ -4,6 +4,7 @@ import { applyIceServers, renewIceServersPeriodically } from "../../../shared/ca
 import { retryRejoinUntilConnected } from "../../../shared/call/rejoinRetry";
 import { type PreparedRecording, prepareRecording } from "../../../shared/call/recorderLeg";
 import { ApiError } from "../api/http";
+import { createRingingRecordings } from "./ringingRecordings";
 import type { CallsState, CallView, IceServer } from "../api/inboxTypes";
 import type { MessageKey } from "../i18n";
 import { showDesktopNotification } from "../notifications/desktopNotifications";
@@ -53,28 +54,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 	let routeCallId: string | null = null;
 	let ringTimer: ReturnType<typeof setInterval> | null = null;
 	let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-	/** Recordings prepared for the ringing calls, so the one accepted starts recording at once. */
-	const prepared = new Map<string, PreparedRecording>();
-
-	/** Prepares a recording for each recorded call that rings, and drops those no longer ringing. */
-	function prepareRecordings(queue: CallsState["queue"]): void {
-		for (const { call, iceServers } of queue) {
-			if (call.recording !== "off" && !prepared.has(call.id)) prepared.set(call.id, prepareRecording(call.recording, iceServers));
-		}
-		for (const [callId, recording] of prepared) {
-			if (!queue.some((entry) => entry.call.id === callId)) {
-				recording.stop();
-				prepared.delete(callId);
-			}
-		}
-	}
-
-	/** Hands over the prepared recording of a call being accepted (it leaves the queue next). */
-	function takePrepared(callId: string): PreparedRecording | undefined {
-		const recording = prepared.get(callId);
-		prepared.delete(callId);
-		return recording;
-	}
+	const ringing = createRingingRecordings();
 
 	function notice(text: string): void {
 		clearTimeout(noticeTimer);
@@ -108,13 +88,13 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			});
 		}
 		store.update({ queue: state.queue, usage: state.usage });
-		prepareRecordings(state.queue);
+		ringing.follow(state.queue);
 		updateRing();
 	}
 
 	function removeFromQueue(callId: string): void {
 		store.update((s) => ({ queue: s.queue.filter((entry) => entry.call.id !== callId) }));
-		prepareRecordings(store.get().queue);
+		ringing.follow(store.get().queue);
 		updateRing();
 	}
 
@@ -355,7 +335,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			if (store.get().active || store.get().accepting) return;
 			store.update({ accepting: call.id });
 			const stream = await takeMedia(call);
-			const ready = takePrepared(call.id);
+			const ready = ringing.take(call.id);
 			try {
 				const { call: accepted, iceServers } = await socketRequest(socket, "call:accept", { callId: call.id });
 				startPeer(accepted, iceServers, stream, ready ? { ready } : {});
@@ -397,7 +377,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		},
 
 		stop(): void {
-			for (const ready of prepared.values()) ready.stop();
+			ringing.stopAll();
 			store.get().active?.recording?.stop();
 			store.get().active?.peer.close();
 			stopRenewing?.();
