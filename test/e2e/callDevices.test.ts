@@ -147,6 +147,27 @@ describe.runIf(browserAvailable())("call devices, a blocked microphone, a droppe
     await page.close();
   }, 150_000);
 
+  it("a widget whose socket dropped while the agent hung up says the call ended once its socket is back", async () => {
+    const { agent } = await heldConsole();
+    const hold = new ServerMessageHold();
+    const { page, frame } = await openWidget(browser, shop.url, undefined, { hold });
+    await frame.getByRole("button", { name: "Call" }).click();
+    await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
+    await expect.poll(() => pcState(frame), { timeout: 20_000 }).toBe("connected");
+
+    // The visitor's network goes: the news of the hang-up never reaches the widget.
+    expect(hold.open).toBe(1);
+    hold.hold();
+    await agent.getByRole("button", { name: "Hang up" }).click();
+    await expect.poll(async () => (await latestCall()).status, { timeout: 10_000 }).toBe("ended");
+    hold.cut();
+    hold.release();
+    // Back on a new socket, the widget checks its call, finds it over and says so.
+    await frame.getByText(/^Call ended · \d\d:\d\d$/).waitFor({ timeout: 30_000 });
+    expect(await frame.getByRole("button", { name: "Hang up" }).count()).toBe(0);
+    await page.close();
+  }, 120_000);
+
   it("a console whose socket dropped while the call ended learns it once the socket is back", async () => {
     const { agent, hold } = await heldConsole();
     const { page, frame } = await connectedCall(agent);
