@@ -125,6 +125,47 @@ describe.runIf(browserAvailable())("call devices, a blocked microphone, a droppe
     await page.close();
   }, 120_000);
 
+  it("on a poor link the video stops being sent and the voice goes on; both come back when the link is good", async () => {
+    const { agent } = await heldConsole();
+    const { page, frame } = await connectedCall(agent);
+    await agent.getByRole("button", { name: "Camera on" }).click();
+    await agent.getByRole("button", { name: "Camera off" }).waitFor();
+    const sending = () =>
+      agent.evaluate(`(() => {
+        const active = (kind) => ${CALL_PC}.getTransceivers().find((t) => t.receiver.track.kind === kind).sender.getParameters().encodings[0]?.active;
+        return { audio: active("audio"), video: active("video") };
+      })()`) as Promise<{ audio: boolean; video: boolean }>;
+    // A loaded test machine may rate its loopback Fair; anything but Poor sends video.
+    await expect.poll(() => agent.locator(".call-quality").textContent(), { timeout: 20_000 }).toMatch(/^(Good|Fair)$/);
+    expect(await sending()).toEqual({ audio: true, video: true });
+
+    // No lossy network can be made on a shared machine: the browser's own statistics are made to
+    // report that half the packets sent to the console are lost, which is what the meter reads.
+    await agent.evaluate(`(() => {
+      const pc = ${CALL_PC};
+      const real = pc.getStats.bind(pc);
+      pc.getStats = async (...args) => {
+        const report = await real(...args);
+        if (!window.__testPoorLink) return report;
+        const lossy = new Map();
+        report.forEach((s, key) => lossy.set(key, s.type === "inbound-rtp" ? { ...s, packetsLost: s.packetsReceived } : s));
+        return lossy;
+      };
+      window.__testPoorLink = true;
+    })()`);
+    await expect.poll(() => agent.locator(".call-quality").textContent(), { timeout: 20_000 }).toBe("Poor");
+    await expect.poll(sending, { timeout: 10_000 }).toEqual({ audio: true, video: false });
+    await expectAudioFlowing(frame);
+
+    await agent.evaluate("window.__testPoorLink = false");
+    await expect.poll(() => agent.locator(".call-quality").textContent(), { timeout: 20_000 }).toMatch(/^(Good|Fair)$/);
+    await expect.poll(sending, { timeout: 10_000 }).toEqual({ audio: true, video: true });
+    await frame.getByRole("button", { name: "Hang up" }).click();
+    await expect.poll(async () => (await latestCall()).status, { timeout: 10_000 }).toBe("ended");
+    await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+    await page.close();
+  }, 120_000);
+
   it("a console whose socket dropped while the caller's widget reloaded gets the call back once its socket is", async () => {
     const { agent, hold } = await heldConsole();
     const { page, frame } = await connectedCall(agent);
