@@ -3,7 +3,7 @@ import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallO
 import { findVisitor, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
-import { visitorLabel } from "../chat/telegramBridge.ts";
+import { visitorLabel } from "../chat/visitorLabel.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "./calls.ts";
