@@ -17,7 +17,7 @@ import { audit } from "../audit.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { iceServersFor, LIVE_TURN_TTL_S } from "./ice.ts";
-import { joinSegments } from "./segments.ts";
+import { joinSegments, type SegmentJoiner } from "./segments.ts";
 
 // Server-side call recording. Each participant's browser sends its own media a second time, to a
 // receive-only peer on the server (the CallRecorder adapter), which writes one WebM per side. This
@@ -130,7 +130,8 @@ export async function mixEndedCalls(deps: DomainDeps, mixer: RecordingMixer | un
     if (mixer) {
       try {
         // A side recorded in several segments (its participant rejoined) becomes one file first.
-        sides = await joinSegments(deps, mixer, join(dir, "join"), segments);
+        const joiner = { mix: mixer.mix.bind(mixer), store: (file: Parameters<SegmentJoiner["store"]>[0]) => storeRecording(deps, file, 0) };
+        sides = await joinSegments(deps, joiner, join(dir, "join"), segments);
       } catch (error) {
         await transitionMix(deps.db, call.id, "running", "failed");
         outcomes.push({ callId: call.id, status: "failed", error });

@@ -5,19 +5,25 @@ import { pipeline } from "node:stream/promises";
 import { markRecordingDeleted, type RecordingRow } from "../../adapters/db/repositories/recordings.ts";
 import { audit } from "../audit.ts";
 import type { DomainDeps } from "../ports.ts";
-import { type RecordingMixer, storeRecording } from "./recordings.ts";
 
 // A participant who rejoins a call (a reload, a broken recording connection) records the rest of
 // their side on a new recorder leg: the side then has several files, one per segment. After the
 // call they become one file per side, each segment at its place in time and silence where the
 // side was away, so playback, export and the mix see one track per side.
 
+/** What joining needs: ffmpeg's mix (segments delayed to their start, summed), and a way to store the joined file. */
+export interface SegmentJoiner {
+  mix(inputs: Array<{ path: string; offsetMs: number }>, outputPath: string): Promise<void>;
+  /** Stores the joined file of a side as its segment 0. */
+  store(file: { callId: string; role: "caller" | "agent"; path: string; mime: "audio/webm"; size: number; startedAt: number; durationMs: number }): Promise<RecordingRow>;
+}
+
 /**
  * Joins each side's segments into one file (audio sides; a side that carries video keeps its
  * segments, in order). Returns the call's sides as they are afterwards: one row per joined side.
  * The segment files are removed once the joined file is stored, each noted in the audit log.
  */
-export async function joinSegments(deps: DomainDeps, mixer: RecordingMixer, dir: string, sides: RecordingRow[]): Promise<RecordingRow[]> {
+export async function joinSegments(deps: DomainDeps, joiner: SegmentJoiner, dir: string, sides: RecordingRow[]): Promise<RecordingRow[]> {
   const result: RecordingRow[] = [];
   for (const role of ["caller", "agent"] as const) {
     const segments = sides.filter((s) => s.role === role).sort((a, b) => a.created_at - b.created_at);
@@ -40,9 +46,9 @@ export async function joinSegments(deps: DomainDeps, mixer: RecordingMixer, dir:
       const output = join(roleDir, "joined.webm");
       // Segments of one side never overlap, so summing them, each delayed to its start, is
       // concatenation with the silence of the gaps between them.
-      await mixer.mix(inputs, output);
+      await joiner.mix(inputs, output);
       const { size } = await stat(output);
-      const joined = await storeRecording(deps, { callId: first.call_id, role, path: output, mime: "audio/webm", size, startedAt: start, durationMs: end - start }, 0);
+      const joined = await joiner.store({ callId: first.call_id, role, path: output, mime: "audio/webm", size, startedAt: start, durationMs: end - start });
       const at = deps.clock.now();
       for (const segment of segments) {
         await deps.storage.delete(segment.storage_key);
