@@ -1,7 +1,9 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 import type { Translate } from "../i18n";
-import { type CallPeer, type CallQuality, formatDuration } from "./callPeer";
+import { logFailure } from "../logFailure";
+import { type CallPeer, formatDuration } from "./callPeer";
+import { type CallQuality, QualityMeter } from "./callQuality";
 import { DeviceChoice } from "./DeviceChoice";
 import type { CallKey } from "./i18n";
 import "./call.css";
@@ -113,8 +115,17 @@ export function CallScreen({
 
 	useEffect(() => {
 		peer.onChange = () => changed(undefined);
+		// Round trip, loss and jitter rated for the screen; on a poor link the video pauses so the voice gets through.
+		const meter = new QualityMeter();
 		const poll = setInterval(() => {
-			if (peer.pc.connectionState === "connected") peer.quality().then(setQuality, () => {});
+			if (peer.pc.connectionState !== "connected") return;
+			meter
+				.read(peer.pc)
+				.then((quality) => {
+					setQuality(quality);
+					return meter.spareVideo(peer.pc, quality.level === "poor");
+				})
+				.catch(logFailure("reading the call's quality"));
 		}, QUALITY_EVERY_MS);
 		return () => {
 			clearInterval(poll);

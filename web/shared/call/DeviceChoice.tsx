@@ -6,6 +6,29 @@ import type { CallKey } from "./i18n";
 // The microphone and the speaker of a call, chosen in the call screen. A microphone that goes away
 // (a headset unplugged) hands the call to the system's default one, so the call keeps going.
 
+/**
+ * Sends another microphone (a device id, or the system's default for null) in place of the
+ * current one, on the same sender, without renegotiating; mute is kept; the recording follows.
+ * Rejects when the browser refuses it.
+ */
+async function switchMicrophone(peer: CallPeer, deviceId: string | null): Promise<void> {
+	const stream = await navigator.mediaDevices.getUserMedia({ audio: deviceId ? { deviceId: { exact: deviceId } } : true });
+	const track = stream.getAudioTracks()[0];
+	if (!track) return;
+	const old = peer.microphone;
+	track.enabled = old?.enabled ?? true;
+	peer.local ??= new MediaStream();
+	if (old) {
+		peer.local.removeTrack(old);
+		old.stop();
+	}
+	peer.local.addTrack(track);
+	const sender = peer.pc.getTransceivers().find((t) => t.receiver.track.kind === "audio")?.sender;
+	await sender?.replaceTrack(track);
+	peer.onLocalAudio?.(track);
+	peer.onChange();
+}
+
 /** Where the browser lets a page choose the speaker (Chromium, Edge; not Safari or Firefox on phones). */
 const canChooseSpeaker = typeof HTMLMediaElement !== "undefined" && "setSinkId" in HTMLMediaElement.prototype;
 
@@ -32,7 +55,7 @@ export function DeviceChoice({
 	const micId = microphone?.getSettings().deviceId ?? "";
 
 	const useMicrophone = (deviceId: string | null) => {
-		peer.setMicrophone(deviceId).then(onMicrophone, (error: unknown) => console.warn("destek: could not switch the microphone", error));
+		switchMicrophone(peer, deviceId).then(onMicrophone, (error: unknown) => console.warn("destek: could not switch the microphone", error));
 	};
 
 	useEffect(() => {

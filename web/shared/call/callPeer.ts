@@ -1,6 +1,5 @@
 import type { IceServer, Signal } from "../../../src/protocol/calls";
 import { logFailure } from "../logFailure";
-import { type CallQuality, QualityMeter } from "./callQuality";
 
 // One side of a call's WebRTC connection, shared by the widget (answerer) and the console
 // (offerer). Only the agent ever offers, so there is no glare: the offer always carries an audio
@@ -32,7 +31,6 @@ export const ICE_RESTART_AFTER_MS = 3_000;
 const ICE_RESTART_RETRY_MS = 5_000;
 const BACK_SHOWN_MS = 4_000;
 
-export type { CallQuality };
 
 export class CallPeer {
 	readonly pc: RTCPeerConnection;
@@ -67,7 +65,6 @@ export class CallPeer {
 	private pending: RTCIceCandidateInit[] = [];
 	private chain: Promise<void> = Promise.resolve();
 	private attached = false;
-	private readonly meter = new QualityMeter();
 
 	constructor({ iceServers, role, sendSignal, rejoining = false }: CallPeerOptions) {
 		this.role = role;
@@ -197,29 +194,6 @@ export class CallPeer {
 		return this.local?.getAudioTracks()[0] ?? null;
 	}
 
-	/**
-	 * Sends another microphone (a device id, or the system's default for null) in place of the
-	 * current one, on the same sender, without renegotiating; mute is kept. Rejects when the
-	 * browser refuses it.
-	 */
-	async setMicrophone(deviceId: string | null): Promise<void> {
-		const stream = await navigator.mediaDevices.getUserMedia({ audio: deviceId ? { deviceId: { exact: deviceId } } : true });
-		const track = stream.getAudioTracks()[0];
-		if (!track) return;
-		const old = this.microphone;
-		track.enabled = old?.enabled ?? true;
-		this.local ??= new MediaStream();
-		if (old) {
-			this.local.removeTrack(old);
-			old.stop();
-		}
-		this.local.addTrack(track);
-		const sender = this.pc.getTransceivers().find((t) => t.receiver.track.kind === "audio")?.sender;
-		await sender?.replaceTrack(track);
-		this.onLocalAudio?.(track);
-		this.onChange();
-	}
-
 	/** What the video sender carries: the shared screen, else the camera, else nothing. */
 	get localVideo(): MediaStreamTrack | null {
 		return this.screen ?? this.camera;
@@ -259,13 +233,6 @@ export class CallPeer {
 		await this.putVideo();
 	}
 
-	/** Round-trip time, loss, jitter and bitrate, rated; on a poor link the video pauses so the voice gets through. */
-	async quality(): Promise<CallQuality> {
-		const quality = await this.meter.read(this.pc);
-		await this.spareVideo(quality.level === "poor").catch(() => {});
-		return quality;
-	}
-
 	/** Ends the connection and releases the microphone and camera. */
 	close(): void {
 		this.release();
@@ -280,23 +247,6 @@ export class CallPeer {
 		clearTimeout(this.backTimer);
 		this.pc.onnegotiationneeded = null;
 		this.pc.close();
-	}
-
-	private videoSpared = false;
-
-	/**
-	 * On a poor link the voice must get through: the video sender stops sending until the link is
-	 * better again (the audio keeps its high priority and its bitrate).
-	 */
-	private async spareVideo(poor: boolean): Promise<void> {
-		if (poor === this.videoSpared) return;
-		const sender = this.videoSender();
-		const params = sender?.getParameters();
-		const encoding = params?.encodings?.[0];
-		if (!sender || !params || !encoding) return;
-		encoding.active = !poor;
-		await sender.setParameters(params);
-		this.videoSpared = poor;
 	}
 
 	private queue(step: () => Promise<void>): void {

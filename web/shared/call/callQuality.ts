@@ -13,6 +13,7 @@ export interface CallQuality {
 
 /** Reads a connection's statistics; loss and bitrate are counted since the previous reading. */
 export class QualityMeter {
+	private videoSpared = false;
 	private lastBytes = 0;
 	private lastAt = 0;
 	private lastLost = 0;
@@ -46,5 +47,20 @@ export class QualityMeter {
 		const loss = newReceived + newLost > 0 ? (newLost * 100) / (newReceived + newLost) : 0;
 		const level = rtt < 300 && loss < 2 && jitter < 30 ? "good" : rtt < 600 && loss < 8 && jitter < 100 ? "fair" : "poor";
 		return { level, rtt: Math.round(rtt), loss: Math.round(loss * 10) / 10, jitter: Math.round(jitter), kbps: Math.round(kbps) };
+	}
+
+	/**
+	 * On a poor link the voice must get through: the video sender stops sending until the link is
+	 * better again (the audio keeps its high priority and its bitrate).
+	 */
+	async spareVideo(pc: RTCPeerConnection, poor: boolean): Promise<void> {
+		if (poor === this.videoSpared) return;
+		const sender = pc.getTransceivers().find((t) => t.receiver.track.kind === "video")?.sender;
+		const params = sender?.getParameters();
+		const encoding = params?.encodings?.[0];
+		if (!sender || !params || !encoding) return;
+		encoding.active = !poor;
+		await sender.setParameters(params);
+		this.videoSpared = poor;
 	}
 }
