@@ -87,6 +87,8 @@ const MATRIX: Record<string, string> = {
   "/visitor call:signal":                               "refused    ok        not_in_call refused refused refused",
   "/visitor call:ice":                                  "refused    ok        not_in_call refused refused refused",
   "/visitor call:record":                               "refused    recording_off not_in_call refused refused refused",
+  "/visitor call:resume":                               "refused    ok        ok        refused refused refused",
+  "/visitor call:rejoin":                               "refused    ok        not_in_call refused refused refused",
 
   "/agent conversation:open":                           "refused    refused   refused   ok     ok     refused",
   "/agent message:send":                                "refused    refused   refused   ok     ok     refused",
@@ -101,6 +103,8 @@ const MATRIX: Record<string, string> = {
   "/agent call:hangup":                                 "refused    refused   refused   ok     not_in_call refused",
   "/agent call:signal":                                 "refused    refused   refused   ok     not_in_call refused",
   "/agent call:record":                                 "refused    refused   refused   recording_off not_in_call refused",
+  "/agent call:resume":                                 "refused    refused   refused   ok     ok     refused",
+  "/agent call:rejoin":                                 "refused    refused   refused   ok     not_in_call refused",
 };
 
 // ---- how each line is requested (only where the path alone is not enough) ----
@@ -234,6 +238,8 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/visitor call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
   "/visitor call:ice": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/visitor call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
+  "/visitor call:resume": () => ({}),
+  "/visitor call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
   "/agent conversation:open": (f) => ({ conversationId: f.visitorA.conversationId }),
   "/agent message:send": (f) => ({ conversationId: f.visitorA.conversationId, clientId: newClientId(), body: "hello from the team" }),
   "/agent typing": (f) => ({ conversationId: f.visitorA.conversationId, typing: true }),
@@ -247,6 +253,8 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/agent call:hangup": async (f) => ({ callId: await f.liveCallOfA() }),
   "/agent call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
   "/agent call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
+  "/agent call:resume": () => ({}),
+  "/agent call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
 };
 
 // ---- the catalog, as table keys ----

@@ -167,6 +167,11 @@ export interface RecordingsTable {
   duration_ms: number | null;
   created_at: number;
   deleted_at: number | null;
+  /**
+   * Which recorder leg of its side this file is, from 0: a side that rejoined the call (a reload)
+   * has several until the mixing job joins them into one file (segment 0 again).
+   */
+  segment: ColumnType<number, number | undefined, number>;
 }
 
 export interface CallCountersTable {

@@ -42,7 +42,7 @@ export function liveIceServers(deps: DomainDeps, callId: string): IceServer[] {
 }
 
 /** ICE servers for the caller of a waiting call: TURN credentials that expire soon after the ringing would. */
-function ringingIceServers(deps: DomainDeps, callId: string): IceServer[] {
+export function ringingIceServers(deps: DomainDeps, callId: string): IceServer[] {
   const ttlS = Math.ceil(deps.calls.ringTimeoutMs / 1000) + RINGING_TURN_MARGIN_S;
   return iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, callId, deps.clock.now(), ttlS);
 }
