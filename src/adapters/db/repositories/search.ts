@@ -26,13 +26,21 @@ function visitorMatches(db: Db, match: SearchMatch): Expression<SqlBool> {
     : sql<SqlBool>`d.message_id is null and d.tsv @@ to_tsquery('simple', ${match.tsquery})`;
 }
 
-/** How many messages match, counting no further than `cap`. */
+/**
+ * How many messages match, roughly, and no further than `cap`. SQLite counts (FTS5 streams the
+ * hits, so stopping at `cap` is cheap). PostgreSQL would have to build the whole bitmap of a common
+ * word's hits before counting any, so its planner's estimate from the column statistics is used.
+ */
 export async function countMessageHits(db: Db, match: SearchMatch, cap: number): Promise<number> {
-  const hits = isSqlite(db)
-    ? sql<{ n: number }>`select count(*) as n from (select rowid from search_fts where search_fts match ${match.fts5} limit ${cap})`
-    : sql<{ n: number }>`select count(*) as n from (select 1 from search_documents d where ${messageMatches(db, match)} limit ${cap}) as hits`;
-  const { rows } = await hits.execute(db);
-  return Number(rows[0]?.n ?? 0);
+  if (isSqlite(db)) {
+    const { rows } = await sql<{ n: number }>`select count(*) as n from (select rowid from search_fts where search_fts match ${match.fts5} limit ${cap})`.execute(db);
+    return Number(rows[0]?.n ?? 0);
+  }
+  type Plan = Array<{ Plan?: { "Plan Rows"?: number } }>;
+  const { rows } = await sql<{ "QUERY PLAN": Plan | string }>`explain (format json) select 1 from search_documents d where ${messageMatches(db, match)}`.execute(db);
+  const plan = rows[0]?.["QUERY PLAN"];
+  const parsed: Plan = typeof plan === "string" ? JSON.parse(plan) : (plan ?? []);
+  return Math.min(cap, Number(parsed[0]?.Plan?.["Plan Rows"] ?? 0));
 }
 
 /**
