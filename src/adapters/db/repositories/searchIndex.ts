@@ -29,9 +29,16 @@ export async function indexMessage(db: Db, message: { id: string; conversation_i
 /** Re-indexes a visitor's name, e-mail and phone. */
 export async function indexVisitor(db: Db, visitor: { id: string; name: string | null; email: string | null; phone: string | null }): Promise<void> {
   const body = searchDocument(visitor.name, visitor.email, visitor.phone);
-  const profileRow = db.deleteFrom("search_documents").where("visitor_id", "=", visitor.id).where("message_id", "is", null);
-  await profileRow.execute();
-  if (body) await db.insertInto("search_documents").values({ visitor_id: visitor.id, conversation_id: null, message_id: null, body }).execute();
+  if (!body) {
+    await db.deleteFrom("search_documents").where("visitor_id", "=", visitor.id).where("message_id", "is", null).execute();
+    return;
+  }
+  // An upsert on the one profile row (a partial unique index), so two edits at once cannot collide.
+  await db
+    .insertInto("search_documents")
+    .values({ visitor_id: visitor.id, conversation_id: null, message_id: null, body })
+    .onConflict((oc) => oc.column("visitor_id").where("message_id", "is", null).doUpdateSet({ body }))
+    .execute();
 }
 
 /** Runs `work` in a transaction, or in the caller's when `db` is one already. */
