@@ -10,6 +10,7 @@ import type { AppDeps } from "./deps.ts";
 import { trustFunction } from "./http/clientAddress.ts";
 import { frameworkError, registerErrorHandling, sendError } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
+import { auditRoutes } from "./http/routes/audit.ts";
 import { authRoutes } from "./http/routes/auth.ts";
 import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(meRoutes, { ...deps, prefix: "/api/me" });
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
+  await app.register(auditRoutes, { ...deps, prefix: "/api/audit" });
   await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });

@@ -52,7 +52,7 @@ export interface OtpChallengesTable {
 
 export interface OneTimeTokensTable {
   token_hash: string;
-  purpose: "setup" | "telegram_link";
+  purpose: "setup" | "telegram_link" | "invite" | "password_reset";
   agent_id: string | null;
   created_at: number;
   expires_at: number;
@@ -214,6 +214,14 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface RecoveryCodesTable {
+  id: string;
+  agent_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -231,4 +239,5 @@ export interface Database {
   telegram_messages: TelegramMessagesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  recovery_codes: RecoveryCodesTable;
 }

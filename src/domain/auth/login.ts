@@ -9,11 +9,12 @@ import {
 } from "../../adapters/db/repositories/challenges.ts";
 import { normalizeUsername } from "../agents.ts";
 import { audit } from "../audit.ts";
-import { conflict, DomainError, rateLimited, unauthorized, unavailable } from "../errors.ts";
+import { conflict, DomainError, forbidden, rateLimited, unauthorized, unavailable } from "../errors.ts";
 import { text } from "../i18n.ts";
 import { type DomainDeps, TelegramRefused } from "../ports.ts";
 import { signLoginTicket, verifyLoginTicket } from "./jwt.ts";
 import { verifyPassword } from "./passwords.ts";
+import { useRecoveryCode } from "./recoveryCodes.ts";
 import { constantTimeEqual, hashToken, newNumericCode } from "./secrets.ts";
 import { type IssuedSession, startSession } from "./sessions.ts";
 import { verifyTotp } from "./totp.ts";
@@ -120,9 +121,15 @@ async function sendLoginCode(deps: DomainDeps, agent: AgentRow, ip: string | nul
 /** Step two: a Telegram code or an authenticator code. Success starts a session. */
 export async function verifySecondFactor(
   deps: DomainDeps,
-  input: { ticket: string; code: string; method: "telegram" | "totp" } & Client,
-): Promise<IssuedSession> {
+  input: { ticket: string; code: string; method: "telegram" | "totp" | "recovery" } & Client,
+): Promise<IssuedSession & { recoveryCodesLeft?: number }> {
   const agent = await agentForTicket(deps, input.ticket);
+  if (input.method === "recovery") {
+    // A recovery code replaces an existing factor; one without any enrols instead.
+    if (secondFactors(deps, agent).enrollmentRequired) throw forbidden("enrollment_required", "Set up a second factor first.");
+    const recoveryCodesLeft = await useRecoveryCode(deps, agent, input.code, input.ip);
+    return { ...(await startSession(deps, agent, input)), recoveryCodesLeft };
+  }
   if (input.method === "totp") {
     const { allowed, retryAfterMs } = await deps.limiter.consume(`totp:agent:${agent.id}`, OTP_MAX_ATTEMPTS, OTP_TTL_MS);
     if (!allowed) throw rateLimited(retryAfterMs);

@@ -6,6 +6,8 @@ import { confirmCurrentPassword, removeSecondFactor } from "../../domain/auth/se
 import { createTelegramLink } from "../../domain/auth/telegramLink.ts";
 import { confirmTotpEnrollment, startTotpEnrollment } from "../../domain/auth/totp.ts";
 import type { AppDeps } from "../../deps.ts";
+import { recoveryCodesLeft, regenerateRecoveryCodes } from "../../domain/auth/recoveryCodes.ts";
+import { recoveryCodesView } from "../../protocol/team.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { agentView, code, password, telegramLink, totpEnrollment } from "../schemas.ts";
 
@@ -47,6 +49,17 @@ export const meRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain, co
     const { actor, row } = currentAgent(request);
     await confirmTotpEnrollment(domain, actor, row, request.body.code);
     return reply.code(204).send();
+  });
+
+  app.get("/recovery-codes", { schema: { response: { 200: z.object({ left: z.number() }) } } }, async (request) => ({
+    left: await recoveryCodesLeft(domain, currentAgent(request).row.id),
+  }));
+
+  // A new set retires the old one; shown once.
+  app.post("/recovery-codes", { ...reauth, schema: { body: withPassword, response: { 200: recoveryCodesView } } }, async (request) => {
+    await confirmPassword(request, request.body);
+    const { actor, row } = currentAgent(request);
+    return { codes: await regenerateRecoveryCodes(domain, actor, row) };
   });
 
   app.delete("/totp", { ...reauth, schema: { body: withPassword } }, async (request, reply) => {
