@@ -15,6 +15,8 @@ import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
 import { SignInFlow } from "./signin/SignInFlow";
+import { AuditLogPage } from "./team/AuditLogPage";
+import { TeamPage } from "./team/TeamPage";
 import { Toaster } from "./ui/toasts";
 import { logFailure } from "../../shared/logFailure";
 
@@ -36,7 +38,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const callId = callIdOf(route);
 	const pastCallId = callHistoryIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const knownRoute = isInbox || route === ROUTES.settings || route === ROUTES.calls || pastCallId !== null;
+	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit);
+	const knownRoute = isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || pastCallId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
 	const callsApi = useMemo(() => createCallsApi(session.request), []);
 	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
@@ -50,6 +53,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{isInbox && <InboxPage conversationId={conversationId} />}
 			{route === ROUTES.settings && <AccountPage agent={agent} />}
 			{route === ROUTES.calls && <CallsPage history={callHistory} />}
+			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
+			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

@@ -16,6 +16,8 @@ export function createAccountApi(request: AuthorizedRequest) {
 		startTotp: (password: string) => request<TotpEnrollment>("POST", "/api/me/totp", { password }),
 		confirmTotp: (code: string) => request<void>("POST", "/api/me/totp/confirm", { code }),
 		removeTotp: (password: string) => request<void>("DELETE", "/api/me/totp", { password }),
+		recoveryCodesLeft: () => request<{ left: number }>("GET", "/api/me/recovery-codes"),
+		regenerateRecoveryCodes: (password: string) => request<{ codes: string[] }>("POST", "/api/me/recovery-codes", { password }),
 		listAgents: () => request<{ agents: ManagedAgent[] }>("GET", "/api/agents"),
 		identitySettings: () => request<IdentitySettings>("GET", "/api/settings/identity"),
 	};

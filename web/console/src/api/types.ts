@@ -18,6 +18,9 @@ export interface ManagedAgent extends Agent {
 
 export type SecondFactorMethod = "telegram" | "totp";
 
+/** What the code step may send: a factor's code, or one of the recovery codes instead. */
+export type VerifyMethod = SecondFactorMethod | "recovery";
+
 export interface LoginResult {
 	ticket: string;
 	codeSent: boolean;
@@ -37,6 +40,10 @@ export interface AccessGrant {
 /** What a successful second factor (verify or TOTP enrolment) returns. */
 export interface SignInResult extends AccessGrant {
 	csrfToken: string;
+	/** The first recovery codes, once, right after the first second factor is set up. */
+	recoveryCodes?: string[];
+	/** After a recovery code was used: how many remain. */
+	recoveryCodesLeft?: number;
 }
 
 export interface TelegramLink {

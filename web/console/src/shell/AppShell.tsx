@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { Agent } from "../api/types";
 import { useI18n } from "../i18n";
 import { callHistoryIdOf, conversationIdOf, followLink, ROUTES, routeHref } from "../router";
-import { Icon } from "../ui/Icon";
+import { Icon, type IconName } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
 
@@ -32,11 +32,17 @@ export function AppShell({
 	children: ComponentChildren;
 }) {
 	const { t } = useI18n();
-	const navItems = [
+	const navItems: Array<{ route: string; label: string; icon: IconName; badge: number }> = [
 		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread },
 		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: 0 },
+		...(agent.isAdmin
+			? ([
+					{ route: ROUTES.team, label: t("nav.team"), icon: "users", badge: 0 },
+					{ route: ROUTES.audit, label: t("nav.audit"), icon: "list", badge: 0 },
+				] as const)
+			: []),
 		{ route: ROUTES.settings, label: t("shell.settings"), icon: "settings", badge: 0 },
-	] as const;
+	];
 	const classes = ["app", fullBleed && "app-full-bleed", focusedView && "app-focused"].filter(Boolean).join(" ");
 	return (
 		<div class={classes}>
