@@ -81,6 +81,7 @@ describe.runIf(browserAvailable())("inviting an agent in Chromium", () => {
     expect(await seriousViolations(invitee)).toEqual([]);
     // Nothing spills sideways on a phone.
     expect(Number(await invitee.evaluate("document.documentElement.scrollWidth"))).toBeLessThanOrEqual(PHONE.width);
+    if (process.env.E2E_SCREENSHOTS) await invitee.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-recovery-codes.png` });
     await invitee.getByRole("button", { name: "I have saved them, continue" }).click();
     await inboxReached(invitee);
     expect(new URL(invitee.url()).hash).toBe("");
@@ -118,6 +119,20 @@ describe.runIf(browserAvailable())("inviting an agent in Chromium", () => {
     await expect.poll(() => admin.getByText("agent.invite_accepted", { exact: true }).count()).toBeGreaterThan(0);
     await expect.poll(() => admin.getByText("auth.recovery_code_used", { exact: true }).count()).toBeGreaterThan(0);
     expect(await seriousViolations(admin)).toEqual([]);
+
+    // An admin on a phone: five tabs fit, the Team page does not spill sideways, in Turkish too.
+    await admin.setViewportSize(PHONE);
+    await admin.getByRole("link", { name: "Team" }).click();
+    await admin.getByRole("button", { name: "Invite agent" }).waitFor();
+    expect(Number(await admin.evaluate("document.documentElement.scrollWidth"))).toBeLessThanOrEqual(PHONE.width);
+    if (process.env.E2E_SCREENSHOTS) await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-team-phone.png` });
+    await admin.getByLabel(/Language|Dil/).first().selectOption("tr");
+    await admin.getByRole("button", { name: "Temsilci davet et" }).waitFor();
+    expect(Number(await admin.evaluate("document.documentElement.scrollWidth"))).toBeLessThanOrEqual(PHONE.width);
+    for (const name of ["Gelen kutusu", "Aramalar", "Ekip", "Denetim", "Ayarlar"]) {
+      const box = await admin.getByRole("link", { name }).last().boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, name).toBe(true);
+    }
     await admin.context().close();
   }, 120_000);
 });
