@@ -14,7 +14,7 @@ import { text } from "../i18n.ts";
 import { type DomainDeps, TelegramRefused } from "../ports.ts";
 import { signLoginTicket, verifyLoginTicket } from "./jwt.ts";
 import { verifyPassword } from "./passwords.ts";
-import { useRecoveryCode } from "./recoveryCodes.ts";
+import { firstRecoveryCodes, useRecoveryCode } from "./recoveryCodes.ts";
 import { constantTimeEqual, hashToken, newNumericCode } from "./secrets.ts";
 import { type IssuedSession, startSession } from "./sessions.ts";
 import { verifyTotp } from "./totp.ts";
@@ -121,8 +121,8 @@ async function sendLoginCode(deps: DomainDeps, agent: AgentRow, ip: string | nul
 /** Step two: a Telegram code or an authenticator code. Success starts a session. */
 export async function verifySecondFactor(
   deps: DomainDeps,
-  input: { ticket: string; code: string; method: "telegram" | "totp" | "recovery" } & Client,
-): Promise<IssuedSession & { recoveryCodesLeft?: number }> {
+  input: { ticket: string; code: string; method: "telegram" | "totp" | "recovery"; issueRecoveryCodes?: boolean } & Client,
+): Promise<IssuedSession & { recoveryCodesLeft?: number; recoveryCodes?: string[] }> {
   const agent = await agentForTicket(deps, input.ticket);
   if (input.method === "recovery") {
     // A recovery code replaces an existing factor; one without any enrols instead.
@@ -137,7 +137,12 @@ export async function verifySecondFactor(
   } else {
     await checkLoginCode(deps, agent, input.code);
   }
-  return startSession(deps, agent, input);
+  // Right after Telegram was set up during sign-in, the console asks for the first recovery codes
+  // (an authenticator enrolment gets them at its confirmation). Only an agent without any gets a set.
+  const actor = { type: "agent", agentId: agent.id, sessionId: "sign-in", role: agent.role } as const;
+  const recoveryCodes = input.issueRecoveryCodes ? await firstRecoveryCodes(deps, actor, agent) : undefined;
+  const session = await startSession(deps, agent, input);
+  return recoveryCodes ? { ...session, recoveryCodes } : session;
 }
 
 async function checkLoginCode(deps: DomainDeps, agent: AgentRow, code: string): Promise<void> {

@@ -56,7 +56,13 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     config: strict,
     schema: {
       body: z
-        .object({ ticket, code: text().trim().min(1).max(32), method: z.enum(["telegram", "totp", "recovery"]).default("telegram") })
+        .object({
+          ticket,
+          code: text().trim().min(1).max(32),
+          method: z.enum(["telegram", "totp", "recovery"]).default("telegram"),
+          /** Set by the console right after enrolling Telegram: the first recovery codes come back once. */
+          issueRecoveryCodes: z.boolean().optional(),
+        })
         .refine((body) => body.method === "recovery" || /^\d{6}$/.test(body.code), { message: "must be 6 digits", path: ["code"] }),
       response: { 200: sessionResponse },
     },

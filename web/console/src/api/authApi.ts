@@ -22,7 +22,7 @@ export const authApi = {
 	sendCode: (ticket: string) =>
 		apiRequest<{ codeSent: boolean }>("POST", "/api/auth/code", { body: { ticket } }),
 
-	verify: (body: { ticket: string; code: string; method: VerifyMethod }) =>
+	verify: (body: { ticket: string; code: string; method: VerifyMethod; issueRecoveryCodes?: boolean }) =>
 		apiRequest<SignInResult>("POST", "/api/auth/verify", { body }),
 
 	enrollTelegram: (ticket: string) =>

@@ -17,6 +17,7 @@ export function CodeStep({
 	method,
 	codeSent,
 	onSwitchMethod,
+	justEnrolled = false,
 	onSignedIn,
 	onRestart,
 }: {
@@ -26,6 +27,8 @@ export function CodeStep({
 	/** Whether a Telegram code is already on its way. */
 	codeSent: boolean;
 	onSwitchMethod: (method: SecondFactorMethod, codeSent: boolean) => void;
+	/** Telegram was set up in this sign-in: the first recovery codes come back with the session. */
+	justEnrolled?: boolean;
 	onSignedIn: (result: SignInResult) => void;
 	onRestart: (reason?: unknown) => void;
 }) {
@@ -52,7 +55,9 @@ export function CodeStep({
 			verifyAction.setError(new InputError("code.needSixDigits"));
 			return;
 		}
-		const result = await verifyAction.run(() => authApi.verify({ ticket, code, method }));
+		const result = await verifyAction.run(() =>
+			authApi.verify({ ticket, code, method, ...(justEnrolled ? { issueRecoveryCodes: true } : {}) }),
+		);
 		if (result) onSignedIn(result.value);
 		else setCode("");
 	}

@@ -15,7 +15,7 @@ type SignInStep =
 	| { kind: "enrollChoice"; login: LoginResult }
 	| { kind: "enrollTelegram"; login: LoginResult }
 	| { kind: "enrollTotp"; login: LoginResult }
-	| { kind: "code"; login: LoginResult; method: SecondFactorMethod; codeSent: boolean }
+	| { kind: "code"; login: LoginResult; method: SecondFactorMethod; codeSent: boolean; justEnrolled?: boolean }
 	/** The recovery codes after the first enrolment, or how many remain after one was used. */
 	| { kind: "recoveryCodes"; result: SignInResult };
 
@@ -87,6 +87,7 @@ export function SignInFlow({
 							login: { ...step.login, methods: { telegram: true, totp: false } },
 							method: "telegram",
 							codeSent: true,
+							justEnrolled: true,
 						})
 					}
 					onOtherMethod={() => setStep({ kind: "enrollChoice", login: step.login })}
@@ -110,6 +111,7 @@ export function SignInFlow({
 					methods={step.login.methods}
 					method={step.method}
 					codeSent={step.codeSent}
+					justEnrolled={step.justEnrolled ?? false}
 					onSwitchMethod={(method, codeSent) => setStep({ ...step, method, codeSent })}
 					onSignedIn={signIn}
 					onRestart={restart}
