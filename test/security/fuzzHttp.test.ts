@@ -29,7 +29,7 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/setup": { role: "anonymous", body: { token: "setup-token-0123456789", username: "firstadmin", name: "First Admin", password: PASSWORD } },
   "POST /api/auth/login": { role: "anonymous", body: { username: "someagent", password: PASSWORD } },
   "POST /api/auth/code": { role: "anonymous", body: { ticket: TICKET } },
-  "POST /api/auth/verify": { role: "anonymous", body: { ticket: TICKET, code: "123456", method: "telegram" } },
+  "POST /api/auth/verify": { role: "anonymous", body: { ticket: TICKET, code: "123456", method: "telegram", issueRecoveryCodes: true } },
   "POST /api/auth/enroll/telegram": { role: "anonymous", body: { ticket: TICKET } },
   "POST /api/auth/enroll/totp": { role: "anonymous", body: { ticket: TICKET } },
   "POST /api/auth/enroll/totp/confirm": { role: "anonymous", body: { ticket: TICKET, code: "123456" } },
