@@ -120,7 +120,7 @@ describe.runIf(browserAvailable())("inviting an agent in Chromium", () => {
     await expect.poll(() => admin.getByText("auth.recovery_code_used", { exact: true }).count()).toBeGreaterThan(0);
     expect(await seriousViolations(admin)).toEqual([]);
 
-    // An admin on a phone: five tabs fit, the Team page does not spill sideways, in Turkish too.
+    // An admin on a phone: every tab fits, the Team page does not spill sideways, in Turkish too.
     await admin.setViewportSize(PHONE);
     await admin.getByRole("link", { name: "Team" }).click();
     await admin.getByRole("button", { name: "Invite agent" }).waitFor();
@@ -129,9 +129,12 @@ describe.runIf(browserAvailable())("inviting an agent in Chromium", () => {
     await admin.getByLabel(/Language|Dil/).first().selectOption("tr");
     await admin.getByRole("button", { name: "Temsilci davet et" }).waitFor();
     expect(Number(await admin.evaluate("document.documentElement.scrollWidth"))).toBeLessThanOrEqual(PHONE.width);
-    for (const name of ["Gelen kutusu", "Aramalar", "Ekip", "Denetim", "Ayarlar"]) {
-      const box = await admin.getByRole("link", { name }).last().boundingBox();
-      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, name).toBe(true);
+    // Every tab of the bar (six for an admin) lies within the screen.
+    const tabs = admin.locator("nav.sidenav a");
+    expect(await tabs.count()).toBeGreaterThanOrEqual(5);
+    for (const tab of await tabs.all()) {
+      const box = await tab.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, (await tab.textContent()) ?? "").toBe(true);
     }
     await admin.context().close();
   }, 120_000);

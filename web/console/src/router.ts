@@ -11,6 +11,7 @@ export const ROUTES = {
 	/** Invite and password-reset links land here, with the token after `#`. */
 	invite: "/invite",
 	reset: "/reset",
+	canned: "/canned",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";

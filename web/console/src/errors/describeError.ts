@@ -42,6 +42,10 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	last_admin: "error.last_admin",
 	recovery_code_invalid: "error.recovery_code_invalid",
 	cannot_disable_self: "error.cannot_disable_self",
+	shortcut_taken: "canned.error.shortcut_taken",
+	invalid_shortcut: "canned.error.invalid_shortcut",
+	empty_canned_reply: "canned.error.empty",
+	canned_reply_not_found: "canned.error.not_found",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

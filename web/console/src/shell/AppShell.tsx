@@ -35,6 +35,7 @@ export function AppShell({
 	const navItems: Array<{ route: string; label: string; icon: IconName; badge: number }> = [
 		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread },
 		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: 0 },
+		{ route: ROUTES.canned, label: t("nav.canned"), icon: "reply", badge: 0 },
 		...(agent.isAdmin
 			? ([
 					{ route: ROUTES.team, label: t("nav.team"), icon: "users", badge: 0 },
