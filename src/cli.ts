@@ -2,12 +2,12 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { migrateToLatest } from "./adapters/db/database.ts";
-import { createAgent, disableAgent, listAgents, resetPassword } from "./domain/agents.ts";
+import { createAgent, disableAgent, resetPassword } from "./domain/agents.ts";
 import { DomainError } from "./domain/errors.ts";
 import type { Actor } from "./domain/ports.ts";
 import { closeDeps, createDeps } from "./deps.ts";
 import { configOrExit, main } from "./main.ts";
-import { enableAgent } from "./domain/team.ts";
+import { enableAgent, listTeam } from "./domain/team.ts";
 import { outboxCommand } from "./outboxCommand.ts";
 
 const USAGE = `Usage: destek <command>
@@ -91,13 +91,14 @@ async function agentCommand(args: string[]): Promise<void> {
         break;
       }
       case "list": {
-        const rows = (await listAgents(domain)).map((a) => ({
+        // The Team page's view, so agents invited from the console show as "invited".
+        const rows = (await listTeam(domain)).map((a) => ({
           username: a.username,
           name: a.name,
-          role: a.isAdmin ? "admin" : "agent",
+          role: a.role,
           telegram: a.telegramLinked ? "linked" : "-",
           totp: a.totpEnabled ? "on" : "-",
-          status: a.disabledAt ? "disabled" : "active",
+          status: a.status,
         }));
         if (rows.length) console.table(rows);
         else console.log("No agents yet.");
