@@ -6,14 +6,14 @@ import { sendVisitorMessage } from "../domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
 import { resolveVisitorIdentity } from "../domain/chat/identity.ts";
 import { consumeAddressLimit } from "../domain/chat/addressLimits.ts";
-import { DomainError, rateLimited } from "../domain/errors.ts";
+import { conflict, DomainError, rateLimited } from "../domain/errors.ts";
 import type { Origin } from "../domain/ports.ts";
 import { clientAddress, trustFunction } from "../http/clientAddress.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
 import { type ConnectRefusal, receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
 import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
-import { hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
+import { canRingTelegram, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
 import { relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
@@ -85,7 +85,8 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
       const synced = await syncVisitor(domain, visitor(), afterSeq);
       conversationId = synced.conversation?.id ?? conversationId;
-      return { ...synced, agentsOnline: await presence.agentsOnlineOrAway() };
+      const agentsOnline = await presence.agentsOnlineOrAway();
+      return { ...synced, agentsOnline, callsAvailable: agentsOnline || (await canRingTelegram(domain)) };
     }));
 
     socket.on("message:send", handle(log, visitorSend, async (input) => {
@@ -109,7 +110,13 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       await recordVisitorReceipt(domain, visitor(), seq, kind);
     }));
 
-    socket.on("call:start", handle(log, startCall, ({ media, consent }) => startCallForVisitor(domain, visitor(), media, consent)));
+    socket.on("call:start", handle(log, startCall, async ({ media, consent }) => {
+      // A stale widget must not ring nobody: with no console open and no Telegram chat to ring, refuse at once.
+      if (!(await presence.agentsOnlineOrAway()) && !(await canRingTelegram(domain))) {
+        throw conflict("team_away", "Nobody is available to take a call right now. Leave a message or request a call back.");
+      }
+      return startCallForVisitor(domain, visitor(), media, consent);
+    }));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),
     })));

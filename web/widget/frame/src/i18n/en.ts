@@ -77,6 +77,7 @@ export const en = {
 	"error.too_many_new_visitors": "Too many new visitors from your network, try again in {wait}.",
 	"error.too_many_connections": "Too many connections from your network, try again in {wait}.",
 	"error.too_many_messages": "Too many messages from your network, try again in {wait}.",
+	"error.team_away": "Nobody is available to take a call right now. Leave us a message and we will get back to you.",
 	"error.too_many_calls": "Too many calls from your network today, try again in {wait}.",
 	"error.upload_quota_reached": "Your network has sent as many files as it can today, try again in {wait}.",
 	"error.storage_full": "We can't take files right now. Please write your message as text.",
