@@ -6,12 +6,13 @@ import { sendVisitorMessage } from "../domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
 import { resolveVisitorIdentity } from "../domain/chat/identity.ts";
 import { consumeAddressLimit } from "../domain/chat/addressLimits.ts";
-import { conflict, DomainError, rateLimited } from "../domain/errors.ts";
+import { conflict, DomainError, rateLimited, unavailable } from "../domain/errors.ts";
 import type { Origin } from "../domain/ports.ts";
 import { clientAddress, trustFunction } from "../http/clientAddress.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
-import { type ConnectRefusal, receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
+import { requestTranscript } from "../domain/mail/outgoing.ts";
+import { type ConnectRefusal, receiptPayload, transcriptRequest, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
 import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
 import { canRingTelegram, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
@@ -108,6 +109,13 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
 
     socket.on("receipt", handle(log, receiptPayload, async ({ seq, kind }) => {
       await recordVisitorReceipt(domain, visitor(), seq, kind);
+    }));
+
+    socket.on("transcript:request", handle(log, transcriptRequest, async ({ email }) => {
+      if (!deps.config.mail) throw unavailable("email_off", "E-mail is not set up on this server.");
+      const sent = await requestTranscript(domain, visitor(), email);
+      if (email) socket.data.visitor = { ...visitor(), email };
+      return sent;
     }));
 
     socket.on("call:start", handle(log, startCall, async ({ media, consent }) => {

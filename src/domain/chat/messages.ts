@@ -196,6 +196,7 @@ function newConversation(visitorId: string, pageUrl: string | null, now: number)
     created_at: now,
     updated_at: now,
     resolved_at: null,
+    email_notified_seq: 0,
   };
 }
 
