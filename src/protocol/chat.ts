@@ -119,9 +119,15 @@ export interface ConnectRefusal {
   retryAfterMs?: number;
 }
 
+/** Whether the server mails visitors (SMTP set up), and whether it has this visitor's address. */
+export interface VisitorMailState {
+  enabled: boolean;
+  known: boolean;
+}
+
 /** Namespace `/visitor`; handshake `auth: { visitorToken, language?, identity? }` (identity: see protocol/identity.ts). */
 export interface VisitorClientEvents {
-  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean }>) => void) => void;
+  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState }>) => void) => void;
   "message:send": (payload: z.input<typeof visitorSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;
   "profile:update": (payload: VisitorProfile, ack: (a: Ack<{ ok: true }>) => void) => void;
   typing: (payload: z.input<typeof typingPayload>) => void;

@@ -87,7 +87,8 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       const synced = await syncVisitor(domain, visitor(), afterSeq);
       conversationId = synced.conversation?.id ?? conversationId;
       const agentsOnline = await presence.agentsOnlineOrAway();
-      return { ...synced, agentsOnline, callsAvailable: agentsOnline || (await canRingTelegram(domain)) };
+      const mail = { enabled: deps.config.mail !== undefined, known: visitor().email !== null };
+      return { ...synced, agentsOnline, callsAvailable: agentsOnline || (await canRingTelegram(domain)), mail };
     }));
 
     socket.on("message:send", handle(log, visitorSend, async (input) => {
