@@ -4,6 +4,9 @@ import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { type InboundMailJob, startInboundMailJob } from "../../src/adapters/mail/inboundServer.ts";
+import { startMailJob } from "../../src/adapters/mail/mailJob.ts";
+import type { BackgroundJob } from "../../src/jobs.ts";
+import { recipientOf, TestMailbox } from "../support/mailbox.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { replyAddress } from "../../src/domain/mail/replyAddress.ts";
 import type { ConversationSummary, MessageView } from "../../src/protocol/chat.ts";
@@ -19,6 +22,8 @@ describe.each(testDatabases())("e-mail replies through destek's SMTP listener ($
   let t: TestApp;
   let url: string;
   let inbound: InboundMailJob;
+  let outgoing: BackgroundJob;
+  const mailbox = new TestMailbox();
   let smtpPort: number;
   let dispose: () => Promise<void>;
   const sockets: Socket[] = [];
@@ -26,13 +31,18 @@ describe.each(testDatabases())("e-mail replies through destek's SMTP listener ($
   const tag = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
+    await mailbox.start();
     const handle = await database.open();
     dispose = handle.dispose;
-    t = await startTestApp({ database: handle, env: { SMTP_INBOUND_PORT: "0", MAIL_REPLY_DOMAIN: DOMAIN, HOST: "127.0.0.1" } });
+    t = await startTestApp({
+      database: handle,
+      env: { SMTP_INBOUND_PORT: "0", MAIL_REPLY_DOMAIN: DOMAIN, HOST: "127.0.0.1", SMTP_URL: mailbox.url, MAIL_FROM: "support@example.com", OFFLINE_EMAIL_DELAY_S: "60" },
+    });
     await t.app.listen({ port: 0, host: "127.0.0.1" });
     url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     inbound = startInboundMailJob(t.deps);
     smtpPort = (await inbound.listening)!;
+    outgoing = startMailJob(t.deps);
     await addAgent(t.deps, "nil");
     const agent = (await findAgentByUsername(t.deps.domain.db, "nil"))!;
     agentSocket = await openSocket(`${url}/agent`, { token: (await startSession(t.deps.domain, agent, { ip: null, userAgent: null })).accessToken });
@@ -41,7 +51,9 @@ describe.each(testDatabases())("e-mail replies through destek's SMTP listener ($
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await inbound.stop();
+    await outgoing.stop();
     await t.close();
+    await mailbox.stop();
     await dispose();
   });
 
@@ -109,5 +121,17 @@ describe.each(testDatabases())("e-mail replies through destek's SMTP listener ($
     await expect(client().sendMail({ from: "stranger@example.org", to: real, subject: "x", text: "hello" })).rejects.toMatchObject({ responseCode: 550 });
     const rows = await t.deps.domain.db.selectFrom("messages").select("id").where("conversation_id", "=", visitor.conversationId).where("via", "=", "email").execute();
     expect(rows).toHaveLength(0);
+  });
+
+  it("answers a mailed reply through its Reply-To address, back into the conversation", async () => {
+    const visitor = await visitorWithEmail("ilk");
+    await request(agentSocket, "message:send", { conversationId: visitor.conversationId, clientId: newClientId(), body: "Could you send the order number?" });
+    t.clock.advance(61_000);
+    const mail = await mailbox.waitFor((m) => recipientOf(m) === visitor.email);
+    const replyTo = mail.replyTo?.value[0]?.address;
+    expect(replyTo).toBe(replyAddress(t.deps.domain.keys, visitor.conversationId, DOMAIN));
+    const arrived = nextEvent<{ message: MessageView }>(agentSocket, "message:new", (p) => p.message.via === "email" && p.message.conversationId === visitor.conversationId);
+    await client().sendMail({ from: visitor.email, to: replyTo, subject: `Re: ${mail.subject}`, text: `It is 4711.\n\nOn Wed, 2 Dec 2026, support@example.com wrote:\n> ${mail.text?.split("\n").join("\n> ")}` });
+    expect((await arrived).message.body).toBe("It is 4711.");
   });
 });

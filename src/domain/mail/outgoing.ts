@@ -42,16 +42,22 @@ export async function queueUnseenReplyMails(deps: DomainDeps, delayMs: number): 
   let queued = 0;
   for (const candidate of candidates) {
     const after = Math.max(candidate.email_notified_seq, candidate.visitor_read_seq);
-    const replies = await deps.db
+    const later = await deps.db
       .selectFrom("messages")
-      .select(["seq", "created_at"])
+      .select(["seq", "created_at", "author_type"])
       .where("conversation_id", "=", candidate.id)
       .where("seq", ">", after)
-      .where("author_type", "=", "agent")
       .orderBy("seq")
       .execute();
+    const replies = later.filter((message) => message.author_type === "agent");
     const first = replies[0];
-    if (!first || first.created_at > dueBefore) continue;
+    if (!first) {
+      // Only the visitor's own messages since: nothing to mail, and no reason to look at them again.
+      const lastSeen = later.at(-1)?.seq;
+      if (lastSeen !== undefined) await passOver(deps, candidate.id, candidate.email_notified_seq, lastSeen);
+      continue;
+    }
+    if (first.created_at > dueBefore) continue;
     const upToSeq = replies.at(-1)?.seq ?? first.seq;
     const claimed = await deps.db.transaction().execute(async (trx) => {
       const moved = await trx
@@ -68,6 +74,11 @@ export async function queueUnseenReplyMails(deps: DomainDeps, delayMs: number): 
     if (claimed) queued++;
   }
   return queued;
+}
+
+/** Moves a conversation's mark past messages that need no mail, unless another node moved it first. */
+async function passOver(deps: DomainDeps, conversationId: string, from: number, to: number): Promise<void> {
+  await deps.db.updateTable("conversations").set({ email_notified_seq: to }).where("id", "=", conversationId).where("email_notified_seq", "=", from).execute();
 }
 
 /** The visitor asks for the transcript of their resolved conversation by e-mail (given now, or known). */
