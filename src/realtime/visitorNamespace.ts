@@ -16,7 +16,9 @@ import { type ConnectRefusal, receiptPayload, transcriptRequest, typingPayload, 
 import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
 import { canRingTelegram, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
-import { relaySignal, type SignalTargets } from "./callSignaling.ts";
+import { resumeCall } from "../domain/calls/rejoin.ts";
+import { z } from "zod";
+import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import { joinRooms } from "./rooms.ts";
 import type { Presence } from "./presence.ts";
@@ -131,6 +133,8 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     })));
     socket.on("call:signal", handle(log, signalPayload, ({ callId, signal }) => relaySignal(domain, signals, { visitorId: visitor().id }, callId, signal)));
     socket.on("call:ice", handle(log, callId, ({ callId }) => renewCallerIceServers(domain, visitor(), callId)));
+    socket.on("call:resume", handle(log, z.object({}), () => resumeCall(domain, { visitorId: visitor().id })));
+    socket.on("call:rejoin", handle(log, callId, ({ callId }) => announceRejoin(domain, signals, { visitorId: visitor().id }, callId)));
     socket.on("call:record", handle(log, recordOffer, ({ callId, sdp }) => openRecordingLeg(domain, deps.recorder, { visitorId: visitor().id }, callId, sdp)));
   });
 }

@@ -35,6 +35,7 @@ export function AppShell({
 	const navItems = [
 		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread },
 		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: 0 },
+		{ route: ROUTES.canned, label: t("nav.canned"), icon: "reply", badge: 0 },
 		{ route: ROUTES.settings, label: t("shell.settings"), icon: "settings", badge: 0 },
 	] as const;
 	const classes = ["app", fullBleed && "app-full-bleed", focusedView && "app-focused"].filter(Boolean).join(" ");

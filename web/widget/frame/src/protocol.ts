@@ -11,6 +11,7 @@ export type {
 	VisitorServerEvents,
 } from "../../../../src/protocol/chat";
 export type {
+	CallResume,
 	CallStart,
 	CallView,
 	RecordingConsent,
