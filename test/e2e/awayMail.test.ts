@@ -58,7 +58,7 @@ describe.runIf(browserAvailable())("away hours: e-mail capture and the e-mailed 
     return frame;
   };
 
-  it("asks for Email when the visitor writes while nobody is online, offers no call, and mails the unseen reply", async () => {
+  it("asks for Email when the visitor writes while nobody is online, offers no call, mails the unseen reply, and the transcript on request", async () => {
     await addAgent(t.deps, "zeynep");
     const visitor = await visitorPage();
     await visitor.goto(shop);
@@ -74,8 +74,9 @@ describe.runIf(browserAvailable())("away hours: e-mail capture and the e-mailed 
     // Nobody could answer a call: none is offered.
     expect(await frame.getByRole("button", { name: "Call" }).count()).toBe(0);
     await expect.poll(async () => (await t.deps.domain.db.selectFrom("visitors").select("email").where("email", "=", "visitor-away@example.net").execute()).length).toBe(1);
-    // The visitor leaves before anyone answers.
-    await visitor.context().close();
+    // The visitor leaves before anyone answers (their browser keeps the widget's storage).
+    const context = visitor.context();
+    await visitor.close();
 
     const agentRow = (await findAgentByUsername(t.deps.domain.db, "zeynep"))!;
     const agent = await openSocket(`${t.url}/agent`, { token: (await startSession(t.deps.domain, agentRow, { ip: null, userAgent: null })).accessToken });
@@ -91,6 +92,18 @@ describe.runIf(browserAvailable())("away hours: e-mail capture and the e-mailed 
       const mail = await mailbox.waitFor((m) => recipientOf(m) === "visitor-away@example.net");
       expect(mail.text).toContain("Yes, in two days.");
       expect(mail.subject).toBe("New reply from Destek");
+
+      // Resolved; the visitor comes back and asks for the transcript by mail.
+      await request(agent, "conversation:status", { conversationId: conversation.id, status: "resolved" });
+      const again = await context.newPage();
+      await again.goto(shop);
+      await again.getByRole("button", { name: "Open chat" }).click();
+      const frameAgain = await widgetFrame(again);
+      await frameAgain.getByRole("button", { name: "Email me the transcript" }).click();
+      await frameAgain.getByText("Transcript sent.").waitFor();
+      const transcript = await mailbox.waitFor((m) => recipientOf(m) === "visitor-away@example.net" && m.subject === "Your conversation with Destek");
+      expect(transcript.text).toContain("Do you ship to Izmir?");
+      expect(transcript.text).toContain("Yes, in two days.");
     } finally {
       agent.close();
     }

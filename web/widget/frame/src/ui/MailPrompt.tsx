@@ -13,11 +13,13 @@ export function MailPrompt() {
 	const { t } = useI18n();
 	const { mail, agentsOnline, conversation, messages, pending } = useStore(chatState);
 	const [email, setEmail] = useState("");
-	const [done, setDone] = useState(false);
+	// Done for the prompt it answered (the address while away, or the transcript after resolve), so
+	// the transcript button still comes after an address was saved.
+	const [doneWhenResolved, setDoneWhenResolved] = useState<boolean | null>(null);
 	const [failure, setFailure] = useState<ChatError | null>(null);
 	const resolved = conversation?.status === "resolved";
 	const wrote = pending.length > 0 || messages.some((message) => message.author.type === "visitor");
-	if (done) return <p class="offline-note" role="status">{t(resolved ? "mail.transcriptSent" : "mail.saved")}</p>;
+	if (doneWhenResolved === resolved) return <p class="offline-note" role="status">{t(resolved ? "mail.transcriptSent" : "mail.saved")}</p>;
 	if (!mail?.enabled || !(resolved || (agentsOnline === false && wrote && !mail.known))) return null;
 
 	const submit = async (event: Event) => {
@@ -25,7 +27,7 @@ export function MailPrompt() {
 		const value = email.trim();
 		const error = resolved ? await requestTranscript(value || undefined) : await updateProfile({ email: value });
 		setFailure(error);
-		setDone(!error);
+		if (!error) setDoneWhenResolved(resolved);
 	};
 	return (
 		<form class="offline-note pre-chat" onSubmit={submit} noValidate>
