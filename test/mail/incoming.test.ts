@@ -36,7 +36,7 @@ describe.each(testDatabases())("e-mail replies through destek's SMTP listener ($
     dispose = handle.dispose;
     t = await startTestApp({
       database: handle,
-      env: { SMTP_INBOUND_PORT: "0", MAIL_REPLY_DOMAIN: DOMAIN, HOST: "127.0.0.1", SMTP_URL: mailbox.url, MAIL_FROM: "support@example.com", OFFLINE_EMAIL_DELAY_S: "60" },
+      env: { SMTP_INBOUND_PORT: "0", MAIL_REPLY_DOMAIN: DOMAIN, HOST: "127.0.0.1", SMTP_URL: mailbox.url, MAIL_FROM: "support@example.com", OFFLINE_EMAIL_DELAY_S: "60", UPLOAD_MAX_MB: "1" },
     });
     await t.app.listen({ port: 0, host: "127.0.0.1" });
     url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
@@ -119,6 +119,9 @@ describe.each(testDatabases())("e-mail replies through destek's SMTP listener ($
       await expect(client().sendMail({ from: visitor.email, to, subject: "x", text: "hello" })).rejects.toMatchObject({ responseCode: 550 });
     }
     await expect(client().sendMail({ from: "stranger@example.org", to: real, subject: "x", text: "hello" })).rejects.toMatchObject({ responseCode: 550 });
+    // Larger than the limit (about 1.4 × UPLOAD_MAX_MB + 1 MB): refused whole.
+    const big = Buffer.alloc(3 * 1024 * 1024, 1);
+    await expect(client().sendMail({ from: visitor.email, to: real, subject: "x", text: "big", attachments: [{ filename: "big.bin", content: big }] })).rejects.toMatchObject({ responseCode: 552 });
     const rows = await t.deps.domain.db.selectFrom("messages").select("id").where("conversation_id", "=", visitor.conversationId).where("via", "=", "email").execute();
     expect(rows).toHaveLength(0);
   });

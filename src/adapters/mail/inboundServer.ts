@@ -12,6 +12,7 @@ function smtpError(message: string, responseCode: number): Error {
 }
 
 function refusalOf(error: unknown): Error {
+  if (isSmtpRefusal(error)) return error;
   if (error instanceof DomainError) {
     if (error.kind === "rate_limited") return smtpError("Too many replies; try again later", 452);
     if (error.kind === "unavailable") return smtpError("Temporarily unavailable; try again later", 451);
@@ -19,6 +20,10 @@ function refusalOf(error: unknown): Error {
     return smtpError(error.message, 550);
   }
   return smtpError("Temporarily unavailable; try again later", 451);
+}
+
+function isSmtpRefusal(error: unknown): error is Error & { responseCode: number } {
+  return error instanceof Error && typeof (error as { responseCode?: unknown }).responseCode === "number";
 }
 
 export interface InboundMailJob extends BackgroundJob {
@@ -43,6 +48,8 @@ export function startInboundMailJob(deps: AppDeps): InboundMailJob {
     authOptional: true,
     disabledCommands: ["AUTH", "STARTTLS"],
     size: maxBytes,
+    // A shutdown waits this long for a mail in flight (within main's 10 s grace), then cuts it; the sender retries.
+    closeTimeout: 5000,
     logger: false,
     onRcptTo(address, session, callback) {
       if (session.envelope.rcptTo.length >= 1) return callback(smtpError("One recipient per mail", 452));
@@ -59,7 +66,7 @@ export function startInboundMailJob(deps: AppDeps): InboundMailJob {
       receive(stream, session).then(
         () => callback(),
         (error: unknown) => {
-          if (!(error instanceof DomainError)) log.error({ err: error }, "storing an e-mail reply failed");
+          if (!(error instanceof DomainError) && !isSmtpRefusal(error)) log.error({ err: error }, "storing an e-mail reply failed");
           callback(refusalOf(error));
         },
       );
