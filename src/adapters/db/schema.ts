@@ -102,6 +102,8 @@ export interface ConversationsTable {
   created_at: number;
   updated_at: number;
   resolved_at: number | null;
+  /** The last agent message e-mailed to the visitor (or passed over): each reply is mailed once at most. */
+  email_notified_seq: ColumnType<number, number | undefined, number>;
 }
 
 export interface MessagesTable {
@@ -112,7 +114,7 @@ export interface MessagesTable {
   author_type: "visitor" | "agent" | "system";
   author_id: string | null;
   body: string;
-  via: "widget" | "console" | "telegram" | "system";
+  via: "widget" | "console" | "telegram" | "system" | "email";
   created_at: number;
 }
 

@@ -41,6 +41,7 @@ export function MessageBubble({
 				{message.attachments.length > 0 && <Attachments attachments={message.attachments} onMediaLoad={onMediaLoad} />}
 				<p class="message-meta">
 					{message.via === "telegram" && <span>{t("message.viaTelegram")}</span>}
+					{message.via === "email" && <span>{t("message.viaEmail")}</span>}
 					<time dateTime={message.createdAt} title={formatDateTime(message.createdAt, language)}>
 						{formatClock(message.createdAt, language)}
 					</time>

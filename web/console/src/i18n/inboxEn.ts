@@ -53,6 +53,7 @@ export const inboxEn = {
 	"day.yesterday": "Yesterday",
 
 	"message.team": "Team",
+	"message.viaEmail": "via e-mail",
 	"message.viaTelegram": "via Telegram",
 	"message.sending": "Sending…",
 	"message.notSent": "Not sent: {reason}",

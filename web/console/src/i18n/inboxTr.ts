@@ -55,6 +55,7 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"day.yesterday": "Dün",
 
 	"message.team": "Ekip",
+	"message.viaEmail": "e-posta ile",
 	"message.viaTelegram": "Telegram üzerinden",
 	"message.sending": "Gönderiliyor…",
 	"message.notSent": "Gönderilemedi: {reason}",

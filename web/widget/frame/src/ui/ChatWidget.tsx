@@ -10,6 +10,7 @@ import { useFileQueue } from "./AttachButton";
 import { Composer } from "./Composer";
 import { CallPanel } from "./CallPanel";
 import { Header } from "./Header";
+import { MailPrompt } from "./MailPrompt";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
 
@@ -42,6 +43,7 @@ function Conversation() {
 			onDrop={onDrop}
 		>
 			<MessageLog />
+			<MailPrompt />
 			<Composer />
 		</main>
 	);
