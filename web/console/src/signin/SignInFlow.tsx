@@ -45,6 +45,7 @@ export function SignInFlow({ reason, notice }: { reason: unknown; notice: RouteN
 		case "enrollChoice":
 			return (
 				<EnrollChoiceStep
+					telegramAvailable={step.login.features.telegram}
 					onChoose={(method) =>
 						setStep({ kind: method === "telegram" ? "enrollTelegram" : "enrollTotp", login: step.login })
 					}
