@@ -21,10 +21,11 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
   beforeAll(async () => {
     t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
     ({ telegram, url: destek } = t);
-    host = http.createServer((_req, res) => {
+    host = http.createServer((req, res) => {
+      const language = req.url?.includes("lang=tr") ? "tr" : "en";
       res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${destek}/widget.js" data-language="en" data-greeting="${GREETING}" async></script></body></html>`);
+      res.end(`<!doctype html><html lang="${language}"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
+<script src="${destek}/widget.js" data-language="${language}" data-greeting="${GREETING}" async></script></body></html>`);
     });
     await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
     shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
@@ -106,6 +107,56 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
     expect(await link.getAttribute("href")).toBe("https://shop.example/orders/42");
     await agent.locator(".attachment-voice-length", { hasText: "0:03" }).waitFor({ timeout: 15_000 });
   }, 120_000);
+
+  it("keeps each consent button on one line on 360 and 390 px phones, in Turkish", async () => {
+    await consolePage("ece", "636363");
+    t.deps.domain.calls.recording = "audio";
+    for (const width of [360, 390]) {
+      const context = await browser.newContext({ locale: "tr-TR", viewport: { width, height: 740 } });
+      await context.addInitScript(`{
+        const attach = Element.prototype.attachShadow;
+        Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+      }`);
+      const visitor = await context.newPage();
+      await visitor.goto(`${shop}?lang=tr`);
+      await visitor.getByRole("button", { name: "Sohbeti aç" }).click();
+      const frame = await widgetFrame(visitor);
+      await frame.getByRole("button", { name: "Ara", exact: true }).click();
+      for (const name of ["Kabul et ve ara", "Vazgeç"]) {
+        const button = frame.getByRole("button", { name });
+        await button.waitFor({ timeout: 10_000 });
+        const box = await button.boundingBox();
+        // One line of 14 px text in a 44 px high button; a wrapped label makes it taller.
+        expect(box?.height, `${name} at ${width} px`).toBeLessThanOrEqual(44);
+      }
+      await context.close();
+    }
+  }, 90_000);
+
+  it("shows the Turkish navigation labels and search placeholder whole, on a phone and a desk", async () => {
+    const page = await consolePage("zeynep", "646464");
+    await page.getByLabel("Language").selectOption("tr");
+    await page.getByPlaceholder("Ad, e-posta, mesaj").waitFor({ timeout: 15_000 });
+    for (const viewport of [{ width: 390, height: 800 }, { width: 1280, height: 800 }]) {
+      await page.setViewportSize(viewport);
+      const clipped = (await page.evaluate(`(() => {
+        const out = [];
+        for (const label of document.querySelectorAll(".sidenav-label")) {
+          const a = label.closest("a").getBoundingClientRect();
+          const r = label.getBoundingClientRect();
+          if (label.scrollWidth > label.clientWidth + 1 || r.left < a.left - 1 || r.right > a.right + 1) out.push(label.textContent);
+        }
+        const input = document.querySelector(".search-box input");
+        const style = getComputedStyle(input);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = style.font;
+        const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        if (context.measureText(input.placeholder).width > room) out.push(input.placeholder);
+        return out;
+      })()`)) as string[];
+      expect(clipped, `at ${viewport.width} px`).toEqual([]);
+    }
+  }, 60_000);
 
   it("fits the demo page's embed tag on a 390 px phone", async () => {
     const page = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
