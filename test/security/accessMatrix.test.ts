@@ -84,6 +84,7 @@ const MATRIX: Record<string, string> = {
   "/visitor call:hangup":                               "refused    ok        not_in_call refused refused refused",
   "/visitor call:signal":                               "refused    ok        not_in_call refused refused refused",
   "/visitor call:ice":                                  "refused    ok        not_in_call refused refused refused",
+  "/visitor call:media":                                "refused    ok        not_in_call refused refused refused",
   "/visitor call:record":                               "refused    recording_off not_in_call refused refused refused",
 
   "/agent conversation:open":                           "refused    refused   refused   ok     ok     refused",
@@ -98,6 +99,7 @@ const MATRIX: Record<string, string> = {
   "/agent call:reject":                                 "refused    refused   refused   ok     ok     refused",
   "/agent call:hangup":                                 "refused    refused   refused   ok     not_in_call refused",
   "/agent call:signal":                                 "refused    refused   refused   ok     not_in_call refused",
+  "/agent call:media":                                  "refused    refused   refused   ok     not_in_call refused",
   "/agent call:record":                                 "refused    refused   refused   recording_off not_in_call refused",
 };
 
@@ -214,6 +216,7 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/visitor call:hangup": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/visitor call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
   "/visitor call:ice": async (f) => ({ callId: await f.queuedCallOfA() }),
+  "/visitor call:media": async (f) => ({ callId: await f.liveCallOfA(), video: false }),
   "/visitor call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
   "/agent conversation:open": (f) => ({ conversationId: f.visitorA.conversationId }),
   "/agent message:send": (f) => ({ conversationId: f.visitorA.conversationId, clientId: newClientId(), body: "hello from the team" }),
@@ -227,6 +230,7 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/agent call:reject": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/agent call:hangup": async (f) => ({ callId: await f.liveCallOfA() }),
   "/agent call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
+  "/agent call:media": async (f) => ({ callId: await f.liveCallOfA(), video: false }),
   "/agent call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
 };
 

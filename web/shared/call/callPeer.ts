@@ -14,6 +14,8 @@ export interface CallPeerOptions {
 	iceServers: IceServer[];
 	role: "offerer" | "answerer";
 	sendSignal: (signal: Signal) => void;
+	/** Told once, the first time this side sends video (camera or screen): the call is then a video call. */
+	reportVideo?: () => void;
 }
 
 export interface CallQuality {
@@ -47,15 +49,17 @@ export class CallPeer {
 	remoteVideo = false;
 
 	private readonly send: CallPeerOptions["sendSignal"];
+	private reportVideo: CallPeerOptions["reportVideo"];
 	private pending: RTCIceCandidateInit[] = [];
 	private chain: Promise<void> = Promise.resolve();
 	private attached = false;
 	private lastBytes = 0;
 	private lastAt = 0;
 
-	constructor({ iceServers, role, sendSignal }: CallPeerOptions) {
+	constructor({ iceServers, role, sendSignal, reportVideo }: CallPeerOptions) {
 		this.role = role;
 		this.send = sendSignal;
+		this.reportVideo = reportVideo;
 		this.pc = new RTCPeerConnection({ iceServers });
 		this.pc.onicecandidate = ({ candidate: c }) => {
 			if (c?.candidate) {
@@ -208,6 +212,7 @@ export class CallPeer {
 		if (sender && sender.track !== track) {
 			await sender.replaceTrack(track);
 			this.onLocalVideo?.(track);
+			if (track) this.videoSent();
 			await this.tune();
 		}
 		this.onChange();
@@ -253,7 +258,16 @@ export class CallPeer {
 				transceiver.sender.replaceTrack(kind === "audio" ? mic : this.localVideo).catch(logFailure("switching the sent track"));
 			}
 		}
-		if (this.localVideo) this.onLocalVideo?.(this.localVideo);
+		if (this.localVideo) {
+			this.onLocalVideo?.(this.localVideo);
+			this.videoSent();
+		}
+	}
+
+	private videoSent(): void {
+		const report = this.reportVideo;
+		this.reportVideo = undefined;
+		report?.();
 	}
 
 	private async offer(iceRestart: boolean): Promise<void> {

@@ -158,6 +158,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			iceServers,
 			role: "offerer",
 			sendSignal: (signal) => socket.emit("call:signal", { callId: call.id, signal }, () => {}),
+			reportVideo: () => socket.emit("call:media", { callId: call.id, video: true }, () => {}),
 		});
 		const recording = ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
 		store.update({ active: { call, peer, recording }, accepting: null });

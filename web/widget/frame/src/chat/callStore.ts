@@ -86,6 +86,7 @@ export function attachCalls(visitorSocket: VisitorSocket): void {
 			iceServers,
 			role: "answerer",
 			sendSignal: (signal) => socket?.emit("call:signal", { callId: call.id, signal }, () => {}),
+			reportVideo: () => socket?.emit("call:media", { callId: call.id, video: true }, () => {}),
 		});
 		peer.start(stream);
 		recording?.start(peer, (sdp) =>
