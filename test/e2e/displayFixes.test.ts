@@ -106,6 +106,20 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
     // Only http(s) becomes a link; the sentence's full stop stays outside it.
     expect(await link.getAttribute("href")).toBe("https://shop.example/orders/42");
     await agent.locator(".attachment-voice-length", { hasText: "0:03" }).waitFor({ timeout: 15_000 });
+
+    // "Last seen" moves with the visitor while the panel is open, and says how long ago.
+    const lastSeen = agent.locator("time.last-seen");
+    if (!(await lastSeen.isVisible())) await agent.getByRole("button", { name: "Visitor details" }).click();
+    await lastSeen.waitFor({ timeout: 15_000 });
+    const before = Date.parse((await lastSeen.getAttribute("datetime")) ?? "");
+    await frame.getByLabel("Message").fill("Still there?");
+    await frame.getByRole("button", { name: "Send" }).click();
+    await agent.locator(".message-body", { hasText: "Still there?" }).waitFor({ timeout: 15_000 });
+    const [latest] = await t.deps.domain.db.selectFrom("messages").select("created_at").orderBy("created_at", "desc").limit(1).execute();
+    // Typing bumps it too (to the console's clock), so at least the message's time.
+    await expect.poll(async () => Date.parse((await lastSeen.getAttribute("datetime")) ?? ""), { timeout: 15_000 }).toBeGreaterThanOrEqual(Number(latest?.created_at));
+    expect(Number(latest?.created_at)).toBeGreaterThan(before);
+    expect(await lastSeen.textContent()).toBe("now");
   }, 120_000);
 
   it("keeps each consent button on one line on 360 and 390 px phones, in Turkish", async () => {
