@@ -6,17 +6,24 @@ import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { CallStart, CallView } from "../../src/protocol/calls.ts";
 import type { Ack } from "../../src/protocol/chat.ts";
 import { newVisitorToken, openSocket, request } from "../support/chatClients.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import type { AddressInfo } from "node:net";
+import { testDatabases } from "../support/databases.ts";
+import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 
 // Call details said "Voice call" after cameras and a screen share were on: the call records the
 // media actually used, upgraded to video when either side sends video.
-describe("a call's media follows what was sent", () => {
-  let t: TestServer;
+describe.each(testDatabases())("a call's media follows what was sent ($name)", (database) => {
+  let t: TestApp & { url: string };
+  let dispose: () => Promise<void>;
   const sockets: Socket[] = [];
   let token = "";
 
   beforeAll(async () => {
-    t = await startTestServer();
+    const db = await database.open();
+    dispose = db.dispose;
+    const app = await startTestApp({ database: db });
+    await app.app.listen({ port: 0, host: "127.0.0.1" });
+    t = { ...app, url: `http://127.0.0.1:${(app.app.server.address() as AddressInfo).port}` };
     await addAgent(t.deps, "selin", { telegramChatId: "8201" });
     const agent = (await findAgentByUsername(t.deps.domain.db, "selin"))!;
     token = (await startSession(t.deps.domain, agent, { ip: null, userAgent: null })).accessToken;
@@ -24,7 +31,10 @@ describe("a call's media follows what was sent", () => {
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await dispose();
+  });
 
   const open = async (namespace: string, auth: Record<string, string>) => {
     const socket = await openSocket(`${t.url}${namespace}`, auth);
