@@ -12,6 +12,7 @@ import { frameworkError, registerErrorHandling } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
 import { authRoutes } from "./http/routes/auth.ts";
 import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
+import { cannedReplyRoutes } from "./http/routes/cannedReplies.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
@@ -164,6 +165,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(meRoutes, { ...deps, prefix: "/api/me" });
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
+  await app.register(cannedReplyRoutes, { ...deps, prefix: "/api/canned-replies" });
   await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });

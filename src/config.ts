@@ -87,6 +87,7 @@ const schema = z.object({
   CALL_VISITOR_DAILY_LIMIT: integer(0, 1000).default(3),
   CALL_AGENT_DAILY_LIMIT: integer(0, 1000).optional(),
   CALL_RING_TIMEOUT_S: integer(5, 600).default(60),
+  CALL_REJOIN_WINDOW_S: integer(1, 3600).default(20),
   RECORDING: z.enum(["off", "audio", "audio+video"], { message: "must be off, audio or audio+video" }).default("off"),
   RECORDING_RETENTION_DAYS: integer(1, 36_500).optional(),
   RECORDING_ICE_ADDRESSES: z
@@ -170,6 +171,8 @@ export interface Config {
     perVisitor: number;
     perAgent: number | null;
     ringTimeoutMs: number;
+    /** How long a live call waits for a participant whose every connection dropped (reload, network change). */
+    rejoinWindowMs: number;
     recording: "off" | "audio" | "audio+video";
     /** Recordings older than this many days are removed; undefined keeps them. */
     recordingRetentionDays: number | undefined;
@@ -241,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perVisitor: e.CALL_VISITOR_DAILY_LIMIT,
       perAgent: e.CALL_AGENT_DAILY_LIMIT ?? null,
       ringTimeoutMs: e.CALL_RING_TIMEOUT_S * 1000,
+      rejoinWindowMs: e.CALL_REJOIN_WINDOW_S * 1000,
       recording: e.RECORDING,
       recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
       recordingIceAddresses: e.RECORDING_ICE_ADDRESSES ? e.RECORDING_ICE_ADDRESSES.split(",") : [],

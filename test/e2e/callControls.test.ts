@@ -161,8 +161,9 @@ describe.runIf(browserAvailable())("in-call controls", () => {
       screen.dispatchEvent(new Event("ended")); // what the browser's "Stop sharing" bar does
     })()`);
     await agent.getByRole("button", { name: "Share screen" }).waitFor();
-    expect((await senders(agent)).video.label).toBe(camera);
-    expect((await senders(agent)).video.encoding?.maxBitrate).toBe(800_000);
+    // The sender takes the camera back a moment after the screen is let go.
+    await expect.poll(async () => (await senders(agent)).video.label).toBe(camera);
+    await expect.poll(async () => (await senders(agent)).video.encoding?.maxBitrate).toBe(800_000);
 
     // Fullscreen of the call stage, with the label following the state.
     await agent.getByRole("button", { name: "Full screen" }).click();

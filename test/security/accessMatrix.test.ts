@@ -51,6 +51,10 @@ const MATRIX: Record<string, string> = {
   "POST /api/agents":                                   "401        401       401       403    201    401",
   "POST /api/agents/:username/disable":                 "401        401       401       403    200    401",
   "GET /api/team":                                      "401        401       401       200    200    401",
+  "GET /api/canned-replies":                            "401        401       401       200    200    401",
+  "POST /api/canned-replies":                           "401        401       401       201    201    401",
+  "PATCH /api/canned-replies/:id":                      "401        401       401       200    200    401",
+  "DELETE /api/canned-replies/:id":                     "401        401       401       204    204    401",
   "GET /api/conversations":                             "401        401       401       200    200    401",
   "GET /api/conversations/counts":                      "401        401       401       200    200    401",
   "GET /api/conversations/:id":                         "401        401       401       200    200    401",
@@ -86,6 +90,8 @@ const MATRIX: Record<string, string> = {
   "/visitor call:ice":                                  "refused    ok        not_in_call refused refused refused",
   "/visitor call:media":                                "refused    ok        not_in_call refused refused refused",
   "/visitor call:record":                               "refused    recording_off not_in_call refused refused refused",
+  "/visitor call:resume":                               "refused    ok        ok        refused refused refused",
+  "/visitor call:rejoin":                               "refused    ok        not_in_call refused refused refused",
 
   "/agent conversation:open":                           "refused    refused   refused   ok     ok     refused",
   "/agent message:send":                                "refused    refused   refused   ok     ok     refused",
@@ -101,6 +107,8 @@ const MATRIX: Record<string, string> = {
   "/agent call:signal":                                 "refused    refused   refused   ok     not_in_call refused",
   "/agent call:media":                                  "refused    refused   refused   ok     not_in_call refused",
   "/agent call:record":                                 "refused    refused   refused   recording_off not_in_call refused",
+  "/agent call:resume":                                 "refused    refused   refused   ok     ok     refused",
+  "/agent call:rejoin":                                 "refused    refused   refused   ok     not_in_call refused",
 };
 
 // ---- how each line is requested (only where the path alone is not enough) ----
@@ -147,6 +155,20 @@ async function recordingQuery(f: Fixture, role: Role): Promise<string> {
   return FORGED_LINK_QUERY;
 }
 
+const cannedBody = () => ({ shortcut: `m${Math.random().toString(36).slice(2, 10)}`, text: "Hello {{visitor.name}}" });
+
+/** A personal canned reply of the role's own (agents and admins); others name a made-up one and are refused first. */
+async function ownCannedReply(f: Fixture, role: Role): Promise<string> {
+  if (role !== "agent" && role !== "admin") return "/api/canned-replies/00000000-0000-4000-8000-000000000000";
+  const res = await fetch(`${f.stage.url}/api/canned-replies`, {
+    method: "POST",
+    headers: { ...headersFor(f, role), "content-type": "application/json" },
+    body: JSON.stringify(cannedBody()),
+  });
+  if (res.status !== 201) throw new Error(`${role} could not create a canned reply: ${res.status}`);
+  return `/api/canned-replies/${((await res.json()) as { cannedReply: { id: string } }).cannedReply.id}`;
+}
+
 const textFile = () => {
   const form = new FormData();
   form.append("file", new Blob([Buffer.from("a note from the matrix")]), "note.txt");
@@ -171,6 +193,9 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "DELETE /api/me/totp": { freshSession: true, body: () => ({ password: PASSWORD }) },
   "POST /api/agents": { body: () => ({ username: `new${Math.random().toString(36).slice(2, 10)}`, name: "New Agent", password: PASSWORD }) },
   "POST /api/agents/:username/disable": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/disable` },
+  "POST /api/canned-replies": { body: cannedBody },
+  "PATCH /api/canned-replies/:id": { path: ownCannedReply, body: () => ({ text: "Changed" }) },
+  "DELETE /api/canned-replies/:id": { path: ownCannedReply },
   "GET /api/conversations/:id": { path: (f) => `/api/conversations/${f.visitorA.conversationId}` },
   "GET /api/conversations/:id/messages": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/messages?beforeSeq=1000` },
   "POST /api/conversations/:id/attachments": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/attachments`, body: textFile },
@@ -218,6 +243,8 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/visitor call:ice": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/visitor call:media": async (f) => ({ callId: await f.liveCallOfA(), video: false }),
   "/visitor call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
+  "/visitor call:resume": () => ({}),
+  "/visitor call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
   "/agent conversation:open": (f) => ({ conversationId: f.visitorA.conversationId }),
   "/agent message:send": (f) => ({ conversationId: f.visitorA.conversationId, clientId: newClientId(), body: "hello from the team" }),
   "/agent typing": (f) => ({ conversationId: f.visitorA.conversationId, typing: true }),
@@ -232,6 +259,8 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/agent call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
   "/agent call:media": async (f) => ({ callId: await f.liveCallOfA(), video: false }),
   "/agent call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
+  "/agent call:resume": () => ({}),
+  "/agent call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
 };
 
 // ---- the catalog, as table keys ----

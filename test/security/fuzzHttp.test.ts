@@ -34,6 +34,8 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/auth/enroll/totp": { role: "anonymous", body: { ticket: TICKET } },
   "POST /api/auth/enroll/totp/confirm": { role: "anonymous", body: { ticket: TICKET, code: "123456" } },
   "POST /api/agents": { role: "admin", body: { username: "newagent", name: "New Agent", password: PASSWORD, admin: false, telegramChatId: "12345", language: "en" } },
+  "POST /api/canned-replies": { role: "agent", body: { scope: "personal", shortcut: "greet", text: "Hello {{visitor.name}}" } },
+  "PATCH /api/canned-replies/:id": { role: "agent", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
   "POST /telegram/webhook": { role: "anonymous", body: { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text: "hi" } } },
 };

@@ -167,6 +167,11 @@ export interface RecordingsTable {
   duration_ms: number | null;
   created_at: number;
   deleted_at: number | null;
+  /**
+   * Which recorder leg of its side this file is, from 0: a side that rejoined the call (a reload)
+   * has several until the mixing job joins them into one file (segment 0 again).
+   */
+  segment: ColumnType<number, number | undefined, number>;
 }
 
 export interface CallCountersTable {
@@ -214,6 +219,18 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface CannedRepliesTable {
+  id: string;
+  /** "shared", or "agent:<id>" for a personal reply. */
+  scope_key: string;
+  owner_id: string | null;
+  shortcut: string;
+  body: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -231,4 +248,5 @@ export interface Database {
   telegram_messages: TelegramMessagesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  canned_replies: CannedRepliesTable;
 }

@@ -6,6 +6,7 @@ import { CallDetailPage } from "./calls/CallDetailPage";
 import { createCallHistoryStore } from "./calls/callHistoryStore";
 import { CallsPage } from "./calls/CallsPage";
 import { useCallsBadge } from "./calls/useCallsBadge";
+import { CannedRepliesPage } from "./canned/CannedRepliesPage";
 import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
@@ -37,7 +38,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const callId = callIdOf(route);
 	const pastCallId = callHistoryIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const knownRoute = isInbox || route === ROUTES.settings || route === ROUTES.calls || pastCallId !== null;
+	const knownRoute = isInbox || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
 	const callsApi = useMemo(() => createCallsApi(session.request), []);
 	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
@@ -52,6 +53,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{isInbox && <InboxPage conversationId={conversationId} />}
 			{route === ROUTES.settings && <AccountPage agent={agent} />}
 			{route === ROUTES.calls && <CallsPage history={callHistory} />}
+			{route === ROUTES.canned && <CannedRepliesPage agent={agent} />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

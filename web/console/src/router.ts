@@ -6,6 +6,7 @@ export const ROUTES = {
 	setup: "/setup",
 	settings: "/settings",
 	calls: "/calls",
+	canned: "/canned",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";

@@ -3,6 +3,7 @@ import { MAX_MESSAGE_LENGTH } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
 import { Icon } from "../ui/Icon";
+import { useCannedReplyPicker } from "./CannedReplyPicker";
 import { type Upload, useAttachmentUploads } from "./useAttachmentUploads";
 import { useTypingSignal } from "./useTypingSignal";
 
@@ -35,6 +36,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	const [draft, setDraft] = useState(() => drafts.get(conversationId) ?? "");
 	const files = useAttachmentUploads(conversationId);
 	const typing = useTypingSignal(conversationId);
+	const canned = useCannedReplyPicker(textarea, draft, (text) => updateDraft(text), conversationId);
 
 	useEffect(() => {
 		if (focusReplyOnOpen()) textarea.current?.focus();
@@ -92,12 +94,15 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				maxLength={MAX_MESSAGE_LENGTH}
 				placeholder={t("composer.placeholder")}
 				aria-describedby={hintId}
+				{...canned.textareaProps}
 				onInput={(event) => {
 					updateDraft(event.currentTarget.value);
+					canned.onInput(event);
 					typing.typed();
 				}}
 				onBlur={typing.stopped}
 				onKeyDown={(event) => {
+					if (canned.onKeyDown(event)) return;
 					// isComposing: Enter that confirms an IME candidate (e.g. Japanese) must not send.
 					if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
 						event.preventDefault();
@@ -111,6 +116,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					files.add(pasted);
 				}}
 			/>
+			{canned.popup}
 			<div class="composer-bar">
 				<input
 					ref={fileInput}

@@ -38,6 +38,10 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	socket_offline: "error.socket_offline",
 	not_found: "error.not_found",
 	forbidden: "error.forbidden",
+	shortcut_taken: "canned.error.shortcut_taken",
+	invalid_shortcut: "canned.error.invalid_shortcut",
+	empty_canned_reply: "canned.error.empty",
+	canned_reply_not_found: "canned.error.not_found",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

@@ -128,7 +128,7 @@ export const inboxEn = {
 	"calls.reject": "Reject",
 	"calls.taken": "{name} took this call.",
 	"calls.ended": "Call with {name} ended · {duration}",
-	"calls.microphone": "Microphone unavailable. Allow access to answer calls.",
+	"calls.microphone": "Microphone blocked: you can listen, but the caller cannot hear you. Allow the microphone, then choose it under Microphone.",
 	"calls.failed": "Couldn't take the call. Try again.",
 	"calls.usage": "{used} of {limit} calls today",
 	"calls.over": "This call is over.",

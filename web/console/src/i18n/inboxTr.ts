@@ -130,7 +130,7 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"calls.reject": "Reddet",
 	"calls.taken": "Bu aramayı {name} aldı.",
 	"calls.ended": "{name} ile görüşme bitti · {duration}",
-	"calls.microphone": "Mikrofon kullanılamıyor. Aramaları yanıtlamak için izin verin.",
+	"calls.microphone": "Mikrofon engelli: dinleyebilirsiniz ama arayan sizi duyamaz. Mikrofona izin verin, sonra Mikrofon listesinden seçin.",
 	"calls.failed": "Arama alınamadı. Yeniden deneyin.",
 	"calls.usage": "Bugün {used}/{limit} arama",
 	"calls.over": "Bu arama sona erdi.",

@@ -44,6 +44,7 @@ export function AppShell({
 	const navItems = [
 		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread, badgeText: t("nav.unread", { count: unread }) },
 		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: calls.waiting + calls.missed, badgeText: callsText },
+		{ route: ROUTES.canned, label: t("nav.canned"), icon: "reply", badge: 0, badgeText: "" },
 		{ route: ROUTES.settings, label: t("shell.settings"), icon: "settings", badge: 0, badgeText: "" },
 	] as const;
 	const classes = ["app", fullBleed && "app-full-bleed", focusedView && "app-focused"].filter(Boolean).join(" ");

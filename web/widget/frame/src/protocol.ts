@@ -10,6 +10,7 @@ export type {
 	VisitorServerEvents,
 } from "../../../../src/protocol/chat";
 export type {
+	CallResume,
 	CallStart,
 	CallView,
 	RecordingConsent,
