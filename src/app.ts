@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppDeps } from "./deps.ts";
 import { trustFunction } from "./http/clientAddress.ts";
-import { frameworkError, registerErrorHandling, sendError } from "./http/errors.ts";
+import { frameworkError, registerErrorHandling } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
 import { auditRoutes } from "./http/routes/audit.ts";
 import { authRoutes } from "./http/routes/auth.ts";
@@ -19,6 +19,7 @@ import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
 import { settingsRoutes } from "./http/routes/settings.ts";
 import { telegramWebhookRoutes } from "./http/routes/telegramWebhook.ts";
+import { sitePageRoutes } from "./http/routes/sitePages.ts";
 import { widgetRoutes } from "./http/routes/widget.ts";
 import { consoleRoutes } from "./http/routes/console.ts";
 import { meRoutes } from "./http/routes/me.ts";
@@ -176,7 +177,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(telegramWebhookRoutes, deps);
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
   app.get("/", async (_request, reply) => reply.redirect("/console/", 302));
-  app.get("/favicon.ico", async (_request, reply) => sendError(reply, 404, "not_found", "No favicon."));
+  await app.register(sitePageRoutes);
 
   return app;
 }

@@ -101,6 +101,15 @@ describe("destek serve on a fresh install", () => {
     setupToken = match?.[1] ?? "";
   });
 
+  it("prints the same setup link as one plain line on stderr, readable among JSON logs", async () => {
+    const line = await waitFor(
+      () => s.server.stderr.split("\n").find((l) => l.startsWith("No agent exists yet.")),
+      10_000,
+      () => `the plain setup line\n${s.server.describe()}`,
+    );
+    expect(line).toBe(`No agent exists yet. Create the first admin at http://localhost:${s.port}/console/setup#${setupToken}`);
+  });
+
   it("creates the first admin with the setup token, once", async () => {
     const body = JSON.stringify({ token: setupToken, username: "admin", name: "Admin", password: SETUP_PASSWORD });
     const post = () => fetch(s.url("/api/setup"), { method: "POST", headers: { "content-type": "application/json" }, body });
@@ -153,7 +162,8 @@ describe("destek serve on a fresh install", () => {
       expect(text).not.toContain(SETUP_PASSWORD);
       if (typeof line.setupLink !== "string") expect(text).not.toContain(setupToken);
     }
-    expect(s.server.stderr).toBe("");
+    // stderr holds the plain setup line and nothing else.
+    expect(s.server.stderr).toBe(`No agent exists yet. Create the first admin at http://localhost:${s.port}/console/setup#${setupToken}\n`);
   });
 });
 

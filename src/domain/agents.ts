@@ -14,6 +14,7 @@ import { audit } from "./audit.ts";
 import { checkPasswordPolicy, hashPassword } from "./auth/passwords.ts";
 import { conflict, forbidden, invalid, notFound } from "./errors.ts";
 import type { Actor, DomainDeps } from "./ports.ts";
+import type { ServerFeatures } from "../protocol/features.ts";
 
 export interface AgentView {
   id: string;
@@ -25,6 +26,11 @@ export interface AgentView {
   language: "tr" | "en" | null;
   createdAt: string;
   disabledAt: string | null;
+}
+
+/** What the server offers agents: Telegram only with a bot configured. */
+export function featuresOf(deps: DomainDeps): ServerFeatures {
+  return { telegram: deps.telegram !== undefined };
 }
 
 export function presentAgent(row: AgentRow): AgentView {

@@ -71,7 +71,15 @@ export const conversationSummary = z.object({
     verified: z.boolean(),
   }),
   pageUrl: z.string().nullable(),
-  lastMessage: z.object({ body: z.string(), authorType: z.enum(["visitor", "agent", "system"]), createdAt: z.string() }).nullable(),
+  lastMessage: z
+    .object({
+      body: z.string(),
+      /** What an attachment-only message sent (its file name is the body of a file); null for text. */
+      attachment: z.enum(["image", "voice", "file"]).nullable(),
+      authorType: z.enum(["visitor", "agent", "system"]),
+      createdAt: z.string(),
+    })
+    .nullable(),
   lastSeq: z.number(),
   /** Visitor messages after the last one an agent read. */
   unread: z.number(),

@@ -13,7 +13,8 @@ import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
 import { requestTranscript } from "../domain/mail/outgoing.ts";
 import { type ConnectRefusal, receiptPayload, transcriptRequest, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
-import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
+import { noteCallMedia } from "../domain/calls/callMedia.ts";
+import { callId, mediaReport, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
 import { canRingTelegram, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
 import { resumeCall } from "../domain/calls/rejoin.ts";
@@ -136,6 +137,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("call:resume", handle(log, z.object({}), () => resumeCall(domain, { visitorId: visitor().id })));
     socket.on("call:rejoin", handle(log, callId, ({ callId }) => announceRejoin(domain, signals, { visitorId: visitor().id }, callId)));
     socket.on("call:record", handle(log, recordOffer, ({ callId, sdp }) => openRecordingLeg(domain, deps.recorder, { visitorId: visitor().id }, callId, sdp)));
+    socket.on("call:media", handle(log, mediaReport, ({ callId, video }) => noteCallMedia(domain, { visitorId: visitor().id }, callId, video)));
   });
 }
 

@@ -103,6 +103,7 @@ export function validExample(event: string, ids: { conversationId: string; callI
     "call:start": { media: "audio" },
     "call:signal": { callId, signal: candidate },
     "call:record": { callId, sdp: "v=0" },
+    "call:media": { callId, video: true },
   };
   return { ...(examples[event] ?? { callId }) };
 }

@@ -12,6 +12,8 @@ import { audit } from "../audit.ts";
 import { conflict, DomainError, forbidden, rateLimited, unauthorized, unavailable } from "../errors.ts";
 import { text } from "../i18n.ts";
 import { type DomainDeps, TelegramRefused } from "../ports.ts";
+import type { ServerFeatures } from "../../protocol/features.ts";
+import { featuresOf } from "../agents.ts";
 import { signLoginTicket, verifyLoginTicket } from "./jwt.ts";
 import { verifyPassword } from "./passwords.ts";
 import { firstRecoveryCodes, useRecoveryCode } from "./recoveryCodes.ts";
@@ -34,6 +36,8 @@ export interface PasswordStepResult {
   methods: { telegram: boolean; totp: boolean };
   enrollmentRequired: boolean;
   codeSent: boolean;
+  /** What a new agent may enrol: Telegram only when a bot is configured. */
+  features: ServerFeatures;
 }
 
 export function secondFactors(deps: DomainDeps, agent: AgentRow) {
@@ -66,7 +70,7 @@ export async function signInWithPassword(
       },
     );
   }
-  return { ticket, methods, enrollmentRequired, codeSent };
+  return { ticket, methods, enrollmentRequired, codeSent, features: featuresOf(deps) };
 }
 
 /** Resolves a ticket to its agent; a ticket for a since-disabled agent is dead. */

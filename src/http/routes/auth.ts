@@ -10,6 +10,7 @@ import type { AppDeps } from "../../deps.ts";
 import { agentRoom, sessionRoom } from "../../realtime/agentNamespace.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
+import { serverFeatures } from "../../protocol/features.ts";
 import { linkPreview, linkToken } from "../../protocol/team.ts";
 import { code, emptyBody, password, sessionResponse, telegramLink, text, ticket, totpEnrollment, username } from "../schemas.ts";
 
@@ -42,6 +43,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
           codeSent: z.boolean(),
           enrollmentRequired: z.boolean(),
           methods: z.object({ telegram: z.boolean(), totp: z.boolean() }),
+          features: serverFeatures,
         }),
       },
     },

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { presentAgent } from "../../domain/agents.ts";
+import { featuresOf, presentAgent } from "../../domain/agents.ts";
+import { serverFeatures } from "../../protocol/features.ts";
 import { confirmCurrentPassword, removeSecondFactor } from "../../domain/auth/secondFactors.ts";
 import { createTelegramLink } from "../../domain/auth/telegramLink.ts";
 import { confirmTotpEnrollment, startTotpEnrollment } from "../../domain/auth/totp.ts";
@@ -23,8 +24,9 @@ export const meRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain, co
     return confirmCurrentPassword(domain, actor, row, body.password);
   };
 
-  app.get("/", { schema: { response: { 200: z.object({ agent: agentView }) } } }, async (request) => ({
+  app.get("/", { schema: { response: { 200: z.object({ agent: agentView, features: serverFeatures }) } } }, async (request) => ({
     agent: presentAgent(currentAgent(request).row),
+    features: featuresOf(domain),
   }));
 
   app.post("/telegram-link", { ...reauth, schema: { body: withPassword, response: { 200: telegramLink } } }, async (request) => {

@@ -5,6 +5,7 @@ import { CallCenterView } from "./calls/CallCenterView";
 import { CallDetailPage } from "./calls/CallDetailPage";
 import { createCallHistoryStore } from "./calls/callHistoryStore";
 import { CallsPage } from "./calls/CallsPage";
+import { useCallsBadge } from "./calls/useCallsBadge";
 import { CannedRepliesPage } from "./canned/CannedRepliesPage";
 import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
@@ -45,13 +46,14 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
 	const callsApi = useMemo(() => createCallsApi(session.request), []);
 	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
+	const callsBadge = useCallsBadge(callsApi, agent.id, route === ROUTES.calls || pastCallId !== null);
 
 	useEffect(() => {
 		if (!knownRoute) navigate(ROUTES.home, { replace: true });
 	}, [knownRoute]);
 
 	return (
-		<AppShell agent={agent} route={route} unread={unread} fullBleed={isInbox} focusedView={conversationId !== null}>
+		<AppShell agent={agent} route={route} unread={unread} calls={callsBadge} fullBleed={isInbox} focusedView={conversationId !== null}>
 			{isInbox && <InboxPage conversationId={conversationId} />}
 			{route === ROUTES.settings && <AccountPage agent={agent} />}
 			{route === ROUTES.calls && <CallsPage history={callHistory} />}

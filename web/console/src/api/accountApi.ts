@@ -1,4 +1,5 @@
 import type { HttpMethod } from "./http";
+import type { ServerFeatures } from "../../../../src/protocol/features";
 import type { IdentitySettings } from "../../../../src/protocol/identity";
 import type { Agent, ManagedAgent, TelegramLink, TotpEnrollment } from "./types";
 
@@ -8,7 +9,7 @@ export type AuthorizedRequest = <T>(method: HttpMethod, path: string, body?: obj
 /** Endpoints of a signed-in agent: profile, second factors and (for admins) the agents list. */
 export function createAccountApi(request: AuthorizedRequest) {
 	return {
-		me: () => request<{ agent: Agent }>("GET", "/api/me"),
+		me: () => request<{ agent: Agent; features: ServerFeatures }>("GET", "/api/me"),
 		logoutEverywhere: () => request<void>("POST", "/api/auth/logout-all"),
 		// Changing a second factor asks for the current password again.
 		createTelegramLink: (password: string) => request<TelegramLink>("POST", "/api/me/telegram-link", { password }),

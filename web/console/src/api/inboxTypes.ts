@@ -61,6 +61,7 @@ export interface HistoryEntry {
 	createdAt: string;
 	lastMessageAt: string | null;
 	lastMessage: string | null;
+	lastAttachment: AttachmentKind | null;
 }
 
 export interface ConversationDetails {
@@ -75,3 +76,6 @@ export interface TeamAgent {
 	username: string;
 	online: boolean;
 }
+
+/** What an attachment-only message sent, for list previews. */
+export type AttachmentKind = AttachmentView["kind"];

@@ -1,3 +1,4 @@
+import type { ServerFeatures } from "../../../../src/protocol/features";
 import type { Language } from "../../../shared/i18n";
 
 export interface Agent {
@@ -26,6 +27,7 @@ export interface LoginResult {
 	codeSent: boolean;
 	methods: Record<SecondFactorMethod, boolean>;
 	enrollmentRequired: boolean;
+	features: ServerFeatures;
 }
 
 export interface AccessGrant {

@@ -70,6 +70,7 @@ export function SignInFlow({
 		case "enrollChoice":
 			return (
 				<EnrollChoiceStep
+					telegramAvailable={step.login.features.telegram}
 					onChoose={(method) =>
 						setStep({ kind: method === "telegram" ? "enrollTelegram" : "enrollTotp", login: step.login })
 					}

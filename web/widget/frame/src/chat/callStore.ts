@@ -112,6 +112,7 @@ function answer(call: CallView, rejoining: boolean): CallPeer | null {
 		iceServers,
 		role: "answerer",
 		sendSignal: (signal) => socket?.emit("call:signal", { callId: call.id, signal }, () => {}),
+		reportVideo: () => socket?.emit("call:media", { callId: call.id, video: true }, () => {}),
 		rejoining,
 	});
 	peer.start(stream);

@@ -67,7 +67,7 @@ export const tr: Record<MessageKey, string> = {
 	"error.microphone": "Mikrofon kullanılamıyor. Sesli mesaj için erişim izni verin.",
 	"header.call": "Ara",
 	"call.starting": "Arama başlatılıyor…",
-	"call.waiting": "Bir temsilci bekleniyor… Sırada {position}. sıradasınız.",
+	"call.waiting": "Bir temsilci bekleniyor… {position}. sıradasınız.",
 	"call.recorded": "Bu görüşme kaydedilecek.",
 	"call.ended": "Görüşme bitti · {duration}",
 	"call.missed": "Şu an kimse yanıtlayamadı. Mesaj bırakın, size dönelim.",
