@@ -10,7 +10,7 @@ import { useFileQueue } from "./AttachButton";
 import { Composer } from "./Composer";
 import { CallPanel } from "./CallPanel";
 import { Header } from "./Header";
-import { MailPrompt } from "./MailPrompt";
+import { MailPromptSlot } from "./MailPromptSlot";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
 
@@ -43,7 +43,7 @@ function Conversation() {
 			onDrop={onDrop}
 		>
 			<MessageLog />
-			<MailPrompt />
+			<MailPromptSlot />
 			<Composer />
 		</main>
 	);
