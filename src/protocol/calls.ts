@@ -58,6 +58,8 @@ export const signalPayload = callId.extend({ signal });
 /** A participant's offer for the server's recording peer of their side (recorded calls only). */
 export const recordOffer = callId.extend({ sdp: text().min(1).max(20_000) });
 export type Signal = z.infer<typeof signal>;
+/** A participant's video sender now carries a track (camera or screen share) or none: the call becomes a video call. */
+export const mediaReport = callId.extend({ video: z.boolean() });
 
 export interface CallStart {
   call: CallView;
@@ -100,6 +102,7 @@ export interface VisitorCallClientEvents extends CallRejoinClientEvents {
   "call:record": (payload: z.input<typeof recordOffer>, ack: (a: Ack<{ sdp: string }>) => void) => void;
   /** Fresh ICE servers for the caller's ringing or live call (TURN credentials are short-lived). */
   "call:ice": (payload: z.input<typeof callId>, ack: (a: Ack<{ iceServers: IceServer[] }>) => void) => void;
+  "call:media": (payload: z.input<typeof mediaReport>, ack: (a: Ack<{ media: CallView["media"] }>) => void) => void;
 }
 export interface VisitorCallServerEvents extends CallRejoinServerEvents {
   "call:queue": (payload: { callId: string; position: number }) => void;
@@ -125,6 +128,7 @@ export interface AgentCallClientEvents extends CallRejoinClientEvents {
   "call:record": (payload: z.input<typeof recordOffer>, ack: (a: Ack<{ sdp: string }>) => void) => void;
   "calls:sync": (payload: Record<string, never>, ack: (a: Ack<CallsState>) => void) => void;
   "call:open": (payload: z.input<typeof callId>, ack: (a: Ack<CallOpened>) => void) => void;
+  "call:media": (payload: z.input<typeof mediaReport>, ack: (a: Ack<{ media: CallView["media"] }>) => void) => void;
 }
 export interface CallsState {
   /**
@@ -149,6 +153,7 @@ export const VISITOR_CALL_EVENTS = clientEventNames<VisitorCallClientEvents>({
   "call:signal": true,
   "call:record": true,
   "call:ice": true,
+  "call:media": true,
   "call:resume": true,
   "call:rejoin": true,
 });
@@ -162,6 +167,7 @@ export const AGENT_CALL_EVENTS = clientEventNames<AgentCallClientEvents>({
   "call:record": true,
   "calls:sync": true,
   "call:open": true,
+  "call:media": true,
   "call:resume": true,
   "call:rejoin": true,
 });

@@ -12,7 +12,8 @@ import { z } from "zod";
 import { acceptCall, callsState, declineCall, hangUpAfterDeparture, hangUpCall } from "../domain/calls/callService.ts";
 import { openCallForAgent } from "../domain/calls/openCall.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
-import { type AgentCallClientEvents, type AgentCallServerEvents, callId, recordOffer, signalPayload } from "../protocol/calls.ts";
+import { noteCallMedia } from "../domain/calls/callMedia.ts";
+import { type AgentCallClientEvents, type AgentCallServerEvents, callId, mediaReport, recordOffer, signalPayload } from "../protocol/calls.ts";
 import { resumeCall } from "../domain/calls/rejoin.ts";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
@@ -141,5 +142,6 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
     socket.on("call:record", handle(log, recordOffer, async ({ callId, sdp }) => {
       return openRecordingLeg(domain, deps.recorder, { agentId: (await agent()).id }, callId, sdp);
     }));
+    socket.on("call:media", handle(log, mediaReport, async ({ callId, video }) => noteCallMedia(domain, { agentId: (await agent()).id }, callId, video)));
   });
 }

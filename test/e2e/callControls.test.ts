@@ -174,6 +174,9 @@ describe.runIf(browserAvailable())("in-call controls", () => {
 
     await frame.getByRole("button", { name: "Hang up" }).click();
     await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached" });
+    // Started as a voice call; the camera and the screen share made it a video call in the history.
+    const [call] = await t.deps.domain.db.selectFrom("calls").select(["media", "status"]).orderBy("created_at", "desc").limit(1).execute();
+    expect(call).toEqual({ media: "video", status: "ended" });
     await agent.context().close();
   }, 180_000);
 

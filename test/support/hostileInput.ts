@@ -99,9 +99,11 @@ export function validExample(event: string, ids: { conversationId: string; callI
     "conversation:assign": { conversationId, agentId: null },
     "conversation:status": { conversationId, status: "open" },
     "calls:sync": {},
+    "transcript:request": { email: "ayse@example.com" },
     "call:start": { media: "audio" },
     "call:signal": { callId, signal: candidate },
     "call:record": { callId, sdp: "v=0" },
+    "call:media": { callId, video: true },
   };
   return { ...(examples[event] ?? { callId }) };
 }

@@ -14,7 +14,9 @@ import * as verifiedVisitors from "./migrations/0005_verified_visitors.ts";
 import * as outboxOrder from "./migrations/0006_outbox_order.ts";
 import * as recordingSegments from "./migrations/0007_recording_segments.ts";
 import * as cannedReplies from "./migrations/0008_canned_replies.ts";
+import * as teamAdmin from "./migrations/0009_team_admin.ts";
 import * as search from "./migrations/0010_search.ts";
+import * as email from "./migrations/0011_email.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -74,7 +76,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0006_outbox_order": outboxOrder,
   "0007_recording_segments": recordingSegments,
   "0008_canned_replies": cannedReplies,
+  "0009_team_admin": teamAdmin,
   "0010_search": search,
+  "0011_email": email,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -52,7 +52,7 @@ export interface OtpChallengesTable {
 
 export interface OneTimeTokensTable {
   token_hash: string;
-  purpose: "setup" | "telegram_link";
+  purpose: "setup" | "telegram_link" | "invite" | "password_reset";
   agent_id: string | null;
   created_at: number;
   expires_at: number;
@@ -102,6 +102,8 @@ export interface ConversationsTable {
   created_at: number;
   updated_at: number;
   resolved_at: number | null;
+  /** The last agent message e-mailed to the visitor (or passed over): each reply is mailed once at most. */
+  email_notified_seq: ColumnType<number, number | undefined, number>;
 }
 
 /** A searchable text, folded (domain/search/fold.ts): a message's body, or a visitor's profile (no message). */
@@ -121,7 +123,7 @@ export interface MessagesTable {
   author_type: "visitor" | "agent" | "system";
   author_id: string | null;
   body: string;
-  via: "widget" | "console" | "telegram" | "system";
+  via: "widget" | "console" | "telegram" | "system" | "email";
   created_at: number;
 }
 
@@ -228,6 +230,14 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export interface RecoveryCodesTable {
+  id: string;
+  agent_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 export interface CannedRepliesTable {
   id: string;
   /** "shared", or "agent:<id>" for a personal reply. */
@@ -258,5 +268,6 @@ export interface Database {
   telegram_messages: TelegramMessagesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  recovery_codes: RecoveryCodesTable;
   canned_replies: CannedRepliesTable;
 }

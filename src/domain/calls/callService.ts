@@ -75,6 +75,11 @@ async function callAlertChats(deps: DomainDeps): Promise<string[]> {
   return [...chats];
 }
 
+/** Whether a call could reach anyone through Telegram (the team chat or an agent's linked chat). */
+export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
+  return (await callAlertChats(deps)).length > 0;
+}
+
 /** A visitor presses Call (with the recording consent they gave): queued, the team alerted, the caller told their place. */
 export async function startCall(deps: DomainDeps, visitor: VisitorRow, media: CallRow["media"], consent?: RecordingConsent): Promise<CallStart> {
   const chats = await callAlertChats(deps);

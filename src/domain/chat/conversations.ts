@@ -21,7 +21,7 @@ import { notFound } from "../errors.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import { searchInboxPage, searchTermsOf } from "../search/searchInbox.ts";
 import type { DomainDeps } from "../ports.ts";
-import { presentForVisitor, presentMessage, presentSummary } from "./present.ts";
+import { historyPreview, presentForVisitor, presentMessage, presentSummary } from "./present.ts";
 
 const PAGE = 100;
 
@@ -137,7 +137,7 @@ export async function conversationDetails(deps: DomainDeps, id: string) {
       firstSeenAt: iso(visitor.first_seen_at),
       lastSeenAt: iso(visitor.last_seen_at),
     },
-    history: others.map((c) => ({ id: c.id, status: c.status, createdAt: iso(c.created_at), lastMessageAt: iso(c.last_message_at), lastMessage: c.last_message_preview })),
+    history: others.map((c) => ({ id: c.id, status: c.status, createdAt: iso(c.created_at), lastMessageAt: iso(c.last_message_at), ...historyPreview(c.last_message_preview) })),
   };
 }
 

@@ -14,6 +14,7 @@ import "./styles/messages.css";
 import "./styles/composer.css";
 import "./styles/details.css";
 import "./styles/calls.css";
+import "./styles/team.css";
 import "./styles/canned.css";
 
 const root = document.getElementById("app");

@@ -19,6 +19,8 @@ export interface CallPeerOptions {
 	iceServers: RTCIceServer[];
 	role: "offerer" | "answerer";
 	sendSignal: (signal: Signal) => void;
+	/** Told once, the first time this side sends video (camera or screen): the call is then a video call. */
+	reportVideo?: () => void;
 	/** This connection replaces one that was lost: it shows "reconnecting" until connected, then "back". */
 	rejoining?: boolean;
 }
@@ -57,6 +59,7 @@ export class CallPeer {
 	remoteVideo = false;
 
 	private readonly send: CallPeerOptions["sendSignal"];
+	private reportVideo: CallPeerOptions["reportVideo"];
 	/** Connected once (or replacing a connection that was): any later loss is "reconnecting". */
 	private wasConnected: boolean;
 	private backUntil = 0;
@@ -66,9 +69,10 @@ export class CallPeer {
 	private chain: Promise<void> = Promise.resolve();
 	private attached = false;
 
-	constructor({ iceServers, role, sendSignal, rejoining = false }: CallPeerOptions) {
+	constructor({ iceServers, role, sendSignal, reportVideo, rejoining = false }: CallPeerOptions) {
 		this.role = role;
 		this.send = sendSignal;
+		this.reportVideo = reportVideo;
 		this.wasConnected = rejoining;
 		this.pc = new RTCPeerConnection({ iceServers });
 		this.pc.onicecandidate = ({ candidate: c }) => {
@@ -121,7 +125,8 @@ export class CallPeer {
 	 * media stays. The offerer's new connection offers as soon as it is started.
 	 */
 	renew(iceServers: RTCIceServer[] = this.pc.getConfiguration().iceServers ?? []): CallPeer {
-		const next = new CallPeer({ iceServers, role: this.role, sendSignal: this.send, rejoining: true });
+		// Still to report if this side has not sent video yet; a report already made is not repeated.
+		const next = new CallPeer({ iceServers, role: this.role, sendSignal: this.send, reportVideo: this.reportVideo, rejoining: true });
 		next.onChange = this.onChange;
 		if (this.onLocalVideo) next.onLocalVideo = this.onLocalVideo;
 		if (this.onLocalAudio) next.onLocalAudio = this.onLocalAudio;
@@ -264,6 +269,7 @@ export class CallPeer {
 		if (sender && sender.track !== track) {
 			await sender.replaceTrack(track);
 			this.onLocalVideo?.(track);
+			if (track) this.videoSent();
 			await this.tune();
 		}
 		this.onChange();
@@ -309,7 +315,16 @@ export class CallPeer {
 				transceiver.sender.replaceTrack(kind === "audio" ? mic : this.localVideo).catch(logFailure("switching the sent track"));
 			}
 		}
-		if (this.localVideo) this.onLocalVideo?.(this.localVideo);
+		if (this.localVideo) {
+			this.onLocalVideo?.(this.localVideo);
+			this.videoSent();
+		}
+	}
+
+	private videoSent(): void {
+		const report = this.reportVideo;
+		this.reportVideo = undefined;
+		report?.();
 	}
 
 	private async offer(): Promise<void> {

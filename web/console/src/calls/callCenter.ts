@@ -153,6 +153,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			iceServers,
 			role: "offerer",
 			sendSignal: (signal) => socket.emit("call:signal", { callId: call.id, signal }, () => {}),
+			reportVideo: () => socket.emit("call:media", { callId: call.id, video: true }, () => {}),
 			// A call answered a while ago was connected before this page (re)loaded.
 			rejoining: options.rejoin === true && call.answeredAt !== null && Date.now() - Date.parse(call.answeredAt) > REJOIN_AFTER_MS,
 		});

@@ -31,6 +31,9 @@ export const inboxEn = {
 	"list.empty.resolved": "No resolved conversations yet.",
 	"list.replyPrefix": "Reply:",
 	"list.attachmentOnly": "Attachment",
+	"list.photo": "Photo",
+	"list.voice": "Voice message",
+	"list.file": "File",
 	"list.noMessages": "No messages yet",
 	"list.unread": "{count} unread",
 	"list.assignedTo": "Assigned to {name}",
@@ -53,6 +56,7 @@ export const inboxEn = {
 	"day.yesterday": "Yesterday",
 
 	"message.team": "Team",
+	"message.viaEmail": "via e-mail",
 	"message.viaTelegram": "via Telegram",
 	"message.sending": "Sending…",
 	"message.notSent": "Not sent: {reason}",

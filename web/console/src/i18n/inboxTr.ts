@@ -7,7 +7,7 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"common.dismiss": "Kapat",
 	"common.retry": "Yeniden dene",
 
-	"nav.inbox": "Gelen kutusu",
+	"nav.inbox": "Gelenler",
 	"nav.unread": "{count} okunmamış",
 	"title.unread": "({count}) {name}",
 
@@ -21,7 +21,7 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"list.title": "Konuşmalar",
 	"list.statusGroup": "Durum",
 	"list.search": "Ara",
-	"list.searchPlaceholder": "Ad, e-posta veya mesaj ara",
+	"list.searchPlaceholder": "Ad, e-posta, mesaj",
 	"list.assigneeFilter": "Gösterilecek konuşmalar",
 	"list.assignee.all": "Tümü",
 	"list.assignee.me": "Bana atananlar",
@@ -33,6 +33,9 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"list.empty.resolved": "Henüz çözülmüş konuşma yok.",
 	"list.replyPrefix": "Yanıt:",
 	"list.attachmentOnly": "Ek",
+	"list.photo": "Fotoğraf",
+	"list.voice": "Sesli mesaj",
+	"list.file": "Dosya",
 	"list.noMessages": "Henüz mesaj yok",
 	"list.unread": "{count} okunmamış",
 	"list.assignedTo": "Atanan: {name}",
@@ -55,6 +58,7 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"day.yesterday": "Dün",
 
 	"message.team": "Ekip",
+	"message.viaEmail": "e-posta ile",
 	"message.viaTelegram": "Telegram üzerinden",
 	"message.sending": "Gönderiliyor…",
 	"message.notSent": "Gönderilemedi: {reason}",

@@ -6,6 +6,7 @@ import { Icon } from "../ui/Icon";
 import { activityTime } from "./conversationListStore";
 import { useInbox } from "./InboxContext";
 import { MarkedSnippet } from "./MarkedSnippet";
+import { MessagePreview } from "./MessagePreview";
 import { VerifiedBadge } from "./VerifiedBadge";
 import { initials, visitorName } from "./visitorName";
 
@@ -63,7 +64,7 @@ export function ConversationListItem({
 									<span class="visually-hidden">{t("list.replyPrefix")} </span>
 								</>
 							)}
-							{last ? last.body.replace(/\s+/g, " ").trim() || t("list.attachmentOnly") : t("list.noMessages")}
+							{last ? <MessagePreview body={last.body} attachment={last.attachment} /> : t("list.noMessages")}
 						</span>
 						)}
 						{conversation.unread > 0 && (

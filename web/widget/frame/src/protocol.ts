@@ -6,6 +6,7 @@ export type {
 	ReceiptsView,
 	VisitorClientEvents,
 	VisitorConversationView,
+	VisitorMailState,
 	VisitorProfile,
 	VisitorServerEvents,
 } from "../../../../src/protocol/chat";

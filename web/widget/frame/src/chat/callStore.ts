@@ -1,7 +1,8 @@
 import { CallPeer } from "../../../../shared/call/callPeer";
 import { applyIceServers, renewIceServersPeriodically } from "../../../../shared/call/iceRenewal";
 import { retryRejoinUntilConnected } from "../../../../shared/call/rejoinRetry";
-import { type PreparedRecording, prepareRecording } from "../../../../shared/call/recorderLeg";
+import { prepareRecordingLazily } from "../../../../shared/call/lazyRecording";
+import type { PreparedRecording } from "../../../../shared/call/recorderLeg";
 import { type Ack, type CallResume, type CallStart, type CallView, RECORDING_CONSENT_VERSION, type RecordingConsent } from "../protocol";
 import { postToHost } from "../host/hostBridge";
 import { createStore } from "../state/store";
@@ -112,6 +113,7 @@ function answer(call: CallView, rejoining: boolean): CallPeer | null {
 		iceServers,
 		role: "answerer",
 		sendSignal: (signal) => socket?.emit("call:signal", { callId: call.id, signal }, () => {}),
+		reportVideo: () => socket?.emit("call:media", { callId: call.id, video: true }, () => {}),
 		rejoining,
 	});
 	peer.start(stream);
@@ -188,7 +190,7 @@ async function resume(): Promise<void> {
 		if (phase !== "idle" && phase !== "ended") return; // a call is being placed right now
 		stream = await microphone();
 		if (callState.get().phase !== phase) return;
-		if (found.recording !== "off") recording = prepareRecording(found.recording, iceServers);
+		if (found.recording !== "off") recording = prepareRecordingLazily(found.recording, iceServers);
 		if (found.status === "queued") patch({ phase: "queued", call: found, position: position ?? 1 });
 		else if (answer(found, true)) rejoin(found);
 		// The host page may have reloaded with the chat closed: the call must be seen (and its tap button reachable).
@@ -250,7 +252,7 @@ export async function startCall(consentedTo: RecordingMode | null = null): Promi
 	}
 	iceServers = answer.data.iceServers;
 	const { call } = answer.data;
-	if (call.recording !== "off") recording = prepareRecording(call.recording, iceServers);
+	if (call.recording !== "off") recording = prepareRecordingLazily(call.recording, iceServers);
 	patch({ phase: "queued", call, position: answer.data.position });
 }
 

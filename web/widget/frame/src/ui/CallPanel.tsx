@@ -1,33 +1,19 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { formatDuration } from "../../../../shared/call/callPeer";
 import type { CallScreen as CallScreenComponent } from "../../../../shared/call/CallScreen";
 import { callState, dismissCall, hangUp, startCall } from "../chat/callStore";
 import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
 import { logFailure } from "../../../../shared/logFailure";
-
-type Screen = typeof CallScreenComponent;
-let loading: Promise<Screen> | null = null;
+import { lazyPart } from "./lazyPart";
 
 /**
  * The live call's screen (controls, devices, its styles) is most of the call's code: only visitors
  * who call download it, from the moment they press Call (or a reload finds their call).
  */
-function useCallScreen(wanted: boolean): Screen | null {
-	const [screen, setScreen] = useState<Screen | null>(null);
-	useEffect(() => {
-		if (!wanted || screen) return;
-		loading ??= import("../../../../shared/call/CallScreen").then((module) => module.CallScreen);
-		loading.then(
-			(loaded) => setScreen(() => loaded),
-			(error: unknown) => {
-				loading = null;
-				console.warn("destek: could not load the call screen", error);
-			},
-		);
-	}, [wanted, screen]);
-	return screen;
-}
+const useCallScreen = lazyPart<typeof CallScreenComponent>("call screen", () =>
+	import("../../../../shared/call/CallScreen").then((module) => module.CallScreen),
+);
 
 /** Back to the chat with the cursor in the message box, for a caller nobody answered. */
 function leaveMessage(): void {

@@ -10,6 +10,7 @@ import { useFileQueue } from "./AttachButton";
 import { Composer } from "./Composer";
 import { CallPanel } from "./CallPanel";
 import { Header } from "./Header";
+import { MailPromptSlot } from "./MailPromptSlot";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
 
@@ -42,6 +43,7 @@ function Conversation() {
 			onDrop={onDrop}
 		>
 			<MessageLog />
+			<MailPromptSlot />
 			<Composer />
 		</main>
 	);
