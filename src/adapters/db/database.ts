@@ -12,6 +12,7 @@ import * as recordingMix from "./migrations/0002_recording_mix.ts";
 import * as callConsentAndLiveCalls from "./migrations/0003_call_consent_and_live_calls.ts";
 import * as verifiedVisitors from "./migrations/0005_verified_visitors.ts";
 import * as outboxOrder from "./migrations/0006_outbox_order.ts";
+import * as conversationTimeline from "./migrations/0012_conversation_timeline.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -69,6 +70,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003_call_consent_and_live_calls": callConsentAndLiveCalls,
   "0005_verified_visitors": verifiedVisitors,
   "0006_outbox_order": outboxOrder,
+  "0012_conversation_timeline": conversationTimeline,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
