@@ -16,8 +16,18 @@ import type {
 	ReceiptsView,
 } from "../../../../src/protocol/chat";
 
-export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents;
-export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents;
+import type {
+	AgentTimelineClientEvents,
+	AgentTimelineServerEvents,
+	MentionNotice,
+	RatingView,
+	TimelineEventView,
+	TimelineResponse,
+} from "../../../../src/protocol/timeline";
+
+export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents;
+export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents;
+export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
 
 export type ConversationStatus = ConversationSummary["status"];
@@ -67,6 +77,8 @@ export interface ConversationDetails {
 	conversation: ConversationSummary;
 	visitor: VisitorDetails;
 	history: HistoryEntry[];
+	/** The visitor's latest ratings, newest first. */
+	ratings: RatingView[];
 }
 
 export interface TeamAgent {

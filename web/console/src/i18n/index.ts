@@ -4,15 +4,17 @@ import { callsTr } from "./callsTr";
 import { type CoreMessageKey, en } from "./en";
 import { type InboxMessageKey, inboxEn } from "./inboxEn";
 import { inboxTr } from "./inboxTr";
+import { type TimelineMessageKey, timelineEn } from "./timelineEn";
+import { timelineTr } from "./timelineTr";
 import { tr } from "./tr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | TimelineMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
-	{ en: { ...en, ...inboxEn, ...callsEn }, tr: { ...tr, ...inboxTr, ...callsTr } },
+	{ en: { ...en, ...inboxEn, ...callsEn, ...timelineEn }, tr: { ...tr, ...inboxTr, ...callsTr, ...timelineTr } },
 	LANGUAGE_STORAGE_KEY,
 );
