@@ -6,6 +6,8 @@ import { Icon } from "../ui/Icon";
 import { activityTime } from "./conversationListStore";
 import { VerifiedBadge } from "./VerifiedBadge";
 import { initials, visitorName } from "./visitorName";
+import { useInbox } from "./InboxContext";
+import { useStore } from "../state/store";
 
 /** One row of the list: a link that opens the conversation (Enter or click). */
 export function ConversationListItem({ conversation, selected }: { conversation: ConversationSummary; selected: boolean }) {
@@ -14,6 +16,7 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 	const last = conversation.lastMessage;
 	const activity = new Date(activityTime(conversation)).toISOString();
 	const route = conversationRoute(conversation.id);
+	const mentioned = useStore(useInbox().mentions, (state) => state.conversationIds.includes(conversation.id));
 	return (
 		<li>
 			<a
@@ -47,6 +50,7 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 							)}
 							{last ? last.body.replace(/\s+/g, " ").trim() || t("list.attachmentOnly") : t("list.noMessages")}
 						</span>
+						{mentioned && <span class="mention-badge">{t("note.mentionBadge")}</span>}
 						{conversation.unread > 0 && (
 							<span class="unread-badge">
 								<span aria-hidden="true">{conversation.unread > 99 ? "99+" : conversation.unread}</span>
