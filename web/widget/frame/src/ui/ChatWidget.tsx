@@ -12,6 +12,7 @@ import { CallPanel } from "./CallPanel";
 import { Header } from "./Header";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
+import { RatingPrompt } from "./RatingPrompt";
 
 /** Remembers that the pre-chat form was filled in or skipped, so a reload does not ask again. */
 const PROFILE_DONE_KEY = "destek:profile";
@@ -24,6 +25,7 @@ function hasFiles(event: DragEvent): boolean {
 function Conversation() {
 	const queueFiles = useFileQueue();
 	const [dragging, setDragging] = useState(false);
+	const conversation = useStore(chatState).conversation;
 	const onDragOver = (event: DragEvent) => {
 		if (!hasFiles(event)) return;
 		event.preventDefault();
@@ -42,6 +44,7 @@ function Conversation() {
 			onDrop={onDrop}
 		>
 			<MessageLog />
+			{conversation?.status === "resolved" && <RatingPrompt key={conversation.id} conversationId={conversation.id} />}
 			<Composer />
 		</main>
 	);
