@@ -133,6 +133,13 @@ describe.each(testDatabases())("conversation timeline on $name", (database: Test
     // The post is not a bridged visitor message: it has no reply markup and is not HTML-routed to a conversation.
     const bridged = await t.deps.domain.db.selectFrom("telegram_messages").selectAll().where("chat_id", "=", String(ECE_CHAT)).where("message_id", "=", post.message_id).execute();
     expect(bridged.filter((b) => b.conversation_id !== null)).toEqual([]);
+    // Replying to the post answers nobody: the bot says so, and the visitor gets nothing.
+    const widgetSeen = recordAll(widget);
+    telegram.pushReply(ECE_CHAT, ECE_CHAT, post.message_id, { text: "on it" });
+    await telegram.waitForSent((m) => String(m.chat_id) === String(ECE_CHAT) && String(m.text).includes("Reply to a conversation message"));
+    const afterReply = await request<Sync>(widget, "conversation:sync", { afterSeq: 0 });
+    expect(afterReply.messages.map((m) => m.body)).toEqual(["Kargo gelmedi"]);
+    expect(widgetSeen.map((s) => s.event)).not.toContain("message:new");
 
     // A later note without a mention is the marker: the author never got a mention of their own.
     const marker = nextEvent<TimelineEventView>(deniz, "timeline:event", (e) => e.body === "marker");
