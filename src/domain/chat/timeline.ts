@@ -7,6 +7,7 @@ import {
   callsOfConversation,
   type ConversationEventRow,
   eventsOfConversation,
+  findConversationEvent,
   insertConversationEvent,
   latestRatingsOfVisitor,
   type RatingRow,
@@ -24,12 +25,9 @@ import { alertChats } from "./messages.ts";
 import { visitorLabel } from "./telegramBridge.ts";
 
 // The console's conversation timeline: private notes, who assigned, resolved, reopened, and the
-// visitor's rating. Everything here is for agents: these rows are published only as
-// `timeline.event` and `mention` (fanned out to consoles), never to a visitor room, never in a
-// visitor's sync, never in Telegram's visitor-bound posts. See isVisibleToVisitor.
-
-/** The one rule for visitor-facing paths (widget, e-mail, transcripts): timeline events never are. */
-export const isVisibleToVisitor = (_event: Pick<ConversationEventRow, "kind">): false => false;
+// visitor's rating. The rule for everything visitor-facing (the widget, e-mail, transcripts,
+// Telegram's visitor posts): it reads `messages` only, never `conversation_events`. These rows are
+// published only as `timeline.event` and `mention`, which the gateway sends to consoles alone.
 
 export type EventActor = { type: "agent"; id: string } | { type: "visitor"; id: string } | { type: "system" };
 
@@ -214,7 +212,7 @@ export async function rateConversation(
  * reply to it is not taken as a reply to the visitor.
  */
 export async function timelineAlertText(deps: DomainDeps, eventId: string, language: "tr" | "en"): Promise<string | undefined> {
-  const row = await deps.db.selectFrom("conversation_events").selectAll().where("id", "=", eventId).executeTakeFirst();
+  const row = await findConversationEvent(deps.db, eventId);
   const conversation = row && (await findConversation(deps.db, row.conversation_id));
   const visitor = conversation && (await findVisitor(deps.db, conversation.visitor_id));
   if (!row || !visitor) return undefined;

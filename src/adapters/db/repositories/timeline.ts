@@ -1,13 +1,17 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../database.ts";
 import type { ConversationEventsTable, ConversationRatingsTable } from "../schema.ts";
-import type { CallListRow, CallRow } from "./calls.ts";
+import type { CallListRow } from "./calls.ts";
 
 export type ConversationEventRow = Selectable<ConversationEventsTable>;
 export type RatingRow = Selectable<ConversationRatingsTable>;
 
 export function insertConversationEvent(db: Db, row: ConversationEventRow): Promise<unknown> {
   return db.insertInto("conversation_events").values(row).execute();
+}
+
+export function findConversationEvent(db: Db, id: string): Promise<ConversationEventRow | undefined> {
+  return db.selectFrom("conversation_events").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 /** A conversation's notes and changes, oldest first (the console's timeline is never long enough to page). */
@@ -70,5 +74,3 @@ export function callsOfConversation(
     .limit(500)
     .execute();
 }
-
-export type { CallRow };
