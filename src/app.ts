@@ -8,15 +8,18 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { AppDeps } from "./deps.ts";
 import { trustFunction } from "./http/clientAddress.ts";
-import { frameworkError, registerErrorHandling, sendError } from "./http/errors.ts";
+import { frameworkError, registerErrorHandling } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
+import { auditRoutes } from "./http/routes/audit.ts";
 import { authRoutes } from "./http/routes/auth.ts";
 import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
+import { cannedReplyRoutes } from "./http/routes/cannedReplies.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
 import { settingsRoutes } from "./http/routes/settings.ts";
 import { telegramWebhookRoutes } from "./http/routes/telegramWebhook.ts";
+import { sitePageRoutes } from "./http/routes/sitePages.ts";
 import { widgetRoutes } from "./http/routes/widget.ts";
 import { consoleRoutes } from "./http/routes/console.ts";
 import { meRoutes } from "./http/routes/me.ts";
@@ -163,6 +166,8 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(meRoutes, { ...deps, prefix: "/api/me" });
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
+  await app.register(auditRoutes, { ...deps, prefix: "/api/audit" });
+  await app.register(cannedReplyRoutes, { ...deps, prefix: "/api/canned-replies" });
   await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });
@@ -172,7 +177,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(telegramWebhookRoutes, deps);
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
   app.get("/", async (_request, reply) => reply.redirect("/console/", 302));
-  app.get("/favicon.ico", async (_request, reply) => sendError(reply, 404, "not_found", "No favicon."));
+  await app.register(sitePageRoutes);
 
   return app;
 }

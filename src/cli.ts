@@ -2,11 +2,12 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import pino from "pino";
 import { migrateToLatest } from "./adapters/db/database.ts";
-import { createAgent, disableAgent, listAgents, resetPassword } from "./domain/agents.ts";
+import { createAgent, disableAgent, resetPassword } from "./domain/agents.ts";
 import { DomainError } from "./domain/errors.ts";
 import type { Actor } from "./domain/ports.ts";
 import { closeDeps, createDeps } from "./deps.ts";
 import { configOrExit, main } from "./main.ts";
+import { enableAgent, listTeam } from "./domain/team.ts";
 import { outboxCommand } from "./outboxCommand.ts";
 
 const USAGE = `Usage: destek <command>
@@ -17,6 +18,7 @@ const USAGE = `Usage: destek <command>
                                 create an agent; the password is read from standard input
   agent list                    list agents
   agent disable <username>      disable an agent and end their sessions
+  agent enable <username>       enable a disabled agent again
   agent reset-password <username>
                                 set a new password (from standard input) and end their sessions
   outbox dead                   list Telegram notifications given up on (dead-lettered)
@@ -65,9 +67,9 @@ async function agentCommand(args: string[]): Promise<void> {
     },
   });
   // Check the arguments before touching DATA_DIR, so a typo creates nothing.
-  if (!["add", "list", "disable", "reset-password"].includes(sub ?? "")) throw new UsageError(`unknown agent command "${sub ?? ""}"`);
+  if (!["add", "list", "disable", "enable", "reset-password"].includes(sub ?? "")) throw new UsageError(`unknown agent command "${sub ?? ""}"`);
   if (sub === "add" && (!values.username || !values.name)) throw new UsageError("agent add needs --username and --name");
-  if ((sub === "disable" || sub === "reset-password") && !positionals[0]) throw new UsageError(`agent ${sub} needs a username`);
+  if ((sub === "disable" || sub === "enable" || sub === "reset-password") && !positionals[0]) throw new UsageError(`agent ${sub} needs a username`);
   const deps = createDeps(configOrExit(), { log: pino({ level: "warn" }) });
   try {
     await migrateToLatest(deps.database);
@@ -89,13 +91,14 @@ async function agentCommand(args: string[]): Promise<void> {
         break;
       }
       case "list": {
-        const rows = (await listAgents(domain)).map((a) => ({
+        // The Team page's view, so agents invited from the console show as "invited".
+        const rows = (await listTeam(domain)).map((a) => ({
           username: a.username,
           name: a.name,
-          role: a.isAdmin ? "admin" : "agent",
+          role: a.role,
           telegram: a.telegramLinked ? "linked" : "-",
           totp: a.totpEnabled ? "on" : "-",
-          status: a.disabledAt ? "disabled" : "active",
+          status: a.status,
         }));
         if (rows.length) console.table(rows);
         else console.log("No agents yet.");
@@ -106,6 +109,13 @@ async function agentCommand(args: string[]): Promise<void> {
         if (!username) throw new UsageError("agent disable needs a username");
         await disableAgent(domain, CLI_ACTOR, username);
         console.log(`Disabled ${username}; their sessions are ended.`);
+        break;
+      }
+      case "enable": {
+        const username = positionals[0];
+        if (!username) throw new UsageError("agent enable needs a username");
+        await enableAgent(domain, CLI_ACTOR, username);
+        console.log(`Enabled ${username}; they can sign in again.`);
         break;
       }
       case "reset-password": {

@@ -87,6 +87,7 @@ const schema = z.object({
   CALL_VISITOR_DAILY_LIMIT: integer(0, 1000).default(3),
   CALL_AGENT_DAILY_LIMIT: integer(0, 1000).optional(),
   CALL_RING_TIMEOUT_S: integer(5, 600).default(60),
+  CALL_REJOIN_WINDOW_S: integer(1, 3600).default(20),
   RECORDING: z.enum(["off", "audio", "audio+video"], { message: "must be off, audio or audio+video" }).default("off"),
   RECORDING_RETENTION_DAYS: integer(1, 36_500).optional(),
   RECORDING_ICE_ADDRESSES: z
@@ -111,6 +112,17 @@ const schema = z.object({
     .regex(/^((name|email|phone):(required|optional|off))(,(name|email|phone):(required|optional|off))*$/, "must look like name:required,email:optional,phone:off")
     .default("name:optional,email:optional,phone:off"),
   IDENTITY_REQUIRED: flag.default(false),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587" }).optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^([^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'must be an address such as support@example.com or "Destek <support@example.com>"')
+    .optional(),
+  OFFLINE_EMAIL_DELAY_S: integer(0, 30 * 24 * 3600).default(300),
+  SMTP_INBOUND_PORT: integer(0, 65535).optional(),
+  MAIL_REPLY_DOMAIN: z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, "must be a domain name such as reply.support.example.com")
+    .optional(),
 });
 
 export type Env = z.input<typeof schema>;
@@ -127,6 +139,10 @@ export interface Config {
   dataDir: string;
   database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
   redisUrl: string | undefined;
+  /** Outgoing mail (SMTP_URL and MAIL_FROM); undefined: no mail is sent. */
+  mail: { smtpUrl: string; from: string; offlineDelayMs: number; replyDomain: string | undefined } | undefined;
+  /** The SMTP listener for visitors' replies (SMTP_INBOUND_PORT and MAIL_REPLY_DOMAIN); undefined: off. */
+  inboundMail: { port: number; domain: string } | undefined;
   telegram:
     | {
         token: string;
@@ -170,6 +186,8 @@ export interface Config {
     perVisitor: number;
     perAgent: number | null;
     ringTimeoutMs: number;
+    /** How long a live call waits for a participant whose every connection dropped (reload, network change). */
+    rejoinWindowMs: number;
     recording: "off" | "audio" | "audio+video";
     /** Recordings older than this many days are removed; undefined keeps them. */
     recordingRetentionDays: number | undefined;
@@ -196,6 +214,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
   }
   const e = parsed.data;
+  if (e.SMTP_URL && !e.MAIL_FROM) throw new ConfigError('Invalid configuration: MAIL_FROM must be set when SMTP_URL is (the sender, such as "Destek <support@example.com>")');
+  if (e.SMTP_INBOUND_PORT !== undefined && !e.MAIL_REPLY_DOMAIN) {
+    throw new ConfigError("Invalid configuration: MAIL_REPLY_DOMAIN must be set when SMTP_INBOUND_PORT is (the domain of the reply+<token>@ addresses)");
+  }
   const dataDir = resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
@@ -206,6 +228,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
     redisUrl: e.REDIS_URL,
+    mail: e.SMTP_URL
+      ? {
+          smtpUrl: e.SMTP_URL,
+          from: e.MAIL_FROM ?? "",
+          offlineDelayMs: e.OFFLINE_EMAIL_DELAY_S * 1000,
+          replyDomain: e.SMTP_INBOUND_PORT !== undefined ? e.MAIL_REPLY_DOMAIN : undefined,
+        }
+      : undefined,
+    inboundMail: e.SMTP_INBOUND_PORT !== undefined && e.MAIL_REPLY_DOMAIN ? { port: e.SMTP_INBOUND_PORT, domain: e.MAIL_REPLY_DOMAIN.toLowerCase() } : undefined,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           token: e.TELEGRAM_BOT_TOKEN,
@@ -241,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perVisitor: e.CALL_VISITOR_DAILY_LIMIT,
       perAgent: e.CALL_AGENT_DAILY_LIMIT ?? null,
       ringTimeoutMs: e.CALL_RING_TIMEOUT_S * 1000,
+      rejoinWindowMs: e.CALL_REJOIN_WINDOW_S * 1000,
       recording: e.RECORDING,
       recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
       recordingIceAddresses: e.RECORDING_ICE_ADDRESSES ? e.RECORDING_ICE_ADDRESSES.split(",") : [],

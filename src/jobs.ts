@@ -1,5 +1,7 @@
 import { startRecordingJobs } from "./adapters/recording/recordingJobs.ts";
 import { startOrphanUploadJob } from "./adapters/storage/uploadJobs.ts";
+import { startMailJob } from "./adapters/mail/mailJob.ts";
+import { startInboundMailJob } from "./adapters/mail/inboundServer.ts";
 import type { Server } from "socket.io";
 import type { AppDeps } from "./deps.ts";
 import { missUnansweredCalls } from "./domain/calls/callService.ts";
@@ -32,7 +34,7 @@ export function startRingTimeoutJob(deps: AppDeps): BackgroundJob {
  * with no work running behind their back, and start the jobs themselves when they test them).
  */
 export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
-  const jobs: BackgroundJob[] = [startRingTimeoutJob(deps), startRecordingJobs(deps), startSessionSweepJob(deps, io), startOrphanUploadJob(deps)];
+  const jobs: BackgroundJob[] = [startRingTimeoutJob(deps), startRecordingJobs(deps), startSessionSweepJob(deps, io), startOrphanUploadJob(deps), startMailJob(deps), startInboundMailJob(deps)];
   return {
     async stop() {
       await Promise.all(jobs.map((job) => job.stop()));

@@ -62,7 +62,10 @@ export async function main(): Promise<void> {
   deps.telegram?.start(deps).catch((err: unknown) => deps.log.error({ err }, "the Telegram worker did not start"));
   const setupLink = await issueSetupLink(deps.domain);
   if (setupLink) {
-    deps.log.warn({ setupLink, validFor: "1 hour" }, `No agent exists yet. Create the first admin at ${setupLink}`);
+    const message = `No agent exists yet. Create the first admin at ${setupLink}`;
+    deps.log.warn({ setupLink, validFor: "1 hour" }, message);
+    // The log is JSON lines on stdout, where a person looking for the link does not see it: say it plainly on stderr too.
+    process.stderr.write(`${message}\n`);
   }
 }
 

@@ -14,6 +14,8 @@ export interface Keys {
   attachmentLinks: Buffer;
   /** The identity secret a website uses to sign its users' ids (shown to admins, see domain/chat/identity.ts). */
   identity: Buffer;
+  /** Signs the reply+<token> e-mail addresses that lead a visitor's mail back to their conversation. */
+  mailReply: Buffer;
 }
 
 /**
@@ -52,5 +54,6 @@ export function deriveKeys(master: string): Keys {
     recordingLinks: derive("recording-link-hmac"),
     attachmentLinks: derive("attachment-link-hmac"),
     identity: derive("visitor-identity-hmac"),
+    mailReply: derive("mail-reply-hmac"),
   };
 }

@@ -120,6 +120,27 @@ describe("destek CLI on the default SQLite database", () => {
     expect(await listedRow("ayse")).toContain("'disabled'");
   });
 
+  it("enables a disabled agent again", async () => {
+    expect((await destek(["agent", "disable", "ayse"])).code).toBe(0);
+    const result = await destek(["agent", "enable", "ayse"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Enabled ayse");
+    expect(await listedRow("ayse")).toContain("'active'");
+    await withDatabase(async ({ db }) => {
+      const row = await findAgentByUsername(db, "ayse");
+      expect(row?.disabled_at).toBeNull();
+      const entries = await db.selectFrom("audit_log").select("action").where("target_id", "=", row?.id ?? "").execute();
+      expect(entries.map((e) => e.action)).toContain("agent.enabled");
+    });
+  });
+
+  it("refuses to enable without a username", async () => {
+    const result = await destek(["agent", "enable"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("agent enable needs a username");
+    noStackTrace(result);
+  });
+
   it("reports an unknown agent clearly", async () => {
     const result = await destek(["agent", "disable", "nobody"]);
     expect(result.code).not.toBe(0);

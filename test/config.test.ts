@@ -125,6 +125,13 @@ describe("loadConfig with bad values", () => {
     expect(error.message).toMatch(new RegExp(`^Invalid configuration: ${name} \\S`));
   });
 
+  it("keeps a live call 20 s for a participant whose page is gone, or CALL_REJOIN_WINDOW_S", () => {
+    expect(loadConfig({}).calls.rejoinWindowMs).toBe(20_000);
+    expect(loadConfig({ CALL_REJOIN_WINDOW_S: "90" }).calls.rejoinWindowMs).toBe(90_000);
+    expect(configError({ CALL_REJOIN_WINDOW_S: "0" }).message).toBe('Invalid configuration: CALL_REJOIN_WINDOW_S must be at least 1 (got "0")');
+    expect(configError({ CALL_REJOIN_WINDOW_S: "20s" }).message).toBe('Invalid configuration: CALL_REJOIN_WINDOW_S must be a whole number (got "20s")');
+  });
+
   it("names the bad variable, not a good one next to it", () => {
     expect(configError({ PORT: "8080", TIMEZONE: "Europe/Istanbul", LOG_LEVEL: "loud" }).message).toMatch(/LOG_LEVEL/);
   });

@@ -22,7 +22,7 @@ describe("a server killed mid-conversation", () => {
     const port = await freePort();
     const env = { PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn" };
     const base = `http://127.0.0.1:${port}`;
-    const healthy = () => waitFor(async () => ((await fetch(`${base}/health`).catch(() => undefined))?.ok ? true : undefined), 20_000, () => "health");
+    const healthy = () => waitFor(async () => ((await fetch(`${base}/health`).catch(() => undefined))?.ok ? true : undefined), 40_000, () => "health");
 
     let server = new DestekProcess(["serve"], env);
     await healthy();

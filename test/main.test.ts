@@ -2,13 +2,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DestekProcess, freePort, killAllDestek, waitFor } from "./support/process.ts";
 
 type LogLine = Record<string, unknown>;
 
 const SETUP_PASSWORD = "a long password 123";
 const METRICS_TOKEN = "metrics-token-0123456789";
+
+// A real process compiles its TypeScript at start: on a loaded two-core machine that alone can take
+// over ten seconds, so the waits for it to come up are generous (they end as soon as it answers).
+const START_TIMEOUT_MS = 40_000;
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 
 /** Starts `destek serve` as a user would, on a free port and a fresh data directory, with nothing else configured. */
 async function startServer() {
@@ -22,7 +27,7 @@ async function startServer() {
       .split("\n")
       .slice(0, -1)
       .map((line) => JSON.parse(line) as LogLine);
-  const waitForLog = (predicate: (line: LogLine) => boolean, timeoutMs = 10_000) =>
+  const waitForLog = (predicate: (line: LogLine) => boolean, timeoutMs = START_TIMEOUT_MS) =>
     waitFor(() => logLines().find(predicate), timeoutMs, () => `a matching log line\n${server.describe()}`);
   return { port, dataDir, server, url, logLines, waitForLog };
 }
@@ -30,7 +35,7 @@ async function startServer() {
 type Server = Awaited<ReturnType<typeof startServer>>;
 
 /** Waits until /health answers 200, or fails after `timeoutMs` from the spawn. */
-async function healthy(server: DestekProcess, url: string, timeoutMs = 10_000): Promise<Response> {
+async function healthy(server: DestekProcess, url: string, timeoutMs = START_TIMEOUT_MS): Promise<Response> {
   return waitFor(
     async () => {
       if (server.exit) throw new Error(`destek exited early (${JSON.stringify(server.exit)})\n${server.describe()}`);
@@ -96,6 +101,15 @@ describe("destek serve on a fresh install", () => {
     setupToken = match?.[1] ?? "";
   });
 
+  it("prints the same setup link as one plain line on stderr, readable among JSON logs", async () => {
+    const line = await waitFor(
+      () => s.server.stderr.split("\n").find((l) => l.startsWith("No agent exists yet.")),
+      10_000,
+      () => `the plain setup line\n${s.server.describe()}`,
+    );
+    expect(line).toBe(`No agent exists yet. Create the first admin at http://localhost:${s.port}/console/setup#${setupToken}`);
+  });
+
   it("creates the first admin with the setup token, once", async () => {
     const body = JSON.stringify({ token: setupToken, username: "admin", name: "Admin", password: SETUP_PASSWORD });
     const post = () => fetch(s.url("/api/setup"), { method: "POST", headers: { "content-type": "application/json" }, body });
@@ -148,7 +162,8 @@ describe("destek serve on a fresh install", () => {
       expect(text).not.toContain(SETUP_PASSWORD);
       if (typeof line.setupLink !== "string") expect(text).not.toContain(setupToken);
     }
-    expect(s.server.stderr).toBe("");
+    // stderr holds the plain setup line and nothing else.
+    expect(s.server.stderr).toBe(`No agent exists yet. Create the first admin at http://localhost:${s.port}/console/setup#${setupToken}\n`);
   });
 });
 

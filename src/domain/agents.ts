@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   type AgentRow,
   countAgents,
+  countOtherActiveAdmins,
   findAgentByTelegramChat,
   findAgentByUsername,
   insertAgent,
@@ -13,6 +14,7 @@ import { audit } from "./audit.ts";
 import { checkPasswordPolicy, hashPassword } from "./auth/passwords.ts";
 import { conflict, forbidden, invalid, notFound } from "./errors.ts";
 import type { Actor, DomainDeps } from "./ports.ts";
+import type { ServerFeatures } from "../protocol/features.ts";
 
 export interface AgentView {
   id: string;
@@ -24,6 +26,11 @@ export interface AgentView {
   language: "tr" | "en" | null;
   createdAt: string;
   disabledAt: string | null;
+}
+
+/** What the server offers agents: Telegram only with a bot configured. */
+export function featuresOf(deps: DomainDeps): ServerFeatures {
+  return { telegram: deps.telegram !== undefined };
 }
 
 export function presentAgent(row: AgentRow): AgentView {
@@ -114,7 +121,18 @@ export function hasAnyAgent(deps: DomainDeps): Promise<boolean> {
   return countAgents(deps.db).then((n) => n > 0);
 }
 
-async function requireAgent(deps: DomainDeps, username: string): Promise<AgentRow> {
+/**
+ * Refuses to leave the console without an active admin (disabling or demoting the last one). The CLI
+ * (system actor) may: it is the operator's way back in, and it can enable or promote again.
+ */
+export async function keepAnAdmin(deps: DomainDeps, actor: Actor, agent: AgentRow): Promise<void> {
+  if (actor.type !== "agent" || agent.role !== "admin" || agent.disabled_at !== null) return;
+  if ((await countOtherActiveAdmins(deps.db, agent.id)) === 0) {
+    throw conflict("last_admin", "This is the last active admin: make another agent an admin first.");
+  }
+}
+
+export async function requireAgent(deps: DomainDeps, username: string): Promise<AgentRow> {
   const agent = await findAgentByUsername(deps.db, normalizeUsername(username));
   if (!agent) throw notFound("agent_not_found", `No agent is called "${username}".`);
   return agent;
@@ -124,6 +142,7 @@ async function requireAgent(deps: DomainDeps, username: string): Promise<AgentRo
 export async function disableAgent(deps: DomainDeps, actor: Actor, username: string): Promise<AgentView> {
   const agent = await requireAgent(deps, username);
   if (actor.type === "agent" && actor.agentId === agent.id) throw forbidden("cannot_disable_self", "You cannot disable your own account.");
+  await keepAnAdmin(deps, actor, agent);
   const now = deps.clock.now();
   await updateAgent(deps.db, agent.id, { disabled_at: agent.disabled_at ?? now, updated_at: now });
   await revokeAgentSessions(deps.db, agent.id, now, "agent_disabled");

@@ -40,6 +40,14 @@ const texts = {
     tr: (who: string, unread: string) => `📂 ${who}${unread}`,
     en: (who: string, unread: string) => `📂 ${who}${unread}`,
   },
+  cannedUsage: {
+    tr: () => "Hazır yanıt göndermek için bir sohbet mesajını /c <kısayol> ile yanıtlayın, örneğin /c greet.",
+    en: () => "To send a canned reply, answer a conversation message with /c <shortcut>, such as /c greet.",
+  },
+  cannedUnknown: {
+    tr: (shortcut: string, close: string) => `"${shortcut}" adında hazır yanıt yok.${close ? ` Yakın olanlar: ${close}` : " Hazır yanıtlarınızı konsolda, Hazır yanıtlar sayfasında görebilirsiniz."}`,
+    en: (shortcut: string, close: string) => `No canned reply "${shortcut}".${close ? ` Close matches: ${close}` : " See your canned replies in the console, on the Canned replies page."}`,
+  },
   resolved: {
     tr: () => "✅ Sohbet çözüldü olarak işaretlendi.",
     en: () => "✅ Conversation resolved.",

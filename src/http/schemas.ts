@@ -30,6 +30,10 @@ export const sessionResponse = z.object({
   expiresIn: z.number(),
   csrfToken: z.string(),
   agent: agentView,
+  /** The first set of recovery codes, present once: right after the first second factor is set up. */
+  recoveryCodes: z.array(z.string()).optional(),
+  /** After signing in with a recovery code: how many remain. */
+  recoveryCodesLeft: z.number().optional(),
 });
 
 export const totpEnrollment = z.object({ secret: z.string(), uri: z.string(), qr: z.string() });

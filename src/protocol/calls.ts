@@ -58,6 +58,8 @@ export const signalPayload = callId.extend({ signal });
 /** A participant's offer for the server's recording peer of their side (recorded calls only). */
 export const recordOffer = callId.extend({ sdp: text().min(1).max(20_000) });
 export type Signal = z.infer<typeof signal>;
+/** A participant's video sender now carries a track (camera or screen share) or none: the call becomes a video call. */
+export const mediaReport = callId.extend({ video: z.boolean() });
 
 export interface CallStart {
   call: CallView;
@@ -66,15 +68,43 @@ export interface CallStart {
   iceServers: IceServer[];
 }
 
-export interface VisitorCallClientEvents {
+/**
+ * What a page that just loaded (or whose socket came back) learns of its own call, to come back
+ * into it: the participant's live call (for a visitor, also the one still waiting), or null.
+ */
+export interface CallResume {
+  call: CallView | null;
+  /** Place in the queue while the call waits, else null. */
+  position: number | null;
+  /** Fresh ICE servers for the call (short-lived TURN credentials); empty without a call. */
+  iceServers: IceServer[];
+}
+
+/** Events both kinds of participant send to come back into a live call. */
+export interface CallRejoinClientEvents {
+  "call:resume": (payload: Record<string, never>, ack: (a: Ack<CallResume>) => void) => void;
+  /**
+   * This side has a fresh RTCPeerConnection for the call (after a reload, or a connection beyond
+   * repair); the other side is told (`call:peer-rejoining`) and starts afresh too. The agent's
+   * console, the offerer, sends its offer after this is acknowledged, so the offer arrives after the news.
+   */
+  "call:rejoin": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
+}
+export interface CallRejoinServerEvents {
+  /** The other participant came back with a fresh connection: make a fresh one too, and negotiate again. */
+  "call:peer-rejoining": (payload: { callId: string }) => void;
+}
+
+export interface VisitorCallClientEvents extends CallRejoinClientEvents {
   "call:start": (payload: z.input<typeof startCall>, ack: (a: Ack<CallStart>) => void) => void;
   "call:hangup": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
   "call:signal": (payload: z.input<typeof signalPayload>, ack: (a: Ack<{ relayed: true }>) => void) => void;
   "call:record": (payload: z.input<typeof recordOffer>, ack: (a: Ack<{ sdp: string }>) => void) => void;
   /** Fresh ICE servers for the caller's ringing or live call (TURN credentials are short-lived). */
   "call:ice": (payload: z.input<typeof callId>, ack: (a: Ack<{ iceServers: IceServer[] }>) => void) => void;
+  "call:media": (payload: z.input<typeof mediaReport>, ack: (a: Ack<{ media: CallView["media"] }>) => void) => void;
 }
-export interface VisitorCallServerEvents {
+export interface VisitorCallServerEvents extends CallRejoinServerEvents {
   "call:queue": (payload: { callId: string; position: number }) => void;
   /** The call was answered; `iceServers` carry fresh TURN credentials for the live call. */
   "call:accepted": (payload: { call: CallView; iceServers: IceServer[] }) => void;
@@ -90,7 +120,7 @@ export interface CallOpened {
   iceServers: IceServer[] | null;
 }
 
-export interface AgentCallClientEvents {
+export interface AgentCallClientEvents extends CallRejoinClientEvents {
   "call:accept": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView; iceServers: IceServer[] }>) => void) => void;
   "call:reject": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
   "call:hangup": (payload: z.input<typeof callId>, ack: (a: Ack<{ call: CallView }>) => void) => void;
@@ -98,6 +128,7 @@ export interface AgentCallClientEvents {
   "call:record": (payload: z.input<typeof recordOffer>, ack: (a: Ack<{ sdp: string }>) => void) => void;
   "calls:sync": (payload: Record<string, never>, ack: (a: Ack<CallsState>) => void) => void;
   "call:open": (payload: z.input<typeof callId>, ack: (a: Ack<CallOpened>) => void) => void;
+  "call:media": (payload: z.input<typeof mediaReport>, ack: (a: Ack<{ media: CallView["media"] }>) => void) => void;
 }
 export interface CallsState {
   /**
@@ -107,7 +138,7 @@ export interface CallsState {
   queue: Array<{ call: CallView; position: number; iceServers: IceServer[] }>;
   usage: { used: number; limit: number };
 }
-export interface AgentCallServerEvents {
+export interface AgentCallServerEvents extends CallRejoinServerEvents {
   /** The queue changed: the whole queue and today's usage ("7 of 10 calls today"). */
   "calls:state": (state: CallsState) => void;
   "call:taken": (payload: { call: CallView }) => void;
@@ -122,6 +153,9 @@ export const VISITOR_CALL_EVENTS = clientEventNames<VisitorCallClientEvents>({
   "call:signal": true,
   "call:record": true,
   "call:ice": true,
+  "call:media": true,
+  "call:resume": true,
+  "call:rejoin": true,
 });
 
 /** Every call event a console sends on `/agent`. */
@@ -133,4 +167,7 @@ export const AGENT_CALL_EVENTS = clientEventNames<AgentCallClientEvents>({
   "call:record": true,
   "calls:sync": true,
   "call:open": true,
+  "call:media": true,
+  "call:resume": true,
+  "call:rejoin": true,
 });

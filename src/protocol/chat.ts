@@ -31,7 +31,7 @@ export const messageView = z.object({
   clientId: z.string(),
   author: z.object({ type: z.enum(["visitor", "agent", "system"]), id: z.string().nullable(), name: z.string().nullable() }),
   body: z.string(),
-  via: z.enum(["widget", "console", "telegram", "system"]),
+  via: z.enum(["widget", "console", "telegram", "system", "email"]),
   attachments: z.array(attachmentView),
   createdAt: z.string(),
 });
@@ -71,7 +71,15 @@ export const conversationSummary = z.object({
     verified: z.boolean(),
   }),
   pageUrl: z.string().nullable(),
-  lastMessage: z.object({ body: z.string(), authorType: z.enum(["visitor", "agent", "system"]), createdAt: z.string() }).nullable(),
+  lastMessage: z
+    .object({
+      body: z.string(),
+      /** What an attachment-only message sent (its file name is the body of a file); null for text. */
+      attachment: z.enum(["image", "voice", "file"]).nullable(),
+      authorType: z.enum(["visitor", "agent", "system"]),
+      createdAt: z.string(),
+    })
+    .nullable(),
   lastSeq: z.number(),
   /** Visitor messages after the last one an agent read. */
   unread: z.number(),
@@ -98,6 +106,8 @@ export const agentTyping = typingPayload.extend({ conversationId });
 export const receiptPayload = z.object({ seq, kind: z.enum(["delivered", "read"]) });
 export const agentReceipt = receiptPayload.extend({ conversationId });
 export const assignPayload = z.object({ conversationId, agentId: z.uuid().nullable() });
+/** The visitor asks for the transcript of their resolved conversation; `email` when none is known yet. */
+export const transcriptRequest = z.object({ email: z.email().max(200).check(nulFree).optional() });
 export const statusPayload = z.object({ conversationId, status: z.enum(["open", "pending", "resolved"]) });
 
 /**
@@ -117,13 +127,20 @@ export interface ConnectRefusal {
   retryAfterMs?: number;
 }
 
+/** Whether the server mails visitors (SMTP set up), and whether it has this visitor's address. */
+export interface VisitorMailState {
+  enabled: boolean;
+  known: boolean;
+}
+
 /** Namespace `/visitor`; handshake `auth: { visitorToken, language?, identity? }` (identity: see protocol/identity.ts). */
 export interface VisitorClientEvents {
-  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean }>) => void) => void;
+  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState }>) => void) => void;
   "message:send": (payload: z.input<typeof visitorSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;
   "profile:update": (payload: VisitorProfile, ack: (a: Ack<{ ok: true }>) => void) => void;
   typing: (payload: z.input<typeof typingPayload>) => void;
   receipt: (payload: z.input<typeof receiptPayload>) => void;
+  "transcript:request": (payload: z.input<typeof transcriptRequest>, ack: (a: Ack<{ email: string }>) => void) => void;
 }
 export interface VisitorServerEvents {
   "message:new": (message: MessageView) => void;
@@ -166,6 +183,7 @@ export const VISITOR_CHAT_EVENTS = clientEventNames<VisitorClientEvents>({
   "profile:update": true,
   typing: true,
   receipt: true,
+  "transcript:request": true,
 });
 
 /** Every chat event a console sends on `/agent`. */

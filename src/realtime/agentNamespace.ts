@@ -14,8 +14,10 @@ import { z } from "zod";
 import { acceptCall, callsState, declineCall, hangUpAfterDeparture, hangUpCall } from "../domain/calls/callService.ts";
 import { openCallForAgent } from "../domain/calls/openCall.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
-import { type AgentCallClientEvents, type AgentCallServerEvents, callId, recordOffer, signalPayload } from "../protocol/calls.ts";
-import { relaySignal, type SignalTargets } from "./callSignaling.ts";
+import { noteCallMedia } from "../domain/calls/callMedia.ts";
+import { type AgentCallClientEvents, type AgentCallServerEvents, callId, mediaReport, recordOffer, signalPayload } from "../protocol/calls.ts";
+import { resumeCall } from "../domain/calls/rejoin.ts";
+import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import { joinRooms } from "./rooms.ts";
 import { AGENTS_ROOM, type Presence } from "./presence.ts";
@@ -139,8 +141,11 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
     socket.on("call:signal", handle(log, signalPayload, async ({ callId, signal }) => {
       return relaySignal(domain, signals, { agentId: (await agent()).id }, callId, signal);
     }));
+    socket.on("call:resume", handle(log, z.object({}), async () => resumeCall(domain, { agentId: (await agent()).id })));
+    socket.on("call:rejoin", handle(log, callId, async ({ callId }) => announceRejoin(domain, signals, { agentId: (await agent()).id }, callId)));
     socket.on("call:record", handle(log, recordOffer, async ({ callId, sdp }) => {
       return openRecordingLeg(domain, deps.recorder, { agentId: (await agent()).id }, callId, sdp);
     }));
+    socket.on("call:media", handle(log, mediaReport, async ({ callId, video }) => noteCallMedia(domain, { agentId: (await agent()).id }, callId, video)));
   });
 }

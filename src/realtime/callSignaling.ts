@@ -1,11 +1,24 @@
 import { findCall } from "../adapters/db/repositories/calls.ts";
 import { forbidden } from "../domain/errors.ts";
 import type { DomainDeps } from "../domain/ports.ts";
-import type { Signal } from "../protocol/calls.ts";
+import { type Participant, rejoinCall } from "../domain/calls/rejoin.ts";
+import type { CallView, Signal } from "../protocol/calls.ts";
 
 export interface SignalTargets {
   toVisitor(visitorId: string, callId: string, signal: Signal): void;
   toAgent(agentId: string, callId: string, signal: Signal): void;
+  /** Tells a participant, on whichever node their sockets are, that the other one came back with a fresh connection. */
+  peerRejoining(to: Participant, callId: string): void;
+}
+
+/**
+ * A participant came back into a live call with a fresh connection: the other one is told, before
+ * this is acknowledged, so anything the rejoining side sends after the acknowledgement reaches them after the news.
+ */
+export async function announceRejoin(deps: DomainDeps, targets: SignalTargets, who: Participant, callId: string): Promise<{ call: CallView }> {
+  const { call, other } = await rejoinCall(deps, who, callId);
+  targets.peerRejoining(other, callId);
+  return { call };
 }
 
 /**

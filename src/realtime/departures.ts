@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 
-/** How long a participant's sockets may all be gone before their call ends: enough to reconnect. */
+/** How long a participant's sockets may all be gone before their call ends (`CALL_REJOIN_WINDOW_S`'s default). */
 export const DEPARTURE_GRACE_MS = 20_000;
 
 /**

@@ -52,8 +52,10 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
   const signals: SignalTargets = {
     toVisitor: (visitorId, callId, signal) => visitors.to(visitorRoom(visitorId)).emit("call:signal", { callId, signal }),
     toAgent: (agentId, callId, signal) => agents.to(agentRoom(agentId)).emit("call:signal", { callId, signal }),
+    peerRejoining: (to, callId) =>
+      "visitorId" in to ? visitors.to(visitorRoom(to.visitorId)).emit("call:peer-rejoining", { callId }) : agents.to(agentRoom(to.agentId)).emit("call:peer-rejoining", { callId }),
   };
-  const departures = new Departures(deps.log);
+  const departures = new Departures(deps.log, deps.config.calls.rejoinWindowMs);
   attachAgentNamespace(agents, deps, presence, signals, departures);
   attachVisitorNamespace(visitors, deps, presence, signals, departures);
 

@@ -1,7 +1,6 @@
 import type { Server } from "socket.io";
 import { endedSessionIds } from "../adapters/db/repositories/sessions.ts";
 import type { AppDeps } from "../deps.ts";
-import type { BackgroundJob } from "../jobs.ts";
 import { agentNamespaceOf, endConsoles, sessionRoom } from "./agentNamespace.ts";
 
 const SWEEP_EVERY_MS = 3_000;
@@ -12,7 +11,7 @@ const SLICE = 500;
  * another process with no socket server, and a node may miss another's broadcast while Redis is
  * away. One query per sweep, over the sessions connected here only.
  */
-export function startSessionSweepJob(deps: AppDeps, io: Server): BackgroundJob {
+export function startSessionSweepJob(deps: AppDeps, io: Server): { stop(): Promise<void> | void } {
   const agents = agentNamespaceOf(io);
   let running: Promise<unknown> = Promise.resolve();
   const sweep = async () => {

@@ -8,16 +8,20 @@ import { ratePayload, type VisitorTimelineClientEvents } from "../protocol/timel
 import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
 import { resolveVisitorIdentity } from "../domain/chat/identity.ts";
 import { consumeAddressLimit } from "../domain/chat/addressLimits.ts";
-import { DomainError, rateLimited } from "../domain/errors.ts";
+import { conflict, DomainError, rateLimited, unavailable } from "../domain/errors.ts";
 import type { Origin } from "../domain/ports.ts";
 import { clientAddress, trustFunction } from "../http/clientAddress.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
-import { type ConnectRefusal, receiptPayload, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
-import { callId, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
-import { hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
+import { requestTranscript } from "../domain/mail/outgoing.ts";
+import { type ConnectRefusal, receiptPayload, transcriptRequest, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
+import { noteCallMedia } from "../domain/calls/callMedia.ts";
+import { callId, mediaReport, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
+import { canRingTelegram, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
-import { relaySignal, type SignalTargets } from "./callSignaling.ts";
+import { resumeCall } from "../domain/calls/rejoin.ts";
+import { z } from "zod";
+import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import { joinRooms } from "./rooms.ts";
 import type { Presence } from "./presence.ts";
@@ -89,7 +93,9 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
       const synced = await syncVisitor(domain, visitor(), afterSeq);
       conversationId = synced.conversation?.id ?? conversationId;
-      return { ...synced, agentsOnline: await presence.agentsOnlineOrAway() };
+      const agentsOnline = await presence.agentsOnlineOrAway();
+      const mail = { enabled: deps.config.mail !== undefined, known: visitor().email !== null };
+      return { ...synced, agentsOnline, callsAvailable: agentsOnline || (await canRingTelegram(domain)), mail };
     }));
 
     socket.on("message:send", handle(log, visitorSend, async (input) => {
@@ -119,13 +125,29 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       await recordVisitorReceipt(domain, visitor(), seq, kind);
     }));
 
-    socket.on("call:start", handle(log, startCall, ({ media, consent }) => startCallForVisitor(domain, visitor(), media, consent)));
+    socket.on("transcript:request", handle(log, transcriptRequest, async ({ email }) => {
+      if (!deps.config.mail) throw unavailable("email_off", "E-mail is not set up on this server.");
+      const sent = await requestTranscript(domain, visitor(), email);
+      if (email) socket.data.visitor = { ...visitor(), email };
+      return sent;
+    }));
+
+    socket.on("call:start", handle(log, startCall, async ({ media, consent }) => {
+      // A stale widget must not ring nobody: with no console open and no Telegram chat to ring, refuse at once.
+      if (!(await presence.agentsOnlineOrAway()) && !(await canRingTelegram(domain))) {
+        throw conflict("team_away", "Nobody is available to take a call right now. Leave a message or request a call back.");
+      }
+      return startCallForVisitor(domain, visitor(), media, consent);
+    }));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),
     })));
     socket.on("call:signal", handle(log, signalPayload, ({ callId, signal }) => relaySignal(domain, signals, { visitorId: visitor().id }, callId, signal)));
     socket.on("call:ice", handle(log, callId, ({ callId }) => renewCallerIceServers(domain, visitor(), callId)));
+    socket.on("call:resume", handle(log, z.object({}), () => resumeCall(domain, { visitorId: visitor().id })));
+    socket.on("call:rejoin", handle(log, callId, ({ callId }) => announceRejoin(domain, signals, { visitorId: visitor().id }, callId)));
     socket.on("call:record", handle(log, recordOffer, ({ callId, sdp }) => openRecordingLeg(domain, deps.recorder, { visitorId: visitor().id }, callId, sdp)));
+    socket.on("call:media", handle(log, mediaReport, ({ callId, video }) => noteCallMedia(domain, { visitorId: visitor().id }, callId, video)));
   });
 }
 

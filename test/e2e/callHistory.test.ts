@@ -77,7 +77,7 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
     });
     await call("Murat Demir", { status: "missed", created_at: now - 50 * MINUTE, ended_at: now - 49 * MINUTE, duration_ms: 0, end_reason: "ring_timeout" });
     await call("Elif Şahin", { status: "ended", agent_id: okan.id, created_at: now - 40 * MINUTE, answered_at: now - 40 * MINUTE, ended_at: now - 30 * MINUTE, duration_ms: 10 * MINUTE, end_reason: "caller_left" });
-    await call("Can Yıldız", { status: "active", agent_id: okan.id, created_at: now - 2 * MINUTE, answered_at: now - 2 * MINUTE + 5_000 });
+    await call("Can Yıldız", { status: "active", agent_id: okan.id, created_at: now - 2 * MINUTE, answered_at: now - 2 * MINUTE + 5_000, recording_mode: "audio" });
     await call("Deniz Aksoy", { id: ids.queued, status: "queued", created_at: now - 10_000 });
 
     browser = await launchChromium();
@@ -110,7 +110,11 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
       if (res.url().includes("/recordings/")) recordingResponses.push({ status: res.status(), range: res.request().headers().range });
     });
 
-    await page.getByRole("navigation").getByRole("link", { name: "Calls" }).click();
+    // The Calls link counts the waiting call and the call missed today (never opened here before).
+    const callsLink = page.getByRole("navigation").getByRole("link", { name: /^Calls/ });
+    await expect.poll(() => callsLink.textContent(), { timeout: 10_000 }).toContain("1 waiting, 1 missed");
+    expect(await callsLink.locator(".sidenav-badge [aria-hidden]").textContent()).toBe("2");
+    await callsLink.click();
     await page.getByRole("heading", { level: 1, name: "Calls" }).waitFor();
     expect(page.url()).toMatch(/\/console\/calls$/);
 
@@ -118,11 +122,15 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
     await expect.poll(() => callerNames(page, "Waiting calls"), { timeout: 10_000 }).toEqual(["Deniz Aksoy"]);
     await page.getByRole("button", { name: "Reject call from Deniz Aksoy" }).click();
     await page.getByText("Nobody is waiting.").waitFor();
+    // Seen here, and nobody waits: the Calls link has no badge left.
+    await expect.poll(() => callsLink.locator(".sidenav-badge").count(), { timeout: 10_000 }).toBe(0);
 
     // Live: calls in progress from the history API.
     await page.getByRole("button", { name: "Live" }).click();
     await expect.poll(() => callerNames(page, "Live calls")).toEqual(["Can Yıldız"]);
     expect(await rowsOf(page, "Live calls").first().textContent()).toContain("Agent okan");
+    // Recorded and still going: its files come at the end, so it says so rather than "None".
+    expect(await rowsOf(page, "Live calls").first().locator("td").last().textContent()).toBe("Recording…");
     expect(await seriousViolations(page)).toEqual([]);
 
     // History: newest first, 25 a page, then "Load more".

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import type { Socket } from "socket.io-client";
@@ -104,6 +105,20 @@ describe("attachments: checks on upload and signed downloads", () => {
     expect(file.headers["content-type"]).toBe("text/plain; charset=utf-8");
     expect(file.headers["content-disposition"]).toMatch(/^attachment; filename="gnp.txt"/);
     expect(file.body).toBe("order 1234\nthanks\n");
+  });
+
+  it("stores a voice note's length at upload, though the recording's header has none", async () => {
+    // Written to a pipe, like a browser's MediaRecorder: no Duration, segment and clusters of unknown size.
+    const webm = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=3.4", "-c:a", "libopus", "-live", "1", "-f", "webm", "pipe:1"]);
+    const token = newVisitorToken();
+    const uploaded = await upload(token, webm, "voice-note.webm", "voice");
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    expect(uploaded.body.attachment.kind).toBe("voice");
+    expect(uploaded.body.attachment.durationMs).toBeGreaterThanOrEqual(3300);
+    expect(uploaded.body.attachment.durationMs).toBeLessThanOrEqual(3420);
+    // And the message carries it to both sides.
+    const sent = await send(webm, "voice-note.webm");
+    expect(sent.durationMs).toBe(uploaded.body.attachment.durationMs);
   });
 
   it("serves byte ranges, so audio can seek", async () => {

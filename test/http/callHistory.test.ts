@@ -97,7 +97,7 @@ describe.each(testDatabases())("call history and recording playback on $name", (
     recorded = calls.find((c) => c.status === "ended")!;
     recordings = (["caller", "agent", "mixed"] as const).map((role, i) => ({
       id: randomUUID(), call_id: recorded.id, role, storage_key: `recordings/${randomBytes(18).toString("base64url")}.webm`,
-      mime: "audio/webm", size: BYTES.length, duration_ms: 60_000 + i, created_at: recorded.created_at + 5_000, deleted_at: null,
+      mime: "audio/webm", size: BYTES.length, duration_ms: 60_000 + i, created_at: recorded.created_at + 5_000, deleted_at: null, segment: 0,
     }));
     for (const row of recordings) {
       await domain.storage.put(row.storage_key, BYTES);

@@ -56,9 +56,11 @@ describe("enrolling second factors, linking Telegram and first-run setup", () =>
     const sent = await post("/api/auth/code", { ticket: first.ticket });
     expect(sent.statusCode).toBe(200);
     const code = codeFrom((await telegram.waitForSent((m) => String(m.chat_id) === "5551" && /\d{6}/.test(String(m.text)))).text);
-    const verified = await post("/api/auth/verify", { ticket: first.ticket, code });
+    // Telegram was set up in this sign-in: the console asks for the first recovery codes with the code.
+    const verified = await post("/api/auth/verify", { ticket: first.ticket, code, issueRecoveryCodes: true });
     expect(verified.statusCode).toBe(200);
     expect(verified.json().agent.telegramLinked).toBe(true);
+    expect(verified.json().recoveryCodes).toHaveLength(10);
 
     // Once a factor exists, a password alone can no longer enrol another one.
     const second = await login("newcomer");

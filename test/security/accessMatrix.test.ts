@@ -38,6 +38,8 @@ const MATRIX: Record<string, string> = {
   "POST /api/auth/enroll/telegram":                     "401        401       401       401    401    401",
   "POST /api/auth/enroll/totp":                         "401        401       401       401    401    401",
   "POST /api/auth/enroll/totp/confirm":                 "401        401       401       401    401    401",
+  "POST /api/auth/link":                                "404        404       404       404    404    404",
+  "POST /api/auth/link/accept":                         "404        404       404       404    404    404",
   "GET /api/auth/csrf":                                 "200        200       200       200    200    200",
   "POST /api/auth/refresh":                             "401        401       401       401    401    401",
   "POST /api/auth/logout":                              "204        204       204       204    204    204",
@@ -48,11 +50,26 @@ const MATRIX: Record<string, string> = {
   "POST /api/me/totp":                                  "401        401       401       200    200    401",
   "POST /api/me/totp/confirm":                          "401        401       401       409    409    401",
   "DELETE /api/me/totp":                                "401        401       401       204    204    401",
+  "GET /api/me/recovery-codes":                         "401        401       401       200    200    401",
+  "POST /api/me/recovery-codes":                        "401        401       401       200    200    401",
   "GET /api/settings/identity":                         "401        401       401       403    200    401",
   "GET /api/agents":                                    "401        401       401       403    200    401",
   "POST /api/agents":                                   "401        401       401       403    201    401",
   "POST /api/agents/:username/disable":                 "401        401       401       403    200    401",
+  "GET /api/agents/members":                            "401        401       401       403    200    401",
+  "POST /api/agents/invites":                           "401        401       401       403    201    401",
+  "POST /api/agents/:username/invite":                  "401        401       401       403    409    401",
+  "POST /api/agents/:username/revoke-links":            "401        401       401       403    200    401",
+  "POST /api/agents/:username/password-reset-link":     "401        401       401       403    200    401",
+  "POST /api/agents/:username/enable":                  "401        401       401       403    200    401",
+  "POST /api/agents/:username/role":                    "401        401       401       403    200    401",
+  "POST /api/agents/:username/reset-second-factor":     "401        401       401       403    200    401",
+  "GET /api/audit":                                     "401        401       401       403    200    401",
   "GET /api/team":                                      "401        401       401       200    200    401",
+  "GET /api/canned-replies":                            "401        401       401       200    200    401",
+  "POST /api/canned-replies":                           "401        401       401       201    201    401",
+  "PATCH /api/canned-replies/:id":                      "401        401       401       200    200    401",
+  "DELETE /api/canned-replies/:id":                     "401        401       401       204    204    401",
   "GET /api/conversations":                             "401        401       401       200    200    401",
   "GET /api/conversations/counts":                      "401        401       401       200    200    401",
   "GET /api/conversations/:id":                         "401        401       401       200    200    401",
@@ -69,24 +86,30 @@ const MATRIX: Record<string, string> = {
   "GET /widget/*":                                      "200        200       200       200    200    200",
   "GET /demo":                                          "302        302       302       302    302    302",
   "GET /demo/*":                                        "200        200       200       200    200    200",
+  "GET /demo/index.html":                               "200        200       200       200    200    200",
   "POST /telegram/webhook":                             "401        401       401       401    401    401",
   "GET /console":                                       "200        200       200       200    200    200",
   "GET /console/*":                                     "200        200       200       200    200    200",
   "GET /console/<built file>":                          "200        200       200       200    200    200",
   "GET /":                                              "302        302       302       302    302    302",
-  "GET /favicon.ico":                                   "404        404       404       404    404    404",
+  "GET /favicon.ico":                                   "200        200       200       200    200    200",
+  "GET /favicon.svg":                                   "200        200       200       200    200    200",
 
   "/visitor conversation:sync":                         "refused    ok        ok        refused refused refused",
   "/visitor message:send":                              "refused    ok        ok        refused refused refused",
   "/visitor profile:update":                            "refused    ok        ok        refused refused refused",
   "/visitor typing":                                    "refused    ok        ok        refused refused refused",
   "/visitor receipt":                                   "refused    ok        ok        refused refused refused",
+  "/visitor transcript:request":                        "refused    email_off email_off refused refused refused",
   "/visitor call:start":                                "refused    ok        ok        refused refused refused",
   "/visitor call:hangup":                               "refused    ok        not_in_call refused refused refused",
   "/visitor call:signal":                               "refused    ok        not_in_call refused refused refused",
   "/visitor call:ice":                                  "refused    ok        not_in_call refused refused refused",
+  "/visitor call:media":                                "refused    ok        not_in_call refused refused refused",
   "/visitor call:record":                               "refused    recording_off not_in_call refused refused refused",
   "/visitor conversation:rate":                         "refused    ok        conversation_not_found refused refused refused",
+  "/visitor call:resume":                               "refused    ok        ok        refused refused refused",
+  "/visitor call:rejoin":                               "refused    ok        not_in_call refused refused refused",
 
   "/agent conversation:open":                           "refused    refused   refused   ok     ok     refused",
   "/agent message:send":                                "refused    refused   refused   ok     ok     refused",
@@ -101,7 +124,10 @@ const MATRIX: Record<string, string> = {
   "/agent call:reject":                                 "refused    refused   refused   ok     ok     refused",
   "/agent call:hangup":                                 "refused    refused   refused   ok     not_in_call refused",
   "/agent call:signal":                                 "refused    refused   refused   ok     not_in_call refused",
+  "/agent call:media":                                  "refused    refused   refused   ok     not_in_call refused",
   "/agent call:record":                                 "refused    refused   refused   recording_off not_in_call refused",
+  "/agent call:resume":                                 "refused    refused   refused   ok     ok     refused",
+  "/agent call:rejoin":                                 "refused    refused   refused   ok     not_in_call refused",
 };
 
 // ---- how each line is requested (only where the path alone is not enough) ----
@@ -148,6 +174,20 @@ async function recordingQuery(f: Fixture, role: Role): Promise<string> {
   return FORGED_LINK_QUERY;
 }
 
+const cannedBody = () => ({ shortcut: `m${Math.random().toString(36).slice(2, 10)}`, text: "Hello {{visitor.name}}" });
+
+/** A personal canned reply of the role's own (agents and admins); others name a made-up one and are refused first. */
+async function ownCannedReply(f: Fixture, role: Role): Promise<string> {
+  if (role !== "agent" && role !== "admin") return "/api/canned-replies/00000000-0000-4000-8000-000000000000";
+  const res = await fetch(`${f.stage.url}/api/canned-replies`, {
+    method: "POST",
+    headers: { ...headersFor(f, role), "content-type": "application/json" },
+    body: JSON.stringify(cannedBody()),
+  });
+  if (res.status !== 201) throw new Error(`${role} could not create a canned reply: ${res.status}`);
+  return `/api/canned-replies/${((await res.json()) as { cannedReply: { id: string } }).cannedReply.id}`;
+}
+
 const textFile = () => {
   const form = new FormData();
   form.append("file", new Blob([Buffer.from("a note from the matrix")]), "note.txt");
@@ -172,6 +212,19 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "DELETE /api/me/totp": { freshSession: true, body: () => ({ password: PASSWORD }) },
   "POST /api/agents": { body: () => ({ username: `new${Math.random().toString(36).slice(2, 10)}`, name: "New Agent", password: PASSWORD }) },
   "POST /api/agents/:username/disable": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/disable` },
+  "POST /api/agents/invites": { body: () => ({ username: `inv${Math.random().toString(36).slice(2, 10)}`, name: "Invited Agent", role: "agent" }) },
+  "POST /api/agents/:username/invite": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/invite` },
+  "POST /api/agents/:username/revoke-links": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/revoke-links` },
+  "POST /api/agents/:username/password-reset-link": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/password-reset-link` },
+  "POST /api/agents/:username/enable": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/enable` },
+  "POST /api/agents/:username/role": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/role`, body: () => ({ role: "agent" }) },
+  "POST /api/agents/:username/reset-second-factor": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/reset-second-factor` },
+  "POST /api/me/recovery-codes": { freshSession: true, body: () => ({ password: PASSWORD }) },
+  "POST /api/auth/link": { body: () => ({ token: "forged-link-token-0123456789" }) },
+  "POST /api/auth/link/accept": { body: () => ({ token: "forged-link-token-0123456789", password: "a long new password" }) },
+  "POST /api/canned-replies": { body: cannedBody },
+  "PATCH /api/canned-replies/:id": { path: ownCannedReply, body: () => ({ text: "Changed" }) },
+  "DELETE /api/canned-replies/:id": { path: ownCannedReply },
   "GET /api/conversations/:id": { path: (f) => `/api/conversations/${f.visitorA.conversationId}` },
   "GET /api/conversations/:id/messages": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/messages?beforeSeq=1000` },
   "GET /api/conversations/:id/timeline": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/timeline` },
@@ -181,7 +234,7 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "GET /recordings/:id": { path: async (f, role) => `/recordings/${f.recordedCall.recordingId}?${await recordingQuery(f, role)}` },
   "POST /api/widget/attachments": { body: textFile },
   "GET /widget/*": { path: () => "/widget/frame.html" },
-  "GET /demo/*": { path: () => "/demo/index.html" },
+  "GET /demo/*": { path: () => "/demo/demo.css" },
   "POST /telegram/webhook": { body: () => ({ update_id: 1 }) },
   "GET /console/*": { path: () => "/console/inbox" },
   "GET /console/<built file>": { path: () => "/console/index.html" },
@@ -214,10 +267,12 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/visitor profile:update": () => ({ name: "Ayşe" }),
   "/visitor typing": () => ({ typing: true }),
   "/visitor receipt": () => ({ seq: 1, kind: "read" }),
+  "/visitor transcript:request": () => ({ email: "ayse@example.com" }),
   "/visitor call:start": () => ({ media: "audio" }),
   "/visitor call:hangup": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/visitor call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
   "/visitor call:ice": async (f) => ({ callId: await f.queuedCallOfA() }),
+  "/visitor call:media": async (f) => ({ callId: await f.liveCallOfA(), video: false }),
   "/visitor call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
   // Only a resolved conversation is rated: visitor A's is resolved first, visitor B may not rate it.
   "/visitor conversation:rate": async (f) => {
@@ -225,6 +280,8 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
     return { conversationId: f.visitorA.conversationId, score: 4, comment: "quick and kind" };
   },
   "/agent note:send": (f) => ({ conversationId: f.visitorA.conversationId, body: "a private note for the matrix" }),
+  "/visitor call:resume": () => ({}),
+  "/visitor call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
   "/agent conversation:open": (f) => ({ conversationId: f.visitorA.conversationId }),
   "/agent message:send": (f) => ({ conversationId: f.visitorA.conversationId, clientId: newClientId(), body: "hello from the team" }),
   "/agent typing": (f) => ({ conversationId: f.visitorA.conversationId, typing: true }),
@@ -237,7 +294,10 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/agent call:reject": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/agent call:hangup": async (f) => ({ callId: await f.liveCallOfA() }),
   "/agent call:signal": async (f) => ({ callId: await f.liveCallOfA(), signal: candidate }),
+  "/agent call:media": async (f) => ({ callId: await f.liveCallOfA(), video: false }),
   "/agent call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
+  "/agent call:resume": () => ({}),
+  "/agent call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
 };
 
 // ---- the catalog, as table keys ----

@@ -29,12 +29,19 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/setup": { role: "anonymous", body: { token: "setup-token-0123456789", username: "firstadmin", name: "First Admin", password: PASSWORD } },
   "POST /api/auth/login": { role: "anonymous", body: { username: "someagent", password: PASSWORD } },
   "POST /api/auth/code": { role: "anonymous", body: { ticket: TICKET } },
-  "POST /api/auth/verify": { role: "anonymous", body: { ticket: TICKET, code: "123456", method: "telegram" } },
+  "POST /api/auth/verify": { role: "anonymous", body: { ticket: TICKET, code: "123456", method: "telegram", issueRecoveryCodes: true } },
   "POST /api/auth/enroll/telegram": { role: "anonymous", body: { ticket: TICKET } },
   "POST /api/auth/enroll/totp": { role: "anonymous", body: { ticket: TICKET } },
   "POST /api/auth/enroll/totp/confirm": { role: "anonymous", body: { ticket: TICKET, code: "123456" } },
   "POST /api/agents": { role: "admin", body: { username: "newagent", name: "New Agent", password: PASSWORD, admin: false, telegramChatId: "12345", language: "en" } },
+  "POST /api/canned-replies": { role: "agent", body: { scope: "personal", shortcut: "greet", text: "Hello {{visitor.name}}" } },
+  "PATCH /api/canned-replies/:id": { role: "agent", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
+  "POST /api/me/recovery-codes": { role: "agent", body: { password: PASSWORD } },
+  "POST /api/agents/invites": { role: "admin", body: { username: "invitee", name: "Invited Agent", role: "agent", language: "tr" } },
+  "POST /api/agents/:username/role": { role: "admin", body: { role: "agent" } },
+  "POST /api/auth/link": { role: "anonymous", body: { token: "link-token-0123456789-abcdef" } },
+  "POST /api/auth/link/accept": { role: "anonymous", body: { token: "link-token-0123456789-abcdef", password: PASSWORD } },
   "POST /telegram/webhook": { role: "anonymous", body: { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text: "hi" } } },
 };
 
@@ -146,7 +153,7 @@ describe.each(testDatabases())("fuzzing every HTTP route on $name", (database: T
   }, 120_000);
 
   it("every path parameter and query field, set to each classic bad value in turn, gets a typed answer", async () => {
-    const queryKeys = ["status", "assignee", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig"];
+    const queryKeys = ["status", "assignee", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "actor", "action"];
     // Page cursors are opaque base64 of [time, id]: well-formed ones with a bad time or id inside too.
     const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
     const strings = [

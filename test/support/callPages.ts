@@ -83,8 +83,15 @@ export async function callContext(browser: Browser, options: BrowserContextOptio
 }
 
 /** A visitor on the shop with the chat open (at a phone's size when asked); returns the widget's frame. */
-export async function openWidget(browser: Browser, shopUrl: string, viewport = { width: 1280, height: 720 }): Promise<{ page: Page; frame: Frame }> {
+export async function openWidget(
+  browser: Browser,
+  shopUrl: string,
+  viewport = { width: 1280, height: 720 },
+  options: { hold?: ServerMessageHold } = {},
+): Promise<{ page: Page; frame: Frame }> {
   const context = await callContext(browser, { viewport });
+  // The widget's websocket through the test, when it is to hold or drop what the server sends.
+  if (options.hold) await routeSockets(context, options.hold);
   // The loader's shadow root is closed; tests open it to find the iframe.
   await context.addInitScript(`{
     const attach = Element.prototype.attachShadow;
@@ -123,6 +130,53 @@ export class ServerMessageHold {
     if (this.held) this.pending.push(send);
     else send();
   }
+  private readonly connections = new Set<() => void>();
+  /** Notes a routed connection, so `cut` can drop it. */
+  connected(drop: () => void): () => void {
+    this.connections.add(drop);
+    return () => this.connections.delete(drop);
+  }
+  /** How many routed connections are open. */
+  get open(): number {
+    return this.connections.size;
+  }
+  /** A network drop: every routed connection closes, and what was held is lost. */
+  cut(): void {
+    this.pending.splice(0);
+    for (const drop of [...this.connections]) drop();
+  }
+}
+
+/**
+ * Passes a context's Socket.IO websockets through the test: each message noted in `seen`, the
+ * server's held while `hold` holds, every connection dropped by `hold.cut()`.
+ */
+async function routeSockets(context: BrowserContext, hold: ServerMessageHold, seen: { sent: string[]; received: string[] } = { sent: [], received: [] }): Promise<void> {
+  await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      seen.sent.push(String(message));
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      hold.deliver(() => {
+        seen.received.push(String(message));
+        ws.send(message);
+      });
+    });
+    const forget = hold.connected(() => {
+      ws.close({ code: 4000, reason: "network drop" }).catch(() => undefined);
+      server.close().catch(() => undefined);
+    });
+    ws.onClose((code, reason) => {
+      forget();
+      server.close({ code, reason }).catch(() => undefined);
+    });
+    server.onClose((code, reason) => {
+      forget();
+      ws.close({ code, reason }).catch(() => undefined);
+    });
+  });
 }
 
 /** An agent signed in to the console in a browser context of their own (password, then the Telegram code). */
@@ -140,21 +194,7 @@ export async function signInConsole(
   const { hold } = options;
   if (hold) {
     // The console's websocket passes through the test, which notes each frame and can hold the server's.
-    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((message) => {
-        seen.sent.push(String(message));
-        server.send(message);
-      });
-      server.onMessage((message) => {
-        hold.deliver(() => {
-          seen.received.push(String(message));
-          ws.send(message);
-        });
-      });
-      ws.onClose((code, reason) => server.close({ code, reason }));
-      server.onClose((code, reason) => ws.close({ code, reason }));
-    });
+    await routeSockets(context, hold, seen);
   } else {
     page.on("websocket", (ws) => {
       ws.on("framesent", (frame) => seen.sent.push(String(frame.payload)));

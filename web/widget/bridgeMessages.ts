@@ -21,6 +21,8 @@ export type FrameToLoaderMessage =
 	| { type: "destek:unread"; count: number }
 	| { type: "destek:active"; active: boolean }
 	| { type: "destek:close" }
+	/** Shows the chat: a live call was found again after the host page reloaded, and must be seen (and heard). */
+	| { type: "destek:open" }
 	/** Saves (or with null removes) one of the frame's keys in the host page's storage. */
 	| { type: "destek:store"; key: string; value: string | null };
 

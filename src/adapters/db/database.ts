@@ -12,6 +12,10 @@ import * as recordingMix from "./migrations/0002_recording_mix.ts";
 import * as callConsentAndLiveCalls from "./migrations/0003_call_consent_and_live_calls.ts";
 import * as verifiedVisitors from "./migrations/0005_verified_visitors.ts";
 import * as outboxOrder from "./migrations/0006_outbox_order.ts";
+import * as recordingSegments from "./migrations/0007_recording_segments.ts";
+import * as cannedReplies from "./migrations/0008_canned_replies.ts";
+import * as teamAdmin from "./migrations/0009_team_admin.ts";
+import * as email from "./migrations/0011_email.ts";
 import * as conversationTimeline from "./migrations/0012_conversation_timeline.ts";
 import type { Database } from "./schema.ts";
 
@@ -70,6 +74,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003_call_consent_and_live_calls": callConsentAndLiveCalls,
   "0005_verified_visitors": verifiedVisitors,
   "0006_outbox_order": outboxOrder,
+  "0007_recording_segments": recordingSegments,
+  "0008_canned_replies": cannedReplies,
+  "0009_team_admin": teamAdmin,
+  "0011_email": email,
   "0012_conversation_timeline": conversationTimeline,
 };
 

@@ -52,7 +52,7 @@ export interface OtpChallengesTable {
 
 export interface OneTimeTokensTable {
   token_hash: string;
-  purpose: "setup" | "telegram_link";
+  purpose: "setup" | "telegram_link" | "invite" | "password_reset";
   agent_id: string | null;
   created_at: number;
   expires_at: number;
@@ -102,6 +102,8 @@ export interface ConversationsTable {
   created_at: number;
   updated_at: number;
   resolved_at: number | null;
+  /** The last agent message e-mailed to the visitor (or passed over): each reply is mailed once at most. */
+  email_notified_seq: ColumnType<number, number | undefined, number>;
 }
 
 export interface MessagesTable {
@@ -112,7 +114,7 @@ export interface MessagesTable {
   author_type: "visitor" | "agent" | "system";
   author_id: string | null;
   body: string;
-  via: "widget" | "console" | "telegram" | "system";
+  via: "widget" | "console" | "telegram" | "system" | "email";
   created_at: number;
 }
 
@@ -167,6 +169,11 @@ export interface RecordingsTable {
   duration_ms: number | null;
   created_at: number;
   deleted_at: number | null;
+  /**
+   * Which recorder leg of its side this file is, from 0: a side that rejoined the call (a reload)
+   * has several until the mixing job joins them into one file (segment 0 again).
+   */
+  segment: ColumnType<number, number | undefined, number>;
 }
 
 export interface CallCountersTable {
@@ -238,6 +245,26 @@ export interface ConversationRatingsTable {
   updated_at: number;
 }
 
+export interface RecoveryCodesTable {
+  id: string;
+  agent_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface CannedRepliesTable {
+  id: string;
+  /** "shared", or "agent:<id>" for a personal reply. */
+  scope_key: string;
+  owner_id: string | null;
+  shortcut: string;
+  body: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -255,6 +282,8 @@ export interface Database {
   telegram_messages: TelegramMessagesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  recovery_codes: RecoveryCodesTable;
+  canned_replies: CannedRepliesTable;
   conversation_events: ConversationEventsTable;
   conversation_ratings: ConversationRatingsTable;
 }

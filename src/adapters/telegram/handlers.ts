@@ -7,6 +7,7 @@ import {
   callAlert,
   callAlertsOf,
   callNow,
+  cannedReplyFromTelegram,
   checkTelegramReply,
   openConversationsForTelegram,
   rejectCallFromTelegram,
@@ -78,6 +79,39 @@ export function installHandlers(bot: Bot, deps: DomainDeps, options: HandlerOpti
     } catch (error) {
       await answerError(ctx, error);
     }
+  });
+
+  // `/c greet` as a reply to a bridged post: that canned reply goes to the visitor, in order with the
+  // sender's other replies.
+  bot.command("c", async (ctx) => {
+    const message = ctx.message;
+    const shortcut = ctx.match.trim().split(/\s+/)[0] ?? "";
+    if (!message) return;
+    if (!shortcut || !message.reply_to_message) {
+      await ctx.reply(text("cannedUsage", language), { reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } });
+      return;
+    }
+    const reply = {
+      chatId: String(ctx.chat.id),
+      fromUserId: String(message.from?.id ?? ""),
+      telegramMessageId: message.message_id,
+      replyToMessageId: message.reply_to_message.message_id,
+      shortcut,
+    };
+    await options.replies.run(`${reply.chatId}:${reply.fromUserId}`, async () => {
+      try {
+        if ((await checkTelegramReply(deps, reply)).alreadyStored) return;
+        await cannedReplyFromTelegram(deps, reply);
+        await ctx.react("👍").catch(() => undefined);
+      } catch (error) {
+        if (error instanceof DomainError && error.id === "canned_reply_not_found") {
+          const close = (error.details?.closeMatches ?? "").split(",").filter(Boolean).map((s) => `/c ${s}`).join(", ");
+          await ctx.reply(text("cannedUnknown", language, shortcut, close), { reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } });
+          return;
+        }
+        await answerError(ctx, error);
+      }
+    });
   });
 
   /** Every chat rung for this call learns how it went (`note`), and loses the buttons. */

@@ -120,7 +120,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (deps.clock.now() < pausedUntil) return false;
     const blockedChats = new Set<string>();
     let progressed = false;
-    for (const row of await dueOutbox(deps.db, deps.clock.now(), BATCH)) {
+    for (const row of await dueOutbox(deps.db, deps.clock.now(), BATCH, "telegram.")) {
       if (stopped || deps.clock.now() < pausedUntil) break;
       // Keep each chat in order within the round too: after a failure its later rows wait.
       if (row.chat_id !== null && blockedChats.has(row.chat_id)) continue;

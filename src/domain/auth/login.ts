@@ -9,11 +9,14 @@ import {
 } from "../../adapters/db/repositories/challenges.ts";
 import { normalizeUsername } from "../agents.ts";
 import { audit } from "../audit.ts";
-import { conflict, DomainError, rateLimited, unauthorized, unavailable } from "../errors.ts";
+import { conflict, DomainError, forbidden, rateLimited, unauthorized, unavailable } from "../errors.ts";
 import { text } from "../i18n.ts";
 import { type DomainDeps, TelegramRefused } from "../ports.ts";
+import type { ServerFeatures } from "../../protocol/features.ts";
+import { featuresOf } from "../agents.ts";
 import { signLoginTicket, verifyLoginTicket } from "./jwt.ts";
 import { verifyPassword } from "./passwords.ts";
+import { firstRecoveryCodes, useRecoveryCode } from "./recoveryCodes.ts";
 import { constantTimeEqual, hashToken, newNumericCode } from "./secrets.ts";
 import { type IssuedSession, startSession } from "./sessions.ts";
 import { verifyTotp } from "./totp.ts";
@@ -33,6 +36,8 @@ export interface PasswordStepResult {
   methods: { telegram: boolean; totp: boolean };
   enrollmentRequired: boolean;
   codeSent: boolean;
+  /** What a new agent may enrol: Telegram only when a bot is configured. */
+  features: ServerFeatures;
 }
 
 export function secondFactors(deps: DomainDeps, agent: AgentRow) {
@@ -65,7 +70,7 @@ export async function signInWithPassword(
       },
     );
   }
-  return { ticket, methods, enrollmentRequired, codeSent };
+  return { ticket, methods, enrollmentRequired, codeSent, features: featuresOf(deps) };
 }
 
 /** Resolves a ticket to its agent; a ticket for a since-disabled agent is dead. */
@@ -120,9 +125,15 @@ async function sendLoginCode(deps: DomainDeps, agent: AgentRow, ip: string | nul
 /** Step two: a Telegram code or an authenticator code. Success starts a session. */
 export async function verifySecondFactor(
   deps: DomainDeps,
-  input: { ticket: string; code: string; method: "telegram" | "totp" } & Client,
-): Promise<IssuedSession> {
+  input: { ticket: string; code: string; method: "telegram" | "totp" | "recovery"; issueRecoveryCodes?: boolean } & Client,
+): Promise<IssuedSession & { recoveryCodesLeft?: number; recoveryCodes?: string[] }> {
   const agent = await agentForTicket(deps, input.ticket);
+  if (input.method === "recovery") {
+    // A recovery code replaces an existing factor; one without any enrols instead.
+    if (secondFactors(deps, agent).enrollmentRequired) throw forbidden("enrollment_required", "Set up a second factor first.");
+    const recoveryCodesLeft = await useRecoveryCode(deps, agent, input.code, input.ip);
+    return { ...(await startSession(deps, agent, input)), recoveryCodesLeft };
+  }
   if (input.method === "totp") {
     const { allowed, retryAfterMs } = await deps.limiter.consume(`totp:agent:${agent.id}`, OTP_MAX_ATTEMPTS, OTP_TTL_MS);
     if (!allowed) throw rateLimited(retryAfterMs);
@@ -130,7 +141,12 @@ export async function verifySecondFactor(
   } else {
     await checkLoginCode(deps, agent, input.code);
   }
-  return startSession(deps, agent, input);
+  // Right after Telegram was set up during sign-in, the console asks for the first recovery codes
+  // (an authenticator enrolment gets them at its confirmation). Only an agent without any gets a set.
+  const actor = { type: "agent", agentId: agent.id, sessionId: "sign-in", role: agent.role } as const;
+  const recoveryCodes = input.issueRecoveryCodes ? await firstRecoveryCodes(deps, actor, agent) : undefined;
+  const session = await startSession(deps, agent, input);
+  return recoveryCodes ? { ...session, recoveryCodes } : session;
 }
 
 async function checkLoginCode(deps: DomainDeps, agent: AgentRow, code: string): Promise<void> {

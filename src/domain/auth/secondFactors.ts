@@ -4,6 +4,7 @@ import { conflict, forbidden } from "../errors.ts";
 import type { Actor, DomainDeps } from "../ports.ts";
 import { agentForTicket, type Client, secondFactors } from "./login.ts";
 import { verifyPassword } from "./passwords.ts";
+import { firstRecoveryCodes } from "./recoveryCodes.ts";
 import { type IssuedSession, startSession } from "./sessions.ts";
 import { createTelegramLink } from "./telegramLink.ts";
 import { confirmTotpEnrollment, startTotpEnrollment, type TotpEnrollment } from "./totp.ts";
@@ -29,10 +30,16 @@ export async function enrollTotpDuringSignIn(deps: DomainDeps, ticket: string): 
 }
 
 /** Confirms the new authenticator with a code, which also completes this sign-in. */
-export async function confirmTotpDuringSignIn(deps: DomainDeps, input: { ticket: string; code: string } & Client): Promise<IssuedSession> {
+export async function confirmTotpDuringSignIn(
+  deps: DomainDeps,
+  input: { ticket: string; code: string } & Client,
+): Promise<IssuedSession & { recoveryCodes?: string[] }> {
   const agent = await agentAwaitingEnrollment(deps, input.ticket);
   await confirmTotpEnrollment(deps, ticketActor(agent), agent, input.code);
-  return startSession(deps, await agentForTicket(deps, input.ticket), input);
+  // The first second factor brings the recovery codes, shown once on the next screen.
+  const recoveryCodes = await firstRecoveryCodes(deps, ticketActor(agent), agent);
+  const session = await startSession(deps, await agentForTicket(deps, input.ticket), input);
+  return recoveryCodes ? { ...session, recoveryCodes } : session;
 }
 
 /**

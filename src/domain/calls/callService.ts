@@ -3,7 +3,7 @@ import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallO
 import { findVisitor, latestConversationOf, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
-import { visitorLabel } from "../chat/telegramBridge.ts";
+import { visitorLabel } from "../chat/visitorLabel.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "./calls.ts";
@@ -42,7 +42,7 @@ export function liveIceServers(deps: DomainDeps, callId: string): IceServer[] {
 }
 
 /** ICE servers for the caller of a waiting call: TURN credentials that expire soon after the ringing would. */
-function ringingIceServers(deps: DomainDeps, callId: string): IceServer[] {
+export function ringingIceServers(deps: DomainDeps, callId: string): IceServer[] {
   const ttlS = Math.ceil(deps.calls.ringTimeoutMs / 1000) + RINGING_TURN_MARGIN_S;
   return iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, callId, deps.clock.now(), ttlS);
 }
@@ -73,6 +73,11 @@ async function callAlertChats(deps: DomainDeps): Promise<string[]> {
   const chats = new Set(deps.telegramAlertChats);
   for (const agent of await listAgents(deps.db)) if (agent.telegram_chat_id && !agent.disabled_at) chats.add(agent.telegram_chat_id);
   return [...chats];
+}
+
+/** Whether a call could reach anyone through Telegram (the team chat or an agent's linked chat). */
+export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
+  return (await callAlertChats(deps)).length > 0;
 }
 
 /** A visitor presses Call (with the recording consent they gave): queued, the team alerted, the caller told their place. */

@@ -4,12 +4,20 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { callsAwaitingMix, findCall, transitionMix } from "../../adapters/db/repositories/calls.ts";
-import { insertRecording, markRecordingDeleted, type RecordingRow, recordingsOfCalls, recordingsOlderThan } from "../../adapters/db/repositories/recordings.ts";
+import {
+  insertRecording,
+  markRecordingDeleted,
+  type RecordingRow,
+  recordingsOfCalls,
+  recordingsOlderThan,
+  segmentsOfSide,
+} from "../../adapters/db/repositories/recordings.ts";
 import type { IceServer } from "../../protocol/calls.ts";
 import { audit } from "../audit.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { iceServersFor, LIVE_TURN_TTL_S } from "./ice.ts";
+import { joinSegments, type SegmentJoiner } from "./segments.ts";
 
 // Server-side call recording. Each participant's browser sends its own media a second time, to a
 // receive-only peer on the server (the CallRecorder adapter), which writes one WebM per side. This
@@ -75,8 +83,15 @@ export async function openRecordingLeg(
 
 const storageKey = () => `recordings/${randomBytes(18).toString("base64url")}.webm`;
 
-/** Moves a finished side into storage under an unguessable name and lists it with the call. */
-export async function storeRecording(deps: DomainDeps, file: Omit<FinishedRecording, "role"> & { role: RecordingRow["role"] }): Promise<RecordingRow> {
+/**
+ * Moves a finished side into storage under an unguessable name and lists it with the call. A side
+ * that already has a file (its participant rejoined the call) gets the next segment.
+ */
+export async function storeRecording(
+  deps: DomainDeps,
+  file: Omit<FinishedRecording, "role"> & { role: RecordingRow["role"] },
+  segment?: number,
+): Promise<RecordingRow> {
   const row: RecordingRow = {
     id: randomUUID(),
     call_id: file.callId,
@@ -87,6 +102,7 @@ export async function storeRecording(deps: DomainDeps, file: Omit<FinishedRecord
     duration_ms: Math.round(file.durationMs),
     created_at: file.startedAt,
     deleted_at: null,
+    segment: segment ?? (file.role === "mixed" ? 0 : await segmentsOfSide(deps.db, file.callId, file.role)),
   };
   await deps.storage.putFile(row.storage_key, file.path);
   await insertRecording(deps.db, row);
@@ -101,20 +117,35 @@ export type MixOutcome = { callId: string } & ({ status: "done"; recording: Reco
 /**
  * Mixes the sides of each recorded call that ended a while ago into one file, aligned by when each
  * side's first packet arrived. Each call is claimed once, so several nodes never mix it twice.
- * Without a mixer (no ffmpeg) or with a single side, the sides stay as they are.
+ * A side recorded in several segments (a rejoin) is joined into one file first. Without a mixer
+ * (no ffmpeg) or with a single side, the sides stay as they are.
  */
 export async function mixEndedCalls(deps: DomainDeps, mixer: RecordingMixer | undefined, workDir: string, settleMs = MIX_SETTLE_MS): Promise<MixOutcome[]> {
   const outcomes: MixOutcome[] = [];
   for (const call of await callsAwaitingMix(deps.db, deps.clock.now() - settleMs, 10)) {
     if (!(await transitionMix(deps.db, call.id, null, "running"))) continue;
-    const sides = (await recordingsOfCalls(deps.db, [call.id])).filter((r) => r.role !== "mixed");
+    const segments = (await recordingsOfCalls(deps.db, [call.id])).filter((r) => r.role !== "mixed");
+    const dir = join(workDir, `mix-${call.id}`);
+    let sides = segments;
+    if (mixer) {
+      try {
+        // A side recorded in several segments (its participant rejoined) becomes one file first.
+        const joiner = { mix: mixer.mix.bind(mixer), store: (file: Parameters<SegmentJoiner["store"]>[0]) => storeRecording(deps, file, 0) };
+        sides = await joinSegments(deps, joiner, join(dir, "join"), segments);
+      } catch (error) {
+        await transitionMix(deps.db, call.id, "running", "failed");
+        outcomes.push({ callId: call.id, status: "failed", error });
+        await rm(dir, { recursive: true, force: true });
+        continue;
+      }
+    }
     const why = !mixer ? "ffmpeg is not installed" : sides.length < 2 ? `${sides.length} side(s) recorded` : null;
     if (why || !mixer) {
       await transitionMix(deps.db, call.id, "running", "skipped");
       outcomes.push({ callId: call.id, status: "skipped", why: why ?? "" });
+      await rm(dir, { recursive: true, force: true });
       continue;
     }
-    const dir = join(workDir, `mix-${call.id}`);
     try {
       await mkdir(dir, { recursive: true });
       const start = Math.min(...sides.map((s) => s.created_at));

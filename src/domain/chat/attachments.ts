@@ -12,6 +12,7 @@ import type { AttachmentView } from "../../protocol/chat.ts";
 import { DomainError, invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { linkIsValid } from "../signedLinks.ts";
+import { audioDurationMs } from "./audioDuration.ts";
 import { fileLinks, presentAttachment } from "./present.ts";
 import { reserveStorage } from "./uploadHousekeeping.ts";
 
@@ -116,7 +117,8 @@ export async function uploadAttachment(
     file_name: name,
     width: checked.width,
     height: checked.height,
-    duration_ms: null,
+    // Browsers record WebM without a length; read it from the blocks once, so players show it at once.
+    duration_ms: checked.kind === "voice" || checked.mime.startsWith("audio/") ? audioDurationMs(checked.data) : null,
     uploaded_by: input.uploader,
     created_at: deps.clock.now(),
   };

@@ -20,7 +20,7 @@ import type { ConversationSummary, MessageView, VisitorConversationView } from "
 import { notFound } from "../errors.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import type { DomainDeps } from "../ports.ts";
-import { presentForVisitor, presentMessage, presentSummary } from "./present.ts";
+import { historyPreview, presentForVisitor, presentMessage, presentSummary } from "./present.ts";
 import { type EventActor, publishTimeline, recordConversationEvent, visitorRatings } from "./timeline.ts";
 
 const PAGE = 100;
@@ -127,7 +127,7 @@ export async function conversationDetails(deps: DomainDeps, id: string) {
       firstSeenAt: iso(visitor.first_seen_at),
       lastSeenAt: iso(visitor.last_seen_at),
     },
-    history: others.map((c) => ({ id: c.id, status: c.status, createdAt: iso(c.created_at), lastMessageAt: iso(c.last_message_at), lastMessage: c.last_message_preview })),
+    history: others.map((c) => ({ id: c.id, status: c.status, createdAt: iso(c.created_at), lastMessageAt: iso(c.last_message_at), ...historyPreview(c.last_message_preview) })),
     /** The visitor's latest satisfaction ratings, newest first (the contact's, until contacts exist). */
     ratings: await visitorRatings(deps, visitor.id),
   };

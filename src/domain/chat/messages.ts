@@ -96,7 +96,7 @@ async function store(
 export async function sendVisitorMessage(
   deps: DomainDeps,
   visitor: VisitorRow,
-  input: NewMessage & { pageUrl?: string | undefined; origin: Origin },
+  input: NewMessage & { pageUrl?: string | undefined; origin: Origin; via?: "widget" | "email" },
 ): Promise<SentMessage> {
   const body = checkContent(input);
   const now = deps.clock.now();
@@ -124,7 +124,7 @@ export async function sendVisitorMessage(
         conversation = newConversation(visitor.id, input.pageUrl ?? visitor.page_url, now);
         await insertConversation(trx, conversation);
       }
-      const message = await store(trx, conversation, input, body, { type: "visitor", id: visitor.id }, "widget", now);
+      const message = await store(trx, conversation, input, body, { type: "visitor", id: visitor.id }, input.via ?? "widget", now);
       const bound = await attachmentsOf(trx, [message.id]);
       const changes = {
         status: "open" as const,
@@ -218,6 +218,7 @@ function newConversation(visitorId: string, pageUrl: string | null, now: number)
     created_at: now,
     updated_at: now,
     resolved_at: null,
+    email_notified_seq: 0,
   };
 }
 

@@ -2,6 +2,8 @@ import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
 import type { AttachmentRow, ConversationRow, MessageRow, VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import type { AttachmentView, ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import type { DomainDeps } from "../ports.ts";
+
+type AttachmentKind = AttachmentRow["kind"];
 import { type LinkKind, signedLink } from "../signedLinks.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -64,7 +66,7 @@ export function presentSummary(
     pageUrl: conversation.page_url,
     lastMessage:
       conversation.last_message_author && conversation.last_message_preview !== null
-        ? { body: conversation.last_message_preview, authorType: conversation.last_message_author, createdAt: iso(conversation.last_message_at) }
+        ? { ...readPreview(conversation.last_message_preview), authorType: conversation.last_message_author, createdAt: iso(conversation.last_message_at) }
         : null,
     lastSeq: conversation.last_seq,
     unread: conversation.unread_for_agents,
@@ -84,11 +86,32 @@ export function presentForVisitor(conversation: ConversationRow, assignee: Pick<
   };
 }
 
+// An attachment-only message is stored as a mark (Telegram shows it as is); the console draws an
+// icon with words instead, as emoji render as boxes on machines without an emoji font.
+const IMAGE_MARK = "📷";
+const VOICE_MARK = "🎤";
+const FILE_MARK = "📎 ";
+
 /** The one-line preview kept on the conversation for the inbox list. */
 export function previewOf(body: string, attachments: Pick<AttachmentRow, "kind" | "file_name">[]): string {
   const text = body.replace(/\s+/g, " ").trim();
   if (text) return text.slice(0, 200);
   const first = attachments[0];
   if (!first) return "";
-  return first.kind === "image" ? "📷" : first.kind === "voice" ? "🎤" : `📎 ${first.file_name}`.slice(0, 200);
+  return first.kind === "image" ? IMAGE_MARK : first.kind === "voice" ? VOICE_MARK : `${FILE_MARK}${first.file_name}`.slice(0, 200);
+}
+
+/** A stored preview as text plus the kind of attachment it stands for (the file's name is the text of a file). */
+export function readPreview(preview: string): { body: string; attachment: AttachmentKind | null } {
+  if (preview === IMAGE_MARK) return { body: "", attachment: "image" };
+  if (preview === VOICE_MARK) return { body: "", attachment: "voice" };
+  if (preview.startsWith(FILE_MARK)) return { body: preview.slice(FILE_MARK.length), attachment: "file" };
+  return { body: preview, attachment: null };
+}
+
+/** A history entry's preview: its text, and the kind of attachment an attachment-only message sent. */
+export function historyPreview(preview: string | null): { lastMessage: string | null; lastAttachment: AttachmentKind | null } {
+  if (preview === null) return { lastMessage: null, lastAttachment: null };
+  const { body, attachment } = readPreview(preview);
+  return { lastMessage: body, lastAttachment: attachment };
 }

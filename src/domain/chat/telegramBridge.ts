@@ -1,3 +1,4 @@
+import { oneLine, visitorLabel } from "./visitorLabel.ts";
 import { findAgentByTelegramChat } from "../../adapters/db/repositories/agents.ts";
 import {
   attachmentsOf,
@@ -15,8 +16,10 @@ import {
 } from "../../adapters/db/repositories/telegramMessages.ts";
 import { findCall } from "../../adapters/db/repositories/calls.ts";
 import { recordOutboxPart } from "../../adapters/db/repositories/outbox.ts";
+import { expandCannedReply } from "../../protocol/cannedReplyText.ts";
 import { acceptCall, declineCall, presentCall } from "../calls/callService.ts";
-import { forbidden, notFound } from "../errors.ts";
+import { findCannedReplyForAgent } from "../cannedReplies.ts";
+import { DomainError, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { discardUpload, uploadAttachment } from "./attachments.ts";
 import { setConversationStatus } from "./conversations.ts";
@@ -32,21 +35,6 @@ export interface VisitorMessageAlert {
   body: string;
   files: Array<{ kind: "image" | "voice" | "file"; mime: string; fileName: string; storageKey: string }>;
 }
-
-// Line breaks, other control characters and bidi overrides in what a visitor typed could fake
-// extra lines (or reorder them) in a Telegram post.
-const UNPRINTABLE = /[\p{Cc}\p{Zl}\p{Zp}\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gu;
-const LABEL_MAX = 80;
-
-/** Visitor-supplied text for one line of an alert: no line breaks or control characters, trimmed, capped. */
-export function oneLine(value: string, max = LABEL_MAX): string {
-  const flat = value.replace(UNPRINTABLE, " ").replace(/\s{2,}/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** A short, stable, single-line label for a visitor; one with no name is "Visitor #1a2b3c". */
-export const visitorLabel = (visitor: { id: string; name: string | null; email: string | null }) =>
-  oneLine(visitor.name ?? visitor.email ?? "") || `Visitor #${visitor.id.slice(0, 6)}`;
 
 export async function visitorMessageAlert(deps: DomainDeps, messageId: string, isNew: boolean): Promise<VisitorMessageAlert | undefined> {
   const message = await findMessage(deps.db, messageId);
@@ -138,6 +126,31 @@ export async function replyFromTelegram(deps: DomainDeps, reply: TelegramReply) 
     // A redelivery racing the first delivery stored its file for nothing: no orphan is left behind.
     if (upload && (!sent || sent.duplicate)) await discardUpload(deps, upload.id);
   }
+}
+
+/**
+ * `/c <shortcut>` sent as a reply to a bridged message: the agent's canned reply, its variables filled
+ * in as the console's picker fills them, goes to the visitor as that agent. An unknown shortcut is
+ * refused with `canned_reply_not_found` and the close matches in `details.closeMatches` (comma-separated).
+ */
+export async function cannedReplyFromTelegram(deps: DomainDeps, input: Omit<TelegramReply, "text" | "file"> & { shortcut: string }) {
+  const agent = await agentOfTelegramUser(deps, input.fromUserId);
+  const conversationId = await conversationRepliedTo(deps, input.chatId, input.replyToMessageId);
+  const found = await findCannedReplyForAgent(deps, agent.id, input.shortcut);
+  if (!found.reply) {
+    const close = found.closeMatches;
+    const hint = close.length ? ` Close matches: ${close.map((s) => `/c ${s}`).join(", ")}.` : "";
+    throw new DomainError("canned_reply_not_found", "not_found", `No canned reply "${input.shortcut}".${hint}`, undefined, { closeMatches: close.join(",") });
+  }
+  const conversation = await findConversation(deps.db, conversationId);
+  const visitor = conversation && (await findVisitor(deps.db, conversation.visitor_id));
+  const body = expandCannedReply(found.reply.text, {
+    "visitor.name": visitor?.name,
+    "visitor.email": visitor?.email,
+    "visitor.phone": visitor?.phone,
+    "agent.name": agent.name,
+  });
+  return sendAgentMessage(deps, agent, { conversationId, clientId: clientIdOf(input), body, attachmentIds: [], via: "telegram" });
 }
 
 /** `/resolve` sent as a reply to a bridged message. */

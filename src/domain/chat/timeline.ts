@@ -22,7 +22,7 @@ import { invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { text } from "../i18n.ts";
 import { alertChats } from "./messages.ts";
-import { visitorLabel } from "./telegramBridge.ts";
+import { visitorLabel } from "./visitorLabel.ts";
 
 // The console's conversation timeline: private notes, who assigned, resolved, reopened, and the
 // visitor's rating. The rule for everything visitor-facing (the widget, e-mail, transcripts,

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { createAgent, disableAgent, listAgents } from "../../domain/agents.ts";
 import type { AppDeps } from "../../deps.ts";
+import { enableAgent, inviteAgent, listTeam, passwordResetLink, resendInvite, resetSecondFactor, revokeLinks, setRole } from "../../domain/team.ts";
+import { agentRole, inviteRequest, inviteResponse, oneTimeLinkView, teamMemberView } from "../../protocol/team.ts";
 import { currentAgent, requireAdmin } from "../authenticate.ts";
 import { agentNamespaceOf, agentRoom, endConsoles } from "../../realtime/agentNamespace.ts";
 import { agentView, emptyBody, password, text } from "../schemas.ts";
@@ -39,5 +41,44 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain 
     // Their open consoles stop at once, on every node (the README promises it).
     endConsoles(agentNamespaceOf(app.io), agentRoom(agent.id), "agent_disabled");
     return { agent };
+  });
+
+  // The console's Team page: status, factors and last sign-in of everyone.
+  app.get("/members", { schema: { response: { 200: z.object({ members: z.array(teamMemberView) }) } } }, async () => ({
+    members: await listTeam(domain),
+  }));
+
+  app.post("/invites", { schema: { body: inviteRequest, response: { 201: inviteResponse } } }, async (request, reply) => {
+    return reply.code(201).send(await inviteAgent(domain, currentAgent(request).actor, request.body));
+  });
+
+  const byName = { params: z.object({ username: text().min(1).max(64) }) };
+  const memberResponse = { 200: z.object({ member: teamMemberView }) };
+  const linkResponse = { 200: oneTimeLinkView };
+
+  app.post("/:username/invite", { schema: { ...byName, body: emptyBody, response: linkResponse } }, (request) =>
+    resendInvite(domain, currentAgent(request).actor, request.params.username),
+  );
+
+  app.post("/:username/revoke-links", { schema: { ...byName, body: emptyBody, response: memberResponse } }, async (request) => ({
+    member: await revokeLinks(domain, currentAgent(request).actor, request.params.username),
+  }));
+
+  app.post("/:username/password-reset-link", { schema: { ...byName, body: emptyBody, response: linkResponse } }, (request) =>
+    passwordResetLink(domain, currentAgent(request).actor, request.params.username),
+  );
+
+  app.post("/:username/enable", { schema: { ...byName, body: emptyBody, response: memberResponse } }, async (request) => ({
+    member: await enableAgent(domain, currentAgent(request).actor, request.params.username),
+  }));
+
+  app.post("/:username/role", { schema: { ...byName, body: z.object({ role: agentRole }), response: memberResponse } }, async (request) => ({
+    member: await setRole(domain, currentAgent(request).actor, request.params.username, request.body.role),
+  }));
+
+  app.post("/:username/reset-second-factor", { schema: { ...byName, body: emptyBody, response: memberResponse } }, async (request) => {
+    const member = await resetSecondFactor(domain, currentAgent(request).actor, request.params.username);
+    endConsoles(agentNamespaceOf(app.io), agentRoom(member.id), "second_factor_reset");
+    return { member };
   });
 };

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { acceptLink, previewLink } from "../../domain/auth/oneTimeLinks.ts";
 import { requestLoginCode, signInWithPassword, verifySecondFactor } from "../../domain/auth/login.ts";
 import { confirmTotpDuringSignIn, enrollTelegramDuringSignIn, enrollTotpDuringSignIn } from "../../domain/auth/secondFactors.ts";
 import { endAllSessions, endSession, type IssuedSession, refreshSession } from "../../domain/auth/sessions.ts";
@@ -9,7 +10,9 @@ import type { AppDeps } from "../../deps.ts";
 import { agentRoom, sessionRoom } from "../../realtime/agentNamespace.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
-import { code, emptyBody, password, sessionResponse, telegramLink, ticket, totpEnrollment, username } from "../schemas.ts";
+import { serverFeatures } from "../../protocol/features.ts";
+import { linkPreview, linkToken } from "../../protocol/team.ts";
+import { code, emptyBody, password, sessionResponse, telegramLink, text, ticket, totpEnrollment, username } from "../schemas.ts";
 
 export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { domain, config } = deps;
@@ -17,9 +20,17 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const strict = { rateLimit: { max: config.authRateLimitPerMinute, timeWindow: "1 minute" } };
   const client = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers["user-agent"] ?? null });
 
-  const issue = async (reply: FastifyReply, session: IssuedSession) => {
+  const issue = async (reply: FastifyReply, session: IssuedSession & { recoveryCodes?: string[]; recoveryCodesLeft?: number }) => {
     setRefreshCookie(reply, session.refreshToken, config.secureCookies);
-    return { accessToken: session.accessToken, expiresIn: session.expiresIn, csrfToken: reply.generateCsrf(), agent: session.agent };
+    const { recoveryCodes, recoveryCodesLeft } = session;
+    return {
+      accessToken: session.accessToken,
+      expiresIn: session.expiresIn,
+      csrfToken: reply.generateCsrf(),
+      agent: session.agent,
+      ...(recoveryCodes ? { recoveryCodes } : {}),
+      ...(recoveryCodesLeft !== undefined ? { recoveryCodesLeft } : {}),
+    };
   };
 
   app.post("/login", {
@@ -32,6 +43,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
           codeSent: z.boolean(),
           enrollmentRequired: z.boolean(),
           methods: z.object({ telegram: z.boolean(), totp: z.boolean() }),
+          features: serverFeatures,
         }),
       },
     },
@@ -44,8 +56,35 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.post("/verify", {
     config: strict,
-    schema: { body: z.object({ ticket, code, method: z.enum(["telegram", "totp"]).default("telegram") }), response: { 200: sessionResponse } },
+    schema: {
+      body: z
+        .object({
+          ticket,
+          code: text().trim().min(1).max(32),
+          method: z.enum(["telegram", "totp", "recovery"]).default("telegram"),
+          /** Set by the console right after enrolling Telegram: the first recovery codes come back once. */
+          issueRecoveryCodes: z.boolean().optional(),
+        })
+        .refine((body) => body.method === "recovery" || /^\d{6}$/.test(body.code), { message: "must be 6 digits", path: ["code"] }),
+      response: { 200: sessionResponse },
+    },
   }, async (request, reply) => issue(reply, await verifySecondFactor(domain, { ...request.body, ...client(request) })));
+
+  // Invite and password-reset links: who the link is for, then the chosen password, which
+  // continues like a password sign-in (second factor or enrolment).
+  app.post("/link", { config: strict, schema: { body: z.object({ token: linkToken }), response: { 200: linkPreview } } }, (request) =>
+    previewLink(domain, request.body.token),
+  );
+
+  app.post("/link/accept", {
+    config: strict,
+    schema: {
+      body: z.object({ token: linkToken, password }),
+      response: {
+        200: z.object({ ticket: z.string(), codeSent: z.boolean(), enrollmentRequired: z.boolean(), methods: z.object({ telegram: z.boolean(), totp: z.boolean() }) }),
+      },
+    },
+  }, (request) => acceptLink(domain, { ...request.body, ...client(request) }));
 
   app.post("/enroll/telegram", { config: strict, schema: { body: z.object({ ticket }), response: { 200: telegramLink } } }, (request) =>
     enrollTelegramDuringSignIn(domain, request.body.ticket),

@@ -1,11 +1,14 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { presentAgent } from "../../domain/agents.ts";
+import { featuresOf, presentAgent } from "../../domain/agents.ts";
+import { serverFeatures } from "../../protocol/features.ts";
 import { confirmCurrentPassword, removeSecondFactor } from "../../domain/auth/secondFactors.ts";
 import { createTelegramLink } from "../../domain/auth/telegramLink.ts";
 import { confirmTotpEnrollment, startTotpEnrollment } from "../../domain/auth/totp.ts";
 import type { AppDeps } from "../../deps.ts";
+import { recoveryCodesLeft, regenerateRecoveryCodes } from "../../domain/auth/recoveryCodes.ts";
+import { recoveryCodesView } from "../../protocol/team.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { agentView, code, password, telegramLink, totpEnrollment } from "../schemas.ts";
 
@@ -21,8 +24,9 @@ export const meRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain, co
     return confirmCurrentPassword(domain, actor, row, body.password);
   };
 
-  app.get("/", { schema: { response: { 200: z.object({ agent: agentView }) } } }, async (request) => ({
+  app.get("/", { schema: { response: { 200: z.object({ agent: agentView, features: serverFeatures }) } } }, async (request) => ({
     agent: presentAgent(currentAgent(request).row),
+    features: featuresOf(domain),
   }));
 
   app.post("/telegram-link", { ...reauth, schema: { body: withPassword, response: { 200: telegramLink } } }, async (request) => {
@@ -47,6 +51,17 @@ export const meRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain, co
     const { actor, row } = currentAgent(request);
     await confirmTotpEnrollment(domain, actor, row, request.body.code);
     return reply.code(204).send();
+  });
+
+  app.get("/recovery-codes", { schema: { response: { 200: z.object({ left: z.number() }) } } }, async (request) => ({
+    left: await recoveryCodesLeft(domain, currentAgent(request).row.id),
+  }));
+
+  // A new set retires the old one; shown once.
+  app.post("/recovery-codes", { ...reauth, schema: { body: withPassword, response: { 200: recoveryCodesView } } }, async (request) => {
+    await confirmPassword(request, request.body);
+    const { actor, row } = currentAgent(request);
+    return { codes: await regenerateRecoveryCodes(domain, actor, row) };
   });
 
   app.delete("/totp", { ...reauth, schema: { body: withPassword } }, async (request, reply) => {

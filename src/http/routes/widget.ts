@@ -110,6 +110,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
     });
   }
 
-  await app.register(fastifyStatic, { root: join(WEB, "demo"), prefix: "/demo/", decorateReply: false, index: ["index.html"] });
+  // The page itself (/demo/) is rendered by sitePageRoutes; this serves its stylesheet.
+  await app.register(fastifyStatic, { root: join(WEB, "demo"), prefix: "/demo/", decorateReply: false, index: false });
   app.get("/demo", async (_request, reply) => reply.redirect("/demo/", 302));
 };

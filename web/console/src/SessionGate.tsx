@@ -5,6 +5,8 @@ import { CallCenterView } from "./calls/CallCenterView";
 import { CallDetailPage } from "./calls/CallDetailPage";
 import { createCallHistoryStore } from "./calls/callHistoryStore";
 import { CallsPage } from "./calls/CallsPage";
+import { useCallsBadge } from "./calls/useCallsBadge";
+import { CannedRepliesPage } from "./canned/CannedRepliesPage";
 import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
@@ -15,6 +17,8 @@ import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
 import { SignInFlow } from "./signin/SignInFlow";
+import { AuditLogPage } from "./team/AuditLogPage";
+import { TeamPage } from "./team/TeamPage";
 import { Toaster } from "./ui/toasts";
 import { logFailure } from "../../shared/logFailure";
 
@@ -36,20 +40,26 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const callId = callIdOf(route);
 	const pastCallId = callHistoryIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const knownRoute = isInbox || route === ROUTES.settings || route === ROUTES.calls || pastCallId !== null;
+	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit);
+	const knownRoute =
+		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
 	const callsApi = useMemo(() => createCallsApi(session.request), []);
 	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
+	const callsBadge = useCallsBadge(callsApi, agent.id, route === ROUTES.calls || pastCallId !== null);
 
 	useEffect(() => {
 		if (!knownRoute) navigate(ROUTES.home, { replace: true });
 	}, [knownRoute]);
 
 	return (
-		<AppShell agent={agent} route={route} unread={unread} fullBleed={isInbox} focusedView={conversationId !== null}>
+		<AppShell agent={agent} route={route} unread={unread} calls={callsBadge} fullBleed={isInbox} focusedView={conversationId !== null}>
 			{isInbox && <InboxPage conversationId={conversationId} />}
 			{route === ROUTES.settings && <AccountPage agent={agent} />}
 			{route === ROUTES.calls && <CallsPage history={callHistory} />}
+			{route === ROUTES.canned && <CannedRepliesPage agent={agent} />}
+			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
+			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

@@ -15,6 +15,8 @@ import "./styles/composer.css";
 import "./styles/timeline.css";
 import "./styles/details.css";
 import "./styles/calls.css";
+import "./styles/team.css";
+import "./styles/canned.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

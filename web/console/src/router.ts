@@ -6,6 +6,12 @@ export const ROUTES = {
 	setup: "/setup",
 	settings: "/settings",
 	calls: "/calls",
+	team: "/team",
+	audit: "/audit",
+	/** Invite and password-reset links land here, with the token after `#`. */
+	invite: "/invite",
+	reset: "/reset",
+	canned: "/canned",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";

@@ -1,7 +1,10 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 import type { Translate } from "../i18n";
-import { type CallPeer, type CallQuality, formatDuration } from "./callPeer";
+import { logFailure } from "../logFailure";
+import { type CallPeer, formatDuration } from "./callPeer";
+import { type CallQuality, QualityMeter } from "./callQuality";
+import { DeviceChoice } from "./DeviceChoice";
 import type { CallKey } from "./i18n";
 import "./call.css";
 
@@ -112,8 +115,17 @@ export function CallScreen({
 
 	useEffect(() => {
 		peer.onChange = () => changed(undefined);
+		// Round trip, loss and jitter rated for the screen; on a poor link the video pauses so the voice gets through.
+		const meter = new QualityMeter();
 		const poll = setInterval(() => {
-			if (peer.pc.connectionState === "connected") peer.quality().then(setQuality, () => {});
+			if (peer.pc.connectionState !== "connected") return;
+			meter
+				.read(peer.pc)
+				.then((quality) => {
+					setQuality(quality);
+					return meter.spareVideo(peer.pc, quality.level === "poor");
+				})
+				.catch(logFailure("reading the call's quality"));
 		}, QUALITY_EVERY_MS);
 		return () => {
 			clearInterval(poll);
@@ -137,6 +149,7 @@ export function CallScreen({
 		setTalking(on);
 	};
 	const connected = peer.pc.connectionState === "connected";
+	const link = peer.link;
 	const button = (label: string, onClick: () => void, pressed?: boolean, disabled?: boolean) => (
 		<button type="button" class="call-button" aria-pressed={pressed} disabled={disabled} onClick={onClick}>
 			{label}
@@ -161,10 +174,12 @@ export function CallScreen({
 						{recording && <span class="call-rec">{t("call.recording")} · </span>}
 						<span role="timer">{timer}</span>
 						{" · "}
-						{connected && quality ? (
+						{link === "reconnecting" || link === "back" ? (
+							<span class={`call-link call-link-${link}`}>{t(link === "back" ? "call.back" : "call.reconnecting")}</span>
+						) : connected && quality ? (
 							<span
 								class={`call-quality call-quality-${quality.level}`}
-								title={t("call.stats", { rtt: quality.rtt, loss: quality.loss, kbps: quality.kbps })}
+								title={t("call.stats", { rtt: quality.rtt, loss: quality.loss, jitter: quality.jitter, kbps: quality.kbps })}
 							>
 								{t(`call.quality.${quality.level}`)}
 							</span>
@@ -172,9 +187,15 @@ export function CallScreen({
 							<span>{connected ? "…" : t("call.connecting")}</span>
 						)}
 					</p>
+					{!peer.microphone && (
+						<p class="call-mic-blocked" role="alert">
+							{t("call.micBlocked")}
+						</p>
+					)}
 					{children}
 				</div>
 			</div>
+			<DeviceChoice peer={peer} audio={heard.ref} t={t} onMicrophone={() => peer.setMuted(!micOpen)} />
 			<fieldset class="call-controls">
 				<legend class="visually-hidden">{t("call.controls")}</legend>
 				{intercom ? (

@@ -6,23 +6,33 @@ import { logFailure } from "../logFailure";
 // and a video transceiver (sendrecv), and either side turns its camera on or off, or shares a
 // screen in its place, later with replaceTrack, without renegotiating. The signaling channel is
 // the socket (`call:signal`).
+//
+// A connection that breaks is repaired in two ways. A network change (Wi-Fi to mobile) keeps the
+// connection and restarts ICE: the offerer does that once ICE has been disconnected for a few
+// seconds, not only once it has failed. A page that reloaded, on either side, starts a fresh
+// connection (`renew`), and the other side, told so by the server, starts a fresh one too.
 
 export type { IceServer, Signal };
 
 export interface CallPeerOptions {
 	/** Exactly the server's list, possibly empty: no default STUN server is ever added. */
-	iceServers: IceServer[];
+	iceServers: RTCIceServer[];
 	role: "offerer" | "answerer";
 	sendSignal: (signal: Signal) => void;
+	/** Told once, the first time this side sends video (camera or screen): the call is then a video call. */
+	reportVideo?: () => void;
+	/** This connection replaces one that was lost: it shows "reconnecting" until connected, then "back". */
+	rejoining?: boolean;
 }
 
-export interface CallQuality {
-	level: "good" | "fair" | "poor";
-	/** Round-trip time in ms, packet loss in %, received bitrate in kbit/s. */
-	rtt: number;
-	loss: number;
-	kbps: number;
-}
+/** What the call screen says of the connection. "back" lasts a few seconds after a reconnection. */
+export type CallLink = "connecting" | "connected" | "reconnecting" | "back";
+
+/** How long ICE may stay disconnected before the offerer restarts it, and how often it tries again. */
+export const ICE_RESTART_AFTER_MS = 3_000;
+const ICE_RESTART_RETRY_MS = 5_000;
+const BACK_SHOWN_MS = 4_000;
+
 
 export class CallPeer {
 	readonly pc: RTCPeerConnection;
@@ -40,6 +50,8 @@ export class CallPeer {
 	onChange: () => void = () => {};
 	/** Called whenever the track on the video sender changes (camera, screen or none). */
 	onLocalVideo?: (track: MediaStreamTrack | null) => void;
+	/** Called whenever the microphone changes (another one chosen, or the one in use unplugged). */
+	onLocalAudio?: (track: MediaStreamTrack | null) => void;
 	local: MediaStream | null = null;
 	camera: MediaStreamTrack | null = null;
 	/** The shared screen; while set it takes the camera's place on the video sender. */
@@ -47,15 +59,21 @@ export class CallPeer {
 	remoteVideo = false;
 
 	private readonly send: CallPeerOptions["sendSignal"];
+	private reportVideo: CallPeerOptions["reportVideo"];
+	/** Connected once (or replacing a connection that was): any later loss is "reconnecting". */
+	private wasConnected: boolean;
+	private backUntil = 0;
+	private restartTimer: ReturnType<typeof setTimeout> | undefined;
+	private backTimer: ReturnType<typeof setTimeout> | undefined;
 	private pending: RTCIceCandidateInit[] = [];
 	private chain: Promise<void> = Promise.resolve();
 	private attached = false;
-	private lastBytes = 0;
-	private lastAt = 0;
 
-	constructor({ iceServers, role, sendSignal }: CallPeerOptions) {
+	constructor({ iceServers, role, sendSignal, reportVideo, rejoining = false }: CallPeerOptions) {
 		this.role = role;
 		this.send = sendSignal;
+		this.reportVideo = reportVideo;
+		this.wasConnected = rejoining;
 		this.pc = new RTCPeerConnection({ iceServers });
 		this.pc.onicecandidate = ({ candidate: c }) => {
 			if (c?.candidate) {
@@ -77,23 +95,76 @@ export class CallPeer {
 			this.onChange();
 		};
 		this.pc.onconnectionstatechange = () => {
-			if (this.pc.connectionState === "connected") this.tune().catch(logFailure("tuning the call's encoders"));
+			if (this.pc.connectionState === "connected") {
+				if (this.wasConnected) this.showBack();
+				this.wasConnected = true;
+				this.tune().catch(logFailure("tuning the call's encoders"));
+			}
 			this.onChange();
 		};
 		this.pc.oniceconnectionstatechange = () => {
-			// Repair a broken path (network change) with an ICE restart; only the offerer offers.
-			if (this.pc.iceConnectionState === "failed" && this.role === "offerer") this.queue(() => this.offer(true));
+			const state = this.pc.iceConnectionState;
+			if (state === "disconnected" || state === "failed") this.scheduleIceRestart(state === "failed" ? 0 : ICE_RESTART_AFTER_MS);
+			this.onChange();
 		};
+		// The offerer's every offer comes from here: the first one, and each ICE restart (restartIce).
+		this.pc.onnegotiationneeded = () => {
+			if (this.role === "offerer") this.queue(() => this.offer());
+		};
+	}
+
+	/** Connecting, connected, reconnecting (ICE lost, or the other side is coming back), or just back. */
+	get link(): CallLink {
+		if (this.pc.connectionState === "connected") return Date.now() < this.backUntil ? "back" : "connected";
+		return this.wasConnected ? "reconnecting" : "connecting";
+	}
+
+	/**
+	 * A fresh connection in this one's place, with the same microphone, camera and screen (the
+	 * other side reloaded, or this one did and kept nothing but its media). This one is closed; the
+	 * media stays. The offerer's new connection offers as soon as it is started.
+	 */
+	renew(iceServers: RTCIceServer[] = this.pc.getConfiguration().iceServers ?? []): CallPeer {
+		// Still to report if this side has not sent video yet; a report already made is not repeated.
+		const next = new CallPeer({ iceServers, role: this.role, sendSignal: this.send, reportVideo: this.reportVideo, rejoining: true });
+		next.onChange = this.onChange;
+		if (this.onLocalVideo) next.onLocalVideo = this.onLocalVideo;
+		if (this.onLocalAudio) next.onLocalAudio = this.onLocalAudio;
+		next.screen = this.screen;
+		this.release();
+		if (this.local) next.start(this.local);
+		return next;
+	}
+
+	/** Restarts ICE on the same connection (the offerer offers again with fresh ICE credentials). */
+	restartIce(): void {
+		if (this.role === "offerer" && this.pc.signalingState !== "closed") this.pc.restartIce();
+	}
+
+	/** While ICE stays disconnected or failed, the offerer restarts it, and tries again until it is back. */
+	private scheduleIceRestart(afterMs: number): void {
+		if (this.role !== "offerer" || this.restartTimer) return;
+		this.restartTimer = setTimeout(() => {
+			this.restartTimer = undefined;
+			const state = this.pc.iceConnectionState;
+			if (state !== "disconnected" && state !== "failed") return;
+			this.restartIce();
+			this.scheduleIceRestart(ICE_RESTART_RETRY_MS);
+		}, afterMs);
+	}
+
+	private showBack(): void {
+		this.backUntil = Date.now() + BACK_SHOWN_MS;
+		clearTimeout(this.backTimer);
+		this.backTimer = setTimeout(() => this.onChange(), BACK_SHOWN_MS);
 	}
 
 	/** Adds the microphone (and camera, if the stream has one); the offerer then sends its offer. */
 	start(local: MediaStream): void {
 		this.local = local;
 		this.camera = local.getVideoTracks()[0] ?? null;
-		if (this.role === "offerer") {
-			this.attach();
-			this.queue(() => this.offer(false));
-		}
+		// The offerer's transceivers make the connection ask for negotiation: the offer follows.
+		if (this.role === "offerer") this.attach();
 	}
 
 	/** Applies one message from the other side, in the order received. */
@@ -121,6 +192,11 @@ export class CallPeer {
 	/** Silences the microphone without renegotiating. */
 	setMuted(muted: boolean): void {
 		for (const track of this.local?.getAudioTracks() ?? []) track.enabled = !muted;
+	}
+
+	/** The microphone being sent; null when it is blocked (the person still listens). */
+	get microphone(): MediaStreamTrack | null {
+		return this.local?.getAudioTracks()[0] ?? null;
 	}
 
 	/** What the video sender carries: the shared screen, else the camera, else nothing. */
@@ -162,35 +238,20 @@ export class CallPeer {
 		await this.putVideo();
 	}
 
-	/** Round-trip time, loss and bitrate from `getStats()`, rated good, fair or poor. */
-	async quality(): Promise<CallQuality> {
-		let rtt = 0;
-		let lost = 0;
-		let received = 0;
-		let bytes = 0;
-		(await this.pc.getStats()).forEach((s) => {
-			if (s.type === "candidate-pair" && s.nominated && s.currentRoundTripTime !== undefined) rtt = s.currentRoundTripTime * 1000;
-			if (s.type === "inbound-rtp") {
-				lost += s.packetsLost ?? 0;
-				received += s.packetsReceived ?? 0;
-				bytes += s.bytesReceived ?? 0;
-			}
-		});
-		const now = performance.now();
-		const kbps = this.lastAt && bytes >= this.lastBytes ? ((bytes - this.lastBytes) * 8) / (now - this.lastAt) : 0;
-		this.lastBytes = bytes;
-		this.lastAt = now;
-		const loss = received + lost > 0 ? (lost * 100) / (received + lost) : 0;
-		const level = rtt < 300 && loss < 2 ? "good" : rtt < 600 && loss < 8 ? "fair" : "poor";
-		return { level, rtt: Math.round(rtt), loss: Math.round(loss * 10) / 10, kbps: Math.round(kbps) };
-	}
-
 	/** Ends the connection and releases the microphone and camera. */
 	close(): void {
-		this.pc.close();
+		this.release();
 		for (const track of this.local?.getTracks() ?? []) track.stop();
 		this.camera?.stop();
 		this.screen?.stop();
+	}
+
+	/** Ends the connection and its timers; the media stays (a renewed connection takes it over). */
+	private release(): void {
+		clearTimeout(this.restartTimer);
+		clearTimeout(this.backTimer);
+		this.pc.onnegotiationneeded = null;
+		this.pc.close();
 	}
 
 	private queue(step: () => Promise<void>): void {
@@ -208,6 +269,7 @@ export class CallPeer {
 		if (sender && sender.track !== track) {
 			await sender.replaceTrack(track);
 			this.onLocalVideo?.(track);
+			if (track) this.videoSent();
 			await this.tune();
 		}
 		this.onChange();
@@ -253,11 +315,21 @@ export class CallPeer {
 				transceiver.sender.replaceTrack(kind === "audio" ? mic : this.localVideo).catch(logFailure("switching the sent track"));
 			}
 		}
-		if (this.localVideo) this.onLocalVideo?.(this.localVideo);
+		if (this.localVideo) {
+			this.onLocalVideo?.(this.localVideo);
+			this.videoSent();
+		}
 	}
 
-	private async offer(iceRestart: boolean): Promise<void> {
-		const offer = await this.pc.createOffer({ iceRestart });
+	private videoSent(): void {
+		const report = this.reportVideo;
+		this.reportVideo = undefined;
+		report?.();
+	}
+
+	private async offer(): Promise<void> {
+		// After restartIce() the browser puts fresh ICE credentials into this offer by itself.
+		const offer = await this.pc.createOffer();
 		await this.pc.setLocalDescription(offer);
 		this.send({ type: "offer", sdp: offer.sdp ?? "" });
 	}

@@ -14,6 +14,7 @@ export interface RecordedPeer {
 	local: MediaStream | null;
 	localVideo: MediaStreamTrack | null;
 	onLocalVideo?: (track: MediaStreamTrack | null) => void;
+	onLocalAudio?: (track: MediaStreamTrack | null) => void;
 }
 
 export interface PreparedRecording {
@@ -34,7 +35,15 @@ function gathered(pc: RTCPeerConnection): Promise<void> {
 	});
 }
 
-export function prepareRecording(mode: "audio" | "audio+video", iceServers: IceServer[]): PreparedRecording {
+/** One send-only connection to the server's recorder, its offer being prepared. */
+interface Leg {
+	pc: RTCPeerConnection;
+	audio: RTCRtpSender;
+	video: RTCRtpSender | null;
+	offer: Promise<void>;
+}
+
+function openLeg(mode: "audio" | "audio+video", iceServers: IceServer[]): Leg {
 	const pc = new RTCPeerConnection({ iceServers });
 	const audio = pc.addTransceiver("audio", { direction: "sendonly" }).sender;
 	const video = mode === "audio+video" ? pc.addTransceiver("video", { direction: "sendonly", sendEncodings: [{ maxBitrate: 600_000 }] }).sender : null;
@@ -42,24 +51,53 @@ export function prepareRecording(mode: "audio" | "audio+video", iceServers: IceS
 		.createOffer()
 		.then((description) => pc.setLocalDescription(description))
 		.then(() => gathered(pc));
-	const failed = (error: unknown) => {
+	return { pc, audio, video, offer };
+}
+
+/**
+ * This side's recording. A connection to the recorder that fails (a network change) is replaced by
+ * a new one, which the server records as this side's next segment; after the call the segments
+ * become one file.
+ */
+export function prepareRecording(mode: "audio" | "audio+video", iceServers: IceServer[]): PreparedRecording {
+	let leg = openLeg(mode, iceServers);
+	let stopped = false;
+	const failed = (broken: Leg) => (error: unknown) => {
 		console.warn("destek: this call is not being recorded", error);
-		pc.close();
+		broken.pc.close();
 	};
-	offer.catch(failed);
+	leg.offer.catch(failed(leg));
 	return {
 		start(peer, exchange) {
-			const follow = (track: MediaStreamTrack | null) => {
-		video?.replaceTrack(track).catch(logFailure("switching the recorded camera"));
-	};
-			audio.replaceTrack(peer.local?.getAudioTracks()[0] ?? null).catch(logFailure("switching the recorded microphone"));
-			follow(peer.localVideo);
-			peer.onLocalVideo = follow;
-			offer
-				.then(() => exchange(pc.localDescription?.sdp ?? ""))
-				.then((sdp) => (pc.signalingState === "closed" ? undefined : pc.setRemoteDescription({ type: "answer", sdp })))
-				.catch(failed);
+			const begin = (current: Leg, mic: MediaStreamTrack | null, sent: MediaStreamTrack | null) => {
+				current.audio.replaceTrack(mic).catch(logFailure("switching the recorded microphone"));
+				current.video?.replaceTrack(sent).catch(logFailure("switching the recorded camera"));
+				current.pc.onconnectionstatechange = () => {
+					if (current.pc.connectionState !== "failed" || stopped || leg !== current) return;
+					// The recorder is out of reach: a fresh connection, with what this side sends now.
+					leg = openLeg(mode, iceServers);
+					leg.offer.catch(failed(leg));
+					begin(leg, current.audio.track, current.video?.track ?? null);
+					current.pc.close();
+				};
+				current.offer
+					.then(() => exchange(current.pc.localDescription?.sdp ?? ""))
+					.then((sdp) => (current.pc.signalingState === "closed" ? undefined : current.pc.setRemoteDescription({ type: "answer", sdp })))
+					.catch(failed(current));
+			};
+			// The recording follows what the call sends: camera or screen, and another microphone
+			// chosen or the headset unplugged.
+			peer.onLocalVideo = (track) => {
+				leg.video?.replaceTrack(track).catch(logFailure("switching the recorded camera"));
+			};
+			peer.onLocalAudio = (track) => {
+				leg.audio.replaceTrack(track).catch(logFailure("switching the recorded microphone"));
+			};
+			begin(leg, peer.local?.getAudioTracks()[0] ?? null, peer.localVideo);
 		},
-		stop: () => pc.close(),
+		stop: () => {
+			stopped = true;
+			leg.pc.close();
+		},
 	};
 }

@@ -13,6 +13,7 @@ export interface FrameEvents {
 	onUnread: (count: number) => void;
 	onActive: (active: boolean) => void;
 	onClose: () => void;
+	onOpen: () => void;
 }
 
 /** The widget frame: created at most once, talked to only on the destek origin. */
@@ -100,6 +101,9 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 				break;
 			case "destek:close":
 				events.onClose();
+				break;
+			case "destek:open":
+				events.onOpen();
 				break;
 			case "destek:store": {
 				const { key, value } = data as { key?: unknown; value?: unknown };

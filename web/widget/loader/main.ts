@@ -60,6 +60,7 @@ function mount(options: LoaderOptions): void {
 		onUnread: view.setUnread,
 		onActive: writeActiveHint,
 		onClose: () => setOpen(false, true),
+		onOpen: () => setOpen(true, false),
 	});
 
 	exposeApi((user) => bridge.setIdentity(readSiteIdentity(user)));

@@ -44,3 +44,15 @@ export async function advanceTotpStep(db: Db, id: string, step: number): Promise
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Active (not disabled) admins other than `exceptId`: the last-admin rule counts these. */
+export async function countOtherActiveAdmins(db: Db, exceptId: string): Promise<number> {
+  const row = await db
+    .selectFrom("agents")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("role", "=", "admin")
+    .where("disabled_at", "is", null)
+    .where("id", "!=", exceptId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -14,9 +14,17 @@ export function insertAudit(db: Db, entry: AuditEntry): Promise<unknown> {
     .execute();
 }
 
-export function listAudit(db: Db, options: { limit: number; actorId?: string; action?: string }): Promise<AuditRow[]> {
-  let query = db.selectFrom("audit_log").selectAll().orderBy("at", "desc").limit(options.limit);
+/** Newest first; `before` continues strictly after the row at (at, id) of a previous page. */
+export function listAudit(
+  db: Db,
+  options: { limit: number; actorId?: string | undefined; action?: string | undefined; before?: { at: number; id: string } | undefined },
+): Promise<AuditRow[]> {
+  let query = db.selectFrom("audit_log").selectAll().orderBy("at", "desc").orderBy("id", "desc").limit(options.limit);
   if (options.actorId) query = query.where("actor_id", "=", options.actorId);
   if (options.action) query = query.where("action", "=", options.action);
+  const before = options.before;
+  if (before) {
+    query = query.where((eb) => eb.or([eb("at", "<", before.at), eb.and([eb("at", "=", before.at), eb("id", "<", before.id)])]));
+  }
   return query.execute();
 }

@@ -97,3 +97,20 @@ export function expireOneTimeTokens(
     .where("agent_id", agentId === null ? "is" : "=", agentId)
     .execute();
 }
+
+/** A token that is still usable (unused, unexpired), without using it up. */
+export function findLiveOneTimeToken(db: Db, tokenHash: string, at: number): Promise<OneTimeTokenRow | undefined> {
+  return db
+    .selectFrom("one_time_tokens")
+    .selectAll()
+    .where("token_hash", "=", tokenHash)
+    .where("used_at", "is", null)
+    .where("expires_at", ">", at)
+    .executeTakeFirst();
+}
+
+/** Agents that were ever sent a token of this purpose (invited agents, for the team list). */
+export async function agentsWithTokens(db: Db, purpose: OneTimeTokenRow["purpose"]): Promise<Set<string>> {
+  const rows = await db.selectFrom("one_time_tokens").select("agent_id").distinct().where("purpose", "=", purpose).execute();
+  return new Set(rows.flatMap((r) => (r.agent_id === null ? [] : [r.agent_id])));
+}

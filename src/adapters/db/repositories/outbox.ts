@@ -64,13 +64,15 @@ export async function countPendingOutbox(db: Db): Promise<number> {
 /**
  * Due rows, oldest first, leaving out every row of a chat that has an older row still waiting (for
  * a retry, or leased by a worker mid-send): a chat's posts never overtake each other, on any node.
- * A row is only worked on after `claimOutbox` succeeds for it.
+ * A row is only worked on after `claimOutbox` succeeds for it. `kindPrefix` picks one worker's rows.
  */
-export function dueOutbox(db: Db, now: number, limit: number): Promise<OutboxRow[]> {
+export function dueOutbox(db: Db, now: number, limit: number, kindPrefix: "telegram." | "email."): Promise<OutboxRow[]> {
   return db
     .selectFrom("outbox")
     .selectAll()
     .where("status", "=", "pending")
+    // Each worker takes its own kinds: Telegram posts and e-mails never wait for each other.
+    .where("kind", "like", `${kindPrefix}%`)
     .where("next_attempt_at", "<=", now)
     .where(({ not, exists, selectFrom }) =>
       not(

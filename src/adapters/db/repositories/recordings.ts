@@ -1,10 +1,10 @@
-import type { Selectable } from "kysely";
+import type { Insertable, Selectable } from "kysely";
 import type { Db } from "../database.ts";
 import type { RecordingsTable } from "../schema.ts";
 
 export type RecordingRow = Selectable<RecordingsTable>;
 
-export function insertRecording(db: Db, row: RecordingRow): Promise<unknown> {
+export function insertRecording(db: Db, row: Insertable<RecordingsTable>): Promise<unknown> {
   return db.insertInto("recordings").values(row).execute();
 }
 
@@ -35,6 +35,18 @@ export function recordingsOlderThan(db: Db, before: number, limit: number): Prom
     .orderBy("created_at")
     .limit(limit)
     .execute();
+}
+
+/** How many kept files one side of a call has so far: the next segment's index. */
+export async function segmentsOfSide(db: Db, callId: string, role: RecordingRow["role"]): Promise<number> {
+  const { count } = await db
+    .selectFrom("recordings")
+    .select((eb) => eb.fn.countAll<string | number>().as("count"))
+    .where("call_id", "=", callId)
+    .where("role", "=", role)
+    .where("deleted_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(count);
 }
 
 export function markRecordingDeleted(db: Db, id: string, at: number): Promise<unknown> {

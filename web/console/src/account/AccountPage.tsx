@@ -9,6 +9,7 @@ import { useAsyncAction } from "../ui/useAsyncAction";
 import { AgentsTable } from "./AgentsTable";
 import { IdentitySettings } from "./IdentitySettings";
 import { TelegramSettings } from "./TelegramSettings";
+import { RecoveryCodesSettings } from "./RecoveryCodesSettings";
 import { TotpSettings } from "./TotpSettings";
 
 /** Settings: profile, second factors, sessions, and the agents list for admins. */
@@ -53,6 +54,7 @@ export function AccountPage({ agent }: { agent: Agent }) {
 				/>
 				<TelegramSettings agent={agent} password={password} />
 				<TotpSettings agent={agent} password={password} />
+				<RecoveryCodesSettings password={password} />
 			</section>
 
 			<section class="card" aria-labelledby="sessions-heading">

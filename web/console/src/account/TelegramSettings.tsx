@@ -1,4 +1,5 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
+import { logFailure } from "../../../shared/logFailure";
 import type { Agent, TelegramLink } from "../api/types";
 import { InputError } from "../errors/describeError";
 import { useI18n } from "../i18n";
@@ -15,6 +16,20 @@ export function TelegramSettings({ agent, password }: { agent: Agent; password: 
 	const [link, setLink] = useState<TelegramLink | null>(null);
 	const [stillNotLinked, setStillNotLinked] = useState(false);
 	const action = useAsyncAction();
+	// Unknown until the server says; a linked account keeps its Unlink button either way.
+	const [available, setAvailable] = useState<boolean | null>(null);
+	useEffect(() => {
+		let current = true;
+		accountApi
+			.me()
+			.then(({ features }) => {
+				if (current) setAvailable(features.telegram);
+			})
+			.catch(logFailure("asking whether Telegram is available"));
+		return () => {
+			current = false;
+		};
+	}, []);
 
 	async function createLink() {
 		if (!password) return action.setError(new InputError("account.passwordNeeded"));
@@ -52,6 +67,8 @@ export function TelegramSettings({ agent, password }: { agent: Agent; password: 
 						{t("telegram.unlink")}
 					</Button>
 				</div>
+			) : available === false ? (
+				<Notice>{t("telegram.unavailable")}</Notice>
 			) : link ? (
 				<>
 					<TelegramLinkPanel link={link} />

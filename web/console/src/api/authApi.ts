@@ -3,10 +3,10 @@ import type {
 	AccessGrant,
 	Agent,
 	LoginResult,
-	SecondFactorMethod,
 	SignInResult,
 	TelegramLink,
 	TotpEnrollment,
+	VerifyMethod,
 } from "./types";
 
 /** Endpoints used before a session exists: setup, the sign-in steps and the cookie session. */
@@ -22,7 +22,7 @@ export const authApi = {
 	sendCode: (ticket: string) =>
 		apiRequest<{ codeSent: boolean }>("POST", "/api/auth/code", { body: { ticket } }),
 
-	verify: (body: { ticket: string; code: string; method: SecondFactorMethod }) =>
+	verify: (body: { ticket: string; code: string; method: VerifyMethod; issueRecoveryCodes?: boolean }) =>
 		apiRequest<SignInResult>("POST", "/api/auth/verify", { body }),
 
 	enrollTelegram: (ticket: string) =>

@@ -71,6 +71,7 @@ export interface HistoryEntry {
 	createdAt: string;
 	lastMessageAt: string | null;
 	lastMessage: string | null;
+	lastAttachment: AttachmentKind | null;
 }
 
 export interface ConversationDetails {
@@ -87,3 +88,6 @@ export interface TeamAgent {
 	username: string;
 	online: boolean;
 }
+
+/** What an attachment-only message sent, for list previews. */
+export type AttachmentKind = AttachmentView["kind"];

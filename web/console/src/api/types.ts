@@ -1,3 +1,4 @@
+import type { ServerFeatures } from "../../../../src/protocol/features";
 import type { Language } from "../../../shared/i18n";
 
 export interface Agent {
@@ -18,11 +19,15 @@ export interface ManagedAgent extends Agent {
 
 export type SecondFactorMethod = "telegram" | "totp";
 
+/** What the code step may send: a factor's code, or one of the recovery codes instead. */
+export type VerifyMethod = SecondFactorMethod | "recovery";
+
 export interface LoginResult {
 	ticket: string;
 	codeSent: boolean;
 	methods: Record<SecondFactorMethod, boolean>;
 	enrollmentRequired: boolean;
+	features: ServerFeatures;
 }
 
 export interface AccessGrant {
@@ -37,6 +42,10 @@ export interface AccessGrant {
 /** What a successful second factor (verify or TOTP enrolment) returns. */
 export interface SignInResult extends AccessGrant {
 	csrfToken: string;
+	/** The first recovery codes, once, right after the first second factor is set up. */
+	recoveryCodes?: string[];
+	/** After a recovery code was used: how many remain. */
+	recoveryCodesLeft?: number;
 }
 
 export interface TelegramLink {

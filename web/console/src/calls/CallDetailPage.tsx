@@ -160,7 +160,9 @@ export function CallDetailPage({ callId, api, history }: { callId: string; api: 
 			<section class="card" aria-labelledby="call-recordings-heading">
 				<h2 id="call-recordings-heading">{t("callDetail.recordings")}</h2>
 				{call.recordings.length === 0 ? (
-					<p class="muted">{t(call.recording === "off" ? "callDetail.notRecorded" : "callDetail.noRecordings")}</p>
+					<p class="muted">
+						{t(call.recording === "off" ? "callDetail.notRecorded" : call.status === "active" ? "callsPage.recordingNow" : "callDetail.noRecordings")}
+					</p>
 				) : (
 					call.recordings.map((recording) => (
 						// Keyed by the link, so a renewed link gets a fresh player.

@@ -4,8 +4,11 @@ import { callHistoryRoute, followLink, routeHref } from "../router";
 import { formatDuration } from "../../../shared/call/callPeer";
 import { callDurationMs, describeEndReason, formatCallStart } from "./describeCall";
 
-function RecordingsCell({ count }: { count: number }) {
+function RecordingsCell({ call }: { call: CallHistoryEntry }) {
 	const { t } = useI18n();
+	const count = call.recordings.length;
+	// The files appear when the call ends; until then a recorded call says it is being recorded.
+	if (count === 0 && call.status === "active" && call.recording !== "off") return <span class="recording-live">{t("callsPage.recordingNow")}</span>;
 	if (count === 0) return <span class="muted">{t("callsPage.recordingsNone")}</span>;
 	return <>{count === 1 ? t("callsPage.recordingsOne") : t("callsPage.recordingsMany", { count })}</>;
 }
@@ -65,7 +68,7 @@ export function CallTable({
 								</td>
 								<td>{reason ?? none}</td>
 								<td>
-									<RecordingsCell count={call.recordings.length} />
+									<RecordingsCell call={call} />
 								</td>
 							</tr>
 						);

@@ -1,8 +1,10 @@
 import type { Translate } from "../../../shared/i18n";
 import { CallPeer, formatDuration } from "../../../shared/call/callPeer";
 import { applyIceServers, renewIceServersPeriodically } from "../../../shared/call/iceRenewal";
+import { retryRejoinUntilConnected } from "../../../shared/call/rejoinRetry";
 import { type PreparedRecording, prepareRecording } from "../../../shared/call/recorderLeg";
 import { ApiError } from "../api/http";
+import { createRingingRecordings } from "./ringingRecordings";
 import type { CallsState, CallView, IceServer } from "../api/inboxTypes";
 import type { MessageKey } from "../i18n";
 import { showDesktopNotification } from "../notifications/desktopNotifications";
@@ -14,6 +16,8 @@ import { logFailure } from "../../../shared/logFailure";
 
 const RING_EVERY_MS = 2_000;
 const NOTICE_MS = 6_000;
+/** A call answered longer ago than this, found live when the page loads, was connected before: "Reconnecting…". */
+const REJOIN_AFTER_MS = 5_000;
 
 export interface CallCenterState {
 	queue: CallsState["queue"];
@@ -50,28 +54,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 	let routeCallId: string | null = null;
 	let ringTimer: ReturnType<typeof setInterval> | null = null;
 	let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-	/** Recordings prepared for the ringing calls, so the one accepted starts recording at once. */
-	const prepared = new Map<string, PreparedRecording>();
-
-	/** Prepares a recording for each recorded call that rings, and drops those no longer ringing. */
-	function prepareRecordings(queue: CallsState["queue"]): void {
-		for (const { call, iceServers } of queue) {
-			if (call.recording !== "off" && !prepared.has(call.id)) prepared.set(call.id, prepareRecording(call.recording, iceServers));
-		}
-		for (const [callId, recording] of prepared) {
-			if (!queue.some((entry) => entry.call.id === callId)) {
-				recording.stop();
-				prepared.delete(callId);
-			}
-		}
-	}
-
-	/** Hands over the prepared recording of a call being accepted (it leaves the queue next). */
-	function takePrepared(callId: string): PreparedRecording | undefined {
-		const recording = prepared.get(callId);
-		prepared.delete(callId);
-		return recording;
-	}
+	const ringing = createRingingRecordings();
 
 	function notice(text: string): void {
 		clearTimeout(noticeTimer);
@@ -105,13 +88,13 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			});
 		}
 		store.update({ queue: state.queue, usage: state.usage });
-		prepareRecordings(state.queue);
+		ringing.follow(state.queue);
 		updateRing();
 	}
 
 	function removeFromQueue(callId: string): void {
 		store.update((s) => ({ queue: s.queue.filter((entry) => entry.call.id !== callId) }));
-		prepareRecordings(store.get().queue);
+		ringing.follow(store.get().queue);
 		updateRing();
 	}
 
@@ -135,6 +118,8 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		if (active?.call.id !== call.id) return;
 		stopRenewing?.();
 		stopRenewing = null;
+		stopRetrying?.();
+		stopRetrying = null;
 		active.recording?.stop();
 		active.peer.close();
 		store.update({ active: null });
@@ -142,49 +127,137 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		updateRing();
 	}
 
-	/** Asks for the microphone (and camera for a video call); null when refused, with a notice. */
-	async function takeMedia(call: CallView): Promise<MediaStream | null> {
+	/**
+	 * Asks for the microphone (and camera for a video call). Refused, the agent still takes part and
+	 * listens: an empty stream, and the call screen says the microphone is blocked.
+	 */
+	async function takeMedia(call: CallView): Promise<MediaStream> {
 		try {
 			return await navigator.mediaDevices.getUserMedia({ audio: true, video: call.media === "video" });
 		} catch {
+			try {
+				if (call.media === "video") return await navigator.mediaDevices.getUserMedia({ audio: true });
+			} catch {}
 			notice(deps.translate()("calls.microphone"));
-			return null;
+			return new MediaStream();
 		}
 	}
 
-	/** This console's side of a call it is the agent of: the WebRTC offerer. */
-	function startPeer(call: CallView, iceServers: IceServer[], stream: MediaStream, ready?: PreparedRecording): void {
+	/**
+	 * This console's side of a call it is the agent of: the WebRTC offerer. A call it did not just
+	 * accept (accepted in Telegram, or live before this page reloaded) is rejoined: the caller's
+	 * widget is told to start a fresh connection first, and this side's offer follows.
+	 */
+	function startPeer(call: CallView, iceServers: IceServer[], stream: MediaStream, options: { ready?: PreparedRecording; rejoin?: boolean } = {}): void {
 		const peer = new CallPeer({
 			iceServers,
 			role: "offerer",
 			sendSignal: (signal) => socket.emit("call:signal", { callId: call.id, signal }, () => {}),
+			reportVideo: () => socket.emit("call:media", { callId: call.id, video: true }, () => {}),
+			// A call answered a while ago was connected before this page (re)loaded.
+			rejoining: options.rejoin === true && call.answeredAt !== null && Date.now() - Date.parse(call.answeredAt) > REJOIN_AFTER_MS,
 		});
-		const recording = ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
+		const recording = options.ready ?? (call.recording === "off" ? null : prepareRecording(call.recording, iceServers));
 		store.update({ active: { call, peer, recording }, accepting: null });
 		stopRenewing = renewIceServersPeriodically(renewIceServers);
 		removeFromQueue(call.id);
-		peer.start(stream);
-		recording?.start(peer, (sdp) => socketRequest(socket, "call:record", { callId: call.id, sdp }).then((answer) => answer.sdp));
+		const go = () => {
+			if (store.get().active?.peer !== peer) return;
+			peer.start(stream);
+			recording?.start(peer, (sdp) => socketRequest(socket, "call:record", { callId: call.id, sdp }).then((answer) => answer.sdp));
+		};
+		if (!options.rejoin) {
+			go();
+			return;
+		}
+		socketRequest(socket, "call:rejoin", { callId: call.id }).then(
+			() => {
+				go();
+				retryRejoin(call);
+			},
+			(error: unknown) => {
+				console.warn("destek: could not rejoin the call", error);
+				endAfterLoss(call);
+			},
+		);
+	}
+
+	/** Stops sending the news of a rejoin again. */
+	let stopRetrying: (() => void) | null = null;
+
+	/** Until the fresh connection is up, the caller is told again (the news may be lost on the way), with a fresh offer. */
+	function retryRejoin(call: CallView): void {
+		stopRetrying?.();
+		stopRetrying = retryRejoinUntilConnected(
+			() => (store.get().active?.call.id === call.id ? (store.get().active?.peer ?? null) : null),
+			() => {
+				renewAndRejoin(call.id).catch(() => undefined);
+			},
+		);
+	}
+
+	/** Tells the caller, then starts a fresh connection (which offers). */
+	async function renewAndRejoin(callId: string): Promise<void> {
+		await socketRequest(socket, "call:rejoin", { callId });
+		const { active } = store.get();
+		if (active?.call.id === callId) store.update({ active: { ...active, peer: active.peer.renew() } });
+	}
+
+	/** The live call is gone (over while this console was away): shown as ended, as the server has it. */
+	function endAfterLoss(call: CallView): void {
+		socketRequest(socket, "call:open", { callId: call.id }).then(
+			({ call: now }) => endActive(now.status === "active" ? { ...now, durationMs: null } : now),
+			() => endActive(call),
+		);
+	}
+
+	/**
+	 * Back on the socket (a reload, or a reconnect after a network drop): finds this agent's live
+	 * call. A page without it joins it afresh; a page that still has it keeps its connection, unless
+	 * that one is beyond repair; a call that ended meanwhile is shown as ended.
+	 */
+	async function resume(): Promise<void> {
+		let resumed: Awaited<ReturnType<typeof socketRequest<"call:resume">>>;
+		try {
+			resumed = await socketRequest(socket, "call:resume", {});
+		} catch {
+			return;
+		}
+		const { active } = store.get();
+		const { call, iceServers } = resumed;
+		if (active && call?.id !== active.call.id) {
+			endAfterLoss(active.call);
+			return;
+		}
+		if (call?.status !== "active") return;
+		if (!active) {
+			await join(call, iceServers, { rejoin: true });
+			return;
+		}
+		applyIceServers([active.peer.pc], iceServers);
+		// Broken while the socket was away (and the news that the caller rejoined maybe lost with it):
+		// both sides start afresh.
+		const state = active.peer.pc.connectionState;
+		if (state === "disconnected" || state === "failed" || state === "closed") {
+			await renewAndRejoin(call.id).catch(() => undefined);
+			retryRejoin(call);
+		}
 	}
 
 	/**
 	 * Joins a call this agent already holds (accepted in Telegram, whose link opens `/calls/:id`):
 	 * the visitor's widget is waiting for this console's offer.
 	 */
-	async function join(call: CallView, iceServers: IceServer[]): Promise<void> {
+	async function join(call: CallView, iceServers: IceServer[], options: { rejoin?: boolean } = {}): Promise<void> {
 		if (store.get().active || store.get().accepting) return;
 		store.update({ accepting: call.id, opened: null });
 		const stream = await takeMedia(call);
-		if (!stream) {
-			store.update({ accepting: null });
-			return;
-		}
 		// The call may have ended while the browser asked for the microphone.
 		if (store.get().accepting !== call.id) {
 			for (const track of stream.getTracks()) track.stop();
 			return;
 		}
-		startPeer(call, iceServers, stream);
+		startPeer(call, iceServers, stream, { rejoin: true, ...options });
 	}
 
 	/** Looks up the call in the route: rings it if it waits, joins it if it is ours, else says why not. */
@@ -223,6 +296,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 
 	socket.on("connect", () => {
 		socketRequest(socket, "calls:sync", {}).then(applyState, () => {});
+		resume().catch((error: unknown) => console.warn("destek: could not resume the call", error));
 		// Back after a dropped connection: the live call's credentials may have expired meanwhile.
 		renewIceServers();
 		openRouteCall().catch(logFailure("opening the call"));
@@ -244,6 +318,11 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		}
 		endActive(call);
 	});
+	// The caller's widget reloaded (or lost its connection for good) and has a fresh one: so does this side, and offers.
+	socket.on("call:peer-rejoining", ({ callId }) => {
+		const { active } = store.get();
+		if (active?.call.id === callId) store.update({ active: { ...active, peer: active.peer.renew() } });
+	});
 	socket.on("call:signal", ({ callId, signal }) => {
 		const { active } = store.get();
 		if (active?.call.id === callId) active.peer.handleSignal(signal);
@@ -257,14 +336,10 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			if (store.get().active || store.get().accepting) return;
 			store.update({ accepting: call.id });
 			const stream = await takeMedia(call);
-			if (!stream) {
-				store.update({ accepting: null });
-				return;
-			}
-			const ready = takePrepared(call.id);
+			const ready = ringing.take(call.id);
 			try {
 				const { call: accepted, iceServers } = await socketRequest(socket, "call:accept", { callId: call.id });
-				startPeer(accepted, iceServers, stream, ready);
+				startPeer(accepted, iceServers, stream, ready ? { ready } : {});
 			} catch (error) {
 				ready?.stop();
 				for (const track of stream.getTracks()) track.stop();
@@ -303,10 +378,11 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		},
 
 		stop(): void {
-			for (const ready of prepared.values()) ready.stop();
+			ringing.stopAll();
 			store.get().active?.recording?.stop();
 			store.get().active?.peer.close();
 			stopRenewing?.();
+			stopRetrying?.();
 			if (ringTimer) clearInterval(ringTimer);
 			clearTimeout(noticeTimer);
 		},

@@ -52,6 +52,7 @@ export function Attachments({ attachments, onMediaLoad }: { attachments: Attachm
 	const { t } = useI18n();
 	const { conversation } = useInbox();
 	const [enlarged, setEnlarged] = useState<AttachmentView | null>(null);
+	const [brokenUrls, setBrokenUrls] = useState<ReadonlySet<string>>(new Set());
 	// A preview that fails to load most likely has an expired URL: ask for fresh ones (throttled).
 	const renewUrls = () => {
 		conversation.refreshAttachmentUrls().catch(logFailure("renewing attachment links"));
@@ -60,6 +61,9 @@ export function Attachments({ attachments, onMediaLoad }: { attachments: Attachm
 	return (
 		<div class="attachments">
 			{attachments.map((attachment) => {
+				if (attachment.kind === "image" && brokenUrls.has(attachment.url)) {
+					return <FileAttachment key={attachment.id} attachment={attachment} />;
+				}
 				if (attachment.kind === "image") {
 					return (
 						<button
@@ -76,7 +80,11 @@ export function Attachments({ attachments, onMediaLoad }: { attachments: Attachm
 								height={attachment.height ?? undefined}
 								loading="lazy"
 								onLoad={onMediaLoad}
-								onError={renewUrls}
+								onError={() => {
+									// A chip instead of an empty box; a renewed (different) URL gets a fresh try.
+									setBrokenUrls((urls) => new Set(urls).add(attachment.url));
+									renewUrls();
+								}}
 							/>
 						</button>
 					);
@@ -84,16 +92,23 @@ export function Attachments({ attachments, onMediaLoad }: { attachments: Attachm
 				if (attachment.kind === "voice") {
 					const length = attachment.durationMs === null ? "" : formatDuration(attachment.durationMs);
 					return (
-						// biome-ignore lint/a11y/useMediaCaption: visitors' voice notes come without a transcript to offer.
-						<audio
-							key={attachment.id}
-							class="attachment-voice"
-							controls
-							preload="metadata"
-							src={attachment.url}
-							aria-label={t("attachment.voice", { length })}
-							onError={renewUrls}
-						/>
+						<div key={attachment.id} class="attachment-voice-row">
+							{/* biome-ignore lint/a11y/useMediaCaption: visitors' voice notes come without a transcript to offer. */}
+							<audio
+								class="attachment-voice"
+								controls
+								preload="metadata"
+								src={attachment.url}
+								aria-label={t("attachment.voice", { length })}
+								onError={renewUrls}
+							/>
+							{/* Browser recordings carry no length, so the player alone would say 0:00: the server measured it. */}
+							{length && (
+								<span class="attachment-voice-length" aria-hidden="true">
+									{length}
+								</span>
+							)}
+						</div>
 					);
 				}
 				return <FileAttachment key={attachment.id} attachment={attachment} />;

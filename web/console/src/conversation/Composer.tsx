@@ -6,6 +6,7 @@ import { showToast } from "../ui/toasts";
 import { Icon } from "../ui/Icon";
 import { describeError } from "../errors/describeError";
 import { MentionPicker, useMentions } from "./MentionPicker";
+import { useCannedReplyPicker } from "./CannedReplyPicker";
 import { type Upload, useAttachmentUploads } from "./useAttachmentUploads";
 import { useTypingSignal } from "./useTypingSignal";
 
@@ -47,6 +48,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 		setCaret(position);
 		requestAnimationFrame(() => textarea.current?.setSelectionRange(position, position));
 	});
+	const canned = useCannedReplyPicker(textarea, draft, (text) => updateDraft(text), conversationId);
 
 	useEffect(() => {
 		if (focusReplyOnOpen()) textarea.current?.focus();
@@ -116,17 +118,20 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				maxLength={MAX_MESSAGE_LENGTH}
 				placeholder={noteMode ? t("note.placeholder") : t("composer.placeholder")}
 				aria-describedby={hintId}
-				aria-controls={noteMode && mentions.matches.length > 0 ? mentionListId : undefined}
-				aria-activedescendant={noteMode && mentions.matches.length > 0 ? `${mentionListId}-${mentions.active}` : undefined}
+				{...canned.textareaProps}
+				{...(noteMode && mentions.matches.length > 0
+					? { "aria-controls": mentionListId, "aria-activedescendant": `${mentionListId}-${mentions.active}` }
+					: {})}
 				onInput={(event) => {
 					updateDraft(event.currentTarget.value);
 					setCaret(event.currentTarget.selectionStart);
+					canned.onInput(event);
 					// A note is not typing to the visitor.
 					if (!noteMode) typing.typed();
 				}}
 				onBlur={typing.stopped}
 				onKeyDown={(event) => {
-					if (mentions.onKeyDown(event)) return;
+					if (mentions.onKeyDown(event) || canned.onKeyDown(event)) return;
 					// isComposing: Enter that confirms an IME candidate (e.g. Japanese) must not send.
 					if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
 						event.preventDefault();
@@ -140,6 +145,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 					files.add(pasted);
 				}}
 			/>
+			{canned.popup}
 			<div class="composer-bar">
 				<input
 					ref={fileInput}

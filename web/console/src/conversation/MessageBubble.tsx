@@ -1,6 +1,7 @@
 import type { MessageView, ReceiptsView } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { formatClock, formatDateTime } from "../ui/formatTime";
+import { LinkifiedText } from "../../../shared/LinkifiedText";
 import { Attachments } from "./Attachments";
 import { DeliveryTicks } from "./DeliveryTicks";
 
@@ -36,11 +37,16 @@ export function MessageBubble({
 		<li class={`message message-${side}`}>
 			{showAuthor && <p class="message-author">{authorName}</p>}
 			<div class="bubble">
-				{/* Plain text only: Preact escapes it, and white-space keeps the visitor's line breaks. */}
-				{message.body && <p class="message-body">{message.body}</p>}
+				{/* Text only, with http(s) links made clickable (the widget's rule): Preact escapes it, and white-space keeps line breaks. */}
+				{message.body && (
+					<p class="message-body">
+						<LinkifiedText text={message.body} />
+					</p>
+				)}
 				{message.attachments.length > 0 && <Attachments attachments={message.attachments} onMediaLoad={onMediaLoad} />}
 				<p class="message-meta">
 					{message.via === "telegram" && <span>{t("message.viaTelegram")}</span>}
+					{message.via === "email" && <span>{t("message.viaEmail")}</span>}
 					<time dateTime={message.createdAt} title={formatDateTime(message.createdAt, language)}>
 						{formatClock(message.createdAt, language)}
 					</time>

@@ -178,6 +178,13 @@ export function createOpenConversationStore(deps: {
 		}
 	}
 
+	/** The visitor did something live (wrote, typed): the panel's "Last seen" moves with it, not only on reload. */
+	function visitorActive(at: string): void {
+		const { details } = store.get();
+		if (!details || Date.parse(at) <= Date.parse(details.visitor.lastSeenAt)) return;
+		store.update({ details: { ...details, visitor: { ...details.visitor, lastSeenAt: at } } });
+	}
+
 	return {
 		...store,
 		open,
@@ -195,7 +202,10 @@ export function createOpenConversationStore(deps: {
 
 		receiveMessage(message: MessageView): void {
 			if (!isCurrent(message.conversationId)) return;
-			if (message.author.type === "visitor") store.update({ visitorTyping: false });
+			if (message.author.type === "visitor") {
+				store.update({ visitorTyping: false });
+				visitorActive(message.createdAt);
+			}
 			merge([message]);
 		},
 
@@ -213,6 +223,7 @@ export function createOpenConversationStore(deps: {
 			clearTimeout(typingTimer);
 			if (typing) typingTimer = setTimeout(() => store.update({ visitorTyping: false }), TYPING_TIMEOUT_MS);
 			store.update({ visitorTyping: typing });
+			if (typing) visitorActive(new Date().toISOString());
 		},
 
 		stop: () => clearTimeout(typingTimer),

@@ -1,3 +1,4 @@
+import { imagePreviewUrl } from "../../../shared/imagePreview";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { AttachmentView } from "../api/inboxTypes";
 import { MAX_ATTACHMENTS } from "../api/inboxTypes";
@@ -43,7 +44,7 @@ export function useAttachmentUploads(conversationId: string) {
 				const upload: Upload = {
 					key: nextKey++,
 					file,
-					previewUrl: file.type.startsWith("image/") ? URL.createObjectURL(file) : null,
+					previewUrl: imagePreviewUrl(file),
 					attachment: null,
 				};
 				setUploads((list) => [...list, upload]);

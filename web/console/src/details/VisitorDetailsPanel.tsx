@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useId } from "preact/hooks";
+import { useEffect, useId, useState } from "preact/hooks";
 import type { ConversationDetails } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
@@ -7,7 +7,7 @@ import { VerifiedBadge } from "../inbox/VerifiedBadge";
 import { initials, visitorName } from "../inbox/visitorName";
 import { useStore } from "../state/store";
 import { ErrorAlert } from "../ui/ErrorAlert";
-import { formatDateTime } from "../ui/formatTime";
+import { formatDateTime, formatSince } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { describeUserAgent } from "./describeUserAgent";
 import { VisitorHistory } from "./VisitorHistory";
@@ -36,6 +36,22 @@ function Fact({ label, children }: { label: string; children: ComponentChildren 
 			<dt>{label}</dt>
 			<dd>{children}</dd>
 		</div>
+	);
+}
+
+/** How long ago, refreshed every half minute so it never goes stale while the panel is open. */
+function LastSeen({ iso }: { iso: string }) {
+	const { language } = useI18n();
+	const [now, setNow] = useState(Date.now());
+	useEffect(() => {
+		setNow(Date.now());
+		const timer = setInterval(() => setNow(Date.now()), 30_000);
+		return () => clearInterval(timer);
+	}, [iso]);
+	return (
+		<time class="last-seen" dateTime={iso} title={formatDateTime(iso, language)}>
+			{formatSince(iso, language, now)}
+		</time>
 	);
 }
 
@@ -74,7 +90,9 @@ function VisitorFacts({ details }: { details: ConversationDetails }) {
 				</Fact>
 			)}
 			<Fact label={t("details.firstSeen")}>{formatDateTime(visitor.firstSeenAt, language)}</Fact>
-			<Fact label={t("details.lastSeen")}>{formatDateTime(visitor.lastSeenAt, language)}</Fact>
+			<Fact label={t("details.lastSeen")}>
+				<LastSeen iso={visitor.lastSeenAt} />
+			</Fact>
 		</dl>
 	);
 }

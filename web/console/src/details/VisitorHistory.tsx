@@ -2,6 +2,7 @@ import { useId } from "preact/hooks";
 import type { HistoryEntry } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { conversationRoute, followLink, routeHref } from "../router";
+import { MessagePreview } from "../inbox/MessagePreview";
 import { formatDateTime } from "../ui/formatTime";
 
 /** The visitor's other conversations, newest first; each opens in the conversation column. */
@@ -25,7 +26,13 @@ export function VisitorHistory({ history }: { history: HistoryEntry[] }) {
 										<span class={`status-badge status-${entry.status}`}>{t(`status.${entry.status}`)}</span>
 										<time dateTime={when}>{formatDateTime(when, language)}</time>
 									</span>
-									<span class="history-item-preview">{entry.lastMessage?.trim() || t("list.noMessages")}</span>
+									<span class="history-item-preview">
+										{entry.lastMessage === null ? (
+											t("list.noMessages")
+										) : (
+											<MessagePreview body={entry.lastMessage} attachment={entry.lastAttachment} />
+										)}
+									</span>
 								</a>
 							</li>
 						);

@@ -38,6 +38,14 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	socket_offline: "error.socket_offline",
 	not_found: "error.not_found",
 	forbidden: "error.forbidden",
+	link_invalid: "link.invalid",
+	last_admin: "error.last_admin",
+	recovery_code_invalid: "error.recovery_code_invalid",
+	cannot_disable_self: "error.cannot_disable_self",
+	shortcut_taken: "canned.error.shortcut_taken",
+	invalid_shortcut: "canned.error.invalid_shortcut",
+	empty_canned_reply: "canned.error.empty",
+	canned_reply_not_found: "canned.error.not_found",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

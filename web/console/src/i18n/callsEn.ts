@@ -1,6 +1,8 @@
 /** English strings of the Calls page: pending, live and past calls, and recording playback. */
 export const callsEn = {
 	"nav.calls": "Calls",
+	"nav.callsWaiting": "{count} waiting",
+	"nav.callsMissed": "{count} missed",
 
 	"callsPage.title": "Calls",
 	"callsPage.sections": "Show calls",
@@ -33,6 +35,7 @@ export const callsEn = {
 	"callsPage.col.actions": "Actions",
 	"callsPage.none": "—",
 	"callsPage.recordingsNone": "None",
+	"callsPage.recordingNow": "Recording…",
 	"callsPage.recordingsOne": "1 recording",
 	"callsPage.recordingsMany": "{count} recordings",
 	"callsPage.acceptCall": "Accept call from {name}",

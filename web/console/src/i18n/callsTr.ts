@@ -3,6 +3,8 @@ import type { CallsMessageKey } from "./callsEn";
 /** Turkish strings of the Calls page. */
 export const callsTr: Record<CallsMessageKey, string> = {
 	"nav.calls": "Aramalar",
+	"nav.callsWaiting": "{count} bekleyen",
+	"nav.callsMissed": "{count} cevapsız",
 
 	"callsPage.title": "Aramalar",
 	"callsPage.sections": "Gösterilecek aramalar",
@@ -35,6 +37,7 @@ export const callsTr: Record<CallsMessageKey, string> = {
 	"callsPage.col.actions": "İşlemler",
 	"callsPage.none": "—",
 	"callsPage.recordingsNone": "Yok",
+	"callsPage.recordingNow": "Kaydediliyor…",
 	"callsPage.recordingsOne": "1 kayıt",
 	"callsPage.recordingsMany": "{count} kayıt",
 	"callsPage.acceptCall": "{name} aramasını kabul et",

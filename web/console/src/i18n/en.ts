@@ -41,6 +41,7 @@ export const en = {
 	"enroll.telegramDescription": "Get each code from the destek bot in Telegram.",
 	"enroll.totp": "Authenticator app",
 	"enroll.totpDescription": "Use an app such as Google Authenticator, 1Password or Aegis.",
+	"enroll.telegramUnavailable": "Not available: this server has no Telegram bot (an admin sets TELEGRAM_BOT_TOKEN).",
 	"enroll.otherMethod": "Choose another method",
 	"enroll.telegramTitle": "Link your Telegram",
 	"enroll.telegramSteps": "Open this link in Telegram and press Start. Then come back and ask for your code.",
@@ -100,6 +101,7 @@ export const en = {
 	"telegram.link": "Link Telegram",
 	"telegram.unlink": "Unlink",
 	"telegram.checkAgain": "I've pressed Start — check again",
+	"telegram.unavailable": "This server has no Telegram bot, so Telegram cannot be linked. An admin can set TELEGRAM_BOT_TOKEN and restart destek.",
 	"telegram.stillNotLinked": "Telegram is not linked yet. Press Start in the bot, then check again.",
 
 	"totpSettings.title": "Authenticator app",

@@ -43,6 +43,7 @@ export const tr: Record<CoreMessageKey, string> = {
 	"enroll.telegramDescription": "Her kodu Telegram'daki destek botundan alın.",
 	"enroll.totp": "Doğrulama uygulaması",
 	"enroll.totpDescription": "Google Authenticator, 1Password veya Aegis gibi bir uygulama kullanın.",
+	"enroll.telegramUnavailable": "Kullanılamaz: bu sunucuda Telegram botu yok (bir yönetici TELEGRAM_BOT_TOKEN ayarlar).",
 	"enroll.otherMethod": "Başka bir yöntem seç",
 	"enroll.telegramTitle": "Telegram hesabınızı bağlayın",
 	"enroll.telegramSteps": "Bu bağlantıyı Telegram'da açıp Başlat'a basın. Sonra buraya dönüp kodunuzu isteyin.",
@@ -102,6 +103,7 @@ export const tr: Record<CoreMessageKey, string> = {
 	"telegram.link": "Telegram'ı bağla",
 	"telegram.unlink": "Bağlantıyı kaldır",
 	"telegram.checkAgain": "Başlat'a bastım — yeniden kontrol et",
+	"telegram.unavailable": "Bu sunucuda Telegram botu olmadığı için Telegram bağlanamaz. Bir yönetici TELEGRAM_BOT_TOKEN ayarlayıp destek'i yeniden başlatabilir.",
 	"telegram.stillNotLinked": "Telegram henüz bağlanmadı. Botta Başlat'a basıp yeniden kontrol edin.",
 
 	"totpSettings.title": "Doğrulama uygulaması",

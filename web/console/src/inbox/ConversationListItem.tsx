@@ -4,6 +4,7 @@ import { conversationRoute, followLink, routeHref } from "../router";
 import { formatDateTime, formatListTime } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { activityTime } from "./conversationListStore";
+import { MessagePreview } from "./MessagePreview";
 import { VerifiedBadge } from "./VerifiedBadge";
 import { initials, visitorName } from "./visitorName";
 import { useInbox } from "./InboxContext";
@@ -48,7 +49,7 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 									<span class="visually-hidden">{t("list.replyPrefix")} </span>
 								</>
 							)}
-							{last ? last.body.replace(/\s+/g, " ").trim() || t("list.attachmentOnly") : t("list.noMessages")}
+							{last ? <MessagePreview body={last.body} attachment={last.attachment} /> : t("list.noMessages")}
 						</span>
 						{mentioned && <span class="mention-badge">{t("note.mentionBadge")}</span>}
 						{conversation.unread > 0 && (

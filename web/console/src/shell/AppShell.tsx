@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { Agent } from "../api/types";
 import { useI18n } from "../i18n";
 import { callHistoryIdOf, conversationIdOf, followLink, ROUTES, routeHref } from "../router";
-import { Icon } from "../ui/Icon";
+import { Icon, type IconName } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
 
@@ -17,6 +17,7 @@ export function AppShell({
 	agent,
 	route,
 	unread,
+	calls,
 	fullBleed,
 	focusedView,
 	children,
@@ -25,6 +26,8 @@ export function AppShell({
 	route: string;
 	/** Unread conversations, shown on the Inbox link. */
 	unread: number;
+	/** Calls waiting now and missed since the Calls page was last opened, shown on the Calls link. */
+	calls: { waiting: number; missed: number };
 	/** The page manages its own columns and scrolling (the inbox). */
 	fullBleed: boolean;
 	/** On phones the open conversation takes the whole screen: no top bar or tab bar. */
@@ -32,11 +35,24 @@ export function AppShell({
 	children: ComponentChildren;
 }) {
 	const { t } = useI18n();
-	const navItems = [
-		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread },
-		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: 0 },
-		{ route: ROUTES.settings, label: t("shell.settings"), icon: "settings", badge: 0 },
-	] as const;
+	const callsText = [
+		calls.waiting > 0 ? t("nav.callsWaiting", { count: calls.waiting }) : null,
+		calls.missed > 0 ? t("nav.callsMissed", { count: calls.missed }) : null,
+	]
+		.filter(Boolean)
+		.join(", ");
+	const navItems: Array<{ route: string; label: string; icon: IconName; badge: number; badgeText: string }> = [
+		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread, badgeText: t("nav.unread", { count: unread }) },
+		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: calls.waiting + calls.missed, badgeText: callsText },
+		{ route: ROUTES.canned, label: t("nav.canned"), icon: "reply", badge: 0, badgeText: "" },
+		...(agent.isAdmin
+			? [
+					{ route: ROUTES.team, label: t("nav.team"), icon: "users" as IconName, badge: 0, badgeText: "" },
+					{ route: ROUTES.audit, label: t("nav.audit"), icon: "list" as IconName, badge: 0, badgeText: "" },
+				]
+			: []),
+		{ route: ROUTES.settings, label: t("shell.settings"), icon: "settings", badge: 0, badgeText: "" },
+	];
 	const classes = ["app", fullBleed && "app-full-bleed", focusedView && "app-focused"].filter(Boolean).join(" ");
 	return (
 		<div class={classes}>
@@ -67,7 +83,7 @@ export function AppShell({
 								{item.badge > 0 && (
 									<span class="sidenav-badge">
 										<span aria-hidden="true">{item.badge > 99 ? "99+" : item.badge}</span>
-										<span class="visually-hidden">{t("nav.unread", { count: item.badge })}</span>
+										<span class="visually-hidden">{item.badgeText}</span>
 									</span>
 								)}
 							</a>

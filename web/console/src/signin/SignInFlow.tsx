@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { LoginResult, SecondFactorMethod } from "../api/types";
+import type { LoginResult, SecondFactorMethod, SignInResult } from "../api/types";
 import type { RouteNotice } from "../router";
 import { session } from "../session/sessionStore";
 import { CodeStep } from "./CodeStep";
@@ -7,6 +7,7 @@ import { CredentialsStep } from "./CredentialsStep";
 import { EnrollChoiceStep } from "./EnrollChoiceStep";
 import { EnrollTelegramStep } from "./EnrollTelegramStep";
 import { EnrollTotpStep } from "./EnrollTotpStep";
+import { RecoveryCodesStep } from "./RecoveryCodesStep";
 
 type SignInStep =
 	/** `reason` explains why the user is back here (expired ticket or session). */
@@ -14,7 +15,9 @@ type SignInStep =
 	| { kind: "enrollChoice"; login: LoginResult }
 	| { kind: "enrollTelegram"; login: LoginResult }
 	| { kind: "enrollTotp"; login: LoginResult }
-	| { kind: "code"; login: LoginResult; method: SecondFactorMethod; codeSent: boolean };
+	| { kind: "code"; login: LoginResult; method: SecondFactorMethod; codeSent: boolean; justEnrolled?: boolean }
+	/** The recovery codes after the first enrolment, or how many remain after one was used. */
+	| { kind: "recoveryCodes"; result: SignInResult };
 
 /** Telegram when a code is already on its way (or there is no app), else the authenticator app. */
 function firstMethod(login: LoginResult): SecondFactorMethod {
@@ -22,10 +25,38 @@ function firstMethod(login: LoginResult): SecondFactorMethod {
 	return login.methods.totp ? "totp" : "telegram";
 }
 
-/** Password, then enrolment of a second factor if the agent has none, then the one-time code. */
-export function SignInFlow({ reason, notice }: { reason: unknown; notice: RouteNotice | null }) {
-	const [step, setStep] = useState<SignInStep>({ kind: "credentials", reason });
+/** The step after the password (or after an invite link set it): enrolment, or the code. */
+function afterPassword(login: LoginResult): SignInStep {
+	return login.enrollmentRequired
+		? { kind: "enrollChoice", login }
+		: { kind: "code", login, method: firstMethod(login), codeSent: login.codeSent };
+}
+
+/**
+ * Password, then enrolment of a second factor if the agent has none, then the one-time code.
+ * `start` skips the password step: an invite or reset link has just set and checked it.
+ */
+export function SignInFlow({
+	reason,
+	notice,
+	start,
+	onSignedIn,
+}: {
+	reason: unknown;
+	notice: RouteNotice | null;
+	start?: LoginResult;
+	onSignedIn?: () => void;
+}) {
+	const [step, setStep] = useState<SignInStep>(start ? afterPassword(start) : { kind: "credentials", reason });
 	const restart = (why: unknown = null) => setStep({ kind: "credentials", reason: why });
+	const signIn = (result: SignInResult) => {
+		if (result.recoveryCodes || result.recoveryCodesLeft !== undefined) setStep({ kind: "recoveryCodes", result });
+		else finish(result);
+	};
+	const finish = (result: SignInResult) => {
+		session.signIn(result);
+		onSignedIn?.();
+	};
 
 	switch (step.kind) {
 		case "credentials":
@@ -33,18 +64,13 @@ export function SignInFlow({ reason, notice }: { reason: unknown; notice: RouteN
 				<CredentialsStep
 					reason={step.reason}
 					notice={notice}
-					onLoggedIn={(login) =>
-						setStep(
-							login.enrollmentRequired
-								? { kind: "enrollChoice", login }
-								: { kind: "code", login, method: firstMethod(login), codeSent: login.codeSent },
-						)
-					}
+					onLoggedIn={(login) => setStep(afterPassword(login))}
 				/>
 			);
 		case "enrollChoice":
 			return (
 				<EnrollChoiceStep
+					telegramAvailable={step.login.features.telegram}
 					onChoose={(method) =>
 						setStep({ kind: method === "telegram" ? "enrollTelegram" : "enrollTotp", login: step.login })
 					}
@@ -62,6 +88,7 @@ export function SignInFlow({ reason, notice }: { reason: unknown; notice: RouteN
 							login: { ...step.login, methods: { telegram: true, totp: false } },
 							method: "telegram",
 							codeSent: true,
+							justEnrolled: true,
 						})
 					}
 					onOtherMethod={() => setStep({ kind: "enrollChoice", login: step.login })}
@@ -72,7 +99,7 @@ export function SignInFlow({ reason, notice }: { reason: unknown; notice: RouteN
 			return (
 				<EnrollTotpStep
 					ticket={step.login.ticket}
-					onSignedIn={session.signIn}
+					onSignedIn={signIn}
 					onOtherMethod={() => setStep({ kind: "enrollChoice", login: step.login })}
 					onRestart={restart}
 				/>
@@ -85,10 +112,13 @@ export function SignInFlow({ reason, notice }: { reason: unknown; notice: RouteN
 					methods={step.login.methods}
 					method={step.method}
 					codeSent={step.codeSent}
+					justEnrolled={step.justEnrolled ?? false}
 					onSwitchMethod={(method, codeSent) => setStep({ ...step, method, codeSent })}
-					onSignedIn={session.signIn}
+					onSignedIn={signIn}
 					onRestart={restart}
 				/>
 			);
+		case "recoveryCodes":
+			return <RecoveryCodesStep result={step.result} onContinue={() => finish(step.result)} />;
 	}
 }

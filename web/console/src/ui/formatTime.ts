@@ -38,6 +38,16 @@ export function formatDateTime(iso: string, language: Language): string {
 	return new Date(iso).toLocaleString(language, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** "now", "5 minutes ago", "3 hours ago", then the date: how long ago, for times that keep moving (last seen). */
+export function formatSince(iso: string, language: Language, now = Date.now()): string {
+	const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+	const relative = new Intl.RelativeTimeFormat(language, { numeric: "auto" });
+	if (seconds < 45) return relative.format(0, "second");
+	if (seconds < 3600) return relative.format(-Math.max(1, Math.round(seconds / 60)), "minute");
+	if (seconds < DAY_MS / 1000) return relative.format(-Math.round(seconds / 3600), "hour");
+	return formatDateTime(iso, language);
+}
+
 /** "12 KB", "3.4 MB": file sizes in the language's number format. */
 export function formatFileSize(bytes: number, language: Language): string {
 	const units = ["byte", "kilobyte", "megabyte", "gigabyte"] as const;

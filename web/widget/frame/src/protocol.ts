@@ -6,10 +6,12 @@ export type {
 	ReceiptsView,
 	VisitorClientEvents,
 	VisitorConversationView,
+	VisitorMailState,
 	VisitorProfile,
 	VisitorServerEvents,
 } from "../../../../src/protocol/chat";
 export type {
+	CallResume,
 	CallStart,
 	CallView,
 	RecordingConsent,

@@ -1,7 +1,10 @@
 import { CallPeer } from "../../../../shared/call/callPeer";
 import { applyIceServers, renewIceServersPeriodically } from "../../../../shared/call/iceRenewal";
-import { type PreparedRecording, prepareRecording } from "../../../../shared/call/recorderLeg";
-import { type Ack, type CallStart, type CallView, RECORDING_CONSENT_VERSION, type RecordingConsent } from "../protocol";
+import { retryRejoinUntilConnected } from "../../../../shared/call/rejoinRetry";
+import { prepareRecordingLazily } from "../../../../shared/call/lazyRecording";
+import type { PreparedRecording } from "../../../../shared/call/recorderLeg";
+import { type Ack, type CallResume, type CallStart, type CallView, RECORDING_CONSENT_VERSION, type RecordingConsent } from "../protocol";
+import { postToHost } from "../host/hostBridge";
 import { createStore } from "../state/store";
 import { freshWidgetConfig } from "../widgetConfig";
 import { ACK_TIMEOUT_MS, settleAck, type VisitorSocket } from "./visitorSocket";
@@ -62,6 +65,8 @@ function finish(call: CallView | null): void {
 	const { peer } = callState.get();
 	stopRenewing?.();
 	stopRenewing = null;
+	stopRetrying?.();
+	stopRetrying = null;
 	recording?.stop();
 	recording = null;
 	peer?.close();
@@ -76,25 +81,22 @@ export function attachCalls(visitorSocket: VisitorSocket): void {
 	socket.on("call:queue", ({ callId, position }) => {
 		if (mine(callId)) patch({ position });
 	});
-	// Back after a dropped connection: the credentials held may have expired meanwhile.
-	socket.on("connect", renewIceServers);
+	// Back after a reload or a dropped connection: find the call again (the credentials held may
+	// have expired meanwhile too).
+	socket.on("connect", () => {
+		resume().catch((error: unknown) => console.warn("destek: could not resume the call", error));
+	});
 	socket.on("call:accepted", ({ call, iceServers: live }) => {
 		if (!mine(call.id) || !stream) return;
 		// Fresh TURN credentials for the live call; those given while it rang expire soon.
 		if (live) iceServers = live;
-		const peer = new CallPeer({
-			iceServers,
-			role: "answerer",
-			sendSignal: (signal) => socket?.emit("call:signal", { callId: call.id, signal }, () => {}),
-		});
-		peer.start(stream);
-		recording?.start(peer, (sdp) =>
-			new Promise((resolve, reject) =>
-				socket?.timeout(ACK_TIMEOUT_MS).emit("call:record", { callId: call.id, sdp }, settleAck((a) => (a.ok ? resolve(a.data.sdp) : reject(new Error(a.error.id))))),
-			),
-		);
-		patch({ phase: "active", call, peer });
-		stopRenewing = renewIceServersPeriodically(renewIceServers);
+		answer(call, false);
+	});
+	// The agent's console reloaded (or lost its connection for good) and has a fresh one: so does
+	// this side, keeping the microphone; the agent's offer follows.
+	socket.on("call:peer-rejoining", ({ callId }) => {
+		const { peer } = callState.get();
+		if (mine(callId) && peer) patch({ peer: peer.renew(iceServers) });
 	});
 	socket.on("call:signal", ({ callId, signal }) => {
 		if (mine(callId)) callState.get().peer?.handleSignal(signal);
@@ -102,6 +104,112 @@ export function attachCalls(visitorSocket: VisitorSocket): void {
 	socket.on("call:ended", ({ call }) => {
 		if (mine(call.id)) finish(call);
 	});
+}
+
+/** This side of a live call: the answerer, with its recording. `rejoining`: connected before, on a page that reloaded. */
+function answer(call: CallView, rejoining: boolean): CallPeer | null {
+	if (!stream) return null;
+	const peer = new CallPeer({
+		iceServers,
+		role: "answerer",
+		sendSignal: (signal) => socket?.emit("call:signal", { callId: call.id, signal }, () => {}),
+		reportVideo: () => socket?.emit("call:media", { callId: call.id, video: true }, () => {}),
+		rejoining,
+	});
+	peer.start(stream);
+	recording?.start(peer, (sdp) =>
+		new Promise((resolve, reject) =>
+			socket?.timeout(ACK_TIMEOUT_MS).emit("call:record", { callId: call.id, sdp }, settleAck((a) => (a.ok ? resolve(a.data.sdp) : reject(new Error(a.error.id))))),
+		),
+	);
+	patch({ phase: "active", call, peer, error: null });
+	stopRenewing ??= renewIceServersPeriodically(renewIceServers);
+	return peer;
+}
+
+/** Stops sending the news of a rejoin again. */
+let stopRetrying: (() => void) | null = null;
+
+/**
+ * Tells the agent this side has a fresh connection, so their console starts one too and offers;
+ * again with a fresh connection each time, until one is up (the news may be lost on the way).
+ */
+function rejoin(call: CallView): void {
+	announceRejoin(call);
+	stopRetrying?.();
+	stopRetrying = retryRejoinUntilConnected(
+		() => (mine(call.id) ? callState.get().peer : null),
+		() => {
+			const { peer } = callState.get();
+			if (!peer) return;
+			patch({ peer: peer.renew(iceServers) });
+			announceRejoin(call);
+		},
+	);
+}
+
+function announceRejoin(call: CallView): void {
+	socket?.timeout(ACK_TIMEOUT_MS).emit(
+		"call:rejoin",
+		{ callId: call.id },
+		settleAck((a) => {
+			if (!a.ok && mine(call.id)) finish({ ...call, status: "ended", durationMs: Date.now() - Date.parse(call.answeredAt ?? "") || 0 });
+		}),
+	);
+}
+
+/** The microphone for a call found again after a reload; without it the visitor still listens. */
+async function microphone(): Promise<MediaStream> {
+	try {
+		return await navigator.mediaDevices.getUserMedia({ audio: true });
+	} catch {
+		return new MediaStream();
+	}
+}
+
+/**
+ * Back on the socket: after a reload the call is found again (waiting, or live: then this side
+ * starts a fresh connection and the agent's console follows); after a dropped connection the call
+ * is checked (it may have been answered or ended meanwhile) and its connection repaired if broken.
+ */
+async function resume(): Promise<void> {
+	const answered = await new Promise<Ack<CallResume>>((resolve) => socket?.timeout(ACK_TIMEOUT_MS).emit("call:resume", {}, settleAck(resolve)));
+	if (!answered.ok) return;
+	const { call: found, position, iceServers: fresh } = answered.data;
+	const { phase, call: held, peer } = callState.get();
+	const holding = phase === "queued" || phase === "active" ? held : null;
+	if (holding && found?.id !== holding.id) {
+		// It ended while this side was away.
+		finish(holding.answeredAt ? { ...holding, status: "ended", durationMs: Date.now() - Date.parse(holding.answeredAt) } : null);
+		return;
+	}
+	if (!found) return;
+	iceServers = fresh;
+	applyIceServers([peer?.pc], iceServers);
+	if (!holding) {
+		if (phase !== "idle" && phase !== "ended") return; // a call is being placed right now
+		stream = await microphone();
+		if (callState.get().phase !== phase) return;
+		if (found.recording !== "off") recording = prepareRecordingLazily(found.recording, iceServers);
+		if (found.status === "queued") patch({ phase: "queued", call: found, position: position ?? 1 });
+		else if (answer(found, true)) rejoin(found);
+		// The host page may have reloaded with the chat closed: the call must be seen (and its tap button reachable).
+		postToHost({ type: "destek:open" });
+		return;
+	}
+	if (found.status === "queued") return patch({ position: position ?? callState.get().position });
+	if (phase === "queued") {
+		// Answered while the socket was away: the acceptance was missed.
+		if (answer(found, false)) rejoin(found);
+		return;
+	}
+	// Broken while the socket was away (and the news that the agent rejoined maybe lost with it):
+	// both sides start afresh.
+	const state = peer?.pc.connectionState;
+	if (peer && (state === "disconnected" || state === "failed" || state === "closed")) {
+		patch({ peer: peer.renew(iceServers) });
+		rejoin(found);
+	}
 }
 
 /** The recording mode to ask consent for, when the server refused a call for the lack of it. */
@@ -144,7 +252,7 @@ export async function startCall(consentedTo: RecordingMode | null = null): Promi
 	}
 	iceServers = answer.data.iceServers;
 	const { call } = answer.data;
-	if (call.recording !== "off") recording = prepareRecording(call.recording, iceServers);
+	if (call.recording !== "off") recording = prepareRecordingLazily(call.recording, iceServers);
 	patch({ phase: "queued", call, position: answer.data.position });
 }
 

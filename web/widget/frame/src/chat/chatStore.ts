@@ -1,5 +1,5 @@
 import { hostState } from "../host/hostBridge";
-import type { Ack, AttachmentView, MessageView, VisitorConversationView, VisitorProfile } from "../protocol";
+import type { Ack, AttachmentView, MessageView, VisitorConversationView, VisitorMailState, VisitorProfile } from "../protocol";
 import { createStore } from "../state/store";
 import { newClientId } from "./clientId";
 import { addToOutbox, type OutboxEntry, readOutbox, removeFromOutbox } from "./outbox";
@@ -30,6 +30,10 @@ export interface ChatState {
 	pending: PendingMessage[];
 	/** Null until the server has said. */
 	agentsOnline: boolean | null;
+	/** Whether a call can reach anyone (an agent online, or a Telegram chat to ring); null until the server has said. */
+	callsAvailable: boolean | null;
+	/** Whether the team mails visitors, and has this visitor's address; null until the server has said. */
+	mail: VisitorMailState | null;
 	/** The server refused the connection (a limit): why, and when the widget tries again by itself. */
 	refusal: { id: string; retryAt: number } | null;
 }
@@ -42,6 +46,8 @@ export const chatState = createStore<ChatState>({
 	// Filled from the outbox by attachChat, once storage is loaded.
 	pending: [],
 	agentsOnline: null,
+	callsAvailable: null,
+	mail: null,
 	refusal: null,
 });
 
@@ -78,7 +84,7 @@ function absorb(messages: MessageView[]): void {
 /** Fetches what happened since the last seq on screen; retried while connected until it answers. */
 async function sync(connection: VisitorSocket): Promise<void> {
 	const afterSeq = lastSeq(chatState.get().messages);
-	const answer = await new Promise<Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean }>>(
+	const answer = await new Promise<Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState }>>(
 		(resolve) => connection.timeout(ACK_TIMEOUT_MS).emit("conversation:sync", { afterSeq }, settleAck(resolve)),
 	);
 	if (!answer.ok) {
@@ -87,14 +93,14 @@ async function sync(connection: VisitorSocket): Promise<void> {
 		}, SYNC_RETRY_MS);
 		return;
 	}
-	const { conversation, messages, agentsOnline } = answer.data;
+	const { conversation, messages, agentsOnline, callsAvailable, mail } = answer.data;
 	const shown = chatState.get().conversation;
 	if (shown && conversation && shown.id !== conversation.id) {
 		// The server moved us to another conversation: its seqs start over, so fetch it from the start.
 		patch({ conversation: null, messages: [] });
 		return sync(connection);
 	}
-	patch({ conversation, agentsOnline, synced: true });
+	patch({ conversation, agentsOnline, callsAvailable, mail, synced: true });
 	absorb(messages);
 }
 
@@ -169,6 +175,20 @@ export async function updateProfile(profile: VisitorProfile): Promise<ChatError 
 	const answer = await new Promise<Ack<{ ok: true }>>((resolve) =>
 		connection.timeout(ACK_TIMEOUT_MS).emit("profile:update", profile, settleAck(resolve)),
 	);
+	if (answer.ok && profile.email) {
+		const { mail } = chatState.get();
+		patch({ mail: { enabled: mail?.enabled ?? false, known: true } });
+	}
+	return answer.ok ? null : answer.error;
+}
+
+/** Asks for the transcript by e-mail (to `email`, or the address the server knows). */
+export async function requestTranscript(email: string | undefined): Promise<ChatError | null> {
+	const connection = socket;
+	if (!connection) return { id: NO_ANSWER_ID, message: "" };
+	const answer = await new Promise<Ack<{ email: string }>>((resolve) =>
+		connection.timeout(ACK_TIMEOUT_MS).emit("transcript:request", email ? { email } : {}, settleAck(resolve)),
+	);
 	return answer.ok ? null : answer.error;
 }
 
@@ -193,7 +213,12 @@ export function attachChat(connection: VisitorSocket): void {
 	});
 	connection.on("disconnect", () => patch({ connection: "disconnected" }));
 	connection.on("message:new", (message) => absorb([message]));
-	connection.on("agents:presence", ({ online }) => patch({ agentsOnline: online }));
+	connection.on("agents:presence", ({ online }) => {
+		if (online) return patch({ agentsOnline: true, callsAvailable: true });
+		// Whether a call can still ring someone in Telegram is the server's to say.
+		patch({ agentsOnline: false });
+		sync(connection).catch(logFailure("syncing the conversation"));
+	});
 	connection.on("conversation:updated", (conversation) => patch({ conversation }));
 	connection.on("receipts", ({ conversationId, deliveredSeq, readSeq }) => {
 		const { conversation } = chatState.get();

@@ -1,5 +1,6 @@
 import { conversationVisible, hostState, postToHost } from "../host/hostBridge";
 import { readStored, writeStored } from "../safeStorage";
+import { callState } from "./callStore";
 import { chatState } from "./chatStore";
 import { lastIncomingSeq } from "./timeline";
 import type { VisitorSocket } from "./visitorSocket";
@@ -33,8 +34,10 @@ function reportToHost(): void {
 		reportedUnread = unread;
 		postToHost({ type: "destek:unread", count: unread });
 	}
-	// The hint lets the loader open this frame early on the next page, so replies reach the badge.
-	const active = conversation !== null || pending.length > 0;
+	// The hint lets the loader open this frame early on the next page, so replies reach the badge
+	// and a call in progress is found again.
+	const { phase } = callState.get();
+	const active = conversation !== null || pending.length > 0 || phase === "queued" || phase === "active";
 	if (synced && active !== reportedActive) {
 		reportedActive = active;
 		postToHost({ type: "destek:active", active });
@@ -53,5 +56,6 @@ export function attachReadReceipts(socket: VisitorSocket): void {
 	};
 	chatState.subscribe(update);
 	hostState.subscribe(update);
+	callState.subscribe(update);
 	update();
 }

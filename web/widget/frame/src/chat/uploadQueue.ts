@@ -1,3 +1,4 @@
+import { imagePreviewUrl } from "../../../../shared/imagePreview";
 import { uploadAttachment, WidgetApiError } from "../api/widgetApi";
 import { createStore } from "../state/store";
 import { siteIdentity, visitorToken } from "../visitorIdentity";
@@ -53,7 +54,7 @@ export function queueUpload(file: File, kind: UploadKind, maxBytes: number): voi
 		id: newClientId(),
 		file,
 		kind,
-		previewUrl: kind === "image" ? URL.createObjectURL(file) : null,
+		previewUrl: kind === "image" ? imagePreviewUrl(file) : null,
 		error: file.size > maxBytes ? { id: "file_too_large", message: "" } : null,
 	};
 	uploads.update((list) => [...list, item]);

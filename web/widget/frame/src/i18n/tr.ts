@@ -45,6 +45,11 @@ export const tr: Record<MessageKey, string> = {
 	"message.voice": "Sesli mesaj",
 	"message.image": "Görsel {name} (yeni sekmede açılır)",
 
+	"mail.save": "Kaydet",
+	"mail.saved": "Teşekkürler! Size e-posta göndereceğiz.",
+	"mail.transcript": "Görüşme dökümünü e-postayla gönder",
+	"mail.transcriptSent": "Döküm gönderildi.",
+
 	"preChat.title": "Başlamadan önce",
 	"preChat.intro": "Size geri dönebilmemiz için kendinizi tanıtın.",
 	"preChat.name": "Ad",
@@ -67,7 +72,7 @@ export const tr: Record<MessageKey, string> = {
 	"error.microphone": "Mikrofon kullanılamıyor. Sesli mesaj için erişim izni verin.",
 	"header.call": "Ara",
 	"call.starting": "Arama başlatılıyor…",
-	"call.waiting": "Bir temsilci bekleniyor… Sırada {position}. sıradasınız.",
+	"call.waiting": "Bir temsilci bekleniyor… {position}. sıradasınız.",
 	"call.recorded": "Bu görüşme kaydedilecek.",
 	"call.ended": "Görüşme bitti · {duration}",
 	"call.missed": "Şu an kimse yanıtlayamadı. Mesaj bırakın, size dönelim.",
@@ -84,6 +89,7 @@ export const tr: Record<MessageKey, string> = {
 	"error.too_many_new_visitors": "Ağınızdan çok fazla yeni ziyaretçi geldi, {wait} sonra tekrar deneyin.",
 	"error.too_many_connections": "Ağınızdan çok fazla bağlantı kuruldu, {wait} sonra tekrar deneyin.",
 	"error.too_many_messages": "Ağınızdan çok fazla mesaj gönderildi, {wait} sonra tekrar deneyin.",
+	"error.team_away": "Şu an aramayı yanıtlayan yok. Lütfen mesaj bırakın.",
 	"error.too_many_calls": "Ağınızdan bugün çok fazla arama yapıldı, {wait} sonra tekrar deneyin.",
 	"error.upload_quota_reached": "Ağınız bugün gönderebileceği kadar dosya gönderdi, {wait} sonra tekrar deneyin.",
 	"error.storage_full": "Şu anda dosya alamıyoruz. Lütfen mesajınızı yazı olarak gönderin.",

@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import type { AttachmentView as Attachment } from "../protocol";
 import { useI18n } from "../i18n";
 import { formatBytes, formatDuration } from "./formatting";
@@ -22,7 +23,9 @@ function revealDuration(audio: HTMLAudioElement): void {
 export function AttachmentView({ attachment }: { attachment: Attachment }) {
 	const { t } = useI18n();
 	const { kind, url, fileName } = attachment;
-	if (kind === "image") {
+	// An image that does not load (refused, gone) becomes a download chip, not an empty box.
+	const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
+	if (kind === "image" && brokenUrl !== url) {
 		return (
 			<a class="attachment-image" href={url} target="_blank" rel="noopener noreferrer">
 				<img
@@ -31,6 +34,7 @@ export function AttachmentView({ attachment }: { attachment: Attachment }) {
 					width={attachment.width ?? undefined}
 					height={attachment.height ?? undefined}
 					loading="lazy"
+					onError={() => setBrokenUrl(url)}
 				/>
 			</a>
 		);

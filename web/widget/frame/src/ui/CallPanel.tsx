@@ -1,10 +1,19 @@
 import { useEffect, useRef } from "preact/hooks";
 import { formatDuration } from "../../../../shared/call/callPeer";
-import { CallScreen } from "../../../../shared/call/CallScreen";
+import type { CallScreen as CallScreenComponent } from "../../../../shared/call/CallScreen";
 import { callState, dismissCall, hangUp, startCall } from "../chat/callStore";
 import { describeError, useI18n } from "../i18n";
 import { useStore } from "../state/store";
 import { logFailure } from "../../../../shared/logFailure";
+import { lazyPart } from "./lazyPart";
+
+/**
+ * The live call's screen (controls, devices, its styles) is most of the call's code: only visitors
+ * who call download it, from the moment they press Call (or a reload finds their call).
+ */
+const useCallScreen = lazyPart<typeof CallScreenComponent>("call screen", () =>
+	import("../../../../shared/call/CallScreen").then((module) => module.CallScreen),
+);
 
 /** Back to the chat with the cursor in the message box, for a caller nobody answered. */
 function leaveMessage(): void {
@@ -42,6 +51,7 @@ function Consent({ recording }: { recording: "audio" | "audio+video" }) {
 export function CallPanel() {
 	const { t } = useI18n();
 	const { phase, consentMode, call, position, peer, error } = useStore(callState);
+	const CallScreen = useCallScreen(phase !== "idle");
 	if (error) {
 		return (
 			<div class="call-note" role="alert">
@@ -54,7 +64,17 @@ export function CallPanel() {
 	}
 	if (phase === "confirm" && consentMode) return <Consent recording={consentMode} />;
 	const recorded = call && call.recording !== "off" && <p class="call-recorded">{t("call.recorded")}</p>;
-	if (phase === "active" && peer && call) {
+	if (phase === "active" && peer && call && !CallScreen) {
+		return (
+			<div class="call-note" role="status">
+				<p>{t("call.connecting")}</p>
+				<button type="button" class="call-button call-hangup" onClick={hangUp}>
+					{t("call.hangUp")}
+				</button>
+			</div>
+		);
+	}
+	if (phase === "active" && peer && call && CallScreen) {
 		return (
 			<div class="call-panel">
 				<CallScreen

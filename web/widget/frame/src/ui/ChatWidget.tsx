@@ -10,6 +10,7 @@ import { useFileQueue } from "./AttachButton";
 import { Composer } from "./Composer";
 import { CallPanel } from "./CallPanel";
 import { Header } from "./Header";
+import { MailPromptSlot } from "./MailPromptSlot";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
 import { RatingPrompt } from "./RatingPrompt";
@@ -45,6 +46,7 @@ function Conversation() {
 		>
 			<MessageLog />
 			{conversation?.status === "resolved" && <RatingPrompt key={conversation.id} conversationId={conversation.id} />}
+			<MailPromptSlot />
 			<Composer />
 		</main>
 	);

@@ -12,7 +12,7 @@ import { logFailure } from "../../../../shared/logFailure";
 /** Title, whether anyone is online, and (inside a page) the button that closes the panel. */
 export function Header() {
 	const { t } = useI18n();
-	const { agentsOnline, connection, refusal } = useStore(chatState);
+	const { agentsOnline, callsAvailable, connection, refusal } = useStore(chatState);
 	const { required: signInRequired } = useStore(identityState);
 	const config = useStore(widgetConfig);
 	const online = agentsOnline ?? config?.agentsOnline ?? false;
@@ -26,7 +26,8 @@ export function Header() {
 					{online ? t("header.online") : t("header.away")}
 				</p>
 			</div>
-			<button
+			{/* While nobody could answer, no Call: the caller would agree to recording and ring for nobody. */}
+			{callsAvailable !== false && <button
 				type="button"
 				class="icon-button"
 				onClick={() => startCall().catch(logFailure("starting the call"))}
@@ -35,7 +36,7 @@ export function Header() {
 				title={t("header.call")}
 			>
 				<PhoneIcon />
-			</button>
+			</button>}
 			{frameOptions.embedded && (
 				<button
 					type="button"

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { AttachmentView as Attachment } from "../protocol";
 import { AttachmentView } from "./AttachmentView";
-import { LinkifiedText } from "./LinkifiedText";
+import { LinkifiedText } from "../../../../shared/LinkifiedText";
 
 interface MessageBubbleProps {
 	own: boolean;

@@ -49,7 +49,8 @@ export function MessageLog() {
 	const empty = chat.messages.length === 0;
 	return (
 		<div class="log-scroller" ref={scroller} onScroll={onScroll}>
-			{empty && <p class="greeting">{frameOptions.greeting || t("chat.greeting")}</p>}
+			{/* The greeting stays the first item of the conversation, not only of an empty one. */}
+			<p class="greeting">{frameOptions.greeting || t("chat.greeting")}</p>
 			{!agentsOnline && <p class="offline-note">{t("chat.offline")}</p>}
 			{empty && !chat.synced && chat.connection !== "connected" && (
 				<p class="connection-note">{t("chat.connecting")}</p>

@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import { discardUpload, retryUpload, type Upload } from "../chat/uploadQueue";
 import { useI18n } from "../i18n";
 import { FailureNote } from "./FailureNote";
@@ -11,10 +12,11 @@ const FINAL_UPLOAD_ERRORS = new Set(["file_too_large", "file_type_not_allowed", 
 export function PendingUpload({ upload }: { upload: Upload }) {
 	const { t } = useI18n();
 	const { error, id } = upload;
+	const [previewBroken, setPreviewBroken] = useState(false);
 	return (
 		<div class="message message-own message-pending">
-			{upload.kind === "image" && upload.previewUrl ? (
-				<img class="upload-preview" src={upload.previewUrl} alt={upload.file.name} />
+			{upload.kind === "image" && upload.previewUrl && !error && !previewBroken ? (
+				<img class="upload-preview" src={upload.previewUrl} alt={upload.file.name} onError={() => setPreviewBroken(true)} />
 			) : (
 				<p class="attachment-file">
 					<FileIcon />
