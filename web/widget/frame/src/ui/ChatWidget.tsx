@@ -13,7 +13,7 @@ import { Header } from "./Header";
 import { MailPromptSlot } from "./MailPromptSlot";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
-import { RatingPrompt } from "./RatingPrompt";
+import { RatingSlot } from "./RatingSlot";
 
 /** Remembers that the pre-chat form was filled in or skipped, so a reload does not ask again. */
 const PROFILE_DONE_KEY = "destek:profile";
@@ -26,7 +26,6 @@ function hasFiles(event: DragEvent): boolean {
 function Conversation() {
 	const queueFiles = useFileQueue();
 	const [dragging, setDragging] = useState(false);
-	const conversation = useStore(chatState).conversation;
 	const onDragOver = (event: DragEvent) => {
 		if (!hasFiles(event)) return;
 		event.preventDefault();
@@ -45,7 +44,7 @@ function Conversation() {
 			onDrop={onDrop}
 		>
 			<MessageLog />
-			{conversation?.status === "resolved" && <RatingPrompt key={conversation.id} conversationId={conversation.id} />}
+			<RatingSlot />
 			<MailPromptSlot />
 			<Composer />
 		</main>

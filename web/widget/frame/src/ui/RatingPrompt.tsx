@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { rateConversation } from "../chat/chatStore";
 import { useI18n } from "../i18n";
+import "../styles/rating.css";
 
 /**
  * Shown under a resolved conversation: "How was your conversation?" with five stars, buttons named
