@@ -18,11 +18,6 @@ export const en = {
 	"chat.typing": "{name} is typing…",
 	"chat.typingAnonymous": "Support is typing…",
 
-	"rating.resolved": "This conversation was resolved.",
-	"rating.question": "How was your conversation?",
-	"rating.comment": "Comment (optional)",
-	"rating.thanks": "Thank you for your rating!",
-
 	"composer.label": "Message",
 	"composer.placeholder": "Write a message…",
 	"composer.send": "Send",

@@ -20,11 +20,6 @@ export const tr: Record<MessageKey, string> = {
 	"chat.typing": "{name} yazıyor…",
 	"chat.typingAnonymous": "Destek ekibi yazıyor…",
 
-	"rating.resolved": "Bu sohbet çözüldü.",
-	"rating.question": "Sohbetiniz nasıldı?",
-	"rating.comment": "Yorum (isteğe bağlı)",
-	"rating.thanks": "Puanınız için teşekkürler!",
-
 	"composer.label": "Mesaj",
 	"composer.placeholder": "Bir mesaj yazın…",
 	"composer.send": "Gönder",

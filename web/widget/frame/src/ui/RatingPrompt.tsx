@@ -8,8 +8,15 @@ import "../styles/rating.css";
  * Rate 1 … Rate 5 in every language (the names the issue fixes). A star sends at once; the optional
  * comment is sent with the score again (rating again replaces it). Small: the frame has a size budget.
  */
+// Its words travel with this lazily loaded chunk, not in the frame's main bundle.
+const TEXT = {
+	en: ["This conversation was resolved.", "How was your conversation?", "Comment (optional)", "Thank you for your rating!"],
+	tr: ["Bu sohbet çözüldü.", "Sohbetiniz nasıldı?", "Yorum (isteğe bağlı)", "Puanınız için teşekkürler!"],
+};
+
 export function RatingPrompt({ conversationId }: { conversationId: string }) {
-	const { t } = useI18n();
+	const { t, language } = useI18n();
+	const [resolvedText, question, commentLabel, thanks] = TEXT[language];
 	const [score, setScore] = useState(0);
 	const [comment, setComment] = useState("");
 	// null: nothing sent yet or sent fine; "thanks" after the comment; "error" when the server refused.
@@ -22,12 +29,12 @@ export function RatingPrompt({ conversationId }: { conversationId: string }) {
 
 	return (
 		<section class="rating">
-			<p>{t("rating.resolved")}</p>
+			<p>{resolvedText}</p>
 			{note === "thanks" ? (
-				<p role="status">{t("rating.thanks")}</p>
+				<p role="status">{thanks}</p>
 			) : (
 				<>
-					<p>{t("rating.question")}</p>
+					<p>{question}</p>
 					{[1, 2, 3, 4, 5].map((value) => (
 						<button key={value} type="button" aria-label={`Rate ${value}`} aria-pressed={value === score} class="star" onClick={() => send(value, false)}>
 							★
@@ -41,7 +48,7 @@ export function RatingPrompt({ conversationId }: { conversationId: string }) {
 								send(score, true);
 							}}
 						>
-							<textarea aria-label={t("rating.comment")} maxLength={1000} value={comment} onInput={(event) => setComment(event.currentTarget.value)} />
+							<textarea aria-label={commentLabel} maxLength={1000} value={comment} onInput={(event) => setComment(event.currentTarget.value)} />
 							<button type="submit">{t("composer.send")}</button>
 						</form>
 					)}
