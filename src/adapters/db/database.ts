@@ -15,6 +15,7 @@ import * as outboxOrder from "./migrations/0006_outbox_order.ts";
 import * as recordingSegments from "./migrations/0007_recording_segments.ts";
 import * as cannedReplies from "./migrations/0008_canned_replies.ts";
 import * as teamAdmin from "./migrations/0009_team_admin.ts";
+import * as search from "./migrations/0010_search.ts";
 import * as email from "./migrations/0011_email.ts";
 import * as conversationTimeline from "./migrations/0012_conversation_timeline.ts";
 import type { Database } from "./schema.ts";
@@ -77,6 +78,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0007_recording_segments": recordingSegments,
   "0008_canned_replies": cannedReplies,
   "0009_team_admin": teamAdmin,
+  "0010_search": search,
   "0011_email": email,
   "0012_conversation_timeline": conversationTimeline,
 };

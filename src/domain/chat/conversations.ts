@@ -19,6 +19,7 @@ import {
 import type { ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import { notFound } from "../errors.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
+import { searchInboxPage, searchTermsOf } from "../search/searchInbox.ts";
 import type { DomainDeps } from "../ports.ts";
 import { historyPreview, presentForVisitor, presentMessage, presentSummary } from "./present.ts";
 import { type EventActor, publishTimeline, recordConversationEvent, visitorRatings } from "./timeline.ts";
@@ -78,30 +79,40 @@ export interface InboxQuery {
   limit: number;
 }
 
-/** One inbox tab, newest activity first, with an opaque cursor for the next page. */
+/**
+ * One inbox tab, newest activity first, with an opaque cursor for the next page. With a search
+ * query (`q` holding at least one word) only matching conversations are listed, each with the
+ * snippet that matched in `matches`.
+ */
 export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQuery) {
   const cursor = query.cursor ? decodePageCursor(query.cursor) : undefined;
-  const before = cursor ? { lastMessageAt: cursor.at, id: cursor.id } : undefined;
-  const rows = await listConversationRows(deps.db, {
+  const filter = {
     status: query.status,
-    assignee: query.assignee === "me" ? { kind: "agent", id: agent.id } : { kind: query.assignee === "unassigned" ? "unassigned" : "all" },
-    ...(query.q?.trim() ? { search: query.q.trim() } : {}),
-    ...(before ? { before } : {}),
-    limit: query.limit + 1,
-  });
+    assignee: query.assignee === "me" ? ({ kind: "agent", id: agent.id } as const) : ({ kind: query.assignee === "unassigned" ? "unassigned" : "all" } as const),
+    ...(cursor ? { before: { lastMessageAt: cursor.at, id: cursor.id } } : {}),
+    limit: query.limit,
+  };
+  const terms = searchTermsOf(query.q);
+  const { rows, next, matches } = terms.length ? await searchInboxPage(deps, filter, terms) : await plainPage(deps, filter);
   const agents = new Map((await listAgents(deps.db)).map((a) => [a.id, a]));
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
   return {
-    conversations: page.map((row) =>
+    conversations: rows.map((row) =>
       presentSummary(
         row,
         { id: row.visitor_id, name: row.visitor_name, email: row.visitor_email, phone: row.visitor_phone, external_id: row.visitor_external_id },
         agents.get(row.assignee_id ?? ""),
       ),
     ),
-    nextCursor: rows.length > query.limit && last ? encodePageCursor(last.last_message_at, last.id) : null,
+    nextCursor: next ? encodePageCursor(next.lastMessageAt, next.id) : null,
+    ...(matches ? { matches } : {}),
   };
+}
+
+async function plainPage(deps: DomainDeps, filter: Parameters<typeof listConversationRows>[1]) {
+  const rows = await listConversationRows(deps.db, { ...filter, limit: filter.limit + 1 });
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > filter.limit && last ? { lastMessageAt: last.last_message_at, id: last.id } : null, matches: undefined };
 }
 
 export function inboxCounts(deps: DomainDeps) {

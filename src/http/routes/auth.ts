@@ -14,6 +14,15 @@ import { serverFeatures } from "../../protocol/features.ts";
 import { linkPreview, linkToken } from "../../protocol/team.ts";
 import { code, emptyBody, password, sessionResponse, telegramLink, text, ticket, totpEnrollment, username } from "../schemas.ts";
 
+/** What a right password (or an accepted invite or reset link) answers: the sign-in goes on to a second factor. */
+const passwordAccepted = z.object({
+  ticket: z.string(),
+  codeSent: z.boolean(),
+  enrollmentRequired: z.boolean(),
+  methods: z.object({ telegram: z.boolean(), totp: z.boolean() }),
+  features: serverFeatures,
+});
+
 export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const { domain, config } = deps;
   // Sign-in steps are the brute-force target: a tight per-address limit on top of the global one.
@@ -37,15 +46,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     config: strict,
     schema: {
       body: z.object({ username, password }),
-      response: {
-        200: z.object({
-          ticket: z.string(),
-          codeSent: z.boolean(),
-          enrollmentRequired: z.boolean(),
-          methods: z.object({ telegram: z.boolean(), totp: z.boolean() }),
-          features: serverFeatures,
-        }),
-      },
+      response: { 200: passwordAccepted },
     },
   }, (request) => signInWithPassword(domain, { ...request.body, ...client(request) }));
 
@@ -80,9 +81,8 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     config: strict,
     schema: {
       body: z.object({ token: linkToken, password }),
-      response: {
-        200: z.object({ ticket: z.string(), codeSent: z.boolean(), enrollmentRequired: z.boolean(), methods: z.object({ telegram: z.boolean(), totp: z.boolean() }) }),
-      },
+      // An accepted invite or reset link goes on exactly as a password sign-in does.
+      response: { 200: passwordAccepted },
     },
   }, (request) => acceptLink(domain, { ...request.body, ...client(request) }));
 

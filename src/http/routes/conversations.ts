@@ -6,6 +6,7 @@ import { conversationTimeline } from "../../domain/chat/timeline.ts";
 import { timelineResponse } from "../../protocol/timeline.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, conversationSummary, messageView } from "../../protocol/chat.ts";
+import { searchSnippet } from "../../protocol/search.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { text } from "../schemas.ts";
 import { readUpload } from "../upload.ts";
@@ -25,7 +26,14 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
         cursor: text().max(500).optional(),
         limit: z.coerce.number().int().min(1).max(100).default(30),
       }),
-      response: { 200: z.object({ conversations: z.array(conversationSummary), nextCursor: z.string().nullable() }) },
+      response: {
+        200: z.object({
+          conversations: z.array(conversationSummary),
+          nextCursor: z.string().nullable(),
+          /** With a search query: why each conversation matched, by conversation id. */
+          matches: z.record(z.string(), searchSnippet).optional(),
+        }),
+      },
     },
   }, (request) => listInbox(domain, currentAgent(request).row, request.query));
 

@@ -1,5 +1,6 @@
 import { type Insertable, type Selectable, sql } from "kysely";
 import type { Db } from "../database.ts";
+import { indexMessage, indexVisitor, inTransaction } from "./searchIndex.ts";
 import type { AttachmentsTable, ConversationsTable, MessagesTable, VisitorsTable } from "../schema.ts";
 
 export type VisitorRow = Selectable<VisitorsTable>;
@@ -23,11 +24,23 @@ export function findVisitor(db: Db, id: string): Promise<VisitorRow | undefined>
 }
 
 export function insertVisitor(db: Db, row: Insertable<VisitorsTable>): Promise<unknown> {
-  return db.insertInto("visitors").values(row).onConflict((oc) => oc.column("token_hash").doNothing()).execute();
+  return inTransaction(db, async (trx) => {
+    const result = await trx.insertInto("visitors").values(row).onConflict((oc) => oc.column("token_hash").doNothing()).executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0 && (row.name || row.email || row.phone)) {
+      await indexVisitor(trx, { id: row.id, name: row.name ?? null, email: row.email ?? null, phone: row.phone ?? null });
+    }
+  });
 }
 
+const PROFILE_FIELDS = ["name", "email", "phone"] as const;
+
+/** Changes a visitor; a change of name, e-mail or phone re-indexes them for search in the same transaction. */
 export function updateVisitor(db: Db, id: string, changes: Partial<Omit<VisitorRow, "id">>): Promise<unknown> {
-  return db.updateTable("visitors").set(changes).where("id", "=", id).execute();
+  if (!PROFILE_FIELDS.some((field) => field in changes)) return db.updateTable("visitors").set(changes).where("id", "=", id).execute();
+  return inTransaction(db, async (trx) => {
+    const visitor = await trx.updateTable("visitors").set(changes).where("id", "=", id).returning(["id", "name", "email", "phone"]).executeTakeFirst();
+    if (visitor) await indexVisitor(trx, visitor);
+  });
 }
 
 /** The visitor's latest conversation, whatever its status. */
@@ -80,8 +93,12 @@ export function findMessage(db: Db, id: string): Promise<MessageRow | undefined>
   return db.selectFrom("messages").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** Stores a message and indexes its text for search, in one transaction. */
 export function insertMessage(db: Db, row: MessageRow): Promise<unknown> {
-  return db.insertInto("messages").values(row).execute();
+  return inTransaction(db, async (trx) => {
+    await trx.insertInto("messages").values(row).execute();
+    await indexMessage(trx, row);
+  });
 }
 
 export function listMessages(
@@ -181,7 +198,6 @@ export async function bindAttachments(
 export interface ConversationListFilter {
   status: ConversationRow["status"];
   assignee: { kind: "all" } | { kind: "unassigned" } | { kind: "agent"; id: string };
-  search?: string;
   before?: { lastMessageAt: number; id: string };
   limit: number;
 }
@@ -196,22 +212,6 @@ export function listConversationRows(db: Db, filter: ConversationListFilter) {
     .where("c.status", "=", filter.status);
   if (filter.assignee.kind === "unassigned") query = query.where("c.assignee_id", "is", null);
   if (filter.assignee.kind === "agent") query = query.where("c.assignee_id", "=", filter.assignee.id);
-  if (filter.search) {
-    const pattern = `%${filter.search.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    query = query.where((eb) =>
-      eb.or([
-        eb(sql`lower(v.name)`, "like", sql`${pattern} escape '\\'`),
-        eb(sql`lower(v.email)`, "like", sql`${pattern} escape '\\'`),
-        eb.exists(
-          eb
-            .selectFrom("messages as m")
-            .select("m.id")
-            .whereRef("m.conversation_id", "=", "c.id")
-            .where(sql`lower(m.body)`, "like", sql`${pattern} escape '\\'`),
-        ),
-      ]),
-    );
-  }
   if (filter.before) {
     const { lastMessageAt, id } = filter.before;
     query = query.where((eb) =>

@@ -15,6 +15,7 @@ import type {
 	MessageView,
 	ReceiptsView,
 } from "../../../../src/protocol/chat";
+import type { SearchSnippet } from "../../../../src/protocol/search";
 
 import type {
 	AgentTimelineClientEvents,
@@ -28,6 +29,7 @@ import type {
 export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents;
 export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents;
 export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
+export type { SearchSnippet };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
 
 export type ConversationStatus = ConversationSummary["status"];
@@ -42,6 +44,8 @@ export interface ConversationPage {
 	conversations: ConversationSummary[];
 	/** Opaque; pass back as `cursor` for the next page, null on the last one. */
 	nextCursor: string | null;
+	/** With a search query: the matching snippet of each listed conversation, by id. */
+	matches?: Record<string, SearchSnippet>;
 }
 
 export interface ConversationCounts {

@@ -17,24 +17,27 @@ export function MessageBubble({
 	showAuthor,
 	receipts,
 	onMediaLoad,
+	focused = false,
 }: {
 	message: MessageView;
 	authorName: string;
 	showAuthor: boolean;
 	receipts: ReceiptsView | null;
 	onMediaLoad: () => void;
+	/** The message a search opened the conversation at: highlighted. */
+	focused?: boolean;
 }) {
 	const { t, language } = useI18n();
 	const side = sideOf(message);
 	if (side === "system") {
 		return (
-			<li class="message message-system">
+			<li class={`message message-system${focused ? " message-focused" : ""}`} data-message-seq={message.seq}>
 				<p>{message.body}</p>
 			</li>
 		);
 	}
 	return (
-		<li class={`message message-${side}`}>
+		<li class={`message message-${side}${focused ? " message-focused" : ""}`} data-message-seq={message.seq} aria-current={focused ? "true" : undefined}>
 			{showAuthor && <p class="message-author">{authorName}</p>}
 			<div class="bubble">
 				{/* Text only, with http(s) links made clickable (the widget's rule): Preact escapes it, and white-space keeps line breaks. */}

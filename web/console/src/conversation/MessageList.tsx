@@ -66,6 +66,19 @@ export function MessageList({ pending }: { pending: OutboxItem[] }) {
 		heightBefore.current = element.scrollHeight;
 	};
 
+	// Opened from a search hit: once that message is in, scroll to it (once) instead of the latest.
+	const focused = useRef<number | null>(null);
+	useLayoutEffect(() => {
+		const seq = state.focusSeq;
+		if (seq === null || focused.current === seq) return;
+		const element = scroller.current?.querySelector(`[data-message-seq="${seq}"]`);
+		if (!element) return;
+		focused.current = seq;
+		pinned.current = false;
+		element.scrollIntoView({ block: "center" });
+		heightBefore.current = scroller.current?.scrollHeight ?? 0;
+	}, [state.focusSeq, messages]);
+
 	// Older pages load when the top of the history scrolls into view.
 	useEffect(() => {
 		const element = topSentinel.current;
@@ -119,6 +132,7 @@ export function MessageList({ pending }: { pending: OutboxItem[] }) {
 									authorName={authorName(message)}
 									showAuthor={newDay || !sameAuthor}
 									receipts={summary?.visitorReceipts ?? null}
+									focused={message.seq === state.focusSeq}
 									onMediaLoad={() => pinned.current && scrollToLatest()}
 								/>
 							</Fragment>

@@ -18,6 +18,8 @@ export interface OpenConversationState {
 	hasOlder: boolean;
 	loadingOlder: boolean;
 	visitorTyping: boolean;
+	/** A message to scroll to and highlight (a search hit), once it is loaded. */
+	focusSeq: number | null;
 }
 
 /** conversation:open with afterSeq 0 returns at most this many of the latest messages. */
@@ -27,6 +29,8 @@ const TYPING_TIMEOUT_MS = 8_000;
 /** Expired attachment URLs are renewed at most this often, so a broken file cannot loop. */
 const URL_REFRESH_INTERVAL_MS = 15_000;
 const MAX_URL_REFRESH_PAGES = 20;
+/** Opening at a search hit loads older pages until it is in, at most this many. */
+const MAX_FOCUS_PAGES = 40;
 
 const EMPTY: OpenConversationState = {
 	id: null,
@@ -39,6 +43,7 @@ const EMPTY: OpenConversationState = {
 	hasOlder: false,
 	loadingOlder: false,
 	visitorTyping: false,
+	focusSeq: null,
 };
 
 const lastSeq = (messages: MessageView[]) => messages.at(-1)?.seq ?? 0;
@@ -56,6 +61,8 @@ export function createOpenConversationStore(deps: {
 	let readSentSeq = 0;
 	let typingTimer: ReturnType<typeof setTimeout> | undefined;
 	let lastUrlRefresh = 0;
+	// A search hit to open at: set before the conversation opens, applied once its messages are in.
+	let pendingFocus: { id: string; seq: number } | null = null;
 
 	const isCurrent = (id: string) => store.get().id === id;
 
@@ -94,6 +101,7 @@ export function createOpenConversationStore(deps: {
 				store.update({ hasOlder: messages.length >= OPEN_PAGE_SIZE && oldest > 1 });
 			}
 			merge(messages);
+			if (pendingFocus?.id === id) await reachFocus(id);
 		} catch (error) {
 			// Offline is not an error here: the reconnect handler opens the conversation again.
 			if (isCurrent(id) && socket.connected && store.get().phase !== "ready") store.update({ phase: "error", error });
@@ -127,6 +135,26 @@ export function createOpenConversationStore(deps: {
 		store.update({ ...EMPTY, id, phase: "loading" });
 		fetchDetails(id).catch(logFailure("loading the conversation"));
 		fetchMessagesAfter(id, 0).catch(logFailure("loading the messages"));
+	}
+
+	/** Loads older pages until the pending focus message is in, then asks the list to show it. */
+	async function reachFocus(id: string): Promise<void> {
+		if (!pendingFocus || pendingFocus.id !== id) return;
+		const { seq } = pendingFocus;
+		pendingFocus = null;
+		store.update({ focusSeq: seq });
+		for (let page = 0; page < MAX_FOCUS_PAGES && isCurrent(id); page++) {
+			const { messages, hasOlder } = store.get();
+			if (!hasOlder || (messages[0]?.seq ?? 0) <= seq) return;
+			await loadOlder();
+		}
+	}
+
+	/** Opens a conversation at one of its messages (a search hit). */
+	function openAt(id: string, seq: number): void {
+		pendingFocus = { id, seq };
+		if (isCurrent(id) && store.get().phase === "ready") reachFocus(id).catch(logFailure("loading the message found"));
+		else open(id);
 	}
 
 	/** After a (re)connect: fetch what was missed while the socket was down. */
@@ -188,6 +216,7 @@ export function createOpenConversationStore(deps: {
 	return {
 		...store,
 		open,
+		openAt,
 		resync,
 		loadOlder,
 		refreshAttachmentUrls,

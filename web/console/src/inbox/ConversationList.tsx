@@ -83,6 +83,7 @@ export function ConversationList({ selectedId }: { selectedId: string | null }) 
 							<ConversationListItem
 								key={conversation.id}
 								conversation={conversation}
+								match={state.matches[conversation.id]}
 								selected={conversation.id === selectedId}
 							/>
 						))}

@@ -1,23 +1,34 @@
-import type { ConversationSummary } from "../api/inboxTypes";
+import type { ConversationSummary, SearchSnippet } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { conversationRoute, followLink, routeHref } from "../router";
 import { formatDateTime, formatListTime } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { activityTime } from "./conversationListStore";
+import { useInbox } from "./InboxContext";
+import { MarkedSnippet } from "./MarkedSnippet";
 import { MessagePreview } from "./MessagePreview";
 import { VerifiedBadge } from "./VerifiedBadge";
 import { initials, visitorName } from "./visitorName";
-import { useInbox } from "./InboxContext";
 import { useStore } from "../state/store";
 
 /** One row of the list: a link that opens the conversation (Enter or click). */
-export function ConversationListItem({ conversation, selected }: { conversation: ConversationSummary; selected: boolean }) {
+export function ConversationListItem({
+	conversation,
+	selected,
+	match,
+}: {
+	conversation: ConversationSummary;
+	selected: boolean;
+	/** The search snippet that matched, shown instead of the last message; opening goes to that message. */
+	match?: SearchSnippet | undefined;
+}) {
 	const { t, language } = useI18n();
+	const inbox = useInbox();
 	const name = visitorName(conversation.visitor, t);
 	const last = conversation.lastMessage;
 	const activity = new Date(activityTime(conversation)).toISOString();
 	const route = conversationRoute(conversation.id);
-	const mentioned = useStore(useInbox().mentions, (state) => state.conversationIds.includes(conversation.id));
+	const mentioned = useStore(inbox.mentions, (state) => state.conversationIds.includes(conversation.id));
 	return (
 		<li>
 			<a
@@ -26,7 +37,10 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 				aria-current={selected ? "true" : undefined}
 				data-conversation-link={conversation.id}
 				data-unread={conversation.unread > 0 ? "true" : undefined}
-				onClick={(event) => followLink(event, route)}
+				onClick={(event) => {
+					if (match?.messageSeq) inbox.conversation.openAt(conversation.id, match.messageSeq);
+					followLink(event, route);
+				}}
 			>
 				<span class="avatar visitor-avatar" aria-hidden="true">
 					{conversation.visitor.name ? initials(name) : <Icon name="user" />}
@@ -42,6 +56,9 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 						</time>
 					</span>
 					<span class="conversation-item-bottom">
+						{match ? (
+							<MarkedSnippet snippet={match} />
+						) : (
 						<span class="conversation-item-preview">
 							{last?.authorType === "agent" && (
 								<>
@@ -51,6 +68,7 @@ export function ConversationListItem({ conversation, selected }: { conversation:
 							)}
 							{last ? <MessagePreview body={last.body} attachment={last.attachment} /> : t("list.noMessages")}
 						</span>
+						)}
 						{mentioned && <span class="mention-badge">{t("note.mentionBadge")}</span>}
 						{conversation.unread > 0 && (
 							<span class="unread-badge">

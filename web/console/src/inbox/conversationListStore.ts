@@ -1,5 +1,5 @@
 import type { ConversationQuery, InboxApi } from "../api/inboxApi";
-import type { AssigneeFilter, ConversationCounts, ConversationStatus, ConversationSummary } from "../api/inboxTypes";
+import type { AssigneeFilter, ConversationCounts, ConversationStatus, ConversationSummary, SearchSnippet } from "../api/inboxTypes";
 import { createStore } from "../state/store";
 import { logFailure } from "../../../shared/logFailure";
 
@@ -12,6 +12,8 @@ export interface ListFilters {
 export interface ConversationListState {
 	filters: ListFilters;
 	conversations: ConversationSummary[];
+	/** Why each listed conversation matched the search (empty without a search). */
+	matches: Record<string, SearchSnippet>;
 	nextCursor: string | null;
 	/** The first page: loading, shown, or failed (error). */
 	phase: "loading" | "ready" | "error";
@@ -40,6 +42,7 @@ export function createConversationListStore(api: InboxApi, myId: string) {
 	const store = createStore<ConversationListState>({
 		filters: { status: "open", assignee: "all", q: "" },
 		conversations: [],
+		matches: {},
 		nextCursor: null,
 		phase: "loading",
 		loadingMore: false,
@@ -58,7 +61,7 @@ export function createConversationListStore(api: InboxApi, myId: string) {
 		try {
 			const page = await api.listConversations(query(null));
 			if (mine !== generation) return;
-			store.update({ conversations: page.conversations, nextCursor: page.nextCursor, phase: "ready" });
+			store.update({ conversations: page.conversations, matches: page.matches ?? {}, nextCursor: page.nextCursor, phase: "ready" });
 		} catch (error) {
 			if (mine === generation) store.update({ phase: "error", error });
 		}
@@ -75,7 +78,11 @@ export function createConversationListStore(api: InboxApi, myId: string) {
 			// A conversation can move between pages while we scroll; keep its first (newest) copy.
 			const known = new Set(store.get().conversations.map((item) => item.id));
 			const fresh = page.conversations.filter((item) => !known.has(item.id));
-			store.update((state) => ({ conversations: [...state.conversations, ...fresh], nextCursor: page.nextCursor }));
+			store.update((state) => ({
+				conversations: [...state.conversations, ...fresh],
+				matches: { ...page.matches, ...state.matches },
+				nextCursor: page.nextCursor,
+			}));
 		} catch (error) {
 			if (mine === generation) store.update({ error });
 		} finally {
@@ -126,7 +133,7 @@ export function createConversationListStore(api: InboxApi, myId: string) {
 	}
 
 	function setFilters(patch: Partial<ListFilters>): void {
-		store.update((state) => ({ filters: { ...state.filters, ...patch }, conversations: [], nextCursor: null }));
+		store.update((state) => ({ filters: { ...state.filters, ...patch }, conversations: [], matches: {}, nextCursor: null }));
 		reload().catch(logFailure("reloading the inbox"));
 	}
 
