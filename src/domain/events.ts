@@ -1,5 +1,6 @@
 import type { CallView, IceServer } from "../protocol/calls.ts";
 import type { ConversationSummary, MessageView, ReceiptsView, VisitorConversationView } from "../protocol/chat.ts";
+import type { MentionNotice, TimelineEventView } from "../protocol/timeline.ts";
 
 /**
  * What happened in chat and calls, published after the transaction committed. Subscribers (the socket
@@ -9,6 +10,10 @@ export type DomainEvent =
   | { type: "message.created"; visitorId: string; message: MessageView; conversation: ConversationSummary; isNewConversation: boolean }
   | { type: "conversation.updated"; visitorId: string; conversation: ConversationSummary; visitorView: VisitorConversationView }
   | { type: "receipts.updated"; visitorId: string; conversationId: string; side: "agent" | "visitor"; receipts: ReceiptsView }
+  /** A note or a change of a conversation: consoles only, never a visitor. */
+  | { type: "timeline.event"; event: TimelineEventView }
+  /** A note mentions this agent. */
+  | { type: "mention"; agentId: string; notice: MentionNotice }
   /** The call queue changed (a call came, was taken, ended or was missed). */
   | { type: "calls.changed" }
   /** `visitorIceServers`: the caller's TURN credentials for the live call, handed over with the news. */

@@ -103,6 +103,14 @@ const texts = {
     tr: (chat: string, reason: string) => `⚠️ ${chat} sohbetine bir Telegram bildirimi gönderilemedi ve bırakıldı: ${reason}`,
     en: (chat: string, reason: string) => `⚠️ A Telegram notification to chat ${chat} could not be delivered and was given up: ${reason}`,
   },
+  noteMention: {
+    tr: (author: string, visitor: string, note: string) => `📝 ${author} sizi ${visitor} sohbetindeki bir notta andı (özel not, ziyaretçiye gitmez):\n\n${note}`,
+    en: (author: string, visitor: string, note: string) => `📝 ${author} mentioned you in a note on the conversation with ${visitor} (private note, not sent to the visitor):\n\n${note}`,
+  },
+  rated: {
+    tr: (visitor: string, score: number, comment: string) => `⭐ ${visitor} sohbeti ${score}/5 puanladı${comment ? `: ${comment}` : ""}`,
+    en: (visitor: string, score: number, comment: string) => `⭐ ${visitor} rated ${score}/5${comment ? `: ${comment}` : ""}`,
+  },
 } as const;
 
 export type Language = "tr" | "en";

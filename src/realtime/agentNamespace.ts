@@ -3,6 +3,8 @@ import { findConversation } from "../adapters/db/repositories/chat.ts";
 import { authenticate } from "../domain/auth/sessions.ts";
 import { assignConversation, openConversation, recordAgentReceipt, setConversationStatus } from "../domain/chat/conversations.ts";
 import { sendAgentMessage } from "../domain/chat/messages.ts";
+import { addNote } from "../domain/chat/timeline.ts";
+import { type AgentTimelineClientEvents, type AgentTimelineServerEvents, noteSend } from "../protocol/timeline.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
@@ -25,8 +27,8 @@ export interface AgentSocketData {
   actor: AgentActor;
 }
 export type AgentNamespace = Namespace<
-  AgentClientEvents & AgentCallClientEvents,
-  AgentServerEvents & AgentCallServerEvents,
+  AgentClientEvents & AgentCallClientEvents & AgentTimelineClientEvents,
+  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents,
   Record<string, never>,
   AgentSocketData
 >;
@@ -115,14 +117,16 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
     }));
 
     socket.on("conversation:assign", handle(log, assignPayload, async ({ conversationId, agentId }) => {
-      await agent();
-      return { conversation: await assignConversation(domain, conversationId, agentId) };
+      const me = await agent();
+      return { conversation: await assignConversation(domain, conversationId, agentId, { type: "agent", id: me.id }) };
     }));
 
     socket.on("conversation:status", handle(log, statusPayload, async ({ conversationId, status }) => {
-      await agent();
-      return { conversation: await setConversationStatus(domain, conversationId, status) };
+      const me = await agent();
+      return { conversation: await setConversationStatus(domain, conversationId, status, { type: "agent", id: me.id }) };
     }));
+
+    socket.on("note:send", handle(log, noteSend, async (input) => ({ event: await addNote(domain, await agent(), input) })));
 
     socket.on("calls:sync", handle(log, z.object({}), async () => {
       await agent();

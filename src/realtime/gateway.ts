@@ -80,6 +80,13 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
         if (event.side === "agent") visitors.to(visitorRoom(event.visitorId)).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
         else agents.to(AGENTS_ROOM).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
         return;
+      // Notes and timeline changes go to consoles only: no visitor room is ever named here.
+      case "timeline.event":
+        agents.to(AGENTS_ROOM).emit("timeline:event", event.event);
+        return;
+      case "mention":
+        agents.to(agentRoom(event.agentId)).emit("mention", event.notice);
+        return;
       case "calls.changed":
         announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
         return;

@@ -3,6 +3,8 @@ import type { Namespace } from "socket.io";
 import { latestConversationOf, type VisitorRow } from "../adapters/db/repositories/chat.ts";
 import { recordVisitorReceipt, syncVisitor } from "../domain/chat/conversations.ts";
 import { sendVisitorMessage } from "../domain/chat/messages.ts";
+import { rateConversation } from "../domain/chat/timeline.ts";
+import { ratePayload, type VisitorTimelineClientEvents } from "../protocol/timeline.ts";
 import { identifyVisitor, updateVisitorProfile } from "../domain/chat/visitors.ts";
 import { resolveVisitorIdentity } from "../domain/chat/identity.ts";
 import { consumeAddressLimit } from "../domain/chat/addressLimits.ts";
@@ -32,7 +34,7 @@ export interface VisitorSocketData {
   origin: Origin;
 }
 export type VisitorNamespace = Namespace<
-  VisitorClientEvents & VisitorCallClientEvents,
+  VisitorClientEvents & VisitorCallClientEvents & VisitorTimelineClientEvents,
   VisitorServerEvents & VisitorCallServerEvents,
   Record<string, never>,
   VisitorSocketData
@@ -41,6 +43,8 @@ export type VisitorNamespace = Namespace<
 export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 
 const SENDS_PER_MINUTE = 30;
+// Each rating posts to Telegram: re-rating is for changing one's mind, not for flooding the team chat.
+const RATINGS_PER_HOUR = 10;
 
 /** The widget's side: a visitor token in the handshake, then chat (sync, send, typing, receipts) and calls. */
 export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets, departures: Departures): void {
@@ -102,6 +106,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       const { message } = await sendVisitorMessage(domain, visitor(), { ...input, origin });
       conversationId = message.conversationId;
       return { message };
+    }));
+
+    socket.on("conversation:rate", handle(log, ratePayload, async (input) => {
+      const { allowed, retryAfterMs } = await domain.limiter.consume(`visitor-rate:${visitor().id}`, RATINGS_PER_HOUR, 60 * 60_000);
+      if (!allowed) throw rateLimited(retryAfterMs);
+      return { rating: await rateConversation(domain, visitor(), input) };
     }));
 
     socket.on("profile:update", handle(log, visitorProfile, async (profile) => {

@@ -96,6 +96,29 @@ describe.runIf(redisUrl && postgres)("two nodes on PostgreSQL + Redis", () => {
     }
   });
 
+  it("tells a mentioned agent on the other node, and every console there of the timeline", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const urlOf = (node: TestApp) => `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`;
+    const [author, mentioned] = [`author${Date.now()}`, `mentioned${Date.now()}`];
+    await addAgent(a.deps, author);
+    await addAgent(a.deps, mentioned);
+    const tokenOf = async (username: string) =>
+      (await startSession(a.deps.domain, (await findAgentByUsername(a.deps.domain.db, username))!, { ip: null, userAgent: null })).accessToken;
+    const visitor = await openSocket(`${urlOf(a)}/visitor`, { visitorToken: newVisitorToken() });
+    const writer = await openSocket(`${urlOf(a)}/agent`, { token: await tokenOf(author) });
+    const reader = await openSocket(`${urlOf(b)}/agent`, { token: await tokenOf(mentioned) });
+    try {
+      const { message } = await request<{ message: MessageView }>(visitor, "message:send", { clientId: newClientId(), body: "a question for the team" });
+      const mention = nextEvent<{ conversationId: string; event: { body: string } }>(reader, "mention");
+      const onTimeline = nextEvent<{ body: string }>(reader, "timeline:event", (e) => e.body.includes("across nodes"));
+      await request(writer, "note:send", { conversationId: message.conversationId, body: `@${mentioned} across nodes` });
+      expect(await mention).toMatchObject({ conversationId: message.conversationId, event: { body: `@${mentioned} across nodes` } });
+      await onTimeline;
+    } finally {
+      for (const socket of [visitor, writer, reader]) socket.close();
+    }
+  });
+
   it("shares the HTTP rate limit through Redis", async () => {
     const [a, b] = nodes as [TestApp, TestApp];
     const address = `10.6.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSOLE_DIR } from "../../src/http/routes/console.ts";
 import { AGENT_CALL_EVENTS, VISITOR_CALL_EVENTS } from "../../src/protocol/calls.ts";
 import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/protocol/chat.ts";
+import { AGENT_TIMELINE_EVENTS, VISITOR_TIMELINE_EVENTS } from "../../src/protocol/timeline.ts";
+import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
 import { type AccessFixture, buildAccessFixture, closeAccessFixture, ROLES, type Role } from "../support/accessFixture.ts";
 import { newClientId, openSocket } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
@@ -72,6 +74,7 @@ const MATRIX: Record<string, string> = {
   "GET /api/conversations/counts":                      "401        401       401       200    200    401",
   "GET /api/conversations/:id":                         "401        401       401       200    200    401",
   "GET /api/conversations/:id/messages":                "401        401       401       200    200    401",
+  "GET /api/conversations/:id/timeline":                "401        401       401       200    200    401",
   "POST /api/conversations/:id/attachments":            "401        401       401       201    201    401",
   "GET /files/:id":                                     "404        200       404       200    200    404",
   "GET /api/calls":                                     "401        401       401       200    200    401",
@@ -104,6 +107,7 @@ const MATRIX: Record<string, string> = {
   "/visitor call:ice":                                  "refused    ok        not_in_call refused refused refused",
   "/visitor call:media":                                "refused    ok        not_in_call refused refused refused",
   "/visitor call:record":                               "refused    recording_off not_in_call refused refused refused",
+  "/visitor conversation:rate":                         "refused    ok        conversation_not_found refused refused refused",
   "/visitor call:resume":                               "refused    ok        ok        refused refused refused",
   "/visitor call:rejoin":                               "refused    ok        not_in_call refused refused refused",
 
@@ -113,6 +117,7 @@ const MATRIX: Record<string, string> = {
   "/agent receipt":                                     "refused    refused   refused   ok     ok     refused",
   "/agent conversation:assign":                         "refused    refused   refused   ok     ok     refused",
   "/agent conversation:status":                         "refused    refused   refused   ok     ok     refused",
+  "/agent note:send":                                   "refused    refused   refused   ok     ok     refused",
   "/agent calls:sync":                                  "refused    refused   refused   ok     ok     refused",
   "/agent call:accept":                                 "refused    refused   refused   ok     ok     refused",
   "/agent call:open":                                   "refused    refused   refused   ok     ok     refused",
@@ -222,6 +227,7 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "DELETE /api/canned-replies/:id": { path: ownCannedReply },
   "GET /api/conversations/:id": { path: (f) => `/api/conversations/${f.visitorA.conversationId}` },
   "GET /api/conversations/:id/messages": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/messages?beforeSeq=1000` },
+  "GET /api/conversations/:id/timeline": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/timeline` },
   "POST /api/conversations/:id/attachments": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/attachments`, body: textFile },
   "GET /files/:id": { path: async (f, role) => `/files/${idOf(f.visitorA.fileLink)}?${await fileQuery(f, role)}` },
   "GET /api/calls/:id": { path: (f) => `/api/calls/${f.recordedCall.id}` },
@@ -268,6 +274,12 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/visitor call:ice": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/visitor call:media": async (f) => ({ callId: await f.liveCallOfA(), video: false }),
   "/visitor call:record": async (f) => ({ callId: await f.liveCallOfA(), sdp: "v=0" }),
+  // Only a resolved conversation is rated: visitor A's is resolved first, visitor B may not rate it.
+  "/visitor conversation:rate": async (f) => {
+    await setConversationStatus(f.stage.deps.domain, f.visitorA.conversationId, "resolved");
+    return { conversationId: f.visitorA.conversationId, score: 4, comment: "quick and kind" };
+  },
+  "/agent note:send": (f) => ({ conversationId: f.visitorA.conversationId, body: "a private note for the matrix" }),
   "/visitor call:resume": () => ({}),
   "/visitor call:rejoin": async (f) => ({ callId: await f.liveCallOfA() }),
   "/agent conversation:open": (f) => ({ conversationId: f.visitorA.conversationId }),
@@ -321,8 +333,8 @@ describe.each(testDatabases())("access-control matrix on $name", (database: Test
   it("has one line for every route of the catalog and every client event, and none for what is gone", () => {
     const routes = new Set(stage.app.routeCatalog.map((r) => lineOf(r.method, r.url)));
     const events = [
-      ...[...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS].map((e) => `/visitor ${e}`),
-      ...[...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS])].map((e) => `/agent ${e}`),
+      ...[...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS, ...VISITOR_TIMELINE_EVENTS].map((e) => `/visitor ${e}`),
+      ...[...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS, ...AGENT_TIMELINE_EVENTS])].map((e) => `/agent ${e}`),
     ];
     const wanted = [...routes, ...events];
     const missing = wanted.filter((line) => !(line in MATRIX));

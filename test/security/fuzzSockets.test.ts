@@ -4,6 +4,7 @@ import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_CALL_EVENTS, VISITOR_CALL_EVENTS } from "../../src/protocol/calls.ts";
 import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/protocol/chat.ts";
+import { AGENT_TIMELINE_EVENTS, VISITOR_TIMELINE_EVENTS } from "../../src/protocol/timeline.ts";
 import { openSocket } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { type FuzzStage, startFuzzStage } from "../support/fuzzStage.ts";
@@ -26,8 +27,8 @@ const HANDSHAKE_RUNS = 30;
 /** Retained heap a second round of fuzzing may add once the first has warmed everything up. */
 const HEAP_GROWTH_BOUND = 16 * 1024 * 1024;
 const RESERVED_EVENTS = new Set(["disconnect", "disconnecting", "error"]);
-const VISITOR_EVENTS = [...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS];
-const AGENT_EVENTS = [...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS])];
+const VISITOR_EVENTS = [...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS, ...VISITOR_TIMELINE_EVENTS];
+const AGENT_EVENTS = [...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS, ...AGENT_TIMELINE_EVENTS])];
 
 describe.each(testDatabases())("fuzzing every socket event on $name", (database: TestDatabase) => {
   let s: FuzzStage;
@@ -49,8 +50,8 @@ describe.each(testDatabases())("fuzzing every socket event on $name", (database:
       return socket.eventNames().map(String).filter((e) => !RESERVED_EVENTS.has(e)).sort();
     };
     // A handler without its name in the protocol's list fails here, so it is fuzzed and in the access matrix.
-    expect(handled("/visitor"), "handlers on /visitor vs VISITOR_CHAT_EVENTS + VISITOR_CALL_EVENTS").toEqual([...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS].sort());
-    expect(handled("/agent"), "handlers on /agent vs AGENT_CHAT_EVENTS + AGENT_CALL_EVENTS").toEqual([...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS])].sort());
+    expect(handled("/visitor"), "handlers on /visitor vs VISITOR_*_EVENTS").toEqual([...VISITOR_EVENTS].sort());
+    expect(handled("/agent"), "handlers on /agent vs AGENT_*_EVENTS").toEqual([...AGENT_EVENTS].sort());
   });
 
   // Socket.IO refuses packets over 64 kB by closing the connection (fuzzFindings.test.ts shows the

@@ -100,6 +100,8 @@ export function validExample(event: string, ids: { conversationId: string; callI
     "conversation:status": { conversationId, status: "open" },
     "calls:sync": {},
     "transcript:request": { email: "ayse@example.com" },
+    "note:send": { conversationId, body: "a private note for @deniz" },
+    "conversation:rate": { conversationId, score: 4, comment: "quick and kind" },
     "call:start": { media: "audio" },
     "call:signal": { callId, signal: candidate },
     "call:record": { callId, sdp: "v=0" },

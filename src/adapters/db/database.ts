@@ -17,6 +17,7 @@ import * as cannedReplies from "./migrations/0008_canned_replies.ts";
 import * as teamAdmin from "./migrations/0009_team_admin.ts";
 import * as search from "./migrations/0010_search.ts";
 import * as email from "./migrations/0011_email.ts";
+import * as conversationTimeline from "./migrations/0012_conversation_timeline.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -79,6 +80,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0009_team_admin": teamAdmin,
   "0010_search": search,
   "0011_email": email,
+  "0012_conversation_timeline": conversationTimeline,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

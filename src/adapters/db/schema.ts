@@ -230,6 +230,30 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+/** A private note or a change of the conversation, for the console's timeline only (never the visitor's). */
+export interface ConversationEventsTable {
+  id: string;
+  conversation_id: string;
+  kind: "note" | "assigned" | "unassigned" | "resolved" | "reopened" | "rated";
+  actor_type: "agent" | "visitor" | "system";
+  actor_id: string | null;
+  /** The note's text, or the rating's comment. */
+  body: string | null;
+  /** JSON: a note's mentioned agent ids, the assignee, the rating's score. */
+  data: string | null;
+  created_at: number;
+}
+
+/** The visitor's satisfaction with a resolved conversation: one per conversation, re-rating replaces it. */
+export interface ConversationRatingsTable {
+  conversation_id: string;
+  visitor_id: string;
+  score: number;
+  comment: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface RecoveryCodesTable {
   id: string;
   agent_id: string;
@@ -270,4 +294,6 @@ export interface Database {
   audit_log: AuditLogTable;
   recovery_codes: RecoveryCodesTable;
   canned_replies: CannedRepliesTable;
+  conversation_events: ConversationEventsTable;
+  conversation_ratings: ConversationRatingsTable;
 }

@@ -4,6 +4,7 @@ import type { OutboxRow } from "../db/repositories/outbox.ts";
 import { FLOOD_SUMMARY_KIND, floodSummaryCount, holdBackForFlood } from "../../domain/chat/alertFlood.ts";
 import { callAlert, recordAlertPart, visitorMessageAlert } from "../../domain/chat/telegramBridge.ts";
 import { text } from "../../domain/i18n.ts";
+import { timelineAlertText } from "../../domain/chat/timeline.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
 import { escapeHtml, renderAlert } from "./format.ts";
 import { isMissingBlob, LeaseLost, StoredFileMissing } from "./outboxFailures.ts";
@@ -123,6 +124,12 @@ export function createDelivery(options: { deps: DomainDeps; api: Api; alertFlood
       case "telegram.call":
       case "telegram.call_missed":
         return callNotice(row, lease);
+      case "telegram.mention":
+      case "telegram.rating": {
+        const payload = JSON.parse(row.payload) as { eventId: string; chatId: string };
+        const message = await timelineAlertText(deps, payload.eventId, language());
+        return message === undefined ? "sent" : plainText(row, payload.chatId, message, lease);
+      }
       case FLOOD_SUMMARY_KIND: {
         const payload = JSON.parse(row.payload) as { chatId: string; windowStart: number };
         return plainText(row, payload.chatId, text("alertFlood", language(), await floodSummaryCount(deps, payload.windowStart)), lease);

@@ -1,6 +1,6 @@
 import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repositories/agents.ts";
 import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
-import { findVisitor, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
+import { findVisitor, latestConversationOf, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
 import { visitorLabel } from "../chat/visitorLabel.ts";
@@ -83,7 +83,10 @@ export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
 /** A visitor presses Call (with the recording consent they gave): queued, the team alerted, the caller told their place. */
 export async function startCall(deps: DomainDeps, visitor: VisitorRow, media: CallRow["media"], consent?: RecordingConsent): Promise<CallStart> {
   const chats = await callAlertChats(deps);
-  const call = await placeCall(deps, visitor, { media, conversationId: null, consent }, async (trx, created) => {
+  // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline.
+  const latest = await latestConversationOf(deps.db, visitor.id);
+  const conversationId = latest && latest.status !== "resolved" ? latest.id : null;
+  const call = await placeCall(deps, visitor, { media, conversationId, consent }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);
   });
   deps.events.publish({ type: "calls.changed" });

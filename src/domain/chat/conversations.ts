@@ -22,6 +22,7 @@ import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import { searchInboxPage, searchTermsOf } from "../search/searchInbox.ts";
 import type { DomainDeps } from "../ports.ts";
 import { historyPreview, presentForVisitor, presentMessage, presentSummary } from "./present.ts";
+import { type EventActor, publishTimeline, recordConversationEvent, visitorRatings } from "./timeline.ts";
 
 const PAGE = 100;
 
@@ -138,6 +139,8 @@ export async function conversationDetails(deps: DomainDeps, id: string) {
       lastSeenAt: iso(visitor.last_seen_at),
     },
     history: others.map((c) => ({ id: c.id, status: c.status, createdAt: iso(c.created_at), lastMessageAt: iso(c.last_message_at), ...historyPreview(c.last_message_preview) })),
+    /** The visitor's latest satisfaction ratings, newest first (the contact's, until contacts exist). */
+    ratings: await visitorRatings(deps, visitor.id),
   };
 }
 
@@ -155,18 +158,41 @@ async function changed(deps: DomainDeps, id: string, changes: Partial<Conversati
   return publishUpdated(deps, conversation, visitor);
 }
 
-export async function assignConversation(deps: DomainDeps, id: string, agentId: string | null): Promise<ConversationSummary> {
-  await requireConversation(deps, id);
+/** Assigns (or unassigns, with null) a conversation; the change goes on its timeline with who made it. */
+export async function assignConversation(deps: DomainDeps, id: string, agentId: string | null, actor: EventActor = { type: "system" }): Promise<ConversationSummary> {
+  const { conversation } = await requireConversation(deps, id);
   if (agentId) {
     const agent = await findAgentById(deps.db, agentId);
     if (!agent || agent.disabled_at) throw notFound("agent_not_found", "No such agent.");
   }
-  return changed(deps, id, { assignee_id: agentId });
+  if (conversation.assignee_id === agentId) return changed(deps, id, {});
+  const now = deps.clock.now();
+  const event = await deps.db.transaction().execute(async (trx) => {
+    await updateConversation(trx, id, { assignee_id: agentId, updated_at: now });
+    return recordConversationEvent(trx, { conversationId: id, kind: agentId ? "assigned" : "unassigned", actor, ...(agentId ? { data: { assigneeId: agentId } } : {}), at: now });
+  });
+  const summary = await changed(deps, id, {});
+  await publishTimeline(deps, [event]);
+  return summary;
 }
 
-export async function setConversationStatus(deps: DomainDeps, id: string, status: ConversationRow["status"]): Promise<ConversationSummary> {
-  await requireConversation(deps, id);
-  return changed(deps, id, { status, resolved_at: status === "resolved" ? deps.clock.now() : null });
+/** Moves a conversation between open, pending and resolved; resolving and reopening go on its timeline. */
+export async function setConversationStatus(
+  deps: DomainDeps,
+  id: string,
+  status: ConversationRow["status"],
+  actor: EventActor = { type: "system" },
+): Promise<ConversationSummary> {
+  const { conversation } = await requireConversation(deps, id);
+  const now = deps.clock.now();
+  const kind = status === "resolved" && conversation.status !== "resolved" ? "resolved" : status !== "resolved" && conversation.status === "resolved" ? "reopened" : null;
+  const event = await deps.db.transaction().execute(async (trx) => {
+    await updateConversation(trx, id, { status, resolved_at: status === "resolved" ? (conversation.resolved_at ?? now) : null, updated_at: now });
+    return kind ? recordConversationEvent(trx, { conversationId: id, kind, actor, at: now }) : undefined;
+  });
+  const summary = await changed(deps, id, {});
+  if (event) await publishTimeline(deps, [event]);
+  return summary;
 }
 
 /** The visitor's widget received or read agent messages up to `seq`; positions only move forward. */

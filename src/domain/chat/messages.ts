@@ -23,6 +23,14 @@ import { invalid, notFound } from "../errors.ts";
 import type { DomainDeps, Origin } from "../ports.ts";
 import { consumeAddressLimit } from "./addressLimits.ts";
 import { presentMessage, presentSummary, previewOf } from "./present.ts";
+import type { ConversationEventRow } from "../../adapters/db/repositories/timeline.ts";
+import { publishTimeline, recordConversationEvent } from "./timeline.ts";
+
+/**
+ * A visitor who writes within this time after their conversation was resolved reopens it; later,
+ * a new conversation starts (the old one keeps its rating and history).
+ */
+export const REOPEN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface NewMessage {
   clientId: string;
@@ -93,6 +101,7 @@ export async function sendVisitorMessage(
   const body = checkContent(input);
   const now = deps.clock.now();
   let isNew = false;
+  const timeline: ConversationEventRow[] = [];
   try {
     const { message, conversation } = await deps.db.transaction().execute(async (trx) => {
       // Touching the visitor row first serializes this visitor's sends (two tabs, one conversation).
@@ -105,7 +114,10 @@ export async function sendVisitorMessage(
       if (conversation) {
         const seen = await findMessageByClientId(trx, conversation.id, input.clientId);
         if (seen) throw new AlreadyStored(seen);
-      } else {
+      }
+      if (conversation?.status === "resolved" && now - (conversation.resolved_at ?? 0) <= REOPEN_WINDOW_MS) {
+        timeline.push(await recordConversationEvent(trx, { conversationId: conversation.id, kind: "reopened", actor: { type: "visitor", id: visitor.id }, at: now }));
+      } else if (!conversation || conversation.status === "resolved") {
         // Opening a conversation is what alerts the team: limited per address, not per visitor.
         await consumeAddressLimit(deps, "newConversations", input.origin);
         isNew = true;
@@ -131,7 +143,9 @@ export async function sendVisitorMessage(
       }
       return { message, conversation: updated };
     });
-    return await published(deps, message, conversation, visitor, isNew);
+    const sent = await published(deps, message, conversation, visitor, isNew);
+    await publishTimeline(deps, timeline);
+    return sent;
   } catch (error) {
     if (error instanceof AlreadyStored) return duplicateOf(deps, error.message);
     throw error;
@@ -146,11 +160,17 @@ export async function sendAgentMessage(
 ): Promise<SentMessage> {
   const body = checkContent(input);
   const now = deps.clock.now();
+  const timeline: ConversationEventRow[] = [];
   try {
     const { message, conversation } = await deps.db.transaction().execute(async (trx) => {
       const conversation = await findConversation(trx, input.conversationId);
       if (!conversation) throw notFound("conversation_not_found", "No such conversation.");
       const message = await store(trx, conversation, input, body, { type: "agent", id: agent.id }, input.via, now);
+      const actor = { type: "agent" as const, id: agent.id };
+      if (conversation.status === "resolved") timeline.push(await recordConversationEvent(trx, { conversationId: conversation.id, kind: "reopened", actor, at: now }));
+      if (!conversation.assignee_id) {
+        timeline.push(await recordConversationEvent(trx, { conversationId: conversation.id, kind: "assigned", actor, data: { assigneeId: agent.id }, at: now }));
+      }
       const bound = await attachmentsOf(trx, [message.id]);
       const changes = {
         status: conversation.status === "resolved" ? ("open" as const) : conversation.status,
@@ -170,7 +190,9 @@ export async function sendAgentMessage(
     });
     const visitor = await findVisitor(deps.db, conversation.visitor_id);
     if (!visitor) throw notFound("conversation_not_found", "No such conversation.");
-    return await published(deps, message, conversation, visitor, false);
+    const sent = await published(deps, message, conversation, visitor, false);
+    await publishTimeline(deps, timeline);
+    return sent;
   } catch (error) {
     if (error instanceof AlreadyStored) return duplicateOf(deps, error.message);
     throw error;
@@ -201,7 +223,7 @@ function newConversation(visitorId: string, pageUrl: string | null, now: number)
 }
 
 /** The team chat plus the assignee's own linked chat, each once. */
-async function alertChats(db: Db, deps: DomainDeps, conversation: ConversationRow): Promise<string[]> {
+export async function alertChats(db: Db, deps: DomainDeps, conversation: ConversationRow): Promise<string[]> {
   if (!deps.telegram) return [];
   const chats = new Set(deps.telegramAlertChats);
   if (conversation.assignee_id) {

@@ -155,8 +155,8 @@ export async function cannedReplyFromTelegram(deps: DomainDeps, input: Omit<Tele
 
 /** `/resolve` sent as a reply to a bridged message. */
 export async function resolveFromTelegram(deps: DomainDeps, input: { chatId: string; fromUserId: string; replyToMessageId: number | undefined }) {
-  await agentOfTelegramUser(deps, input.fromUserId);
-  return setConversationStatus(deps, await conversationRepliedTo(deps, input.chatId, input.replyToMessageId), "resolved");
+  const agent = await agentOfTelegramUser(deps, input.fromUserId);
+  return setConversationStatus(deps, await conversationRepliedTo(deps, input.chatId, input.replyToMessageId), "resolved", { type: "agent", id: agent.id });
 }
 
 /** `/open`: the open conversations, newest activity first. */

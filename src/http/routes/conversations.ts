@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { uploadAttachment } from "../../domain/chat/attachments.ts";
 import { conversationDetails, inboxCounts, listInbox, olderMessages } from "../../domain/chat/conversations.ts";
+import { conversationTimeline } from "../../domain/chat/timeline.ts";
+import { timelineResponse } from "../../protocol/timeline.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, conversationSummary, messageView } from "../../protocol/chat.ts";
 import { searchSnippet } from "../../protocol/search.ts";
@@ -40,6 +42,10 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
   }, () => inboxCounts(domain));
 
   app.get("/:id", { schema: { params: idParams } }, (request) => conversationDetails(domain, request.params.id));
+
+  app.get("/:id/timeline", {
+    schema: { params: idParams, response: { 200: timelineResponse } },
+  }, (request) => conversationTimeline(domain, request.params.id));
 
   app.get("/:id/messages", {
     schema: {

@@ -12,6 +12,7 @@ import "./styles/list-controls.css";
 import "./styles/conversation.css";
 import "./styles/messages.css";
 import "./styles/composer.css";
+import "./styles/timeline.css";
 import "./styles/details.css";
 import "./styles/calls.css";
 import "./styles/team.css";

@@ -8,6 +8,7 @@ import type {
 	ConversationStatus,
 	MessageView,
 	TeamAgent,
+	TimelineResponse,
 } from "./inboxTypes";
 
 export const CONVERSATION_PAGE_SIZE = 30;
@@ -46,6 +47,8 @@ export function createInboxApi(request: AuthorizedRequest) {
 			const params = new URLSearchParams({ beforeSeq: String(beforeSeq), limit: String(MESSAGE_PAGE_SIZE) });
 			return request<{ messages: MessageView[] }>("GET", conversationPath(id, `/messages?${params}`));
 		},
+
+		timeline: (id: string) => request<TimelineResponse>("GET", conversationPath(id, "/timeline")),
 
 		uploadAttachment(conversationId: string, file: File) {
 			const form = new FormData();

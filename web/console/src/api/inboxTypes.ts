@@ -17,8 +17,18 @@ import type {
 } from "../../../../src/protocol/chat";
 import type { SearchSnippet } from "../../../../src/protocol/search";
 
-export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents;
-export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents;
+import type {
+	AgentTimelineClientEvents,
+	AgentTimelineServerEvents,
+	MentionNotice,
+	RatingView,
+	TimelineEventView,
+	TimelineResponse,
+} from "../../../../src/protocol/timeline";
+
+export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents;
+export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents;
+export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
 export type { SearchSnippet };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
 
@@ -72,6 +82,8 @@ export interface ConversationDetails {
 	conversation: ConversationSummary;
 	visitor: VisitorDetails;
 	history: HistoryEntry[];
+	/** The visitor's latest ratings, newest first. */
+	ratings: RatingView[];
 }
 
 export interface TeamAgent {

@@ -2,7 +2,10 @@ import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { MAX_MESSAGE_LENGTH } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
+import { showToast } from "../ui/toasts";
 import { Icon } from "../ui/Icon";
+import { describeError } from "../errors/describeError";
+import { MentionPicker, useMentions } from "./MentionPicker";
 import { useCannedReplyPicker } from "./CannedReplyPicker";
 import { type Upload, useAttachmentUploads } from "./useAttachmentUploads";
 import { useTypingSignal } from "./useTypingSignal";
@@ -36,6 +39,15 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	const [draft, setDraft] = useState(() => drafts.get(conversationId) ?? "");
 	const files = useAttachmentUploads(conversationId);
 	const typing = useTypingSignal(conversationId);
+	// Note mode: the next send is a private note (agents only), then the composer is back to replies.
+	const [noteMode, setNoteMode] = useState(false);
+	const [caret, setCaret] = useState(0);
+	const mentionListId = useId();
+	const mentions = useMentions(noteMode, draft, caret, (text, position) => {
+		updateDraft(text);
+		setCaret(position);
+		requestAnimationFrame(() => textarea.current?.setSelectionRange(position, position));
+	});
 	const canned = useCannedReplyPicker(textarea, draft, (text) => updateDraft(text), conversationId);
 
 	useEffect(() => {
@@ -48,10 +60,20 @@ export function Composer({ conversationId }: { conversationId: string }) {
 	};
 
 	const body = draft.trim();
-	const canSend = (body.length > 0 || files.ready.length > 0) && !files.busy;
+	const canSend = noteMode ? body.length > 0 : (body.length > 0 || files.ready.length > 0) && !files.busy;
 
 	function send() {
 		if (!canSend) return;
+		if (noteMode) {
+			inbox.addNote(conversationId, body).then(
+				() => {
+					updateDraft("");
+					setNoteMode(false);
+				},
+				(error: unknown) => showToast(describeError(error, t)),
+			);
+			return;
+		}
 		inbox.sender.send(conversationId, body, files.ready);
 		updateDraft("");
 		drafts.delete(conversationId);
@@ -62,7 +84,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
 	return (
 		<form
-			class="composer"
+			class={noteMode ? "composer composer-note" : "composer"}
 			onSubmit={(event) => {
 				event.preventDefault();
 				send();
@@ -78,6 +100,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
 			<label for={textareaId} class="visually-hidden">
 				{t("composer.reply")}
 			</label>
+			{noteMode && <p class="note-mode-banner">{t("note.mode")}</p>}
+			{noteMode && <MentionPicker mentions={mentions} listId={mentionListId} />}
 			{files.uploads.length > 0 && (
 				<ul class="upload-chips" aria-label={t("composer.attachments")}>
 					{files.uploads.map((upload) => (
@@ -92,17 +116,22 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				rows={2}
 				value={draft}
 				maxLength={MAX_MESSAGE_LENGTH}
-				placeholder={t("composer.placeholder")}
+				placeholder={noteMode ? t("note.placeholder") : t("composer.placeholder")}
 				aria-describedby={hintId}
 				{...canned.textareaProps}
+				{...(noteMode && mentions.matches.length > 0
+					? { "aria-controls": mentionListId, "aria-activedescendant": `${mentionListId}-${mentions.active}` }
+					: {})}
 				onInput={(event) => {
 					updateDraft(event.currentTarget.value);
+					setCaret(event.currentTarget.selectionStart);
 					canned.onInput(event);
-					typing.typed();
+					// A note is not typing to the visitor.
+					if (!noteMode) typing.typed();
 				}}
 				onBlur={typing.stopped}
 				onKeyDown={(event) => {
-					if (canned.onKeyDown(event)) return;
+					if (mentions.onKeyDown(event) || canned.onKeyDown(event)) return;
 					// isComposing: Enter that confirms an IME candidate (e.g. Japanese) must not send.
 					if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
 						event.preventDefault();
@@ -129,8 +158,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
 						event.currentTarget.value = "";
 					}}
 				/>
-				<button type="button" class="icon-button" aria-label={t("composer.attach")} onClick={() => fileInput.current?.click()}>
+				<button type="button" class="icon-button" aria-label={t("composer.attach")} hidden={noteMode} onClick={() => fileInput.current?.click()}>
 					<Icon name="paperclip" />
+				</button>
+				<button type="button" class="button note-toggle" aria-pressed={noteMode} onClick={() => setNoteMode(!noteMode)}>
+					{t("note.add")}
 				</button>
 				<p class="composer-hint" id={hintId}>
 					{files.busy ? t("composer.waitForUploads") : t("composer.hint")}

@@ -11,6 +11,8 @@ import { Icon } from "../ui/Icon";
 import { MessageBubble } from "./MessageBubble";
 import type { OutboxItem } from "./outbox";
 import { PendingMessage } from "./PendingMessage";
+import { TimelineCallItem, TimelineEventItem } from "./TimelineItem";
+import { timelineBetween } from "./timelineOrder";
 import { logFailure } from "../../../shared/logFailure";
 
 /** Within this distance of the bottom, new messages keep the view pinned to the latest one. */
@@ -23,8 +25,9 @@ function dayKey(iso: string): string {
 /** The scrolling history: day separators, messages, pending replies and the typing indicator. */
 export function MessageList({ pending }: { pending: OutboxItem[] }) {
 	const { t, language } = useI18n();
-	const { conversation } = useInbox();
+	const { conversation, timeline } = useInbox();
 	const state = useStore(conversation, (value) => value);
+	const extras = useStore(timeline, (value) => value);
 	const { messages, summary } = state;
 	const scroller = useRef<HTMLDivElement>(null);
 	const topSentinel = useRef<HTMLDivElement>(null);
@@ -53,7 +56,7 @@ export function MessageList({ pending }: { pending: OutboxItem[] }) {
 		firstSeq.current = oldestSeq;
 		latestId.current = lastId;
 		heightBefore.current = element.scrollHeight;
-	}, [messages, lastId, pending.length, state.visitorTyping]);
+	}, [messages, lastId, pending.length, state.visitorTyping, extras]);
 
 	const onScroll = () => {
 		const element = scroller.current;
@@ -113,8 +116,12 @@ export function MessageList({ pending }: { pending: OutboxItem[] }) {
 						const days = daysAgo(message.createdAt);
 						const sameAuthor =
 							previous && previous.author.type === message.author.type && previous.author.id === message.author.id;
+						const before = timelineBetween(extras, previous, message, state.hasOlder);
 						return (
 							<Fragment key={message.id}>
+								{before.map((item) =>
+									item.type === "event" ? <TimelineEventItem key={item.event.id} event={item.event} /> : <TimelineCallItem key={item.call.id} call={item.call} />,
+								)}
 								{newDay && (
 									<li class="day-separator">
 										<span>{days === 0 ? t("day.today") : days === 1 ? t("day.yesterday") : formatDay(message.createdAt, language)}</span>
@@ -131,6 +138,9 @@ export function MessageList({ pending }: { pending: OutboxItem[] }) {
 							</Fragment>
 						);
 					})}
+					{timelineBetween(extras, messages.at(-1), undefined, state.hasOlder).map((item) =>
+						item.type === "event" ? <TimelineEventItem key={item.event.id} event={item.event} /> : <TimelineCallItem key={item.call.id} call={item.call} />,
+					)}
 					{pending.map((item) => (
 						<PendingMessage key={item.clientId} item={item} />
 					))}

@@ -11,6 +11,7 @@ import { formatDateTime, formatSince } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { describeUserAgent } from "./describeUserAgent";
 import { VisitorHistory } from "./VisitorHistory";
+import { VisitorRatings } from "./VisitorRatings";
 
 /** Only web pages become links; anything else the visitor's browser reported stays text. */
 function isWebUrl(value: string): boolean {
@@ -128,6 +129,7 @@ export function VisitorDetailsPanel({ onClose }: { onClose: () => void }) {
 							</p>
 						</div>
 						<VisitorFacts details={details} />
+						<VisitorRatings ratings={details.ratings} conversationId={details.conversation.id} />
 						<VisitorHistory history={details.history} />
 					</>
 				)}

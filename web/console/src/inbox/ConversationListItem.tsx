@@ -9,6 +9,7 @@ import { MarkedSnippet } from "./MarkedSnippet";
 import { MessagePreview } from "./MessagePreview";
 import { VerifiedBadge } from "./VerifiedBadge";
 import { initials, visitorName } from "./visitorName";
+import { useStore } from "../state/store";
 
 /** One row of the list: a link that opens the conversation (Enter or click). */
 export function ConversationListItem({
@@ -27,6 +28,7 @@ export function ConversationListItem({
 	const last = conversation.lastMessage;
 	const activity = new Date(activityTime(conversation)).toISOString();
 	const route = conversationRoute(conversation.id);
+	const mentioned = useStore(inbox.mentions, (state) => state.conversationIds.includes(conversation.id));
 	return (
 		<li>
 			<a
@@ -67,6 +69,7 @@ export function ConversationListItem({
 							{last ? <MessagePreview body={last.body} attachment={last.attachment} /> : t("list.noMessages")}
 						</span>
 						)}
+						{mentioned && <span class="mention-badge">{t("note.mentionBadge")}</span>}
 						{conversation.unread > 0 && (
 							<span class="unread-badge">
 								<span aria-hidden="true">{conversation.unread > 99 ? "99+" : conversation.unread}</span>

@@ -6,6 +6,8 @@ import type { Agent } from "../api/types";
 import { createOpenConversationStore } from "../conversation/openConversationStore";
 import { createOutbox } from "../conversation/outbox";
 import { createOutboxSender } from "../conversation/outboxSender";
+import { createTimelineStore } from "../conversation/timelineStore";
+import { showToast } from "../ui/toasts";
 import type { MessageKey } from "../i18n";
 import { unlockAudioOnFirstGesture } from "../notifications/ding";
 import { createNewMessageAlerts } from "../notifications/newMessageAlerts";
@@ -31,6 +33,17 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	const outbox = createOutbox(agent.id);
 	const sender = createOutboxSender({ outbox, socket, onSent: (message) => conversation.receiveMessage(message) });
 	const team = createStore({ agents: null as TeamAgent[] | null });
+	const timeline = createTimelineStore(api);
+	/** Conversations with a note that mentions this agent, not opened since (a badge in the list). */
+	const mentions = createStore({ conversationIds: [] as string[] });
+	const loadTimeline = (id: string) => timeline.load(id).catch(logFailure("loading the timeline"));
+	conversation.subscribe(() => {
+		const { id } = conversation.get();
+		if (id && id !== timeline.get().conversationId) {
+			loadTimeline(id);
+			mentions.update((state) => ({ conversationIds: state.conversationIds.filter((c) => c !== id) }));
+		}
+	});
 	/** Unsent reply text per conversation, so switching conversations keeps a half-written reply. */
 	const drafts = new Map<string, string>();
 	const alertVisitorMessage = createNewMessageAlerts({
@@ -53,6 +66,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		list.reload().catch(logFailure("reloading the inbox"));
 		list.refreshCounts().catch(logFailure("refreshing the inbox counts"));
 		conversation.resync();
+		timeline.reload().catch(logFailure("loading the timeline"));
 		sender.flush();
 	});
 	socket.on("disconnect", (reason) => {
@@ -77,6 +91,16 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		conversation.applyReceipts(conversationId, { deliveredSeq, readSeq }),
 	);
 
+	socket.on("timeline:event", (event) => timeline.receive(event));
+	socket.on("mention", ({ event, conversationId, visitorName }) => {
+		const t = translate();
+		showToast(t("note.mentioned", { name: event.actor.name ?? t("message.team"), visitor: visitorName ?? t("note.aVisitor") }));
+		if (!conversation.isViewing(conversationId)) {
+			mentions.update((state) => ({ conversationIds: [...new Set([...state.conversationIds, conversationId])] }));
+		}
+	});
+	socket.on("call:ended", () => timeline.reload().catch(logFailure("loading the timeline")));
+
 	const onVisibilityChange = () => conversation.maybeSendRead();
 	document.addEventListener("visibilitychange", onVisibilityChange);
 
@@ -91,6 +115,14 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		team,
 		drafts,
 		calls,
+		timeline,
+		mentions,
+
+		/** A private note on the conversation: agents see it, the visitor never does. */
+		async addNote(conversationId: string, body: string): Promise<void> {
+			const { event } = await socketRequest(socket, "note:send", { conversationId, body });
+			timeline.receive(event);
+		},
 
 		/** Assigns to an agent, or unassigns with null; rejects with the server's error. */
 		async assign(conversationId: string, agentId: string | null): Promise<void> {

@@ -19,3 +19,4 @@ export type {
 	VisitorCallServerEvents,
 } from "../../../../src/protocol/calls";
 export { RECORDING_CONSENT_VERSION } from "../../../../src/protocol/consent";
+export type { RatingView, VisitorTimelineClientEvents } from "../../../../src/protocol/timeline";

@@ -121,8 +121,9 @@ async function sendOne(clientId: string): Promise<void> {
 	);
 	if (answer.ok) {
 		absorb([answer.data.message]);
-		// The first message opens the conversation; fetch it for its receipts and status.
-		if (!chatState.get().conversation) sync(connection).catch(logFailure("syncing the conversation"));
+		// The first message opens the conversation, and one long after a resolve opens a new one
+		// (REOPEN_WINDOW_MS on the server): fetch it for its receipts and status (sync starts a new one afresh).
+		if (chatState.get().conversation?.id !== answer.data.message.conversationId) sync(connection).catch(logFailure("syncing the conversation"));
 	} else if (answer.error.id !== NO_ANSWER_ID || connection.connected) {
 		// A refusal, or silence on a live connection: the visitor decides (Retry). A dropped
 		// connection needs no decision: the outbox is resent on reconnect.
@@ -187,6 +188,16 @@ export async function requestTranscript(email: string | undefined): Promise<Chat
 	if (!connection) return { id: NO_ANSWER_ID, message: "" };
 	const answer = await new Promise<Ack<{ email: string }>>((resolve) =>
 		connection.timeout(ACK_TIMEOUT_MS).emit("transcript:request", email ? { email } : {}, settleAck(resolve)),
+	);
+	return answer.ok ? null : answer.error;
+}
+
+/** Rates the resolved conversation (1-5, optional comment); rating again replaces it. Resolves with the error, or null. */
+export async function rateConversation(conversationId: string, score: number, comment: string): Promise<ChatError | null> {
+	const connection = socket;
+	if (!connection) return { id: NO_ANSWER_ID, message: "" };
+	const answer = await new Promise<Ack<unknown>>((resolve) =>
+		connection.timeout(ACK_TIMEOUT_MS).emit("conversation:rate", { conversationId, score, comment: comment.trim() }, settleAck(resolve)),
 	);
 	return answer.ok ? null : answer.error;
 }

@@ -4,12 +4,13 @@ import type {
 	VisitorCallClientEvents,
 	VisitorCallServerEvents,
 	VisitorClientEvents,
+	VisitorTimelineClientEvents,
 	VisitorServerEvents,
 } from "../protocol";
 
 export type VisitorSocket = Socket<
 	VisitorServerEvents & VisitorCallServerEvents,
-	VisitorClientEvents & VisitorCallClientEvents
+	VisitorClientEvents & VisitorCallClientEvents & VisitorTimelineClientEvents
 >;
 
 /** How long to wait for the server to acknowledge an emit before treating it as lost. */

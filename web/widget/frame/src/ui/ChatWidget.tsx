@@ -13,6 +13,7 @@ import { Header } from "./Header";
 import { MailPromptSlot } from "./MailPromptSlot";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
+import { RatingSlot } from "./RatingSlot";
 
 /** Remembers that the pre-chat form was filled in or skipped, so a reload does not ask again. */
 const PROFILE_DONE_KEY = "destek:profile";
@@ -43,6 +44,7 @@ function Conversation() {
 			onDrop={onDrop}
 		>
 			<MessageLog />
+			<RatingSlot />
 			<MailPromptSlot />
 			<Composer />
 		</main>

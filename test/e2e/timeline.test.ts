@@ -1,0 +1,129 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserAvailable, launchChromium } from "../support/browser.ts";
+import type { FakeTelegram } from "../support/fakeTelegram.ts";
+import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+
+// Issue 9's note and rating flows in real Chromium: a private note never reaches the widget (not
+// shown, not in any socket frame it receives), and a resolved conversation is rated from the
+// widget and the rating shows in the console's timeline.
+describe.runIf(browserAvailable())("notes and ratings between the console and a widget", () => {
+  let t: TestServer;
+  let telegram: FakeTelegram;
+  let browser: Browser;
+  let destek: string;
+  let host: http.Server;
+  let shop: string;
+
+  beforeAll(async () => {
+    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
+    ({ telegram, url: destek } = t);
+    host = http.createServer((_req, res) => {
+      res.setHeader("content-type", "text/html; charset=utf-8");
+      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
+<script src="${destek}/widget.js" data-language="en" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    host?.close();
+    await t.close();
+  });
+
+  async function visitorPage(): Promise<{ page: Page; received: string[] }> {
+    const context = await browser.newContext({ locale: "en-US" });
+    await context.addInitScript(`{
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+    }`);
+    const page = await context.newPage();
+    // Every socket frame the widget receives, to prove the note never travels to it.
+    const received: string[] = [];
+    page.on("websocket", (socket) => socket.on("framereceived", ({ payload }) => received.push(String(payload))));
+    return { page, received };
+  }
+
+  async function consolePage(username: string, chatId: string): Promise<Page> {
+    await addAgent(t.deps, username, { telegramChatId: chatId });
+    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
+    await page.goto(`${destek}/console/`);
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const message = await telegram.waitForSent((m) => String(m.chat_id) === chatId);
+    await page.getByLabel("Code").fill(codeFrom(message.text));
+    await page.getByRole("button", { name: "Verify" }).click();
+    return page;
+  }
+
+  const widgetFrame = async (page: Page): Promise<Frame> => {
+    const handle = await page.waitForSelector("iframe", { state: "attached" });
+    const frame = await handle.contentFrame();
+    if (!frame) throw new Error("no widget frame");
+    return frame;
+  };
+
+  /** A visitor writes first; the agent opens that conversation. */
+  async function startChat(agent: Page, text: string) {
+    const { page, received } = await visitorPage();
+    await page.goto(shop);
+    await page.getByRole("button", { name: "Open chat" }).click();
+    const frame = await widgetFrame(page);
+    await frame.getByLabel("Message").fill(text);
+    await frame.getByRole("button", { name: "Send" }).click();
+    await agent.getByText(text).first().click({ timeout: 15_000 });
+    await agent.getByLabel("Reply").waitFor();
+    return { frame, received };
+  }
+
+  it("keeps a note private: the console shows it, the widget never receives it, a later reply arrives", async () => {
+    await addAgent(t.deps, "deniz");
+    const agent = await consolePage("nazli", "616161");
+    const { frame, received } = await startChat(agent, "My invoice is wrong");
+
+    const note = "PRIVATE-NOTE refund was already issued";
+    await agent.getByRole("button", { name: "Add note" }).click();
+    expect(await agent.getByRole("button", { name: "Add note" }).getAttribute("aria-pressed")).toBe("true");
+    // Typing @ in a note offers the team; Enter picks the highlighted agent.
+    await agent.getByLabel("Reply").pressSequentially("@de");
+    await agent.getByRole("option", { name: /@deniz/ }).waitFor({ timeout: 15_000 });
+    await agent.getByLabel("Reply").press("Enter");
+    expect(await agent.getByLabel("Reply").inputValue()).toBe("@deniz ");
+    await agent.getByLabel("Reply").pressSequentially(note);
+    await agent.getByRole("button", { name: "Send" }).click();
+    await agent.locator(".timeline-note", { hasText: note }).waitFor({ timeout: 15_000 });
+    // Sending the note put the composer back in reply mode.
+    expect(await agent.getByRole("button", { name: "Add note" }).getAttribute("aria-pressed")).toBe("false");
+
+    await agent.getByLabel("Reply").fill("Let me check that for you.");
+    await agent.getByRole("button", { name: "Send" }).click();
+    await frame.getByText("Let me check that for you.").waitFor({ timeout: 15_000 });
+    // The reply came through the frames we watch, so their silence about the note means something.
+    await expect.poll(() => received.some((payload) => payload.includes("Let me check that for you.")), { timeout: 15_000 }).toBe(true);
+    expect(received.filter((payload) => payload.includes("PRIVATE-NOTE") || payload.includes("@deniz"))).toEqual([]);
+    expect(await frame.getByText(note).count()).toBe(0);
+  }, 90_000);
+
+  it("asks for a rating after resolve; Rate 4 with a comment shows in the console's timeline", async () => {
+    const agent = await consolePage("onur", "626262");
+    const { frame } = await startChat(agent, "How do I reset my password?");
+
+    await agent.getByRole("button", { name: "Resolve", exact: true }).click();
+    await frame.getByText("How was your conversation?").waitFor({ timeout: 15_000 });
+    for (const score of [1, 2, 3, 4, 5]) expect(await frame.getByRole("button", { name: `Rate ${score}` }).count()).toBe(1);
+    await frame.getByRole("button", { name: "Rate 4" }).click();
+    await frame.getByLabel("Comment (optional)").fill("Quick and kind");
+    await frame.locator(".rating").getByRole("button", { name: "Send" }).click();
+    await frame.getByText("Thank you for your rating!").waitFor({ timeout: 15_000 });
+
+    const rated = agent.locator('.timeline-event[data-kind="rated"]', { hasText: "Quick and kind" });
+    await rated.waitFor({ timeout: 15_000 });
+    expect(await rated.textContent()).toContain("Rated 4/5");
+    await agent.locator(".timeline-event", { hasText: "Resolved" }).first().waitFor();
+  }, 90_000);
+});
