@@ -107,7 +107,7 @@ describe.runIf(browserAvailable())("chat between a widget on another site and th
     await expect.poll(() => agent.locator("img[src*='/files/']").count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await seriousViolations(agent)).toEqual([]);
 
-    await agent.getByLabel("Reply").fill("Thanks! It ships today.");
+    await agent.getByRole("textbox", { name: "Message", exact: true }).fill("Thanks! It ships today.");
     await agent.getByRole("button", { name: "Send" }).click();
 
     // The visitor sees the reply, and their own messages turn to "Read".

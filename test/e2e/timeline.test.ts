@@ -77,7 +77,7 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
     await frame.getByLabel("Message").fill(text);
     await frame.getByRole("button", { name: "Send" }).click();
     await agent.getByText(text).first().click({ timeout: 15_000 });
-    await agent.getByLabel("Reply").waitFor();
+    await agent.getByRole("textbox", { name: "Message", exact: true }).waitFor();
     return { frame, received };
   }
 
@@ -90,17 +90,17 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
     await agent.getByRole("button", { name: "Add note" }).click();
     expect(await agent.getByRole("button", { name: "Add note" }).getAttribute("aria-pressed")).toBe("true");
     // Typing @ in a note offers the team; Enter picks the highlighted agent.
-    await agent.getByLabel("Reply").pressSequentially("@de");
+    await agent.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("@de");
     await agent.getByRole("option", { name: /@deniz/ }).waitFor({ timeout: 15_000 });
-    await agent.getByLabel("Reply").press("Enter");
-    expect(await agent.getByLabel("Reply").inputValue()).toBe("@deniz ");
-    await agent.getByLabel("Reply").pressSequentially(note);
+    await agent.getByRole("textbox", { name: "Message", exact: true }).press("Enter");
+    expect(await agent.getByRole("textbox", { name: "Message", exact: true }).inputValue()).toBe("@deniz ");
+    await agent.getByRole("textbox", { name: "Message", exact: true }).pressSequentially(note);
     await agent.getByRole("button", { name: "Send" }).click();
     await agent.locator(".timeline-note", { hasText: note }).waitFor({ timeout: 15_000 });
     // Sending the note put the composer back in reply mode.
     expect(await agent.getByRole("button", { name: "Add note" }).getAttribute("aria-pressed")).toBe("false");
 
-    await agent.getByLabel("Reply").fill("Let me check that for you.");
+    await agent.getByRole("textbox", { name: "Message", exact: true }).fill("Let me check that for you.");
     await agent.getByRole("button", { name: "Send" }).click();
     await frame.getByText("Let me check that for you.").waitFor({ timeout: 15_000 });
     // The reply came through the frames we watch, so their silence about the note means something.

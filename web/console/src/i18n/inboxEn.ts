@@ -71,7 +71,7 @@ export const inboxEn = {
 	"attachment.download": "Download",
 	"attachment.downloadHint": "(download)",
 
-	"composer.reply": "Reply",
+	"composer.reply": "Message",
 	"composer.placeholder": "Write a reply…",
 	"composer.hint": "Enter to send, Shift+Enter for a new line",
 	"composer.waitForUploads": "Uploading files…",

@@ -73,7 +73,7 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"attachment.download": "İndir",
 	"attachment.downloadHint": "(indir)",
 
-	"composer.reply": "Yanıt",
+	"composer.reply": "Mesaj",
 	"composer.placeholder": "Bir yanıt yazın…",
 	"composer.hint": "Göndermek için Enter, yeni satır için Shift+Enter",
 	"composer.waitForUploads": "Dosyalar yükleniyor…",
