@@ -3,14 +3,12 @@ import { startOrphanUploadJob } from "./adapters/storage/uploadJobs.ts";
 import { startMailJob } from "./adapters/mail/mailJob.ts";
 import { startInboundMailJob } from "./adapters/mail/inboundServer.ts";
 import type { Server } from "socket.io";
+import type { BackgroundJob } from "./adapters/backgroundJob.ts";
 import type { AppDeps } from "./deps.ts";
 import { missUnansweredCalls } from "./domain/calls/callService.ts";
 import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
 
-/** A piece of work that runs on its own timer until stopped. */
-export interface BackgroundJob {
-  stop(): Promise<void> | void;
-}
+export type { BackgroundJob };
 
 const RING_CHECK_EVERY_MS = 1000;
 

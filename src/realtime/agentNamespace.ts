@@ -19,9 +19,8 @@ import { type AgentCallClientEvents, type AgentCallServerEvents, callId, mediaRe
 import { resumeCall } from "../domain/calls/rejoin.ts";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
-import { joinRooms } from "./rooms.ts";
-import { AGENTS_ROOM, type Presence } from "./presence.ts";
-import { visitorRoom } from "./visitorNamespace.ts";
+import type { Presence } from "./presence.ts";
+import { AGENTS_ROOM, agentRoom, joinRooms, sessionRoom, visitorRoom } from "./rooms.ts";
 
 export interface AgentSocketData {
   actor: AgentActor;
@@ -33,8 +32,6 @@ export type AgentNamespace = Namespace<
   AgentSocketData
 >;
 
-export const agentRoom = (agentId: string) => `agent:${agentId}`;
-
 /** The console namespace with its event maps (Socket.IO types a namespace only at creation). */
 export const agentNamespaceOf = (io: Server) => io.of("/agent") as unknown as AgentNamespace;
 
@@ -44,7 +41,6 @@ export function endConsoles(nsp: AgentNamespace, room: string, reason: string): 
   nsp.in(room).disconnectSockets(true);
 }
 const SESSION_RECHECK_MS = 60_000;
-export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /** The console's side: an access token in the handshake; every agent sees the whole inbox and call queue. */
 export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets, departures: Departures): void {

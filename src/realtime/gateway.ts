@@ -6,12 +6,13 @@ import { Server } from "socket.io";
 import type { DomainEvent } from "../domain/events.ts";
 import type { AppDeps } from "../deps.ts";
 import { callsState } from "../domain/calls/callService.ts";
-import { type AgentNamespace, agentNamespaceOf, agentRoom, attachAgentNamespace } from "./agentNamespace.ts";
+import { type AgentNamespace, agentNamespaceOf, attachAgentNamespace } from "./agentNamespace.ts";
 import type { SignalTargets } from "./callSignaling.ts";
 import { clusterChannels } from "./clusterChannels.ts";
 import { Departures } from "./departures.ts";
-import { AGENTS_ROOM, Presence } from "./presence.ts";
-import { attachVisitorNamespace, type VisitorNamespace, visitorRoom } from "./visitorNamespace.ts";
+import { Presence } from "./presence.ts";
+import { AGENTS_ROOM, agentRoom, visitorRoom } from "./rooms.ts";
+import { attachVisitorNamespace, type VisitorNamespace } from "./visitorNamespace.ts";
 
 export type Gateway = Server;
 

@@ -2,7 +2,7 @@ import type { AppDeps } from "../deps.ts";
 import type { AgentNamespace } from "./agentNamespace.ts";
 import type { VisitorNamespace } from "./visitorNamespace.ts";
 
-export const AGENTS_ROOM = "agents";
+import { AGENTS_ROOM } from "./rooms.ts";
 
 /**
  * Who is online and who is typing. Online means an agent has the console open on any node:

@@ -1,5 +1,14 @@
 import type { Logger } from "pino";
 
+/** Every console, on every node: the inbox, the call queue and presence go here. */
+export const AGENTS_ROOM = "agents";
+/** One agent's consoles (all their tabs and devices). */
+export const agentRoom = (agentId: string) => `agent:${agentId}`;
+/** One signed-in session's consoles, to end them when the session ends. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** One visitor's widgets (all their tabs). */
+export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
+
 /**
  * Puts a socket in its rooms. With a cluster adapter joining may be asynchronous; nobody waits for
  * it here, so a failure is logged rather than left unhandled.

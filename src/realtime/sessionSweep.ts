@@ -1,7 +1,8 @@
 import type { Server } from "socket.io";
 import { endedSessionIds } from "../adapters/db/repositories/sessions.ts";
 import type { AppDeps } from "../deps.ts";
-import { agentNamespaceOf, endConsoles, sessionRoom } from "./agentNamespace.ts";
+import { agentNamespaceOf, endConsoles } from "./agentNamespace.ts";
+import { sessionRoom } from "./rooms.ts";
 
 const SWEEP_EVERY_MS = 3_000;
 const SLICE = 500;

@@ -23,7 +23,7 @@ import { resumeCall } from "../domain/calls/rejoin.ts";
 import { z } from "zod";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
-import { joinRooms } from "./rooms.ts";
+import { joinRooms, visitorRoom } from "./rooms.ts";
 import type { Presence } from "./presence.ts";
 import { guardCallStarts } from "./callStartGuard.ts";
 import { TypingRelay } from "./typingRelay.ts";
@@ -39,8 +39,6 @@ export type VisitorNamespace = Namespace<
   Record<string, never>,
   VisitorSocketData
 >;
-
-export const visitorRoom = (visitorId: string) => `visitor:${visitorId}`;
 
 const SENDS_PER_MINUTE = 30;
 // Each rating posts to Telegram: re-rating is for changing one's mind, not for flooding the team chat.

@@ -4,7 +4,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "s
 import type { AppDeps } from "../../deps.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { acceptReplyRecipient, receiveEmailReply } from "../../domain/mail/incoming.ts";
-import type { BackgroundJob } from "../../jobs.ts";
+import type { BackgroundJob } from "../backgroundJob.ts";
 
 /** SMTP's answer to a refusal: 550 for who may not write here, 452/451 to try later, 552 too large. */
 function smtpError(message: string, responseCode: number): Error {

@@ -3,7 +3,7 @@ import { claimOutbox, dueOutbox, markOutboxDead, markOutboxSent, type OutboxRow,
 import { MailRefused, type MailSender } from "../../domain/mail/mailPort.ts";
 import { composeQueuedMail, type MailSettings, queueUnseenReplyMails } from "../../domain/mail/outgoing.ts";
 import type { AppDeps } from "../../deps.ts";
-import type { BackgroundJob } from "../../jobs.ts";
+import type { BackgroundJob } from "../backgroundJob.ts";
 import { createSmtpSender, senderName } from "./smtpSender.ts";
 
 const BATCH = 20;

@@ -25,6 +25,7 @@ import { consumeAddressLimit } from "./addressLimits.ts";
 import { presentMessage, presentSummary, previewOf } from "./present.ts";
 import type { ConversationEventRow } from "../../adapters/db/repositories/timeline.ts";
 import { publishTimeline, recordConversationEvent } from "./timeline.ts";
+import { alertChats } from "./alertChats.ts";
 
 /**
  * A visitor who writes within this time after their conversation was resolved reopens it; later,
@@ -222,16 +223,6 @@ function newConversation(visitorId: string, pageUrl: string | null, now: number)
   };
 }
 
-/** The team chat plus the assignee's own linked chat, each once. */
-export async function alertChats(db: Db, deps: DomainDeps, conversation: ConversationRow): Promise<string[]> {
-  if (!deps.telegram) return [];
-  const chats = new Set(deps.telegramAlertChats);
-  if (conversation.assignee_id) {
-    const assignee = await findAgentById(db, conversation.assignee_id);
-    if (assignee?.telegram_chat_id && !assignee.disabled_at) chats.add(assignee.telegram_chat_id);
-  }
-  return [...chats];
-}
 
 async function published(deps: DomainDeps, row: MessageRow, conversation: ConversationRow, visitor: VisitorRow, isNew: boolean): Promise<SentMessage> {
   const { message, summary } = await viewOf(deps, row, conversation, visitor);

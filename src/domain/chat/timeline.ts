@@ -21,7 +21,7 @@ import { signedRecordingUrl } from "../calls/recordingLinks.ts";
 import { invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { text } from "../i18n.ts";
-import { alertChats } from "./messages.ts";
+import { alertChats } from "./alertChats.ts";
 import { visitorLabel } from "./visitorLabel.ts";
 
 // The console's conversation timeline: private notes, who assigned, resolved, reopened, and the

@@ -5,7 +5,8 @@ import type { AppDeps } from "../../deps.ts";
 import { enableAgent, inviteAgent, listTeam, passwordResetLink, resendInvite, resetSecondFactor, revokeLinks, setRole } from "../../domain/team.ts";
 import { agentRole, inviteRequest, inviteResponse, oneTimeLinkView, teamMemberView } from "../../protocol/team.ts";
 import { currentAgent, requireAdmin } from "../authenticate.ts";
-import { agentNamespaceOf, agentRoom, endConsoles } from "../../realtime/agentNamespace.ts";
+import { agentNamespaceOf, endConsoles } from "../../realtime/agentNamespace.ts";
+import { agentRoom } from "../../realtime/rooms.ts";
 import { agentView, emptyBody, password, text } from "../schemas.ts";
 
 /** Admin-only team management. */

@@ -7,7 +7,7 @@ import { confirmTotpDuringSignIn, enrollTelegramDuringSignIn, enrollTotpDuringSi
 import { endAllSessions, endSession, type IssuedSession, refreshSession } from "../../domain/auth/sessions.ts";
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
-import { agentRoom, sessionRoom } from "../../realtime/agentNamespace.ts";
+import { agentRoom, sessionRoom } from "../../realtime/rooms.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
 import { serverFeatures } from "../../protocol/features.ts";

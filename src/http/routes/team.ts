@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listAgents } from "../../domain/agents.ts";
 import type { AppDeps } from "../../deps.ts";
-import { AGENTS_ROOM } from "../../realtime/presence.ts";
+import { AGENTS_ROOM } from "../../realtime/rooms.ts";
 import { requireAgent } from "../authenticate.ts";
 
 /** Everyone on the team, with who has the console open: the assign menu. */

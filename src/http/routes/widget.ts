@@ -12,7 +12,7 @@ import { IDENTITY_HEADERS } from "../../protocol/identity.ts";
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, MAX_MESSAGE_LENGTH } from "../../protocol/chat.ts";
-import { AGENTS_ROOM } from "../../realtime/presence.ts";
+import { AGENTS_ROOM } from "../../realtime/rooms.ts";
 import { sendError } from "../errors.ts";
 import { readUpload } from "../upload.ts";
 
