@@ -17,6 +17,8 @@ export function guardDialect(dialect: Dialect, outages: OutageLog, kind: "sqlite
 
 class GuardedDriver implements Driver {
   private readonly inner = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  /** Connections inside a transaction: their writes prove nothing until the commit succeeds. */
+  private readonly inTransaction = new WeakSet<DatabaseConnection>();
 
   constructor(
     private readonly driver: Driver,
@@ -47,23 +49,37 @@ class GuardedDriver implements Driver {
     const connection = await this.guard(() => this.driver.acquireConnection(), "read");
     const guarded: DatabaseConnection = {
       executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> =>
-        this.guard(() => connection.executeQuery<R>(query), query.query.kind === "SelectQueryNode" ? "read" : "write"),
+        this.guard(
+          () => connection.executeQuery<R>(query),
+          query.query.kind === "SelectQueryNode" || this.inTransaction.has(guarded) ? "read" : "write",
+        ),
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),
     };
     this.inner.set(guarded, connection);
     return guarded;
   }
 
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.guard(() => this.driver.beginTransaction(this.unwrap(connection), settings), "read");
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await this.guard(() => this.driver.beginTransaction(this.unwrap(connection), settings), "read");
+    this.inTransaction.add(connection);
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
+    this.inTransaction.delete(connection);
     return this.guard(() => this.driver.commitTransaction(this.unwrap(connection)));
   }
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.guard(() => this.driver.rollbackTransaction(this.unwrap(connection)), "read");
+    this.inTransaction.delete(connection);
+    return this.guard(async () => {
+      try {
+        await this.driver.rollbackTransaction(this.unwrap(connection));
+      } catch (error) {
+        // After an I/O error (a read-only or full disk) SQLite has already rolled the transaction
+        // back itself; a failed ROLLBACK then would hide the outage that caused it.
+        if (!(error instanceof Error && /no transaction is active/.test(error.message))) throw error;
+      }
+    }, "read");
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
