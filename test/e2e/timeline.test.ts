@@ -96,7 +96,15 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
     expect(await agent.getByRole("textbox", { name: "Message", exact: true }).inputValue()).toBe("@deniz ");
     await agent.getByRole("textbox", { name: "Message", exact: true }).pressSequentially(note);
     await agent.getByRole("button", { name: "Send" }).click();
-    await agent.locator(".timeline-note", { hasText: note }).waitFor({ timeout: 15_000 });
+    // Generous on a loaded machine; if it never shows, say what the console showed instead (a toast, the draft).
+    await agent
+      .locator(".timeline-note", { hasText: note })
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        const shown = await agent.locator("[role=alert], [role=status], .toast").allTextContents();
+        const draft = await agent.getByRole("textbox", { name: "Message", exact: true }).inputValue();
+        throw new Error(`the note did not show: ${String(error)}; alerts ${JSON.stringify(shown)}; draft ${JSON.stringify(draft)}`);
+      });
     // Sending the note put the composer back in reply mode.
     expect(await agent.getByRole("button", { name: "Add note" }).getAttribute("aria-pressed")).toBe("false");
 
