@@ -1,15 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
 import { authApi } from "../api/authApi";
-import { InputError } from "../errors/describeError";
 import { useI18n } from "../i18n";
 import { followLink, navigate, ROUTES, routeHref } from "../router";
 import { AuthLayout } from "../ui/AuthLayout";
 import { Button } from "../ui/Button";
 import { ErrorAlert, Notice } from "../ui/ErrorAlert";
+import { NewPasswordFields, newPasswordProblem } from "../ui/NewPasswordFields";
 import { TextField } from "../ui/TextField";
 import { useAsyncAction } from "../ui/useAsyncAction";
-
-const MIN_PASSWORD_LENGTH = 10;
 
 /** The one-time token from the setup link `/console/setup#<token>` printed in the server log. */
 function readSetupToken(): string {
@@ -62,10 +60,9 @@ export function SetupPage() {
 
 	async function submit(event: SubmitEvent) {
 		event.preventDefault();
-		if (password.length < MIN_PASSWORD_LENGTH) {
-			action.setError(new InputError("setup.passwordTooShort"));
-		} else if (password !== confirmation) {
-			action.setError(new InputError("setup.passwordMismatch"));
+		const problem = newPasswordProblem(password, confirmation);
+		if (problem) {
+			action.setError(problem);
 		} else {
 			const created = await action.run(() =>
 				authApi.createFirstAdmin({ token, username: username.trim(), name: name.trim(), password }),
@@ -118,25 +115,7 @@ export function SetupPage() {
 					required
 					plain
 				/>
-				<TextField
-					label={t("field.password")}
-					value={password}
-					onValue={setPassword}
-					type="password"
-					name="new-password"
-					autoComplete="new-password"
-					hint={t("setup.passwordHint")}
-					required
-				/>
-				<TextField
-					label={t("field.confirmPassword")}
-					value={confirmation}
-					onValue={setConfirmation}
-					type="password"
-					name="confirm-password"
-					autoComplete="new-password"
-					required
-				/>
+				<NewPasswordFields password={password} confirmation={confirmation} onPassword={setPassword} onConfirmation={setConfirmation} />
 				<Button type="submit" variant="primary" class="button-block" busy={action.busy}>
 					{t("setup.submit")}
 				</Button>

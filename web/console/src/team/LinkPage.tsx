@@ -2,17 +2,14 @@ import { useEffect, useState } from "preact/hooks";
 import type { LinkPreview } from "../../../../src/protocol/team";
 import { linkApi } from "../api/teamApi";
 import type { LoginResult } from "../api/types";
-import { InputError } from "../errors/describeError";
 import { useI18n } from "../i18n";
 import { followLink, navigate, ROUTES, routeHref } from "../router";
 import { SignInFlow } from "../signin/SignInFlow";
 import { AuthLayout } from "../ui/AuthLayout";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
-import { TextField } from "../ui/TextField";
+import { NewPasswordFields, newPasswordProblem } from "../ui/NewPasswordFields";
 import { useAsyncAction } from "../ui/useAsyncAction";
-
-const MIN_PASSWORD_LENGTH = 10;
 
 function readToken(): string {
 	return location.hash.replace(/^#/, "").trim();
@@ -52,8 +49,8 @@ export function LinkPage({ purpose }: { purpose: LinkPreview["purpose"] }) {
 
 	async function submit(event: SubmitEvent) {
 		event.preventDefault();
-		if (password.length < MIN_PASSWORD_LENGTH) submitAction.setError(new InputError("setup.passwordTooShort"));
-		else if (password !== confirmation) submitAction.setError(new InputError("setup.passwordMismatch"));
+		const problem = newPasswordProblem(password, confirmation);
+		if (problem) submitAction.setError(problem);
 		else {
 			const result = await submitAction.run(() => linkApi.accept({ token, password }));
 			if (result) {
@@ -85,26 +82,7 @@ export function LinkPage({ purpose }: { purpose: LinkPreview["purpose"] }) {
 			<ErrorAlert error={submitAction.error} />
 			<form class="stack" onSubmit={submit}>
 				<input type="hidden" name="username" autoComplete="username" value={preview.username} />
-				<TextField
-					label={t("field.password")}
-					value={password}
-					onValue={setPassword}
-					type="password"
-					name="new-password"
-					autoComplete="new-password"
-					hint={t("setup.passwordHint")}
-					required
-					focusOnMount
-				/>
-				<TextField
-					label={t("field.confirmPassword")}
-					value={confirmation}
-					onValue={setConfirmation}
-					type="password"
-					name="confirm-password"
-					autoComplete="new-password"
-					required
-				/>
+				<NewPasswordFields password={password} confirmation={confirmation} onPassword={setPassword} onConfirmation={setConfirmation} focusOnMount />
 				<Button type="submit" variant="primary" class="button-block" busy={submitAction.busy}>
 					{t("link.submit")}
 				</Button>
