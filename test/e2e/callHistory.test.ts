@@ -37,7 +37,7 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
   }
   async function call(name: string, fields: Partial<CallRow> & Pick<CallRow, "status" | "created_at">): Promise<CallRow> {
     const row: CallRow = {
-      consent_mode: null, consent_at: null, consent_version: null,
+      consent_mode: null, consent_at: null, consent_version: null, inbox_id: "default",
       id: randomUUID(), visitor_id: await visitor(name), conversation_id: null, agent_id: null, media: "audio", recording_mode: "audio",
       answered_at: null, ended_at: null, duration_ms: null, end_reason: null, mix_status: null, ...fields,
     };

@@ -86,7 +86,7 @@ describe.each(testDatabases())("call history and recording playback on $name", (
         ended_at: status === "active" || status === "queued" ? null : createdAt + 65_000,
         duration_ms: status === "ended" ? 60_000 : status === "active" || status === "queued" ? null : 0,
         end_reason: status === "ended" ? "caller_hung_up" : status === "missed" ? "ring_timeout" : status === "rejected" ? `rejected_by:${bora.id}` : null,
-        mix_status: null, consent_mode: null, consent_at: null, consent_version: null,
+        mix_status: null, consent_mode: null, consent_at: null, consent_version: null, inbox_id: "default",
       });
     }
     // The recorded calls carry the caller's consent, as the server stores it when they call.

@@ -18,6 +18,7 @@ import * as teamAdmin from "./migrations/0009_team_admin.ts";
 import * as search from "./migrations/0010_search.ts";
 import * as email from "./migrations/0011_email.ts";
 import * as conversationTimeline from "./migrations/0012_conversation_timeline.ts";
+import * as inboxes from "./migrations/0013_inboxes.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -81,6 +82,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0010_search": search,
   "0011_email": email,
   "0012_conversation_timeline": conversationTimeline,
+  "0013_inboxes": inboxes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -104,6 +104,8 @@ export interface ConversationsTable {
   resolved_at: number | null;
   /** The last agent message e-mailed to the visitor (or passed over): each reply is mailed once at most. */
   email_notified_seq: ColumnType<number, number | undefined, number>;
+  /** The inbox (website) the conversation came through; "default" unless the widget named another. */
+  inbox_id: ColumnType<string, string | undefined, string>;
 }
 
 /** A searchable text, folded (domain/search/fold.ts): a message's body, or a visitor's profile (no message). */
@@ -164,6 +166,8 @@ export interface CallsTable {
   consent_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** RECORDING_CONSENT_VERSION of the wording the caller saw. */
   consent_version: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The inbox the caller's widget belongs to. */
+  inbox_id: ColumnType<string, string | undefined, string>;
 }
 
 export type MixStatus = "running" | "done" | "skipped" | "failed";
@@ -274,6 +278,29 @@ export interface CannedRepliesTable {
   updated_at: number;
 }
 
+/** A website (or brand) served from this install; `settings` is JSON validated by protocol/inboxes.ts. */
+export interface InboxesTable {
+  id: string;
+  name: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InboxMembersTable {
+  inbox_id: string;
+  agent_id: string;
+  created_at: number;
+}
+
+/** An install-wide setting an admin changed in the console (JSON value); absent keys come from the environment. */
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -296,4 +323,7 @@ export interface Database {
   canned_replies: CannedRepliesTable;
   conversation_events: ConversationEventsTable;
   conversation_ratings: ConversationRatingsTable;
+  inboxes: InboxesTable;
+  inbox_members: InboxMembersTable;
+  app_settings: AppSettingsTable;
 }

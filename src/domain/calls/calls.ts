@@ -1,3 +1,4 @@
+import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../adapters/db/database.ts";
 import { type AgentRow, findAgentById } from "../../adapters/db/repositories/agents.ts";
@@ -73,6 +74,7 @@ export async function placeCall(
     conversation_id: input.conversationId,
     agent_id: null,
     status: "queued",
+    inbox_id: DEFAULT_INBOX_ID,
     media: input.media,
     recording_mode: deps.calls.recording,
     created_at: now,

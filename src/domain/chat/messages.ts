@@ -1,3 +1,4 @@
+import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { randomUUID } from "node:crypto";
 import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
 import {
@@ -205,6 +206,7 @@ function newConversation(visitorId: string, pageUrl: string | null, now: number)
     id: randomUUID(),
     visitor_id: visitorId,
     status: "open",
+    inbox_id: DEFAULT_INBOX_ID,
     assignee_id: null,
     page_url: pageUrl,
     last_seq: 0,
