@@ -1,3 +1,4 @@
+import type { VisitorRow } from "../adapters/db/repositories/chat.ts";
 import type { CallView, IceServer } from "../protocol/calls.ts";
 import type { ConversationSummary, MessageView, ReceiptsView, VisitorConversationView } from "../protocol/chat.ts";
 import type { MentionNotice, TimelineEventView } from "../protocol/timeline.ts";
@@ -19,6 +20,8 @@ export type DomainEvent =
   /** `visitorIceServers`: the caller's TURN credentials for the live call, handed over with the news. */
   | { type: "call.accepted"; call: CallView; visitorIceServers: IceServer[] }
   | { type: "call.ended"; call: CallView }
+  /** Contact `fromVisitorId` was merged into `into`: widgets connected as the former now act as the latter. */
+  | { type: "visitor.merged"; fromVisitorId: string; into: VisitorRow }
   /**
    * Attachment storage is at its quota: `crossed` when this upload filled it (later ones are refused
    * until space is freed), false when an upload was refused.

@@ -12,7 +12,7 @@ import { clusterChannels } from "./clusterChannels.ts";
 import { Departures } from "./departures.ts";
 import { Presence } from "./presence.ts";
 import { AGENTS_ROOM, agentRoom, visitorRoom } from "./rooms.ts";
-import { attachVisitorNamespace, type VisitorNamespace } from "./visitorNamespace.ts";
+import { attachVisitorNamespace, moveMergedVisitorSockets, type VisitorNamespace } from "./visitorNamespace.ts";
 
 export type Gateway = Server;
 
@@ -59,6 +59,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
   const departures = new Departures(deps.log, deps.config.calls.rejoinWindowMs);
   attachAgentNamespace(agents, deps, presence, signals, departures);
   attachVisitorNamespace(visitors, deps, presence, signals, departures);
+  visitors.on("visitor:merged", (fromVisitorId, into) => moveMergedVisitorSockets(visitors, fromVisitorId, into, deps.log));
 
   // The queue as everyone sees it: the whole state for consoles, each caller's place for widgets.
   const announceQueue = async () => {
@@ -98,6 +99,11 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       case "call.ended":
         visitors.to(visitorRoom(event.call.visitor.id)).emit("call:ended", { call: event.call });
         agents.to(AGENTS_ROOM).emit("call:ended", { call: event.call });
+        return;
+      case "visitor.merged":
+        moveMergedVisitorSockets(visitors, event.fromVisitorId, event.into, deps.log);
+        // Other nodes move their own widgets (the in-memory adapter of a single node has no others).
+        if (publisher) visitors.serverSideEmit("visitor:merged", event.fromVisitorId, event.into);
         return;
     }
   };

@@ -33,12 +33,29 @@ export interface VisitorSocketData {
   /** The client address, through the same trusted-proxy rule as HTTP routes. */
   origin: Origin;
 }
+/** Between nodes: a contact merge, so every node moves its own widgets of the merged visitor. */
+export interface VisitorNodeEvents {
+  "visitor:merged": (fromVisitorId: string, into: VisitorRow) => void;
+}
 export type VisitorNamespace = Namespace<
   VisitorClientEvents & VisitorCallClientEvents & VisitorTimelineClientEvents,
   VisitorServerEvents & VisitorCallServerEvents,
-  Record<string, never>,
+  VisitorNodeEvents,
   VisitorSocketData
 >;
+
+/**
+ * Widgets on this node connected as a visitor who was just merged into another now act as that
+ * one: its rooms, its conversations, its calls. The merged token also leads there on reconnect.
+ */
+export function moveMergedVisitorSockets(nsp: VisitorNamespace, fromVisitorId: string, into: VisitorRow, log: Logger): void {
+  for (const socket of nsp.sockets.values()) {
+    if (socket.data.visitor?.id !== fromVisitorId) continue;
+    socket.data.visitor = into;
+    Promise.resolve(socket.leave(visitorRoom(fromVisitorId))).catch((err: unknown) => log.warn({ err }, "leaving a merged visitor's room failed"));
+    joinRooms(socket, visitorRoom(into.id), log);
+  }
+}
 
 const SENDS_PER_MINUTE = 30;
 // Each rating posts to Telegram: re-rating is for changing one's mind, not for flooding the team chat.
@@ -73,7 +90,6 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     const visitor = () => socket.data.visitor;
     const { origin } = socket.data;
     deps.metrics.sockets.inc({ role: "visitor" });
-    const room = visitorRoom(visitor().id);
     // The conversation typing belongs to, remembered so a typing signal costs no query.
     let conversationId: string | undefined;
     const typing = new TypingRelay(async (isTyping) => {
@@ -84,9 +100,11 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("disconnect", () => {
       typing.stop();
       deps.metrics.sockets.dec({ role: "visitor" });
+      // The room of the visitor the socket ended as (a contact merge may have moved it).
+      const room = visitorRoom(visitor().id);
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { visitorId: visitor().id }));
     });
-    joinRooms(socket, room, log);
+    joinRooms(socket, visitorRoom(visitor().id), log);
 
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
       const synced = await syncVisitor(domain, visitor(), afterSeq);

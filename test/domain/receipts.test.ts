@@ -31,6 +31,7 @@ describe.each(testDatabases())("read positions on $name", (database) => {
     const visitor: VisitorRow = {
       id: randomUUID(), token_hash: randomUUID(), name: null, email: null, phone: null, language: null, user_agent: null,
       page_url: null, page_title: null, first_seen_at: 0, last_seen_at: 0, metadata: null, external_id: null,
+      company: null, notes: null, merged_into: null, merged_at: null,
     };
     await insertVisitor(handle.db, visitor);
     let conversationId = "";

@@ -61,6 +61,7 @@ describe.each(testDatabases())("call history and recording playback on $name", (
     const visitor: VisitorRow = {
       id: randomUUID(), token_hash: randomUUID(), name: "Zeynep", email: null, phone: null, language: null, user_agent: null,
       page_url: null, page_title: null, first_seen_at: BASE, last_seen_at: BASE, metadata: null, external_id: null,
+      company: null, notes: null, merged_into: null, merged_at: null,
     };
     await insertVisitor(domain.db, visitor);
     // One live call per visitor and per agent is a rule of the database: each live call gets its own caller and agent.

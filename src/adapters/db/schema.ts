@@ -74,6 +74,12 @@ export interface VisitorsTable {
   metadata: string | null;
   /** The site's own user id, set once the site has verified it (HMAC); null for anonymous visitors. */
   external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Written by agents on the contact page. */
+  company: ColumnType<string | null, string | null | undefined, string | null>;
+  notes: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when this contact was merged into another: the row stays as a tombstone pointing there. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  merged_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Further devices of a verified visitor: each keeps its own widget token (stored hashed). */

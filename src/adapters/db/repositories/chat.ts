@@ -32,13 +32,13 @@ export function insertVisitor(db: Db, row: Insertable<VisitorsTable>): Promise<u
   });
 }
 
-const PROFILE_FIELDS = ["name", "email", "phone"] as const;
+const PROFILE_FIELDS = ["name", "email", "phone", "company"] as const;
 
-/** Changes a visitor; a change of name, e-mail or phone re-indexes them for search in the same transaction. */
+/** Changes a visitor; a change of name, e-mail, phone or company re-indexes them for search in the same transaction. */
 export function updateVisitor(db: Db, id: string, changes: Partial<Omit<VisitorRow, "id">>): Promise<unknown> {
   if (!PROFILE_FIELDS.some((field) => field in changes)) return db.updateTable("visitors").set(changes).where("id", "=", id).execute();
   return inTransaction(db, async (trx) => {
-    const visitor = await trx.updateTable("visitors").set(changes).where("id", "=", id).returning(["id", "name", "email", "phone"]).executeTakeFirst();
+    const visitor = await trx.updateTable("visitors").set(changes).where("id", "=", id).returning(["id", "name", "email", "phone", "company"]).executeTakeFirst();
     if (visitor) await indexVisitor(trx, visitor);
   });
 }

@@ -26,9 +26,12 @@ export async function indexMessage(db: Db, message: { id: string; conversation_i
     .execute();
 }
 
-/** Re-indexes a visitor's name, e-mail and phone. */
-export async function indexVisitor(db: Db, visitor: { id: string; name: string | null; email: string | null; phone: string | null }): Promise<void> {
-  const body = searchDocument(visitor.name, visitor.email, visitor.phone);
+/** Re-indexes a visitor's name, e-mail, phone and company (the contact page's search reads this row too). */
+export async function indexVisitor(
+  db: Db,
+  visitor: { id: string; name: string | null; email: string | null; phone: string | null; company?: string | null | undefined },
+): Promise<void> {
+  const body = searchDocument(visitor.name, visitor.email, visitor.phone, visitor.company);
   if (!body) {
     await db.deleteFrom("search_documents").where("visitor_id", "=", visitor.id).where("message_id", "is", null).execute();
     return;

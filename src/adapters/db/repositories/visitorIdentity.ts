@@ -33,6 +33,7 @@ export async function linkTokenToVisitor(db: Db, tokenHash: string, visitorId: s
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("visitor_tokens").values({ token_hash: tokenHash, visitor_id: visitorId, created_at: now }).onConflict((oc) => oc.column("token_hash").doNothing()).execute();
     const own = await trx.selectFrom("visitors").select("id").where("token_hash", "=", tokenHash).executeTakeFirst();
-    if (own) await trx.updateTable("visitors").set({ token_hash: `retired:${own.id}` }).where("id", "=", own.id).execute();
+    // `merged_into` folds the device's earlier anonymous conversations into the contact's page.
+    if (own) await trx.updateTable("visitors").set({ token_hash: `retired:${own.id}`, merged_into: visitorId, merged_at: now }).where("id", "=", own.id).execute();
   });
 }

@@ -1,0 +1,61 @@
+import { callRowsOf, conversationRowsOf, ratingRowsOf } from "../../adapters/db/repositories/contacts.ts";
+import type { ContactCall, ContactConversation } from "../../protocol/contacts.ts";
+import type { RatingView } from "../../protocol/timeline.ts";
+import { historyPreview } from "../chat/present.ts";
+import type { Actor, DomainDeps } from "../ports.ts";
+
+// What a contact did, across all its visitor rows: conversations, calls and ratings.
+//
+// Visibility lives in ONE place, `visibleToAgent` below. Today every agent sees every inbox, so the
+// contact page is cross-inbox; when per-inbox visibility lands, filtering there (by the row's
+// inbox_id against the agent's memberships) narrows conversations, calls and ratings together.
+
+export type AgentActor = Extract<Actor, { type: "agent" }>;
+
+const CONVERSATIONS_SHOWN = 100;
+const CALLS_SHOWN = 50;
+const RATINGS_SHOWN = 20;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Whether the agent may see a conversation or call of this inbox on a contact page. The one visibility rule of contacts. */
+async function visibleToAgent(_deps: DomainDeps, _actor: AgentActor): Promise<(row: { inbox_id: string }) => boolean> {
+  return () => true;
+}
+
+/** The contact's conversations the agent may see, newest first. */
+export async function contactConversations(deps: DomainDeps, actor: AgentActor, visitorIds: string[]): Promise<ContactConversation[]> {
+  const visible = await visibleToAgent(deps, actor);
+  const rows = (await conversationRowsOf(deps.db, visitorIds, CONVERSATIONS_SHOWN)).filter(visible);
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    createdAt: iso(row.created_at),
+    lastMessageAt: iso(row.last_message_at),
+    ...historyPreview(row.last_message_preview),
+  }));
+}
+
+/** The contact's calls the agent may see, with the recording consent each caller gave. */
+export async function contactCalls(deps: DomainDeps, actor: AgentActor, visitorIds: string[]): Promise<ContactCall[]> {
+  const visible = await visibleToAgent(deps, actor);
+  const rows = (await callRowsOf(deps.db, visitorIds, CALLS_SHOWN)).filter(visible);
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    media: row.media,
+    agentName: row.agent_name ?? null,
+    createdAt: iso(row.created_at),
+    durationMs: row.duration_ms,
+    consent: row.consent_mode && row.consent_at !== null ? { mode: row.consent_mode, at: iso(row.consent_at), version: row.consent_version ?? "" } : null,
+  }));
+}
+
+/** The contact's ratings, of the conversations the agent may see (`conversations`, from contactConversations). */
+export async function contactRatings(deps: DomainDeps, visitorIds: string[], conversations: ContactConversation[]): Promise<RatingView[]> {
+  const shown = new Set(conversations.map((c) => c.id));
+  const rows = await ratingRowsOf(deps.db, visitorIds, RATINGS_SHOWN);
+  return rows
+    .filter((row) => shown.has(row.conversation_id))
+    .map((row) => ({ conversationId: row.conversation_id, score: row.score, comment: row.comment, updatedAt: iso(row.updated_at) }));
+}
