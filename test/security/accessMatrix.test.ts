@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
 import { CONSOLE_DIR } from "../../src/http/routes/console.ts";
 import { AGENT_CALL_EVENTS, VISITOR_CALL_EVENTS } from "../../src/protocol/calls.ts";
 import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/protocol/chat.ts";
@@ -70,6 +72,10 @@ const MATRIX: Record<string, string> = {
   "POST /api/canned-replies":                           "401        401       401       201    201    401",
   "PATCH /api/canned-replies/:id":                      "401        401       401       200    200    401",
   "DELETE /api/canned-replies/:id":                     "401        401       401       204    204    401",
+  "GET /api/contacts":                                  "401        401       401       200    200    401",
+  "GET /api/contacts/:id":                              "401        401       401       200    200    401",
+  "PATCH /api/contacts/:id":                            "401        401       401       200    200    401",
+  "POST /api/contacts/:id/merge":                       "401        401       401       403    200    401",
   "GET /api/conversations":                             "401        401       401       200    200    401",
   "GET /api/conversations/counts":                      "401        401       401       200    200    401",
   "GET /api/conversations/:id":                         "401        401       401       200    200    401",
@@ -188,6 +194,23 @@ async function ownCannedReply(f: Fixture, role: Role): Promise<string> {
   return `/api/canned-replies/${((await res.json()) as { cannedReply: { id: string } }).cannedReply.id}`;
 }
 
+/** Visitor A's contact id (the visitor behind A's conversation). */
+async function contactOfA(f: Fixture): Promise<string> {
+  const row = await f.stage.deps.domain.db.selectFrom("conversations").select("visitor_id").where("id", "=", f.visitorA.conversationId).executeTakeFirstOrThrow();
+  return row.visitor_id;
+}
+
+/** A contact of no importance (a visitor who left a name), for merge cells: each merge uses up one. */
+async function throwawayContact(f: Fixture): Promise<string> {
+  const id = randomUUID();
+  const now = f.stage.deps.domain.clock.now();
+  await insertVisitor(f.stage.deps.domain.db, {
+    id, token_hash: randomUUID(), name: "Throwaway", email: null, phone: null, language: null, user_agent: null,
+    page_url: null, page_title: null, first_seen_at: now, last_seen_at: now, metadata: null,
+  });
+  return id;
+}
+
 const textFile = () => {
   const form = new FormData();
   form.append("file", new Blob([Buffer.from("a note from the matrix")]), "note.txt");
@@ -225,6 +248,9 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "POST /api/canned-replies": { body: cannedBody },
   "PATCH /api/canned-replies/:id": { path: ownCannedReply, body: () => ({ text: "Changed" }) },
   "DELETE /api/canned-replies/:id": { path: ownCannedReply },
+  "GET /api/contacts/:id": { path: async (f) => `/api/contacts/${await contactOfA(f)}` },
+  "PATCH /api/contacts/:id": { path: async (f) => `/api/contacts/${await contactOfA(f)}`, body: () => ({ company: "Matrix Ltd" }) },
+  "POST /api/contacts/:id/merge": { path: async (f) => `/api/contacts/${await throwawayContact(f)}/merge`, body: async (f) => ({ otherId: await throwawayContact(f) }) },
   "GET /api/conversations/:id": { path: (f) => `/api/conversations/${f.visitorA.conversationId}` },
   "GET /api/conversations/:id/messages": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/messages?beforeSeq=1000` },
   "GET /api/conversations/:id/timeline": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/timeline` },

@@ -36,6 +36,8 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/agents": { role: "admin", body: { username: "newagent", name: "New Agent", password: PASSWORD, admin: false, telegramChatId: "12345", language: "en" } },
   "POST /api/canned-replies": { role: "agent", body: { scope: "personal", shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "PATCH /api/canned-replies/:id": { role: "agent", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
+  "PATCH /api/contacts/:id": { role: "agent", body: { name: "Ayşe Yılmaz", email: "ayse@example.com", phone: "+90 555 000 00 00", company: "Işık Ltd", notes: "Calls after five." } },
+  "POST /api/contacts/:id/merge": { role: "admin", body: { otherId: "00000000-0000-4000-8000-000000000000" } },
   "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
   "POST /api/me/recovery-codes": { role: "agent", body: { password: PASSWORD } },
   "POST /api/agents/invites": { role: "admin", body: { username: "invitee", name: "Invited Agent", role: "agent", language: "tr" } },

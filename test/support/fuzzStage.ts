@@ -30,6 +30,11 @@ export interface FuzzStage {
   close(): Promise<void>;
 }
 
+async function visitorIdOf(stage: SecurityStage, conversationId: string): Promise<string> {
+  const row = await stage.deps.domain.db.selectFrom("conversations").select("visitor_id").where("id", "=", conversationId).executeTakeFirstOrThrow();
+  return row.visitor_id;
+}
+
 export async function startFuzzStage(database: TestDatabase): Promise<FuzzStage> {
   const stage = await startSecurityStage(database);
   const tokens = { visitor: newVisitorToken(), agent: (await signedInAgent(stage)).accessToken, admin: (await signedInAgent(stage, { admin: true })).accessToken };
@@ -43,7 +48,8 @@ export async function startFuzzStage(database: TestDatabase): Promise<FuzzStage>
   return {
     stage,
     tokens,
-    knownIds: [sent.message.conversationId, started.call.id],
+    // The visitor's id too, so contact routes (`/api/contacts/:id`) meet a real contact.
+    knownIds: [sent.message.conversationId, started.call.id, await visitorIdOf(stage, sent.message.conversationId)],
     async visitorSocket() {
       if (!visitor.connected) visitor = await openSocket(`${stage.url}/visitor`, { visitorToken: tokens.visitor });
       return visitor;

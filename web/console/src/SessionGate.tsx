@@ -7,12 +7,14 @@ import { createCallHistoryStore } from "./calls/callHistoryStore";
 import { CallsPage } from "./calls/CallsPage";
 import { useCallsBadge } from "./calls/useCallsBadge";
 import { CannedRepliesPage } from "./canned/CannedRepliesPage";
+import { ContactPage } from "./contacts/ContactPage";
+import { ContactsPage } from "./contacts/ContactsPage";
 import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { callHistoryIdOf, callIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -39,10 +41,11 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const conversationId = conversationIdOf(route);
 	const callId = callIdOf(route);
 	const pastCallId = callHistoryIdOf(route);
+	const contactId = contactIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
 	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit);
 	const knownRoute =
-		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null;
+		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null || route === ROUTES.contacts || contactId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
 	const callsApi = useMemo(() => createCallsApi(session.request), []);
 	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
@@ -58,6 +61,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{route === ROUTES.settings && <AccountPage agent={agent} />}
 			{route === ROUTES.calls && <CallsPage history={callHistory} />}
 			{route === ROUTES.canned && <CannedRepliesPage agent={agent} />}
+			{route === ROUTES.contacts && <ContactsPage />}
+			{contactId !== null && <ContactPage key={contactId} agent={agent} contactId={contactId} />}
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}

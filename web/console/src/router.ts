@@ -12,6 +12,7 @@ export const ROUTES = {
 	invite: "/invite",
 	reset: "/reset",
 	canned: "/canned",
+	contacts: "/contacts",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";
@@ -35,6 +36,18 @@ function idAfter(prefix: string, route: string): string | null {
 /** The conversation id in a conversation route, else null. */
 export function conversationIdOf(route: string): string | null {
 	return idAfter(CONVERSATION_PREFIX, route);
+}
+
+const CONTACT_PREFIX = "/contacts/";
+
+/** The route of one contact's page. */
+export function contactRoute(id: string): string {
+	return CONTACT_PREFIX + encodeURIComponent(id);
+}
+
+/** The contact id in a contact route, else null. */
+export function contactIdOf(route: string): string | null {
+	return idAfter(CONTACT_PREFIX, route);
 }
 
 const CALL_PREFIX = "/calls/";

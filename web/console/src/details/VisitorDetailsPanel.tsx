@@ -9,6 +9,7 @@ import { useStore } from "../state/store";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { formatDateTime, formatSince } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
+import { contactRoute, followLink, routeHref } from "../router";
 import { describeUserAgent } from "./describeUserAgent";
 import { VisitorHistory } from "./VisitorHistory";
 import { VisitorRatings } from "./VisitorRatings";
@@ -128,6 +129,13 @@ export function VisitorDetailsPanel({ onClose }: { onClose: () => void }) {
 								{details.conversation.visitor.verified && <VerifiedBadge />}
 							</p>
 						</div>
+						<a
+							class="contact-link"
+							href={routeHref(contactRoute(details.visitor.id))}
+							onClick={(event) => followLink(event, contactRoute(details.visitor.id))}
+						>
+							{t("contact.open")}
+						</a>
 						<VisitorFacts details={details} />
 						<VisitorRatings ratings={details.ratings} conversationId={details.conversation.id} />
 						<VisitorHistory history={details.history} />

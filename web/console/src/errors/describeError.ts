@@ -46,6 +46,11 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	invalid_shortcut: "canned.error.invalid_shortcut",
 	empty_canned_reply: "canned.error.empty",
 	canned_reply_not_found: "canned.error.not_found",
+	invalid_email: "contact.error.invalid_email",
+	invalid_phone: "contact.error.invalid_phone",
+	contact_not_found: "contact.error.not_found",
+	merge_two_verified: "contact.error.merge_two_verified",
+	contact_in_call: "contact.error.contact_in_call",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { Agent } from "../api/types";
 import { useI18n } from "../i18n";
-import { callHistoryIdOf, conversationIdOf, followLink, ROUTES, routeHref } from "../router";
+import { callHistoryIdOf, contactIdOf, conversationIdOf, followLink, ROUTES, routeHref } from "../router";
 import { Icon, type IconName } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
@@ -9,6 +9,7 @@ import { AccountMenu } from "./AccountMenu";
 function isCurrent(item: string, route: string): boolean {
 	if (item === ROUTES.home) return route === ROUTES.home || conversationIdOf(route) !== null;
 	if (item === ROUTES.calls) return route === ROUTES.calls || callHistoryIdOf(route) !== null;
+	if (item === ROUTES.contacts) return route === ROUTES.contacts || contactIdOf(route) !== null;
 	return route === item;
 }
 
@@ -45,6 +46,7 @@ export function AppShell({
 		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread, badgeText: t("nav.unread", { count: unread }) },
 		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: calls.waiting + calls.missed, badgeText: callsText },
 		{ route: ROUTES.canned, label: t("nav.canned"), icon: "reply", badge: 0, badgeText: "" },
+		{ route: ROUTES.contacts, label: t("nav.contacts"), icon: "user", badge: 0, badgeText: "" },
 		...(agent.isAdmin
 			? [
 					{ route: ROUTES.team, label: t("nav.team"), icon: "users" as IconName, badge: 0, badgeText: "" },
