@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
+import { sendVisitorMessage } from "../../src/domain/chat/messages.ts";
+import { identifyVisitor, updateVisitorProfile } from "../../src/domain/chat/visitors.ts";
+import { seriousViolations } from "../support/axe.ts";
+import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { newVisitorToken } from "../support/chatClients.ts";
+import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+
+// Contacts in real Chromium: an admin opens the contact from a conversation's visitor panel, adds
+// a company with Save contact, merges the duplicate with the same e-mail (Merge, then Confirm merge,
+// which names both people) and finds both conversations on the one contact, and on the Contacts list.
+describe.runIf(browserAvailable())("contacts in the console", () => {
+  let t: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t.close();
+  });
+
+  async function consolePage(username: string, chatId: string): Promise<Page> {
+    await addAgent(t.deps, username, { telegramChatId: chatId, admin: true });
+    const page = await (await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${t.url}/console/`);
+    await page.getByLabel("Username").fill(username);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const message = await t.telegram.waitForSent((m) => String(m.chat_id) === chatId);
+    await page.getByLabel("Code").fill(codeFrom(message.text));
+    await page.getByRole("button", { name: "Verify" }).click();
+    return page;
+  }
+
+  /** A visitor on a device of their own who leaves a name and e-mail and writes. */
+  async function visitorWrites(profile: { name: string; email: string }, body: string) {
+    const domain = t.deps.domain;
+    const origin = { address: "203.0.113.21" };
+    const visitor = await identifyVisitor(domain, { token: newVisitorToken(), userAgent: null, language: "en", origin });
+    await updateVisitorProfile(domain, visitor, profile);
+    const { message } = await sendVisitorMessage(domain, { ...visitor, ...profile }, { clientId: randomUUID(), body, attachmentIds: [], origin });
+    return message.conversationId;
+  }
+
+  it("opens a contact from a conversation, saves a company, merges the duplicate and shows both conversations", async () => {
+    const onLaptop = await visitorWrites({ name: "Elif Demir", email: "elif@example.com" }, "My order 1001 has not arrived");
+    const onPhone = await visitorWrites({ name: "Elif D.", email: "elif@example.com" }, "Writing from my phone about order 1001");
+
+    const page = await consolePage("selin", "737373");
+    await page.locator(`[data-conversation-link="${onLaptop}"]`).click({ timeout: 20_000 });
+    // On a desk-wide screen the visitor panel stands beside the conversation.
+    await page.getByRole("link", { name: "Open contact" }).click({ timeout: 20_000 });
+    await page.getByRole("heading", { name: "Elif Demir", level: 1 }).waitFor({ timeout: 20_000 });
+
+    await page.getByRole("textbox", { name: "Company" }).fill("Demir Tekstil");
+    await page.getByRole("button", { name: "Save contact" }).click();
+    await page.getByText("Contact saved.").waitFor({ timeout: 20_000 });
+
+    // The duplicate with the same address, merged after a confirmation that names both.
+    const duplicates = page.getByRole("region", { name: "Possible duplicates" });
+    await duplicates.getByRole("link", { name: "Elif D." }).waitFor();
+    await duplicates.getByRole("button", { name: "Merge" }).click();
+    await duplicates.getByText("Merge Elif D. into Elif Demir?").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await duplicates.getByRole("button", { name: "Confirm merge" }).click();
+    await page.getByText("Elif D. was merged into this contact.").waitFor({ timeout: 20_000 });
+    expect(await duplicates.count()).toBe(0);
+
+    const conversations = page.getByRole("list", { name: "Conversations" });
+    await expect.poll(() => conversations.getByRole("listitem").count(), { timeout: 20_000 }).toBe(2);
+    expect(await conversations.textContent()).toContain("Writing from my phone");
+    expect(await page.getByRole("textbox", { name: "Company" }).inputValue()).toBe("Demir Tekstil");
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-contact.png`, fullPage: true });
+
+    const [merge] = await listAudit(t.deps.domain.db, { limit: 1, action: "contact.merge" });
+    expect(merge?.actor_id).not.toBeNull();
+
+    // The Contacts page: one Elif, with two conversations, found by the company saved above.
+    await page.getByRole("link", { name: "Contacts", exact: true }).click();
+    await page.getByRole("searchbox", { name: "Search contacts" }).fill("tekstil");
+    const rows = page.getByRole("region", { name: "Contacts", exact: true }).getByRole("row");
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
+    expect(await rows.nth(1).textContent()).toMatch(/Elif Demir.*elif@example\.com.*Demir Tekstil.*2$/);
+    await rows.nth(1).getByRole("link", { name: "Elif Demir" }).click();
+    await expect.poll(() => conversations.getByRole("listitem").count(), { timeout: 20_000 }).toBe(2);
+    expect(await page.locator(`a[href$="${onPhone}"]`).count()).toBe(1);
+  }, 120_000);
+});
