@@ -119,6 +119,37 @@ describe.runIf(redisUrl && postgres)("two nodes on PostgreSQL + Redis", () => {
     }
   });
 
+  it("moves a merged contact's widget connected to the other node over to the kept contact", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const urlOf = (node: TestApp) => `http://127.0.0.1:${(node.app.server.address() as AddressInfo).port}`;
+    const admin = `merger${Date.now()}`;
+    await addAgent(b.deps, admin, { admin: true });
+    const token = (await startSession(b.deps.domain, (await findAgentByUsername(b.deps.domain.db, admin))!, { ip: null, userAgent: null })).accessToken;
+    const visitorOf = async (conversationId: string) =>
+      (await a.deps.domain.db.selectFrom("conversations").select("visitor_id").where("id", "=", conversationId).executeTakeFirstOrThrow()).visitor_id;
+    const merged = await openSocket(`${urlOf(a)}/visitor`, { visitorToken: newVisitorToken() });
+    const kept = await openSocket(`${urlOf(a)}/visitor`, { visitorToken: newVisitorToken() });
+    try {
+      const { message: first } = await request<{ message: MessageView }>(merged, "message:send", { clientId: newClientId(), body: "from my phone" });
+      const { message: second } = await request<{ message: MessageView }>(kept, "message:send", { clientId: newClientId(), body: "from my laptop" });
+      const res = await b.app.inject({
+        method: "POST",
+        url: `/api/contacts/${await visitorOf(second.conversationId)}/merge`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { otherId: await visitorOf(first.conversationId) },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      // Node a hears of the merge through Redis: the phone's widget then syncs as the kept contact,
+      // whose latest conversation is the laptop's.
+      await expect
+        .poll(async () => (await request<{ conversation: { id: string } | null }>(merged, "conversation:sync", {})).conversation?.id, { timeout: 20_000 })
+        .toBe(second.conversationId);
+    } finally {
+      merged.close();
+      kept.close();
+    }
+  });
+
   it("shares the HTTP rate limit through Redis", async () => {
     const [a, b] = nodes as [TestApp, TestApp];
     const address = `10.6.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
