@@ -90,5 +90,15 @@ describe.runIf(browserAvailable())("contacts in the console", () => {
     await rows.nth(1).getByRole("link", { name: "Elif Demir" }).click();
     await expect.poll(() => conversations.getByRole("listitem").count(), { timeout: 20_000 }).toBe(2);
     expect(await page.locator(`a[href$="${onPhone}"]`).count()).toBe(1);
+
+    // On a phone, in Turkish: the contact page fits the width and the tab bar still leads to Kişiler.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByLabel("Language").selectOption("tr");
+    await page.getByRole("button", { name: "Kişiyi kaydet" }).waitFor();
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await page.getByRole("link", { name: "Kişiler", exact: true }).click();
+    await page.getByRole("searchbox", { name: "Kişilerde ara" }).waitFor();
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-contacts-phone.png` });
   }, 120_000);
 });
