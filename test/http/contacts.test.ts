@@ -7,6 +7,7 @@ import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
+import { identityHash, identitySecret } from "../../src/domain/chat/identity.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
 import type { ContactDetail, ContactList } from "../../src/protocol/contacts.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
@@ -170,6 +171,9 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
     const attachment = await t.deps.domain.db.selectFrom("attachments").select("uploaded_by").where("id", "=", attachmentId).executeTakeFirstOrThrow();
     expect(attachment.uploaded_by).toBe(`visitor:${primary.visitorId}`);
 
+    // The console's audit log names the kept contact.
+    const log = await call("admin", "GET", "/api/audit?action=contact.merge");
+    expect((log.json() as { entries: Array<{ target: { name: string | null } }> }).entries[0]?.target.name).toBe("deniz@example.com");
     const [entry] = await listAudit(t.deps.domain.db, { limit: 1, action: "contact.merge" });
     const admin = (await findAgentByUsername(t.deps.domain.db, "admin"))!;
     expect(entry).toMatchObject({ actor_type: "agent", actor_id: admin.id, target_id: primary.visitorId });
@@ -185,6 +189,29 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
     const { message: later } = await request<{ message: MessageView }>(again, "message:send", { clientId: newClientId(), body: "back again" });
     expect(await visitorIdOf(later.conversationId)).toBe(primary.visitorId);
     expect((await contact(primary.visitorId)).deviceCount).toBe(2);
+  });
+
+  it("shows a signed-in user's devices on one contact, with the chat a device had before signing in", async () => {
+    const secret = identitySecret(t.deps.domain);
+    const userId = `site-user-${randomUUID()}`;
+    const identity = { userId, userHash: identityHash(secret, userId), name: "Kaan Aydın", email: "kaan@example.com" };
+    const laptop = await openSocket(`${url}/visitor`, { visitorToken: newVisitorToken(), language: "en", identity });
+    sockets.push(laptop);
+    const { message: signedIn } = await request<{ message: MessageView }>(laptop, "message:send", { clientId: newClientId(), body: "signed in on my laptop" });
+    // The phone chats anonymously first, then signs in on the site.
+    const phoneToken = newVisitorToken();
+    const phone = await openSocket(`${url}/visitor`, { visitorToken: phoneToken, language: "en" });
+    const { message: before } = await request<{ message: MessageView }>(phone, "message:send", { clientId: newClientId(), body: "anonymous on my phone" });
+    phone.close();
+    const again = await openSocket(`${url}/visitor`, { visitorToken: phoneToken, language: "en", identity });
+    sockets.push(again);
+
+    const kaan = await contact(await visitorIdOf(signedIn.conversationId));
+    expect(kaan).toMatchObject({ verified: true, deviceCount: 2, name: "Kaan Aydın" });
+    expect(kaan.conversations.map((c) => c.id).sort()).toEqual([signedIn.conversationId, before.conversationId].sort());
+    // The retired anonymous visitor is not a contact of its own.
+    expect((await list("?q=kaan")).contacts.map((c) => c.id)).toEqual([kaan.id]);
+    expect(errorOf(await call("ayse", "GET", `/api/contacts/${await visitorIdOf(before.conversationId)}`))).toEqual({ status: 404, id: "contact_merged" });
   });
 
   it("refuses to merge two signed-in users of the site, and a merged contact twice", async () => {

@@ -107,3 +107,10 @@ export async function hasLiveCall(db: Db, visitorId: string): Promise<boolean> {
   const row = await db.selectFrom("calls").select("id").where("visitor_id", "=", visitorId).where("status", "in", ["queued", "ringing", "active"]).executeTakeFirst();
   return row !== undefined;
 }
+
+/** Each contact's name (or e-mail when it has none), by id: how the audit log names them. */
+export async function contactNames(db: Db, ids: string[]): Promise<Map<string, string | null>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom("visitors").select(["id", "name", "email"]).where("id", "in", ids).execute();
+  return new Map(rows.map((row) => [row.id, row.name ?? row.email]));
+}

@@ -1,5 +1,6 @@
 import type { Db } from "../database.ts";
 import type { VisitorRow } from "./chat.ts";
+import { indexVisitor, inTransaction } from "./searchIndex.ts";
 
 export function findVisitorByExternalId(db: Db, externalId: string): Promise<VisitorRow | undefined> {
   return db.selectFrom("visitors").selectAll().where("external_id", "=", externalId).executeTakeFirst();
@@ -11,13 +12,18 @@ export function findVisitorByExternalId(db: Db, externalId: string): Promise<Vis
  */
 export async function claimExternalId(db: Db, visitorId: string, externalId: string, profile: { name?: string; email?: string }): Promise<boolean> {
   try {
-    const result = await db
-      .updateTable("visitors")
-      .set({ external_id: externalId, ...profile })
-      .where("id", "=", visitorId)
-      .where("external_id", "is", null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    // The site's name and e-mail are indexed with the claim, so search and Contacts find the user at once.
+    return await inTransaction(db, async (trx) => {
+      const claimed = await trx
+        .updateTable("visitors")
+        .set({ external_id: externalId, ...profile })
+        .where("id", "=", visitorId)
+        .where("external_id", "is", null)
+        .returning(["id", "name", "email", "phone", "company"])
+        .executeTakeFirst();
+      if (claimed) await indexVisitor(trx, claimed);
+      return claimed !== undefined;
+    });
   } catch (error) {
     // A unique violation (the message differs per engine): someone else holds the id now.
     if (await findVisitorByExternalId(db, externalId)) return false;

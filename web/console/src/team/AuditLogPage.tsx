@@ -26,6 +26,7 @@ const ACTIONS = [
 	"auth.recovery_codes_generated",
 	"auth.recovery_code_used",
 	"auth.password_failed",
+	"contact.merge",
 ] as const;
 
 /** Admins: who did what, when, newest first, with filters and "Load more". */
