@@ -224,4 +224,19 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
     expect(errorOf(await call("admin", "POST", `/api/contacts/${b.visitorId}/merge`, { otherId: c.visitorId }))).toEqual({ status: 404, id: "contact_merged" });
     expect(errorOf(await call("admin", "POST", `/api/contacts/${randomUUID()}/merge`, { otherId: b.visitorId }))).toEqual({ status: 404, id: "contact_not_found" });
   });
+
+  it("merges a pair asked both ways at once only once, never into each other", async () => {
+    const x = await person("twice@example.com", "x");
+    const y = await person("twice@example.com", "y");
+    const results = await Promise.all([
+      call("admin", "POST", `/api/contacts/${x.visitorId}/merge`, { otherId: y.visitorId }),
+      call("admin", "POST", `/api/contacts/${y.visitorId}/merge`, { otherId: x.visitorId }),
+    ]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 404]);
+    expect(errorOf(results.find((r) => r.statusCode === 404)!).id).toBe("contact_merged");
+    const rows = await t.deps.domain.db.selectFrom("visitors").select(["id", "merged_into"]).where("id", "in", [x.visitorId, y.visitorId]).execute();
+    expect(rows.filter((r) => r.merged_into === null)).toHaveLength(1);
+    const kept = rows.find((r) => r.merged_into === null)!;
+    expect((await contact(kept.id)).conversations).toHaveLength(2);
+  });
 });

@@ -3,7 +3,7 @@ import { hasLiveCall } from "../../adapters/db/repositories/contacts.ts";
 import type { Db } from "../../adapters/db/database.ts";
 import type { ContactDetail } from "../../protocol/contacts.ts";
 import { audit } from "../audit.ts";
-import { conflict, forbidden, invalid } from "../errors.ts";
+import { conflict, DomainError, forbidden, invalid } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import type { AgentActor } from "./contactActivity.ts";
 import { readContact, requireContact } from "./contacts.ts";
@@ -34,16 +34,23 @@ export async function mergeContacts(deps: DomainDeps, actor: AgentActor, primary
   if (await hasLiveCall(deps.db, secondary.id)) throw conflict("contact_in_call", "This contact is in a call; merge after it ends.");
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    // Read again inside the transaction: a merge of the same pair at the same time finds it done.
+    // Both rows are locked (in id order, so two merges of the same pair wait rather than deadlock)
+    // and read again: a merge that ran meanwhile, either way round, is found done and refused.
+    for (const id of [primary.id, secondary.id].sort()) {
+      await trx.updateTable("visitors").set((eb) => ({ id: eb.ref("id") })).where("id", "=", id).execute();
+    }
+    const kept = await findVisitor(trx, primary.id);
     const current = await findVisitor(trx, secondary.id);
-    if (!current || current.merged_into !== null) throw conflict("contact_merged", "This contact was merged already.");
-    await moveEverything(trx, primary, current, now);
+    if (!kept || !current || kept.merged_into !== null || current.merged_into !== null) {
+      throw new DomainError("contact_merged", "not_found", "One of these contacts was merged already.");
+    }
+    await moveEverything(trx, kept, current, now);
     await audit(trx, now, {
       actor,
       action: "contact.merge",
-      target: { type: "contact", id: primary.id },
+      target: { type: "contact", id: kept.id },
       ip: ip ?? null,
-      details: { primary: describe(primary), secondary: describe(current) },
+      details: { primary: describe(kept), secondary: describe(current) },
     });
   });
   const merged = await findVisitor(deps.db, primary.id);
