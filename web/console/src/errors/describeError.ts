@@ -51,6 +51,7 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	contact_not_found: "contact.error.not_found",
 	merge_two_verified: "contact.error.merge_two_verified",
 	contact_in_call: "contact.error.contact_in_call",
+	contact_merged: "contact.error.merged",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

@@ -62,6 +62,7 @@ export const contactsEn = {
 	"contact.error.invalid_email": "The e-mail address is not valid.",
 	"contact.error.invalid_phone": "The phone number is not valid.",
 	"contact.error.not_found": "This contact does not exist.",
+	"contact.error.merged": "This contact was merged into another one. Find them under Contacts.",
 	"contact.error.merge_two_verified": "Both contacts are signed-in users of the site; they cannot be merged.",
 	"contact.error.contact_in_call": "This contact is in a call. Merge after it ends.",
 };

@@ -64,6 +64,7 @@ export const contactsTr: Record<ContactsMessageKey, string> = {
 	"contact.error.invalid_email": "E-posta adresi geçerli değil.",
 	"contact.error.invalid_phone": "Telefon numarası geçerli değil.",
 	"contact.error.not_found": "Bu kişi yok.",
+	"contact.error.merged": "Bu kişi başka bir kişiyle birleştirildi. Kişiler sayfasında bulabilirsiniz.",
 	"contact.error.merge_two_verified": "İki kişi de sitenin oturum açmış kullanıcısı; birleştirilemezler.",
 	"contact.error.contact_in_call": "Bu kişi şu an bir aramada. Arama bitince birleştirin.",
 };
