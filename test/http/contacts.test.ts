@@ -8,9 +8,9 @@ import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
 import { identityHash, identitySecret } from "../../src/domain/chat/identity.ts";
-import type { MessageView } from "../../src/protocol/chat.ts";
+import type { ConversationSummary, MessageView } from "../../src/protocol/chat.ts";
 import type { ContactDetail, ContactList } from "../../src/protocol/contacts.ts";
-import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
+import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 
@@ -74,11 +74,16 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
 
   it("edits a contact, keeps the search in step and writes a light audit entry", async () => {
     const zeynep = await person("zeynep@example.com", "Siparişim nerede?");
+    // A console sees the new name on the conversation at once.
+    const console = await openSocket(`${url}/agent`, { token: tokens.ayse });
+    sockets.push(console);
+    const renamed = nextEvent<ConversationSummary>(console, "conversation:updated", (c) => c.id === zeynep.conversationId && c.visitor.name === "Zeynep Kaya");
     const res = await call("ayse", "PATCH", `/api/contacts/${zeynep.visitorId}`, { name: "Zeynep Kaya", company: "Işık Ltd", phone: "+90 555 123 45 67", notes: "Prefers e-mail." });
     expect(res.statusCode, res.body).toBe(200);
     const edited = (res.json() as { contact: ContactDetail }).contact;
     expect(edited).toMatchObject({ name: "Zeynep Kaya", company: "Işık Ltd", phone: "+90 555 123 45 67", notes: "Prefers e-mail.", email: "zeynep@example.com", conversationCount: 1 });
     expect(edited.conversations.map((c) => c.id)).toEqual([zeynep.conversationId]);
+    await renamed;
 
     // The company is searchable at once, Turkish dotless ı folded like the rest of search.
     expect((await list("?q=ISIK")).contacts.map((c) => c.id)).toEqual([zeynep.visitorId]);

@@ -1,7 +1,9 @@
 import { callRowsOf, conversationRowsOf, ratingRowsOf } from "../../adapters/db/repositories/contacts.ts";
 import type { ContactCall, ContactConversation } from "../../protocol/contacts.ts";
 import type { RatingView } from "../../protocol/timeline.ts";
-import { historyPreview } from "../chat/present.ts";
+import { findAgentById } from "../../adapters/db/repositories/agents.ts";
+import { findVisitor } from "../../adapters/db/repositories/chat.ts";
+import { historyPreview, presentForVisitor, presentSummary } from "../chat/present.ts";
 import type { Actor, DomainDeps } from "../ports.ts";
 
 // What a contact did, across all its visitor rows: conversations, calls and ratings.
@@ -58,4 +60,20 @@ export async function contactRatings(deps: DomainDeps, visitorIds: string[], con
   return rows
     .filter((row) => shown.has(row.conversation_id))
     .map((row) => ({ conversationId: row.conversation_id, score: row.score, comment: row.comment, updatedAt: iso(row.updated_at) }));
+}
+
+const ANNOUNCED = 20;
+
+/**
+ * Tells consoles that a contact's open and pending conversations now show another name or address
+ * (after an edit or a merge), so inbox lists and headers change without a reload.
+ */
+export async function announceContactChange(deps: DomainDeps, visitorId: string): Promise<void> {
+  const visitor = await findVisitor(deps.db, visitorId);
+  if (!visitor) return;
+  const rows = (await conversationRowsOf(deps.db, [visitorId], ANNOUNCED)).filter((row) => row.status !== "resolved");
+  for (const row of rows) {
+    const assignee = row.assignee_id ? await findAgentById(deps.db, row.assignee_id) : undefined;
+    deps.events.publish({ type: "conversation.updated", visitorId, conversation: presentSummary(row, visitor, assignee), visitorView: presentForVisitor(row, assignee) });
+  }
 }

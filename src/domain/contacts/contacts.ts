@@ -6,7 +6,7 @@ import { DomainError, invalid, notFound } from "../errors.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import type { DomainDeps } from "../ports.ts";
 import { searchWords } from "../search/fold.ts";
-import { type AgentActor, contactCalls, contactConversations, contactRatings } from "./contactActivity.ts";
+import { type AgentActor, announceContactChange, contactCalls, contactConversations, contactRatings } from "./contactActivity.ts";
 
 // Contacts: the people behind visitor rows, as agents see and correct them. Any agent may list,
 // read and edit a contact; merging is in mergeContacts.ts (admins only).
@@ -92,6 +92,7 @@ export async function editContact(deps: DomainDeps, actor: AgentActor, id: strin
       await updateVisitor(trx, row.id, changes);
       await audit(trx, deps.clock.now(), { actor, action: "contact.update", target: { type: "contact", id: row.id }, ip: ip ?? null, details: { fields: Object.keys(changes) } });
     });
+    await announceContactChange(deps, row.id);
   }
   return readContact(deps, actor, row.id);
 }

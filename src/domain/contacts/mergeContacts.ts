@@ -5,7 +5,7 @@ import type { ContactDetail } from "../../protocol/contacts.ts";
 import { audit } from "../audit.ts";
 import { conflict, DomainError, forbidden, invalid } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
-import type { AgentActor } from "./contactActivity.ts";
+import { type AgentActor, announceContactChange } from "./contactActivity.ts";
 import { readContact, requireContact } from "./contacts.ts";
 
 // Merging two contacts: everything of the secondary moves to the primary in one transaction, and
@@ -55,6 +55,7 @@ export async function mergeContacts(deps: DomainDeps, actor: AgentActor, primary
   });
   const merged = await findVisitor(deps.db, primary.id);
   if (merged) deps.events.publish({ type: "visitor.merged", fromVisitorId: secondary.id, into: merged });
+  await announceContactChange(deps, primary.id);
   return readContact(deps, actor, primary.id);
 }
 
