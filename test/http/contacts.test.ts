@@ -215,7 +215,7 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
     expect(kaan).toMatchObject({ verified: true, deviceCount: 2, name: "Kaan Aydın" });
     expect(kaan.conversations.map((c) => c.id).sort()).toEqual([signedIn.conversationId, before.conversationId].sort());
     // The retired anonymous visitor is not a contact of its own.
-    expect((await list("?q=kaan")).contacts.map((c) => c.id)).toEqual([kaan.id]);
+    expect((await list("?q=kaan")).contacts.map((c) => [c.id, c.conversationCount])).toEqual([[kaan.id, 2]]);
     expect(errorOf(await call("ayse", "GET", `/api/contacts/${await visitorIdOf(before.conversationId)}`))).toEqual({ status: 404, id: "contact_merged" });
   });
 

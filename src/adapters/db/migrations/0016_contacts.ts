@@ -13,10 +13,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("visitors").addColumn("merged_at", "bigint").execute();
   await db.schema.createIndex("visitors_email").on("visitors").column("email").execute();
   await db.schema.createIndex("visitors_last_seen").on("visitors").columns(["last_seen_at", "id"]).execute();
+  // The rows folded into a contact, read by every contact page.
+  await db.schema.createIndex("visitors_merged_into").on("visitors").column("merged_into").execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: as above
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex("visitors_merged_into").execute();
   await db.schema.dropIndex("visitors_last_seen").execute();
   await db.schema.dropIndex("visitors_email").execute();
   for (const column of ["merged_at", "merged_into", "notes", "company"]) await db.schema.alterTable("visitors").dropColumn(column).execute();

@@ -1,11 +1,21 @@
-import { sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
 import type { Db } from "../database.ts";
+import type { Database } from "../schema.ts";
 import type { VisitorRow } from "./chat.ts";
 
 // Reads of the contact page. A contact is a visitor row that was not merged into another; the rows
 // merged into it (and anonymous devices retired when they signed in) are listed with it.
 
 export type ContactRow = VisitorRow & { conversation_count: number };
+
+/** The conversations of contact `v` and of the rows folded into it, as `conversation_count`. */
+function conversationCount(eb: ExpressionBuilder<Database & { v: Database["visitors"] }, "v">) {
+  return eb
+    .selectFrom("conversations as c")
+    .select(eb.fn.countAll<number>().as("n"))
+    .where((c) => c.or([c("c.visitor_id", "=", c.ref("v.id")), c("c.visitor_id", "in", c.selectFrom("visitors as m").select("m.id").whereRef("m.merged_into", "=", "v.id"))]))
+    .as("conversation_count");
+}
 
 /**
  * A page of contacts, most recently seen first. Anonymous visitors who never wrote and left no
@@ -16,7 +26,7 @@ export function listContactRows(db: Db, options: { words: string[]; before?: { a
   let query = db
     .selectFrom("visitors as v")
     .selectAll("v")
-    .select((eb) => eb.selectFrom("conversations as c").whereRef("c.visitor_id", "=", "v.id").select(eb.fn.countAll<number>().as("n")).as("conversation_count"))
+    .select((eb) => conversationCount(eb))
     .where("v.merged_into", "is", null)
     .where((eb) =>
       eb.or([
@@ -92,7 +102,7 @@ export async function sameEmailContacts(db: Db, visitor: VisitorRow, limit: numb
   const rows = await db
     .selectFrom("visitors as v")
     .selectAll("v")
-    .select((eb) => eb.selectFrom("conversations as c").whereRef("c.visitor_id", "=", "v.id").select(eb.fn.countAll<number>().as("n")).as("conversation_count"))
+    .select((eb) => conversationCount(eb))
     .where("v.email", "=", visitor.email.toLowerCase())
     .where("v.id", "!=", visitor.id)
     .where("v.merged_into", "is", null)
