@@ -228,6 +228,16 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
     expect((await call("admin", "POST", `/api/contacts/${a.visitorId}/merge`, { otherId: c.visitorId })).statusCode).toBe(200);
     expect(errorOf(await call("admin", "POST", `/api/contacts/${b.visitorId}/merge`, { otherId: c.visitorId }))).toEqual({ status: 404, id: "contact_merged" });
     expect(errorOf(await call("admin", "POST", `/api/contacts/${randomUUID()}/merge`, { otherId: b.visitorId }))).toEqual({ status: 404, id: "contact_not_found" });
+
+    // A contact waiting in the call queue is merged after the call.
+    const d = await person("four@example.com", "d");
+    const now = t.deps.domain.clock.now();
+    await insertCall(t.deps.domain.db, {
+      id: randomUUID(), visitor_id: d.visitorId, conversation_id: null, agent_id: null, status: "queued", media: "audio",
+      recording_mode: "off", created_at: now, answered_at: null, ended_at: null, duration_ms: null, end_reason: null,
+    });
+    expect(errorOf(await call("admin", "POST", `/api/contacts/${b.visitorId}/merge`, { otherId: d.visitorId }))).toEqual({ status: 409, id: "contact_in_call" });
+    expect((await contact(d.visitorId)).conversations).toHaveLength(1);
   });
 
   it("merges a pair asked both ways at once only once, never into each other", async () => {

@@ -30,8 +30,6 @@ export async function mergeContacts(deps: DomainDeps, actor: AgentActor, primary
   if (primary.external_id !== null && secondary.external_id !== null) {
     throw conflict("merge_two_verified", "Both contacts are signed-in users of the site with their own ids; they cannot be merged.");
   }
-  // One live call per visitor is a database rule: merging during the secondary's call would break it.
-  if (await hasLiveCall(deps.db, secondary.id)) throw conflict("contact_in_call", "This contact is in a call; merge after it ends.");
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     // Both rows are locked (in id order, so two merges of the same pair wait rather than deadlock)
@@ -44,6 +42,8 @@ export async function mergeContacts(deps: DomainDeps, actor: AgentActor, primary
     if (!kept || !current || kept.merged_into !== null || current.merged_into !== null) {
       throw new DomainError("contact_merged", "not_found", "One of these contacts was merged already.");
     }
+    // One live call per visitor is a database rule: merging during the secondary's call would break it.
+    if (await hasLiveCall(trx, current.id)) throw conflict("contact_in_call", "This contact is in a call; merge after it ends.");
     await moveEverything(trx, kept, current, now);
     await audit(trx, now, {
       actor,
