@@ -12,6 +12,7 @@ import { withLocalFallback } from "./adapters/limits/fallbackLimiter.ts";
 import { OutageLog } from "./adapters/outages.ts";
 import { closeRedis, connectRedis, deploymentTag } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
+import { createEncryptedStorage } from "./adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
 import { createWeriftRecorder } from "./adapters/recording/weriftRecorder.ts";
@@ -83,7 +84,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     publicUrl: config.publicUrl,
     defaultLanguage: "tr",
     events: bus,
-    storage: createLocalStorage(join(config.dataDir, "files")),
+    // Encrypted files are read whether or not ENCRYPT_FILES is on, so switching it never strands one.
+    storage: createEncryptedStorage(
+      createLocalStorage(join(config.dataDir, "files")),
+      { current: keys.files, previous: config.previousSecretKeys.map((secret) => deriveKeys(secret).files) },
+      { encryptWrites: config.encryptFiles },
+    ),
     chat: {
       uploadMaxBytes: config.uploadMaxBytes,
       preChat: config.preChat,
