@@ -8,6 +8,7 @@ import type { Actor } from "./domain/ports.ts";
 import { closeDeps, createDeps } from "./deps.ts";
 import { configOrExit, main } from "./main.ts";
 import { enableAgent, listTeam } from "./domain/team.ts";
+import { filesCommand } from "./filesCommand.ts";
 import { outboxCommand } from "./outboxCommand.ts";
 
 const USAGE = `Usage: destek <command>
@@ -23,6 +24,8 @@ const USAGE = `Usage: destek <command>
                                 set a new password (from standard input) and end their sessions
   outbox dead                   list Telegram notifications given up on (dead-lettered)
   outbox retry <id>             queue a dead notification again, once its cause is fixed
+  files reencrypt               store every attachment and recording under the current key
+                                (after turning ENCRYPT_FILES on, or rotating SECRET_KEY)
 `;
 
 const CLI_ACTOR: Actor = { type: "system" };
@@ -155,6 +158,8 @@ async function run(argv: string[]): Promise<void> {
       return agentCommand(rest);
     case "outbox":
       return outboxCommand(rest, (message) => new UsageError(message));
+    case "files":
+      return filesCommand(rest, (message) => new UsageError(message));
     case "help":
     case "--help":
     case "-h":

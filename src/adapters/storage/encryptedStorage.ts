@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BlobStorage } from "../../domain/chat/storage.ts";
@@ -94,11 +96,20 @@ function plainSize(storedBytes: number): number {
   return body - chunks * TAG_BYTES;
 }
 
+export interface EncryptedStorage extends BlobStorage {
+  /**
+   * Rewrites one blob under the current key when it is plain or under an earlier key (turning
+   * encryption on for old files, or finishing a key rotation); "current" when it already is.
+   */
+  reseal(key: string): Promise<"resealed" | "current">;
+}
+
 /**
  * Wraps a storage so new blobs are encrypted when `encryptWrites` is on, and encrypted blobs are
  * decrypted on read whatever the setting (see the layout above).
  */
-export function createEncryptedStorage(inner: BlobStorage, keys: FileKeys, options: { encryptWrites: boolean }): BlobStorage {
+export function createEncryptedStorage(inner: BlobStorage, keys: FileKeys, options: { encryptWrites: boolean }): EncryptedStorage {
+  const currentId = fileKeyId(keys.current).toString("hex");
   const byId = new Map([keys.current, ...keys.previous].map((key) => [fileKeyId(key).toString("hex"), key]));
 
   /** The header of an encrypted blob, or undefined for a plain one. */
@@ -111,7 +122,7 @@ export function createEncryptedStorage(inner: BlobStorage, keys: FileKeys, optio
     // An unknown key id: a plain upload that happens to start like an encrypted file (a visitor
     // could craft one), or a file of a key no longer configured; either way it is served as stored.
     if (!fileKey) return undefined;
-    return { fileKey, prefix: head.subarray(MAGIC.length + 8, HEADER_BYTES) };
+    return { fileKey, keyId: id, prefix: head.subarray(MAGIC.length + 8, HEADER_BYTES) };
   };
 
   // One read of the stored chunks the range touches (one open file, however long the recording),
@@ -141,22 +152,37 @@ export function createEncryptedStorage(inner: BlobStorage, keys: FileKeys, optio
     yield* open(pending);
   }
 
-  return {
+  /** Encrypts a stream into a sibling of `nearPath`, which the inner storage then takes over under `key`. */
+  const storeSealed = async (key: string, source: AsyncIterable<Buffer>, nearPath: string) => {
+    const sealedPath = `${nearPath}.sealed`;
+    try {
+      await pipeline(Readable.from(encrypt(keys.current, source)), createWriteStream(sealedPath, { mode: 0o600 }));
+      await inner.putFile(key, sealedPath);
+    } finally {
+      await rm(sealedPath, { force: true });
+    }
+  };
+
+  const storage: EncryptedStorage = {
     async put(key, data) {
       if (!options.encryptWrites) return inner.put(key, data);
       return inner.put(key, await collect(Readable.from(encrypt(keys.current, [data]))));
     },
     async putFile(key, sourcePath) {
       if (!options.encryptWrites) return inner.putFile(key, sourcePath);
-      // Encrypted into a sibling file, streamed; the inner storage then takes that over.
-      const sealedPath = `${sourcePath}.sealed`;
+      await storeSealed(key, createReadStream(sourcePath), sourcePath);
+      await rm(sourcePath, { force: true });
+    },
+    async reseal(key) {
+      const header = await headerOf(key, await inner.size(key));
+      if (header?.keyId === currentId) return "current";
+      const scratch = await mkdtemp(join(tmpdir(), "destek-reseal-"));
       try {
-        await pipeline(Readable.from(encrypt(keys.current, createReadStream(sourcePath))), createWriteStream(sealedPath, { mode: 0o600 }));
-        await inner.putFile(key, sealedPath);
-        await rm(sourcePath, { force: true });
+        await storeSealed(key, await storage.read(key), join(scratch, "blob"));
       } finally {
-        await rm(sealedPath, { force: true });
+        await rm(scratch, { recursive: true, force: true });
       }
+      return "resealed";
     },
     async read(key, range) {
       const stored = await inner.size(key);
@@ -176,4 +202,5 @@ export function createEncryptedStorage(inner: BlobStorage, keys: FileKeys, optio
       await inner.delete(key);
     },
   };
+  return storage;
 }
