@@ -17,7 +17,6 @@ import type { AttachmentView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { testDatabases } from "../support/databases.ts";
 import { FakeTelegram } from "../support/fakeTelegram.ts";
-import { waitFor } from "../support/process.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 
 const TEAM_CHAT = -100777;

@@ -115,3 +115,33 @@ export async function eraseRowsOfPerson(trx: Db, visitorId: string, now: number)
   await trx.deleteFrom("visitors").where("id", "=", visitorId).execute();
   return counts;
 }
+
+/** Everything stored about one visitor, rows as they are, for the privacy export. */
+export async function rowsOfPerson(db: Db, visitorId: string) {
+  const conversations = await db.selectFrom("conversations").selectAll().where("visitor_id", "=", visitorId).orderBy("created_at").execute();
+  const conversationIds = conversations.map((c) => c.id);
+  const some = <T>(ids: string[], query: () => Promise<T[]>) => (ids.length ? query() : Promise.resolve([] as T[]));
+  const messages = await some(conversationIds, () =>
+    db.selectFrom("messages").selectAll().where("conversation_id", "in", conversationIds).orderBy("conversation_id").orderBy("seq").execute(),
+  );
+  const attachments = await db
+    .selectFrom("attachments")
+    .selectAll()
+    .where((eb) =>
+      eb.or([...(conversationIds.length ? [eb("conversation_id", "in", conversationIds)] : []), eb("uploaded_by", "=", `visitor:${visitorId}`)]),
+    )
+    .orderBy("created_at")
+    .execute();
+  const events = await some(conversationIds, () =>
+    db.selectFrom("conversation_events").selectAll().where("conversation_id", "in", conversationIds).orderBy("created_at").execute(),
+  );
+  const ratings = await db.selectFrom("conversation_ratings").selectAll().where("visitor_id", "=", visitorId).execute();
+  const calls = await db.selectFrom("calls").selectAll().where("visitor_id", "=", visitorId).orderBy("created_at").execute();
+  const callIds = calls.map((c) => c.id);
+  const recordings = await some(callIds, () =>
+    db.selectFrom("recordings").selectAll().where("call_id", "in", callIds).where("deleted_at", "is", null).orderBy("created_at").execute(),
+  );
+  const devices = await db.selectFrom("visitor_tokens").select("created_at").where("visitor_id", "=", visitorId).execute();
+  const agents = await db.selectFrom("agents").select(["id", "name"]).execute();
+  return { conversations, messages, attachments, events, ratings, calls, recordings, devices, agents };
+}
