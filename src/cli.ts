@@ -8,6 +8,8 @@ import type { Actor } from "./domain/ports.ts";
 import { closeDeps, createDeps } from "./deps.ts";
 import { configOrExit, main } from "./main.ts";
 import { enableAgent, listTeam } from "./domain/team.ts";
+import { contactCommand } from "./contactCommand.ts";
+import { filesCommand } from "./filesCommand.ts";
 import { outboxCommand } from "./outboxCommand.ts";
 
 const USAGE = `Usage: destek <command>
@@ -23,6 +25,12 @@ const USAGE = `Usage: destek <command>
                                 set a new password (from standard input) and end their sessions
   outbox dead                   list Telegram notifications given up on (dead-lettered)
   outbox retry <id>             queue a dead notification again, once its cause is fixed
+  contact export <id|email> --out file.zip
+                                everything stored about a person, for an access request
+  contact erase <id|email> [--yes]
+                                erase a person (asks to confirm unless --yes)
+  files reencrypt               store every attachment and recording under the current key
+                                (after turning ENCRYPT_FILES on, or rotating SECRET_KEY)
 `;
 
 const CLI_ACTOR: Actor = { type: "system" };
@@ -155,6 +163,10 @@ async function run(argv: string[]): Promise<void> {
       return agentCommand(rest);
     case "outbox":
       return outboxCommand(rest, (message) => new UsageError(message));
+    case "contact":
+      return contactCommand(rest, (message) => new UsageError(message));
+    case "files":
+      return filesCommand(rest, (message) => new UsageError(message));
     case "help":
     case "--help":
     case "-h":

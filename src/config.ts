@@ -71,6 +71,12 @@ const schema = z.object({
   TIMEZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Istanbul").default("Europe/Istanbul"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  // Earlier SECRET_KEY values, newest first, kept only to read files encrypted before a rotation.
+  PREVIOUS_SECRET_KEYS: z
+    .string()
+    .regex(/^[^,\s]{32,}(,[^,\s]{32,})*$/, "must be a comma-separated list of earlier SECRET_KEY values (each at least 32 characters)")
+    .optional(),
+  ENCRYPT_FILES: flag.default(false),
   TRUST_PROXY: trustProxy.default(false),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(300),
@@ -159,6 +165,10 @@ export interface Config {
   timezone: string;
   logLevel: (typeof LOG_LEVELS)[number];
   secretKey: string | undefined;
+  /** Earlier master secrets: their file keys still open files written before a rotation. */
+  previousSecretKeys: string[];
+  /** Store new attachments and recordings encrypted (AES-256-GCM); encrypted files are read either way. */
+  encryptFiles: boolean;
   /** false: the peer is the client; true: trust the immediate peer's X-Forwarded-For hop; a list: trust those proxies. */
   trustProxy: boolean | string[];
   metricsToken: string | undefined;
@@ -251,6 +261,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timezone: e.TIMEZONE,
     logLevel: e.LOG_LEVEL,
     secretKey: e.SECRET_KEY,
+    previousSecretKeys: e.PREVIOUS_SECRET_KEYS ? e.PREVIOUS_SECRET_KEYS.split(",") : [],
+    encryptFiles: e.ENCRYPT_FILES,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -12,6 +12,7 @@ import { withLocalFallback } from "./adapters/limits/fallbackLimiter.ts";
 import { OutageLog } from "./adapters/outages.ts";
 import { closeRedis, connectRedis, deploymentTag } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
+import { createEncryptedStorage, type EncryptedStorage } from "./adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
 import { createWeriftRecorder } from "./adapters/recording/weriftRecorder.ts";
@@ -31,6 +32,8 @@ export interface AppDeps {
   metrics: Metrics;
   bus: LocalBus;
   domain: DomainDeps;
+  /** Attachment and recording bytes (also `domain.storage`), with the encryption-at-rest controls. */
+  storage: EncryptedStorage;
   /** The server's recording peers; undefined when RECORDING=off. */
   recorder: CallRecorder | undefined;
 }
@@ -67,6 +70,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
         metrics,
       )
     : undefined;
+  // Encrypted files are read whether or not ENCRYPT_FILES is on, so switching it never strands one.
+  const storage = createEncryptedStorage(
+    createLocalStorage(join(config.dataDir, "files")),
+    { current: keys.files, previous: config.previousSecretKeys.map((secret) => deriveKeys(secret).files) },
+    { encryptWrites: config.encryptFiles },
+  );
   const bus = new LocalBus((err) => log.error({ err }, "event subscriber failed"));
   const domain: DomainDeps = {
     db: database.db,
@@ -83,7 +92,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     publicUrl: config.publicUrl,
     defaultLanguage: "tr",
     events: bus,
-    storage: createLocalStorage(join(config.dataDir, "files")),
+    storage,
     chat: {
       uploadMaxBytes: config.uploadMaxBytes,
       preChat: config.preChat,
@@ -112,7 +121,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
             await storeRecording(domain, file);
           },
         });
-  return { bus, config, log, database, redis, telegram, metrics, domain, recorder };
+  return { bus, config, log, database, redis, telegram, metrics, domain, storage, recorder };
 }
 
 /** Without a configured secret, the webhook's secret token is derived from the master secret. */

@@ -16,6 +16,8 @@ export interface Keys {
   identity: Buffer;
   /** Signs the reply+<token> e-mail addresses that lead a visitor's mail back to their conversation. */
   mailReply: Buffer;
+  /** Encrypts stored attachments and recordings (ENCRYPT_FILES); see adapters/storage/encryptedStorage.ts. */
+  files: Buffer;
 }
 
 /**
@@ -55,5 +57,6 @@ export function deriveKeys(master: string): Keys {
     attachmentLinks: derive("attachment-link-hmac"),
     identity: derive("visitor-identity-hmac"),
     mailReply: derive("mail-reply-hmac"),
+    files: derive("files-aes-256-gcm"),
   };
 }

@@ -23,6 +23,11 @@ export interface TelegramPort {
   botUsername(): Promise<string>;
   /** Throws TelegramRefused when Telegram refuses that chat (no retry helps); anything else thrown means Telegram could not be reached. */
   sendText(chatId: string, text: string): Promise<void>;
+  /**
+   * Deletes a post the bot made. "refused": Telegram will not (a bot may delete its posts only for
+   * 48 hours, or the post or chat is gone); anything thrown means Telegram could not be reached.
+   */
+  deleteMessage(chatId: string, messageId: number): Promise<"deleted" | "refused">;
 }
 
 /** Telegram answered, and will not deliver to this chat: the user blocked the bot, or the chat is unknown to it. */

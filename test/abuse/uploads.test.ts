@@ -45,6 +45,7 @@ describe.each(limiterKinds())("upload limits (%s limiter)", (limiter) => {
         if (text.includes("STORAGE_QUOTA_MB")) posted.push(`${chatId}: ${text}`);
         return port.sendText(chatId, text);
       },
+      deleteMessage: (chatId, messageId) => port.deleteMessage(chatId, messageId),
     };
     return posted;
   }

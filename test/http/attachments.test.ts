@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import type { Socket } from "socket.io-client";
@@ -10,7 +12,8 @@ import { newClientId, newVisitorToken, openSocket, request } from "../support/ch
 import { openSqlite } from "../support/databases.ts";
 import { startTestApp, type TestApp } from "../support/testApp.ts";
 
-describe("attachments: checks on upload and signed downloads", () => {
+// Everything here holds with files encrypted at rest too (ENCRYPT_FILES), ranges included.
+describe.each([{ encryptFiles: false }, { encryptFiles: true }])("attachments: checks on upload and signed downloads (encrypted at rest: $encryptFiles)", ({ encryptFiles }) => {
   let t: TestApp;
   let dispose: () => Promise<void>;
   let url: string;
@@ -19,7 +22,7 @@ describe("attachments: checks on upload and signed downloads", () => {
   beforeAll(async () => {
     const db = await openSqlite();
     dispose = db.dispose;
-    t = await startTestApp({ database: db, env: { UPLOAD_MAX_MB: "1" } });
+    t = await startTestApp({ database: db, env: { UPLOAD_MAX_MB: "1", ENCRYPT_FILES: String(encryptFiles) } });
     await t.app.listen({ port: 0, host: "127.0.0.1" });
     url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   });
@@ -128,6 +131,18 @@ describe("attachments: checks on upload and signed downloads", () => {
     expect(part.body).toBe("2345");
     expect(part.headers["content-range"]).toBe("bytes 2-5/17");
     expect((await download(attachment.url, { range: "bytes=100-" })).statusCode).toBe(416);
+  });
+
+  it("stores the bytes encrypted exactly when ENCRYPT_FILES is on, and serves them plain", async () => {
+    const text = "Sipariş 98765 için adresim: Bağdat Caddesi\n";
+    const attachment = await send(Buffer.from(text), "address.txt");
+    const row = await t.deps.domain.db.selectFrom("attachments").select("storage_key").where("id", "=", attachment.id).executeTakeFirstOrThrow();
+    const onDisk = await readFile(join(t.deps.config.dataDir, "files", row.storage_key));
+    expect(onDisk.includes(Buffer.from("98765"))).toBe(!encryptFiles);
+    expect((await download(attachment.url)).body).toBe(text);
+    const tail = await download(attachment.url, { range: "bytes=-8" });
+    expect(tail.statusCode).toBe(206);
+    expect(tail.body).toBe(text.slice(-8));
   });
 
   it("refuses tampered, expired and unsent file links", async () => {

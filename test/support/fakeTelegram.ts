@@ -38,6 +38,8 @@ export class FakeTelegram {
   readonly calls: string[] = [];
   /** Calls other than sending messages and files (answerCallbackQuery, setWebhook, …) with their arguments. */
   readonly otherRequests: Array<{ method: string; args: Record<string, unknown> }> = [];
+  /** Posts deleted through deleteMessage, as "chatId:messageId". */
+  readonly deleted: string[] = [];
   private server = http.createServer((req, res) => {
     this.handle(req, res).catch((error: unknown) => {
       res.writeHead(500, { "content-type": "application/json" });
@@ -289,6 +291,14 @@ export class FakeTelegram {
         const sent = { method, ...args, message_id: this.nextMessageId++ } as SentMessage;
         this.sent.push(sent);
         return reply(200, { ok: true, result: { message_id: sent.message_id, date: Math.floor(Date.now() / 1000), chat: { id: Number(args.chat_id), type: "private" }, text: args.text } });
+      }
+      case "deleteMessage": {
+        // As the Bot API: only a post the bot made, once.
+        const post = this.sent.find((m) => String(m.chat_id) === String(args.chat_id) && m.message_id === Number(args.message_id));
+        const key = `${String(args.chat_id)}:${String(args.message_id)}`;
+        if (!post || this.deleted.includes(key)) return reply(400, { ok: false, error_code: 400, description: "Bad Request: message to delete not found" });
+        this.deleted.push(key);
+        return reply(200, { ok: true, result: true });
       }
       default:
         this.otherRequests.push({ method, args });

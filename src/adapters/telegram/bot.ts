@@ -71,6 +71,15 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
         throw error;
       }
     },
+    async deleteMessage(chatId, messageId) {
+      try {
+        await bot.api.deleteMessage(chatId, messageId);
+        return "deleted";
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429) return "refused";
+        throw error;
+      }
+    },
   };
 
   bot.catch((err) => {

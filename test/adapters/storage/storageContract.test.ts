@@ -1,0 +1,165 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHUNK_BYTES, createEncryptedStorage } from "../../../src/adapters/storage/encryptedStorage.ts";
+import { createLocalStorage } from "../../../src/adapters/storage/localStorage.ts";
+import type { BlobStorage } from "../../../src/domain/chat/storage.ts";
+import { deriveKeys } from "../../../src/secrets.ts";
+
+async function bytesOf(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
+
+let counter = 0;
+const newKey = (ext = ".bin") => `files/${randomBytes(12).toString("hex")}${counter++}${ext}`;
+
+const keys = deriveKeys("a-master-secret-of-at-least-32-characters!");
+const oldKeys = deriveKeys("an-earlier-master-secret-of-32-characters-or-more");
+
+interface Subject {
+  name: string;
+  make(root: string): BlobStorage;
+}
+
+// Every storage destek can be configured with passes the same contract (S3 joins this list).
+const SUBJECTS: Subject[] = [
+  { name: "local directory", make: (root) => createLocalStorage(root) },
+  { name: "local directory, ENCRYPT_FILES=true", make: (root) => createEncryptedStorage(createLocalStorage(root), { current: keys.files, previous: [] }, { encryptWrites: true }) },
+  { name: "local directory, ENCRYPT_FILES=false", make: (root) => createEncryptedStorage(createLocalStorage(root), { current: keys.files, previous: [] }, { encryptWrites: false }) },
+];
+
+describe.each(SUBJECTS)("blob storage contract: $name", ({ make }) => {
+  let root: string;
+  let storage: BlobStorage;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "destek-storage-"));
+    storage = make(root);
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  // Sizes around the chunk boundaries of the encrypted layout, and the empty file.
+  it.each([0, 1, 17, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, 3 * CHUNK_BYTES + 123])("stores and returns %i bytes with their size", async (length) => {
+    const key = newKey();
+    const data = randomBytes(length);
+    await storage.put(key, data);
+    expect(await storage.size(key)).toBe(length);
+    expect((await bytesOf(await storage.read(key))).equals(data)).toBe(true);
+  });
+
+  it("reads any byte range, within a chunk and across chunk boundaries", async () => {
+    const key = newKey();
+    const data = randomBytes(3 * CHUNK_BYTES + 500);
+    await storage.put(key, data);
+    const ranges: [number, number][] = [
+      [0, 0],
+      [2, 5],
+      [CHUNK_BYTES - 3, CHUNK_BYTES + 3],
+      [CHUNK_BYTES, 2 * CHUNK_BYTES - 1],
+      [10, 3 * CHUNK_BYTES + 10],
+      [data.length - 1, data.length - 1],
+      [0, data.length - 1],
+    ];
+    for (const [start, end] of ranges) {
+      const part = await bytesOf(await storage.read(key, { start, end }));
+      expect(part.equals(data.subarray(start, end + 1)), `range ${start}-${end}`).toBe(true);
+    }
+  });
+
+  it("takes over a finished file, streaming, and removes the source", async () => {
+    const source = join(root, `recording-${counter++}.webm`);
+    const data = randomBytes(2 * CHUNK_BYTES + 77);
+    await writeFile(source, data);
+    const key = newKey(".webm");
+    await storage.putFile(key, source);
+    await expect(readFile(source)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(await storage.size(key)).toBe(data.length);
+    expect((await bytesOf(await storage.read(key, { start: 100, end: CHUNK_BYTES + 100 }))).equals(data.subarray(100, CHUNK_BYTES + 101))).toBe(true);
+  });
+
+  it("deletes, and a missing blob is ENOENT (the download routes answer 404 on it)", async () => {
+    const key = newKey();
+    await storage.put(key, Buffer.from("short-lived"));
+    await storage.delete(key);
+    await storage.delete(key);
+    await expect(storage.size(key)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("refuses keys it did not make", async () => {
+    await expect(storage.put("../escape.txt", Buffer.from("x"))).rejects.toThrow(/invalid storage key/);
+  });
+});
+
+describe("ENCRYPT_FILES: what is on the disk", () => {
+  let root: string;
+  const plainStorage = () => createLocalStorage(root);
+  const encrypted = (previous: Buffer[] = []) => createEncryptedStorage(createLocalStorage(root), { current: keys.files, previous }, { encryptWrites: true });
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "destek-encrypted-"));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function onDisk(key: string): Promise<Buffer> {
+    return readFile(join(root, key));
+  }
+
+  it("keeps no plain text on disk, and two copies of one file differ", async () => {
+    const secret = Buffer.from("Kartımın numarası 4111 1111 1111 1111, şifrem gizli.\n".repeat(5000));
+    const [a, b] = [newKey(".txt"), newKey(".txt")];
+    await encrypted().put(a, secret);
+    await encrypted().put(b, secret);
+    const stored = await onDisk(a);
+    expect(stored.includes(Buffer.from("4111 1111"))).toBe(false);
+    expect(stored.subarray(0, 8).toString()).toBe("DSTKENC1");
+    expect(stored.equals(await onDisk(b))).toBe(false);
+  });
+
+  it("fails to read a tampered or truncated file instead of serving altered bytes", async () => {
+    const key = newKey();
+    await encrypted().put(key, randomBytes(2 * CHUNK_BYTES + 10));
+    const stored = await onDisk(key);
+    const flipped = Buffer.from(stored);
+    flipped[stored.length - 40] = (flipped[stored.length - 40] ?? 0) ^ 1;
+    await writeFile(join(root, key), flipped);
+    await expect(bytesOf(await encrypted().read(key))).rejects.toThrow(/authenticate/);
+    // Dropping the last chunk leaves a file that looks whole but was cut: its new last chunk was not sealed as last.
+    await writeFile(join(root, key), stored.subarray(0, 24 + 2 * (CHUNK_BYTES + 16)));
+    await expect(bytesOf(await encrypted().read(key))).rejects.toThrow(/authenticate/);
+  });
+
+  it("reads files written before encryption was turned on, and files of a previous key after a rotation", async () => {
+    const legacy = newKey(".txt");
+    await plainStorage().put(legacy, Buffer.from("written before ENCRYPT_FILES"));
+    expect((await bytesOf(await encrypted().read(legacy))).toString()).toBe("written before ENCRYPT_FILES");
+
+    const old = newKey(".txt");
+    await createEncryptedStorage(createLocalStorage(root), { current: oldKeys.files, previous: [] }, { encryptWrites: true }).put(old, Buffer.from("under the old key"));
+    expect((await bytesOf(await encrypted([oldKeys.files]).read(old))).toString()).toBe("under the old key");
+  });
+
+  it("serves a plain upload that merely starts like an encrypted file as it was uploaded", async () => {
+    const key = newKey(".bin");
+    const crafted = Buffer.concat([Buffer.from("DSTKENC1"), randomBytes(200)]);
+    await plainStorage().put(key, crafted);
+    expect((await bytesOf(await encrypted().read(key))).equals(crafted)).toBe(true);
+    expect(await encrypted().size(key)).toBe(crafted.length);
+  });
+
+  it("leaves no temporary file behind after taking over a recording", async () => {
+    const dir = await mkdtemp(join(root, "rec-"));
+    const source = join(dir, "leg.webm");
+    await writeFile(source, randomBytes(1000));
+    await encrypted().putFile(newKey(".webm"), source);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
