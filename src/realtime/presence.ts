@@ -4,6 +4,12 @@ import type { VisitorNamespace } from "./visitorNamespace.ts";
 
 import { AGENTS_ROOM } from "./rooms.ts";
 
+/** The agents with a console open on any node: fetchSockets asks every node through the adapter. */
+export async function connectedAgentIds(agents: AgentNamespace): Promise<string[]> {
+  const sockets = await agents.in(AGENTS_ROOM).fetchSockets();
+  return [...new Set(sockets.map((socket) => socket.data.actor.agentId))];
+}
+
 /**
  * Who is online and who is typing. Online means an agent has the console open on any node:
  * fetchSockets asks every node through the socket adapter. Nothing is cached here: whether anyone is
@@ -18,6 +24,11 @@ export class Presence {
   async agentsOnline(): Promise<boolean> {
     const sockets = await this.agents.in(AGENTS_ROOM).fetchSockets();
     return sockets.length > 0;
+  }
+
+  /** The agents with a console open on any node (whatever status they chose). */
+  async connectedAgentIds(): Promise<string[]> {
+    return connectedAgentIds(this.agents);
   }
 
   /** For what a visitor is shown: a peer node that does not answer (it died) reads as "away", logged, never an error. */
