@@ -106,6 +106,7 @@ export function attachAgentNamespace(
       deps.metrics.sockets.dec({ role: "agent" });
       announcePresence();
       announceStatus();
+      domain.events.publish({ type: "calls.changed" });
       const room = agentRoom(actor.agentId);
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { agentId: actor.agentId }));
     });
@@ -145,6 +146,8 @@ export function attachAgentNamespace(
       const view = await setAgentStatus(domain, me.id, status, true);
       nsp.to(AGENTS_ROOM).emit("team:status", view);
       if (view.available) assigner.request();
+      // Whom a waiting call rings first may have changed.
+      domain.events.publish({ type: "calls.changed" });
       return view;
     }));
 
@@ -152,7 +155,7 @@ export function attachAgentNamespace(
 
     socket.on("calls:sync", handle(log, z.object({}), async () => {
       await agent();
-      return callsState(domain);
+      return callsState(domain, await presence.connectedAgentIds().catch(() => undefined));
     }));
     socket.on("call:accept", handle(log, callId, async ({ callId }) => acceptCall(domain, await agent(), callId)));
     socket.on("call:open", handle(log, callId, async ({ callId }) => openCallForAgent(domain, await agent(), callId)));

@@ -64,7 +64,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
 
   // The queue as everyone sees it: the whole state for consoles, each caller's place for widgets.
   const announceQueue = async () => {
-    const state = await callsState(deps.domain);
+    const state = await callsState(deps.domain, await presence.connectedAgentIds().catch(() => undefined));
     agents.to(AGENTS_ROOM).emit("calls:state", state);
     for (const { call, position } of state.queue) visitors.to(visitorRoom(call.visitor.id)).emit("call:queue", { callId: call.id, position });
   };
