@@ -35,7 +35,7 @@ describe.each(setups)("agent status, $name", (setup) => {
 
   beforeAll(async () => {
     handle = await setup.database.open();
-    const env = setup.nodes > 1 ? { REDIS_URL: redisUrl as string, SECRET_KEY: randomUUID() + randomUUID() } : {};
+    const env: Record<string, string> = setup.nodes > 1 ? { REDIS_URL: redisUrl as string, SECRET_KEY: randomUUID() + randomUUID() } : {};
     for (let i = 0; i < setup.nodes; i++) nodes.push(await startTestApp({ database: handle, env }));
     for (const node of nodes) await node.app.listen({ port: 0, host: "127.0.0.1" });
   });
