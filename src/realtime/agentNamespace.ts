@@ -145,6 +145,8 @@ export function attachAgentNamespace(
       const me = await agent();
       const view = await setAgentStatus(domain, me.id, status, true);
       nsp.to(AGENTS_ROOM).emit("team:status", view);
+      // Widgets hear whether anyone is still available (the last one stepping away is "away" to visitors).
+      announcePresence();
       if (view.available) assigner.request();
       // Whom a waiting call rings first may have changed.
       domain.events.publish({ type: "calls.changed" });

@@ -110,4 +110,22 @@ describe.each(setups)("agent status, $name", (setup) => {
     await request(widget, "call:hangup", { callId: call.id });
     await setAutoAssign(handle.db, { auto: false });
   });
+
+  it("tells widgets the team is away when the last available agent steps away, and back when they return", async () => {
+    await handle.db.updateTable("agents").set({ status: "away" }).execute();
+    const widget = await openSocket(`${urlOf(last())}/visitor`, { visitorToken: newVisitorToken() });
+    sockets.push(widget);
+    const presence = (online: boolean) => nextEvent<{ online: boolean }>(widget, "agents:presence", (p) => p.online === online, 20_000);
+    let change = presence(true);
+    const emre = await consoleOn(first(), "emre");
+    await change;
+    change = presence(false);
+    await request(emre.socket, "status:set", { status: "away" });
+    await change;
+    const config = await last().app.inject({ method: "GET", url: "/api/widget/config" });
+    expect((config.json() as { agentsOnline: boolean }).agentsOnline).toBe(false);
+    change = presence(true);
+    await request(emre.socket, "status:set", { status: "online" });
+    await change;
+  });
 });

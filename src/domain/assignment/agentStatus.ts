@@ -16,3 +16,16 @@ export async function setAgentStatus(deps: DomainDeps, agentId: string, status: 
 export async function teamStatuses(deps: DomainDeps, connected: ReadonlySet<string>): Promise<AgentStatusView[]> {
   return (await agentStatuses(deps.db)).map((a) => ({ agentId: a.id, status: a.status, available: a.status === "online" && connected.has(a.id) }));
 }
+
+/** Of the agents with a console open (`connected`), those who chose "online" (and are enabled): the available ones. */
+export async function availableAgents(deps: DomainDeps, connected: readonly string[]): Promise<string[]> {
+  if (connected.length === 0) return [];
+  const rows = await deps.db
+    .selectFrom("agents")
+    .select("id")
+    .where("status", "=", "online")
+    .where("disabled_at", "is", null)
+    .where("id", "in", [...connected])
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -8,14 +8,8 @@ import type { ConversationEventRow } from "../../adapters/db/repositories/timeli
 import { announceConversation } from "../chat/conversations.ts";
 import { publishTimeline, recordConversationEvent } from "../chat/timeline.ts";
 import type { DomainDeps } from "../ports.ts";
+import { availableAgents } from "./agentStatus.ts";
 import { assignWaiting, autoAssignInboxes } from "./autoAssign.ts";
-
-/** Agents who chose "online" and have a console open (of those `connected`). */
-async function availableAgents(deps: DomainDeps, connected: readonly string[]): Promise<string[]> {
-  const rows = await deps.db.selectFrom("agents").select("id").where("status", "=", "online").where("disabled_at", "is", null).execute();
-  const open = new Set(connected);
-  return rows.map((r) => r.id).filter((id) => open.has(id));
-}
 
 /**
  * The periodic part of assignment (every node runs it; each step is safe to repeat): notes who is

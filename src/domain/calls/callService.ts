@@ -103,9 +103,10 @@ export async function startCall(
   consent?: RecordingConsent,
   connected?: readonly string[],
 ): Promise<CallStart> {
-  const chats = await ringChats(deps, DEFAULT_INBOX_ID, connected);
   // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline.
   const latest = await latestConversationOf(deps.db, visitor.id);
+  // The call's inbox is the visitor's (their latest conversation's); the default one for a first contact.
+  const chats = await ringChats(deps, latest?.inbox_id ?? DEFAULT_INBOX_ID, connected);
   const conversationId = latest && latest.status !== "resolved" ? latest.id : null;
   const call = await placeCall(deps, visitor, { media, conversationId, consent }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);
