@@ -79,5 +79,14 @@ describe.runIf(browserAvailable())("automatic assignment between two agents", ()
       }
       for (const text of others) expect(await agent.page.getByRole("link", { name: new RegExp(text) }).count()).toBe(0);
     }
+
+    // The picture for the README: Ayşe's console, her conversations under Mine, the assign menu with the team's status.
+    if (process.env.E2E_SCREENSHOTS) {
+      const first = previews[assignees.indexOf(ayse.id)] as string;
+      await ayse.page.getByRole("link", { name: new RegExp(first) }).click();
+      await ayse.page.getByRole("button", { name: "Assign" }).click();
+      await ayse.page.getByRole("button", { name: /Agent bora/ }).waitFor();
+      await ayse.page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-assignment.png` });
+    }
   }, 240_000);
 });
