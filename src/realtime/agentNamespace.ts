@@ -95,6 +95,8 @@ export function attachAgentNamespace(
     };
     announceStatus();
     assigner.request();
+    // A waiting call may now ring this agent first (and stop ringing everyone else).
+    domain.events.publish({ type: "calls.changed" });
     // A session can end elsewhere (disabled by the CLI, signed out on another node): check again
     // now and then, so a revoked console stops receiving conversations.
     // authenticateAgain disconnects a console whose session ended; the rejection is that same news.
