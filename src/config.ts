@@ -124,6 +124,7 @@ const schema = z.object({
     .regex(/^([^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, 'must be an address such as support@example.com or "Destek <support@example.com>"')
     .optional(),
   OFFLINE_EMAIL_DELAY_S: integer(0, 30 * 24 * 3600).default(300),
+  ASSIGNMENT_REQUEUE_S: integer(10, 7 * 24 * 3600).default(300),
   SMTP_INBOUND_PORT: integer(0, 65535).optional(),
   MAIL_REPLY_DOMAIN: z
     .string()
@@ -191,6 +192,8 @@ export interface Config {
   preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
   /** Only visitors the site verified (signed user id) may chat. */
   identityRequired: boolean;
+  /** How long an assigned agent may be away, offline or without a console before their open conversations are reassigned. */
+  assignmentRequeueMs: number;
   calls: {
     daily: number;
     perVisitor: number;
@@ -279,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storageQuotaBytes: e.STORAGE_QUOTA_MB === undefined ? undefined : e.STORAGE_QUOTA_MB * 1024 * 1024,
     preChat: parsePreChat(e.PRECHAT_FIELDS),
     identityRequired: e.IDENTITY_REQUIRED,
+    assignmentRequeueMs: e.ASSIGNMENT_REQUEUE_S * 1000,
     calls: {
       daily: e.CALL_DAILY_LIMIT,
       perVisitor: e.CALL_VISITOR_DAILY_LIMIT,

@@ -135,7 +135,13 @@ export interface CallsState {
    * Each waiting call with STUN servers only, so a console can prepare its recording before
    * accepting; TURN credentials come with the accept, to the agent who took the call.
    */
-  queue: Array<{ call: CallView; position: number; iceServers: IceServer[] }>;
+  queue: Array<{
+    call: CallView;
+    position: number;
+    iceServers: IceServer[];
+    /** The agents it rings first (its inbox's available members); null or absent: every console. */
+    ringAgentIds?: string[] | null;
+  }>;
   usage: { used: number; limit: number };
 }
 export interface AgentCallServerEvents extends CallRejoinServerEvents {

@@ -20,14 +20,18 @@ import { resumeCall } from "../domain/calls/rejoin.ts";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import type { Presence } from "./presence.ts";
+import type { AutoAssigner } from "./autoAssigner.ts";
+import { announceAgentStatus } from "./agentStatusEvents.ts";
+import { type AgentStatusClientEvents, type AgentStatusServerEvents, statusSet } from "../protocol/agentStatus.ts";
+import { setAgentStatus } from "../domain/assignment/agentStatus.ts";
 import { AGENTS_ROOM, agentRoom, joinRooms, sessionRoom, visitorRoom } from "./rooms.ts";
 
 export interface AgentSocketData {
   actor: AgentActor;
 }
 export type AgentNamespace = Namespace<
-  AgentClientEvents & AgentCallClientEvents & AgentTimelineClientEvents,
-  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents,
+  AgentClientEvents & AgentCallClientEvents & AgentTimelineClientEvents & AgentStatusClientEvents,
+  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents,
   Record<string, never>,
   AgentSocketData
 >;
@@ -43,7 +47,14 @@ export function endConsoles(nsp: AgentNamespace, room: string, reason: string): 
 const SESSION_RECHECK_MS = 60_000;
 
 /** The console's side: an access token in the handshake; every agent sees the whole inbox and call queue. */
-export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets, departures: Departures): void {
+export function attachAgentNamespace(
+  nsp: AgentNamespace,
+  deps: AppDeps,
+  presence: Presence,
+  signals: SignalTargets,
+  departures: Departures,
+  assigner: AutoAssigner,
+): void {
   const { domain, log } = deps;
 
   nsp.use(async (socket, next) => {
@@ -78,6 +89,14 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
       presence.agentsChanged().catch((err: unknown) => log.warn({ err, agentId: actor.agentId }, "announcing agent presence failed"));
     };
     announcePresence();
+    // The team sees this agent available (if their status is online), and waiting conversations may go to them.
+    const announceStatus = (): void => {
+      announceAgentStatus(nsp, domain.db, actor.agentId).catch((err: unknown) => log.warn({ err, agentId: actor.agentId }, "announcing agent status failed"));
+    };
+    announceStatus();
+    assigner.request();
+    // A waiting call may now ring this agent first (and stop ringing everyone else).
+    domain.events.publish({ type: "calls.changed" });
     // A session can end elsewhere (disabled by the CLI, signed out on another node): check again
     // now and then, so a revoked console stops receiving conversations.
     // authenticateAgain disconnects a console whose session ended; the rejection is that same news.
@@ -88,6 +107,8 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
       clearInterval(recheck);
       deps.metrics.sockets.dec({ role: "agent" });
       announcePresence();
+      announceStatus();
+      domain.events.publish({ type: "calls.changed" });
       const room = agentRoom(actor.agentId);
       departures.watch(async () => (await nsp.in(room).fetchSockets()).length > 0, () => hangUpAfterDeparture(domain, { agentId: actor.agentId }));
     });
@@ -122,11 +143,23 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
       return { conversation: await setConversationStatus(domain, conversationId, status, { type: "agent", id: me.id }) };
     }));
 
+    socket.on("status:set", handle(log, statusSet, async ({ status }) => {
+      const me = await agent();
+      const view = await setAgentStatus(domain, me.id, status, true);
+      nsp.to(AGENTS_ROOM).emit("team:status", view);
+      // Widgets hear whether anyone is still available (the last one stepping away is "away" to visitors).
+      announcePresence();
+      if (view.available) assigner.request();
+      // Whom a waiting call rings first may have changed.
+      domain.events.publish({ type: "calls.changed" });
+      return view;
+    }));
+
     socket.on("note:send", handle(log, noteSend, async (input) => ({ event: await addNote(domain, await agent(), input) })));
 
     socket.on("calls:sync", handle(log, z.object({}), async () => {
       await agent();
-      return callsState(domain);
+      return callsState(domain, await presence.connectedAgentIds().catch(() => undefined));
     }));
     socket.on("call:accept", handle(log, callId, async ({ callId }) => acceptCall(domain, await agent(), callId)));
     socket.on("call:open", handle(log, callId, async ({ callId }) => openCallForAgent(domain, await agent(), callId)));

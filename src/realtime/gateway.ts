@@ -11,6 +11,7 @@ import type { SignalTargets } from "./callSignaling.ts";
 import { clusterChannels } from "./clusterChannels.ts";
 import { Departures } from "./departures.ts";
 import { Presence } from "./presence.ts";
+import { AutoAssigner } from "./autoAssigner.ts";
 import { AGENTS_ROOM, agentRoom, visitorRoom } from "./rooms.ts";
 import { attachVisitorNamespace, moveMergedVisitorSockets, type VisitorNamespace } from "./visitorNamespace.ts";
 
@@ -57,18 +58,20 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       "visitorId" in to ? visitors.to(visitorRoom(to.visitorId)).emit("call:peer-rejoining", { callId }) : agents.to(agentRoom(to.agentId)).emit("call:peer-rejoining", { callId }),
   };
   const departures = new Departures(deps.log, deps.config.calls.rejoinWindowMs);
-  attachAgentNamespace(agents, deps, presence, signals, departures);
+  const assigner = new AutoAssigner(deps, presence);
+  attachAgentNamespace(agents, deps, presence, signals, departures, assigner);
   attachVisitorNamespace(visitors, deps, presence, signals, departures);
   visitors.on("visitor:merged", (fromVisitorId, into) => moveMergedVisitorSockets(visitors, fromVisitorId, into, deps.log));
 
   // The queue as everyone sees it: the whole state for consoles, each caller's place for widgets.
   const announceQueue = async () => {
-    const state = await callsState(deps.domain);
+    const state = await callsState(deps.domain, await presence.connectedAgentIds().catch(() => undefined));
     agents.to(AGENTS_ROOM).emit("calls:state", state);
     for (const { call, position } of state.queue) visitors.to(visitorRoom(call.visitor.id)).emit("call:queue", { callId: call.id, position });
   };
 
   const fanOut = (event: DomainEvent) => {
+    if (AutoAssigner.wants(event)) assigner.request();
     switch (event.type) {
       case "message.created":
         visitors.to(visitorRoom(event.visitorId)).emit("message:new", event.message);
@@ -116,6 +119,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       // themselves. A Socket.IO-level disconnect ("io server disconnect") would not be retried.
       io.engine.close();
       departures.stop();
+      await assigner.idle();
       await Promise.allSettled([agents, visitors].map((nsp) => nsp.adapter.close()));
       if (publisher) await closeRedis(publisher);
     })();

@@ -44,6 +44,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     const row: AgentRow = {
       id: randomUUID(), username: `${name}-${randomUUID().slice(0, 6)}`, name, password_hash: "x", role: "agent", telegram_chat_id: null,
       totp_secret: null, totp_pending_secret: null, totp_last_step: null, language: null, created_at: 0, updated_at: 0, disabled_at: null, last_login_at: null,
+      status: "online", status_changed_at: null, last_auto_assigned_at: null, unavailable_since: null,
     };
     await insertAgent(handle.db, row);
     return row;

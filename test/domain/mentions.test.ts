@@ -17,6 +17,10 @@ const agent = (id: string, username: string, disabled = false): AgentRow => ({
   updated_at: 0,
   disabled_at: disabled ? 1 : null,
   last_login_at: null,
+  status: "online",
+  status_changed_at: null,
+  last_auto_assigned_at: null,
+  unavailable_since: null,
 });
 
 const team = [agent("1", "ece"), agent("2", "deniz"), agent("3", "gone", true), agent("4", "şule"), agent("5", "me")];

@@ -8,6 +8,7 @@ import { CONSOLE_DIR } from "../../src/http/routes/console.ts";
 import { AGENT_CALL_EVENTS, VISITOR_CALL_EVENTS } from "../../src/protocol/calls.ts";
 import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/protocol/chat.ts";
 import { AGENT_TIMELINE_EVENTS, VISITOR_TIMELINE_EVENTS } from "../../src/protocol/timeline.ts";
+import { AGENT_STATUS_EVENTS } from "../../src/protocol/agentStatus.ts";
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
 import { type AccessFixture, buildAccessFixture, closeAccessFixture, ROLES, type Role } from "../support/accessFixture.ts";
 import { newClientId, openSocket } from "../support/chatClients.ts";
@@ -124,6 +125,7 @@ const MATRIX: Record<string, string> = {
   "/agent conversation:assign":                         "refused    refused   refused   ok     ok     refused",
   "/agent conversation:status":                         "refused    refused   refused   ok     ok     refused",
   "/agent note:send":                                   "refused    refused   refused   ok     ok     refused",
+  "/agent status:set":                                  "refused    refused   refused   ok     ok     refused",
   "/agent calls:sync":                                  "refused    refused   refused   ok     ok     refused",
   "/agent call:accept":                                 "refused    refused   refused   ok     ok     refused",
   "/agent call:open":                                   "refused    refused   refused   ok     ok     refused",
@@ -315,6 +317,7 @@ const SOCKET_PAYLOADS: Record<string, SocketPayload> = {
   "/agent conversation:assign": (f) => ({ conversationId: f.visitorA.conversationId, agentId: f.agent.id }),
   "/agent conversation:status": (f) => ({ conversationId: f.visitorA.conversationId, status: "open" }),
   "/agent calls:sync": () => ({}),
+  "/agent status:set": () => ({ status: "online" }),
   "/agent call:accept": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/agent call:open": async (f) => ({ callId: await f.queuedCallOfA() }),
   "/agent call:reject": async (f) => ({ callId: await f.queuedCallOfA() }),
@@ -360,7 +363,7 @@ describe.each(testDatabases())("access-control matrix on $name", (database: Test
     const routes = new Set(stage.app.routeCatalog.map((r) => lineOf(r.method, r.url)));
     const events = [
       ...[...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS, ...VISITOR_TIMELINE_EVENTS].map((e) => `/visitor ${e}`),
-      ...[...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS, ...AGENT_TIMELINE_EVENTS])].map((e) => `/agent ${e}`),
+      ...[...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS, ...AGENT_TIMELINE_EVENTS, ...AGENT_STATUS_EVENTS])].map((e) => `/agent ${e}`),
     ];
     const wanted = [...routes, ...events];
     const missing = wanted.filter((line) => !(line in MATRIX));

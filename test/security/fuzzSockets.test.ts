@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_CALL_EVENTS, VISITOR_CALL_EVENTS } from "../../src/protocol/calls.ts";
 import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/protocol/chat.ts";
 import { AGENT_TIMELINE_EVENTS, VISITOR_TIMELINE_EVENTS } from "../../src/protocol/timeline.ts";
+import { AGENT_STATUS_EVENTS } from "../../src/protocol/agentStatus.ts";
 import { openSocket } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { type FuzzStage, startFuzzStage } from "../support/fuzzStage.ts";
@@ -28,7 +29,7 @@ const HANDSHAKE_RUNS = 30;
 const HEAP_GROWTH_BOUND = 16 * 1024 * 1024;
 const RESERVED_EVENTS = new Set(["disconnect", "disconnecting", "error"]);
 const VISITOR_EVENTS = [...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS, ...VISITOR_TIMELINE_EVENTS];
-const AGENT_EVENTS = [...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS, ...AGENT_TIMELINE_EVENTS])];
+const AGENT_EVENTS = [...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS, ...AGENT_TIMELINE_EVENTS, ...AGENT_STATUS_EVENTS])];
 
 describe.each(testDatabases())("fuzzing every socket event on $name", (database: TestDatabase) => {
   let s: FuzzStage;
@@ -110,7 +111,7 @@ describe.each(testDatabases())("fuzzing every socket event on $name", (database:
   it("every field of every event, set to each classic bad value in turn, gets a typed answer", async () => {
     const namespaces = [
       { name: "/visitor", events: [...VISITOR_CHAT_EVENTS, ...VISITOR_CALL_EVENTS], socket: liveVisitor },
-      { name: "/agent", events: [...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS])], socket: liveAgent },
+      { name: "/agent", events: [...new Set([...AGENT_CHAT_EVENTS, ...AGENT_CALL_EVENTS, ...AGENT_STATUS_EVENTS])], socket: liveAgent },
     ] as const;
     for (const { name, events, socket } of namespaces) {
       for (const event of events) {

@@ -101,6 +101,7 @@ export function validExample(event: string, ids: { conversationId: string; callI
     "calls:sync": {},
     "transcript:request": { email: "ayse@example.com" },
     "note:send": { conversationId, body: "a private note for @deniz" },
+    "status:set": { status: "away" },
     "conversation:rate": { conversationId, score: 4, comment: "quick and kind" },
     "call:start": { media: "audio" },
     "call:signal": { callId, signal: candidate },

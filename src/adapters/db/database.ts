@@ -21,6 +21,7 @@ import * as conversationTimeline from "./migrations/0012_conversation_timeline.t
 import * as inboxes from "./migrations/0013_inboxes.ts";
 import * as contacts from "./migrations/0016_contacts.ts";
 import * as secureSearchDelete from "./migrations/0020_secure_search_delete.ts";
+import * as agentStatus from "./migrations/0014_agent_status.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -90,6 +91,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0013_inboxes": inboxes,
   "0016_contacts": contacts,
   "0020_secure_search_delete": secureSearchDelete,
+  "0014_agent_status": agentStatus,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -18,7 +18,16 @@ export interface AgentsTable {
   updated_at: number;
   disabled_at: number | null;
   last_login_at: number | null;
+  /** Chosen in the console; available for automatic assignment only when "online" with a console open. */
+  status: ColumnType<AgentStatusValue, AgentStatusValue | undefined, AgentStatusValue>;
+  status_changed_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Round-robin: when automatic assignment last gave this agent a conversation. */
+  last_auto_assigned_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When the assignment job first saw the agent unavailable; null while available. */
+  unavailable_since: ColumnType<number | null, number | null | undefined, number | null>;
 }
+
+export type AgentStatusValue = "online" | "away" | "offline";
 
 export interface AgentSessionsTable {
   id: string;

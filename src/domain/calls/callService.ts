@@ -6,9 +6,11 @@ import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } fro
 import { visitorLabel } from "../chat/visitorLabel.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
+import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "./calls.ts";
 import { iceServersFor, LIVE_TURN_TTL_S, RINGING_TURN_MARGIN_S, stunServers } from "./ice.ts";
 import { callUsage } from "./limits.ts";
+import { ringTargets } from "./ringTargets.ts";
 
 // Calls as the transports use them: the state changes of calls.ts, presented, published to the
 // sockets and announced to Telegram.
@@ -52,7 +54,8 @@ export async function presentCall(deps: DomainDeps, call: CallRow): Promise<Call
   return callViewOf({ ...call, visitor_name: visitor?.name ?? null, visitor_email: visitor?.email ?? null, agent_name: agent?.name ?? null });
 }
 
-export async function callsState(deps: DomainDeps): Promise<CallsState> {
+/** The queue and today's usage; with `connected` (agents with a console open), whom each call rings first. */
+export async function callsState(deps: DomainDeps, connected?: readonly string[]): Promise<CallsState> {
   const queue = await callQueue(deps);
   const usage = await callUsage(deps.db, deps.calls.limits, deps.clock.now());
   return {
@@ -61,6 +64,7 @@ export async function callsState(deps: DomainDeps): Promise<CallsState> {
         call: await presentCall(deps, call),
         position,
         iceServers: stunServers(deps.calls.iceServers),
+        ringAgentIds: await ringTargets(deps, call.inbox_id, connected),
       })),
     ),
     usage: { used: usage.used, limit: usage.limit },
@@ -80,11 +84,29 @@ export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
   return (await callAlertChats(deps)).length > 0;
 }
 
-/** A visitor presses Call (with the recording consent they gave): queued, the team alerted, the caller told their place. */
-export async function startCall(deps: DomainDeps, visitor: VisitorRow, media: CallRow["media"], consent?: RecordingConsent): Promise<CallStart> {
-  const chats = await callAlertChats(deps);
+/** The Telegram chats that ring: those of the available members rung first, else every alert chat. */
+async function ringChats(deps: DomainDeps, inboxId: string, connected: readonly string[] | undefined): Promise<string[]> {
+  const first = deps.telegram ? await ringTargets(deps, inboxId, connected) : null;
+  if (!first) return callAlertChats(deps);
+  const agents = await listAgents(deps.db);
+  return agents.filter((a) => first.includes(a.id) && a.telegram_chat_id).map((a) => a.telegram_chat_id as string);
+}
+
+/**
+ * A visitor presses Call (with the recording consent they gave): queued, the team alerted, the
+ * caller told their place. `connected`: agents with a console open, to ring the inbox's available members first.
+ */
+export async function startCall(
+  deps: DomainDeps,
+  visitor: VisitorRow,
+  media: CallRow["media"],
+  consent?: RecordingConsent,
+  connected?: readonly string[],
+): Promise<CallStart> {
   // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline.
   const latest = await latestConversationOf(deps.db, visitor.id);
+  // The call's inbox is the visitor's (their latest conversation's); the default one for a first contact.
+  const chats = await ringChats(deps, latest?.inbox_id ?? DEFAULT_INBOX_ID, connected);
   const conversationId = latest && latest.status !== "resolved" ? latest.id : null;
   const call = await placeCall(deps, visitor, { media, conversationId, consent }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);

@@ -152,6 +152,12 @@ async function publishUpdated(deps: DomainDeps, conversation: ConversationRow, v
   return summary;
 }
 
+/** Tells consoles and the widget about a conversation changed elsewhere (automatic assignment, requeue). */
+export async function announceConversation(deps: DomainDeps, id: string): Promise<ConversationSummary> {
+  const { conversation, visitor } = await requireConversation(deps, id);
+  return publishUpdated(deps, conversation, visitor);
+}
+
 async function changed(deps: DomainDeps, id: string, changes: Partial<ConversationRow>): Promise<ConversationSummary> {
   await updateConversation(deps.db, id, { ...changes, updated_at: deps.clock.now() });
   const { conversation, visitor } = await requireConversation(deps, id);

@@ -2,18 +2,33 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listAgents } from "../../domain/agents.ts";
 import type { AppDeps } from "../../deps.ts";
-import { AGENTS_ROOM } from "../../realtime/rooms.ts";
+import { agentNamespaceOf } from "../../realtime/agentNamespace.ts";
+import { connectedAgentIds } from "../../realtime/presence.ts";
 import { requireAgent } from "../authenticate.ts";
+import { agentStatus } from "../../protocol/agentStatus.ts";
+import { teamStatuses } from "../../domain/assignment/agentStatus.ts";
 
-/** Everyone on the team, with who has the console open: the assign menu. */
+/**
+ * Everyone on the team, with who has the console open (`online`), the status each chose, and
+ * whether they are available (status online and a console open): the assign menu and presence list.
+ */
 export const teamRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
   app.get("/", {
     preHandler: requireAgent(domain),
-    schema: { response: { 200: z.object({ agents: z.array(z.object({ id: z.string(), name: z.string(), username: z.string(), online: z.boolean() })) }) } },
+    schema: { response: { 200: z.object({ agents: z.array(z.object({ id: z.string(), name: z.string(), username: z.string(), online: z.boolean(), status: agentStatus, available: z.boolean() })) }) } },
   }, async () => {
-    const sockets = await app.io.of("/agent").in(AGENTS_ROOM).fetchSockets();
-    const online = new Set(sockets.map((s) => (s.data as { actor?: { agentId: string } }).actor?.agentId));
+    const online = new Set(await connectedAgentIds(agentNamespaceOf(app.io)));
     const agents = (await listAgents(domain)).filter((a) => !a.disabledAt);
-    return { agents: agents.map((a) => ({ id: a.id, name: a.name, username: a.username, online: online.has(a.id) })) };
+    const statuses = new Map((await teamStatuses(domain, online)).map((s) => [s.agentId, s]));
+    return {
+      agents: agents.map((a) => ({
+        id: a.id,
+        name: a.name,
+        username: a.username,
+        online: online.has(a.id),
+        status: statuses.get(a.id)?.status ?? "online",
+        available: statuses.get(a.id)?.available ?? false,
+      })),
+    };
   });
 };

@@ -12,7 +12,8 @@ import { IDENTITY_HEADERS } from "../../protocol/identity.ts";
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, MAX_MESSAGE_LENGTH } from "../../protocol/chat.ts";
-import { AGENTS_ROOM } from "../../realtime/rooms.ts";
+import { agentNamespaceOf } from "../../realtime/agentNamespace.ts";
+import { anyAgentAvailable } from "../../realtime/presence.ts";
 import { sendError } from "../errors.ts";
 import { readUpload } from "../upload.ts";
 
@@ -45,7 +46,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
   // Asks every node; one that does not answer (it died) must not fail the widget: it shows "away".
   const agentsOnline = async (request: FastifyRequest) => {
     try {
-      return (await app.io.of("/agent").in(AGENTS_ROOM).fetchSockets()).length > 0;
+      return await anyAgentAvailable(domain, agentNamespaceOf(app.io));
     } catch (err) {
       request.log.warn({ err }, "could not ask every node whether agents are online; showing the team as away");
       return false;

@@ -17,7 +17,7 @@ function agentRow(username: string): agents.AgentRow {
   return {
     id: randomUUID(), username, name: `Name ${username}`, password_hash: "hash", role: "agent", telegram_chat_id: null,
     totp_secret: null, totp_pending_secret: null, totp_last_step: null, language: null, created_at: 1000, updated_at: 1000,
-    disabled_at: null, last_login_at: null,
+    disabled_at: null, last_login_at: null, status: "online", status_changed_at: null, last_auto_assigned_at: null, unavailable_since: null,
   };
 }
 

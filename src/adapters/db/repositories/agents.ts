@@ -1,10 +1,10 @@
-import type { Selectable, Updateable } from "kysely";
+import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Db } from "../database.ts";
 import type { AgentsTable } from "../schema.ts";
 
 export type AgentRow = Selectable<AgentsTable>;
 
-export function insertAgent(db: Db, row: AgentRow): Promise<unknown> {
+export function insertAgent(db: Db, row: Insertable<AgentsTable>): Promise<unknown> {
   return db.insertInto("agents").values(row).execute();
 }
 

@@ -16,6 +16,7 @@ import type {
 	ReceiptsView,
 } from "../../../../src/protocol/chat";
 import type { SearchSnippet } from "../../../../src/protocol/search";
+import type { AgentStatus, AgentStatusClientEvents, AgentStatusServerEvents, AgentStatusView } from "../../../../src/protocol/agentStatus";
 
 import type {
 	AgentTimelineClientEvents,
@@ -26,8 +27,9 @@ import type {
 	TimelineResponse,
 } from "../../../../src/protocol/timeline";
 
-export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents;
-export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents;
+export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents & AgentStatusClientEvents;
+export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents;
+export type { AgentStatus, AgentStatusView };
 export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
 export type { SearchSnippet };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
@@ -91,6 +93,9 @@ export interface TeamAgent {
 	name: string;
 	username: string;
 	online: boolean;
+	/** The status the agent chose, and whether they are available (online with a console open). */
+	status: AgentStatus;
+	available: boolean;
 }
 
 /** What an attachment-only message sent, for list previews. */

@@ -62,10 +62,13 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		noticeTimer = setTimeout(() => store.update({ notice: null }), NOTICE_MS);
 	}
 
-	/** Rings while calls wait and the agent is free; stops on accept, reject, taken or ended. */
+	/** Whether a waiting call rings here: it rings its inbox's available members first, everyone when none is. */
+	const ringsMe = (entry: CallsState["queue"][number]) => !entry.ringAgentIds || entry.ringAgentIds.includes(deps.agentId);
+
+	/** Rings while calls wait for this agent and the agent is free; stops on accept, reject, taken or ended. */
 	function updateRing(): void {
 		const { queue, active } = store.get();
-		const ring = queue.length > 0 && !active;
+		const ring = queue.some(ringsMe) && !active;
 		if (ring && !ringTimer) {
 			playRing();
 			ringTimer = setInterval(playRing, RING_EVERY_MS);
@@ -77,8 +80,9 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 
 	function applyState(state: CallsState): void {
 		const t = deps.translate();
-		for (const { call } of state.queue) {
-			if (announced.has(call.id)) continue;
+		for (const entry of state.queue) {
+			const { call } = entry;
+			if (announced.has(call.id) || !ringsMe(entry)) continue;
 			announced.add(call.id);
 			showDesktopNotification({
 				title: t("calls.incoming", { name: call.visitor.name }),

@@ -1,18 +1,19 @@
 import { useCallback, useId, useRef, useState } from "preact/hooks";
-import type { ConversationSummary } from "../api/inboxTypes";
+import type { AgentStatus, ConversationSummary } from "../api/inboxTypes";
 import { describeError } from "../errors/describeError";
-import { useI18n } from "../i18n";
+import { type MessageKey, useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
 import { useStore } from "../state/store";
 import { Icon } from "../ui/Icon";
 import { showToast } from "../ui/toasts";
 import { useDismiss } from "../ui/useDismiss";
 
-/** "Assign ▾": the team (with who is online) and "Unassigned", loaded fresh when opened. */
+/** "Assign ▾": the team (with each one's status, live) and "Unassigned", loaded fresh when opened. */
 export function AssignMenu({ conversation, onAssign }: { conversation: ConversationSummary; onAssign: (agentId: string | null) => void }) {
 	const { t } = useI18n();
 	const inbox = useInbox();
 	const agents = useStore(inbox.team, (value) => value.agents);
+	const presence = useStore(inbox.presence, (value) => value.byAgent);
 	const [open, setOpen] = useState(false);
 	const panelId = useId();
 	const root = useRef<HTMLDivElement>(null);
@@ -56,9 +57,9 @@ export function AssignMenu({ conversation, onAssign }: { conversation: Conversat
 					{agents?.map((agent) => (
 						<li key={agent.id}>
 							<button type="button" class="menu-item" aria-pressed={currentId === agent.id} onClick={() => choose(agent.id)}>
-								<span class={agent.online ? "presence presence-online" : "presence"} aria-hidden="true" />
+								<span class={presenceClass(presence[agent.id] ?? agent)} aria-hidden="true" />
 								<span class="menu-item-label">{agent.name}</span>
-								<span class="visually-hidden">{agent.online ? t("team.online") : t("team.offline")}</span>
+								<span class="visually-hidden">{presenceText(presence[agent.id] ?? agent, t)}</span>
 								{agent.id === inbox.agent.id && <span class="muted"> {t("actions.you")}</span>}
 							</button>
 						</li>
@@ -67,4 +68,18 @@ export function AssignMenu({ conversation, onAssign }: { conversation: Conversat
 			</div>
 		</div>
 	);
+}
+
+type Presence = { status: AgentStatus; available: boolean };
+
+/** Green: available; amber: away; hollow: offline or no console open. */
+export function presenceClass({ status, available }: Presence): string {
+	if (available) return "presence presence-online";
+	return status === "away" ? "presence presence-away" : "presence";
+}
+
+/** "Online", "Away", "Offline", or "Online (console closed)" for one who chose online but is not here. */
+export function presenceText({ status, available }: Presence, t: (key: MessageKey) => string): string {
+	if (status === "online" && !available) return `${t("status.online")} (${t("status.noConsole")})`;
+	return t(`status.${status}`);
 }

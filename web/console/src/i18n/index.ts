@@ -13,17 +13,19 @@ import { timelineTr } from "./timelineTr";
 import { tr } from "./tr";
 import { type TeamMessageKey, teamEn } from "./teamEn";
 import { teamTr } from "./teamTr";
+import { type StatusMessageKey, statusEn } from "./statusEn";
+import { statusTr } from "./statusTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );

@@ -1,7 +1,7 @@
 import type { Translate } from "../../../shared/i18n";
 import { createInboxApi } from "../api/inboxApi";
 import { createCallCenter } from "../calls/callCenter";
-import type { ConversationStatus, ConversationSummary, TeamAgent } from "../api/inboxTypes";
+import type { AgentStatus, AgentStatusView, ConversationStatus, ConversationSummary, TeamAgent } from "../api/inboxTypes";
 import type { Agent } from "../api/types";
 import { createOpenConversationStore } from "../conversation/openConversationStore";
 import { createOutbox } from "../conversation/outbox";
@@ -33,6 +33,18 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	const outbox = createOutbox(agent.id);
 	const sender = createOutboxSender({ outbox, socket, onSent: (message) => conversation.receiveMessage(message) });
 	const team = createStore({ agents: null as TeamAgent[] | null });
+	/** Each agent's chosen status and availability, live (`team:status`): the header, the assign menu, the team page. */
+	const presence = createStore({ byAgent: {} as Record<string, AgentStatusView> });
+	const applyTeam = (agents: TeamAgent[]) => {
+		team.update({ agents });
+		presence.update({ byAgent: Object.fromEntries(agents.map((a) => [a.id, { agentId: a.id, status: a.status, available: a.available }])) });
+	};
+	const applyStatus = (view: AgentStatusView) => {
+		presence.update((state) => ({ byAgent: { ...state.byAgent, [view.agentId]: view } }));
+		const agents = team.get().agents;
+		if (agents) team.update({ agents: agents.map((a) => (a.id === view.agentId ? { ...a, status: view.status, available: view.available } : a)) });
+	};
+	const loadTeam = async () => applyTeam((await api.team()).agents);
 	const timeline = createTimelineStore(api);
 	/** Conversations with a note that mentions this agent, not opened since (a badge in the list). */
 	const mentions = createStore({ conversationIds: [] as string[] });
@@ -67,6 +79,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		list.refreshCounts().catch(logFailure("refreshing the inbox counts"));
 		conversation.resync();
 		timeline.reload().catch(logFailure("loading the timeline"));
+		loadTeam().catch(logFailure("loading the team's status"));
 		sender.flush();
 	});
 	socket.on("disconnect", (reason) => {
@@ -92,6 +105,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	);
 
 	socket.on("timeline:event", (event) => timeline.receive(event));
+	socket.on("team:status", applyStatus);
 	socket.on("mention", ({ event, conversationId, visitorName }) => {
 		const t = translate();
 		showToast(t("note.mentioned", { name: event.actor.name ?? t("message.team"), visitor: visitorName ?? t("note.aVisitor") }));
@@ -113,6 +127,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		outbox,
 		sender,
 		team,
+		presence,
 		drafts,
 		calls,
 		timeline,
@@ -137,7 +152,12 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 
 		/** The team for the assign menu, fetched again each time the menu opens (presence changes). */
 		async loadTeam(): Promise<void> {
-			team.update({ agents: (await api.team()).agents });
+			await loadTeam();
+		},
+
+		/** The agent chooses online, away or offline; every console hears it. */
+		async setMyStatus(status: AgentStatus): Promise<void> {
+			applyStatus(await socketRequest(socket, "status:set", { status }));
 		},
 
 		sendTyping(conversationId: string, typing: boolean): void {

@@ -5,6 +5,7 @@ import { callHistoryIdOf, contactIdOf, conversationIdOf, followLink, ROUTES, rou
 import { Icon, type IconName } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
+import { StatusSelect } from "./StatusSelect";
 
 function isCurrent(item: string, route: string): boolean {
 	if (item === ROUTES.home) return route === ROUTES.home || conversationIdOf(route) !== null;
@@ -67,6 +68,7 @@ export function AppShell({
 					{t("app.name")}
 				</a>
 				<div class="topbar-actions">
+					<StatusSelect />
 					<LanguageSelect />
 					<AccountMenu agent={agent} />
 				</div>

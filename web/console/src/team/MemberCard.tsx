@@ -3,6 +3,9 @@ import { StatusBadge } from "../account/StatusBadge";
 import { useI18n } from "../i18n";
 import { Button } from "../ui/Button";
 import { formatDateTime } from "../ui/formatTime";
+import { presenceClass, presenceText } from "../conversation/AssignMenu";
+import { useInbox } from "../inbox/InboxContext";
+import { useStore } from "../state/store";
 
 export type MemberAction = "disable" | "enable" | "makeAdmin" | "makeAgent" | "resetPassword" | "resetFactor" | "resendInvite" | "revokeInvite";
 
@@ -39,6 +42,8 @@ export function MemberCard({
 	onAction: (action: MemberAction) => void;
 }) {
 	const { t, language } = useI18n();
+	// The status the agent chose and whether their console is open, live.
+	const presence = useStore(useInbox().presence, (state) => state.byAgent[member.id]);
 	const factors = [member.telegramLinked && t("team.factor.telegram"), member.totpEnabled && t("team.factor.totp")].filter(
 		(f): f is string => Boolean(f),
 	);
@@ -59,6 +64,17 @@ export function MemberCard({
 						<StatusBadge on={member.status === "active"}>{t(`team.status.${member.status}`)}</StatusBadge>
 					</dd>
 				</div>
+				{presence && member.status === "active" && (
+					<div>
+						<dt>{t("status.presence")}</dt>
+						<dd>
+							<span class="member-presence">
+								<span class={presenceClass(presence)} aria-hidden="true" />
+								{presenceText(presence, t)}
+							</span>
+						</dd>
+					</div>
+				)}
 				<div>
 					<dt>{t("team.col.factors")}</dt>
 					<dd>

@@ -1,0 +1,32 @@
+import type { Server } from "socket.io";
+import type { AppDeps } from "../deps.ts";
+import { requeueAndAssign } from "../domain/assignment/requeue.ts";
+import { agentNamespaceOf } from "./agentNamespace.ts";
+import { connectedAgentIds } from "./presence.ts";
+
+const CHECK_EVERY_MS = 10_000;
+
+/**
+ * Every node, every few seconds: notes which agents are unavailable, puts back in the queue the
+ * open conversations of anyone unavailable for ASSIGNMENT_REQUEUE_S, and assigns what waits
+ * (also catching anything an event-driven run missed, e.g. while a node was restarting).
+ */
+export function startAssignmentJob(deps: AppDeps, io: Server): { stop(): Promise<void> } {
+  const agents = agentNamespaceOf(io);
+  let running: Promise<unknown> = Promise.resolve();
+  const check = async () => {
+    // A node that does not answer fetchSockets makes everyone look offline: skip rather than requeue on that.
+    const connected = await connectedAgentIds(agents);
+    await requeueAndAssign(deps.domain, connected, deps.config.assignmentRequeueMs);
+  };
+  const timer = setInterval(() => {
+    running = check().catch((err: unknown) => deps.log.warn({ err }, "the assignment job failed; it runs again shortly"));
+  }, CHECK_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
