@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { labelView } from "./labels.ts";
 import { nulFree, text } from "./text.ts";
 
 // The chat protocol shared by the server, the widget and the console. Clients import these types
@@ -84,6 +85,8 @@ export const conversationSummary = z.object({
   /** Visitor messages after the last one an agent read. */
   unread: z.number(),
   visitorReceipts: receiptsView,
+  /** Its labels, by name (agents only: the visitor's view has none). */
+  labels: z.array(labelView),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

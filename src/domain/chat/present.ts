@@ -1,5 +1,7 @@
 import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
 import type { AttachmentRow, ConversationRow, MessageRow, VisitorRow } from "../../adapters/db/repositories/chat.ts";
+import type { LabelRow } from "../../adapters/db/repositories/labels.ts";
+import type { LabelView } from "../../protocol/labels.ts";
 import type { AttachmentView, ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import type { DomainDeps } from "../ports.ts";
 
@@ -53,10 +55,14 @@ export function presentMessage(
   };
 }
 
+/** A label as clients see it. */
+export const presentLabel = (row: Pick<LabelRow, "id" | "name" | "colour">): LabelView => ({ id: row.id, name: row.name, colour: row.colour });
+
 export function presentSummary(
   conversation: ConversationRow,
   visitor: Pick<VisitorRow, "id" | "name" | "email" | "phone" | "external_id">,
   assignee: Pick<AgentRow, "id" | "name"> | undefined,
+  labels: ReadonlyArray<Pick<LabelRow, "id" | "name" | "colour">>,
 ): ConversationSummary {
   return {
     id: conversation.id,
@@ -71,6 +77,7 @@ export function presentSummary(
     lastSeq: conversation.last_seq,
     unread: conversation.unread_for_agents,
     visitorReceipts: { deliveredSeq: conversation.visitor_delivered_seq, readSeq: conversation.visitor_read_seq },
+    labels: labels.map(presentLabel),
     createdAt: iso(conversation.created_at),
     updatedAt: iso(conversation.updated_at),
   };

@@ -20,8 +20,11 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
   app.get("/", {
     schema: {
       querystring: z.object({
-        status: z.enum(["open", "pending", "resolved"]).default("open"),
-        assignee: z.enum(["me", "unassigned", "all"]).default("all"),
+        status: z.enum(["open", "pending", "resolved", "all"]).default("open"),
+        /** "me", "unassigned", "all", or an agent's id. */
+        assignee: z.union([z.enum(["me", "unassigned", "all"]), z.uuid()]).default("all"),
+        inbox: text().min(1).max(100).optional(),
+        label: z.uuid().optional(),
         q: text().max(200).optional(),
         cursor: text().max(500).optional(),
         limit: z.coerce.number().int().min(1).max(100).default(30),
