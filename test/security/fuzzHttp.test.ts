@@ -36,6 +36,9 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/agents": { role: "admin", body: { username: "newagent", name: "New Agent", password: PASSWORD, admin: false, telegramChatId: "12345", language: "en" } },
   "POST /api/canned-replies": { role: "agent", body: { scope: "personal", shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "PATCH /api/canned-replies/:id": { role: "agent", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
+  "POST /api/labels": { role: "admin", body: { name: "Fatura", colour: "#2f80ed" } },
+  "PATCH /api/labels/:id": { role: "admin", body: { name: "Fatura", colour: "#2f80ed" } },
+  "POST /api/conversations/:id/labels": { role: "agent", body: { labelId: "00000000-0000-4000-8000-000000000000" } },
   "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
   "POST /api/me/recovery-codes": { role: "agent", body: { password: PASSWORD } },
   "POST /api/agents/invites": { role: "admin", body: { username: "invitee", name: "Invited Agent", role: "agent", language: "tr" } },
@@ -68,7 +71,7 @@ describe.each(testDatabases())("fuzzing every HTTP route on $name", (database: T
   );
   const query = fc.oneof(
     fc.constant(""),
-    fc.dictionary(fc.constantFrom("status", "assignee", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "__proto__"), hostileString(3000), { maxKeys: 4 })
+    fc.dictionary(fc.constantFrom("status", "assignee", "inbox", "label", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "__proto__"), hostileString(3000), { maxKeys: 4 })
       .map((q) => `?${new URLSearchParams(q).toString()}`),
     fc.constantFrom("?%zz", "?a[b]=c&a[c]=d", "?limit=1&limit=2", "?&&&=", "?cursor=%00", "?q=%00"),
   );
