@@ -85,6 +85,8 @@ export const conversationSummary = z.object({
   /** Visitor messages after the last one an agent read. */
   unread: z.number(),
   visitorReceipts: receiptsView,
+  /** The inbox (website) it came through. */
+  inboxId: z.string(),
   /** Its labels, by name (agents only: the visitor's view has none). */
   labels: z.array(labelView),
   createdAt: z.string(),

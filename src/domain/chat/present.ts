@@ -77,6 +77,7 @@ export function presentSummary(
     lastSeq: conversation.last_seq,
     unread: conversation.unread_for_agents,
     visitorReceipts: { deliveredSeq: conversation.visitor_delivered_seq, readSeq: conversation.visitor_read_seq },
+    inboxId: conversation.inbox_id,
     labels: labels.map(presentLabel),
     createdAt: iso(conversation.created_at),
     updatedAt: iso(conversation.updated_at),

@@ -12,6 +12,7 @@ export const ROUTES = {
 	invite: "/invite",
 	reset: "/reset",
 	canned: "/canned",
+	labels: "/labels",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";

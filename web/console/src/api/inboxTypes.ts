@@ -16,6 +16,7 @@ import type {
 	ReceiptsView,
 } from "../../../../src/protocol/chat";
 import type { SearchSnippet } from "../../../../src/protocol/search";
+import type { AgentLabelServerEvents } from "../../../../src/protocol/labels";
 
 import type {
 	AgentTimelineClientEvents,
@@ -27,13 +28,16 @@ import type {
 } from "../../../../src/protocol/timeline";
 
 export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents;
-export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents;
+export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentLabelServerEvents;
 export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
 export type { SearchSnippet };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
 
 export type ConversationStatus = ConversationSummary["status"];
-export type AssigneeFilter = "all" | "me" | "unassigned";
+/** Which conversations by assignee: "all", "me", "unassigned", or one agent's id. */
+export type AssigneeFilter = string;
+/** One status tab, or every status. */
+export type StatusFilter = ConversationStatus | "all";
 
 /** Mirrors the server's MAX_MESSAGE_LENGTH (a value the console cannot import without zod). */
 export const MAX_MESSAGE_LENGTH = 4000;

@@ -46,6 +46,12 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	invalid_shortcut: "canned.error.invalid_shortcut",
 	empty_canned_reply: "canned.error.empty",
 	canned_reply_not_found: "canned.error.not_found",
+	label_name_taken: "labels.error.name_taken",
+	label_name_empty: "labels.error.name_empty",
+	label_name_too_long: "labels.error.name_too_long",
+	label_not_found: "labels.error.not_found",
+	label_limit: "labels.error.limit",
+	conversation_label_limit: "labels.error.conversation_limit",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

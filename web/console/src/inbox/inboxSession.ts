@@ -15,7 +15,10 @@ import { connectAgentSocket, socketRequest } from "../realtime/agentSocket";
 import { conversationRoute, navigate } from "../router";
 import { session } from "../session/sessionStore";
 import { createStore } from "../state/store";
+import { createLabelsApi } from "../api/labelsApi";
+import { createLabelCatalogue } from "../labels/labelCatalogue";
 import { createConversationListStore } from "./conversationListStore";
+import { filtersFromQuery } from "./listFilterQuery";
 import { logFailure } from "../../../shared/logFailure";
 
 export type ConnectionState = "connecting" | "online" | "offline";
@@ -28,7 +31,10 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	const api = createInboxApi(session.request);
 	const { socket, close: closeSocket } = connectAgentSocket();
 	const connection = createStore({ state: "connecting" as ConnectionState });
-	const list = createConversationListStore(api, agent.id);
+	const labelsApi = createLabelsApi(session.request);
+	const labels = createLabelCatalogue(labelsApi);
+	// A bookmarked or shared inbox URL names its filters in the query.
+	const list = createConversationListStore(api, agent.id, filtersFromQuery(location.search));
 	const conversation = createOpenConversationStore({ api, socket, onRead: list.markRead });
 	const outbox = createOutbox(agent.id);
 	const sender = createOutboxSender({ outbox, socket, onSent: (message) => conversation.receiveMessage(message) });
@@ -67,6 +73,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		list.refreshCounts().catch(logFailure("refreshing the inbox counts"));
 		conversation.resync();
 		timeline.reload().catch(logFailure("loading the timeline"));
+		labels.reload().catch(logFailure("loading the labels"));
 		sender.flush();
 	});
 	socket.on("disconnect", (reason) => {
@@ -92,6 +99,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	);
 
 	socket.on("timeline:event", (event) => timeline.receive(event));
+	socket.on("labels:changed", () => labels.reload().catch(logFailure("loading the labels")));
 	socket.on("mention", ({ event, conversationId, visitorName }) => {
 		const t = translate();
 		showToast(t("note.mentioned", { name: event.actor.name ?? t("message.team"), visitor: visitorName ?? t("note.aVisitor") }));
@@ -117,6 +125,13 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		calls,
 		timeline,
 		mentions,
+		labels,
+
+		/** Puts a label on a conversation or takes it off; every console (this one too) hears of it over the socket. */
+		async setLabel(conversationId: string, labelId: string, on: boolean): Promise<void> {
+			if (on) await labelsApi.addToConversation(conversationId, labelId);
+			else await labelsApi.removeFromConversation(conversationId, labelId);
+		},
 
 		/** A private note on the conversation: agents see it, the visitor never does. */
 		async addNote(conversationId: string, body: string): Promise<void> {
