@@ -127,10 +127,14 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		mentions,
 		labels,
 
-		/** Puts a label on a conversation or takes it off; every console (this one too) hears of it over the socket. */
+		/** Puts a label on a conversation or takes it off; shown here at once, on other consoles through the socket. */
 		async setLabel(conversationId: string, labelId: string, on: boolean): Promise<void> {
-			if (on) await labelsApi.addToConversation(conversationId, labelId);
-			else await labelsApi.removeFromConversation(conversationId, labelId);
+			const labels = on
+				? await labelsApi.addToConversation(conversationId, labelId)
+				: await labelsApi.removeFromConversation(conversationId, labelId);
+			const open = conversation.get().summary;
+			const summary = open?.id === conversationId ? open : list.get().conversations.find((item) => item.id === conversationId);
+			if (summary) applySummary({ ...summary, labels });
 		},
 
 		/** A private note on the conversation: agents see it, the visitor never does. */

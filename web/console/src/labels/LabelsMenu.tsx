@@ -17,7 +17,8 @@ export function LabelsMenu({ conversation }: { conversation: ConversationSummary
 	const inbox = useInbox();
 	const catalogue = useStore(inbox.labels, (state) => state.labels);
 	const [open, setOpen] = useState(false);
-	const [pending, setPending] = useState<string[]>([]);
+	/** Changes on their way to the server, shown as asked until it answers. */
+	const [pending, setPending] = useState<Record<string, boolean>>({});
 	const panelId = useId();
 	const root = useRef<HTMLDivElement>(null);
 	const button = useRef<HTMLButtonElement>(null);
@@ -26,13 +27,13 @@ export function LabelsMenu({ conversation }: { conversation: ConversationSummary
 
 	const has = new Set(conversation.labels.map((label) => label.id));
 	async function toggle(labelId: string, on: boolean) {
-		setPending((ids) => [...ids, labelId]);
+		setPending((changes) => ({ ...changes, [labelId]: on }));
 		try {
 			await inbox.setLabel(conversation.id, labelId, on);
 		} catch (error) {
 			showToast(describeError(error, t));
 		} finally {
-			setPending((ids) => ids.filter((id) => id !== labelId));
+			setPending(({ [labelId]: _done, ...rest }) => rest);
 		}
 	}
 
@@ -60,8 +61,8 @@ export function LabelsMenu({ conversation }: { conversation: ConversationSummary
 								<label class="menu-item label-option">
 									<input
 										type="checkbox"
-										checked={has.has(label.id)}
-										disabled={pending.includes(label.id)}
+										checked={pending[label.id] ?? has.has(label.id)}
+										disabled={label.id in pending}
 										onChange={(event) => toggle(label.id, event.currentTarget.checked)}
 									/>
 									<span class="label-dot" style={{ background: label.colour }} aria-hidden="true" />
