@@ -110,6 +110,20 @@ describe.runIf(browserAvailable())("labels and inbox filters in the console", ()
     await expect.poll(() => listed(agent), { timeout: 15_000 }).toEqual([cem]);
     expect(await agent.getByLabel("Filter by label").inputValue()).toBe(fatura.id);
 
+    // The four status tabs and the filters fit the list column, on a desk and on a phone.
+    const fits = () =>
+      agent.evaluate(() =>
+        [".status-tabs", ".list-filter-row"].every((selector) => {
+          const element = document.querySelector(selector);
+          return element !== null && element.scrollWidth <= element.clientWidth + 1;
+        }),
+      );
+    expect(await fits()).toBe(true);
+    await agent.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(fits).toBe(true);
+    if (process.env.E2E_SCREENSHOTS) await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-label-filter-phone.png` });
+    await agent.setViewportSize({ width: 1280, height: 720 });
+
     // Any label again, open conversations assigned to anyone: Ayla and Bekir.
     await agent.getByLabel("Filter by label").selectOption({ label: "All labels" });
     await agent.getByRole("group", { name: "Filter by status" }).getByRole("button", { name: /^Open/ }).click();

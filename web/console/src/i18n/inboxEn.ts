@@ -19,7 +19,6 @@ export const inboxEn = {
 	"list.title": "Conversations",
 	"list.search": "Search",
 	"list.searchPlaceholder": "Search names, e-mails, messages",
-	"list.assignee.all": "All",
 	"list.assignee.me": "Mine",
 	"list.assignee.unassigned": "Unassigned",
 	"list.loadMore": "Load more",

@@ -21,7 +21,6 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"list.title": "Konuşmalar",
 	"list.search": "Ara",
 	"list.searchPlaceholder": "Ad, e-posta, mesaj",
-	"list.assignee.all": "Tümü",
 	"list.assignee.me": "Bana atananlar",
 	"list.assignee.unassigned": "Atanmamış",
 	"list.loadMore": "Daha fazla yükle",

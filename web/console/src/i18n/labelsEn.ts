@@ -45,6 +45,7 @@ export const labelsEn = {
 	"filter.status.all": "All",
 	"filter.inbox.all": "All inboxes",
 	"filter.label.all": "All labels",
+	"filter.assignee.all": "Any assignee",
 	"filter.assignee.agents": "Agents",
 	"filter.clear": "Clear filters",
 	"filter.noMatch": "No conversations match these filters.",

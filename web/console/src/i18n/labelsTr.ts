@@ -47,6 +47,7 @@ export const labelsTr: Record<LabelsMessageKey, string> = {
 	"filter.status.all": "Tümü",
 	"filter.inbox.all": "Tüm gelen kutuları",
 	"filter.label.all": "Tüm etiketler",
+	"filter.assignee.all": "Tüm atananlar",
 	"filter.assignee.agents": "Temsilciler",
 	"filter.clear": "Filtreleri temizle",
 	"filter.noMatch": "Bu filtrelerle eşleşen konuşma yok.",

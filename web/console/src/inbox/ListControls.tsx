@@ -114,7 +114,7 @@ export function ListFilterBar({
 			</div>
 			<div class="list-filter-row">
 				<FilterSelect name="assignee" label={t("filter.assignee")} value={filters.assignee} onChange={(assignee) => onChange({ assignee })}>
-					<option value="all">{t("list.assignee.all")}</option>
+					<option value="all">{t("filter.assignee.all")}</option>
 					<option value="me">{t("list.assignee.me")}</option>
 					<option value="unassigned">{t("list.assignee.unassigned")}</option>
 					{otherAgents.length > 0 && (
