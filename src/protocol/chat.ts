@@ -62,6 +62,8 @@ export type VisitorProfile = z.infer<typeof visitorProfile>;
 export const conversationSummary = z.object({
   id: z.string(),
   status: z.enum(["open", "pending", "resolved"]),
+  /** The inbox (website) it came through. */
+  inboxId: z.string(),
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
   visitor: z.object({
     id: z.string(),
@@ -85,8 +87,6 @@ export const conversationSummary = z.object({
   /** Visitor messages after the last one an agent read. */
   unread: z.number(),
   visitorReceipts: receiptsView,
-  /** The inbox (website) it came through. */
-  inboxId: z.string(),
   /** Its labels, by name (agents only: the visitor's view has none). */
   labels: z.array(labelView),
   createdAt: z.string(),

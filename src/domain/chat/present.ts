@@ -67,6 +67,7 @@ export function presentSummary(
   return {
     id: conversation.id,
     status: conversation.status,
+    inboxId: conversation.inbox_id,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
     visitor: { id: visitor.id, name: visitor.name, email: visitor.email, phone: visitor.phone, verified: visitor.external_id !== null },
     pageUrl: conversation.page_url,
@@ -77,7 +78,6 @@ export function presentSummary(
     lastSeq: conversation.last_seq,
     unread: conversation.unread_for_agents,
     visitorReceipts: { deliveredSeq: conversation.visitor_delivered_seq, readSeq: conversation.visitor_read_seq },
-    inboxId: conversation.inbox_id,
     labels: labels.map(presentLabel),
     createdAt: iso(conversation.created_at),
     updatedAt: iso(conversation.updated_at),
