@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import type { LabelView } from "../../src/protocol/labels.ts";
 import type { TimelineEventView } from "../../src/protocol/timeline.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
+import { testRedisUrl } from "../support/redis.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 
 // A label change made by one agent reaches another agent's console over the socket: the
@@ -85,5 +87,59 @@ describe.each(testDatabases())("labels live on $name", (database: TestDatabase) 
     await request(deniz, "message:send", { conversationId: message.conversationId, clientId: newClientId(), body: "Bakıyorum" });
     await reply;
     expect(widgetEvents.join("\n")).not.toMatch(/Kargo gecikmesi|Gecikme|labels|timeline/);
+  });
+});
+
+const redisUrl = testRedisUrl();
+const postgres = testDatabases().find((d) => d.name === "postgres");
+
+// Two nodes on one PostgreSQL database and one Redis: a label put on through one node reaches a
+// console connected to the other, and so does a change of the catalogue.
+describe.runIf(redisUrl && postgres)("labels live across two nodes", () => {
+  let nodes: TestApp[] = [];
+  let dispose: () => Promise<void>;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    const db = await (postgres as TestDatabase).open();
+    dispose = db.dispose;
+    const env = { REDIS_URL: redisUrl!, SECRET_KEY: randomUUID() + randomUUID() };
+    nodes = [await startTestApp({ database: db, env }), await startTestApp({ database: db, env })];
+    for (const node of nodes) await node.app.listen({ port: 0, host: "127.0.0.1" });
+  });
+  afterAll(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    for (const node of nodes) await node.close();
+    await dispose?.();
+  });
+
+  it("sends a label change made on one node to a console on the other", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    await addAgent(a.deps, "yonca", { admin: true });
+    await addAgent(a.deps, "zeki");
+    const token = async (name: string) => {
+      const row = (await findAgentByUsername(a.deps.domain.db, name))!;
+      return (await startSession(a.deps.domain, row, { ip: null, userAgent: null })).accessToken;
+    };
+    const admin = await token("yonca");
+    const portOf = (node: TestApp) => (node.app.server.address() as AddressInfo).port;
+    const widget = await openSocket(`http://127.0.0.1:${portOf(a)}/visitor`, { visitorToken: newVisitorToken() });
+    const consoleOnB = await openSocket(`http://127.0.0.1:${portOf(b)}/agent`, { token: await token("zeki") });
+    sockets.push(widget, consoleOnB);
+    const { message } = await request<{ message: MessageView }>(widget, "message:send", { clientId: newClientId(), body: "İade istiyorum" });
+
+    const inject = (method: "POST" | "PATCH", url: string, payload: object) =>
+      a.app.inject({ method, url, payload, headers: { authorization: `Bearer ${admin}` } });
+    const catalogueChanged = nextEvent<undefined>(consoleOnB, "labels:changed");
+    const created = await inject("POST", "/api/labels", { name: "İade", colour: "#9b51e0" });
+    expect(created.statusCode, created.body).toBe(201);
+    const { label } = created.json() as { label: LabelView };
+    await catalogueChanged;
+
+    const updated = nextEvent<ConversationSummary>(consoleOnB, "conversation:updated", (c) => c.id === message.conversationId && c.labels.length === 1);
+    const entry = nextEvent<TimelineEventView>(consoleOnB, "timeline:event", (e) => e.kind === "labeled" && e.conversationId === message.conversationId);
+    expect((await inject("POST", `/api/conversations/${message.conversationId}/labels`, { labelId: label.id })).statusCode).toBe(200);
+    expect((await updated).labels).toEqual([label]);
+    expect((await entry).actor.name).toBe("Agent yonca");
   });
 });
