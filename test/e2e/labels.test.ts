@@ -125,5 +125,26 @@ describe.runIf(browserAvailable())("labels and inbox filters in the console", ()
     await agent.getByLabel("Filter by label").selectOption({ label: "All labels" });
     await agent.getByRole("group", { name: "Filter by status" }).getByRole("button", { name: /^Open/ }).click();
     await expect.poll(async () => (await listed(agent)).sort(), { timeout: 30_000 }).toEqual([ayla, bekir].sort());
+
+    // The admin's navigation, with Labels, keeps every label whole on a phone in Turkish.
+    await admin.getByLabel("Language").selectOption("tr");
+    await admin.getByRole("link", { name: "Etiketler" }).waitFor({ timeout: 30_000 });
+    await admin.setViewportSize({ width: 390, height: 800 });
+    // Cut off, outside its tab, or broken inside a word (more lines than words).
+    const clipped = await admin.locator(".sidenav-label").evaluateAll((labels) =>
+      labels
+        .filter((label) => {
+          const link = label.closest("a")?.getBoundingClientRect();
+          const box = label.getBoundingClientRect();
+          const range = label.ownerDocument.createRange();
+          range.selectNodeContents(label);
+          const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+          const words = (label.textContent ?? "").trim().split(/\s+/).length;
+          return !link || label.scrollWidth > label.clientWidth + 1 || box.left < link.left - 1 || box.right > link.right + 1 || lines > words;
+        })
+        .map((label) => label.textContent),
+    );
+    expect(clipped).toEqual([]);
+    if (process.env.E2E_SCREENSHOTS) await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-admin-nav-phone-tr.png` });
   }, 180_000);
 });
