@@ -15,6 +15,7 @@ import { authRoutes } from "./http/routes/auth.ts";
 import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { cannedReplyRoutes } from "./http/routes/cannedReplies.ts";
 import { contactRoutes } from "./http/routes/contacts.ts";
+import { labelRoutes } from "./http/routes/labels.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
@@ -172,6 +173,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(contactRoutes, { ...deps, prefix: "/api/contacts" });
   await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
+  await app.register(labelRoutes, { ...deps, prefix: "/api/labels" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });
   await app.register(callHistoryRoutes, { ...deps, prefix: "/api/calls" });
   await app.register(recordingRoutes, { ...deps, prefix: "/recordings" });

@@ -13,6 +13,8 @@ export type DomainEvent =
   | { type: "receipts.updated"; visitorId: string; conversationId: string; side: "agent" | "visitor"; receipts: ReceiptsView }
   /** A note or a change of a conversation: consoles only, never a visitor. */
   | { type: "timeline.event"; event: TimelineEventView }
+  /** The label catalogue changed (a label added, renamed, recoloured or deleted): consoles fetch it again. */
+  | { type: "labels.changed" }
   /** A note mentions this agent. */
   | { type: "mention"; agentId: string; notice: MentionNotice }
   /** The call queue changed (a call came, was taken, ended or was missed). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { labelView } from "./labels.ts";
 import { nulFree, text } from "./text.ts";
 
 // The chat protocol shared by the server, the widget and the console. Clients import these types
@@ -61,6 +62,8 @@ export type VisitorProfile = z.infer<typeof visitorProfile>;
 export const conversationSummary = z.object({
   id: z.string(),
   status: z.enum(["open", "pending", "resolved"]),
+  /** The inbox (website) it came through. */
+  inboxId: z.string(),
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
   visitor: z.object({
     id: z.string(),
@@ -84,6 +87,8 @@ export const conversationSummary = z.object({
   /** Visitor messages after the last one an agent read. */
   unread: z.number(),
   visitorReceipts: receiptsView,
+  /** Its labels, by name (agents only: the visitor's view has none). */
+  labels: z.array(labelView),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -10,7 +10,7 @@ import { text } from "./text.ts";
 export const MAX_NOTE_LENGTH = 4000;
 export const MAX_RATING_COMMENT_LENGTH = 1000;
 
-export const timelineEventKind = z.enum(["note", "assigned", "unassigned", "resolved", "reopened", "rated"]);
+export const timelineEventKind = z.enum(["note", "assigned", "unassigned", "resolved", "reopened", "rated", "labeled", "unlabeled"]);
 export type TimelineEventKind = z.infer<typeof timelineEventKind>;
 
 const agentRef = z.object({ id: z.string(), name: z.string() });
@@ -29,6 +29,8 @@ export const timelineEventView = z.object({
   assignee: agentRef.nullable(),
   /** A rating's score, 1 to 5. */
   score: z.number().nullable(),
+  /** The label added or removed, as it was named then. */
+  label: z.object({ id: z.string(), name: z.string(), colour: z.string() }).nullable(),
   createdAt: z.string(),
 });
 export type TimelineEventView = z.infer<typeof timelineEventView>;

@@ -4,6 +4,7 @@ import { authenticate } from "../domain/auth/sessions.ts";
 import { assignConversation, openConversation, recordAgentReceipt, setConversationStatus } from "../domain/chat/conversations.ts";
 import { sendAgentMessage } from "../domain/chat/messages.ts";
 import { addNote } from "../domain/chat/timeline.ts";
+import type { AgentLabelServerEvents } from "../protocol/labels.ts";
 import { type AgentTimelineClientEvents, type AgentTimelineServerEvents, noteSend } from "../protocol/timeline.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
@@ -31,7 +32,7 @@ export interface AgentSocketData {
 }
 export type AgentNamespace = Namespace<
   AgentClientEvents & AgentCallClientEvents & AgentTimelineClientEvents & AgentStatusClientEvents,
-  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents,
+  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents & AgentLabelServerEvents,
   Record<string, never>,
   AgentSocketData
 >;

@@ -92,6 +92,9 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       case "mention":
         agents.to(agentRoom(event.agentId)).emit("mention", event.notice);
         return;
+      case "labels.changed":
+        agents.to(AGENTS_ROOM).emit("labels:changed");
+        return;
       case "calls.changed":
         announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
         return;

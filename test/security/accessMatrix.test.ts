@@ -77,6 +77,13 @@ const MATRIX: Record<string, string> = {
   "GET /api/contacts/:id":                              "401        401       401       200    200    401",
   "PATCH /api/contacts/:id":                            "401        401       401       200    200    401",
   "POST /api/contacts/:id/merge":                       "401        401       401       403    200    401",
+  "GET /api/labels":                                    "401        401       401       200    200    401",
+  "POST /api/labels":                                   "401        401       401       403    201    401",
+  "PATCH /api/labels/:id":                              "401        401       401       403    200    401",
+  "DELETE /api/labels/:id":                             "401        401       401       403    204    401",
+  "GET /api/conversations/filters":                     "401        401       401       200    200    401",
+  "POST /api/conversations/:id/labels":                 "401        401       401       200    200    401",
+  "DELETE /api/conversations/:id/labels/:labelId":      "401        401       401       200    200    401",
   "GET /api/conversations":                             "401        401       401       200    200    401",
   "GET /api/conversations/counts":                      "401        401       401       200    200    401",
   "GET /api/conversations/:id":                         "401        401       401       200    200    401",
@@ -213,6 +220,19 @@ async function throwawayContact(f: Fixture): Promise<string> {
   return id;
 }
 
+const labelBody = () => ({ name: `m${Math.random().toString(36).slice(2, 10)}`, colour: "#2f80ed" });
+
+/** A fresh label, made by the admin (only admins make them), for the routes that name one. */
+async function adminLabel(f: Fixture): Promise<string> {
+  const res = await fetch(`${f.stage.url}/api/labels`, {
+    method: "POST",
+    headers: { ...headersFor(f, "admin"), "content-type": "application/json" },
+    body: JSON.stringify(labelBody()),
+  });
+  if (res.status !== 201) throw new Error(`the admin could not create a label: ${res.status}`);
+  return ((await res.json()) as { label: { id: string } }).label.id;
+}
+
 const textFile = () => {
   const form = new FormData();
   form.append("file", new Blob([Buffer.from("a note from the matrix")]), "note.txt");
@@ -253,6 +273,11 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "GET /api/contacts/:id": { path: async (f) => `/api/contacts/${await contactOfA(f)}` },
   "PATCH /api/contacts/:id": { path: async (f) => `/api/contacts/${await contactOfA(f)}`, body: () => ({ company: "Matrix Ltd" }) },
   "POST /api/contacts/:id/merge": { path: async (f) => `/api/contacts/${await throwawayContact(f)}/merge`, body: async (f) => ({ otherId: await throwawayContact(f) }) },
+  "POST /api/labels": { body: labelBody },
+  "PATCH /api/labels/:id": { path: async (f) => `/api/labels/${await adminLabel(f)}`, body: () => ({ colour: "#000000" }) },
+  "DELETE /api/labels/:id": { path: async (f) => `/api/labels/${await adminLabel(f)}` },
+  "POST /api/conversations/:id/labels": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/labels`, body: async (f) => ({ labelId: await adminLabel(f) }) },
+  "DELETE /api/conversations/:id/labels/:labelId": { path: async (f) => `/api/conversations/${f.visitorA.conversationId}/labels/${await adminLabel(f)}` },
   "GET /api/conversations/:id": { path: (f) => `/api/conversations/${f.visitorA.conversationId}` },
   "GET /api/conversations/:id/messages": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/messages?beforeSeq=1000` },
   "GET /api/conversations/:id/timeline": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/timeline` },

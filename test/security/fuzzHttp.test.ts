@@ -38,6 +38,9 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "PATCH /api/canned-replies/:id": { role: "agent", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "PATCH /api/contacts/:id": { role: "agent", body: { name: "Ayşe Yılmaz", email: "ayse@example.com", phone: "+90 555 000 00 00", company: "Işık Ltd", notes: "Calls after five." } },
   "POST /api/contacts/:id/merge": { role: "admin", body: { otherId: "00000000-0000-4000-8000-000000000000" } },
+  "POST /api/labels": { role: "admin", body: { name: "Fatura", colour: "#2f80ed" } },
+  "PATCH /api/labels/:id": { role: "admin", body: { name: "Fatura", colour: "#2f80ed" } },
+  "POST /api/conversations/:id/labels": { role: "agent", body: { labelId: "00000000-0000-4000-8000-000000000000" } },
   "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
   "POST /api/me/recovery-codes": { role: "agent", body: { password: PASSWORD } },
   "POST /api/agents/invites": { role: "admin", body: { username: "invitee", name: "Invited Agent", role: "agent", language: "tr" } },
@@ -70,7 +73,7 @@ describe.each(testDatabases())("fuzzing every HTTP route on $name", (database: T
   );
   const query = fc.oneof(
     fc.constant(""),
-    fc.dictionary(fc.constantFrom("status", "assignee", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "__proto__"), hostileString(3000), { maxKeys: 4 })
+    fc.dictionary(fc.constantFrom("status", "assignee", "inbox", "label", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "__proto__"), hostileString(3000), { maxKeys: 4 })
       .map((q) => `?${new URLSearchParams(q).toString()}`),
     fc.constantFrom("?%zz", "?a[b]=c&a[c]=d", "?limit=1&limit=2", "?&&&=", "?cursor=%00", "?q=%00"),
   );

@@ -42,6 +42,14 @@ export async function startFuzzStage(database: TestDatabase): Promise<FuzzStage>
   let agent = await connectAgent(stage, tokens.agent);
   const sent = await request<{ message: { conversationId: string } }>(visitor, "message:send", { clientId: newClientId(), body: "hello" });
   const started = await request<{ call: { id: string } }>(visitor, "call:start", { media: "audio" });
+  // A real label, so fuzzed label routes also reach one that exists.
+  const labelled = await fetch(`${stage.url}/api/labels`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${tokens.admin}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Fuzz", colour: "#2f80ed" }),
+  });
+  if (labelled.status !== 201) throw new Error(`the fuzz stage could not create a label: ${labelled.status}`);
+  const label = (await labelled.json()) as { label: { id: string } };
   const signInAgain = async (role: "agent" | "admin") => {
     tokens[role] = (await signedInAgent(stage, { admin: role === "admin" })).accessToken;
   };
@@ -49,7 +57,7 @@ export async function startFuzzStage(database: TestDatabase): Promise<FuzzStage>
     stage,
     tokens,
     // The visitor's id too, so contact routes (`/api/contacts/:id`) meet a real contact.
-    knownIds: [sent.message.conversationId, started.call.id, await visitorIdOf(stage, sent.message.conversationId)],
+    knownIds: [sent.message.conversationId, started.call.id, await visitorIdOf(stage, sent.message.conversationId), label.label.id],
     async visitorSocket() {
       if (!visitor.connected) visitor = await openSocket(`${stage.url}/visitor`, { visitorToken: tokens.visitor });
       return visitor;

@@ -22,6 +22,7 @@ import * as inboxes from "./migrations/0013_inboxes.ts";
 import * as contacts from "./migrations/0016_contacts.ts";
 import * as secureSearchDelete from "./migrations/0020_secure_search_delete.ts";
 import * as agentStatus from "./migrations/0014_agent_status.ts";
+import * as labels from "./migrations/0017_labels.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -92,6 +93,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0016_contacts": contacts,
   "0020_secure_search_delete": secureSearchDelete,
   "0014_agent_status": agentStatus,
+  "0017_labels": labels,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

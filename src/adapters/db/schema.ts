@@ -253,12 +253,12 @@ export interface AuditLogTable {
 export interface ConversationEventsTable {
   id: string;
   conversation_id: string;
-  kind: "note" | "assigned" | "unassigned" | "resolved" | "reopened" | "rated";
+  kind: "note" | "assigned" | "unassigned" | "resolved" | "reopened" | "rated" | "labeled" | "unlabeled";
   actor_type: "agent" | "visitor" | "system";
   actor_id: string | null;
   /** The note's text, or the rating's comment. */
   body: string | null;
-  /** JSON: a note's mentioned agent ids, the assignee, the rating's score. */
+  /** JSON: a note's mentioned agent ids, the assignee, the rating's score, the label (id, name, colour as it was). */
   data: string | null;
   created_at: number;
 }
@@ -316,6 +316,25 @@ export interface AppSettingsTable {
   updated_by: string | null;
 }
 
+export interface LabelsTable {
+  id: string;
+  name: string;
+  /** The name folded for the case-insensitive unique index (see domain/labels.ts). */
+  name_key: string;
+  /** A #rrggbb colour. */
+  colour: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConversationLabelsTable {
+  conversation_id: string;
+  label_id: string;
+  /** The agent who added it (null when the system did). */
+  added_by: string | null;
+  added_at: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -341,4 +360,6 @@ export interface Database {
   inboxes: InboxesTable;
   inbox_members: InboxMembersTable;
   app_settings: AppSettingsTable;
+  labels: LabelsTable;
+  conversation_labels: ConversationLabelsTable;
 }

@@ -1,6 +1,7 @@
 import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repositories/agents.ts";
 import {
   attachmentsOf,
+  type ConversationListFilter,
   type ConversationRow,
   conversationsOfVisitor,
   countByStatus,
@@ -16,6 +17,7 @@ import {
   updateConversation,
   type VisitorRow,
 } from "../../adapters/db/repositories/chat.ts";
+import { labelsOfConversations } from "../../adapters/db/repositories/labels.ts";
 import type { ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import { notFound } from "../errors.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
@@ -42,8 +44,11 @@ async function requireConversation(deps: DomainDeps, id: string): Promise<{ conv
 }
 
 export async function summaryOf(deps: DomainDeps, conversation: ConversationRow, visitor: VisitorRow): Promise<ConversationSummary> {
-  const assignee = conversation.assignee_id ? await findAgentById(deps.db, conversation.assignee_id) : undefined;
-  return presentSummary(conversation, visitor, assignee);
+  const [assignee, labels] = await Promise.all([
+    conversation.assignee_id ? findAgentById(deps.db, conversation.assignee_id) : undefined,
+    labelsOfConversations(deps.db, [conversation.id]),
+  ]);
+  return presentSummary(conversation, visitor, assignee, labels.get(conversation.id) ?? []);
 }
 
 /** What a (re)connecting widget needs: its conversation and the messages after the last it saw. */
@@ -72,35 +77,48 @@ export async function olderMessages(deps: DomainDeps, id: string, beforeSeq: num
 }
 
 export interface InboxQuery {
-  status: ConversationRow["status"];
-  assignee: "me" | "unassigned" | "all";
+  status: ConversationRow["status"] | "all";
+  /** "me", "unassigned", "all", or an agent's id. */
+  assignee: string;
+  /** Only this inbox's conversations. */
+  inbox?: string | undefined;
+  /** Only conversations wearing this label. */
+  label?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
   limit: number;
 }
 
+const assigneeFilter = (agent: AgentRow, assignee: string): ConversationListFilter["assignee"] =>
+  assignee === "me" ? { kind: "agent", id: agent.id } : assignee === "unassigned" ? { kind: "unassigned" } : assignee === "all" ? { kind: "all" } : { kind: "agent", id: assignee };
+
 /**
- * One inbox tab, newest activity first, with an opaque cursor for the next page. With a search
+ * One inbox tab, newest activity first, with an opaque cursor for the next page; status, assignee,
+ * inbox and label narrow it together (the cursor is a position, so it stays right under any of them). With a search
  * query (`q` holding at least one word) only matching conversations are listed, each with the
  * snippet that matched in `matches`.
  */
 export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQuery) {
   const cursor = query.cursor ? decodePageCursor(query.cursor) : undefined;
-  const filter = {
+  const filter: ConversationListFilter = {
     status: query.status,
-    assignee: query.assignee === "me" ? ({ kind: "agent", id: agent.id } as const) : ({ kind: query.assignee === "unassigned" ? "unassigned" : "all" } as const),
+    assignee: assigneeFilter(agent, query.assignee),
+    inboxId: query.inbox,
+    labelId: query.label,
     ...(cursor ? { before: { lastMessageAt: cursor.at, id: cursor.id } } : {}),
     limit: query.limit,
   };
   const terms = searchTermsOf(query.q);
   const { rows, next, matches } = terms.length ? await searchInboxPage(deps, filter, terms) : await plainPage(deps, filter);
-  const agents = new Map((await listAgents(deps.db)).map((a) => [a.id, a]));
+  const [agentRows, labels] = await Promise.all([listAgents(deps.db), labelsOfConversations(deps.db, rows.map((row) => row.id))]);
+  const agents = new Map(agentRows.map((a) => [a.id, a]));
   return {
     conversations: rows.map((row) =>
       presentSummary(
         row,
         { id: row.visitor_id, name: row.visitor_name, email: row.visitor_email, phone: row.visitor_phone, external_id: row.visitor_external_id },
         agents.get(row.assignee_id ?? ""),
+        labels.get(row.id) ?? [],
       ),
     ),
     nextCursor: next ? encodePageCursor(next.lastMessageAt, next.id) : null,
@@ -146,8 +164,8 @@ export async function conversationDetails(deps: DomainDeps, id: string) {
 
 /** Tells consoles and the visitor's widget that a conversation changed. */
 async function publishUpdated(deps: DomainDeps, conversation: ConversationRow, visitor: VisitorRow): Promise<ConversationSummary> {
-  const assignee = conversation.assignee_id ? await findAgentById(deps.db, conversation.assignee_id) : undefined;
-  const summary = presentSummary(conversation, visitor, assignee);
+  const summary = await summaryOf(deps, conversation, visitor);
+  const assignee = summary.assignee ?? undefined;
   deps.events.publish({ type: "conversation.updated", visitorId: visitor.id, conversation: summary, visitorView: presentForVisitor(conversation, assignee) });
   return summary;
 }
@@ -158,7 +176,8 @@ export async function announceConversation(deps: DomainDeps, id: string): Promis
   return publishUpdated(deps, conversation, visitor);
 }
 
-async function changed(deps: DomainDeps, id: string, changes: Partial<ConversationRow>): Promise<ConversationSummary> {
+/** Stores changes of a conversation (its updated_at at least) and tells consoles and its widget. */
+export async function changed(deps: DomainDeps, id: string, changes: Partial<ConversationRow>): Promise<ConversationSummary> {
   await updateConversation(deps.db, id, { ...changes, updated_at: deps.clock.now() });
   const { conversation, visitor } = await requireConversation(deps, id);
   return publishUpdated(deps, conversation, visitor);

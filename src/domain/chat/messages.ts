@@ -16,6 +16,7 @@ import {
   updateConversation,
   type VisitorRow,
 } from "../../adapters/db/repositories/chat.ts";
+import { labelsOfConversations } from "../../adapters/db/repositories/labels.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import { findAgentById } from "../../adapters/db/repositories/agents.ts";
 import type { Db } from "../../adapters/db/database.ts";
@@ -241,11 +242,12 @@ async function duplicateOf(deps: DomainDeps, row: MessageRow): Promise<SentMessa
 }
 
 async function viewOf(deps: DomainDeps, row: MessageRow, conversation: ConversationRow, visitor: VisitorRow) {
-  const [attachments, author, assignee] = await Promise.all([
+  const [attachments, author, assignee, labels] = await Promise.all([
     attachmentsOf(deps.db, [row.id]),
     row.author_type === "agent" && row.author_id ? findAgentById(deps.db, row.author_id) : undefined,
     conversation.assignee_id ? findAgentById(deps.db, conversation.assignee_id) : undefined,
+    labelsOfConversations(deps.db, [conversation.id]),
   ]);
   const authorName = row.author_type === "visitor" ? visitor.name : (author?.name ?? null);
-  return { message: presentMessage(deps, row, attachments, authorName), summary: presentSummary(conversation, visitor, assignee) };
+  return { message: presentMessage(deps, row, attachments, authorName), summary: presentSummary(conversation, visitor, assignee, labels.get(conversation.id) ?? []) };
 }

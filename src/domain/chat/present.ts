@@ -1,5 +1,7 @@
 import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
 import type { AttachmentRow, ConversationRow, MessageRow, VisitorRow } from "../../adapters/db/repositories/chat.ts";
+import type { LabelRow } from "../../adapters/db/repositories/labels.ts";
+import type { LabelView } from "../../protocol/labels.ts";
 import type { AttachmentView, ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import type { DomainDeps } from "../ports.ts";
 
@@ -53,14 +55,19 @@ export function presentMessage(
   };
 }
 
+/** A label as clients see it. */
+export const presentLabel = (row: Pick<LabelRow, "id" | "name" | "colour">): LabelView => ({ id: row.id, name: row.name, colour: row.colour });
+
 export function presentSummary(
   conversation: ConversationRow,
   visitor: Pick<VisitorRow, "id" | "name" | "email" | "phone" | "external_id">,
   assignee: Pick<AgentRow, "id" | "name"> | undefined,
+  labels: ReadonlyArray<Pick<LabelRow, "id" | "name" | "colour">>,
 ): ConversationSummary {
   return {
     id: conversation.id,
     status: conversation.status,
+    inboxId: conversation.inbox_id,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
     visitor: { id: visitor.id, name: visitor.name, email: visitor.email, phone: visitor.phone, verified: visitor.external_id !== null },
     pageUrl: conversation.page_url,
@@ -71,6 +78,7 @@ export function presentSummary(
     lastSeq: conversation.last_seq,
     unread: conversation.unread_for_agents,
     visitorReceipts: { deliveredSeq: conversation.visitor_delivered_seq, readSeq: conversation.visitor_read_seq },
+    labels: labels.map(presentLabel),
     createdAt: iso(conversation.created_at),
     updatedAt: iso(conversation.updated_at),
   };

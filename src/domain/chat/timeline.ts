@@ -24,7 +24,7 @@ import { text } from "../i18n.ts";
 import { alertChats } from "./alertChats.ts";
 import { visitorLabel } from "./visitorLabel.ts";
 
-// The console's conversation timeline: private notes, who assigned, resolved, reopened, and the
+// The console's conversation timeline: private notes, who assigned, resolved, reopened, labeled, and the
 // visitor's rating. The rule for everything visitor-facing (the widget, e-mail, transcripts,
 // Telegram's visitor posts): it reads `messages` only, never `conversation_events`. These rows are
 // published only as `timeline.event` and `mention`, which the gateway sends to consoles alone.
@@ -54,6 +54,7 @@ interface EventData {
   mentions?: string[];
   assigneeId?: string;
   score?: number;
+  label?: { id: string; name: string; colour: string };
 }
 
 const dataOf = (row: ConversationEventRow): EventData => (row.data ? (JSON.parse(row.data) as EventData) : {});
@@ -78,6 +79,7 @@ export async function presentEvents(deps: DomainDeps, rows: ConversationEventRow
       mentions: (data.mentions ?? []).flatMap((id) => agentRef(id) ?? []),
       assignee: agentRef(data.assigneeId),
       score: data.score ?? null,
+      label: data.label ?? null,
       createdAt: new Date(row.created_at).toISOString(),
     };
   });

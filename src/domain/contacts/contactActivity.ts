@@ -3,7 +3,8 @@ import type { ContactCall, ContactConversation } from "../../protocol/contacts.t
 import type { RatingView } from "../../protocol/timeline.ts";
 import { findAgentById } from "../../adapters/db/repositories/agents.ts";
 import { findVisitor } from "../../adapters/db/repositories/chat.ts";
-import { historyPreview, presentForVisitor, presentSummary } from "../chat/present.ts";
+import { summaryOf } from "../chat/conversations.ts";
+import { historyPreview, presentForVisitor } from "../chat/present.ts";
 import type { Actor, DomainDeps } from "../ports.ts";
 
 // What a contact did, across all its visitor rows: conversations, calls and ratings.
@@ -74,6 +75,6 @@ export async function announceContactChange(deps: DomainDeps, visitorId: string)
   const rows = (await conversationRowsOf(deps.db, [visitorId], ANNOUNCED)).filter((row) => row.status !== "resolved");
   for (const row of rows) {
     const assignee = row.assignee_id ? await findAgentById(deps.db, row.assignee_id) : undefined;
-    deps.events.publish({ type: "conversation.updated", visitorId, conversation: presentSummary(row, visitor, assignee), visitorView: presentForVisitor(row, assignee) });
+    deps.events.publish({ type: "conversation.updated", visitorId, conversation: await summaryOf(deps, row, visitor), visitorView: presentForVisitor(row, assignee) });
   }
 }

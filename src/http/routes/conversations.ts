@@ -3,6 +3,8 @@ import { z } from "zod";
 import { uploadAttachment } from "../../domain/chat/attachments.ts";
 import { conversationDetails, inboxCounts, listInbox, olderMessages } from "../../domain/chat/conversations.ts";
 import { conversationTimeline } from "../../domain/chat/timeline.ts";
+import { filterOptionsFor, setConversationLabel } from "../../domain/labels.ts";
+import { addConversationLabel, conversationLabelParams, conversationLabels, filterOptions } from "../../protocol/labels.ts";
 import { timelineResponse } from "../../protocol/timeline.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, conversationSummary, messageView } from "../../protocol/chat.ts";
@@ -20,8 +22,11 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
   app.get("/", {
     schema: {
       querystring: z.object({
-        status: z.enum(["open", "pending", "resolved"]).default("open"),
-        assignee: z.enum(["me", "unassigned", "all"]).default("all"),
+        status: z.enum(["open", "pending", "resolved", "all"]).default("open"),
+        /** "me", "unassigned", "all", or an agent's id. */
+        assignee: z.union([z.enum(["me", "unassigned", "all"]), z.uuid()]).default("all"),
+        inbox: text().min(1).max(100).optional(),
+        label: z.uuid().optional(),
         q: text().max(200).optional(),
         cursor: text().max(500).optional(),
         limit: z.coerce.number().int().min(1).max(100).default(30),
@@ -40,6 +45,9 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
   app.get("/counts", {
     schema: { response: { 200: z.object({ open: z.number(), pending: z.number(), resolved: z.number(), unread: z.number() }) } },
   }, () => inboxCounts(domain));
+
+  /** What the list's filters offer: the inboxes the agent sees, the labels, the team. */
+  app.get("/filters", { schema: { response: { 200: filterOptions } } }, (request) => filterOptionsFor(domain, currentAgent(request).row));
 
   app.get("/:id", { schema: { params: idParams } }, (request) => conversationDetails(domain, request.params.id));
 
@@ -62,5 +70,20 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
     const upload = await readUpload(request, domain.chat.uploadMaxBytes);
     const attachment = await uploadAttachment(domain, { uploader: `agent:${currentAgent(request).row.id}`, ...upload });
     return reply.code(201).send({ attachment });
+  });
+
+  // A label on or off; every console hears of it as a conversation update.
+  app.post("/:id/labels", {
+    schema: { params: idParams, body: addConversationLabel, response: { 200: conversationLabels } },
+  }, async (request) => {
+    const input = { conversationId: request.params.id, labelId: request.body.labelId, on: true };
+    return { labels: (await setConversationLabel(domain, currentAgent(request).actor, input)).labels };
+  });
+
+  app.delete("/:id/labels/:labelId", {
+    schema: { params: conversationLabelParams, response: { 200: conversationLabels } },
+  }, async (request) => {
+    const input = { conversationId: request.params.id, labelId: request.params.labelId, on: false };
+    return { labels: (await setConversationLabel(domain, currentAgent(request).actor, input)).labels };
   });
 };

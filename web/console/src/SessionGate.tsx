@@ -13,6 +13,7 @@ import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
+import { LabelsPage } from "./labels/LabelsPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
 import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
 import { session } from "./session/sessionStore";
@@ -43,7 +44,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const pastCallId = callHistoryIdOf(route);
 	const contactId = contactIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit);
+	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || route === ROUTES.labels);
 	const knownRoute =
 		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null || route === ROUTES.contacts || contactId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
@@ -65,6 +66,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{contactId !== null && <ContactPage key={contactId} agent={agent} contactId={contactId} />}
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
+			{adminRoute && route === ROUTES.labels && <LabelsPage />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

@@ -18,6 +18,7 @@ import "./styles/calls.css";
 import "./styles/team.css";
 import "./styles/canned.css";
 import "./styles/contacts.css";
+import "./styles/labels.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

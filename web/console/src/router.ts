@@ -13,6 +13,7 @@ export const ROUTES = {
 	reset: "/reset",
 	canned: "/canned",
 	contacts: "/contacts",
+	labels: "/labels",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";

@@ -196,29 +196,53 @@ export async function bindAttachments(
 }
 
 export interface ConversationListFilter {
-  status: ConversationRow["status"];
+  /** One status, or every status ("all"). */
+  status: ConversationRow["status"] | "all";
   assignee: { kind: "all" } | { kind: "unassigned" } | { kind: "agent"; id: string };
+  /** Only conversations of this inbox. */
+  inboxId?: string | undefined;
+  /** Only conversations wearing this label. */
+  labelId?: string | undefined;
   before?: { lastMessageAt: number; id: string };
   limit: number;
 }
 
-/** The inbox: one tab, newest activity first, keyset-paginated. */
-export function listConversationRows(db: Db, filter: ConversationListFilter) {
-  let query = db
+/** Conversations with their visitor's profile, as the inbox lists them (narrowed by listFilterOf). */
+export function listedConversations(db: Db) {
+  return db
     .selectFrom("conversations as c")
     .innerJoin("visitors as v", "v.id", "c.visitor_id")
     .selectAll("c")
-    .select(["v.name as visitor_name", "v.email as visitor_email", "v.phone as visitor_phone", "v.external_id as visitor_external_id"])
-    .where("c.status", "=", filter.status);
-  if (filter.assignee.kind === "unassigned") query = query.where("c.assignee_id", "is", null);
-  if (filter.assignee.kind === "agent") query = query.where("c.assignee_id", "=", filter.assignee.id);
+    .select(["v.name as visitor_name", "v.email as visitor_email", "v.phone as visitor_phone", "v.external_id as visitor_external_id"]);
+}
+
+/**
+ * The inbox list's filters and keyset position, newest activity first: one place for the plain list
+ * and the search, so both page the same way. Each filter is a plain condition on an indexed column
+ * (status, assignee or inbox with last_message_at; a label through conversation_labels_label).
+ */
+export function listFilterOf(query: ReturnType<typeof listedConversations>, filter: ConversationListFilter) {
+  let narrowed = query;
+  if (filter.status !== "all") narrowed = narrowed.where("c.status", "=", filter.status);
+  if (filter.assignee.kind === "unassigned") narrowed = narrowed.where("c.assignee_id", "is", null);
+  if (filter.assignee.kind === "agent") narrowed = narrowed.where("c.assignee_id", "=", filter.assignee.id);
+  if (filter.inboxId !== undefined) narrowed = narrowed.where("c.inbox_id", "=", filter.inboxId);
+  if (filter.labelId !== undefined) {
+    const { labelId } = filter;
+    narrowed = narrowed.where((eb) => eb.exists(eb.selectFrom("conversation_labels as cl").select("cl.label_id").whereRef("cl.conversation_id", "=", "c.id").where("cl.label_id", "=", labelId)));
+  }
   if (filter.before) {
     const { lastMessageAt, id } = filter.before;
-    query = query.where((eb) =>
+    narrowed = narrowed.where((eb) =>
       eb.or([eb("c.last_message_at", "<", lastMessageAt), eb.and([eb("c.last_message_at", "=", lastMessageAt), eb("c.id", "<", id)])]),
     );
   }
-  return query.orderBy("c.last_message_at", "desc").orderBy("c.id", "desc").limit(filter.limit).execute();
+  return narrowed.orderBy("c.last_message_at", "desc").orderBy("c.id", "desc").limit(filter.limit);
+}
+
+/** The inbox: one tab, newest activity first, keyset-paginated. */
+export function listConversationRows(db: Db, filter: ConversationListFilter) {
+  return listFilterOf(listedConversations(db), filter).execute();
 }
 
 export async function countByStatus(db: Db): Promise<Record<ConversationRow["status"], number> & { unread: number }> {

@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, SqliteAdapter, sql } from "kysely";
 import type { Db } from "../database.ts";
-import type { ConversationListFilter } from "./chat.ts";
+import { type ConversationListFilter, listedConversations, listFilterOf } from "./chat.ts";
 
 // Reads of the search index. The match is the engine's own: FTS5 MATCH on SQLite, a tsquery against
 // the GIN-indexed tsvector on PostgreSQL; both receive only expressions built by domain/search/query.ts.
@@ -48,27 +48,13 @@ export async function countMessageHits(db: Db, match: SearchMatch, cap: number):
  * of a visitor whose profile matches; newest activity first and keyset-paginated like the plain list.
  */
 export function searchConversationRows(db: Db, filter: ConversationListFilter, match: SearchMatch) {
-  let query = db
-    .selectFrom("conversations as c")
-    .innerJoin("visitors as v", "v.id", "c.visitor_id")
-    .selectAll("c")
-    .select(["v.name as visitor_name", "v.email as visitor_email", "v.phone as visitor_phone", "v.external_id as visitor_external_id"])
-    .where("c.status", "=", filter.status)
-    .where((eb) =>
-      eb.or([
-        eb("c.id", "in", eb.selectFrom("search_documents as d").select("d.conversation_id").where(messageMatches(db, match))),
-        eb("c.visitor_id", "in", eb.selectFrom("search_documents as d").select("d.visitor_id").where(visitorMatches(db, match))),
-      ]),
-    );
-  if (filter.assignee.kind === "unassigned") query = query.where("c.assignee_id", "is", null);
-  if (filter.assignee.kind === "agent") query = query.where("c.assignee_id", "=", filter.assignee.id);
-  if (filter.before) {
-    const { lastMessageAt, id } = filter.before;
-    query = query.where((eb) =>
-      eb.or([eb("c.last_message_at", "<", lastMessageAt), eb.and([eb("c.last_message_at", "=", lastMessageAt), eb("c.id", "<", id)])]),
-    );
-  }
-  return query.orderBy("c.last_message_at", "desc").orderBy("c.id", "desc").limit(filter.limit).execute();
+  const matching = listedConversations(db).where((eb) =>
+    eb.or([
+      eb("c.id", "in", eb.selectFrom("search_documents as d").select("d.conversation_id").where(messageMatches(db, match))),
+      eb("c.visitor_id", "in", eb.selectFrom("search_documents as d").select("d.visitor_id").where(visitorMatches(db, match))),
+    ]),
+  );
+  return listFilterOf(matching, filter).execute();
 }
 
 /** The indexed documents of these conversations' messages and of these visitors' profiles, newest last. */

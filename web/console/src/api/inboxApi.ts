@@ -5,8 +5,8 @@ import type {
 	ConversationCounts,
 	ConversationDetails,
 	ConversationPage,
-	ConversationStatus,
 	MessageView,
+	StatusFilter,
 	TeamAgent,
 	TimelineResponse,
 } from "./inboxTypes";
@@ -15,8 +15,12 @@ export const CONVERSATION_PAGE_SIZE = 30;
 export const MESSAGE_PAGE_SIZE = 50;
 
 export interface ConversationQuery {
-	status: ConversationStatus;
+	status: StatusFilter;
 	assignee: AssigneeFilter;
+	/** An inbox id, or "" for every inbox. */
+	inbox: string;
+	/** A label id, or "" for any. */
+	label: string;
 	q: string;
 	cursor: string | null;
 }
@@ -34,6 +38,8 @@ export function createInboxApi(request: AuthorizedRequest) {
 				assignee: query.assignee,
 				limit: String(CONVERSATION_PAGE_SIZE),
 			});
+			if (query.inbox) params.set("inbox", query.inbox);
+			if (query.label) params.set("label", query.label);
 			if (query.q) params.set("q", query.q);
 			if (query.cursor) params.set("cursor", query.cursor);
 			return request<ConversationPage>("GET", `/api/conversations?${params}`);

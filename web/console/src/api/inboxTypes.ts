@@ -17,6 +17,7 @@ import type {
 } from "../../../../src/protocol/chat";
 import type { SearchSnippet } from "../../../../src/protocol/search";
 import type { AgentStatus, AgentStatusClientEvents, AgentStatusServerEvents, AgentStatusView } from "../../../../src/protocol/agentStatus";
+import type { AgentLabelServerEvents } from "../../../../src/protocol/labels";
 
 import type {
 	AgentTimelineClientEvents,
@@ -28,14 +29,17 @@ import type {
 } from "../../../../src/protocol/timeline";
 
 export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents & AgentStatusClientEvents;
-export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents;
+export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents & AgentLabelServerEvents;
 export type { AgentStatus, AgentStatusView };
 export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
 export type { SearchSnippet };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
 
 export type ConversationStatus = ConversationSummary["status"];
-export type AssigneeFilter = "all" | "me" | "unassigned";
+/** Which conversations by assignee: "all", "me", "unassigned", or one agent's id. */
+export type AssigneeFilter = string;
+/** One status tab, or every status. */
+export type StatusFilter = ConversationStatus | "all";
 
 /** Mirrors the server's MAX_MESSAGE_LENGTH (a value the console cannot import without zod). */
 export const MAX_MESSAGE_LENGTH = 4000;

@@ -5,6 +5,7 @@ import { useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
 import { Button } from "../ui/Button";
 import { showToast } from "../ui/toasts";
+import { LabelsMenu } from "../labels/LabelsMenu";
 import { AssignMenu } from "./AssignMenu";
 
 /** The status changes offered from each status; the first one is the main action. */
@@ -14,7 +15,7 @@ const STATUS_ACTIONS: Record<ConversationStatus, ConversationStatus[]> = {
 	resolved: ["open"],
 };
 
-/** Assign to me, the assign menu, and Resolve / Reopen / Mark pending. Failures show as a toast. */
+/** Assign to me, the assign menu, the labels menu, and Resolve / Reopen / Mark pending. Failures show as a toast. */
 export function ConversationActions({ conversation }: { conversation: ConversationSummary }) {
 	const { t } = useI18n();
 	const inbox = useInbox();
@@ -42,6 +43,7 @@ export function ConversationActions({ conversation }: { conversation: Conversati
 				</Button>
 			)}
 			<AssignMenu conversation={conversation} onAssign={(agentId) => run(() => inbox.assign(conversation.id, agentId))} />
+			<LabelsMenu conversation={conversation} />
 			{STATUS_ACTIONS[conversation.status].map((status, index) => (
 				<Button
 					key={status}

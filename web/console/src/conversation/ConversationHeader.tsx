@@ -3,6 +3,7 @@ import { useI18n } from "../i18n";
 import { visitorName } from "../inbox/visitorName";
 import { navigate, ROUTES } from "../router";
 import { Icon } from "../ui/Icon";
+import { LabelChips } from "../labels/LabelChips";
 import { ConversationActions } from "./ConversationActions";
 
 /** Visitor name, status and assignee, the actions, and (phone) back / (narrow) details buttons. */
@@ -38,6 +39,7 @@ export function ConversationHeader({
 							</span>
 						</p>
 					)}
+					{conversation && <LabelChips labels={conversation.labels} />}
 				</div>
 				<button
 					type="button"

@@ -30,6 +30,10 @@ export function TimelineEventItem({ event }: { event: TimelineEventView }) {
 					? t("timeline.resolved")
 					: event.kind === "rated"
 						? t("timeline.rated", { score: String(event.score ?? 0) })
+						: event.kind === "labeled"
+							? t("timeline.labeled", { label: event.label?.name ?? "?" })
+							: event.kind === "unlabeled"
+								? t("timeline.unlabeled", { label: event.label?.name ?? "?" })
 						: event.actor.type === "visitor"
 							? t("timeline.reopenedByVisitor")
 							: t("timeline.reopened");

@@ -52,6 +52,12 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	merge_two_verified: "contact.error.merge_two_verified",
 	contact_in_call: "contact.error.contact_in_call",
 	contact_merged: "contact.error.merged",
+	label_name_taken: "labels.error.name_taken",
+	label_name_empty: "labels.error.name_empty",
+	label_name_too_long: "labels.error.name_too_long",
+	label_not_found: "labels.error.not_found",
+	label_limit: "labels.error.limit",
+	conversation_label_limit: "labels.error.conversation_limit",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

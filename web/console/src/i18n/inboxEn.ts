@@ -17,11 +17,8 @@ export const inboxEn = {
 	"status.resolved": "Resolved",
 
 	"list.title": "Conversations",
-	"list.statusGroup": "Status",
 	"list.search": "Search",
 	"list.searchPlaceholder": "Search names, e-mails, messages",
-	"list.assigneeFilter": "Show conversations",
-	"list.assignee.all": "All",
 	"list.assignee.me": "Mine",
 	"list.assignee.unassigned": "Unassigned",
 	"list.loadMore": "Load more",

@@ -19,11 +19,8 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"status.resolved": "Çözüldü",
 
 	"list.title": "Konuşmalar",
-	"list.statusGroup": "Durum",
 	"list.search": "Ara",
 	"list.searchPlaceholder": "Ad, e-posta, mesaj",
-	"list.assigneeFilter": "Gösterilecek konuşmalar",
-	"list.assignee.all": "Tümü",
 	"list.assignee.me": "Bana atananlar",
 	"list.assignee.unassigned": "Atanmamış",
 	"list.loadMore": "Daha fazla yükle",

@@ -9,6 +9,7 @@ import { ConnectionStatus } from "./ConnectionStatus";
 import { ConversationListItem } from "./ConversationListItem";
 import { useInbox } from "./InboxContext";
 import { ListFilterBar, StatusTabs } from "./ListControls";
+import { showFiltersInUrl } from "./listFilterQuery";
 import { logFailure } from "../../../shared/logFailure";
 
 /** Loads the next page when its "Load more" button scrolls into view; the button works too. */
@@ -49,7 +50,10 @@ export function ConversationList({ selectedId }: { selectedId: string | null }) 
 	}, [list]);
 
 	const { filters, conversations, phase } = state;
-	const emptyText = filters.q ? t("list.noResults") : t(`list.empty.${filters.status}`);
+	// The URL names the filters (bookmarkable); opening a conversation changes the path, so again then.
+	useEffect(() => showFiltersInUrl(filters), [filters, selectedId]);
+	const narrowed = filters.assignee !== "all" || filters.inbox !== "" || filters.label !== "" || filters.status === "all";
+	const emptyText = filters.q ? t("list.noResults") : filters.status === "all" || narrowed ? t("filter.noMatch") : t(`list.empty.${filters.status}`);
 	return (
 		<section class="inbox-list" aria-labelledby={headingId}>
 			<div class="list-header">

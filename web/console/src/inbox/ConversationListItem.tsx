@@ -10,6 +10,7 @@ import { MessagePreview } from "./MessagePreview";
 import { VerifiedBadge } from "./VerifiedBadge";
 import { initials, visitorName } from "./visitorName";
 import { useStore } from "../state/store";
+import { LabelChips } from "../labels/LabelChips";
 
 /** One row of the list: a link that opens the conversation (Enter or click). */
 export function ConversationListItem({
@@ -83,6 +84,7 @@ export function ConversationListItem({
 							</span>
 						)}
 					</span>
+					<LabelChips labels={conversation.labels} inline />
 				</span>
 			</a>
 		</li>

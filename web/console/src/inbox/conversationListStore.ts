@@ -1,11 +1,15 @@
 import type { ConversationQuery, InboxApi } from "../api/inboxApi";
-import type { AssigneeFilter, ConversationCounts, ConversationStatus, ConversationSummary, SearchSnippet } from "../api/inboxTypes";
+import type { AssigneeFilter, ConversationCounts, ConversationSummary, SearchSnippet, StatusFilter } from "../api/inboxTypes";
 import { createStore } from "../state/store";
 import { logFailure } from "../../../shared/logFailure";
 
 export interface ListFilters {
-	status: ConversationStatus;
+	status: StatusFilter;
 	assignee: AssigneeFilter;
+	/** An inbox id, or "" for every inbox. */
+	inbox: string;
+	/** A label id, or "" for any. */
+	label: string;
 	q: string;
 }
 
@@ -31,16 +35,18 @@ export function activityTime(summary: ConversationSummary): number {
 }
 
 function matchesFilters(summary: ConversationSummary, filters: ListFilters, myId: string): boolean {
-	if (summary.status !== filters.status) return false;
-	if (filters.assignee === "me") return summary.assignee?.id === myId;
+	if (filters.status !== "all" && summary.status !== filters.status) return false;
+	if (filters.inbox && summary.inboxId !== filters.inbox) return false;
+	if (filters.label && !summary.labels.some((label) => label.id === filters.label)) return false;
+	if (filters.assignee === "all") return true;
 	if (filters.assignee === "unassigned") return summary.assignee === null;
-	return true;
+	return summary.assignee?.id === (filters.assignee === "me" ? myId : filters.assignee);
 }
 
-/** The inbox list for the current tab, filter and search, kept current by socket events. */
-export function createConversationListStore(api: InboxApi, myId: string) {
+/** The inbox list for the current tab, filters and search, kept current by socket events. */
+export function createConversationListStore(api: InboxApi, myId: string, initialFilters: ListFilters) {
 	const store = createStore<ConversationListState>({
-		filters: { status: "open", assignee: "all", q: "" },
+		filters: initialFilters,
 		conversations: [],
 		matches: {},
 		nextCursor: null,

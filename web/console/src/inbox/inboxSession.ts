@@ -15,7 +15,10 @@ import { connectAgentSocket, socketRequest } from "../realtime/agentSocket";
 import { conversationRoute, navigate } from "../router";
 import { session } from "../session/sessionStore";
 import { createStore } from "../state/store";
+import { createLabelsApi } from "../api/labelsApi";
+import { createLabelCatalogue } from "../labels/labelCatalogue";
 import { createConversationListStore } from "./conversationListStore";
+import { filtersFromQuery } from "./listFilterQuery";
 import { logFailure } from "../../../shared/logFailure";
 
 export type ConnectionState = "connecting" | "online" | "offline";
@@ -28,7 +31,10 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	const api = createInboxApi(session.request);
 	const { socket, close: closeSocket } = connectAgentSocket();
 	const connection = createStore({ state: "connecting" as ConnectionState });
-	const list = createConversationListStore(api, agent.id);
+	const labelsApi = createLabelsApi(session.request);
+	const labels = createLabelCatalogue(labelsApi);
+	// A bookmarked or shared inbox URL names its filters in the query.
+	const list = createConversationListStore(api, agent.id, filtersFromQuery(location.search));
 	const conversation = createOpenConversationStore({ api, socket, onRead: list.markRead });
 	const outbox = createOutbox(agent.id);
 	const sender = createOutboxSender({ outbox, socket, onSent: (message) => conversation.receiveMessage(message) });
@@ -80,6 +86,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		conversation.resync();
 		timeline.reload().catch(logFailure("loading the timeline"));
 		loadTeam().catch(logFailure("loading the team's status"));
+		labels.reload().catch(logFailure("loading the labels"));
 		sender.flush();
 	});
 	socket.on("disconnect", (reason) => {
@@ -106,6 +113,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 
 	socket.on("timeline:event", (event) => timeline.receive(event));
 	socket.on("team:status", applyStatus);
+	socket.on("labels:changed", () => labels.reload().catch(logFailure("loading the labels")));
 	socket.on("mention", ({ event, conversationId, visitorName }) => {
 		const t = translate();
 		showToast(t("note.mentioned", { name: event.actor.name ?? t("message.team"), visitor: visitorName ?? t("note.aVisitor") }));
@@ -132,6 +140,17 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		calls,
 		timeline,
 		mentions,
+		labels,
+
+		/** Puts a label on a conversation or takes it off; shown here at once, on other consoles through the socket. */
+		async setLabel(conversationId: string, labelId: string, on: boolean): Promise<void> {
+			const labels = on
+				? await labelsApi.addToConversation(conversationId, labelId)
+				: await labelsApi.removeFromConversation(conversationId, labelId);
+			const open = conversation.get().summary;
+			const summary = open?.id === conversationId ? open : list.get().conversations.find((item) => item.id === conversationId);
+			if (summary) applySummary({ ...summary, labels });
+		},
 
 		/** A private note on the conversation: agents see it, the visitor never does. */
 		async addNote(conversationId: string, body: string): Promise<void> {

@@ -51,6 +51,7 @@ export function AppShell({
 		...(agent.isAdmin
 			? [
 					{ route: ROUTES.team, label: t("nav.team"), icon: "users" as IconName, badge: 0, badgeText: "" },
+					{ route: ROUTES.labels, label: t("nav.labels"), icon: "tag" as IconName, badge: 0, badgeText: "" },
 					{ route: ROUTES.audit, label: t("nav.audit"), icon: "list" as IconName, badge: 0, badgeText: "" },
 				]
 			: []),
