@@ -11,6 +11,7 @@ import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { storeRecording } from "../../src/domain/calls/recordings.ts";
 import { sendAgentMessage } from "../../src/domain/chat/messages.ts";
+import { mergeContacts } from "../../src/domain/contacts/mergeContacts.ts";
 import { addNote } from "../../src/domain/chat/timeline.ts";
 import { erasePerson } from "../../src/domain/privacy/erasePerson.ts";
 import type { AttachmentView } from "../../src/protocol/chat.ts";
@@ -138,6 +139,19 @@ describe.each(testDatabases())("erasing a person on $name", (database) => {
       for (const needle of ["zeytinya", "zeynep@example", "Zeynep@Example"]) expect(bytes.includes(Buffer.from(needle)), needle).toBe(false);
       expect(bytes.includes(Buffer.from("başkasının"))).toBe(true);
     }
+  }, 60_000);
+
+  it("erases the contacts merged into the person too, whose rows may still own conversations", async () => {
+    const first = await personWithHistory("ece.first@example.com", "birinci-cihaz");
+    const second = await personWithHistory("ece.second@example.com", "ikinci-cihaz");
+    const admin = (await findAgentByUsername(t.deps.domain.db, "derya"))!;
+    await mergeContacts(t.deps.domain, { type: "agent", agentId: admin.id, sessionId: "s", role: "admin" }, first.visitor.id, second.visitor.id);
+
+    const report = await erasePerson(t.deps.domain, { actor: { type: "system" }, person: first.visitor.id });
+    expect(report.visitorIds.sort()).toEqual([first.visitor.id, second.visitor.id].sort());
+    const db = t.deps.domain.db;
+    expect(await db.selectFrom("visitors").select("id").where("id", "in", [first.visitor.id, second.visitor.id]).execute()).toEqual([]);
+    expect(await db.selectFrom("messages").select("id").where("conversation_id", "in", [first.conversation.id, second.conversation.id]).execute()).toEqual([]);
   }, 60_000);
 
   it("says clearly when there is nobody to erase", async () => {

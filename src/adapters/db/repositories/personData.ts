@@ -6,12 +6,24 @@ import type { VisitorRow } from "./chat.ts";
 // privacy export and erase. Conversations and calls cascade from the visitor in the schema; files
 // do not, so their keys are collected before the rows go.
 
-/** The visitors a request names: an id, or every visitor row with that e-mail address. */
+/**
+ * The visitors a request names: an id, or every visitor row with that e-mail address, and with each
+ * the rows folded into it (merged contacts, the anonymous devices of a verified user), which may
+ * still own conversations and calls.
+ */
 export async function findPeople(db: Db, idOrEmail: string): Promise<VisitorRow[]> {
-  const byId = await db.selectFrom("visitors").selectAll().where("id", "=", idOrEmail).execute();
-  if (byId.length) return byId;
-  if (!idOrEmail.includes("@")) return [];
-  return db.selectFrom("visitors").selectAll().where((eb) => eb(eb.fn("lower", ["email"]), "=", idOrEmail.toLowerCase())).orderBy("first_seen_at").execute();
+  let found = await db.selectFrom("visitors").selectAll().where("id", "=", idOrEmail).execute();
+  if (!found.length && idOrEmail.includes("@")) {
+    found = await db.selectFrom("visitors").selectAll().where((eb) => eb(eb.fn("lower", ["email"]), "=", idOrEmail.toLowerCase())).orderBy("first_seen_at").execute();
+  }
+  const people = new Map(found.map((v) => [v.id, v]));
+  let frontier = [...people.keys()];
+  while (frontier.length) {
+    const folded = await db.selectFrom("visitors").selectAll().where("merged_into", "in", frontier).execute();
+    frontier = folded.filter((v) => !people.has(v.id)).map((v) => v.id);
+    for (const v of folded) people.set(v.id, v);
+  }
+  return [...people.values()];
 }
 
 export interface PersonFiles {
