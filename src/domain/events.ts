@@ -24,6 +24,8 @@ export type DomainEvent =
   | { type: "call.ended"; call: CallView }
   /** Contact `fromVisitorId` was merged into `into`: widgets connected as the former now act as the latter. */
   | { type: "visitor.merged"; fromVisitorId: string; into: VisitorRow }
+  /** These visitors were erased (a privacy request): their widgets still connected are disconnected. */
+  | { type: "visitor.erased"; visitorIds: string[] }
   /**
    * Attachment storage is at its quota: `crossed` when this upload filled it (later ones are refused
    * until space is freed), false when an upload was refused.

@@ -77,3 +77,16 @@ export const contactResponse = z.object({ contact: contactDetail });
 export interface ContactResponse {
   contact: ContactDetail;
 }
+
+/** Erasing a contact: the console repeats the contact's id, so a stray request erases nobody. */
+export const contactErase = z.object({ confirm: text().max(100) }).strict();
+
+/** What an erase did (see domain/privacy/erasePerson.ts). */
+export const eraseReportView = z.object({
+  visitorIds: z.array(z.string()),
+  counts: z.object({ conversations: z.number(), messages: z.number(), calls: z.number(), attachments: z.number(), recordings: z.number(), notes: z.number() }),
+  files: z.object({ deleted: z.number(), failed: z.array(z.string()) }),
+  telegram: z.object({ deleted: z.number(), left: z.array(z.object({ chatId: z.string(), messageId: z.number(), why: z.string() })) }),
+});
+export type EraseReportView = z.infer<typeof eraseReportView>;
+export const eraseResponse = z.object({ report: eraseReportView });

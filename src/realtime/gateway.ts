@@ -111,6 +111,11 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
         // Other nodes move their own widgets (the in-memory adapter of a single node has no others).
         if (publisher) visitors.serverSideEmit("visitor:merged", event.fromVisitorId, event.into);
         return;
+      case "visitor.erased":
+        // On every node (the adapter broadcasts it): the erased token no longer opens anything, and
+        // a widget that reconnects starts over as a new visitor.
+        for (const id of event.visitorIds) visitors.in(visitorRoom(id)).disconnectSockets(true);
+        return;
     }
   };
   const unsubscribe = deps.bus.subscribe(fanOut);

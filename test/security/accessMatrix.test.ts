@@ -77,6 +77,8 @@ const MATRIX: Record<string, string> = {
   "GET /api/contacts/:id":                              "401        401       401       200    200    401",
   "PATCH /api/contacts/:id":                            "401        401       401       200    200    401",
   "POST /api/contacts/:id/merge":                       "401        401       401       403    200    401",
+  "GET /api/contacts/:id/export":                       "401        401       401       403    200    401",
+  "POST /api/contacts/:id/erase":                       "401        401       401       403    200    401",
   "GET /api/labels":                                    "401        401       401       200    200    401",
   "POST /api/labels":                                   "401        401       401       403    201    401",
   "PATCH /api/labels/:id":                              "401        401       401       403    200    401",
@@ -148,6 +150,8 @@ const MATRIX: Record<string, string> = {
 // ---- how each line is requested (only where the path alone is not enough) ----
 
 type Fixture = AccessFixture;
+/** The contact the current erase cell names: its path makes one, its body confirms it. */
+let eraseTarget = "";
 interface HttpRequest {
   path?: (f: Fixture, role: Role) => string | Promise<string>;
   body?: (f: Fixture, role: Role) => unknown | Promise<unknown>;
@@ -273,6 +277,9 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "GET /api/contacts/:id": { path: async (f) => `/api/contacts/${await contactOfA(f)}` },
   "PATCH /api/contacts/:id": { path: async (f) => `/api/contacts/${await contactOfA(f)}`, body: () => ({ company: "Matrix Ltd" }) },
   "POST /api/contacts/:id/merge": { path: async (f) => `/api/contacts/${await throwawayContact(f)}/merge`, body: async (f) => ({ otherId: await throwawayContact(f) }) },
+  "GET /api/contacts/:id/export": { path: async (f) => `/api/contacts/${await contactOfA(f)}/export` },
+  // Each erase uses up a contact of no importance.
+  "POST /api/contacts/:id/erase": { path: async (f) => `/api/contacts/${(eraseTarget = await throwawayContact(f))}/erase`, body: () => ({ confirm: eraseTarget }) },
   "POST /api/labels": { body: labelBody },
   "PATCH /api/labels/:id": { path: async (f) => `/api/labels/${await adminLabel(f)}`, body: () => ({ colour: "#000000" }) },
   "DELETE /api/labels/:id": { path: async (f) => `/api/labels/${await adminLabel(f)}` },

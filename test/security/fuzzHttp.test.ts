@@ -38,6 +38,7 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "PATCH /api/canned-replies/:id": { role: "agent", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "PATCH /api/contacts/:id": { role: "agent", body: { name: "Ayşe Yılmaz", email: "ayse@example.com", phone: "+90 555 000 00 00", company: "Işık Ltd", notes: "Calls after five." } },
   "POST /api/contacts/:id/merge": { role: "admin", body: { otherId: "00000000-0000-4000-8000-000000000000" } },
+  "POST /api/contacts/:id/erase": { role: "admin", body: { confirm: "00000000-0000-4000-8000-000000000000" } },
   "POST /api/labels": { role: "admin", body: { name: "Fatura", colour: "#2f80ed" } },
   "PATCH /api/labels/:id": { role: "admin", body: { name: "Fatura", colour: "#2f80ed" } },
   "POST /api/conversations/:id/labels": { role: "agent", body: { labelId: "00000000-0000-4000-8000-000000000000" } },

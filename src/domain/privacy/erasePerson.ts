@@ -53,6 +53,7 @@ export async function erasePerson(deps: DomainDeps, input: { actor: Actor; perso
       }
     }
   }
+  deps.events.publish({ type: "visitor.erased", visitorIds: report.visitorIds });
   // Ids only: the erased person's name or address must not live on in the audit log.
   await audit(deps.db, deps.clock.now(), {
     actor: input.actor,
