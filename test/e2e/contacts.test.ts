@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
@@ -100,5 +101,31 @@ describe.runIf(browserAvailable())("contacts in the console", () => {
     await page.getByRole("searchbox", { name: "Kişilerde ara" }).waitFor();
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-contacts-phone.png` });
+  }, 120_000);
+
+  it("answers an access request with a zip and an erasure request after a confirmation naming the person", async () => {
+    const conversationId = await visitorWrites({ name: "Murat Şahin", email: "murat@example.com" }, "Adresim Moda Caddesi 12");
+    const page = await consolePage("derya", "747474");
+    await page.locator(`[data-conversation-link="${conversationId}"]`).click({ timeout: 20_000 });
+    await page.getByRole("link", { name: "Open contact" }).click({ timeout: 20_000 });
+    await page.getByRole("heading", { name: "Murat Şahin", level: 1 }).waitFor({ timeout: 20_000 });
+
+    const privacy = page.getByRole("region", { name: "Privacy requests" });
+    const [download] = await Promise.all([page.waitForEvent("download", { timeout: 20_000 }), privacy.getByRole("button", { name: "Export data" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^contact-[\w-]+\.zip$/);
+    const zip = await readFile((await download.path())!);
+    // A zip (local file header) whose person.json entry is stored deflated; its name is plain.
+    expect(zip.subarray(0, 4).toString("hex")).toBe("504b0304");
+    expect(zip.includes(Buffer.from("person.json"))).toBe(true);
+    const [exported] = await listAudit(t.deps.domain.db, { limit: 1, action: "contact.exported" });
+    expect(exported?.actor_id).not.toBeNull();
+
+    await privacy.getByRole("button", { name: "Erase contact" }).click();
+    await privacy.getByText("Erase Murat Şahin for good?").waitFor();
+    await privacy.getByRole("button", { name: "Erase for good" }).click();
+    await page.getByText("Murat Şahin was erased: 1 messages, 0 files deleted.").waitFor({ timeout: 20_000 });
+    await page.getByRole("searchbox", { name: "Search contacts" }).waitFor();
+    expect(await t.deps.domain.db.selectFrom("visitors").select("id").where("email", "=", "murat@example.com").execute()).toEqual([]);
+    expect(await t.deps.domain.db.selectFrom("messages").select("id").where("conversation_id", "=", conversationId).execute()).toEqual([]);
   }, 120_000);
 });

@@ -12,6 +12,7 @@ import { useAsyncAction } from "../ui/useAsyncAction";
 import { ContactCallsAndRatings, ContactConversations } from "./ContactActivity";
 import { ContactForm } from "./ContactForm";
 import { DuplicateContacts } from "./DuplicateContacts";
+import { PrivacyRequests } from "./PrivacyRequests";
 import { logFailure } from "../../../shared/logFailure";
 
 /** One contact: the editable profile, duplicates to merge, and everything they did across devices. */
@@ -71,6 +72,7 @@ export function ContactPage({ agent, contactId }: { agent: Agent; contactId: str
 									setNotice(t("contact.merged", { other: otherName }));
 								}}
 							/>
+							{agent.isAdmin && <PrivacyRequests api={api} contact={contact} name={name(contact)} />}
 						</div>
 						<div class="contact-column">
 							<ContactConversations contact={contact} />

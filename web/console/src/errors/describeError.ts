@@ -52,6 +52,7 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	merge_two_verified: "contact.error.merge_two_verified",
 	contact_in_call: "contact.error.contact_in_call",
 	contact_merged: "contact.error.merged",
+	erase_not_confirmed: "contact.error.erase_not_confirmed",
 	label_name_taken: "labels.error.name_taken",
 	label_name_empty: "labels.error.name_empty",
 	label_name_too_long: "labels.error.name_too_long",
