@@ -1,5 +1,6 @@
 import type { CallView, IceServer } from "../protocol/calls.ts";
 import type { ConversationSummary, MessageView, ReceiptsView, VisitorConversationView } from "../protocol/chat.ts";
+import type { CallbackView } from "../protocol/callbacks.ts";
 import type { MentionNotice, TimelineEventView } from "../protocol/timeline.ts";
 
 /**
@@ -14,6 +15,8 @@ export type DomainEvent =
   | { type: "timeline.event"; event: TimelineEventView }
   /** A note mentions this agent. */
   | { type: "mention"; agentId: string; notice: MentionNotice }
+  /** A call-back request was made or marked done: consoles only. */
+  | { type: "callbacks.changed"; callback: CallbackView; openCount: number }
   /** The call queue changed (a call came, was taken, ended or was missed). */
   | { type: "calls.changed" }
   /** `visitorIceServers`: the caller's TURN credentials for the live call, handed over with the news. */

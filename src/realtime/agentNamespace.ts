@@ -5,6 +5,7 @@ import { assignConversation, openConversation, recordAgentReceipt, setConversati
 import { sendAgentMessage } from "../domain/chat/messages.ts";
 import { addNote } from "../domain/chat/timeline.ts";
 import { type AgentTimelineClientEvents, type AgentTimelineServerEvents, noteSend } from "../protocol/timeline.ts";
+import type { AgentCallbackServerEvents } from "../protocol/callbacks.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
@@ -27,7 +28,7 @@ export interface AgentSocketData {
 }
 export type AgentNamespace = Namespace<
   AgentClientEvents & AgentCallClientEvents & AgentTimelineClientEvents,
-  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents,
+  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentCallbackServerEvents,
   Record<string, never>,
   AgentSocketData
 >;

@@ -88,6 +88,9 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       case "mention":
         agents.to(agentRoom(event.agentId)).emit("mention", event.notice);
         return;
+      case "callbacks.changed":
+        agents.to(AGENTS_ROOM).emit("callbacks:changed", { callback: event.callback, openCount: event.openCount });
+        return;
       case "calls.changed":
         announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
         return;

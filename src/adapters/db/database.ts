@@ -19,6 +19,7 @@ import * as search from "./migrations/0010_search.ts";
 import * as email from "./migrations/0011_email.ts";
 import * as conversationTimeline from "./migrations/0012_conversation_timeline.ts";
 import * as inboxes from "./migrations/0013_inboxes.ts";
+import * as callbackRequests from "./migrations/0015_callback_requests.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -83,6 +84,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0011_email": email,
   "0012_conversation_timeline": conversationTimeline,
   "0013_inboxes": inboxes,
+  "0015_callback_requests": callbackRequests,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
