@@ -8,6 +8,7 @@ import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { callbackList, callbackQuery, callbackReceipt, callbackView, newCallbackRequest } from "../../protocol/callbacks.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
+import { emptyBody } from "../schemas.ts";
 import { identityFromHeaders } from "./widget.ts";
 
 /** The console's call-back tasks: every agent lists them and marks them done. */
@@ -19,7 +20,7 @@ export const callbackRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { doma
   }, async (request) => listCallbackRequests(domain, request.query.status));
 
   app.post("/:id/done", {
-    schema: { params: z.object({ id: z.uuid() }), response: { 200: z.object({ callback: callbackView }) } },
+    schema: { params: z.object({ id: z.uuid() }), body: emptyBody, response: { 200: z.object({ callback: callbackView }) } },
   }, async (request) => ({ callback: await completeCallback(domain, currentAgent(request).actor, request.params.id) }));
 };
 
