@@ -12,7 +12,9 @@ import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { callHistoryIdOf, callIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callHistoryIdOf, callIdOf, conversationIdOf, inboxHoursIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { CallbacksPage } from "./callbacks/CallbacksPage";
+import { InboxHoursPage } from "./hours/BusinessHoursEditor";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -40,9 +42,10 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const callId = callIdOf(route);
 	const pastCallId = callHistoryIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit);
+	const hoursInboxId = agent.isAdmin ? inboxHoursIdOf(route) : null;
+	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || hoursInboxId !== null);
 	const knownRoute =
-		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null;
+		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || route === ROUTES.callbacks || pastCallId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
 	const callsApi = useMemo(() => createCallsApi(session.request), []);
 	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
@@ -60,6 +63,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{route === ROUTES.canned && <CannedRepliesPage agent={agent} />}
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
+			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
+			{route === ROUTES.callbacks && <CallbacksPage />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

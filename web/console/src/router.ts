@@ -12,6 +12,7 @@ export const ROUTES = {
 	invite: "/invite",
 	reset: "/reset",
 	canned: "/canned",
+	callbacks: "/callbacks",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";
@@ -35,6 +36,17 @@ function idAfter(prefix: string, route: string): string | null {
 /** The conversation id in a conversation route, else null. */
 export function conversationIdOf(route: string): string | null {
 	return idAfter(CONVERSATION_PREFIX, route);
+}
+
+/** The business-hours editor of one inbox. */
+export function inboxHoursRoute(inboxId: string): string {
+	return `/inboxes/${encodeURIComponent(inboxId)}/hours`;
+}
+
+/** The inbox id in an inbox's hours route, else null. */
+export function inboxHoursIdOf(route: string): string | null {
+	const match = /^\/inboxes\/([^/]+)\/hours$/.exec(route);
+	return match?.[1] ? idAfter("/", `/${match[1]}`) : null;
 }
 
 const CALL_PREFIX = "/calls/";

@@ -16,6 +16,7 @@ import type {
 	ReceiptsView,
 } from "../../../../src/protocol/chat";
 import type { SearchSnippet } from "../../../../src/protocol/search";
+import type { AgentCallbackServerEvents } from "../../../../src/protocol/callbacks";
 
 import type {
 	AgentTimelineClientEvents,
@@ -27,7 +28,7 @@ import type {
 } from "../../../../src/protocol/timeline";
 
 export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents;
-export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents;
+export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentCallbackServerEvents;
 export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
 export type { SearchSnippet };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };

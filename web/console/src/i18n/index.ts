@@ -1,6 +1,8 @@
 import { createI18n } from "../../../shared/i18n";
 import { type CallsMessageKey, callsEn } from "./callsEn";
 import { callsTr } from "./callsTr";
+import { type CallbacksMessageKey, callbacksEn } from "./callbacksEn";
+import { callbacksTr } from "./callbacksTr";
 import { type CannedMessageKey, cannedEn } from "./cannedEn";
 import { cannedTr } from "./cannedTr";
 import { type CoreMessageKey, en } from "./en";
@@ -13,15 +15,15 @@ import { type TeamMessageKey, teamEn } from "./teamEn";
 import { teamTr } from "./teamTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | CallbacksMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...callbacksEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...callbacksTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );
