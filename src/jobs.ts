@@ -7,6 +7,7 @@ import type { BackgroundJob } from "./adapters/backgroundJob.ts";
 import type { AppDeps } from "./deps.ts";
 import { missUnansweredCalls } from "./domain/calls/callService.ts";
 import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
+import { startBusinessHoursJob } from "./realtime/businessHoursJob.ts";
 
 export type { BackgroundJob };
 
@@ -32,7 +33,7 @@ export function startRingTimeoutJob(deps: AppDeps): BackgroundJob {
  * with no work running behind their back, and start the jobs themselves when they test them).
  */
 export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
-  const jobs: BackgroundJob[] = [startRingTimeoutJob(deps), startRecordingJobs(deps), startSessionSweepJob(deps, io), startOrphanUploadJob(deps), startMailJob(deps), startInboundMailJob(deps)];
+  const jobs: BackgroundJob[] = [startRingTimeoutJob(deps), startRecordingJobs(deps), startSessionSweepJob(deps, io), startOrphanUploadJob(deps), startMailJob(deps), startInboundMailJob(deps), startBusinessHoursJob(deps, io)];
   return {
     async stop() {
       await Promise.all(jobs.map((job) => job.stop()));

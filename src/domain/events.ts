@@ -17,6 +17,8 @@ export type DomainEvent =
   | { type: "mention"; agentId: string; notice: MentionNotice }
   /** A call-back request was made or marked done: consoles only. */
   | { type: "callbacks.changed"; callback: CallbackView; openCount: number }
+  /** An inbox's business hours were changed: widgets ask again whether anyone answers. */
+  | { type: "availability.changed"; inboxId: string }
   /** The call queue changed (a call came, was taken, ended or was missed). */
   | { type: "calls.changed" }
   /** `visitorIceServers`: the caller's TURN credentials for the live call, handed over with the news. */

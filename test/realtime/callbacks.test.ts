@@ -7,6 +7,7 @@ import type { CallbackList, CallbackView, WidgetAvailability } from "../../src/p
 import type { CallStart } from "../../src/protocol/calls.ts";
 import type { TimelineResponse } from "../../src/protocol/timeline.ts";
 import { WEEKDAYS } from "../../src/protocol/inboxes.ts";
+import { createBusinessHoursWatch } from "../../src/realtime/businessHoursJob.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { FakeTelegram } from "../support/fakeTelegram.ts";
@@ -173,5 +174,28 @@ describe.each(testDatabases())("call-back requests on $name", (database: TestDat
     const widget = await connect("visitor", { visitorToken: newVisitorToken() });
     await expect(request<CallStart>(widget, "call:start", { media: "audio" })).rejects.toMatchObject({ id: "calls_off" });
     await t.deps.domain.db.updateTable("inboxes").set({ settings: "{}" }).where("id", "=", "default").execute();
+  });
+
+  it("tells open widgets when hours are saved, and when opening time passes", async () => {
+    await setHours(openAllWeek);
+    const widget = await connect("visitor", { visitorToken: newVisitorToken() });
+    expect(await request<Sync>(widget, "conversation:sync", {})).toMatchObject({ availability: { open: true } });
+    const nudged = nextEvent(widget, "agents:presence");
+    await setHours(closedAllWeek);
+    await nudged;
+    expect(await request<Sync>(widget, "conversation:sync", {})).toMatchObject({ availability: { open: false } });
+
+    // Last in this file: a day later the agents' sessions have expired.
+    // Closed today by a holiday (UTC), open all other days: a day later the inbox opens by itself.
+    const today = new Date(t.clock.now()).toISOString().slice(0, 10);
+    await setHours({ ...openAllWeek, timezone: "UTC", holidays: [{ date: today, name: "Bayram" }] });
+    const check = createBusinessHoursWatch(t.deps, t.app.io);
+    expect(await check()).toBe(false); // the first check takes note
+    expect(await check()).toBe(false); // nothing changed
+    const opened = nextEvent(widget, "agents:presence");
+    t.clock.advance(24 * 60 * 60 * 1000);
+    expect(await check()).toBe(true);
+    await opened;
+    expect(await request<Sync>(widget, "conversation:sync", {})).toMatchObject({ availability: { open: true } });
   });
 });

@@ -4,7 +4,7 @@ import { DEFAULT_INBOX_ID, type InboxSettings, inboxSettings } from "../../proto
 import { conflict } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { isOpen, nextOpening } from "./businessHours.ts";
-import { loadInboxSettings } from "./inboxSettings.ts";
+import { loadInboxSettings, parseInboxSettings } from "./inboxSettings.ts";
 
 // What the widget offers, per inbox: within business hours AND someone to answer. Outside hours or
 // with nobody there, it offers no Call but "Request a call back"; the call start path checks the
@@ -45,4 +45,11 @@ export async function assertCallsOpen(deps: DomainDeps, inboxId: string): Promis
   if (!isOpen(settings.hours, deps.clock.now())) {
     throw conflict("outside_hours", "We are outside business hours. Leave a message or request a call back.");
   }
+}
+
+/** Whether each inbox is within its business hours now: the hours job compares one minute with the next. */
+export async function inboxesOpenNow(deps: DomainDeps): Promise<Map<string, boolean>> {
+  const rows = await deps.db.selectFrom("inboxes").select(["id", "settings"]).execute();
+  const now = deps.clock.now();
+  return new Map(rows.map((row) => [row.id, isOpen(parseInboxSettings(row.settings).hours, now)]));
 }

@@ -46,5 +46,6 @@ export async function saveInboxHours(deps: DomainDeps, actor: Actor, inboxId: st
       details: { enabled: hours.enabled, timezone: hours.timezone, holidays: hours.holidays.length },
     });
   });
+  deps.events.publish({ type: "availability.changed", inboxId });
   return { inboxId, hours };
 }
