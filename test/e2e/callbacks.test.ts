@@ -23,6 +23,14 @@ describe.runIf(browserAvailable())("business hours and call-back requests", () =
     await stage?.close();
   });
 
+  /** The page fits a 390 px phone: nothing wider than the screen. */
+  const fitsPhone = async (page: Page) => {
+    const desk = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 800 });
+    await expect.poll(() => page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    if (desk) await page.setViewportSize(desk);
+  };
+
   const shot = async (target: Page, name: string) => {
     if (process.env.E2E_SCREENSHOTS) await target.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/${name}.png` });
   };
@@ -39,6 +47,7 @@ describe.runIf(browserAvailable())("business hours and call-back requests", () =
     await admin.getByRole("button", { name: "Save" }).click();
     await admin.getByText("Business hours saved.").waitFor();
     await shot(admin, "console-business-hours");
+    await fitsPhone(admin);
 
     // An agent is online (this console), but the inbox is closed today.
     const { page: visitor, frame } = await openWidget(stage.browser, stage.shop.url);
@@ -56,6 +65,7 @@ describe.runIf(browserAvailable())("business hours and call-back requests", () =
     // The nav link counts the open request.
     await admin.getByRole("link", { name: /Call backs.*1 open call-back requests/ }).waitFor();
     await shot(admin, "console-callbacks");
+    await fitsPhone(admin);
 
     await item.getByRole("button", { name: "Mark done" }).click();
     await admin.getByText("No open call-back requests.").waitFor();
