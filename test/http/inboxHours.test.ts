@@ -69,6 +69,8 @@ describe.each(testDatabases())("business hours of an inbox on $name", (database:
       { ...hours, weekly: { ...hours.weekly, mon: [{ from: "18:00", to: "09:00" }] } },
       { ...hours, weekly: { ...hours.weekly, tue: [{ from: "25:00", to: "26:00" }] } },
       { ...hours, holidays: [{ date: "29.10.2026", name: "Bayram" }] },
+      // A misspelt field would otherwise be dropped and its setting reset to the default.
+      { ...hours, enabeld: false },
     ]) {
       expect(errorOf(await call("admin", "PUT", "/api/inboxes/default/hours", bad))).toEqual({ status: 400, id: "invalid_request" });
     }

@@ -8,6 +8,8 @@ import { text } from "../../protocol/text.ts";
 import { currentAgent, requireAdmin } from "../authenticate.ts";
 
 const params = z.object({ id: text().min(1).max(64) });
+// Every field has a default, so unknown keys are refused: a misspelt field is an error, not a reset.
+const hoursBody = businessHours.strict();
 
 /** GET/PUT /api/inboxes/:id/hours: an inbox's business hours, for admins. */
 export const inboxHoursRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
@@ -18,6 +20,6 @@ export const inboxHoursRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { do
   }, async (request) => inboxHours(domain, request.params.id));
 
   app.put("/:id/hours", {
-    schema: { params, body: businessHours, response: { 200: inboxHoursResponse } },
+    schema: { params, body: hoursBody, response: { 200: inboxHoursResponse } },
   }, async (request) => saveInboxHours(domain, currentAgent(request).actor, request.params.id, request.body, request.ip));
 };
