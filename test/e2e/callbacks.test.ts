@@ -46,6 +46,7 @@ describe.runIf(browserAvailable())("business hours and call-back requests", () =
     await admin.getByLabel("Name 1").fill("Bayram");
     await admin.getByRole("button", { name: "Save" }).click();
     await admin.getByText("Business hours saved.").waitFor();
+    await admin.evaluate("document.querySelector('#main')?.scrollTo(0, 0)");
     await shot(admin, "console-business-hours");
     await fitsPhone(admin);
 
