@@ -55,6 +55,10 @@ describe.runIf(browserAvailable())("business hours and call-back requests", () =
     await frame.getByText("outside business hours, back at").waitFor({ timeout: 30_000 });
     await frame.getByText("Away").first().waitFor();
     expect(await frame.getByRole("button", { name: "Call", exact: true }).count()).toBe(0);
+    // The visitor writes first, so the request also lands on their conversation's timeline.
+    await frame.getByLabel("Message").fill("Are you open today?");
+    await frame.getByRole("button", { name: "Send" }).click();
+    await expect.poll(async () => (await stage.t.deps.domain.db.selectFrom("conversations").select("id").execute()).length, { timeout: 15_000 }).toBe(1);
     await requestCallBack(frame);
     await shot(visitor, "widget-call-back");
 
@@ -68,6 +72,9 @@ describe.runIf(browserAvailable())("business hours and call-back requests", () =
     await shot(admin, "console-callbacks");
     await fitsPhone(admin);
 
+    await item.getByRole("link", { name: "Open conversation" }).click();
+    await admin.getByText("Call back requested: +90 532 123 45 67 · after 14:00, please").waitFor({ timeout: 30_000 });
+    await admin.getByRole("link", { name: /Call backs/ }).click();
     await item.getByRole("button", { name: "Mark done" }).click();
     await admin.getByText("No open call-back requests.").waitFor();
     await expect.poll(() => admin.getByRole("link", { name: /open call-back requests/ }).count()).toBe(0);
