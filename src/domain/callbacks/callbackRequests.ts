@@ -42,8 +42,10 @@ async function teamChats(deps: DomainDeps, inboxId: string): Promise<string[]> {
 
 async function present(deps: DomainDeps, rows: CallbackRow[]): Promise<CallbackView[]> {
   const agents = new Map((await listAgents(deps.db)).map((a) => [a.id, a]));
-  const visitors = new Map<string, VisitorRow | undefined>();
-  for (const row of rows) if (!visitors.has(row.visitor_id)) visitors.set(row.visitor_id, await findVisitor(deps.db, row.visitor_id));
+  const ids = [...new Set(rows.map((row) => row.visitor_id))];
+  const visitors = new Map<string, VisitorRow>(
+    ids.length === 0 ? [] : (await deps.db.selectFrom("visitors").selectAll().where("id", "in", ids).execute()).map((v) => [v.id, v]),
+  );
   return rows.map((row) => {
     const visitor = visitors.get(row.visitor_id);
     const doneBy = row.done_by ? agents.get(row.done_by) : undefined;
