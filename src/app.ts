@@ -16,6 +16,8 @@ import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { cannedReplyRoutes } from "./http/routes/cannedReplies.ts";
 import { contactRoutes } from "./http/routes/contacts.ts";
 import { labelRoutes } from "./http/routes/labels.ts";
+import { callbackRoutes, widgetCallbackRoutes } from "./http/routes/callbacks.ts";
+import { inboxHoursRoutes } from "./http/routes/inboxHours.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
@@ -178,6 +180,9 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(callHistoryRoutes, { ...deps, prefix: "/api/calls" });
   await app.register(recordingRoutes, { ...deps, prefix: "/recordings" });
   await app.register(widgetRoutes, deps);
+  await app.register(widgetCallbackRoutes, deps);
+  await app.register(callbackRoutes, { ...deps, prefix: "/api/callbacks" });
+  await app.register(inboxHoursRoutes, { ...deps, prefix: "/api/inboxes" });
   await app.register(telegramWebhookRoutes, deps);
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
   app.get("/", async (_request, reply) => reply.redirect("/console/", 302));

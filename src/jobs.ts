@@ -8,6 +8,7 @@ import type { AppDeps } from "./deps.ts";
 import { missUnansweredCalls } from "./domain/calls/callService.ts";
 import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
 import { startAssignmentJob } from "./realtime/assignmentJob.ts";
+import { startBusinessHoursJob } from "./realtime/businessHoursJob.ts";
 
 export type { BackgroundJob };
 
@@ -33,7 +34,16 @@ export function startRingTimeoutJob(deps: AppDeps): BackgroundJob {
  * with no work running behind their back, and start the jobs themselves when they test them).
  */
 export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
-  const jobs: BackgroundJob[] = [startRingTimeoutJob(deps), startRecordingJobs(deps), startSessionSweepJob(deps, io), startOrphanUploadJob(deps), startMailJob(deps), startInboundMailJob(deps), startAssignmentJob(deps, io)];
+  const jobs: BackgroundJob[] = [
+    startRingTimeoutJob(deps),
+    startRecordingJobs(deps),
+    startSessionSweepJob(deps, io),
+    startOrphanUploadJob(deps),
+    startMailJob(deps),
+    startInboundMailJob(deps),
+    startAssignmentJob(deps, io),
+    startBusinessHoursJob(deps, io),
+  ];
   return {
     async stop() {
       await Promise.all(jobs.map((job) => job.stop()));

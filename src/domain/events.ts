@@ -1,6 +1,7 @@
 import type { VisitorRow } from "../adapters/db/repositories/chat.ts";
 import type { CallView, IceServer } from "../protocol/calls.ts";
 import type { ConversationSummary, MessageView, ReceiptsView, VisitorConversationView } from "../protocol/chat.ts";
+import type { CallbackView } from "../protocol/callbacks.ts";
 import type { MentionNotice, TimelineEventView } from "../protocol/timeline.ts";
 
 /**
@@ -17,6 +18,10 @@ export type DomainEvent =
   | { type: "labels.changed" }
   /** A note mentions this agent. */
   | { type: "mention"; agentId: string; notice: MentionNotice }
+  /** A call-back request was made or marked done: consoles only. */
+  | { type: "callbacks.changed"; callback: CallbackView; openCount: number }
+  /** An inbox's business hours were changed: widgets ask again whether anyone answers. */
+  | { type: "availability.changed"; inboxId: string }
   /** The call queue changed (a call came, was taken, ended or was missed). */
   | { type: "calls.changed" }
   /** `visitorIceServers`: the caller's TURN credentials for the live call, handed over with the news. */

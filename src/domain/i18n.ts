@@ -111,6 +111,10 @@ const texts = {
     tr: (visitor: string, score: number, comment: string) => `⭐ ${visitor} sohbeti ${score}/5 puanladı${comment ? `: ${comment}` : ""}`,
     en: (visitor: string, score: number, comment: string) => `⭐ ${visitor} rated ${score}/5${comment ? `: ${comment}` : ""}`,
   },
+  callbackRequested: {
+    tr: (visitor: string, phone: string, note: string) => `📞 ${visitor} geri aranmak istiyor: ${phone}${note ? `\n\n${note}` : ""}\n\nKonsolda: Geri aramalar`,
+    en: (visitor: string, phone: string, note: string) => `📞 ${visitor} asks for a call back: ${phone}${note ? `\n\n${note}` : ""}\n\nIn the console: Call backs`,
+  },
 } as const;
 
 export type Language = "tr" | "en";

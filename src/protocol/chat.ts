@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { labelView } from "./labels.ts";
 import { nulFree, text } from "./text.ts";
+import type { WidgetAvailability } from "./callbacks.ts";
 
 // The chat protocol shared by the server, the widget and the console. Clients import these types
 // only (`import type`), so zod never reaches their bundles; the server validates every payload.
@@ -140,7 +141,7 @@ export interface VisitorMailState {
 
 /** Namespace `/visitor`; handshake `auth: { visitorToken, language?, identity? }` (identity: see protocol/identity.ts). */
 export interface VisitorClientEvents {
-  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState }>) => void) => void;
+  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState; availability: WidgetAvailability }>) => void) => void;
   "message:send": (payload: z.input<typeof visitorSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;
   "profile:update": (payload: VisitorProfile, ack: (a: Ack<{ ok: true }>) => void) => void;
   typing: (payload: z.input<typeof typingPayload>) => void;

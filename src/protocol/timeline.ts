@@ -10,7 +10,7 @@ import { text } from "./text.ts";
 export const MAX_NOTE_LENGTH = 4000;
 export const MAX_RATING_COMMENT_LENGTH = 1000;
 
-export const timelineEventKind = z.enum(["note", "assigned", "unassigned", "resolved", "reopened", "rated", "labeled", "unlabeled"]);
+export const timelineEventKind = z.enum(["note", "assigned", "unassigned", "resolved", "reopened", "rated", "labeled", "unlabeled", "callback_requested", "callback_done"]);
 export type TimelineEventKind = z.infer<typeof timelineEventKind>;
 
 const agentRef = z.object({ id: z.string(), name: z.string() });

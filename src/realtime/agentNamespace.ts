@@ -6,6 +6,7 @@ import { sendAgentMessage } from "../domain/chat/messages.ts";
 import { addNote } from "../domain/chat/timeline.ts";
 import type { AgentLabelServerEvents } from "../protocol/labels.ts";
 import { type AgentTimelineClientEvents, type AgentTimelineServerEvents, noteSend } from "../protocol/timeline.ts";
+import type { AgentCallbackServerEvents } from "../protocol/callbacks.ts";
 import { DomainError } from "../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import type { Departures } from "./departures.ts";
@@ -32,7 +33,7 @@ export interface AgentSocketData {
 }
 export type AgentNamespace = Namespace<
   AgentClientEvents & AgentCallClientEvents & AgentTimelineClientEvents & AgentStatusClientEvents,
-  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents & AgentLabelServerEvents,
+  AgentServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents & AgentLabelServerEvents & AgentCallbackServerEvents,
   Record<string, never>,
   AgentSocketData
 >;

@@ -95,6 +95,13 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       case "labels.changed":
         agents.to(AGENTS_ROOM).emit("labels:changed");
         return;
+      case "availability.changed":
+        // Every widget syncs again on this (the event reaches every node's widgets through the adapter).
+        presence.agentsChanged().catch((err: unknown) => deps.log.warn({ err }, "telling widgets about changed business hours failed"));
+        return;
+      case "callbacks.changed":
+        agents.to(AGENTS_ROOM).emit("callbacks:changed", { callback: event.callback, openCount: event.openCount });
+        return;
       case "calls.changed":
         announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));
         return;

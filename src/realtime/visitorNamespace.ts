@@ -19,6 +19,7 @@ import { noteCallMedia } from "../domain/calls/callMedia.ts";
 import { callId, mediaReport, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
 import { canRingTelegram, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
+import { assertCallsOpen, inboxOfVisitor, widgetAvailability } from "../domain/inboxes/availability.ts";
 import { resumeCall } from "../domain/calls/rejoin.ts";
 import { z } from "zod";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
@@ -109,9 +110,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
       const synced = await syncVisitor(domain, visitor(), afterSeq);
       conversationId = synced.conversation?.id ?? conversationId;
-      const agentsOnline = await presence.agentsOnlineOrAway();
+      const online = await presence.agentsOnlineOrAway();
       const mail = { enabled: deps.config.mail !== undefined, known: visitor().email !== null };
-      return { ...synced, agentsOnline, callsAvailable: agentsOnline || (await canRingTelegram(domain)), mail };
+      const inboxId = await inboxOfVisitor(domain, visitor().id, socket.handshake.auth.inbox);
+      const availability = await widgetAvailability(domain, inboxId, { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
+      // "Online" to the widget means someone answers now: within business hours as well.
+      return { ...synced, agentsOnline: online && availability.open, callsAvailable: availability.calls, mail, availability };
     }));
 
     socket.on("message:send", handle(log, visitorSend, async (input) => {
@@ -149,6 +153,8 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     }));
 
     socket.on("call:start", handle(log, startCall, async ({ media, consent }) => {
+      // A stale or hand-made client must not ring a closed team: calls off or outside hours, refuse at once.
+      await assertCallsOpen(domain, await inboxOfVisitor(domain, visitor().id, socket.handshake.auth.inbox));
       // A stale widget must not ring nobody: with no console open and no Telegram chat to ring, refuse at once.
       if (!(await presence.agentsOnlineOrAway()) && !(await canRingTelegram(domain))) {
         throw conflict("team_away", "Nobody is available to take a call right now. Leave a message or request a call back.");

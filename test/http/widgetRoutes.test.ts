@@ -52,6 +52,8 @@ describe.runIf(built || process.env.CI)("serving the widget to other sites", () 
       agentsOnline: false,
       limits: { messageLength: 4000, uploadBytes: 10 * 1024 * 1024, kinds: ["image", "voice", "file"] },
       recording: "off",
+      // Hours off (the default): open; nobody online and no Telegram, so a call back instead of Call.
+      availability: { open: true, nextOpening: null, calls: false, callbacks: true },
     });
   });
 });

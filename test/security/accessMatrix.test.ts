@@ -98,6 +98,11 @@ const MATRIX: Record<string, string> = {
   "GET /recordings/:id":                                "404        404       404       200    200    404",
   "GET /api/widget/config":                             "200        200       200       200    200    200",
   "POST /api/widget/attachments":                       "401        201       201       401    401    401",
+  "POST /api/widget/callbacks":                         "401        201       201       401    401    401",
+  "GET /api/callbacks":                                 "401        401       401       200    200    401",
+  "POST /api/callbacks/:id/done":                       "401        401       401       200    200    401",
+  "GET /api/inboxes/:id/hours":                         "401        401       401       403    200    401",
+  "PUT /api/inboxes/:id/hours":                         "401        401       401       403    200    401",
   "GET /widget.js":                                     "200        200       200       200    200    200",
   "GET /widget/*":                                      "200        200       200       200    200    200",
   "GET /demo":                                          "302        302       302       302    302    302",
@@ -237,6 +242,18 @@ async function adminLabel(f: Fixture): Promise<string> {
   return ((await res.json()) as { label: { id: string } }).label.id;
 }
 
+/** An open call-back request of visitor A's, for agents and admins to mark done; others name a made-up one. */
+async function openCallback(f: Fixture, role: Role): Promise<string> {
+  if (role !== "agent" && role !== "admin") return "/api/callbacks/00000000-0000-4000-8000-000000000000/done";
+  const res = await fetch(`${f.stage.url}/api/widget/callbacks`, {
+    method: "POST",
+    headers: { ...headersFor(f, "visitorA"), "content-type": "application/json" },
+    body: JSON.stringify({ phone: "+90 532 111 22 33" }),
+  });
+  if (res.status !== 201) throw new Error(`visitor A could not request a call back: ${res.status}`);
+  return `/api/callbacks/${((await res.json()) as { callback: { id: string } }).callback.id}/done`;
+}
+
 const textFile = () => {
   const form = new FormData();
   form.append("file", new Blob([Buffer.from("a note from the matrix")]), "note.txt");
@@ -279,7 +296,13 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "POST /api/contacts/:id/merge": { path: async (f) => `/api/contacts/${await throwawayContact(f)}/merge`, body: async (f) => ({ otherId: await throwawayContact(f) }) },
   "GET /api/contacts/:id/export": { path: async (f) => `/api/contacts/${await contactOfA(f)}/export` },
   // Each erase uses up a contact of no importance.
-  "POST /api/contacts/:id/erase": { path: async (f) => `/api/contacts/${(eraseTarget = await throwawayContact(f))}/erase`, body: () => ({ confirm: eraseTarget }) },
+  "POST /api/contacts/:id/erase": {
+    path: async (f) => {
+      eraseTarget = await throwawayContact(f);
+      return `/api/contacts/${eraseTarget}/erase`;
+    },
+    body: () => ({ confirm: eraseTarget }),
+  },
   "POST /api/labels": { body: labelBody },
   "PATCH /api/labels/:id": { path: async (f) => `/api/labels/${await adminLabel(f)}`, body: () => ({ colour: "#000000" }) },
   "DELETE /api/labels/:id": { path: async (f) => `/api/labels/${await adminLabel(f)}` },
@@ -293,6 +316,11 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "GET /api/calls/:id": { path: (f) => `/api/calls/${f.recordedCall.id}` },
   "GET /recordings/:id": { path: async (f, role) => `/recordings/${f.recordedCall.recordingId}?${await recordingQuery(f, role)}` },
   "POST /api/widget/attachments": { body: textFile },
+  "POST /api/widget/callbacks": { body: () => ({ phone: "+90 532 111 22 33", note: "after 14:00" }) },
+  "POST /api/callbacks/:id/done": { path: openCallback },
+  "GET /api/inboxes/:id/hours": { path: () => "/api/inboxes/default/hours" },
+  // Hours stay off: closing the inbox would change what the call lines expect.
+  "PUT /api/inboxes/:id/hours": { path: () => "/api/inboxes/default/hours", body: () => ({ enabled: false }) },
   "GET /widget/*": { path: () => "/widget/frame.html" },
   "GET /demo/*": { path: () => "/demo/demo.css" },
   "POST /telegram/webhook": { body: () => ({ update_id: 1 }) },

@@ -23,6 +23,7 @@ import * as contacts from "./migrations/0016_contacts.ts";
 import * as secureSearchDelete from "./migrations/0020_secure_search_delete.ts";
 import * as agentStatus from "./migrations/0014_agent_status.ts";
 import * as labels from "./migrations/0017_labels.ts";
+import * as callbackRequests from "./migrations/0015_callback_requests.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -94,6 +95,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0020_secure_search_delete": secureSearchDelete,
   "0014_agent_status": agentStatus,
   "0017_labels": labels,
+  "0015_callback_requests": callbackRequests,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -253,7 +253,7 @@ export interface AuditLogTable {
 export interface ConversationEventsTable {
   id: string;
   conversation_id: string;
-  kind: "note" | "assigned" | "unassigned" | "resolved" | "reopened" | "rated" | "labeled" | "unlabeled";
+  kind: "note" | "assigned" | "unassigned" | "resolved" | "reopened" | "rated" | "labeled" | "unlabeled" | "callback_requested" | "callback_done";
   actor_type: "agent" | "visitor" | "system";
   actor_id: string | null;
   /** The note's text, or the rating's comment. */
@@ -294,6 +294,20 @@ export interface CannedRepliesTable {
 }
 
 /** A website (or brand) served from this install; `settings` is JSON validated by protocol/inboxes.ts. */
+/** A visitor asked to be called back: a task for the team, open until an agent marks it done. */
+export interface CallbackRequestsTable {
+  id: string;
+  visitor_id: string;
+  conversation_id: string | null;
+  inbox_id: string;
+  phone: string;
+  note: string | null;
+  status: "open" | "done";
+  created_at: number;
+  done_at: number | null;
+  done_by: string | null;
+}
+
 export interface InboxesTable {
   id: string;
   name: string;
@@ -362,4 +376,5 @@ export interface Database {
   app_settings: AppSettingsTable;
   labels: LabelsTable;
   conversation_labels: ConversationLabelsTable;
+  callback_requests: CallbackRequestsTable;
 }

@@ -5,6 +5,7 @@ import { FLOOD_SUMMARY_KIND, floodSummaryCount, holdBackForFlood } from "../../d
 import { callAlert, recordAlertPart, visitorMessageAlert } from "../../domain/chat/telegramBridge.ts";
 import { text } from "../../domain/i18n.ts";
 import { timelineAlertText } from "../../domain/chat/timeline.ts";
+import { callbackAlertText } from "../../domain/callbacks/callbackRequests.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
 import { escapeHtml, renderAlert } from "./format.ts";
 import { isMissingBlob, LeaseLost, StoredFileMissing } from "./outboxFailures.ts";
@@ -128,6 +129,11 @@ export function createDelivery(options: { deps: DomainDeps; api: Api; alertFlood
       case "telegram.rating": {
         const payload = JSON.parse(row.payload) as { eventId: string; chatId: string };
         const message = await timelineAlertText(deps, payload.eventId, language());
+        return message === undefined ? "sent" : plainText(row, payload.chatId, message, lease);
+      }
+      case "telegram.callback": {
+        const payload = JSON.parse(row.payload) as { callbackId: string; chatId: string };
+        const message = await callbackAlertText(deps, payload.callbackId, language());
         return message === undefined ? "sent" : plainText(row, payload.chatId, message, lease);
       }
       case FLOOD_SUMMARY_KIND: {

@@ -15,6 +15,10 @@ import { attachmentView, MAX_MESSAGE_LENGTH } from "../../protocol/chat.ts";
 import { agentNamespaceOf } from "../../realtime/agentNamespace.ts";
 import { anyAgentAvailable } from "../../realtime/presence.ts";
 import { sendError } from "../errors.ts";
+import { canRingTelegram } from "../../domain/calls/callService.ts";
+import { widgetAvailability as widgetAvailability$ } from "../../domain/inboxes/availability.ts";
+import { widgetAvailability } from "../../protocol/callbacks.ts";
+import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { readUpload } from "../upload.ts";
 
 const WEB = resolve(import.meta.dirname, "../../../web");
@@ -30,7 +34,7 @@ function embeddable(reply: FastifyReply) {
 }
 
 /** The signed-in user's claim an upload carries (the id URI-encoded, as headers are ASCII); undefined without one. */
-function identityFromHeaders(request: FastifyRequest): unknown {
+export function identityFromHeaders(request: FastifyRequest): unknown {
   const userId = request.headers[IDENTITY_HEADERS.userId];
   const userHash = request.headers[IDENTITY_HEADERS.userHash];
   if (userId === undefined && userHash === undefined) return undefined;
@@ -39,6 +43,12 @@ function identityFromHeaders(request: FastifyRequest): unknown {
   } catch {
     return { userId: null, userHash };
   }
+}
+
+/** The inbox `?inbox=` names; the default inbox without one. */
+function requestedInbox(request: FastifyRequest): string {
+  const inbox = (request.query as Record<string, unknown> | undefined)?.inbox;
+  return typeof inbox === "string" && inbox.length > 0 && inbox.length <= 64 ? inbox : DEFAULT_INBOX_ID;
 }
 
 /** The visitor-facing edge: the loader script, the widget frame, its config and uploads, and the demo page. */
@@ -62,15 +72,22 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
           limits: z.object({ messageLength: z.number(), uploadBytes: z.number(), kinds: z.array(z.string()) }),
           // Told to the caller before they press Call (consent notice).
           recording: z.enum(["off", "audio", "audio+video"]),
+          availability: widgetAvailability,
         }),
       },
     },
-  }, async (request) => ({
-    preChat: domain.chat.preChat,
-    agentsOnline: await agentsOnline(request),
-    limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
-    recording: domain.calls.recording,
-  }));
+  }, async (request) => {
+    const online = await agentsOnline(request);
+    const availability = await widgetAvailability$(domain, requestedInbox(request), { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
+    return {
+      preChat: domain.chat.preChat,
+      // Someone who answers now: within business hours and online.
+      agentsOnline: online && availability.open,
+      limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
+      recording: domain.calls.recording,
+      availability,
+    };
+  });
 
   app.post("/api/widget/attachments", {
     config: { multipart: true, rateLimit: { max: 30, timeWindow: "1 minute" } },

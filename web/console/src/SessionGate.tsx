@@ -15,7 +15,9 @@ import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { LabelsPage } from "./labels/LabelsPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, inboxHoursIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { CallbacksPage } from "./callbacks/CallbacksPage";
+import { InboxHoursPage } from "./hours/BusinessHoursEditor";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -44,9 +46,18 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const pastCallId = callHistoryIdOf(route);
 	const contactId = contactIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || route === ROUTES.labels);
+	const hoursInboxId = agent.isAdmin ? inboxHoursIdOf(route) : null;
+	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || route === ROUTES.labels || hoursInboxId !== null);
 	const knownRoute =
-		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null || route === ROUTES.contacts || contactId !== null;
+		isInbox ||
+		adminRoute ||
+		route === ROUTES.settings ||
+		route === ROUTES.calls ||
+		route === ROUTES.canned ||
+		route === ROUTES.callbacks ||
+		pastCallId !== null ||
+		route === ROUTES.contacts ||
+		contactId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
 	const callsApi = useMemo(() => createCallsApi(session.request), []);
 	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
@@ -67,6 +78,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
 			{adminRoute && route === ROUTES.labels && <LabelsPage />}
+			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
+			{route === ROUTES.callbacks && <CallbacksPage />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

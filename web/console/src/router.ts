@@ -14,6 +14,7 @@ export const ROUTES = {
 	canned: "/canned",
 	contacts: "/contacts",
 	labels: "/labels",
+	callbacks: "/callbacks",
 } as const;
 
 const CONVERSATION_PREFIX = "/conversations/";
@@ -49,6 +50,17 @@ export function contactRoute(id: string): string {
 /** The contact id in a contact route, else null. */
 export function contactIdOf(route: string): string | null {
 	return idAfter(CONTACT_PREFIX, route);
+}
+
+/** The business-hours editor of one inbox. */
+export function inboxHoursRoute(inboxId: string): string {
+	return `/inboxes/${encodeURIComponent(inboxId)}/hours`;
+}
+
+/** The inbox id in an inbox's hours route, else null. */
+export function inboxHoursIdOf(route: string): string | null {
+	const match = /^\/inboxes\/([^/]+)\/hours$/.exec(route);
+	return match?.[1] ? idAfter("/", `/${match[1]}`) : null;
 }
 
 const CALL_PREFIX = "/calls/";

@@ -11,6 +11,10 @@ import { IdentitySettings } from "./IdentitySettings";
 import { TelegramSettings } from "./TelegramSettings";
 import { RecoveryCodesSettings } from "./RecoveryCodesSettings";
 import { TotpSettings } from "./TotpSettings";
+import { followLink, inboxHoursRoute, routeHref } from "../router";
+
+/** Until the Inboxes page lists every inbox, Settings links to the default one's hours. */
+const DEFAULT_INBOX = "default";
 
 /** Settings: profile, second factors, sessions, and the agents list for admins. */
 export function AccountPage({ agent }: { agent: Agent }) {
@@ -72,6 +76,15 @@ export function AccountPage({ agent }: { agent: Agent }) {
 			</section>
 
 			{agent.isAdmin && <IdentitySettings />}
+
+			{agent.isAdmin && (
+				<section class="card" aria-labelledby="hours-heading">
+					<h2 id="hours-heading">{t("hours.title")}</h2>
+					<a href={routeHref(inboxHoursRoute(DEFAULT_INBOX))} onClick={(event) => followLink(event, inboxHoursRoute(DEFAULT_INBOX))}>
+						{t("hours.link")}
+					</a>
+				</section>
+			)}
 
 			{agent.isAdmin && (
 				// Not a landmark itself: the table's scroll region below is the labelled one.

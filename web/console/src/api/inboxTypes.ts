@@ -18,6 +18,7 @@ import type {
 import type { SearchSnippet } from "../../../../src/protocol/search";
 import type { AgentStatus, AgentStatusClientEvents, AgentStatusServerEvents, AgentStatusView } from "../../../../src/protocol/agentStatus";
 import type { AgentLabelServerEvents } from "../../../../src/protocol/labels";
+import type { AgentCallbackServerEvents } from "../../../../src/protocol/callbacks";
 
 import type {
 	AgentTimelineClientEvents,
@@ -29,7 +30,7 @@ import type {
 } from "../../../../src/protocol/timeline";
 
 export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents & AgentStatusClientEvents;
-export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents & AgentLabelServerEvents;
+export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents & AgentLabelServerEvents & AgentCallbackServerEvents;
 export type { AgentStatus, AgentStatusView };
 export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
 export type { SearchSnippet };

@@ -2,6 +2,7 @@ import type { TimelineEventView, TimelineResponse } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
 import { formatClock, formatDuration } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
+import { CallbackTimelineItem } from "../callbacks/CallbackTimelineItem";
 
 type TimelineCall = TimelineResponse["calls"][number];
 
@@ -21,6 +22,7 @@ export function TimelineEventItem({ event }: { event: TimelineEventView }) {
 			</li>
 		);
 	}
+	if (event.kind === "callback_requested" || event.kind === "callback_done") return <CallbackTimelineItem event={event} actor={actor} time={time} />;
 	const what =
 		event.kind === "assigned"
 			? t("timeline.assigned", { assignee: event.assignee?.name ?? "?" })

@@ -1,6 +1,8 @@
 import { createI18n } from "../../../shared/i18n";
 import { type CallsMessageKey, callsEn } from "./callsEn";
 import { callsTr } from "./callsTr";
+import { type CallbacksMessageKey, callbacksEn } from "./callbacksEn";
+import { callbacksTr } from "./callbacksTr";
 import { type CannedMessageKey, cannedEn } from "./cannedEn";
 import { cannedTr } from "./cannedTr";
 import { type ContactsMessageKey, contactsEn } from "./contactsEn";
@@ -19,15 +21,15 @@ import { type StatusMessageKey, statusEn } from "./statusEn";
 import { statusTr } from "./statusTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );

@@ -12,6 +12,8 @@ import type { MessageKey } from "../i18n";
 import { unlockAudioOnFirstGesture } from "../notifications/ding";
 import { createNewMessageAlerts } from "../notifications/newMessageAlerts";
 import { connectAgentSocket, socketRequest } from "../realtime/agentSocket";
+import { createCallbacksApi } from "../api/callbacksApi";
+import { createCallbackStore } from "../callbacks/callbackStore";
 import { conversationRoute, navigate } from "../router";
 import { session } from "../session/sessionStore";
 import { createStore } from "../state/store";
@@ -71,6 +73,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	});
 	const stopAudioUnlock = unlockAudioOnFirstGesture();
 	const calls = createCallCenter({ socket, agentId: agent.id, translate });
+	const callbacks = createCallbackStore(createCallbacksApi(session.request), socket);
 
 	/** A changed conversation from an ack or event, applied everywhere it is shown. */
 	function applySummary(summary: ConversationSummary, newActivity = false): void {
@@ -151,6 +154,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 			const summary = open?.id === conversationId ? open : list.get().conversations.find((item) => item.id === conversationId);
 			if (summary) applySummary({ ...summary, labels });
 		},
+		callbacks,
 
 		/** A private note on the conversation: agents see it, the visitor never does. */
 		async addNote(conversationId: string, body: string): Promise<void> {

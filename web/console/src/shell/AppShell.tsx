@@ -6,6 +6,7 @@ import { Icon, type IconName } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
 import { StatusSelect } from "./StatusSelect";
+import { useCallbacksBadge } from "../callbacks/useCallbacksBadge";
 
 function isCurrent(item: string, route: string): boolean {
 	if (item === ROUTES.home) return route === ROUTES.home || conversationIdOf(route) !== null;
@@ -37,6 +38,7 @@ export function AppShell({
 	children: ComponentChildren;
 }) {
 	const { t } = useI18n();
+	const openCallbacks = useCallbacksBadge();
 	const callsText = [
 		calls.waiting > 0 ? t("nav.callsWaiting", { count: calls.waiting }) : null,
 		calls.missed > 0 ? t("nav.callsMissed", { count: calls.missed }) : null,
@@ -46,6 +48,7 @@ export function AppShell({
 	const navItems: Array<{ route: string; label: string; icon: IconName; badge: number; badgeText: string }> = [
 		{ route: ROUTES.home, label: t("nav.inbox"), icon: "inbox", badge: unread, badgeText: t("nav.unread", { count: unread }) },
 		{ route: ROUTES.calls, label: t("nav.calls"), icon: "phone", badge: calls.waiting + calls.missed, badgeText: callsText },
+		{ route: ROUTES.callbacks, label: t("nav.callbacks"), icon: "phoneBack", badge: openCallbacks, badgeText: t("nav.callbacksOpen", { count: openCallbacks }) },
 		{ route: ROUTES.canned, label: t("nav.canned"), icon: "reply", badge: 0, badgeText: "" },
 		{ route: ROUTES.contacts, label: t("nav.contacts"), icon: "user", badge: 0, badgeText: "" },
 		...(agent.isAdmin

@@ -20,3 +20,4 @@ export type {
 } from "../../../../src/protocol/calls";
 export { RECORDING_CONSENT_VERSION } from "../../../../src/protocol/consent";
 export type { RatingView, VisitorTimelineClientEvents } from "../../../../src/protocol/timeline";
+export type { WidgetAvailability } from "../../../../src/protocol/callbacks";

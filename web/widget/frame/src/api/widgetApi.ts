@@ -37,7 +37,8 @@ export const FALLBACK_CONFIG: WidgetConfig = {
 	recording: "off",
 };
 
-async function request<T>(path: string, init: RequestInit): Promise<T> {
+/** A JSON request to the widget API; a failure is a WidgetApiError with the server's stable id. */
+export async function widgetRequest<T>(path: string, init: RequestInit): Promise<T> {
 	let response: Response;
 	try {
 		response = await fetch(path, { cache: "no-store", credentials: "omit", ...init });
@@ -56,7 +57,7 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
 
 /** Pre-chat form rules, limits, whether anyone is online and whether calls are recorded. */
 export function fetchWidgetConfig(): Promise<WidgetConfig> {
-	return request<WidgetConfig>("/api/widget/config", { headers: { accept: "application/json" } });
+	return widgetRequest<WidgetConfig>("/api/widget/config", { headers: { accept: "application/json" } });
 }
 
 /** Uploads one file; the returned attachment id then goes into `message:send`. */
@@ -65,7 +66,7 @@ export async function uploadAttachment(file: File, kind: string, visitorToken: s
 	// The server reads fields sent before the file; "voice" keeps a recorded note from becoming a plain file.
 	form.append("kind", kind);
 	form.append("file", file, file.name);
-	const result = await request<{ attachment: AttachmentView }>("/api/widget/attachments", {
+	const result = await widgetRequest<{ attachment: AttachmentView }>("/api/widget/attachments", {
 		method: "POST",
 		headers: {
 			accept: "application/json",

@@ -1,5 +1,5 @@
 import { hostState } from "../host/hostBridge";
-import type { Ack, AttachmentView, MessageView, VisitorConversationView, VisitorMailState, VisitorProfile } from "../protocol";
+import type { Ack, AttachmentView, MessageView, VisitorConversationView, VisitorMailState, VisitorProfile, WidgetAvailability } from "../protocol";
 import { createStore } from "../state/store";
 import { newClientId } from "./clientId";
 import { addToOutbox, type OutboxEntry, readOutbox, removeFromOutbox } from "./outbox";
@@ -34,6 +34,8 @@ export interface ChatState {
 	callsAvailable: boolean | null;
 	/** Whether the team mails visitors, and has this visitor's address; null until the server has said. */
 	mail: VisitorMailState | null;
+	/** Business hours and what is offered instead of a call; null until the server has said. */
+	availability: WidgetAvailability | null;
 	/** The server refused the connection (a limit): why, and when the widget tries again by itself. */
 	refusal: { id: string; retryAt: number } | null;
 }
@@ -48,6 +50,7 @@ export const chatState = createStore<ChatState>({
 	agentsOnline: null,
 	callsAvailable: null,
 	mail: null,
+	availability: null,
 	refusal: null,
 });
 
@@ -84,7 +87,7 @@ function absorb(messages: MessageView[]): void {
 /** Fetches what happened since the last seq on screen; retried while connected until it answers. */
 async function sync(connection: VisitorSocket): Promise<void> {
 	const afterSeq = lastSeq(chatState.get().messages);
-	const answer = await new Promise<Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState }>>(
+	const answer = await new Promise<Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState; availability: WidgetAvailability }>>(
 		(resolve) => connection.timeout(ACK_TIMEOUT_MS).emit("conversation:sync", { afterSeq }, settleAck(resolve)),
 	);
 	if (!answer.ok) {
@@ -93,14 +96,14 @@ async function sync(connection: VisitorSocket): Promise<void> {
 		}, SYNC_RETRY_MS);
 		return;
 	}
-	const { conversation, messages, agentsOnline, callsAvailable, mail } = answer.data;
+	const { conversation, messages, agentsOnline, callsAvailable, mail, availability } = answer.data;
 	const shown = chatState.get().conversation;
 	if (shown && conversation && shown.id !== conversation.id) {
 		// The server moved us to another conversation: its seqs start over, so fetch it from the start.
 		patch({ conversation: null, messages: [] });
 		return sync(connection);
 	}
-	patch({ conversation, agentsOnline, callsAvailable, mail, synced: true });
+	patch({ conversation, agentsOnline, callsAvailable, mail, availability, synced: true });
 	absorb(messages);
 }
 
@@ -213,12 +216,8 @@ export function attachChat(connection: VisitorSocket): void {
 	});
 	connection.on("disconnect", () => patch({ connection: "disconnected" }));
 	connection.on("message:new", (message) => absorb([message]));
-	connection.on("agents:presence", ({ online }) => {
-		if (online) return patch({ agentsOnline: true, callsAvailable: true });
-		// Whether a call can still ring someone in Telegram is the server's to say.
-		patch({ agentsOnline: false });
-		sync(connection).catch(logFailure("syncing the conversation"));
-	});
+	// Whether anyone answers (business hours too) and a call can ring someone is the server's to say.
+	connection.on("agents:presence", () => sync(connection).catch(logFailure("syncing the conversation")));
 	connection.on("conversation:updated", (conversation) => patch({ conversation }));
 	connection.on("receipts", ({ conversationId, deliveredSeq, readSeq }) => {
 		const { conversation } = chatState.get();
