@@ -9,9 +9,9 @@ import type { MentionNotice, TimelineEventView } from "../protocol/timeline.ts";
 export type DomainEvent =
   | { type: "message.created"; visitorId: string; message: MessageView; conversation: ConversationSummary; isNewConversation: boolean }
   | { type: "conversation.updated"; visitorId: string; conversation: ConversationSummary; visitorView: VisitorConversationView }
-  | { type: "receipts.updated"; visitorId: string; conversationId: string; side: "agent" | "visitor"; receipts: ReceiptsView }
+  | { type: "receipts.updated"; visitorId: string; conversationId: string; inboxId: string; side: "agent" | "visitor"; receipts: ReceiptsView }
   /** A note or a change of a conversation: consoles only, never a visitor. */
-  | { type: "timeline.event"; event: TimelineEventView }
+  | { type: "timeline.event"; inboxId: string; event: TimelineEventView }
   /** A note mentions this agent. */
   | { type: "mention"; agentId: string; notice: MentionNotice }
   /** The call queue changed (a call came, was taken, ended or was missed). */

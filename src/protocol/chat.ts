@@ -61,6 +61,8 @@ export type VisitorProfile = z.infer<typeof visitorProfile>;
 export const conversationSummary = z.object({
   id: z.string(),
   status: z.enum(["open", "pending", "resolved"]),
+  /** The inbox (website) it came through. */
+  inboxId: z.string(),
   assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
   visitor: z.object({
     id: z.string(),
@@ -167,6 +169,8 @@ export interface AgentServerEvents {
   /** The visitor received/read agent messages up to these seqs. */
   receipts: (payload: { conversationId: string } & ReceiptsView) => void;
   "session:ended": (payload: { reason: string }) => void;
+  /** The agent's inboxes (or their members) changed: the console reloads its list of inboxes. */
+  "inboxes:changed": (payload: Record<string, never>) => void;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { AppDeps } from "../deps.ts";
 import type { AgentNamespace } from "./agentNamespace.ts";
 import type { VisitorNamespace } from "./visitorNamespace.ts";
 
-import { AGENTS_ROOM } from "./rooms.ts";
+import { AGENTS_ROOM, inboxAudience } from "./rooms.ts";
 
 /**
  * Who is online and who is typing. Online means an agent has the console open on any node:
@@ -45,7 +45,7 @@ export class Presence {
   }
 
   /** Shows agents that the visitor of a conversation is typing (or stopped). */
-  visitorTyping(conversationId: string, typing: boolean): void {
-    this.agents.to(AGENTS_ROOM).emit("typing", { conversationId, typing });
+  visitorTyping(conversationId: string, inboxId: string, typing: boolean): void {
+    this.agents.to(inboxAudience(inboxId)).emit("typing", { conversationId, typing });
   }
 }

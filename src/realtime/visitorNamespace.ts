@@ -24,6 +24,7 @@ import { z } from "zod";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import { joinRooms, visitorRoom } from "./rooms.ts";
+import { widgetInbox } from "../domain/inboxes/visibility.ts";
 import type { Presence } from "./presence.ts";
 import { guardCallStarts } from "./callStartGuard.ts";
 import { TypingRelay } from "./typingRelay.ts";
@@ -32,6 +33,8 @@ export interface VisitorSocketData {
   visitor: VisitorRow;
   /** The client address, through the same trusted-proxy rule as HTTP routes. */
   origin: Origin;
+  /** The inbox (website) the widget's snippet names; new conversations and calls go there. */
+  inboxId: string;
 }
 export type VisitorNamespace = Namespace<
   VisitorClientEvents & VisitorCallClientEvents & VisitorTimelineClientEvents,
@@ -48,13 +51,21 @@ const RATINGS_PER_HOUR = 10;
 export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets, departures: Departures): void {
   const { domain, log } = deps;
   const trust = trustFunction(deps.config.trustProxy);
+  // A snippet naming an inbox that does not exist is warned about once per id, not per visitor.
+  const warnedInboxes = new Set<string>();
 
   nsp.use(async (socket, next) => {
     try {
       const origin = { address: clientAddress(socket.request, trust) };
       socket.data.origin = origin;
       await consumeAddressLimit(domain, "handshakes", origin);
-      const { language, visitorToken, identity } = socket.handshake.auth;
+      const { language, visitorToken, identity, inbox } = socket.handshake.auth;
+      const named = await widgetInbox(domain, inbox);
+      socket.data.inboxId = named.inboxId;
+      if (named.unknown !== null && !warnedInboxes.has(named.unknown) && warnedInboxes.size < 1000) {
+        warnedInboxes.add(named.unknown);
+        log.warn({ inbox: named.unknown }, "a widget names an inbox that does not exist; its visitors go to the default inbox");
+      }
       const anonymous = await identifyVisitor(domain, {
         token: visitorToken,
         userAgent: socket.handshake.headers["user-agent"] ?? null,
@@ -78,7 +89,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     let conversationId: string | undefined;
     const typing = new TypingRelay(async (isTyping) => {
       conversationId ??= (await latestConversationOf(domain.db, visitor().id))?.id;
-      if (conversationId) presence.visitorTyping(conversationId, isTyping);
+      if (conversationId) presence.visitorTyping(conversationId, socket.data.inboxId, isTyping);
     }, log.child({ visitorId: visitor().id }));
     guardCallStarts(socket, domain, origin, log);
     socket.on("disconnect", () => {
@@ -101,7 +112,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       if (!allowed) throw rateLimited(retryAfterMs);
       // Across all of this address's visitors, so made-up tokens do not multiply the allowance.
       await consumeAddressLimit(domain, "messages", origin);
-      const { message } = await sendVisitorMessage(domain, visitor(), { ...input, origin });
+      const { message } = await sendVisitorMessage(domain, visitor(), { ...input, origin, inboxId: socket.data.inboxId });
       conversationId = message.conversationId;
       return { message };
     }));
@@ -135,7 +146,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       if (!(await presence.agentsOnlineOrAway()) && !(await canRingTelegram(domain))) {
         throw conflict("team_away", "Nobody is available to take a call right now. Leave a message or request a call back.");
       }
-      return startCallForVisitor(domain, visitor(), media, consent);
+      return startCallForVisitor(domain, visitor(), media, consent, socket.data.inboxId);
     }));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),

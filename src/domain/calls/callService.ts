@@ -1,3 +1,4 @@
+import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repositories/agents.ts";
 import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
 import { findVisitor, latestConversationOf, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
@@ -22,6 +23,7 @@ export function callViewOf(row: CallListRow): CallView {
     status: row.status,
     media: row.media,
     recording: row.recording_mode,
+    inboxId: row.inbox_id,
     visitor: { id: row.visitor_id, name: visitorLabel({ id: row.visitor_id, name: row.visitor_name, email: row.visitor_email }) },
     agent: row.agent_id && row.agent_name !== null ? { id: row.agent_id, name: row.agent_name } : null,
     createdAt: new Date(row.created_at).toISOString(),
@@ -81,12 +83,18 @@ export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
 }
 
 /** A visitor presses Call (with the recording consent they gave): queued, the team alerted, the caller told their place. */
-export async function startCall(deps: DomainDeps, visitor: VisitorRow, media: CallRow["media"], consent?: RecordingConsent): Promise<CallStart> {
+export async function startCall(
+  deps: DomainDeps,
+  visitor: VisitorRow,
+  media: CallRow["media"],
+  consent?: RecordingConsent,
+  inboxId: string = DEFAULT_INBOX_ID,
+): Promise<CallStart> {
   const chats = await callAlertChats(deps);
   // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline.
   const latest = await latestConversationOf(deps.db, visitor.id);
   const conversationId = latest && latest.status !== "resolved" ? latest.id : null;
-  const call = await placeCall(deps, visitor, { media, conversationId, consent }, async (trx, created) => {
+  const call = await placeCall(deps, visitor, { media, conversationId, consent, inboxId: latest && latest.status !== "resolved" ? latest.inbox_id : inboxId }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);
   });
   deps.events.publish({ type: "calls.changed" });

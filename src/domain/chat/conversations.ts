@@ -18,6 +18,7 @@ import {
 } from "../../adapters/db/repositories/chat.ts";
 import type { ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import { notFound } from "../errors.ts";
+import { visibleInboxes } from "../inboxes/visibility.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import { searchInboxPage, searchTermsOf } from "../search/searchInbox.ts";
 import type { DomainDeps } from "../ports.ts";
@@ -86,7 +87,11 @@ export interface InboxQuery {
  */
 export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQuery) {
   const cursor = query.cursor ? decodePageCursor(query.cursor) : undefined;
+  // Agents see their inboxes' conversations; admins every inbox (see inboxes/visibility.ts).
+  const visible = await visibleInboxes(deps, agent);
+  if (visible !== "all" && visible.length === 0) return { conversations: [], nextCursor: null };
   const filter = {
+    ...(visible === "all" ? {} : { inboxIds: visible }),
     status: query.status,
     assignee: query.assignee === "me" ? ({ kind: "agent", id: agent.id } as const) : ({ kind: query.assignee === "unassigned" ? "unassigned" : "all" } as const),
     ...(cursor ? { before: { lastMessageAt: cursor.at, id: cursor.id } } : {}),
@@ -115,8 +120,11 @@ async function plainPage(deps: DomainDeps, filter: Parameters<typeof listConvers
   return { rows: page, next: rows.length > filter.limit && last ? { lastMessageAt: last.last_message_at, id: last.id } : null, matches: undefined };
 }
 
-export function inboxCounts(deps: DomainDeps) {
-  return countByStatus(deps.db);
+/** Counts per status over the inboxes the agent sees. */
+export async function inboxCounts(deps: DomainDeps, agent: AgentRow) {
+  const visible = await visibleInboxes(deps, agent);
+  if (visible !== "all" && visible.length === 0) return { open: 0, pending: 0, resolved: 0, unread: 0 };
+  return countByStatus(deps.db, visible === "all" ? undefined : visible);
 }
 
 /** The conversation with everything the details panel shows about its visitor. */
@@ -203,7 +211,7 @@ export async function recordVisitorReceipt(deps: DomainDeps, visitor: VisitorRow
   if (upTo <= conversation.visitor_delivered_seq && (kind === "delivered" || upTo <= conversation.visitor_read_seq)) return;
   const receipts = await raiseReceipts(deps.db, conversation.id, "visitor", upTo, kind === "read" ? upTo : null);
   if (!receipts) return;
-  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: conversation.id, side: "visitor", receipts });
+  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: conversation.id, inboxId: conversation.inbox_id, side: "visitor", receipts });
 }
 
 /** An agent's console received or read visitor messages up to `seq`; with two consoles open, positions only move forward. */
@@ -215,7 +223,7 @@ export async function recordAgentReceipt(deps: DomainDeps, id: string, seq: numb
   if (!receipts) return;
   const unread = await countVisitorMessagesAfter(deps.db, id, receipts.readSeq);
   await setUnreadForAgents(deps.db, id, receipts.readSeq, unread);
-  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: id, side: "agent", receipts });
+  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: id, inboxId: conversation.inbox_id, side: "agent", receipts });
   if (unread !== conversation.unread_for_agents) {
     const { deliveredSeq, readSeq } = receipts;
     await publishUpdated(deps, { ...conversation, agent_delivered_seq: deliveredSeq, agent_read_seq: readSeq, unread_for_agents: unread }, visitor);

@@ -98,7 +98,7 @@ async function store(
 export async function sendVisitorMessage(
   deps: DomainDeps,
   visitor: VisitorRow,
-  input: NewMessage & { pageUrl?: string | undefined; origin: Origin; via?: "widget" | "email" },
+  input: NewMessage & { pageUrl?: string | undefined; origin: Origin; via?: "widget" | "email"; inboxId?: string | undefined },
 ): Promise<SentMessage> {
   const body = checkContent(input);
   const now = deps.clock.now();
@@ -123,7 +123,7 @@ export async function sendVisitorMessage(
         // Opening a conversation is what alerts the team: limited per address, not per visitor.
         await consumeAddressLimit(deps, "newConversations", input.origin);
         isNew = true;
-        conversation = newConversation(visitor.id, input.pageUrl ?? visitor.page_url, now);
+        conversation = newConversation(visitor.id, input.pageUrl ?? visitor.page_url, now, input.inboxId ?? DEFAULT_INBOX_ID);
         await insertConversation(trx, conversation);
       }
       const message = await store(trx, conversation, input, body, { type: "visitor", id: visitor.id }, input.via ?? "widget", now);
@@ -201,12 +201,12 @@ export async function sendAgentMessage(
   }
 }
 
-function newConversation(visitorId: string, pageUrl: string | null, now: number): ConversationRow {
+function newConversation(visitorId: string, pageUrl: string | null, now: number, inboxId: string): ConversationRow {
   return {
     id: randomUUID(),
     visitor_id: visitorId,
     status: "open",
-    inbox_id: DEFAULT_INBOX_ID,
+    inbox_id: inboxId,
     assignee_id: null,
     page_url: pageUrl,
     last_seq: 0,

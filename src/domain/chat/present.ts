@@ -61,6 +61,7 @@ export function presentSummary(
   return {
     id: conversation.id,
     status: conversation.status,
+    inboxId: conversation.inbox_id,
     assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
     visitor: { id: visitor.id, name: visitor.name, email: visitor.email, phone: visitor.phone, verified: visitor.external_id !== null },
     pageUrl: conversation.page_url,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { uploadAttachment } from "../../domain/chat/attachments.ts";
 import { conversationDetails, inboxCounts, listInbox, olderMessages } from "../../domain/chat/conversations.ts";
 import { conversationTimeline } from "../../domain/chat/timeline.ts";
+import { requireVisibleConversation } from "../../domain/inboxes/visibility.ts";
 import { timelineResponse } from "../../protocol/timeline.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, conversationSummary, messageView } from "../../protocol/chat.ts";
@@ -16,6 +17,11 @@ const idParams = z.object({ id: z.uuid() });
 /** The inbox over HTTP: lists, details and history pages. Live changes come over the socket. */
 export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
   app.addHook("preHandler", requireAgent(domain));
+  // A conversation of an inbox the agent is not a member of answers 404 on every /:id route.
+  app.addHook("preHandler", async (request) => {
+    const { id } = request.params as { id?: string };
+    if (id !== undefined) await requireVisibleConversation(domain, currentAgent(request).row, id);
+  });
 
   app.get("/", {
     schema: {
@@ -39,7 +45,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
 
   app.get("/counts", {
     schema: { response: { 200: z.object({ open: z.number(), pending: z.number(), resolved: z.number(), unread: z.number() }) } },
-  }, () => inboxCounts(domain));
+  }, (request) => inboxCounts(domain, currentAgent(request).row));
 
   app.get("/:id", { schema: { params: idParams } }, (request) => conversationDetails(domain, request.params.id));
 

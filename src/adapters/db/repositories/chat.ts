@@ -199,6 +199,8 @@ export interface ConversationListFilter {
   status: ConversationRow["status"];
   assignee: { kind: "all" } | { kind: "unassigned" } | { kind: "agent"; id: string };
   before?: { lastMessageAt: number; id: string };
+  /** Only these inboxes (an agent's own; never empty); undefined: every inbox (admins). */
+  inboxIds?: readonly string[] | undefined;
   limit: number;
 }
 
@@ -212,6 +214,7 @@ export function listConversationRows(db: Db, filter: ConversationListFilter) {
     .where("c.status", "=", filter.status);
   if (filter.assignee.kind === "unassigned") query = query.where("c.assignee_id", "is", null);
   if (filter.assignee.kind === "agent") query = query.where("c.assignee_id", "=", filter.assignee.id);
+  if (filter.inboxIds) query = query.where("c.inbox_id", "in", filter.inboxIds);
   if (filter.before) {
     const { lastMessageAt, id } = filter.before;
     query = query.where((eb) =>
@@ -221,9 +224,10 @@ export function listConversationRows(db: Db, filter: ConversationListFilter) {
   return query.orderBy("c.last_message_at", "desc").orderBy("c.id", "desc").limit(filter.limit).execute();
 }
 
-export async function countByStatus(db: Db): Promise<Record<ConversationRow["status"], number> & { unread: number }> {
+export async function countByStatus(db: Db, inboxIds?: readonly string[]): Promise<Record<ConversationRow["status"], number> & { unread: number }> {
   const rows = await db
     .selectFrom("conversations")
+    .$if(inboxIds !== undefined, (q) => q.where("inbox_id", "in", inboxIds ?? []))
     .select(["status", (eb) => eb.fn.countAll<number>().as("n"), (eb) => eb.fn.sum<number>(eb.case().when("unread_for_agents", ">", 0).then(1).else(0).end()).as("unread")])
     .groupBy("status")
     .execute();

@@ -62,6 +62,7 @@ export function searchConversationRows(db: Db, filter: ConversationListFilter, m
     );
   if (filter.assignee.kind === "unassigned") query = query.where("c.assignee_id", "is", null);
   if (filter.assignee.kind === "agent") query = query.where("c.assignee_id", "=", filter.assignee.id);
+  if (filter.inboxIds) query = query.where("c.inbox_id", "in", filter.inboxIds);
   if (filter.before) {
     const { lastMessageAt, id } = filter.before;
     query = query.where((eb) =>
