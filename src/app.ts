@@ -14,6 +14,7 @@ import { auditRoutes } from "./http/routes/audit.ts";
 import { authRoutes } from "./http/routes/auth.ts";
 import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { cannedReplyRoutes } from "./http/routes/cannedReplies.ts";
+import { inboxRoutes } from "./http/routes/inboxes.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
   await app.register(auditRoutes, { ...deps, prefix: "/api/audit" });
   await app.register(cannedReplyRoutes, { ...deps, prefix: "/api/canned-replies" });
+  await app.register(inboxRoutes, { ...deps, prefix: "/api/inboxes" });
   await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });

@@ -5,6 +5,7 @@ import { findVisitor, latestConversationOf, type VisitorRow } from "../../adapte
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
 import { visitorLabel } from "../chat/visitorLabel.ts";
+import { inboxTeamChats } from "../chat/alertChats.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "./calls.ts";
@@ -69,10 +70,10 @@ export async function callsState(deps: DomainDeps): Promise<CallsState> {
   };
 }
 
-/** Every chat to ring in Telegram: the team chat and each enabled agent's linked chat. */
-async function callAlertChats(deps: DomainDeps): Promise<string[]> {
+/** Every chat to ring in Telegram: the inbox's team chat (see alertChats.ts) and each enabled agent's linked chat. */
+async function callAlertChats(deps: DomainDeps, inboxId: string = DEFAULT_INBOX_ID): Promise<string[]> {
   if (!deps.telegram) return [];
-  const chats = new Set(deps.telegramAlertChats);
+  const chats = new Set(await inboxTeamChats(deps.db, deps, inboxId));
   for (const agent of await listAgents(deps.db)) if (agent.telegram_chat_id && !agent.disabled_at) chats.add(agent.telegram_chat_id);
   return [...chats];
 }
@@ -90,11 +91,12 @@ export async function startCall(
   consent?: RecordingConsent,
   inboxId: string = DEFAULT_INBOX_ID,
 ): Promise<CallStart> {
-  const chats = await callAlertChats(deps);
-  // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline.
+  // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline (and its inbox).
   const latest = await latestConversationOf(deps.db, visitor.id);
-  const conversationId = latest && latest.status !== "resolved" ? latest.id : null;
-  const call = await placeCall(deps, visitor, { media, conversationId, consent, inboxId: latest && latest.status !== "resolved" ? latest.inbox_id : inboxId }, async (trx, created) => {
+  const open = latest && latest.status !== "resolved" ? latest : undefined;
+  const chats = await callAlertChats(deps, open?.inbox_id ?? inboxId);
+  const conversationId = open?.id ?? null;
+  const call = await placeCall(deps, visitor, { media, conversationId, consent, inboxId: open?.inbox_id ?? inboxId }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);
   });
   deps.events.publish({ type: "calls.changed" });
