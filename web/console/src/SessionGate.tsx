@@ -12,7 +12,9 @@ import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { callHistoryIdOf, callIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callHistoryIdOf, callIdOf, conversationIdOf, inboxIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { InboxDetailPage } from "./inboxes/InboxDetailPage";
+import { InboxesPage } from "./inboxes/InboxesPage";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -40,7 +42,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const callId = callIdOf(route);
 	const pastCallId = callHistoryIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit);
+	const inboxId = inboxIdOf(route);
+	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || route === ROUTES.inboxes || inboxId !== null);
 	const knownRoute =
 		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
@@ -60,6 +63,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{route === ROUTES.canned && <CannedRepliesPage agent={agent} />}
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
+			{adminRoute && route === ROUTES.inboxes && <InboxesPage />}
+			{adminRoute && inboxId !== null && <InboxDetailPage key={inboxId} inboxId={inboxId} />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

@@ -17,6 +17,7 @@ import "./styles/details.css";
 import "./styles/calls.css";
 import "./styles/team.css";
 import "./styles/canned.css";
+import "./styles/inboxes.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);

@@ -13,7 +13,7 @@ export class ApiError extends Error {
 	}
 }
 
-export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface RequestOptions {
 	/** JSON body of a POST (an empty object when omitted), or FormData sent as multipart. */

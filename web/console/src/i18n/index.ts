@@ -5,6 +5,8 @@ import { type CannedMessageKey, cannedEn } from "./cannedEn";
 import { cannedTr } from "./cannedTr";
 import { type CoreMessageKey, en } from "./en";
 import { type InboxMessageKey, inboxEn } from "./inboxEn";
+import { type InboxesMessageKey, inboxesEn } from "./inboxesEn";
+import { inboxesTr } from "./inboxesTr";
 import { inboxTr } from "./inboxTr";
 import { type TimelineMessageKey, timelineEn } from "./timelineEn";
 import { timelineTr } from "./timelineTr";
@@ -13,15 +15,15 @@ import { type TeamMessageKey, teamEn } from "./teamEn";
 import { teamTr } from "./teamTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | InboxesMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...inboxesEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...inboxesTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );

@@ -1,5 +1,6 @@
 import type { Translate } from "../../../shared/i18n";
 import { createInboxApi } from "../api/inboxApi";
+import { createInboxesApi, type InboxView } from "../api/inboxesApi";
 import { createCallCenter } from "../calls/callCenter";
 import type { ConversationStatus, ConversationSummary, TeamAgent } from "../api/inboxTypes";
 import type { Agent } from "../api/types";
@@ -33,6 +34,14 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 	const outbox = createOutbox(agent.id);
 	const sender = createOutboxSender({ outbox, socket, onSent: (message) => conversation.receiveMessage(message) });
 	const team = createStore({ agents: null as TeamAgent[] | null });
+	/** The inboxes this agent sees (admins: all), for the inbox name on each conversation when there are several. */
+	const inboxes = createStore({ list: [] as InboxView[] });
+	const inboxesApi = createInboxesApi(session.request);
+	const loadInboxes = () =>
+		inboxesApi
+			.list()
+			.then((list) => inboxes.update({ list }))
+			.catch(logFailure("loading the inboxes"));
 	const timeline = createTimelineStore(api);
 	/** Conversations with a note that mentions this agent, not opened since (a badge in the list). */
 	const mentions = createStore({ conversationIds: [] as string[] });
@@ -68,6 +77,13 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		conversation.resync();
 		timeline.reload().catch(logFailure("loading the timeline"));
 		sender.flush();
+		loadInboxes();
+	});
+	// Inboxes or their members changed: which conversations this agent sees may have too.
+	socket.on("inboxes:changed", () => {
+		loadInboxes();
+		list.reload().catch(logFailure("reloading the inbox"));
+		list.refreshCounts().catch(logFailure("refreshing the inbox counts"));
 	});
 	socket.on("disconnect", (reason) => {
 		// Reconnecting with a rotated token is deliberate and quick: no "Reconnecting…" flash for it.
@@ -113,6 +129,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		outbox,
 		sender,
 		team,
+		inboxes,
 		drafts,
 		calls,
 		timeline,

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { Agent } from "../api/types";
 import { useI18n } from "../i18n";
-import { callHistoryIdOf, conversationIdOf, followLink, ROUTES, routeHref } from "../router";
+import { callHistoryIdOf, conversationIdOf, followLink, inboxIdOf, ROUTES, routeHref } from "../router";
 import { Icon, type IconName } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
@@ -9,6 +9,7 @@ import { AccountMenu } from "./AccountMenu";
 function isCurrent(item: string, route: string): boolean {
 	if (item === ROUTES.home) return route === ROUTES.home || conversationIdOf(route) !== null;
 	if (item === ROUTES.calls) return route === ROUTES.calls || callHistoryIdOf(route) !== null;
+	if (item === ROUTES.inboxes) return route === ROUTES.inboxes || inboxIdOf(route) !== null;
 	return route === item;
 }
 
@@ -48,6 +49,7 @@ export function AppShell({
 		...(agent.isAdmin
 			? [
 					{ route: ROUTES.team, label: t("nav.team"), icon: "users" as IconName, badge: 0, badgeText: "" },
+					{ route: ROUTES.inboxes, label: t("nav.inboxes"), icon: "inbox" as IconName, badge: 0, badgeText: "" },
 					{ route: ROUTES.audit, label: t("nav.audit"), icon: "list" as IconName, badge: 0, badgeText: "" },
 				]
 			: []),
