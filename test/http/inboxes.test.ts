@@ -3,6 +3,7 @@ import { type AgentRow, findAgentByUsername } from "../../src/adapters/db/reposi
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { startCall } from "../../src/domain/calls/callService.ts";
+import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
 import { sendVisitorMessage } from "../../src/domain/chat/messages.ts";
 import { identifyVisitor } from "../../src/domain/chat/visitors.ts";
 import { inboxesOfAgent } from "../../src/domain/inboxes/inboxes.ts";
@@ -154,6 +155,24 @@ describe.each(testDatabases())("inboxes on $name", (database: TestDatabase) => {
     expect(await callIds("admin")).toContain(placed.call.id);
     expect((await call("ayse", "GET", `/api/calls/${placed.call.id}`)).statusCode).toBe(404);
     expect((await call("bora", "GET", `/api/calls/${placed.call.id}`)).statusCode).toBe(200);
+  });
+
+  it("leaves a visitor's conversations on other websites out of an agent's details panel", async () => {
+    const blog = await create("Blog");
+    await call("admin", "PUT", `/api/inboxes/${blog.id}/members`, { agentIds: [rows.bora!.id] });
+    const first = await visitorWrites("default", "Önce ana sitede");
+    await setConversationStatus(t.deps.domain, first.conversation.id, "resolved");
+    // Long after, the same person writes on the blog: a new conversation, in the blog's inbox.
+    t.clock.advance(8 * 24 * 60 * 60 * 1000);
+    // Sessions do not last a week: everyone signs in again.
+    for (const name of ["admin", "ayse", "bora"] as const) tokens[name] = (await startSession(t.deps.domain, rows[name]!, { ip: null, userAgent: null })).accessToken;
+    const origin = { address: "127.0.0.1" };
+    const later = await sendVisitorMessage(t.deps.domain, first.visitor, { clientId: newClientId(), body: "Sonra blogda", attachmentIds: [], origin, inboxId: blog.id });
+    expect(later.conversation.inboxId).toBe(blog.id);
+    const historyOf = async (who: keyof typeof tokens) =>
+      ((await call(who, "GET", `/api/conversations/${later.conversation.id}`)).json() as { history: Array<{ id: string }> }).history.map((h) => h.id);
+    expect(await historyOf("bora")).toEqual([]);
+    expect(await historyOf("admin")).toEqual([first.conversation.id]);
   });
 
   it("gives a widget the inbox its snippet names, and the default inbox for none or an unknown one", async () => {

@@ -18,7 +18,7 @@ import {
 } from "../../adapters/db/repositories/chat.ts";
 import type { ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import { notFound } from "../errors.ts";
-import { visibleInboxes } from "../inboxes/visibility.ts";
+import { seesInbox, visibleInboxes } from "../inboxes/visibility.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import { searchInboxPage, searchTermsOf } from "../search/searchInbox.ts";
 import type { DomainDeps } from "../ports.ts";
@@ -128,9 +128,11 @@ export async function inboxCounts(deps: DomainDeps, agent: AgentRow) {
 }
 
 /** The conversation with everything the details panel shows about its visitor. */
-export async function conversationDetails(deps: DomainDeps, id: string) {
+export async function conversationDetails(deps: DomainDeps, id: string, agent?: Pick<AgentRow, "id" | "role">) {
   const { conversation, visitor } = await requireConversation(deps, id);
-  const others = (await conversationsOfVisitor(deps.db, visitor.id)).filter((c) => c.id !== id);
+  // The visitor's other conversations, of the inboxes the agent sees (the same person on another website stays unseen).
+  const visible = agent ? await visibleInboxes(deps, agent) : "all";
+  const others = (await conversationsOfVisitor(deps.db, visitor.id)).filter((c) => c.id !== id && seesInbox(visible, c.inbox_id));
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     conversation: await summaryOf(deps, conversation, visitor),

@@ -47,7 +47,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
     schema: { response: { 200: z.object({ open: z.number(), pending: z.number(), resolved: z.number(), unread: z.number() }) } },
   }, (request) => inboxCounts(domain, currentAgent(request).row));
 
-  app.get("/:id", { schema: { params: idParams } }, (request) => conversationDetails(domain, request.params.id));
+  app.get("/:id", { schema: { params: idParams } }, (request) => conversationDetails(domain, request.params.id, currentAgent(request).row));
 
   app.get("/:id/timeline", {
     schema: { params: idParams, response: { 200: timelineResponse } },
