@@ -68,7 +68,10 @@ describe.runIf(browserAvailable())("inboxes: several websites in one install", (
     expect(await admin.locator("pre code").textContent()).toBe(snippet);
     await saveMembers(admin, { "Agent naz": true });
     expect(await seriousViolations(admin)).toEqual([]);
-    if (process.env.E2E_SCREENSHOTS) await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-inbox-detail.png` });
+    if (process.env.E2E_SCREENSHOTS) {
+      await admin.evaluate("window.scrollTo(0, 0); document.querySelector('main')?.scrollTo(0, 0)");
+      await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-inbox-detail.png`, fullPage: true });
+    }
 
     // Naz answers only the second site: off the default inbox.
     await admin.getByRole("link", { name: "All inboxes" }).click();
