@@ -107,5 +107,13 @@ describe.runIf(browserAvailable())("inboxes: several websites in one install", (
     await naz.reload();
     await naz.getByText("Hello from the second site").first().waitFor({ timeout: 20_000 });
     expect(await naz.getByText("Hello from the main site").count()).toBe(0);
+
+    // On a phone the Inboxes page and its snippets fit the width, and the tab bar still leads there.
+    await admin.getByRole("link", { name: "Inboxes", exact: true }).click();
+    await admin.getByRole("article", { name: "Second site" }).waitFor();
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => admin.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    for (const pre of await admin.locator("pre").all()) expect(await pre.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    expect(await admin.getByRole("link", { name: "Inboxes", exact: true }).isVisible()).toBe(true);
   }, 240_000);
 });
