@@ -88,7 +88,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     // The conversation typing belongs to, remembered so a typing signal costs no query.
     let conversationId: string | undefined;
     const typing = new TypingRelay(async (isTyping) => {
-      conversationId ??= (await latestConversationOf(domain.db, visitor().id))?.id;
+      conversationId ??= (await latestConversationOf(domain.db, visitor().id, socket.data.inboxId))?.id;
       if (conversationId) presence.visitorTyping(conversationId, socket.data.inboxId, isTyping);
     }, log.child({ visitorId: visitor().id }));
     guardCallStarts(socket, domain, origin, log);
@@ -100,7 +100,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     joinRooms(socket, room, log);
 
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
-      const synced = await syncVisitor(domain, visitor(), afterSeq);
+      const synced = await syncVisitor(domain, visitor(), afterSeq, socket.data.inboxId);
       conversationId = synced.conversation?.id ?? conversationId;
       const agentsOnline = await presence.agentsOnlineOrAway();
       const mail = { enabled: deps.config.mail !== undefined, known: visitor().email !== null };
@@ -131,12 +131,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("typing", handle(log, typingPayload, async ({ typing: isTyping }) => typing.signal(isTyping)));
 
     socket.on("receipt", handle(log, receiptPayload, async ({ seq, kind }) => {
-      await recordVisitorReceipt(domain, visitor(), seq, kind);
+      await recordVisitorReceipt(domain, visitor(), seq, kind, socket.data.inboxId);
     }));
 
     socket.on("transcript:request", handle(log, transcriptRequest, async ({ email }) => {
       if (!deps.config.mail) throw unavailable("email_off", "E-mail is not set up on this server.");
-      const sent = await requestTranscript(domain, visitor(), email);
+      const sent = await requestTranscript(domain, visitor(), email, socket.data.inboxId);
       if (email) socket.data.visitor = { ...visitor(), email };
       return sent;
     }));

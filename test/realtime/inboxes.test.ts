@@ -132,6 +132,27 @@ describe.each(testDatabases())("inbox rooms on $name", (database: TestDatabase) 
     expect((await next).message.id).toBe(siteSent.message.id);
   });
 
+  it("keeps one person's chats on two websites apart: each site's widget has its own conversation", async () => {
+    // The same visitor token on both sites, as a signed-in user of both would be.
+    const token = newVisitorToken();
+    const open = async (inbox?: string) => {
+      const socket = await openSocket(`${url}/visitor`, { visitorToken: token, language: "tr", ...(inbox ? { inbox } : {}) });
+      sockets.push(socket);
+      return socket;
+    };
+    const onShop = await open(shopId);
+    const onSite = await open();
+    const shopSent = await write(onShop, "Dükkândaki sorum");
+    const siteSent = await write(onSite, "Sitedeki sorum");
+    expect(siteSent.message.conversationId).not.toBe(shopSent.message.conversationId);
+    type Sync = { conversation: { id: string } | null; messages: MessageView[] };
+    const shopSync = await request<Sync>(onShop, "conversation:sync", { afterSeq: 0 });
+    expect(shopSync.conversation?.id).toBe(shopSent.message.conversationId);
+    expect(shopSync.messages.map((m) => m.body)).toEqual(["Dükkândaki sorum"]);
+    const siteSync = await request<Sync>(onSite, "conversation:sync", { afterSeq: 0 });
+    expect(siteSync.messages.map((m) => m.body)).toEqual(["Sitedeki sorum"]);
+  });
+
   it("puts a widget that names an unknown inbox in the default one", async () => {
     const bora = await consoleOf("bora");
     const hears = nextEvent<NewMessage>(bora, "message:new");

@@ -92,7 +92,7 @@ export async function startCall(
   inboxId: string = DEFAULT_INBOX_ID,
 ): Promise<CallStart> {
   // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline (and its inbox).
-  const latest = await latestConversationOf(deps.db, visitor.id);
+  const latest = await latestConversationOf(deps.db, visitor.id, inboxId);
   const open = latest && latest.status !== "resolved" ? latest : undefined;
   const chats = await callAlertChats(deps, open?.inbox_id ?? inboxId);
   const conversationId = open?.id ?? null;

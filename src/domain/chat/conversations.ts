@@ -52,8 +52,9 @@ export async function syncVisitor(
   deps: DomainDeps,
   visitor: VisitorRow,
   afterSeq: number,
+  inboxId?: string,
 ): Promise<{ conversation: VisitorConversationView | null; messages: MessageView[] }> {
-  const conversation = await latestConversationOf(deps.db, visitor.id);
+  const conversation = await latestConversationOf(deps.db, visitor.id, inboxId);
   if (!conversation) return { conversation: null, messages: [] };
   const rows = await listMessages(deps.db, conversation.id, afterSeq > 0 ? { afterSeq, limit: 1000 } : { limit: PAGE });
   const assignee = conversation.assignee_id ? await findAgentById(deps.db, conversation.assignee_id) : undefined;
@@ -206,8 +207,8 @@ export async function setConversationStatus(
 }
 
 /** The visitor's widget received or read agent messages up to `seq`; positions only move forward. */
-export async function recordVisitorReceipt(deps: DomainDeps, visitor: VisitorRow, seq: number, kind: "delivered" | "read"): Promise<void> {
-  const conversation = await latestConversationOf(deps.db, visitor.id);
+export async function recordVisitorReceipt(deps: DomainDeps, visitor: VisitorRow, seq: number, kind: "delivered" | "read", inboxId?: string): Promise<void> {
+  const conversation = await latestConversationOf(deps.db, visitor.id, inboxId);
   if (!conversation) return;
   const upTo = Math.min(seq, conversation.last_seq);
   if (upTo <= conversation.visitor_delivered_seq && (kind === "delivered" || upTo <= conversation.visitor_read_seq)) return;

@@ -112,7 +112,7 @@ export async function sendVisitorMessage(
         .set({ last_seen_at: now, ...(input.pageUrl ? { page_url: input.pageUrl } : {}) })
         .where("id", "=", visitor.id)
         .execute();
-      let conversation = await latestConversationOf(trx, visitor.id);
+      let conversation = await latestConversationOf(trx, visitor.id, input.inboxId);
       if (conversation) {
         const seen = await findMessageByClientId(trx, conversation.id, input.clientId);
         if (seen) throw new AlreadyStored(seen);

@@ -44,11 +44,13 @@ export function updateVisitor(db: Db, id: string, changes: Partial<Omit<VisitorR
 }
 
 /** The visitor's latest conversation, whatever its status. */
-export function latestConversationOf(db: Db, visitorId: string): Promise<ConversationRow | undefined> {
+/** The visitor's newest conversation; with `inboxId`, their newest on that website (a signed-in user may chat on several). */
+export function latestConversationOf(db: Db, visitorId: string, inboxId?: string): Promise<ConversationRow | undefined> {
   return db
     .selectFrom("conversations")
     .selectAll()
     .where("visitor_id", "=", visitorId)
+    .$if(inboxId !== undefined, (q) => q.where("inbox_id", "=", inboxId ?? ""))
     .orderBy("created_at", "desc")
     .limit(1)
     .executeTakeFirst();
