@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 
-/** Every console, on every node: the inbox, the call queue and presence go here. */
+/** Every console, on every node: presence and "is anyone online" (conversations and calls go to inbox rooms). */
 export const AGENTS_ROOM = "agents";
 /** Admins' consoles: they see every inbox. */
 export const ADMINS_ROOM = "admins";
