@@ -1,5 +1,6 @@
 import { findAgentByUsername, listAgents } from "../adapters/db/repositories/agents.ts";
 import { type AuditRow, listAudit } from "../adapters/db/repositories/audit.ts";
+import { listInboxRows } from "../adapters/db/repositories/inboxes.ts";
 import type { AuditEntry, AuditPage } from "../protocol/team.ts";
 import { normalizeUsername } from "./agents.ts";
 import { decodePageCursor, encodePageCursor } from "./pageCursor.ts";
@@ -30,14 +31,16 @@ export async function readAuditLog(
   const rows = await listAudit(deps.db, { limit: query.limit + 1, actorId, action: query.action, before });
   const page = rows.slice(0, query.limit);
   const names = new Map((await listAgents(deps.db)).map((a) => [a.id, a.name]));
+  const inboxes = new Map((await listInboxRows(deps.db)).map((i) => [i.id, i.name]));
   const last = page.at(-1);
   return {
-    entries: page.map((row) => present(row, names)),
+    entries: page.map((row) => present(row, names, inboxes)),
     nextCursor: rows.length > query.limit && last ? encodePageCursor(last.at, last.id) : null,
   };
 }
 
-function present(row: AuditRow, names: Map<string, string>): AuditEntry {
+function present(row: AuditRow, names: Map<string, string>, inboxes: Map<string, string>): AuditEntry {
+  const targetName = (type: string, id: string) => (type === "agent" ? names.get(id) : type === "inbox" ? inboxes.get(id) : undefined) ?? null;
   return {
     id: row.id,
     at: new Date(row.at).toISOString(),
@@ -46,7 +49,7 @@ function present(row: AuditRow, names: Map<string, string>): AuditEntry {
     target:
       row.target_type === null || row.target_id === null
         ? null
-        : { type: row.target_type, id: row.target_id, name: row.target_type === "agent" ? (names.get(row.target_id) ?? null) : null },
+        : { type: row.target_type, id: row.target_id, name: targetName(row.target_type, row.target_id) },
     ip: row.ip,
     details: parseDetails(row.details),
   };

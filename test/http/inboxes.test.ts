@@ -92,6 +92,9 @@ describe.each(testDatabases())("inboxes on $name", (database: TestDatabase) => {
 
     const actions = (await listAudit(t.deps.domain.db, { limit: 50 })).filter((e) => e.target_id === shop.id).map((e) => e.action);
     expect(actions.sort()).toEqual(["inbox.created", "inbox.members_changed", "inbox.members_changed", "inbox.members_changed", "inbox.renamed"]);
+    // The console's audit log names the inbox.
+    const log = (await call("admin", "GET", "/api/audit?action=inbox.renamed")).json() as { entries: Array<{ target: { id: string; name: string | null } | null }> };
+    expect(log.entries.find((e) => e.target?.id === shop.id)?.target?.name).toBe("Web shop");
   });
 
   it("refuses to delete the default inbox or one with conversations, and deletes an empty one", async () => {

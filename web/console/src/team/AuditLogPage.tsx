@@ -26,6 +26,10 @@ const ACTIONS = [
 	"auth.recovery_codes_generated",
 	"auth.recovery_code_used",
 	"auth.password_failed",
+	"inbox.created",
+	"inbox.renamed",
+	"inbox.members_changed",
+	"inbox.deleted",
 ] as const;
 
 /** Admins: who did what, when, newest first, with filters and "Load more". */
