@@ -22,7 +22,7 @@ import { handle } from "./handle.ts";
 import type { Presence } from "./presence.ts";
 import { AGENTS_ROOM, agentRoom, consoleInboxRooms, joinRooms, sessionRoom, visitorRoom } from "./rooms.ts";
 import { inboxesOfAgent } from "../domain/inboxes/inboxes.ts";
-import { callsStateFor, requireVisibleCall, requireVisibleConversation, visibleInboxes } from "../domain/inboxes/visibility.ts";
+import { callsStateFor, requireAssignable, requireVisibleCall, requireVisibleConversation, visibleInboxes } from "../domain/inboxes/visibility.ts";
 
 export interface AgentSocketData {
   actor: AgentActor;
@@ -130,6 +130,7 @@ export function attachAgentNamespace(nsp: AgentNamespace, deps: AppDeps, presenc
 
     socket.on("conversation:assign", handle(log, assignPayload, async ({ conversationId, agentId }) => {
       const me = await agentOf(conversationId);
+      await requireAssignable(domain, conversationId, agentId);
       return { conversation: await assignConversation(domain, conversationId, agentId, { type: "agent", id: me.id }) };
     }));
 

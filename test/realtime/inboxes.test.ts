@@ -113,6 +113,16 @@ describe.each(testDatabases())("inbox rooms on $name", (database: TestDatabase) 
     await request(siteCaller, "call:hangup", { callId: siteCall.call.id });
   });
 
+  it("refuses to assign a conversation to an agent outside its inbox", async () => {
+    const boss = await consoleOf("admin");
+    const shopVisitor = await widget(shopId);
+    const sent = await write(shopVisitor, "Kime atanacak?");
+    const conversationId = sent.message.conversationId;
+    await expect(request(boss, "conversation:assign", { conversationId, agentId: rows.bora!.id })).rejects.toMatchObject({ id: "agent_not_in_inbox" });
+    const assigned = await request<{ conversation: ConversationSummary }>(boss, "conversation:assign", { conversationId, agentId: rows.ayse!.id });
+    expect(assigned.conversation.assignee?.id).toBe(rows.ayse!.id);
+  });
+
   it("applies a change of members to open consoles at once", async () => {
     const bora = await consoleOf("bora");
     const told = nextEvent(bora, "inboxes:changed");

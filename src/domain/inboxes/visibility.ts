@@ -1,9 +1,9 @@
-import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
+import { type AgentRow, findAgentById } from "../../adapters/db/repositories/agents.ts";
 import { findConversation } from "../../adapters/db/repositories/chat.ts";
 import { findCall } from "../../adapters/db/repositories/calls.ts";
 import { findInbox, inboxIdsOfAgent, memberInboxesOfAgents } from "../../adapters/db/repositories/inboxes.ts";
 import { DEFAULT_INBOX_ID, inboxId } from "../../protocol/inboxes.ts";
-import { notFound } from "../errors.ts";
+import { conflict, notFound } from "../errors.ts";
 import type { CallsState } from "../../protocol/calls.ts";
 import type { DomainDeps } from "../ports.ts";
 
@@ -65,4 +65,14 @@ export async function agentInboxes(deps: DomainDeps): Promise<Map<string, string
 /** The call queue as an agent of these inboxes sees it (the day's usage is the team's, so it stays). */
 export function callsStateFor(state: CallsState, visible: VisibleInboxes): CallsState {
   return visible === "all" ? state : { ...state, queue: state.queue.filter((q) => visible.includes(q.call.inboxId)) };
+}
+
+/** Refuses to assign a conversation to an agent who could not see it (not a member of its inbox, and not an admin). */
+export async function requireAssignable(deps: DomainDeps, conversationId: string, agentId: string | null): Promise<void> {
+  if (agentId === null) return;
+  const [conversation, agent] = await Promise.all([findConversation(deps.db, conversationId), findAgentById(deps.db, agentId)]);
+  if (!conversation || !agent || agent.role === "admin") return;
+  if (!(await inboxIdsOfAgent(deps.db, agentId)).includes(conversation.inbox_id)) {
+    throw conflict("agent_not_in_inbox", `${agent.name} is not a member of this conversation's inbox. Add them on the Inboxes page first.`);
+  }
 }
