@@ -18,6 +18,7 @@ import { contactRoutes } from "./http/routes/contacts.ts";
 import { labelRoutes } from "./http/routes/labels.ts";
 import { callbackRoutes, widgetCallbackRoutes } from "./http/routes/callbacks.ts";
 import { inboxHoursRoutes } from "./http/routes/inboxHours.ts";
+import { inboxRoutes } from "./http/routes/inboxes.ts";
 import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
@@ -173,6 +174,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(auditRoutes, { ...deps, prefix: "/api/audit" });
   await app.register(cannedReplyRoutes, { ...deps, prefix: "/api/canned-replies" });
   await app.register(contactRoutes, { ...deps, prefix: "/api/contacts" });
+  await app.register(inboxRoutes, { ...deps, prefix: "/api/inboxes" });
   await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(labelRoutes, { ...deps, prefix: "/api/labels" });

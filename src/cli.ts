@@ -11,6 +11,7 @@ import { enableAgent, listTeam } from "./domain/team.ts";
 import { contactCommand } from "./contactCommand.ts";
 import { filesCommand } from "./filesCommand.ts";
 import { outboxCommand } from "./outboxCommand.ts";
+import { inboxCommand } from "./inboxCommand.ts";
 
 const USAGE = `Usage: destek <command>
 
@@ -23,6 +24,10 @@ const USAGE = `Usage: destek <command>
   agent enable <username>       enable a disabled agent again
   agent reset-password <username>
                                 set a new password (from standard input) and end their sessions
+  inbox list                    list inboxes (websites) with their snippets
+  inbox add --name "N"          create an inbox and print its snippet
+  inbox members <inbox-id> <username>...
+                                set an inbox's members (the whole list)
   outbox dead                   list Telegram notifications given up on (dead-lettered)
   outbox retry <id>             queue a dead notification again, once its cause is fixed
   contact export <id|email> --out file.zip
@@ -161,6 +166,8 @@ async function run(argv: string[]): Promise<void> {
     }
     case "agent":
       return agentCommand(rest);
+    case "inbox":
+      return inboxCommand(rest, (message) => new UsageError(message));
     case "outbox":
       return outboxCommand(rest, (message) => new UsageError(message));
     case "contact":

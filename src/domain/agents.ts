@@ -15,6 +15,7 @@ import { checkPasswordPolicy, hashPassword } from "./auth/passwords.ts";
 import { conflict, forbidden, invalid, notFound } from "./errors.ts";
 import type { Actor, DomainDeps } from "./ports.ts";
 import type { ServerFeatures } from "../protocol/features.ts";
+import { joinDefaultInbox } from "./inboxes/inboxes.ts";
 
 export interface AgentView {
   id: string;
@@ -113,6 +114,8 @@ export async function createAgent(deps: DomainDeps, actor: Actor, input: NewAgen
     if (input.telegramChatId !== undefined && (await findAgentByTelegramChat(deps.db, input.telegramChatId))) throw chatTaken();
     throw error;
   }
+  // Every new agent (invited, from the CLI or the first admin) answers the default inbox, as before inboxes.
+  await joinDefaultInbox(deps.db, row.id, now);
   await audit(deps.db, now, { actor, action: "agent.created", target: { type: "agent", id: row.id }, details: { username, role: row.role } });
   return presentAgent(row);
 }

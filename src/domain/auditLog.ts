@@ -1,6 +1,7 @@
 import { findAgentByUsername, listAgents } from "../adapters/db/repositories/agents.ts";
 import { type AuditRow, listAudit } from "../adapters/db/repositories/audit.ts";
 import { contactNames } from "../adapters/db/repositories/contacts.ts";
+import { listInboxRows } from "../adapters/db/repositories/inboxes.ts";
 import type { AuditEntry, AuditPage } from "../protocol/team.ts";
 import { normalizeUsername } from "./agents.ts";
 import { decodePageCursor, encodePageCursor } from "./pageCursor.ts";
@@ -33,14 +34,17 @@ export async function readAuditLog(
   const names = new Map((await listAgents(deps.db)).map((a) => [a.id, a.name]));
   const contactIds = [...new Set(page.filter((row) => row.target_type === "contact" && row.target_id).map((row) => row.target_id as string))];
   const contacts = await contactNames(deps.db, contactIds);
+  const inboxes = new Map((await listInboxRows(deps.db)).map((i) => [i.id, i.name]));
   const last = page.at(-1);
   return {
-    entries: page.map((row) => present(row, names, contacts)),
+    entries: page.map((row) => present(row, names, contacts, inboxes)),
     nextCursor: rows.length > query.limit && last ? encodePageCursor(last.at, last.id) : null,
   };
 }
 
-function present(row: AuditRow, names: Map<string, string>, contacts: Map<string, string | null>): AuditEntry {
+function present(row: AuditRow, names: Map<string, string>, contacts: Map<string, string | null>, inboxes: Map<string, string>): AuditEntry {
+  const targetName = (type: string, id: string) =>
+    (type === "agent" ? names.get(id) : type === "contact" ? contacts.get(id) : type === "inbox" ? inboxes.get(id) : undefined) ?? null;
   return {
     id: row.id,
     at: new Date(row.at).toISOString(),
@@ -49,11 +53,7 @@ function present(row: AuditRow, names: Map<string, string>, contacts: Map<string
     target:
       row.target_type === null || row.target_id === null
         ? null
-        : {
-            type: row.target_type,
-            id: row.target_id,
-            name: row.target_type === "agent" ? (names.get(row.target_id) ?? null) : row.target_type === "contact" ? (contacts.get(row.target_id) ?? null) : null,
-          },
+        : { type: row.target_type, id: row.target_id, name: targetName(row.target_type, row.target_id) },
     ip: row.ip,
     details: parseDetails(row.details),
   };

@@ -11,9 +11,9 @@ import type { MentionNotice, TimelineEventView } from "../protocol/timeline.ts";
 export type DomainEvent =
   | { type: "message.created"; visitorId: string; message: MessageView; conversation: ConversationSummary; isNewConversation: boolean }
   | { type: "conversation.updated"; visitorId: string; conversation: ConversationSummary; visitorView: VisitorConversationView }
-  | { type: "receipts.updated"; visitorId: string; conversationId: string; side: "agent" | "visitor"; receipts: ReceiptsView }
+  | { type: "receipts.updated"; visitorId: string; conversationId: string; inboxId: string; side: "agent" | "visitor"; receipts: ReceiptsView }
   /** A note or a change of a conversation: consoles only, never a visitor. */
-  | { type: "timeline.event"; event: TimelineEventView }
+  | { type: "timeline.event"; inboxId: string; event: TimelineEventView }
   /** The label catalogue changed (a label added, renamed, recoloured or deleted): consoles fetch it again. */
   | { type: "labels.changed" }
   /** A note mentions this agent. */

@@ -15,6 +15,8 @@ export const callView = z.object({
   status: z.enum(["queued", "ringing", "active", "ended", "missed", "rejected", "refused"]),
   media: z.enum(["audio", "video"]),
   recording: z.enum(["off", "audio", "audio+video"]),
+  /** The inbox (website) the caller's widget belongs to. */
+  inboxId: z.string(),
   visitor: z.object({ id: z.string(), name: z.string() }),
   agent: z.object({ id: z.string(), name: z.string() }).nullable(),
   createdAt: z.string(),

@@ -173,6 +173,8 @@ export interface AgentServerEvents {
   /** The visitor received/read agent messages up to these seqs. */
   receipts: (payload: { conversationId: string } & ReceiptsView) => void;
   "session:ended": (payload: { reason: string }) => void;
+  /** The agent's inboxes (or their members) changed: the console reloads its list of inboxes. */
+  "inboxes:changed": (payload: Record<string, never>) => void;
 }
 
 /**

@@ -111,3 +111,40 @@ export const inboxSettings = z.object({
     .default(null),
 });
 export type InboxSettings = z.infer<typeof inboxSettings>;
+
+// The inboxes over HTTP (/api/inboxes). Clients import types only.
+
+/** An inbox id in a URL or on the widget's handshake: "default" or a generated UUID. */
+export const inboxId = z.string().regex(/^[\w-]{1,64}$/, "must be an inbox id");
+
+export const inboxView = z.object({
+  id: z.string(),
+  name: z.string(),
+  isDefault: z.boolean(),
+  /** The embed tag a site pastes: `/widget.js` with `data-inbox` naming this inbox. */
+  snippet: z.string(),
+  /** The member agents' ids: they see this inbox's conversations and calls (admins see every inbox). */
+  memberIds: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type InboxView = z.infer<typeof inboxView>;
+
+export const inboxName = text().trim().min(1).max(80);
+export const newInbox = z.object({ name: inboxName });
+export type NewInbox = z.infer<typeof newInbox>;
+export const inboxChanges = z.object({ name: inboxName });
+export type InboxChanges = z.infer<typeof inboxChanges>;
+/** The whole member list at once (the console's `Save members`). */
+export const inboxMembers = z.object({ agentIds: z.array(z.uuid()).max(1000) });
+export type InboxMembers = z.infer<typeof inboxMembers>;
+export const inboxMember = z.object({ agentId: z.uuid() });
+
+export const inboxListResponse = z.object({ inboxes: z.array(inboxView) });
+export type InboxListResponse = z.infer<typeof inboxListResponse>;
+export const inboxResponse = z.object({ inbox: inboxView });
+export type InboxResponse = z.infer<typeof inboxResponse>;
+
+/** The embed tag for an inbox on a server at `publicUrl`. */
+export function embedSnippet(publicUrl: string, id: string): string {
+  return `<script src="${publicUrl}/widget.js" data-inbox="${id}" async></script>`;
+}

@@ -26,10 +26,14 @@ import type { AutoAssigner } from "./autoAssigner.ts";
 import { announceAgentStatus } from "./agentStatusEvents.ts";
 import { type AgentStatusClientEvents, type AgentStatusServerEvents, statusSet } from "../protocol/agentStatus.ts";
 import { setAgentStatus } from "../domain/assignment/agentStatus.ts";
-import { AGENTS_ROOM, agentRoom, joinRooms, sessionRoom, visitorRoom } from "./rooms.ts";
+import { AGENTS_ROOM, agentRoom, consoleInboxRooms, joinRooms, sessionRoom, visitorRoom } from "./rooms.ts";
+import { inboxesOfAgent } from "../domain/inboxes/inboxes.ts";
+import { callsStateFor, requireAssignable, requireVisibleCall, requireVisibleConversation, visibleInboxes } from "../domain/inboxes/visibility.ts";
 
 export interface AgentSocketData {
   actor: AgentActor;
+  /** The inboxes the agent was a member of at connect (admins: all); later changes move the socket between rooms. */
+  inboxIds: string[];
 }
 export type AgentNamespace = Namespace<
   AgentClientEvents & AgentCallClientEvents & AgentTimelineClientEvents & AgentStatusClientEvents,
@@ -48,7 +52,7 @@ export function endConsoles(nsp: AgentNamespace, room: string, reason: string): 
 }
 const SESSION_RECHECK_MS = 60_000;
 
-/** The console's side: an access token in the handshake; every agent sees the whole inbox and call queue. */
+/** The console's side: an access token in the handshake; an agent sees the conversations and calls of their inboxes, an admin all. */
 export function attachAgentNamespace(
   nsp: AgentNamespace,
   deps: AppDeps,
@@ -64,6 +68,7 @@ export function attachAgentNamespace(
     if (typeof token !== "string" || token.length > 4096) return next(new Error("unauthenticated"));
     try {
       socket.data.actor = (await authenticate(domain, token)).actor;
+      socket.data.inboxIds = await inboxesOfAgent(domain, socket.data.actor.agentId);
       next();
     } catch (error) {
       next(new Error(error instanceof DomainError ? error.id : "unauthenticated"));
@@ -74,6 +79,17 @@ export function attachAgentNamespace(
     const { actor } = socket.data;
     // The agent row is re-read per request: a disabled agent or ended session stops at once.
     const agent = async () => (await authenticateAgain()).agent;
+    // The agent, once they may see this conversation (another inbox's answers conversation_not_found).
+    const agentOf = async (conversationId: string) => {
+      const me = await agent();
+      await requireVisibleConversation(domain, me, conversationId);
+      return me;
+    };
+    const agentOfCall = async (callId: string) => {
+      const me = await agent();
+      await requireVisibleCall(domain, me, callId);
+      return me;
+    };
     const authenticateAgain = async () => {
       const token = socket.handshake.auth.token as string;
       try {
@@ -85,7 +101,7 @@ export function attachAgentNamespace(
       }
     };
     deps.metrics.sockets.inc({ role: "agent" });
-    joinRooms(socket, [AGENTS_ROOM, agentRoom(actor.agentId), sessionRoom(actor.sessionId)], log);
+    joinRooms(socket, [AGENTS_ROOM, agentRoom(actor.agentId), sessionRoom(actor.sessionId), ...consoleInboxRooms(actor.role, socket.data.inboxIds)], log);
     // Presence asks every node; with a peer gone or Redis away that fails, and the console still works.
     const announcePresence = (): void => {
       presence.agentsChanged().catch((err: unknown) => log.warn({ err, agentId: actor.agentId }, "announcing agent presence failed"));
@@ -116,32 +132,33 @@ export function attachAgentNamespace(
     });
 
     socket.on("conversation:open", handle(log, agentOpen, async ({ conversationId, afterSeq }) => {
-      await agent();
+      await agentOf(conversationId);
       return openConversation(domain, conversationId, afterSeq);
     }));
 
     socket.on("message:send", handle(log, agentSend, async (input) => {
-      const { message } = await sendAgentMessage(domain, await agent(), { ...input, via: "console" });
+      const { message } = await sendAgentMessage(domain, await agentOf(input.conversationId), { ...input, via: "console" });
       return { message };
     }));
 
     socket.on("typing", handle(log, agentTyping, async ({ conversationId, typing }) => {
-      const [me, conversation] = await Promise.all([agent(), findConversation(domain.db, conversationId)]);
+      const [me, conversation] = await Promise.all([agentOf(conversationId), findConversation(domain.db, conversationId)]);
       if (conversation) presence.visitors.to(visitorRoom(conversation.visitor_id)).emit("typing", { typing, name: me.name });
     }));
 
     socket.on("receipt", handle(log, agentReceipt, async ({ conversationId, seq, kind }) => {
-      await agent();
+      await agentOf(conversationId);
       await recordAgentReceipt(domain, conversationId, seq, kind);
     }));
 
     socket.on("conversation:assign", handle(log, assignPayload, async ({ conversationId, agentId }) => {
-      const me = await agent();
+      const me = await agentOf(conversationId);
+      await requireAssignable(domain, conversationId, agentId);
       return { conversation: await assignConversation(domain, conversationId, agentId, { type: "agent", id: me.id }) };
     }));
 
     socket.on("conversation:status", handle(log, statusPayload, async ({ conversationId, status }) => {
-      const me = await agent();
+      const me = await agentOf(conversationId);
       return { conversation: await setConversationStatus(domain, conversationId, status, { type: "agent", id: me.id }) };
     }));
 
@@ -157,15 +174,15 @@ export function attachAgentNamespace(
       return view;
     }));
 
-    socket.on("note:send", handle(log, noteSend, async (input) => ({ event: await addNote(domain, await agent(), input) })));
+    socket.on("note:send", handle(log, noteSend, async (input) => ({ event: await addNote(domain, await agentOf(input.conversationId), input) })));
 
     socket.on("calls:sync", handle(log, z.object({}), async () => {
-      await agent();
-      return callsState(domain, await presence.connectedAgentIds().catch(() => undefined));
+      const me = await agent();
+      return callsStateFor(await callsState(domain, await presence.connectedAgentIds().catch(() => undefined)), await visibleInboxes(domain, me));
     }));
-    socket.on("call:accept", handle(log, callId, async ({ callId }) => acceptCall(domain, await agent(), callId)));
-    socket.on("call:open", handle(log, callId, async ({ callId }) => openCallForAgent(domain, await agent(), callId)));
-    socket.on("call:reject", handle(log, callId, async ({ callId }) => ({ call: await declineCall(domain, await agent(), callId) })));
+    socket.on("call:accept", handle(log, callId, async ({ callId }) => acceptCall(domain, await agentOfCall(callId), callId)));
+    socket.on("call:open", handle(log, callId, async ({ callId }) => openCallForAgent(domain, await agentOfCall(callId), callId)));
+    socket.on("call:reject", handle(log, callId, async ({ callId }) => ({ call: await declineCall(domain, await agentOfCall(callId), callId) })));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { agentId: (await agent()).id }, callId, "agent_hung_up"),
     })));

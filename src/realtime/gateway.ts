@@ -12,7 +12,8 @@ import { clusterChannels } from "./clusterChannels.ts";
 import { Departures } from "./departures.ts";
 import { Presence } from "./presence.ts";
 import { AutoAssigner } from "./autoAssigner.ts";
-import { AGENTS_ROOM, agentRoom, visitorRoom } from "./rooms.ts";
+import { ADMINS_ROOM, AGENTS_ROOM, agentRoom, inboxAudience, visitorRoom } from "./rooms.ts";
+import { agentInboxes, callsStateFor } from "../domain/inboxes/visibility.ts";
 import { attachVisitorNamespace, moveMergedVisitorSockets, type VisitorNamespace } from "./visitorNamespace.ts";
 
 export type Gateway = Server;
@@ -63,10 +64,13 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
   attachVisitorNamespace(visitors, deps, presence, signals, departures);
   visitors.on("visitor:merged", (fromVisitorId, into) => moveMergedVisitorSockets(visitors, fromVisitorId, into, deps.log));
 
-  // The queue as everyone sees it: the whole state for consoles, each caller's place for widgets.
+  // The queue as everyone sees it: for consoles the calls of the inboxes they see (admins all), each caller's place for widgets.
   const announceQueue = async () => {
     const state = await callsState(deps.domain, await presence.connectedAgentIds().catch(() => undefined));
-    agents.to(AGENTS_ROOM).emit("calls:state", state);
+    agents.to(ADMINS_ROOM).emit("calls:state", state);
+    for (const [agentId, inboxIds] of await agentInboxes(deps.domain)) {
+      agents.to(agentRoom(agentId)).except(ADMINS_ROOM).emit("calls:state", callsStateFor(state, inboxIds));
+    }
     for (const { call, position } of state.queue) visitors.to(visitorRoom(call.visitor.id)).emit("call:queue", { callId: call.id, position });
   };
 
@@ -75,19 +79,19 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
     switch (event.type) {
       case "message.created":
         visitors.to(visitorRoom(event.visitorId)).emit("message:new", event.message);
-        agents.to(AGENTS_ROOM).emit("message:new", { message: event.message, conversation: event.conversation });
+        agents.to(inboxAudience(event.conversation.inboxId)).emit("message:new", { message: event.message, conversation: event.conversation });
         return;
       case "conversation.updated":
-        agents.to(AGENTS_ROOM).emit("conversation:updated", event.conversation);
+        agents.to(inboxAudience(event.conversation.inboxId)).emit("conversation:updated", event.conversation);
         visitors.to(visitorRoom(event.visitorId)).emit("conversation:updated", event.visitorView);
         return;
       case "receipts.updated":
         if (event.side === "agent") visitors.to(visitorRoom(event.visitorId)).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
-        else agents.to(AGENTS_ROOM).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
+        else agents.to(inboxAudience(event.inboxId)).emit("receipts", { conversationId: event.conversationId, ...event.receipts });
         return;
       // Notes and timeline changes go to consoles only: no visitor room is ever named here.
       case "timeline.event":
-        agents.to(AGENTS_ROOM).emit("timeline:event", event.event);
+        agents.to(inboxAudience(event.inboxId)).emit("timeline:event", event.event);
         return;
       case "mention":
         agents.to(agentRoom(event.agentId)).emit("mention", event.notice);
@@ -107,11 +111,11 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
         return;
       case "call.accepted":
         visitors.to(visitorRoom(event.call.visitor.id)).emit("call:accepted", { call: event.call, iceServers: event.visitorIceServers });
-        agents.to(AGENTS_ROOM).emit("call:taken", { call: event.call });
+        agents.to(inboxAudience(event.call.inboxId)).emit("call:taken", { call: event.call });
         return;
       case "call.ended":
         visitors.to(visitorRoom(event.call.visitor.id)).emit("call:ended", { call: event.call });
-        agents.to(AGENTS_ROOM).emit("call:ended", { call: event.call });
+        agents.to(inboxAudience(event.call.inboxId)).emit("call:ended", { call: event.call });
         return;
       case "visitor.merged":
         moveMergedVisitorSockets(visitors, event.fromVisitorId, event.into, deps.log);

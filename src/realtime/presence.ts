@@ -4,7 +4,7 @@ import type { DomainDeps } from "../domain/ports.ts";
 import type { AgentNamespace } from "./agentNamespace.ts";
 import type { VisitorNamespace } from "./visitorNamespace.ts";
 
-import { AGENTS_ROOM } from "./rooms.ts";
+import { AGENTS_ROOM, inboxAudience } from "./rooms.ts";
 
 /** Whether any agent has a console open on some node and chose the status "online". */
 export async function anyAgentAvailable(domain: DomainDeps, agents: AgentNamespace): Promise<boolean> {
@@ -65,7 +65,7 @@ export class Presence {
   }
 
   /** Shows agents that the visitor of a conversation is typing (or stopped). */
-  visitorTyping(conversationId: string, typing: boolean): void {
-    this.agents.to(AGENTS_ROOM).emit("typing", { conversationId, typing });
+  visitorTyping(conversationId: string, inboxId: string, typing: boolean): void {
+    this.agents.to(inboxAudience(inboxId)).emit("typing", { conversationId, typing });
   }
 }

@@ -1,7 +1,15 @@
 import type { Logger } from "pino";
 
-/** Every console, on every node: the inbox, the call queue and presence go here. */
+/** Every console, on every node: presence and "is anyone online" (conversations and calls go to inbox rooms). */
 export const AGENTS_ROOM = "agents";
+/** Admins' consoles: they see every inbox. */
+export const ADMINS_ROOM = "admins";
+/** The consoles of one inbox's member agents. */
+export const inboxRoom = (inboxId: string) => `inbox:${inboxId}`;
+/** Who hears about one inbox's conversations and calls: its members and every admin (one emit, each socket once). */
+export const inboxAudience = (inboxId: string) => [inboxRoom(inboxId), ADMINS_ROOM];
+/** The rooms of a console besides its own: every admin's, or the agent's inboxes. */
+export const consoleInboxRooms = (role: "admin" | "agent", inboxIds: readonly string[]) => (role === "admin" ? [ADMINS_ROOM] : inboxIds.map(inboxRoom));
 /** One agent's consoles (all their tabs and devices). */
 export const agentRoom = (agentId: string) => `agent:${agentId}`;
 /** One signed-in session's consoles, to end them when the session ends. */

@@ -25,6 +25,7 @@ import { z } from "zod";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
 import { handle } from "./handle.ts";
 import { joinRooms, visitorRoom } from "./rooms.ts";
+import { widgetInbox } from "../domain/inboxes/visibility.ts";
 import type { Presence } from "./presence.ts";
 import { guardCallStarts } from "./callStartGuard.ts";
 import { TypingRelay } from "./typingRelay.ts";
@@ -33,6 +34,8 @@ export interface VisitorSocketData {
   visitor: VisitorRow;
   /** The client address, through the same trusted-proxy rule as HTTP routes. */
   origin: Origin;
+  /** The inbox (website) the widget's snippet names; new conversations and calls go there. */
+  inboxId: string;
 }
 /** Between nodes: a contact merge, so every node moves its own widgets of the merged visitor. */
 export interface VisitorNodeEvents {
@@ -66,13 +69,21 @@ const RATINGS_PER_HOUR = 10;
 export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, presence: Presence, signals: SignalTargets, departures: Departures): void {
   const { domain, log } = deps;
   const trust = trustFunction(deps.config.trustProxy);
+  // A snippet naming an inbox that does not exist is warned about once per id, not per visitor.
+  const warnedInboxes = new Set<string>();
 
   nsp.use(async (socket, next) => {
     try {
       const origin = { address: clientAddress(socket.request, trust) };
       socket.data.origin = origin;
       await consumeAddressLimit(domain, "handshakes", origin);
-      const { language, visitorToken, identity } = socket.handshake.auth;
+      const { language, visitorToken, identity, inbox } = socket.handshake.auth;
+      const named = await widgetInbox(domain, inbox);
+      socket.data.inboxId = named.inboxId;
+      if (named.unknown !== null && !warnedInboxes.has(named.unknown) && warnedInboxes.size < 1000) {
+        warnedInboxes.add(named.unknown);
+        log.warn({ inbox: named.unknown }, "a widget names an inbox that does not exist; its visitors go to the default inbox");
+      }
       const anonymous = await identifyVisitor(domain, {
         token: visitorToken,
         userAgent: socket.handshake.headers["user-agent"] ?? null,
@@ -94,8 +105,8 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     // The conversation typing belongs to, remembered so a typing signal costs no query.
     let conversationId: string | undefined;
     const typing = new TypingRelay(async (isTyping) => {
-      conversationId ??= (await latestConversationOf(domain.db, visitor().id))?.id;
-      if (conversationId) presence.visitorTyping(conversationId, isTyping);
+      conversationId ??= (await latestConversationOf(domain.db, visitor().id, socket.data.inboxId))?.id;
+      if (conversationId) presence.visitorTyping(conversationId, socket.data.inboxId, isTyping);
     }, log.child({ visitorId: visitor().id }));
     guardCallStarts(socket, domain, origin, log);
     socket.on("disconnect", () => {
@@ -108,7 +119,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     joinRooms(socket, visitorRoom(visitor().id), log);
 
     socket.on("conversation:sync", handle(log, visitorSync, async ({ afterSeq }) => {
-      const synced = await syncVisitor(domain, visitor(), afterSeq);
+      const synced = await syncVisitor(domain, visitor(), afterSeq, socket.data.inboxId);
       conversationId = synced.conversation?.id ?? conversationId;
       const online = await presence.agentsOnlineOrAway();
       const mail = { enabled: deps.config.mail !== undefined, known: visitor().email !== null };
@@ -123,7 +134,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       if (!allowed) throw rateLimited(retryAfterMs);
       // Across all of this address's visitors, so made-up tokens do not multiply the allowance.
       await consumeAddressLimit(domain, "messages", origin);
-      const { message } = await sendVisitorMessage(domain, visitor(), { ...input, origin });
+      const { message } = await sendVisitorMessage(domain, visitor(), { ...input, origin, inboxId: socket.data.inboxId });
       conversationId = message.conversationId;
       return { message };
     }));
@@ -142,12 +153,12 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
     socket.on("typing", handle(log, typingPayload, async ({ typing: isTyping }) => typing.signal(isTyping)));
 
     socket.on("receipt", handle(log, receiptPayload, async ({ seq, kind }) => {
-      await recordVisitorReceipt(domain, visitor(), seq, kind);
+      await recordVisitorReceipt(domain, visitor(), seq, kind, socket.data.inboxId);
     }));
 
     socket.on("transcript:request", handle(log, transcriptRequest, async ({ email }) => {
       if (!deps.config.mail) throw unavailable("email_off", "E-mail is not set up on this server.");
-      const sent = await requestTranscript(domain, visitor(), email);
+      const sent = await requestTranscript(domain, visitor(), email, socket.data.inboxId);
       if (email) socket.data.visitor = { ...visitor(), email };
       return sent;
     }));
@@ -160,7 +171,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
         throw conflict("team_away", "Nobody is available to take a call right now. Leave a message or request a call back.");
       }
       const connected = await presence.connectedAgentIds().catch(() => undefined);
-      return startCallForVisitor(domain, visitor(), media, consent, connected);
+      return startCallForVisitor(domain, visitor(), media, consent, socket.data.inboxId, connected);
     }));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),

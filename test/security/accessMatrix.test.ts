@@ -10,6 +10,7 @@ import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/prot
 import { AGENT_TIMELINE_EVENTS, VISITOR_TIMELINE_EVENTS } from "../../src/protocol/timeline.ts";
 import { AGENT_STATUS_EVENTS } from "../../src/protocol/agentStatus.ts";
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
+import { createInbox } from "../../src/domain/inboxes/inboxes.ts";
 import { type AccessFixture, buildAccessFixture, closeAccessFixture, ROLES, type Role } from "../support/accessFixture.ts";
 import { newClientId, openSocket } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
@@ -86,6 +87,14 @@ const MATRIX: Record<string, string> = {
   "GET /api/conversations/filters":                     "401        401       401       200    200    401",
   "POST /api/conversations/:id/labels":                 "401        401       401       200    200    401",
   "DELETE /api/conversations/:id/labels/:labelId":      "401        401       401       200    200    401",
+  "GET /api/inboxes":                                  "401        401       401       200    200    401",
+  "GET /api/inboxes/:id":                               "401        401       401       200    200    401",
+  "POST /api/inboxes":                                  "401        401       401       403    201    401",
+  "PATCH /api/inboxes/:id":                             "401        401       401       403    200    401",
+  "DELETE /api/inboxes/:id":                            "401        401       401       403    204    401",
+  "PUT /api/inboxes/:id/members":                       "401        401       401       403    200    401",
+  "POST /api/inboxes/:id/members":                      "401        401       401       403    200    401",
+  "DELETE /api/inboxes/:id/members/:agentId":           "401        401       401       403    200    401",
   "GET /api/conversations":                             "401        401       401       200    200    401",
   "GET /api/conversations/counts":                      "401        401       401       200    200    401",
   "GET /api/conversations/:id":                         "401        401       401       200    200    401",
@@ -254,6 +263,11 @@ async function openCallback(f: Fixture, role: Role): Promise<string> {
   return `/api/callbacks/${((await res.json()) as { callback: { id: string } }).callback.id}/done`;
 }
 
+/** A fresh empty inbox (made by the system), so renaming, deleting and member changes have one of their own. */
+async function throwawayInbox(f: Fixture): Promise<string> {
+  return (await createInbox(f.stage.deps.domain, { type: "system" }, { name: "Matrix website" })).id;
+}
+
 const textFile = () => {
   const form = new FormData();
   form.append("file", new Blob([Buffer.from("a note from the matrix")]), "note.txt");
@@ -308,6 +322,13 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "DELETE /api/labels/:id": { path: async (f) => `/api/labels/${await adminLabel(f)}` },
   "POST /api/conversations/:id/labels": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/labels`, body: async (f) => ({ labelId: await adminLabel(f) }) },
   "DELETE /api/conversations/:id/labels/:labelId": { path: async (f) => `/api/conversations/${f.visitorA.conversationId}/labels/${await adminLabel(f)}` },
+  "GET /api/inboxes/:id": { path: () => "/api/inboxes/default" },
+  "POST /api/inboxes": { body: () => ({ name: "Second website" }) },
+  "PATCH /api/inboxes/:id": { path: async (f) => `/api/inboxes/${await throwawayInbox(f)}`, body: () => ({ name: "Renamed website" }) },
+  "DELETE /api/inboxes/:id": { path: async (f) => `/api/inboxes/${await throwawayInbox(f)}` },
+  "PUT /api/inboxes/:id/members": { path: async (f) => `/api/inboxes/${await throwawayInbox(f)}/members`, body: (f) => ({ agentIds: [f.agent.id] }) },
+  "POST /api/inboxes/:id/members": { path: async (f) => `/api/inboxes/${await throwawayInbox(f)}/members`, body: (f) => ({ agentId: f.agent.id }) },
+  "DELETE /api/inboxes/:id/members/:agentId": { path: async (f) => `/api/inboxes/${await throwawayInbox(f)}/members/${f.agent.id}` },
   "GET /api/conversations/:id": { path: (f) => `/api/conversations/${f.visitorA.conversationId}` },
   "GET /api/conversations/:id/messages": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/messages?beforeSeq=1000` },
   "GET /api/conversations/:id/timeline": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/timeline` },

@@ -2,6 +2,7 @@ import { type CallListRow, findCallListRow, listCallRows } from "../../adapters/
 import { type RecordingRow, recordingsOfCalls } from "../../adapters/db/repositories/recordings.ts";
 import type { CallHistoryEntry, CallHistoryPage, CallHistoryStatus, RecordingView } from "../../protocol/callHistory.ts";
 import { notFound } from "../errors.ts";
+import type { VisibleInboxes } from "../inboxes/visibility.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import type { DomainDeps } from "../ports.ts";
 import { callViewOf } from "./callService.ts";
@@ -28,12 +29,17 @@ export interface CallHistoryQuery {
   agentId?: string | undefined;
   before?: string | undefined;
   limit: number;
+  /** The inboxes the asking agent sees (see inboxes/visibility.ts); "all" for admins. */
+  visible?: VisibleInboxes;
 }
 
 /** One page of calls, newest first, with an opaque cursor for the next page (null on the last). */
 export async function listCallHistory(deps: DomainDeps, query: CallHistoryQuery): Promise<CallHistoryPage> {
   const cursor = query.before ? decodePageCursor(query.before) : undefined;
+  const visible = query.visible ?? "all";
+  if (visible !== "all" && visible.length === 0) return { calls: [], nextCursor: null };
   const rows = await listCallRows(deps.db, {
+    inboxIds: visible === "all" ? undefined : visible,
     status: query.status,
     agentId: query.agentId,
     before: cursor ? { createdAt: cursor.at, id: cursor.id } : undefined,

@@ -4,6 +4,7 @@ import { findVisitor, latestConversationOf, type VisitorRow } from "../../adapte
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
 import { visitorLabel } from "../chat/visitorLabel.ts";
+import { inboxTeamChats } from "../chat/alertChats.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
@@ -24,6 +25,7 @@ export function callViewOf(row: CallListRow): CallView {
     status: row.status,
     media: row.media,
     recording: row.recording_mode,
+    inboxId: row.inbox_id,
     visitor: { id: row.visitor_id, name: visitorLabel({ id: row.visitor_id, name: row.visitor_name, email: row.visitor_email }) },
     agent: row.agent_id && row.agent_name !== null ? { id: row.agent_id, name: row.agent_name } : null,
     createdAt: new Date(row.created_at).toISOString(),
@@ -71,10 +73,10 @@ export async function callsState(deps: DomainDeps, connected?: readonly string[]
   };
 }
 
-/** Every chat to ring in Telegram: the team chat and each enabled agent's linked chat. */
-async function callAlertChats(deps: DomainDeps): Promise<string[]> {
+/** Every chat to ring in Telegram: the inbox's team chat (see alertChats.ts) and each enabled agent's linked chat. */
+async function callAlertChats(deps: DomainDeps, inboxId: string = DEFAULT_INBOX_ID): Promise<string[]> {
   if (!deps.telegram) return [];
-  const chats = new Set(deps.telegramAlertChats);
+  const chats = new Set(await inboxTeamChats(deps.db, deps, inboxId));
   for (const agent of await listAgents(deps.db)) if (agent.telegram_chat_id && !agent.disabled_at) chats.add(agent.telegram_chat_id);
   return [...chats];
 }
@@ -87,7 +89,7 @@ export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
 /** The Telegram chats that ring: those of the available members rung first, else every alert chat. */
 async function ringChats(deps: DomainDeps, inboxId: string, connected: readonly string[] | undefined): Promise<string[]> {
   const first = deps.telegram ? await ringTargets(deps, inboxId, connected) : null;
-  if (!first) return callAlertChats(deps);
+  if (!first) return callAlertChats(deps, inboxId);
   const agents = await listAgents(deps.db);
   return agents.filter((a) => first.includes(a.id) && a.telegram_chat_id).map((a) => a.telegram_chat_id as string);
 }
@@ -101,14 +103,16 @@ export async function startCall(
   visitor: VisitorRow,
   media: CallRow["media"],
   consent?: RecordingConsent,
+  inboxId: string = DEFAULT_INBOX_ID,
   connected?: readonly string[],
 ): Promise<CallStart> {
-  // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline.
-  const latest = await latestConversationOf(deps.db, visitor.id);
-  // The call's inbox is the visitor's (their latest conversation's); the default one for a first contact.
-  const chats = await ringChats(deps, latest?.inbox_id ?? DEFAULT_INBOX_ID, connected);
-  const conversationId = latest && latest.status !== "resolved" ? latest.id : null;
-  const call = await placeCall(deps, visitor, { media, conversationId, consent }, async (trx, created) => {
+  // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline (and its inbox).
+  const latest = await latestConversationOf(deps.db, visitor.id, inboxId);
+  const open = latest && latest.status !== "resolved" ? latest : undefined;
+  const callInbox = open?.inbox_id ?? inboxId;
+  const chats = await ringChats(deps, callInbox, connected);
+  const conversationId = open?.id ?? null;
+  const call = await placeCall(deps, visitor, { media, conversationId, consent, inboxId: callInbox }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);
   });
   deps.events.publish({ type: "calls.changed" });

@@ -60,7 +60,7 @@ function checkConsent(mode: CallRow["recording_mode"], consent: RecordingConsent
 export async function placeCall(
   deps: CallDeps,
   visitor: VisitorRow,
-  input: { media: CallRow["media"]; conversationId: string | null; consent?: RecordingConsent | undefined },
+  input: { media: CallRow["media"]; conversationId: string | null; consent?: RecordingConsent | undefined; inboxId?: string | undefined },
   /** Runs in the same transaction once a new call is stored (to queue its notifications). */
   alsoInTransaction?: (trx: Db, call: CallRow) => Promise<void>,
 ): Promise<CallRow> {
@@ -74,7 +74,7 @@ export async function placeCall(
     conversation_id: input.conversationId,
     agent_id: null,
     status: "queued",
-    inbox_id: DEFAULT_INBOX_ID,
+    inbox_id: input.inboxId ?? DEFAULT_INBOX_ID,
     media: input.media,
     recording_mode: deps.calls.recording,
     created_at: now,

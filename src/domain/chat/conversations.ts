@@ -20,6 +20,7 @@ import {
 import { labelsOfConversations } from "../../adapters/db/repositories/labels.ts";
 import type { ConversationSummary, MessageView, VisitorConversationView } from "../../protocol/chat.ts";
 import { notFound } from "../errors.ts";
+import { seesInbox, visibleInboxes } from "../inboxes/visibility.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import { searchInboxPage, searchTermsOf } from "../search/searchInbox.ts";
 import type { DomainDeps } from "../ports.ts";
@@ -56,8 +57,9 @@ export async function syncVisitor(
   deps: DomainDeps,
   visitor: VisitorRow,
   afterSeq: number,
+  inboxId?: string,
 ): Promise<{ conversation: VisitorConversationView | null; messages: MessageView[] }> {
-  const conversation = await latestConversationOf(deps.db, visitor.id);
+  const conversation = await latestConversationOf(deps.db, visitor.id, inboxId);
   if (!conversation) return { conversation: null, messages: [] };
   const rows = await listMessages(deps.db, conversation.id, afterSeq > 0 ? { afterSeq, limit: 1000 } : { limit: PAGE });
   const assignee = conversation.assignee_id ? await findAgentById(deps.db, conversation.assignee_id) : undefined;
@@ -100,7 +102,11 @@ const assigneeFilter = (agent: AgentRow, assignee: string): ConversationListFilt
  */
 export async function listInbox(deps: DomainDeps, agent: AgentRow, query: InboxQuery) {
   const cursor = query.cursor ? decodePageCursor(query.cursor) : undefined;
+  // Agents see their inboxes' conversations; admins every inbox (see inboxes/visibility.ts).
+  const visible = await visibleInboxes(deps, agent);
+  if (visible !== "all" && visible.length === 0) return { conversations: [], nextCursor: null };
   const filter: ConversationListFilter = {
+    ...(visible === "all" ? {} : { inboxIds: visible }),
     status: query.status,
     assignee: assigneeFilter(agent, query.assignee),
     inboxId: query.inbox,
@@ -133,14 +139,19 @@ async function plainPage(deps: DomainDeps, filter: Parameters<typeof listConvers
   return { rows: page, next: rows.length > filter.limit && last ? { lastMessageAt: last.last_message_at, id: last.id } : null, matches: undefined };
 }
 
-export function inboxCounts(deps: DomainDeps) {
-  return countByStatus(deps.db);
+/** Counts per status over the inboxes the agent sees. */
+export async function inboxCounts(deps: DomainDeps, agent: AgentRow) {
+  const visible = await visibleInboxes(deps, agent);
+  if (visible !== "all" && visible.length === 0) return { open: 0, pending: 0, resolved: 0, unread: 0 };
+  return countByStatus(deps.db, visible === "all" ? undefined : visible);
 }
 
 /** The conversation with everything the details panel shows about its visitor. */
-export async function conversationDetails(deps: DomainDeps, id: string) {
+export async function conversationDetails(deps: DomainDeps, id: string, agent?: Pick<AgentRow, "id" | "role">) {
   const { conversation, visitor } = await requireConversation(deps, id);
-  const others = (await conversationsOfVisitor(deps.db, visitor.id)).filter((c) => c.id !== id);
+  // The visitor's other conversations, of the inboxes the agent sees (the same person on another website stays unseen).
+  const visible = agent ? await visibleInboxes(deps, agent) : "all";
+  const others = (await conversationsOfVisitor(deps.db, visitor.id)).filter((c) => c.id !== id && seesInbox(visible, c.inbox_id));
   const iso = (ms: number) => new Date(ms).toISOString();
   return {
     conversation: await summaryOf(deps, conversation, visitor),
@@ -221,14 +232,14 @@ export async function setConversationStatus(
 }
 
 /** The visitor's widget received or read agent messages up to `seq`; positions only move forward. */
-export async function recordVisitorReceipt(deps: DomainDeps, visitor: VisitorRow, seq: number, kind: "delivered" | "read"): Promise<void> {
-  const conversation = await latestConversationOf(deps.db, visitor.id);
+export async function recordVisitorReceipt(deps: DomainDeps, visitor: VisitorRow, seq: number, kind: "delivered" | "read", inboxId?: string): Promise<void> {
+  const conversation = await latestConversationOf(deps.db, visitor.id, inboxId);
   if (!conversation) return;
   const upTo = Math.min(seq, conversation.last_seq);
   if (upTo <= conversation.visitor_delivered_seq && (kind === "delivered" || upTo <= conversation.visitor_read_seq)) return;
   const receipts = await raiseReceipts(deps.db, conversation.id, "visitor", upTo, kind === "read" ? upTo : null);
   if (!receipts) return;
-  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: conversation.id, side: "visitor", receipts });
+  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: conversation.id, inboxId: conversation.inbox_id, side: "visitor", receipts });
 }
 
 /** An agent's console received or read visitor messages up to `seq`; with two consoles open, positions only move forward. */
@@ -240,7 +251,7 @@ export async function recordAgentReceipt(deps: DomainDeps, id: string, seq: numb
   if (!receipts) return;
   const unread = await countVisitorMessagesAfter(deps.db, id, receipts.readSeq);
   await setUnreadForAgents(deps.db, id, receipts.readSeq, unread);
-  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: id, side: "agent", receipts });
+  deps.events.publish({ type: "receipts.updated", visitorId: visitor.id, conversationId: id, inboxId: conversation.inbox_id, side: "agent", receipts });
   if (unread !== conversation.unread_for_agents) {
     const { deliveredSeq, readSeq } = receipts;
     await publishUpdated(deps, { ...conversation, agent_delivered_seq: deliveredSeq, agent_read_seq: readSeq, unread_for_agents: unread }, visitor);

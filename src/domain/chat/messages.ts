@@ -99,7 +99,7 @@ async function store(
 export async function sendVisitorMessage(
   deps: DomainDeps,
   visitor: VisitorRow,
-  input: NewMessage & { pageUrl?: string | undefined; origin: Origin; via?: "widget" | "email" },
+  input: NewMessage & { pageUrl?: string | undefined; origin: Origin; via?: "widget" | "email"; inboxId?: string | undefined },
 ): Promise<SentMessage> {
   const body = checkContent(input);
   const now = deps.clock.now();
@@ -113,7 +113,7 @@ export async function sendVisitorMessage(
         .set({ last_seen_at: now, ...(input.pageUrl ? { page_url: input.pageUrl } : {}) })
         .where("id", "=", visitor.id)
         .execute();
-      let conversation = await latestConversationOf(trx, visitor.id);
+      let conversation = await latestConversationOf(trx, visitor.id, input.inboxId);
       if (conversation) {
         const seen = await findMessageByClientId(trx, conversation.id, input.clientId);
         if (seen) throw new AlreadyStored(seen);
@@ -124,7 +124,7 @@ export async function sendVisitorMessage(
         // Opening a conversation is what alerts the team: limited per address, not per visitor.
         await consumeAddressLimit(deps, "newConversations", input.origin);
         isNew = true;
-        conversation = newConversation(visitor.id, input.pageUrl ?? visitor.page_url, now);
+        conversation = newConversation(visitor.id, input.pageUrl ?? visitor.page_url, now, input.inboxId ?? DEFAULT_INBOX_ID);
         await insertConversation(trx, conversation);
       }
       const message = await store(trx, conversation, input, body, { type: "visitor", id: visitor.id }, input.via ?? "widget", now);
@@ -202,12 +202,12 @@ export async function sendAgentMessage(
   }
 }
 
-function newConversation(visitorId: string, pageUrl: string | null, now: number): ConversationRow {
+function newConversation(visitorId: string, pageUrl: string | null, now: number, inboxId: string): ConversationRow {
   return {
     id: randomUUID(),
     visitor_id: visitorId,
     status: "open",
-    inbox_id: DEFAULT_INBOX_ID,
+    inbox_id: inboxId,
     assignee_id: null,
     page_url: pageUrl,
     last_seq: 0,

@@ -1,3 +1,4 @@
+import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { randomUUID } from "node:crypto";
 import { type AgentRow, listAgents } from "../../adapters/db/repositories/agents.ts";
 import { findConversation, findVisitor, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
@@ -92,7 +93,8 @@ export async function publishTimeline(deps: DomainDeps, rows: ConversationEventR
   const conversation = await findConversation(deps.db, first.conversation_id);
   const visitor = conversation ? await findVisitor(deps.db, conversation.visitor_id) : undefined;
   const views = await presentEvents(deps, rows, visitor);
-  for (const event of views) deps.events.publish({ type: "timeline.event", event });
+  const inboxId = conversation?.inbox_id ?? DEFAULT_INBOX_ID;
+  for (const event of views) deps.events.publish({ type: "timeline.event", inboxId, event });
   return views;
 }
 
@@ -133,7 +135,7 @@ export async function addNote(deps: DomainDeps, agent: AgentRow, input: { conver
   });
   const [event] = await presentEvents(deps, [row], visitor);
   if (!event) throw new Error("a stored note could not be presented");
-  deps.events.publish({ type: "timeline.event", event });
+  deps.events.publish({ type: "timeline.event", inboxId: conversation.inbox_id, event });
   for (const target of mentioned) {
     deps.events.publish({ type: "mention", agentId: target.id, notice: { event, conversationId: conversation.id, visitorName: visitor.name } });
   }

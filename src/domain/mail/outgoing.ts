@@ -82,8 +82,8 @@ async function passOver(deps: DomainDeps, conversationId: string, from: number, 
 }
 
 /** The visitor asks for the transcript of their resolved conversation by e-mail (given now, or known). */
-export async function requestTranscript(deps: DomainDeps, visitor: VisitorRow, email: string | undefined): Promise<{ email: string }> {
-  const conversation = await latestConversationOf(deps.db, visitor.id);
+export async function requestTranscript(deps: DomainDeps, visitor: VisitorRow, email: string | undefined, inboxId?: string): Promise<{ email: string }> {
+  const conversation = await latestConversationOf(deps.db, visitor.id, inboxId);
   if (!conversation) throw invalid("conversation_not_found", "There is no conversation to send.");
   if (conversation.status !== "resolved") throw conflict("conversation_not_resolved", "The transcript can be sent once the conversation is resolved.");
   const address = email ?? visitor.email;

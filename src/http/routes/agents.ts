@@ -7,6 +7,8 @@ import { agentRole, inviteRequest, inviteResponse, oneTimeLinkView, teamMemberVi
 import { currentAgent, requireAdmin } from "../authenticate.ts";
 import { agentNamespaceOf, endConsoles } from "../../realtime/agentNamespace.ts";
 import { agentRoom } from "../../realtime/rooms.ts";
+import { moveAfterRoleChange } from "../../realtime/inboxRooms.ts";
+import { inboxesOfAgent } from "../../domain/inboxes/inboxes.ts";
 import { agentView, emptyBody, password, text } from "../schemas.ts";
 
 /** Admin-only team management. */
@@ -73,9 +75,12 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain 
     member: await enableAgent(domain, currentAgent(request).actor, request.params.username),
   }));
 
-  app.post("/:username/role", { schema: { ...byName, body: z.object({ role: agentRole }), response: memberResponse } }, async (request) => ({
-    member: await setRole(domain, currentAgent(request).actor, request.params.username, request.body.role),
-  }));
+  app.post("/:username/role", { schema: { ...byName, body: z.object({ role: agentRole }), response: memberResponse } }, async (request) => {
+    const member = await setRole(domain, currentAgent(request).actor, request.params.username, request.body.role);
+    // An admin's consoles hear every inbox; an agent's only their own, from now on.
+    moveAfterRoleChange(agentNamespaceOf(app.io), member.id, member.role, await inboxesOfAgent(domain, member.id));
+    return { member };
+  });
 
   app.post("/:username/reset-second-factor", { schema: { ...byName, body: emptyBody, response: memberResponse } }, async (request) => {
     const member = await resetSecondFactor(domain, currentAgent(request).actor, request.params.username);

@@ -6,7 +6,8 @@ import { notFound } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { callHistoryStatus, recordingView } from "../../protocol/callHistory.ts";
 import { callView } from "../../protocol/calls.ts";
-import { requireAgent } from "../authenticate.ts";
+import { currentAgent, requireAgent } from "../authenticate.ts";
+import { requireVisibleCall, visibleInboxes } from "../../domain/inboxes/visibility.ts";
 import { sendBlob } from "../blobResponse.ts";
 import { signedLinkQuery, text } from "../schemas.ts";
 
@@ -27,11 +28,14 @@ export const callHistoryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
       }),
       response: { 200: callHistoryPage },
     },
-  }, (request) => listCallHistory(domain, request.query));
+  }, async (request) => listCallHistory(domain, { ...request.query, visible: await visibleInboxes(domain, currentAgent(request).row) }));
 
   app.get("/:id", {
     schema: { params: z.object({ id: z.uuid() }), response: { 200: z.object({ call: callHistoryEntry }) } },
-  }, async (request) => ({ call: await callWithRecordings(domain, request.params.id) }));
+  }, async (request) => {
+    await requireVisibleCall(domain, currentAgent(request).row, request.params.id);
+    return { call: await callWithRecordings(domain, request.params.id) };
+  });
 };
 
 /** Recording playback through expiring signed links, with byte ranges so the player can seek. */

@@ -5,6 +5,7 @@ import { conversationDetails, inboxCounts, listInbox, olderMessages } from "../.
 import { conversationTimeline } from "../../domain/chat/timeline.ts";
 import { filterOptionsFor, setConversationLabel } from "../../domain/labels.ts";
 import { addConversationLabel, conversationLabelParams, conversationLabels, filterOptions } from "../../protocol/labels.ts";
+import { requireVisibleConversation } from "../../domain/inboxes/visibility.ts";
 import { timelineResponse } from "../../protocol/timeline.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, conversationSummary, messageView } from "../../protocol/chat.ts";
@@ -18,6 +19,11 @@ const idParams = z.object({ id: z.uuid() });
 /** The inbox over HTTP: lists, details and history pages. Live changes come over the socket. */
 export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
   app.addHook("preHandler", requireAgent(domain));
+  // A conversation of an inbox the agent is not a member of answers 404 on every /:id route.
+  app.addHook("preHandler", async (request) => {
+    const { id } = request.params as { id?: string };
+    if (id !== undefined) await requireVisibleConversation(domain, currentAgent(request).row, id);
+  });
 
   app.get("/", {
     schema: {
@@ -44,12 +50,12 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
 
   app.get("/counts", {
     schema: { response: { 200: z.object({ open: z.number(), pending: z.number(), resolved: z.number(), unread: z.number() }) } },
-  }, () => inboxCounts(domain));
+  }, (request) => inboxCounts(domain, currentAgent(request).row));
 
   /** What the list's filters offer: the inboxes the agent sees, the labels, the team. */
   app.get("/filters", { schema: { response: { 200: filterOptions } } }, (request) => filterOptionsFor(domain, currentAgent(request).row));
 
-  app.get("/:id", { schema: { params: idParams } }, (request) => conversationDetails(domain, request.params.id));
+  app.get("/:id", { schema: { params: idParams } }, (request) => conversationDetails(domain, request.params.id, currentAgent(request).row));
 
   app.get("/:id/timeline", {
     schema: { params: idParams, response: { 200: timelineResponse } },

@@ -65,6 +65,8 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
 
   app.get("/api/widget/config", {
     schema: {
+      // The frame names its inbox (see web/widget/frame/src/frameOptions.ts); per-inbox settings read it.
+      querystring: z.object({ inbox: z.string().max(64).optional() }),
       response: {
         200: z.object({
           preChat: z.object({ name: z.string(), email: z.string(), phone: z.string() }),

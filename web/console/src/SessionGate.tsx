@@ -15,9 +15,11 @@ import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { LabelsPage } from "./labels/LabelsPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, inboxHoursIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, inboxHoursIdOf, inboxIdOf, navigate, ROUTES, readRouteNotice } from "./router";
 import { CallbacksPage } from "./callbacks/CallbacksPage";
 import { InboxHoursPage } from "./hours/BusinessHoursEditor";
+import { InboxDetailPage } from "./inboxes/InboxDetailPage";
+import { InboxesPage } from "./inboxes/InboxesPage";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -47,7 +49,9 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const contactId = contactIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
 	const hoursInboxId = agent.isAdmin ? inboxHoursIdOf(route) : null;
-	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || route === ROUTES.labels || hoursInboxId !== null);
+	const inboxId = inboxIdOf(route);
+	const adminRoute =
+		agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || route === ROUTES.labels || route === ROUTES.inboxes || inboxId !== null || hoursInboxId !== null);
 	const knownRoute =
 		isInbox ||
 		adminRoute ||
@@ -80,6 +84,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{adminRoute && route === ROUTES.labels && <LabelsPage />}
 			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
 			{route === ROUTES.callbacks && <CallbacksPage />}
+			{adminRoute && route === ROUTES.inboxes && <InboxesPage />}
+			{adminRoute && inboxId !== null && <InboxDetailPage key={inboxId} inboxId={inboxId} />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

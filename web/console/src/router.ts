@@ -15,7 +15,20 @@ export const ROUTES = {
 	contacts: "/contacts",
 	labels: "/labels",
 	callbacks: "/callbacks",
+	inboxes: "/inboxes",
 } as const;
+
+const INBOX_PREFIX = "/inboxes/";
+
+/** The route of one inbox's page (admins): its snippet, members and the sections others add. */
+export function inboxRoute(id: string): string {
+	return INBOX_PREFIX + encodeURIComponent(id);
+}
+
+/** The inbox id in an inbox route, else null. */
+export function inboxIdOf(route: string): string | null {
+	return idAfter(INBOX_PREFIX, route);
+}
 
 const CONVERSATION_PREFIX = "/conversations/";
 

@@ -12,6 +12,8 @@ export interface LoaderOptions {
 	greeting: string;
 	/** The site's signed-in user from data-user-* (window.destek.identify may change it). */
 	identity: SiteIdentity | null;
+	/** data-inbox: which inbox (website) of the install this is; empty means the default one. */
+	inbox: string;
 }
 
 /** Our own script tag; `currentScript` is only set while the script first runs. */
@@ -36,6 +38,7 @@ export function readLoaderOptions(script: HTMLScriptElement): LoaderOptions {
 		language: pickLanguage(data.language),
 		greeting: (data.greeting ?? "").slice(0, 500),
 		identity: readSiteIdentity({ userId: data.userId, userHash: data.userHash, name: data.userName, email: data.userEmail }),
+		inbox: /^[\w-]{1,64}$/.test(data.inbox ?? "") ? (data.inbox as string) : "",
 	};
 }
 
@@ -47,6 +50,8 @@ export function frameUrl(options: LoaderOptions): string {
 		greeting: options.greeting,
 		position: options.position,
 	};
+	// Without data-inbox the frame's address stays what it always was (the default inbox).
+	if (options.inbox) params.inbox = options.inbox;
 	const query = Object.keys(params)
 		.map((key) => `${key}=${encodeURIComponent(params[key] ?? "")}`)
 		.join("&");

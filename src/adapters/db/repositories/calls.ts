@@ -86,6 +86,8 @@ export async function callCount(db: Db, scope: string, day: string): Promise<num
 export interface CallListFilter {
   status?: CallRow["status"] | undefined;
   agentId?: string | undefined;
+  /** Only these inboxes (an agent's own; never empty); undefined: every inbox (admins). */
+  inboxIds?: readonly string[] | undefined;
   /** Keyset cursor: only calls strictly older than this (created_at, id). */
   before?: { createdAt: number; id: string } | undefined;
   limit: number;
@@ -107,6 +109,7 @@ export function listCallRows(db: Db, filter: CallListFilter): Promise<CallListRo
   let query = callsWithNames(db);
   if (filter.status) query = query.where("c.status", "=", filter.status);
   if (filter.agentId) query = query.where("c.agent_id", "=", filter.agentId);
+  if (filter.inboxIds) query = query.where("c.inbox_id", "in", filter.inboxIds);
   if (filter.before) {
     const { createdAt, id } = filter.before;
     query = query.where((eb) => eb.or([eb("c.created_at", "<", createdAt), eb.and([eb("c.created_at", "=", createdAt), eb("c.id", "<", id)])]));

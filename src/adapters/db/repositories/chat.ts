@@ -44,11 +44,13 @@ export function updateVisitor(db: Db, id: string, changes: Partial<Omit<VisitorR
 }
 
 /** The visitor's latest conversation, whatever its status. */
-export function latestConversationOf(db: Db, visitorId: string): Promise<ConversationRow | undefined> {
+/** The visitor's newest conversation; with `inboxId`, their newest on that website (a signed-in user may chat on several). */
+export function latestConversationOf(db: Db, visitorId: string, inboxId?: string): Promise<ConversationRow | undefined> {
   return db
     .selectFrom("conversations")
     .selectAll()
     .where("visitor_id", "=", visitorId)
+    .$if(inboxId !== undefined, (q) => q.where("inbox_id", "=", inboxId ?? ""))
     .orderBy("created_at", "desc")
     .limit(1)
     .executeTakeFirst();
@@ -204,6 +206,8 @@ export interface ConversationListFilter {
   /** Only conversations wearing this label. */
   labelId?: string | undefined;
   before?: { lastMessageAt: number; id: string };
+  /** Only these inboxes (an agent's own; never empty); undefined: every inbox (admins). */
+  inboxIds?: readonly string[] | undefined;
   limit: number;
 }
 
@@ -227,6 +231,7 @@ export function listFilterOf(query: ReturnType<typeof listedConversations>, filt
   if (filter.assignee.kind === "unassigned") narrowed = narrowed.where("c.assignee_id", "is", null);
   if (filter.assignee.kind === "agent") narrowed = narrowed.where("c.assignee_id", "=", filter.assignee.id);
   if (filter.inboxId !== undefined) narrowed = narrowed.where("c.inbox_id", "=", filter.inboxId);
+  if (filter.inboxIds) narrowed = narrowed.where("c.inbox_id", "in", filter.inboxIds);
   if (filter.labelId !== undefined) {
     const { labelId } = filter;
     narrowed = narrowed.where((eb) => eb.exists(eb.selectFrom("conversation_labels as cl").select("cl.label_id").whereRef("cl.conversation_id", "=", "c.id").where("cl.label_id", "=", labelId)));
@@ -245,9 +250,10 @@ export function listConversationRows(db: Db, filter: ConversationListFilter) {
   return listFilterOf(listedConversations(db), filter).execute();
 }
 
-export async function countByStatus(db: Db): Promise<Record<ConversationRow["status"], number> & { unread: number }> {
+export async function countByStatus(db: Db, inboxIds?: readonly string[]): Promise<Record<ConversationRow["status"], number> & { unread: number }> {
   const rows = await db
     .selectFrom("conversations")
+    .$if(inboxIds !== undefined, (q) => q.where("inbox_id", "in", inboxIds ?? []))
     .select(["status", (eb) => eb.fn.countAll<number>().as("n"), (eb) => eb.fn.sum<number>(eb.case().when("unread_for_agents", ">", 0).then(1).else(0).end()).as("unread")])
     .groupBy("status")
     .execute();

@@ -30,6 +30,10 @@ export function ConversationListItem({
 	const activity = new Date(activityTime(conversation)).toISOString();
 	const route = conversationRoute(conversation.id);
 	const mentioned = useStore(inbox.mentions, (state) => state.conversationIds.includes(conversation.id));
+	// Which website it came from, when the agent sees more than one inbox.
+	const inboxName = useStore(inbox.inboxes, (state) =>
+		state.list.length > 1 ? (state.list.find((i) => i.id === conversation.inboxId)?.name ?? null) : null,
+	);
 	return (
 		<li>
 			<a
@@ -52,6 +56,7 @@ export function ConversationListItem({
 							{name}
 							{conversation.visitor.verified && <VerifiedBadge />}
 						</span>
+						{inboxName && <span class="conversation-item-inbox">{inboxName}</span>}
 						<time dateTime={activity} title={formatDateTime(activity, language)}>
 							{formatListTime(activity, language)}
 						</time>

@@ -1,5 +1,6 @@
 import type { Translate } from "../../../shared/i18n";
 import { createInboxApi } from "../api/inboxApi";
+import { createInboxesApi, type InboxView } from "../api/inboxesApi";
 import { createCallCenter } from "../calls/callCenter";
 import type { AgentStatus, AgentStatusView, ConversationStatus, ConversationSummary, TeamAgent } from "../api/inboxTypes";
 import type { Agent } from "../api/types";
@@ -53,6 +54,15 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		if (agents) team.update({ agents: agents.map((a) => (a.id === view.agentId ? { ...a, status: view.status, available: view.available } : a)) });
 	};
 	const loadTeam = async () => applyTeam((await api.team()).agents);
+
+	/** The inboxes this agent sees (admins: all), for the inbox name on each conversation when there are several. */
+	const inboxes = createStore({ list: [] as InboxView[] });
+	const inboxesApi = createInboxesApi(session.request);
+	const loadInboxes = () =>
+		inboxesApi
+			.list()
+			.then((list) => inboxes.update({ list }))
+			.catch(logFailure("loading the inboxes"));
 	const timeline = createTimelineStore(api);
 	/** Conversations with a note that mentions this agent, not opened since (a badge in the list). */
 	const mentions = createStore({ conversationIds: [] as string[] });
@@ -91,6 +101,13 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		loadTeam().catch(logFailure("loading the team's status"));
 		labels.reload().catch(logFailure("loading the labels"));
 		sender.flush();
+		loadInboxes();
+	});
+	// Inboxes or their members changed: which conversations this agent sees may have too.
+	socket.on("inboxes:changed", () => {
+		loadInboxes();
+		list.reload().catch(logFailure("reloading the inbox"));
+		list.refreshCounts().catch(logFailure("refreshing the inbox counts"));
 	});
 	socket.on("disconnect", (reason) => {
 		// Reconnecting with a rotated token is deliberate and quick: no "Reconnecting…" flash for it.
@@ -139,6 +156,7 @@ export function createInboxSession(agent: Agent, translate: () => Translate<Mess
 		sender,
 		team,
 		presence,
+		inboxes,
 		drafts,
 		calls,
 		timeline,

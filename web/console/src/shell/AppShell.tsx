@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { Agent } from "../api/types";
 import { useI18n } from "../i18n";
-import { callHistoryIdOf, contactIdOf, conversationIdOf, followLink, ROUTES, routeHref } from "../router";
+import { callHistoryIdOf, contactIdOf, conversationIdOf, followLink, inboxIdOf, ROUTES, routeHref } from "../router";
 import { Icon, type IconName } from "../ui/Icon";
 import { LanguageSelect } from "../ui/LanguageSelect";
 import { AccountMenu } from "./AccountMenu";
@@ -12,6 +12,7 @@ function isCurrent(item: string, route: string): boolean {
 	if (item === ROUTES.home) return route === ROUTES.home || conversationIdOf(route) !== null;
 	if (item === ROUTES.calls) return route === ROUTES.calls || callHistoryIdOf(route) !== null;
 	if (item === ROUTES.contacts) return route === ROUTES.contacts || contactIdOf(route) !== null;
+	if (item === ROUTES.inboxes) return route === ROUTES.inboxes || inboxIdOf(route) !== null;
 	return route === item;
 }
 
@@ -55,6 +56,7 @@ export function AppShell({
 			? [
 					{ route: ROUTES.team, label: t("nav.team"), icon: "users" as IconName, badge: 0, badgeText: "" },
 					{ route: ROUTES.labels, label: t("nav.labels"), icon: "tag" as IconName, badge: 0, badgeText: "" },
+					{ route: ROUTES.inboxes, label: t("nav.inboxes"), icon: "inbox" as IconName, badge: 0, badgeText: "" },
 					{ route: ROUTES.audit, label: t("nav.audit"), icon: "list" as IconName, badge: 0, badgeText: "" },
 				]
 			: []),

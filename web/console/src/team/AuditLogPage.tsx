@@ -27,6 +27,10 @@ const ACTIONS = [
 	"auth.recovery_code_used",
 	"auth.password_failed",
 	"contact.merge",
+	"inbox.created",
+	"inbox.renamed",
+	"inbox.members_changed",
+	"inbox.deleted",
 ] as const;
 
 /** Admins: who did what, when, newest first, with filters and "Load more". */

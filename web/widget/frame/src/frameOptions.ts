@@ -6,6 +6,8 @@ export interface FrameOptions {
 	language: Language;
 	color: string;
 	greeting: string;
+	/** The inbox (website) named by the loader's data-inbox; "default" without one. The server falls back to the default for an unknown id. */
+	inbox: string;
 	/** False when frame.html is opened on its own (no loader, so no close button). */
 	embedded: boolean;
 }
@@ -17,10 +19,12 @@ function browserLanguage(): Language {
 export function readFrameOptions(): FrameOptions {
 	const params = new URLSearchParams(location.search);
 	const lang = params.get("lang");
+	const inbox = params.get("inbox") ?? "";
 	return {
 		language: isLanguage(lang) ? lang : browserLanguage(),
 		color: parseAccent(params.get("color")),
 		greeting: (params.get("greeting") ?? "").trim().slice(0, 500),
+		inbox: /^[\w-]{1,64}$/.test(inbox) ? inbox : "default",
 		embedded: window.parent !== window,
 	};
 }

@@ -1,5 +1,6 @@
 import type { AttachmentView } from "../protocol";
 import type { SiteIdentity } from "../../../bridgeMessages";
+import { frameOptions } from "../frameOptions";
 
 /** Error id used when the server could not be reached at all. */
 export const NETWORK_ERROR_ID = "network_error";
@@ -57,7 +58,7 @@ export async function widgetRequest<T>(path: string, init: RequestInit): Promise
 
 /** Pre-chat form rules, limits, whether anyone is online and whether calls are recorded. */
 export function fetchWidgetConfig(): Promise<WidgetConfig> {
-	return widgetRequest<WidgetConfig>("/api/widget/config", { headers: { accept: "application/json" } });
+	return widgetRequest<WidgetConfig>(`/api/widget/config?inbox=${frameOptions.inbox}`, { headers: { accept: "application/json" } });
 }
 
 /** Uploads one file; the returned attachment id then goes into `message:send`. */

@@ -5,13 +5,14 @@ import { attachReadReceipts } from "./readReceipts";
 import { attachTypingSignals } from "./typingSignals";
 import { nextRetryDelay, refusalOf } from "./refusal";
 import { connectVisitorSocket } from "./visitorSocket";
+import { frameOptions } from "../frameOptions";
 
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
 
 /** Opens the visitor socket and wires every chat feature to it. */
 export function startChat(language: string): void {
-	const socket = connectVisitorSocket(() => ({ visitorToken: visitorToken(), language, identity: siteIdentity() }));
+	const socket = connectVisitorSocket(() => ({ visitorToken: visitorToken(), language, identity: siteIdentity(), inbox: frameOptions.inbox }));
 	attachChat(socket);
 	attachCalls(socket);
 	attachTypingSignals(socket);

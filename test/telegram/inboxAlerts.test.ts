@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCall } from "../../src/domain/calls/callService.ts";
+import { sendVisitorMessage } from "../../src/domain/chat/messages.ts";
+import { identifyVisitor } from "../../src/domain/chat/visitors.ts";
+import { createInbox } from "../../src/domain/inboxes/inboxes.ts";
+import { updateInbox } from "../../src/adapters/db/repositories/inboxes.ts";
+import { newClientId, newVisitorToken } from "../support/chatClients.ts";
+import { startTestServer, type TestServer } from "../support/testApp.ts";
+
+// Telegram alerts follow the inbox: a conversation or call of an inbox with its own Telegram chat is
+// announced there, not in the install's team chat; an inbox without one uses TELEGRAM_ADMIN_CHAT_ID.
+// The alerts are queued in the same transaction as the message (or call), so the outbox shows them exactly.
+
+const TEAM_CHAT = "-1001111";
+const SHOP_CHAT = "-1002222";
+
+describe("Telegram alerts per inbox", () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer({ env: { TELEGRAM_ADMIN_CHAT_ID: TEAM_CHAT } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const chatsOf = async (kind: string, key: string, id: string) => {
+    const rows = await t.deps.domain.db.selectFrom("outbox").select(["payload", "chat_id"]).where("kind", "=", kind).execute();
+    return rows.filter((r) => (JSON.parse(r.payload) as Record<string, unknown>)[key] === id).map((r) => r.chat_id);
+  };
+  const visitor = () => identifyVisitor(t.deps.domain, { token: newVisitorToken(), userAgent: null, language: "tr", origin: { address: "127.0.0.1" } });
+
+  it("sends an inbox's conversations and calls to its own chat, and the default inbox's to the team chat", async () => {
+    const shop = await createInbox(t.deps.domain, { type: "system" }, { name: "Shop" });
+    await updateInbox(t.deps.domain.db, shop.id, { settings: JSON.stringify({ telegramChatId: SHOP_CHAT }) });
+    const origin = { address: "127.0.0.1" };
+
+    const shopVisitor = await visitor();
+    const onShop = await sendVisitorMessage(t.deps.domain, shopVisitor, { clientId: newClientId(), body: "Dükkân", attachmentIds: [], origin, inboxId: shop.id });
+    expect(await chatsOf("telegram.visitor_message", "messageId", onShop.message.id)).toEqual([SHOP_CHAT]);
+    const onSite = await sendVisitorMessage(t.deps.domain, await visitor(), { clientId: newClientId(), body: "Site", attachmentIds: [], origin });
+    expect(await chatsOf("telegram.visitor_message", "messageId", onSite.message.id)).toEqual([TEAM_CHAT]);
+
+    const shopCall = await startCall(t.deps.domain, await visitor(), "audio", undefined, shop.id);
+    expect(await chatsOf("telegram.call", "callId", shopCall.call.id)).toEqual([SHOP_CHAT]);
+    const siteCall = await startCall(t.deps.domain, await visitor(), "audio");
+    expect(await chatsOf("telegram.call", "callId", siteCall.call.id)).toEqual([TEAM_CHAT]);
+  });
+});
