@@ -12,9 +12,14 @@ import { IDENTITY_HEADERS } from "../../protocol/identity.ts";
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { attachmentView, MAX_MESSAGE_LENGTH } from "../../protocol/chat.ts";
+import { widgetLook } from "../../protocol/settings.ts";
+import { widgetLookFor } from "../../domain/settings/widgetLook.ts";
 import { AGENTS_ROOM } from "../../realtime/rooms.ts";
 import { sendError } from "../errors.ts";
 import { readUpload } from "../upload.ts";
+
+/** An inbox id as the loader passes it; anything else is the default inbox. */
+const INBOX_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const WEB = resolve(import.meta.dirname, "../../../web");
 const DIST = resolve(import.meta.dirname, "../../../dist/web");
@@ -52,10 +57,13 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
     }
   };
 
+  // Read live on every request: a save in the console shows in the next widget that opens, on every node.
   app.get("/api/widget/config", {
     schema: {
+      // Anything unexpected is the default inbox and the default language: an old snippet keeps working.
+      querystring: z.object({ inbox: z.string().optional(), lang: z.string().optional() }),
       response: {
-        200: z.object({
+        200: widgetLook.extend({
           preChat: z.object({ name: z.string(), email: z.string(), phone: z.string() }),
           agentsOnline: z.boolean(),
           limits: z.object({ messageLength: z.number(), uploadBytes: z.number(), kinds: z.array(z.string()) }),
@@ -64,12 +72,17 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
         }),
       },
     },
-  }, async (request) => ({
-    preChat: domain.chat.preChat,
-    agentsOnline: await agentsOnline(request),
-    limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
-    recording: domain.calls.recording,
-  }));
+  }, async (request) => {
+    const inbox = request.query.inbox && INBOX_ID.test(request.query.inbox) ? request.query.inbox : undefined;
+    const language = request.query.lang === "en" || request.query.lang === "tr" ? request.query.lang : domain.defaultLanguage;
+    const [look, settings, online] = await Promise.all([widgetLookFor(domain, inbox, language), domain.settings.current(), agentsOnline(request)]);
+    return {
+      ...look,
+      agentsOnline: online,
+      limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
+      recording: settings.recording,
+    };
+  });
 
   app.post("/api/widget/attachments", {
     config: { multipart: true, rateLimit: { max: 30, timeWindow: "1 minute" } },
