@@ -52,6 +52,13 @@ describe.runIf(built || process.env.CI)("serving the widget to other sites", () 
       agentsOnline: false,
       limits: { messageLength: 4000, uploadBytes: 10 * 1024 * 1024, kinds: ["image", "voice", "file"] },
       recording: "off",
+      // The default inbox's look, never saved: the widget keeps its built-in accent and greeting.
+      inboxId: "default",
+      colour: null,
+      position: "right",
+      greeting: "",
+      languages: ["tr", "en"],
+      callsEnabled: true,
     });
   });
 });
