@@ -36,6 +36,11 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/agents": { role: "admin", body: { username: "newagent", name: "New Agent", password: PASSWORD, admin: false, telegramChatId: "12345", language: "en" } },
   "POST /api/canned-replies": { role: "agent", body: { scope: "personal", shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "PATCH /api/canned-replies/:id": { role: "agent", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
+  "PUT /api/settings": { role: "admin", body: { recording: "audio", ringTimeoutS: 30, callAgentDailyLimit: null, preChat: { name: "required", email: "optional", phone: "off" }, languages: ["tr"], telegramChatId: "-100123" } },
+  "PUT /api/inboxes/:id/settings": {
+    role: "admin",
+    body: { widget: { colour: "#123456", position: "left", greeting: { tr: "Merhaba", en: "Hello" }, languages: ["en", "tr"] }, calls: { enabled: true, ringTimeoutS: 30 }, telegramChatId: null },
+  },
   "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
   "POST /api/me/recovery-codes": { role: "agent", body: { password: PASSWORD } },
   "POST /api/agents/invites": { role: "admin", body: { username: "invitee", name: "Invited Agent", role: "agent", language: "tr" } },
