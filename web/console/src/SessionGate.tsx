@@ -12,7 +12,8 @@ import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { callHistoryIdOf, callIdOf, conversationIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callHistoryIdOf, callIdOf, conversationIdOf, inboxSettingsIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { InboxSettingsPage } from "./settings/InboxSettingsForm";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -40,7 +41,8 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const callId = callIdOf(route);
 	const pastCallId = callHistoryIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
-	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit);
+	const inboxSettingsId = agent.isAdmin ? inboxSettingsIdOf(route) : null;
+	const adminRoute = agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || inboxSettingsId !== null);
 	const knownRoute =
 		isInbox || adminRoute || route === ROUTES.settings || route === ROUTES.calls || route === ROUTES.canned || pastCallId !== null;
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
@@ -60,6 +62,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{route === ROUTES.canned && <CannedRepliesPage agent={agent} />}
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
+			{inboxSettingsId !== null && <InboxSettingsPage key={inboxSettingsId} inboxId={inboxSettingsId} />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

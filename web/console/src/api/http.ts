@@ -13,7 +13,7 @@ export class ApiError extends Error {
 	}
 }
 
-export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface RequestOptions {
 	/** JSON body of a POST (an empty object when omitted), or FormData sent as multipart. */
@@ -48,7 +48,7 @@ export async function apiRequest<T>(
 	if (method === "POST" && options.body instanceof FormData) {
 		// The browser sets the multipart content type with its boundary.
 		init.body = options.body;
-	} else if (method === "POST" || method === "PATCH" || options.body) {
+	} else if (method === "POST" || method === "PUT" || method === "PATCH" || options.body) {
 		headers["content-type"] = "application/json";
 		init.body = JSON.stringify(options.body ?? {});
 	}

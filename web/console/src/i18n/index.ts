@@ -9,19 +9,21 @@ import { inboxTr } from "./inboxTr";
 import { type TimelineMessageKey, timelineEn } from "./timelineEn";
 import { timelineTr } from "./timelineTr";
 import { tr } from "./tr";
+import { type SettingsMessageKey, settingsEn } from "./settingsEn";
+import { settingsTr } from "./settingsTr";
 import { type TeamMessageKey, teamEn } from "./teamEn";
 import { teamTr } from "./teamTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | SettingsMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...settingsEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...settingsTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );

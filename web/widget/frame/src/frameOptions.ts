@@ -5,6 +5,8 @@ import { parseAccent } from "../../accentColor";
 export interface FrameOptions {
 	language: Language;
 	color: string;
+	/** The embed code set data-color: it wins over the inbox's colour. */
+	colorSet: boolean;
 	greeting: string;
 	/** False when frame.html is opened on its own (no loader, so no close button). */
 	embedded: boolean;
@@ -20,6 +22,7 @@ export function readFrameOptions(): FrameOptions {
 	return {
 		language: isLanguage(lang) ? lang : browserLanguage(),
 		color: parseAccent(params.get("color")),
+		colorSet: params.has("color"),
 		greeting: (params.get("greeting") ?? "").trim().slice(0, 500),
 		embedded: window.parent !== window,
 	};

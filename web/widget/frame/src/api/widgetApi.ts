@@ -1,5 +1,6 @@
 import type { AttachmentView } from "../protocol";
 import type { SiteIdentity } from "../../../bridgeMessages";
+import { frameOptions } from "../frameOptions";
 
 /** Error id used when the server could not be reached at all. */
 export const NETWORK_ERROR_ID = "network_error";
@@ -27,6 +28,11 @@ export interface WidgetConfig {
 	limits: { messageLength: number; uploadBytes: number; kinds: string[] };
 	/** Whether calls are recorded, told to the caller before they connect. */
 	recording: "off" | "audio" | "audio+video";
+	/** The inbox's look (null colour: never saved, the built-in accent) and whether it offers calls. */
+	colour: string | null;
+	position: "left" | "right";
+	greeting: string;
+	callsEnabled: boolean;
 }
 
 /** Used until (or if never) the server's config arrives; the server enforces the real limits. */
@@ -35,6 +41,10 @@ export const FALLBACK_CONFIG: WidgetConfig = {
 	agentsOnline: false,
 	limits: { messageLength: 4000, uploadBytes: 10 * 1024 * 1024, kinds: ["image", "voice", "file"] },
 	recording: "off",
+	colour: null,
+	position: "right",
+	greeting: "",
+	callsEnabled: true,
 };
 
 async function request<T>(path: string, init: RequestInit): Promise<T> {
@@ -56,7 +66,9 @@ async function request<T>(path: string, init: RequestInit): Promise<T> {
 
 /** Pre-chat form rules, limits, whether anyone is online and whether calls are recorded. */
 export function fetchWidgetConfig(): Promise<WidgetConfig> {
-	return request<WidgetConfig>("/api/widget/config", { headers: { accept: "application/json" } });
+	// The inbox the loader named (the server falls back to the default one) and the greeting's language.
+	const inbox = encodeURIComponent(new URLSearchParams(location.search).get("inbox") ?? "");
+	return request<WidgetConfig>(`/api/widget/config?inbox=${inbox}&lang=${frameOptions.language}`, { headers: { accept: "application/json" } });
 }
 
 /** Uploads one file; the returned attachment id then goes into `message:send`. */
