@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config.ts";
 import { installSettingsDefaults } from "../../src/deps.ts";
 import { createSettingsReader, SETTINGS_CACHE_MS, saveInstallSettings } from "../../src/domain/settings/installSettings.ts";
 import type { Actor } from "../../src/domain/ports.ts";
+import { teamAlertChats } from "../../src/domain/settings/teamChat.ts";
 import { testDatabases } from "../support/databases.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 
@@ -87,6 +88,12 @@ describe.each(testDatabases())("install settings store on $name", (database) => 
     const view = await reader.view();
     expect(view.settings.callVisitorDailyLimit).toBe(4);
     expect(view.saved).not.toContain("callVisitorDailyLimit");
+  });
+
+  it("reads inside an open transaction through it (SQLite's one connection would wait for it forever)", async () => {
+    const uncached = createSettingsReader(handle.db, installSettingsDefaults(loadConfig({ DATA_DIR: "/tmp/unused" })), 0);
+    const inside = await handle.db.transaction().execute((trx) => teamAlertChats({ settings: uncached }, trx));
+    expect(inside).toEqual(["-100123"]);
   });
 
   it("refuses agents and bad values with stable ids", async () => {

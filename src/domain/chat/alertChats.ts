@@ -7,7 +7,7 @@ import { teamAlertChats } from "../settings/teamChat.ts";
 /** The team chat plus the assignee's own linked chat, each once. */
 export async function alertChats(db: Db, deps: DomainDeps, conversation: ConversationRow): Promise<string[]> {
   if (!deps.telegram) return [];
-  const chats = new Set(await teamAlertChats(deps));
+  const chats = new Set(await teamAlertChats(deps, db));
   if (conversation.assignee_id) {
     const assignee = await findAgentById(db, conversation.assignee_id);
     if (assignee?.telegram_chat_id && !assignee.disabled_at) chats.add(assignee.telegram_chat_id);

@@ -24,10 +24,13 @@ export const SETTINGS_CACHE_MS = 3000;
 
 /** Reads the settings in force. Built once per node (deps.ts); domain code reads through it. */
 export interface SettingsReader {
-  /** The settings in force, at most SETTINGS_CACHE_MS old. */
-  current(): Promise<InstallSettings>;
+  /**
+   * The settings in force, at most SETTINGS_CACHE_MS old. Inside a transaction pass it as `via`:
+   * SQLite has one connection, so a read outside the open transaction would wait for it forever.
+   */
+  current(via?: Db): Promise<InstallSettings>;
   /** The settings in force and which keys an admin saved. */
-  view(): Promise<InstallSettingsView>;
+  view(via?: Db): Promise<InstallSettingsView>;
   /** Drops this node's copy (after a save here), so the next read is fresh. */
   invalidate(): void;
 }
@@ -56,10 +59,10 @@ async function readFromDatabase(db: Db, defaults: InstallSettings): Promise<Inst
 /** A reader over `db` with the environment's values as defaults; `ttlMs` is the cache's life. */
 export function createSettingsReader(db: Db, defaults: InstallSettings, ttlMs = SETTINGS_CACHE_MS): SettingsReader {
   let cached: { at: number; view: Promise<InstallSettingsView> } | null = null;
-  const view = () => {
+  const view = (via?: Db) => {
     const now = performance.now();
     if (cached && now - cached.at < ttlMs) return cached.view;
-    const entry = { at: now, view: readFromDatabase(db, defaults) };
+    const entry = { at: now, view: readFromDatabase(via ?? db, defaults) };
     cached = entry;
     // A failed read (database away) is not kept: the next read tries again.
     entry.view.catch(() => {
@@ -69,7 +72,7 @@ export function createSettingsReader(db: Db, defaults: InstallSettings, ttlMs = 
   };
   return {
     view,
-    current: async () => (await view()).settings,
+    current: async (via?: Db) => (await view(via)).settings,
     invalidate: () => {
       cached = null;
     },
