@@ -45,7 +45,6 @@ export const settingsEn = {
 	"settings.inbox.colourHint": "An embed's data-color wins over this.",
 	"settings.inbox.calls": "Calls",
 	"settings.inbox.callsEnabled": "Offer calls in the widget",
-	"settings.inbox.video": "Allow video",
 	"settings.invalidNumber": "{field} must be a whole number.",
 } as const;
 

@@ -47,6 +47,5 @@ export const settingsTr: Record<SettingsMessageKey, string> = {
 	"settings.inbox.colourHint": "Gömme kodundaki data-color bunun önüne geçer.",
 	"settings.inbox.calls": "Aramalar",
 	"settings.inbox.callsEnabled": "Pencerede arama sun",
-	"settings.inbox.video": "Görüntülü aramaya izin ver",
 	"settings.invalidNumber": "{field} bir tam sayı olmalı.",
 };

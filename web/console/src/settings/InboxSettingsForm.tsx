@@ -101,7 +101,6 @@ export function InboxSettingsForm({ inboxId }: { inboxId: string }) {
 			</FieldGroup>
 			<FieldGroup legend={t("settings.inbox.calls")}>
 				<CheckboxField label={t("settings.inbox.callsEnabled")} checked={settings.calls.enabled} onChecked={(enabled) => setCalls({ enabled })} />
-				<CheckboxField label={t("settings.inbox.video")} checked={settings.calls.video} onChecked={(video) => setCalls({ video })} />
 			</FieldGroup>
 			<ErrorAlert error={save.error} />
 			{notice && <Notice>{t("settings.saved")}</Notice>}
