@@ -44,7 +44,13 @@ describe.runIf(browserAvailable())("settings saved in the console apply live", (
     await admin.getByLabel("Position").selectOption("left");
     await admin.getByRole("button", { name: "Save settings" }).click();
     await admin.getByText("Settings saved.").waitFor();
-    if (process.env.E2E_SCREENSHOTS) await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-inbox-settings.png` });
+    if (process.env.E2E_SCREENSHOTS) {
+      await admin.getByRole("heading", { name: "Widget" }).scrollIntoViewIfNeeded();
+      await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-inbox-settings.png` });
+    }
+    // The audit log says who changed what, from what to what.
+    await admin.getByRole("link", { name: "Audit log" }).first().click();
+    await admin.getByText("widget.colour: #1f6feb → #0a7d33", { exact: false }).first().waitFor({ timeout: 15_000 });
 
     const after = await openWidget(browser, shop.url);
     await after.frame.getByText("Welcome to the shop! Ask us anything.").waitFor({ timeout: 15_000 });
@@ -63,7 +69,10 @@ describe.runIf(browserAvailable())("settings saved in the console apply live", (
     await admin.getByLabel("Ring time (seconds)").fill("30");
     await admin.getByRole("button", { name: "Save settings" }).first().click();
     await admin.getByText("Settings saved.").waitFor();
-    if (process.env.E2E_SCREENSHOTS) await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-team-settings.png`, fullPage: true });
+    if (process.env.E2E_SCREENSHOTS) {
+      await admin.getByRole("heading", { name: "Team settings" }).scrollIntoViewIfNeeded();
+      await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-team-settings.png` });
+    }
 
     const { frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call" }).click();

@@ -37,12 +37,15 @@ export function InstallSettingsForm({ inboxId = "default" }: { inboxId?: string 
 	const load = useAsyncAction();
 	const save = useAsyncAction();
 	const [settings, setSettings] = useState<InstallSettings | null>(null);
+	// As loaded: only what the admin changed is saved, so the rest keeps following the environment.
+	const [loaded, setLoaded] = useState<InstallSettings | null>(null);
 	const [saved, setSaved] = useState<InstallSettingKey[]>([]);
 	const [draft, setDraft] = useState<Draft | null>(null);
 	const [notice, setNotice] = useState(false);
 
 	const show = (view: { settings: InstallSettings; saved: InstallSettingKey[] }) => {
 		setSettings(view.settings);
+		setLoaded(view.settings);
 		setSaved(view.saved);
 		setDraft(draftOf(view.settings));
 	};
@@ -94,7 +97,7 @@ export function InstallSettingsForm({ inboxId = "default" }: { inboxId?: string 
 			}
 			parsed[key] = value;
 		}
-		const patch: InstallSettingsPatch = {
+		const wanted: InstallSettings = {
 			recording: settings.recording,
 			recordingRetentionDays: parsed.retention ?? null,
 			ringTimeoutS: parsed.ringTime ?? settings.ringTimeoutS,
@@ -105,7 +108,15 @@ export function InstallSettingsForm({ inboxId = "default" }: { inboxId?: string 
 			languages: settings.languages,
 			telegramChatId: draft.telegramChat.trim() || null,
 		};
-		const result = await save.run(() => api.saveInstall(patch));
+		const patch: Record<string, unknown> = {};
+		for (const key of Object.keys(wanted) as InstallSettingKey[]) {
+			if (JSON.stringify(wanted[key]) !== JSON.stringify(loaded?.[key])) patch[key] = wanted[key];
+		}
+		if (Object.keys(patch).length === 0) {
+			setNotice(true);
+			return;
+		}
+		const result = await save.run(() => api.saveInstall(patch as InstallSettingsPatch));
 		if (result) {
 			show(result.value);
 			setNotice(true);
