@@ -23,6 +23,7 @@ import { conversationRoutes } from "./http/routes/conversations.ts";
 import { fileRoutes } from "./http/routes/files.ts";
 import { teamRoutes } from "./http/routes/team.ts";
 import { settingsRoutes } from "./http/routes/settings.ts";
+import { inboxSettingsRoutes } from "./http/routes/inboxSettings.ts";
 import { telegramWebhookRoutes } from "./http/routes/telegramWebhook.ts";
 import { sitePageRoutes } from "./http/routes/sitePages.ts";
 import { widgetRoutes } from "./http/routes/widget.ts";
@@ -176,6 +177,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(contactRoutes, { ...deps, prefix: "/api/contacts" });
   await app.register(inboxRoutes, { ...deps, prefix: "/api/inboxes" });
   await app.register(settingsRoutes, { ...deps, prefix: "/api/settings" });
+  await app.register(inboxSettingsRoutes, deps);
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(labelRoutes, { ...deps, prefix: "/api/labels" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });

@@ -16,6 +16,9 @@ import { createEncryptedStorage, type EncryptedStorage } from "./adapters/storag
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
 import { createWeriftRecorder } from "./adapters/recording/weriftRecorder.ts";
+import { lazyRecorder } from "./adapters/recording/lazyRecorder.ts";
+import { createSettingsReader } from "./domain/settings/installSettings.ts";
+import type { InstallSettings } from "./protocol/settings.ts";
 import { type CallRecorder, storeRecording } from "./domain/calls/recordings.ts";
 import { type Clock, type DomainDeps, systemClock } from "./domain/ports.ts";
 import { loggerOptions } from "./logger.ts";
@@ -34,8 +37,8 @@ export interface AppDeps {
   domain: DomainDeps;
   /** Attachment and recording bytes (also `domain.storage`), with the encryption-at-rest controls. */
   storage: EncryptedStorage;
-  /** The server's recording peers; undefined when RECORDING=off. */
-  recorder: CallRecorder | undefined;
+  /** The server's recording peers, made when a call is first recorded. */
+  recorder: CallRecorder;
 }
 
 export interface DepsOverrides {
@@ -95,33 +98,45 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     storage,
     chat: {
       uploadMaxBytes: config.uploadMaxBytes,
-      preChat: config.preChat,
       identityRequired: config.identityRequired,
       addressLimits: config.addressLimits,
       storageQuotaBytes: config.storageQuotaBytes,
     },
     calls: {
-      limits: { daily: config.calls.daily, perVisitor: config.calls.perVisitor, perAgent: config.calls.perAgent, timezone: config.timezone },
-      ringTimeoutMs: config.calls.ringTimeoutMs,
-      recording: config.calls.recording,
+      timezone: config.timezone,
       iceServers: config.calls.iceServers,
       turnSecret: config.calls.turnSecret,
     },
-    telegramAlertChats: config.telegram?.adminChatId ? [config.telegram.adminChatId] : [],
+    settings: createSettingsReader(database.db, installSettingsDefaults(config)),
   };
-  const recorder =
-    config.calls.recording === "off"
-      ? undefined
-      : createWeriftRecorder({
-          workDir: join(config.dataDir, "tmp", "recordings"),
-          announcedAddresses: config.calls.recordingIceAddresses,
-          udpPorts: config.calls.recordingUdpPorts,
-          log: log.child({ component: "recorder" }),
-          onFinished: async (file) => {
-            await storeRecording(domain, file);
-          },
-        });
+  // Made on the first recorded call: recording may be switched on in the console at any time.
+  const recorder = lazyRecorder(() =>
+    createWeriftRecorder({
+      workDir: join(config.dataDir, "tmp", "recordings"),
+      announcedAddresses: config.calls.recordingIceAddresses,
+      udpPorts: config.calls.recordingUdpPorts,
+      log: log.child({ component: "recorder" }),
+      onFinished: async (file) => {
+        await storeRecording(domain, file);
+      },
+    }),
+  );
   return { bus, config, log, database, redis, telegram, metrics, domain, storage, recorder };
+}
+
+/** The environment's values of the settings an admin may change in the console: the first-boot defaults. */
+export function installSettingsDefaults(config: Config): InstallSettings {
+  return {
+    recording: config.calls.recording,
+    recordingRetentionDays: config.calls.recordingRetentionDays ?? null,
+    callDailyLimit: config.calls.daily,
+    callVisitorDailyLimit: config.calls.perVisitor,
+    callAgentDailyLimit: config.calls.perAgent,
+    ringTimeoutS: config.calls.ringTimeoutMs / 1000,
+    preChat: config.preChat,
+    languages: ["tr", "en"],
+    telegramChatId: config.telegram?.adminChatId ?? null,
+  };
 }
 
 /** Without a configured secret, the webhook's secret token is derived from the master secret. */
@@ -132,7 +147,7 @@ function webhookSecretFrom(key: Buffer): string {
 /** Releases connections; the last step of a graceful shutdown. */
 export async function closeDeps(deps: AppDeps): Promise<void> {
   // Recordings are finalized and stored while the database is still open.
-  await deps.recorder?.close();
+  await deps.recorder.close();
   await deps.telegram?.stop();
   await deps.database.close();
   if (deps.redis) await closeRedis(deps.redis);

@@ -1,8 +1,8 @@
 import type { Db } from "../adapters/db/database.ts";
 import type { Keys } from "../secrets.ts";
-import type { CallSettings } from "./calls/calls.ts";
 import type { EventSink } from "./events.ts";
 import type { BlobStorage } from "./chat/storage.ts";
+import type { SettingsReader } from "./settings/installSettings.ts";
 
 /** Time source; tests move it forward to expire codes and tokens. */
 export interface Clock {
@@ -53,9 +53,10 @@ export interface DomainDeps {
   events: EventSink;
   storage: BlobStorage;
   chat: ChatSettings;
-  calls: CallSettings & { iceServers: string[]; turnSecret: string | undefined };
-  /** Chats that get Telegram alerts for visitor messages (the team chat), besides the assignee's. */
-  telegramAlertChats: string[];
+  /** The install's time zone (call days start at its midnight) and the ICE servers browsers get. */
+  calls: { timezone: string; iceServers: string[]; turnSecret: string | undefined };
+  /** Install-wide settings saved in the console over the environment's: read live (see settings/installSettings.ts). */
+  settings: SettingsReader;
 }
 
 export interface ChatSettings {
@@ -64,7 +65,6 @@ export interface ChatSettings {
   addressLimits: AddressLimits;
   /** Total bytes of attachments kept; undefined means no quota. */
   storageQuotaBytes: number | undefined;
-  preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
   /** Refuse visitors the site has not verified (see chat/identity.ts). */
   identityRequired: boolean;
 }

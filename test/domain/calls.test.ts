@@ -5,7 +5,8 @@ import { type AgentRow, insertAgent } from "../../src/adapters/db/repositories/a
 import { callCount, findCall, insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { insertVisitor, type VisitorRow } from "../../src/adapters/db/repositories/chat.ts";
 import { type CallDeps, callQueue, claimCall, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "../../src/domain/calls/calls.ts";
-import { callUsage, localDay, visitorScope } from "../../src/domain/calls/limits.ts";
+import { type CallLimits, callUsage, localDay, visitorScope } from "../../src/domain/calls/limits.ts";
+import { fixedSettings } from "../../src/domain/settings/installSettings.ts";
 import { testDatabases } from "../support/databases.ts";
 import { ManualClock } from "../support/testApp.ts";
 
@@ -20,11 +21,22 @@ describe("localDay", () => {
 describe.each(testDatabases())("calls: queue, limits and claiming on $name", (database) => {
   let handle: DatabaseHandle & { dispose(): Promise<void> };
   const clock = new ManualClock();
-  const deps = (overrides: Partial<CallDeps["calls"]["limits"]> = {}): CallDeps => ({
-    db: handle.db,
-    clock,
-    calls: { ringTimeoutMs: 60_000, recording: "off", limits: { daily: 10, perVisitor: 3, perAgent: null, timezone: "Europe/Istanbul", ...overrides } },
-  });
+  // The limits in force come from the install's settings (saved in the console, or the environment's).
+  const deps = (overrides: Partial<Omit<CallLimits, "timezone">> = {}): CallDeps & { limits: CallLimits } => {
+    const limits: CallLimits = { daily: 10, perVisitor: 3, perAgent: null, timezone: "Europe/Istanbul", ...overrides };
+    const settings = fixedSettings({
+      recording: "off",
+      recordingRetentionDays: null,
+      callDailyLimit: limits.daily,
+      callVisitorDailyLimit: limits.perVisitor,
+      callAgentDailyLimit: limits.perAgent,
+      ringTimeoutS: 60,
+      preChat: { name: "optional", email: "optional", phone: "off" },
+      languages: ["tr", "en"],
+      telegramChatId: null,
+    });
+    return { db: handle.db, clock, calls: { timezone: limits.timezone }, settings, limits };
+  };
 
   beforeAll(async () => {
     handle = await database.open();
@@ -92,7 +104,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     await claimCall(limited, boss, second.id);
     await hangUp(limited, { agentId: boss.id }, second.id, "agent_hung_up");
     await expect(placeCall(limited, v, { media: "audio", conversationId: null })).rejects.toMatchObject({ id: "call_limit_visitor" });
-    expect((await callUsage(handle.db, limited.calls.limits, clock.now())).used).toBe(2); // answered calls only
+    expect((await callUsage(handle.db, limited.limits, clock.now())).used).toBe(2); // answered calls only
   });
 
   it("never lets concurrent accepts pass the team's daily limit, which counts answered calls only", async () => {
@@ -101,14 +113,14 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     const visitors = await Promise.all(Array.from({ length: 16 }, () => visitor()));
     // Waiting calls hold no team slot: all 16 queue.
     const calls = await Promise.all(visitors.map((v) => placeCall(limited, v, { media: "audio", conversationId: null })));
-    expect(await callUsage(handle.db, limited.calls.limits, clock.now())).toMatchObject({ used: 0, limit: 10 });
+    expect(await callUsage(handle.db, limited.limits, clock.now())).toMatchObject({ used: 0, limit: 10 });
     const agents = await Promise.all(calls.map((_, i) => agent(`A${i}`)));
     const results = await Promise.allSettled(calls.map((c, i) => claimCall(limited, agents[i]!, c.id)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(10);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(refused).toHaveLength(6);
     for (const r of refused) expect(r.reason).toMatchObject({ id: "call_limit_team", message: "The team has answered its 10 calls for today." });
-    expect(await callUsage(handle.db, limited.calls.limits, clock.now())).toMatchObject({ used: 10, limit: 10 });
+    expect(await callUsage(handle.db, limited.limits, clock.now())).toMatchObject({ used: 10, limit: 10 });
     // Once the team has answered its limit, a new caller is told at once, and that press does not
     // count against their own limit; a caller over their own limit is told that first.
     const late = await visitor();
@@ -131,7 +143,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
       const missed = await expireUnansweredCalls(limited);
       expect(missed.map((c) => c.id)).toEqual(expect.arrayContaining(waiting.map((c) => c.id)));
     }
-    expect((await callUsage(handle.db, limited.calls.limits, clock.now())).used).toBe(0);
+    expect((await callUsage(handle.db, limited.limits, clock.now())).used).toBe(0);
     const call = await placeCall(limited, await visitor(), { media: "audio", conversationId: null });
     await expect(claimCall(limited, await agent("Ready"), call.id)).resolves.toMatchObject({ status: "active" });
   });
@@ -181,7 +193,7 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     // The other call still waits for someone free, and no team slot was spent on the refusal.
     const [left, won] = refusedFirst ? [a, b] : [b, a];
     expect((await findCall(handle.db, left.id))?.status).toBe("queued");
-    expect((await callUsage(handle.db, deps().calls.limits, clock.now())).used).toBe(1);
+    expect((await callUsage(handle.db, deps().limits, clock.now())).used).toBe(1);
     await hangUp(deps(), { agentId: busy.id }, won.id, "agent_hung_up");
     await expect(claimCall(deps(), busy, left.id)).resolves.toMatchObject({ status: "active", agent_id: busy.id });
   });

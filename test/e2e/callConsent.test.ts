@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable } from "../support/browser.ts";
 import { type CallStage, openWidget, type Shop, startCallStage } from "../support/callPages.ts";
 import type { TestServer } from "../support/testApp.ts";
+import { saveSettingsDirectly } from "../support/installSettings.ts";
 
 // Recording is switched on (an operator changed RECORDING and restarted) while a visitor's widget
 // was already open: the widget learns it when the visitor presses Call, asks for consent to that
@@ -28,13 +29,13 @@ describe.runIf(browserAvailable())("recording consent asked at the Call press", 
     const call = frame.getByRole("button", { name: "Call" });
     await call.waitFor();
     // The widget loaded while calls were not recorded; now they are.
-    t.deps.domain.calls.recording = "audio";
+    await saveSettingsDirectly(t.deps.domain, { recording: "audio" });
     await call.click();
     await frame.getByText("This call will be recorded (audio).").waitFor({ timeout: 10_000 });
     expect(await calls()).toHaveLength(0);
 
     // Changed again before the visitor agrees: their consent is to a mode no longer in force.
-    t.deps.domain.calls.recording = "audio+video";
+    await saveSettingsDirectly(t.deps.domain, { recording: "audio+video" });
     await frame.getByRole("button", { name: "Agree and call" }).click();
     await frame.getByText("This call will be recorded (audio and video).").waitFor({ timeout: 10_000 });
     expect(await calls()).toHaveLength(0);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, ffmpegAvailable, launchChromium } from "../support/browser.ts";
 import type { FakeTelegram } from "../support/fakeTelegram.ts";
 import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { saveSettingsDirectly } from "../support/installSettings.ts";
 
 // What a new user saw go wrong on screen, in one visit: the greeting, links, voice note lengths,
 // list previews, a refused SVG, and the demo page on a phone.
@@ -124,7 +125,7 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
 
   it("keeps each consent button on one line on 360 and 390 px phones, in Turkish", async () => {
     await consolePage("ece", "636363");
-    t.deps.domain.calls.recording = "audio";
+    await saveSettingsDirectly(t.deps.domain, { recording: "audio" });
     for (const width of [360, 390]) {
       const context = await browser.newContext({ locale: "tr-TR", viewport: { width, height: 740 } });
       await context.addInitScript(`{

@@ -54,6 +54,13 @@ describe.runIf(built || process.env.CI)("serving the widget to other sites", () 
       recording: "off",
       // Hours off (the default): open; nobody online and no Telegram, so a call back instead of Call.
       availability: { open: true, nextOpening: null, calls: false, callbacks: true },
+      // The default inbox's look, never saved: the widget keeps its built-in accent and greeting.
+      inboxId: "default",
+      colour: null,
+      position: "right",
+      greeting: "",
+      languages: ["tr", "en"],
+      callsEnabled: true,
     });
   });
 });

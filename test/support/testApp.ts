@@ -70,7 +70,7 @@ export async function startTestApp(options: {
     async close() {
       await jobs?.stop();
       await app.close();
-      await deps.recorder?.close();
+      await deps.recorder.close();
       await deps.telegram?.stop();
       await deps.redis?.quit();
     },

@@ -23,6 +23,8 @@ export type FrameToLoaderMessage =
 	| { type: "destek:close" }
 	/** Shows the chat: a live call was found again after the host page reloaded, and must be seen (and heard). */
 	| { type: "destek:open" }
+	/** The inbox's launcher look (a null colour: keep the loader's); the loader remembers it for the next page. */
+	| { type: "destek:look"; colour: string | null; position: "left" | "right" }
 	/** Saves (or with null removes) one of the frame's keys in the host page's storage. */
 	| { type: "destek:store"; key: string; value: string | null };
 

@@ -13,12 +13,11 @@ export interface RecordingJobs {
 /**
  * Everything that happens to recordings outside a request: a call that ends finalizes this node's
  * recording legs; the mixing job joins the sides of ended calls; the retention job removes old
- * recordings (`RECORDING_RETENTION_DAYS`). Every node runs them; the database hands out each piece
+ * recordings (the retention setting, RECORDING_RETENTION_DAYS until an admin saves one). Every node runs them; the database hands out each piece
  * of work once.
  */
 export function startRecordingJobs(deps: AppDeps): RecordingJobs {
   const { domain, log, recorder } = deps; // the recorder itself is closed with the deps
-  const retentionDays = deps.config.calls.recordingRetentionDays;
   const workDir = join(deps.config.dataDir, "tmp", "mixing");
   const mixer = findFfmpegMixer();
   mixer
@@ -26,7 +25,7 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
     .catch((err: unknown) => log.error({ err }, "looking for ffmpeg failed"));
 
   const unsubscribe = deps.bus.subscribe((event) => {
-    if (event.type !== "call.ended" || !recorder) return;
+    if (event.type !== "call.ended") return;
     const callId = event.call.id;
     recorder.finishCall(callId).catch((err: unknown) => log.error({ err, callId }, "finishing a call's recordings failed"));
   });
@@ -43,10 +42,13 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
   mixTimer.unref();
 
   let retention: Promise<unknown> = Promise.resolve();
+  // The retention is read at each run: an admin may change it in the console at any time.
   const removeExpired = () => {
-    if (!retentionDays) return;
-    retention = removeExpiredRecordings(domain, retentionDays)
-      .then((removedAll) => {
+    retention = domain.settings
+      .current()
+      .then(async ({ recordingRetentionDays: retentionDays }) => {
+        if (!retentionDays) return;
+        const removedAll = await removeExpiredRecordings(domain, retentionDays);
         for (const removed of removedAll) {
           log.info({ recordingId: removed.id, callId: removed.call_id, role: removed.role, createdAt: new Date(removed.created_at).toISOString(), retentionDays }, "recording removed after its retention period");
         }

@@ -1,6 +1,7 @@
 import type { AppDeps } from "../../deps.ts";
 import type { DomainEvent } from "../../domain/events.ts";
 import { removeUnsentUploads } from "../../domain/chat/uploadHousekeeping.ts";
+import { teamAlertChats } from "../../domain/settings/teamChat.ts";
 
 const ORPHAN_SWEEP_EVERY_MS = 60 * 60 * 1000;
 
@@ -53,7 +54,7 @@ export function warnTeamWhenStorageIsFull(deps: AppDeps): () => void {
     const telegram = deps.domain.telegram;
     if (!telegram) return;
     const post = WARNING[deps.domain.defaultLanguage](mb(event.usedBytes), mb(event.quotaBytes));
-    for (const chatId of deps.domain.telegramAlertChats) {
+    for (const chatId of await teamAlertChats(deps.domain)) {
       await telegram.sendText(chatId, post).catch((err: unknown) => deps.log.error({ err, chatId }, "posting the storage warning to Telegram failed"));
     }
   };

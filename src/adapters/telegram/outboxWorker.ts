@@ -3,6 +3,7 @@ import type { Api } from "grammy";
 import type { Logger } from "pino";
 import { claimOutbox, dueOutbox, enqueueOutbox, markOutboxDead, markOutboxSent, markOutboxSummarized, type OutboxRow, retryOutboxAt } from "../db/repositories/outbox.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
+import { teamAlertChats } from "../../domain/settings/teamChat.ts";
 import type { Metrics } from "../../metrics.ts";
 import { createDelivery, DEAD_LETTER_NOTICE_KIND } from "./outboxDelivery.ts";
 import { classifyFailure, type Failure } from "./outboxFailures.ts";
@@ -59,7 +60,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   /** Tells the team chat a row was given up on, unless the team chat is the one that failed. */
   const noticeDeadLetter = async (row: OutboxRow, reason: string) => {
-    const adminChat = deps.telegramAlertChats[0];
+    const [adminChat] = await teamAlertChats(deps);
     if (!adminChat || adminChat === row.chat_id || row.kind === DEAD_LETTER_NOTICE_KIND) return;
     await enqueueOutbox(deps.db, DEAD_LETTER_NOTICE_KIND, { chatId: adminChat, deadChatId: row.chat_id ?? "?", outboxId: row.id, reason }, deps.clock.now());
   };

@@ -16,6 +16,7 @@ import type { CallbackList, CallbackStatus, CallbackView } from "../../protocol/
 import { conflict, notFound } from "../errors.ts";
 import { text } from "../i18n.ts";
 import { inboxOfVisitor } from "../inboxes/availability.ts";
+import { inboxTeamChats } from "../chat/alertChats.ts";
 import { loadInboxSettings } from "../inboxes/inboxSettings.ts";
 import type { Actor, DomainDeps } from "../ports.ts";
 import { publishTimeline, recordConversationEvent } from "../chat/timeline.ts";
@@ -35,9 +36,7 @@ type AgentActor = Extract<Actor, { type: "agent" }>;
 
 /** The inbox's team chat, else the install's alert chats; none without a bot. */
 async function teamChats(deps: DomainDeps, inboxId: string): Promise<string[]> {
-  if (!deps.telegram) return [];
-  const chat = (await loadInboxSettings(deps.db, inboxId))?.telegramChatId;
-  return chat ? [chat] : deps.telegramAlertChats;
+  return deps.telegram ? inboxTeamChats(deps.db, deps, inboxId) : [];
 }
 
 async function present(deps: DomainDeps, rows: CallbackRow[]): Promise<CallbackView[]> {

@@ -17,8 +17,10 @@ import type { VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { conflict, DomainError, forbidden, notFound } from "../errors.ts";
 import type { RecordingConsent } from "../../protocol/calls.ts";
 import { RECORDING_CONSENT_VERSION } from "../../protocol/consent.ts";
+import type { SettingsReader } from "../settings/installSettings.ts";
 import { agentScope, type CallLimits, countCallIfUnder, localDay, TEAM_SCOPE, uncountCall, visitorScope } from "./limits.ts";
 
+/** The call settings in force for one operation, read live from the install's settings. */
 export interface CallSettings {
   limits: CallLimits;
   ringTimeoutMs: number;
@@ -28,7 +30,19 @@ export interface CallSettings {
 export interface CallDeps {
   db: Db;
   clock: { now(): number };
-  calls: CallSettings;
+  /** Days (for the daily limits) start at midnight in this time zone. */
+  calls: { timezone: string };
+  settings: SettingsReader;
+}
+
+/** Limits, ring time and recording mode as an admin last saved them (or the environment's). */
+export async function currentCallSettings(deps: CallDeps): Promise<CallSettings> {
+  const s = await deps.settings.current();
+  return {
+    limits: { daily: s.callDailyLimit, perVisitor: s.callVisitorDailyLimit, perAgent: s.callAgentDailyLimit, timezone: deps.calls.timezone },
+    ringTimeoutMs: s.ringTimeoutS * 1000,
+    recording: s.recording,
+  };
 }
 
 // Thrown inside a transaction to roll the counting back.
@@ -66,8 +80,9 @@ export async function placeCall(
 ): Promise<CallRow> {
   const live = await liveCallOf(deps.db, visitor.id);
   if (live) return live;
+  const settings = await currentCallSettings(deps);
   const now = deps.clock.now();
-  const day = localDay(now, deps.calls.limits.timezone);
+  const day = localDay(now, deps.calls.timezone);
   const call: CallRow = {
     id: randomUUID(),
     visitor_id: visitor.id,
@@ -76,23 +91,23 @@ export async function placeCall(
     status: "queued",
     inbox_id: input.inboxId ?? DEFAULT_INBOX_ID,
     media: input.media,
-    recording_mode: deps.calls.recording,
+    recording_mode: settings.recording,
     created_at: now,
     answered_at: null,
     ended_at: null,
     duration_ms: null,
     end_reason: null,
     // Nothing to mix when nothing is recorded; the mixing job never needs to look at it.
-    mix_status: deps.calls.recording === "off" ? "skipped" : null,
-    ...checkConsent(deps.calls.recording, input.consent, now),
+    mix_status: settings.recording === "off" ? "skipped" : null,
+    ...checkConsent(settings.recording, input.consent, now),
   };
   try {
     await deps.db.transaction().execute(async (trx) => {
       // The caller's own limit first; a refusal for the team's rolls their count back.
-      if (!(await countCallIfUnder(trx, visitorScope(visitor.id), day, deps.calls.limits.perVisitor))) {
+      if (!(await countCallIfUnder(trx, visitorScope(visitor.id), day, settings.limits.perVisitor))) {
         throw limitReached("call_limit_visitor", "You have reached today's limit of calls. Please write to us in the chat, or call again tomorrow.");
       }
-      if ((await callCount(trx, TEAM_SCOPE, day)) >= deps.calls.limits.daily) throw teamLimitReached();
+      if ((await callCount(trx, TEAM_SCOPE, day)) >= settings.limits.daily) throw teamLimitReached();
       await insertCall(trx, call);
       await alsoInTransaction?.(trx, call);
     });
@@ -119,17 +134,18 @@ const agentBusy = () => conflict("agent_busy", "You are already in a call. Hang 
  * agent's, when set), atomically with the move, so concurrent accepts on any node never pass them.
  */
 export async function claimCall(deps: CallDeps, agent: AgentRow, callId: string): Promise<CallRow> {
+  const { limits } = await currentCallSettings(deps);
   const now = deps.clock.now();
-  const day = localDay(now, deps.calls.limits.timezone);
-  const perAgent = deps.calls.limits.perAgent;
+  const day = localDay(now, deps.calls.timezone);
+  const perAgent = limits.perAgent;
   if ((await activeCallsOfAgent(deps.db, agent.id)).length > 0) throw agentBusy();
   let won: boolean;
   try {
     won = await deps.db.transaction().execute(async (trx) => {
       const moved = await transitionCall(trx, callId, "queued", { status: "active", agent_id: agent.id, answered_at: now });
       if (!moved) return false;
-      if (!(await countCallIfUnder(trx, TEAM_SCOPE, day, deps.calls.limits.daily))) {
-        throw limitReached("call_limit_team", `The team has answered its ${deps.calls.limits.daily} calls for today.`);
+      if (!(await countCallIfUnder(trx, TEAM_SCOPE, day, limits.daily))) {
+        throw limitReached("call_limit_team", `The team has answered its ${limits.daily} calls for today.`);
       }
       if (perAgent !== null && !(await countCallIfUnder(trx, agentScope(agent.id), day, perAgent))) {
         throw limitReached("call_limit_agent", `You have taken your ${perAgent} calls for today.`);
@@ -169,7 +185,7 @@ async function endUnanswered(
   alsoInTransaction?: (trx: Db, call: CallRow) => Promise<void>,
 ): Promise<CallRow | undefined> {
   const now = deps.clock.now();
-  const day = localDay(call.created_at, deps.calls.limits.timezone);
+  const day = localDay(call.created_at, deps.calls.timezone);
   const changes = { status, ended_at: now, duration_ms: 0, end_reason: reason };
   const ended = { ...call, ...changes };
   const moved = await deps.db.transaction().execute(async (trx) => {
@@ -218,7 +234,7 @@ export async function hangUp(deps: CallDeps, who: { visitorId?: string; agentId?
  * `alsoInTransaction` runs in each call's ending transaction (to queue the missed-call note with it).
  */
 export async function expireUnansweredCalls(deps: CallDeps, alsoInTransaction?: (trx: Db, call: CallRow) => Promise<void>): Promise<CallRow[]> {
-  const deadline = deps.clock.now() - deps.calls.ringTimeoutMs;
+  const deadline = deps.clock.now() - (await currentCallSettings(deps)).ringTimeoutMs;
   const missed: CallRow[] = [];
   for (const call of await queuedCalls(deps.db)) {
     if (call.created_at > deadline) break;

@@ -3,11 +3,15 @@ import { findAgentById } from "../../adapters/db/repositories/agents.ts";
 import type { ConversationRow } from "../../adapters/db/repositories/chat.ts";
 import { loadInboxSettings } from "../inboxes/inboxSettings.ts";
 import type { DomainDeps } from "../ports.ts";
+import { teamAlertChats } from "../settings/teamChat.ts";
 
-/** The team chats of an inbox: its own Telegram chat when set, otherwise the install's (TELEGRAM_ADMIN_CHAT_ID). */
+/**
+ * The team chats of an inbox: its own Telegram chat when set, otherwise the install's (as an admin
+ * set it, or TELEGRAM_ADMIN_CHAT_ID). `db` is the transaction when called inside one.
+ */
 export async function inboxTeamChats(db: Db, deps: DomainDeps, inboxId: string): Promise<string[]> {
   const own = (await loadInboxSettings(db, inboxId))?.telegramChatId;
-  return own ? [own] : deps.telegramAlertChats;
+  return own ? [own] : teamAlertChats(deps, db);
 }
 
 /** The conversation's inbox team chat plus the assignee's own linked chat, each once. */

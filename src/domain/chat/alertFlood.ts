@@ -2,6 +2,7 @@ import { countConversationsStarted, firstConversationStarted, latestFloodSummary
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import { findConversation } from "../../adapters/db/repositories/chat.ts";
 import type { DomainDeps } from "../ports.ts";
+import { teamAlertChats } from "../settings/teamChat.ts";
 
 // Alert floods: past `limit` new conversations in a minute, the team chat stops getting one post per
 // conversation and gets one summary per minute instead. Decided when an alert is delivered (on the
@@ -25,7 +26,7 @@ export async function holdBackForFlood(
   deps: DomainDeps,
   input: { chatId: string; conversationId: string; isNew: boolean; at: number; limit: number },
 ): Promise<boolean> {
-  if (!deps.telegramAlertChats.includes(input.chatId)) return false;
+  if (!(await teamAlertChats(deps)).includes(input.chatId)) return false;
   if (input.isNew) {
     if (!(await floodingAt(deps, input.at, input.limit))) return false;
     await scheduleFloodSummary(deps, input.chatId, input.at);

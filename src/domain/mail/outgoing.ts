@@ -107,7 +107,7 @@ export async function composeQueuedMail(deps: DomainDeps, row: OutboxRow, settin
   if (!conversation || !visitor) return null;
   const language = mailLanguage(visitor.language, deps.defaultLanguage);
   const replyTo = settings.replyDomain ? replyAddress(deps.keys, conversation.id, settings.replyDomain) : undefined;
-  const timezone = deps.calls.limits.timezone;
+  const timezone = deps.calls.timezone;
   if (row.kind === UNSEEN_REPLIES_KIND) {
     // Read in the meantime (the visitor came back): nothing to tell.
     if (!visitor.email || conversation.visitor_read_seq >= (payload.upToSeq ?? 0)) return null;

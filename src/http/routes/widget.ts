@@ -14,12 +14,16 @@ import type { AppDeps } from "../../deps.ts";
 import { attachmentView, MAX_MESSAGE_LENGTH } from "../../protocol/chat.ts";
 import { agentNamespaceOf } from "../../realtime/agentNamespace.ts";
 import { anyAgentAvailable } from "../../realtime/presence.ts";
+import { widgetLook } from "../../protocol/settings.ts";
+import { widgetLookFor } from "../../domain/settings/widgetLook.ts";
 import { sendError } from "../errors.ts";
 import { canRingTelegram } from "../../domain/calls/callService.ts";
 import { widgetAvailability as widgetAvailability$ } from "../../domain/inboxes/availability.ts";
 import { widgetAvailability } from "../../protocol/callbacks.ts";
-import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { readUpload } from "../upload.ts";
+
+/** An inbox id as the loader passes it; anything else is the default inbox. */
+const INBOX_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const WEB = resolve(import.meta.dirname, "../../../web");
 const DIST = resolve(import.meta.dirname, "../../../dist/web");
@@ -45,11 +49,6 @@ export function identityFromHeaders(request: FastifyRequest): unknown {
   }
 }
 
-/** The inbox `?inbox=` names; the default inbox without one. */
-function requestedInbox(request: FastifyRequest): string {
-  const inbox = (request.query as Record<string, unknown> | undefined)?.inbox;
-  return typeof inbox === "string" && inbox.length > 0 && inbox.length <= 64 ? inbox : DEFAULT_INBOX_ID;
-}
 
 /** The visitor-facing edge: the loader script, the widget frame, its config and uploads, and the demo page. */
 export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
@@ -63,12 +62,13 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
     }
   };
 
+  // Read live on every request: a save in the console shows in the next widget that opens, on every node.
   app.get("/api/widget/config", {
     schema: {
-      // The frame names its inbox (see web/widget/frame/src/frameOptions.ts); per-inbox settings read it.
-      querystring: z.object({ inbox: z.string().max(64).optional() }),
+      // Anything unexpected is the default inbox and the default language: an old snippet keeps working.
+      querystring: z.object({ inbox: z.string().optional(), lang: z.string().optional() }),
       response: {
-        200: z.object({
+        200: widgetLook.extend({
           preChat: z.object({ name: z.string(), email: z.string(), phone: z.string() }),
           agentsOnline: z.boolean(),
           limits: z.object({ messageLength: z.number(), uploadBytes: z.number(), kinds: z.array(z.string()) }),
@@ -79,14 +79,16 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
       },
     },
   }, async (request) => {
-    const online = await agentsOnline(request);
-    const availability = await widgetAvailability$(domain, requestedInbox(request), { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
+    const inbox = request.query.inbox && INBOX_ID.test(request.query.inbox) ? request.query.inbox : undefined;
+    const language = request.query.lang === "en" || request.query.lang === "tr" ? request.query.lang : domain.defaultLanguage;
+    const [look, settings, online] = await Promise.all([widgetLookFor(domain, inbox, language), domain.settings.current(), agentsOnline(request)]);
+    const availability = await widgetAvailability$(domain, look.inboxId, { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
     return {
-      preChat: domain.chat.preChat,
+      ...look,
       // Someone who answers now: within business hours and online.
       agentsOnline: online && availability.open,
       limits: { messageLength: MAX_MESSAGE_LENGTH, uploadBytes: domain.chat.uploadMaxBytes, kinds: ["image", "voice", "file"] },
-      recording: domain.calls.recording,
+      recording: settings.recording,
       availability,
     };
   });

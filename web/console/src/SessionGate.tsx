@@ -15,11 +15,12 @@ import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
 import { LabelsPage } from "./labels/LabelsPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
-import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, inboxHoursIdOf, inboxIdOf, navigate, ROUTES, readRouteNotice } from "./router";
+import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, inboxHoursIdOf, inboxIdOf, inboxSettingsIdOf, navigate, ROUTES, readRouteNotice } from "./router";
 import { CallbacksPage } from "./callbacks/CallbacksPage";
 import { InboxHoursPage } from "./hours/BusinessHoursEditor";
 import { InboxDetailPage } from "./inboxes/InboxDetailPage";
 import { InboxesPage } from "./inboxes/InboxesPage";
+import { InboxSettingsPage } from "./settings/InboxSettingsForm";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
@@ -49,9 +50,17 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	const contactId = contactIdOf(route);
 	const isInbox = route === ROUTES.home || conversationId !== null || callId !== null;
 	const hoursInboxId = agent.isAdmin ? inboxHoursIdOf(route) : null;
+	const inboxSettingsId = agent.isAdmin ? inboxSettingsIdOf(route) : null;
 	const inboxId = inboxIdOf(route);
 	const adminRoute =
-		agent.isAdmin && (route === ROUTES.team || route === ROUTES.audit || route === ROUTES.labels || route === ROUTES.inboxes || inboxId !== null || hoursInboxId !== null);
+		agent.isAdmin &&
+		(route === ROUTES.team ||
+			route === ROUTES.audit ||
+			route === ROUTES.labels ||
+			route === ROUTES.inboxes ||
+			inboxId !== null ||
+			hoursInboxId !== null ||
+			inboxSettingsId !== null);
 	const knownRoute =
 		isInbox ||
 		adminRoute ||
@@ -86,6 +95,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{route === ROUTES.callbacks && <CallbacksPage />}
 			{adminRoute && route === ROUTES.inboxes && <InboxesPage />}
 			{adminRoute && inboxId !== null && <InboxDetailPage key={inboxId} inboxId={inboxId} />}
+			{inboxSettingsId !== null && <InboxSettingsPage key={inboxSettingsId} inboxId={inboxSettingsId} />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
 			<Toaster />

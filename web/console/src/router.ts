@@ -102,6 +102,24 @@ export function callHistoryIdOf(route: string): string | null {
 	return idAfter(CALL_HISTORY_PREFIX, route);
 }
 
+const INBOX_SETTINGS = /^\/inboxes\/([^/]+)\/settings$/;
+
+/** The route of one inbox's settings (widget look, calls): "/inboxes/:id/settings". */
+export function inboxSettingsRoute(inboxId: string): string {
+	return `/inboxes/${encodeURIComponent(inboxId)}/settings`;
+}
+
+/** The inbox id in an inbox settings route, else null. */
+export function inboxSettingsIdOf(route: string): string | null {
+	const match = INBOX_SETTINGS.exec(route);
+	if (!match?.[1]) return null;
+	try {
+		return decodeURIComponent(match[1]);
+	} catch {
+		return null;
+	}
+}
+
 /** Messages one page leaves for the next one through history state. */
 export type RouteNotice = "setupComplete";
 

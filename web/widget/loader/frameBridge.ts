@@ -7,13 +7,14 @@ import {
 	type SiteIdentity,
 	storableKey,
 } from "../bridgeMessages";
-import { frameUrl, type LoaderOptions } from "./loaderOptions";
+import { frameUrl, type LauncherLook, type LoaderOptions } from "./loaderOptions";
 
 export interface FrameEvents {
 	onUnread: (count: number) => void;
 	onActive: (active: boolean) => void;
 	onClose: () => void;
 	onOpen: () => void;
+	onLook: (look: LauncherLook) => void;
 }
 
 /** The widget frame: created at most once, talked to only on the destek origin. */
@@ -105,6 +106,11 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 			case "destek:open":
 				events.onOpen();
 				break;
+			case "destek:look": {
+				const { colour, position } = data as { colour?: unknown; position?: unknown };
+				events.onLook({ colour: typeof colour === "string" ? colour : null, position: position === "left" ? "left" : "right" });
+				break;
+			}
 			case "destek:store": {
 				const { key, value } = data as { key?: unknown; value?: unknown };
 				store(key, value);

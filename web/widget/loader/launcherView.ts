@@ -8,6 +8,8 @@ export interface LauncherView {
 	panel: HTMLDivElement;
 	setOpen: (open: boolean) => void;
 	setUnread: (count: number) => void;
+	/** Redraws the launcher in another colour or on another side. */
+	restyle: (color: string, side: "left" | "right") => void;
 }
 
 // Static markup only: every text that depends on language or data is set through the DOM API.
@@ -24,9 +26,8 @@ function adoptStyles(root: ShadowRoot, css: string): void {
 		sheet.replaceSync(css);
 		root.adoptedStyleSheets = [sheet];
 	} catch {
-		const style = document.createElement("style");
+		const style = root.querySelector("style") ?? root.appendChild(document.createElement("style"));
 		style.textContent = css;
-		root.prepend(style);
 	}
 }
 
@@ -55,6 +56,9 @@ export function createLauncherView(options: LoaderOptions): LauncherView {
 			root.classList.toggle("open", open);
 			button.setAttribute("aria-expanded", String(open));
 			button.setAttribute("aria-label", open ? strings.close : strings.open);
+		},
+		restyle(color, side) {
+			adoptStyles(shadow, launcherCss(color, side));
 		},
 		setUnread(count) {
 			const shown = Math.max(0, Math.min(99, Math.floor(count)));

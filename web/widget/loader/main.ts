@@ -1,7 +1,8 @@
 import { readSiteIdentity } from "../bridgeMessages";
 import { createFrameBridge } from "./frameBridge";
 import { createLauncherView } from "./launcherView";
-import { findOwnScript, type LoaderOptions, readLoaderOptions } from "./loaderOptions";
+import { parseAccent } from "../accentColor";
+import { cacheLook, findOwnScript, type LoaderOptions, readLoaderOptions } from "./loaderOptions";
 
 // widget.js: the only code a business puts on its pages. It stays tiny and makes no request
 // until the visitor opens the chat (or a conversation is already under way, see ACTIVE_HINT).
@@ -61,6 +62,11 @@ function mount(options: LoaderOptions): void {
 		onActive: writeActiveHint,
 		onClose: () => setOpen(false, true),
 		onOpen: () => setOpen(true, false),
+		// The inbox's look from the console, unless the tag set its own; kept for the next page's launcher.
+		onLook: (look) => {
+			cacheLook(look);
+			view.restyle(options.colorSet ? options.color : parseAccent(look.colour), options.positionSet ? options.position : look.position);
+		},
 	});
 
 	exposeApi((user) => bridge.setIdentity(readSiteIdentity(user)));

@@ -8,6 +8,7 @@ import { ErrorAlert } from "../ui/ErrorAlert";
 import { useAsyncAction } from "../ui/useAsyncAction";
 import { AgentsTable } from "./AgentsTable";
 import { IdentitySettings } from "./IdentitySettings";
+import { InstallSettingsForm } from "../settings/InstallSettingsForm";
 import { TelegramSettings } from "./TelegramSettings";
 import { RecoveryCodesSettings } from "./RecoveryCodesSettings";
 import { TotpSettings } from "./TotpSettings";
@@ -74,6 +75,8 @@ export function AccountPage({ agent }: { agent: Agent }) {
 					</Button>
 				</div>
 			</section>
+
+			{agent.isAdmin && <InstallSettingsForm />}
 
 			{agent.isAdmin && <IdentitySettings />}
 

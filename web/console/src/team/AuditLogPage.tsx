@@ -9,6 +9,7 @@ import { formatDateTime } from "../ui/formatTime";
 import { TextField } from "../ui/TextField";
 import { useAsyncAction } from "../ui/useAsyncAction";
 import { logFailure } from "../../../shared/logFailure";
+import { describeSettingsChanges } from "../settings/auditChanges";
 
 // The actions an admin most often looks for; the log holds others too (shown unfiltered).
 const ACTIONS = [
@@ -31,6 +32,8 @@ const ACTIONS = [
 	"inbox.renamed",
 	"inbox.members_changed",
 	"inbox.deleted",
+	"settings.changed",
+	"inbox.settings_changed",
 ] as const;
 
 /** Admins: who did what, when, newest first, with filters and "Load more". */
@@ -112,6 +115,7 @@ export function AuditLogPage() {
 										<td>{who(entry)}</td>
 										<td>
 											<code>{entry.action}</code>
+											{describeSettingsChanges(entry.details) && <div class="muted">{describeSettingsChanges(entry.details)}</div>}
 										</td>
 										<td>{entry.target ? (entry.target.name ?? entry.target.id) : "—"}</td>
 									</tr>

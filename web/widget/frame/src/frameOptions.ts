@@ -5,6 +5,8 @@ import { parseAccent } from "../../accentColor";
 export interface FrameOptions {
 	language: Language;
 	color: string;
+	/** The embed code set data-color: it wins over the inbox's colour. */
+	colorSet: boolean;
 	greeting: string;
 	/** The inbox (website) named by the loader's data-inbox; "default" without one. The server falls back to the default for an unknown id. */
 	inbox: string;
@@ -23,6 +25,7 @@ export function readFrameOptions(): FrameOptions {
 	return {
 		language: isLanguage(lang) ? lang : browserLanguage(),
 		color: parseAccent(params.get("color")),
+		colorSet: params.has("color"),
 		greeting: (params.get("greeting") ?? "").trim().slice(0, 500),
 		inbox: /^[\w-]{1,64}$/.test(inbox) ? inbox : "default",
 		embedded: window.parent !== window,

@@ -3,7 +3,7 @@ import { applyAccent } from "./accentTheme";
 import { startChat } from "./chat/startChat";
 import { frameOptions } from "./frameOptions";
 import { startHostBridge } from "./host/hostBridge";
-import { I18nProvider } from "./i18n";
+import { I18nProvider, loadDictionary } from "./i18n";
 import { initStorage } from "./safeStorage";
 import { ChatWidget } from "./ui/ChatWidget";
 import { adoptSiteIdentity, hasVisitorToken } from "./visitorIdentity";
@@ -21,7 +21,7 @@ async function boot(): Promise<void> {
 	// The bridge first: the loader answers its "ready" with the stored data initStorage waits for.
 	startHostBridge();
 	loadWidgetConfig();
-	await initStorage();
+	await Promise.all([initStorage(), loadDictionary()]);
 	adoptSiteIdentity();
 
 	// Asked before startChat creates the token: only a returning visitor can have history to show.

@@ -1,5 +1,9 @@
 import { FALLBACK_CONFIG, fetchWidgetConfig, type PreChatRule, type WidgetConfig } from "./api/widgetApi";
 import { createStore } from "./state/store";
+import { parseAccent } from "../../accentColor";
+import { applyAccent } from "./accentTheme";
+import { frameOptions } from "./frameOptions";
+import { postToHost } from "./host/hostBridge";
 
 /** Null while loading; the fallback when the server could not be asked (the server still enforces limits). */
 export const widgetConfig = createStore<WidgetConfig | null>(null);
@@ -24,12 +28,27 @@ function normalize(raw: Partial<WidgetConfig>): WidgetConfig {
 			kinds: Array.isArray(limits.kinds) ? limits.kinds : FALLBACK_CONFIG.limits.kinds,
 		},
 		recording: raw.recording === "audio" || raw.recording === "audio+video" ? raw.recording : "off",
+		colour: typeof raw.colour === "string" ? parseAccent(raw.colour) : null,
+		position: raw.position === "left" ? "left" : "right",
+		greeting: typeof raw.greeting === "string" ? raw.greeting : "",
+		callsEnabled: raw.callsEnabled !== false,
 	};
+}
+
+/** The inbox's look, unless the embed code set its own colour: on the frame, and told to the loader for the launcher. */
+function applyLook(config: WidgetConfig): void {
+	const colour = frameOptions.colorSet ? null : config.colour;
+	if (colour) applyAccent(colour);
+	postToHost({ type: "destek:look", colour, position: config.position });
 }
 
 export function loadWidgetConfig(): void {
 	fetchWidgetConfig().then(
-		(config) => widgetConfig.set(normalize(config)),
+		(raw) => {
+			const config = normalize(raw);
+			widgetConfig.set(config);
+			applyLook(config);
+		},
 		() => widgetConfig.set(FALLBACK_CONFIG),
 	);
 }

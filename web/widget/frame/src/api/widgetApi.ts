@@ -28,6 +28,11 @@ export interface WidgetConfig {
 	limits: { messageLength: number; uploadBytes: number; kinds: string[] };
 	/** Whether calls are recorded, told to the caller before they connect. */
 	recording: "off" | "audio" | "audio+video";
+	/** The inbox's look (null colour: never saved, the built-in accent) and whether it offers calls. */
+	colour: string | null;
+	position: "left" | "right";
+	greeting: string;
+	callsEnabled: boolean;
 }
 
 /** Used until (or if never) the server's config arrives; the server enforces the real limits. */
@@ -36,6 +41,10 @@ export const FALLBACK_CONFIG: WidgetConfig = {
 	agentsOnline: false,
 	limits: { messageLength: 4000, uploadBytes: 10 * 1024 * 1024, kinds: ["image", "voice", "file"] },
 	recording: "off",
+	colour: null,
+	position: "right",
+	greeting: "",
+	callsEnabled: true,
 };
 
 /** A JSON request to the widget API; a failure is a WidgetApiError with the server's stable id. */
@@ -58,7 +67,8 @@ export async function widgetRequest<T>(path: string, init: RequestInit): Promise
 
 /** Pre-chat form rules, limits, whether anyone is online and whether calls are recorded. */
 export function fetchWidgetConfig(): Promise<WidgetConfig> {
-	return widgetRequest<WidgetConfig>(`/api/widget/config?inbox=${frameOptions.inbox}`, { headers: { accept: "application/json" } });
+	// The inbox the loader named (the server falls back to the default one) and the greeting's language.
+	return widgetRequest<WidgetConfig>(`/api/widget/config?inbox=${encodeURIComponent(frameOptions.inbox)}&lang=${frameOptions.language}`, { headers: { accept: "application/json" } });
 }
 
 /** Uploads one file; the returned attachment id then goes into `message:send`. */

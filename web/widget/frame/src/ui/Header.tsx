@@ -27,7 +27,7 @@ export function Header() {
 				</p>
 			</div>
 			{/* While nobody could answer, no Call: the caller would agree to recording and ring for nobody. */}
-			{callsAvailable !== false && <button
+			{callsAvailable !== false && config?.callsEnabled !== false && <button
 				type="button"
 				class="icon-button"
 				onClick={() => startCall().catch(logFailure("starting the call"))}

@@ -50,7 +50,7 @@ export function MessageLog() {
 	return (
 		<div class="log-scroller" ref={scroller} onScroll={onScroll}>
 			{/* The greeting stays the first item of the conversation, not only of an empty one. */}
-			<p class="greeting">{frameOptions.greeting || t("chat.greeting")}</p>
+			<p class="greeting">{frameOptions.greeting || config?.greeting || t("chat.greeting")}</p>
 			{!agentsOnline && <p class="offline-note">{t("chat.offline")}</p>}
 			{empty && !chat.synced && chat.connection !== "connected" && (
 				<p class="connection-note">{t("chat.connecting")}</p>

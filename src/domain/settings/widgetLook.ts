@@ -1,0 +1,48 @@
+import { DEFAULT_INBOX_ID, type PreChatFields } from "../../protocol/inboxes.ts";
+import type { WidgetLook } from "../../protocol/settings.ts";
+import { findInboxSettingsRow } from "../../adapters/db/repositories/appSettings.ts";
+import { parseInboxSettings } from "../inboxes/inboxSettings.ts";
+import type { SettingsDeps } from "./installSettings.ts";
+
+/**
+ * What a widget of `inboxId` shows in `language`: its inbox's look, the pre-chat fields (the
+ * inbox's own, else the install's) and the languages both the inbox and the install offer. An
+ * unknown or absent inbox is the default one, so an old snippet keeps working.
+ */
+export async function widgetLookFor(
+  deps: Pick<SettingsDeps, "db" | "settings">,
+  inboxId: string | undefined,
+  language: "tr" | "en",
+): Promise<WidgetLook & { preChat: PreChatFields }> {
+  const wanted = inboxId ?? DEFAULT_INBOX_ID;
+  let id = wanted;
+  let row = await findInboxSettingsRow(deps.db, wanted);
+  if (!row && wanted !== DEFAULT_INBOX_ID) {
+    id = DEFAULT_INBOX_ID;
+    row = await findInboxSettingsRow(deps.db, DEFAULT_INBOX_ID);
+  }
+  const inbox = row ? parseInboxSettings(row.settings) : undefined;
+  const install = await deps.settings.current();
+  const widget = inbox?.widget;
+  const languages = (widget?.languages ?? install.languages).filter((l) => install.languages.includes(l));
+  return {
+    inboxId: id,
+    // Null until an admin saves the inbox's look: the widget keeps its built-in accent.
+    colour: row && colourWasSaved(row.settings) ? (widget?.colour ?? null) : null,
+    position: widget?.position ?? "right",
+    greeting: widget?.greeting[language] ?? "",
+    languages: languages.length > 0 ? languages : install.languages,
+    callsEnabled: inbox?.calls.enabled ?? true,
+    preChat: widget?.preChat ?? install.preChat,
+  };
+}
+
+function colourWasSaved(json: string): boolean {
+  try {
+    const raw: unknown = JSON.parse(json);
+    const widget = typeof raw === "object" && raw !== null && "widget" in raw ? raw.widget : undefined;
+    return typeof widget === "object" && widget !== null && "colour" in widget;
+  } catch {
+    return false;
+  }
+}
