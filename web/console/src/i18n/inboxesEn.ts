@@ -1,5 +1,6 @@
 /** English strings of the Inboxes pages (admins): one inbox per website. */
 export const inboxesEn = {
+	"inboxes.settingsSection": "Settings of this website",
 	"nav.inboxes": "Inboxes",
 
 	"inboxes.title": "Inboxes",

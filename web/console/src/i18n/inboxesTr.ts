@@ -2,6 +2,7 @@ import type { InboxesMessageKey } from "./inboxesEn";
 
 /** Gelen kutuları sayfalarının Türkçe metinleri (yöneticiler): her web sitesi için bir gelen kutusu. */
 export const inboxesTr: Record<InboxesMessageKey, string> = {
+	"inboxes.settingsSection": "Bu web sitesinin ayarları",
 	"nav.inboxes": "Gelen kutuları",
 
 	"inboxes.title": "Gelen kutuları",
