@@ -19,7 +19,7 @@ import { noteCallMedia } from "../domain/calls/callMedia.ts";
 import { callId, mediaReport, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
 import { canRingTelegram, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
-import { assertCallsOpen, inboxOfVisitor, widgetAvailability } from "../domain/inboxes/availability.ts";
+import { assertCallsOpen, widgetAvailability } from "../domain/inboxes/availability.ts";
 import { resumeCall } from "../domain/calls/rejoin.ts";
 import { z } from "zod";
 import { announceRejoin, relaySignal, type SignalTargets } from "./callSignaling.ts";
@@ -123,8 +123,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       conversationId = synced.conversation?.id ?? conversationId;
       const online = await presence.agentsOnlineOrAway();
       const mail = { enabled: deps.config.mail !== undefined, known: visitor().email !== null };
-      const inboxId = await inboxOfVisitor(domain, visitor().id, socket.handshake.auth.inbox);
-      const availability = await widgetAvailability(domain, inboxId, { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
+      const availability = await widgetAvailability(domain, socket.data.inboxId, { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
       // "Online" to the widget means someone answers now: within business hours as well.
       return { ...synced, agentsOnline: online && availability.open, callsAvailable: availability.calls, mail, availability };
     }));
@@ -165,7 +164,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
 
     socket.on("call:start", handle(log, startCall, async ({ media, consent }) => {
       // A stale or hand-made client must not ring a closed team: calls off or outside hours, refuse at once.
-      await assertCallsOpen(domain, await inboxOfVisitor(domain, visitor().id, socket.handshake.auth.inbox));
+      await assertCallsOpen(domain, socket.data.inboxId, media);
       // A stale widget must not ring nobody: with no console open and no Telegram chat to ring, refuse at once.
       if (!(await presence.agentsOnlineOrAway()) && !(await canRingTelegram(domain))) {
         throw conflict("team_away", "Nobody is available to take a call right now. Leave a message or request a call back.");

@@ -227,6 +227,23 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     await expect(claimCall(deps(), await agent("Late"), call.id)).rejects.toMatchObject({ id: "call_not_waiting" });
   });
 
+  it("rings for the inbox's own ring time when it has one, the install's otherwise", async () => {
+    newDay();
+    const now = clock.now();
+    await handle.db
+      .insertInto("inboxes")
+      .values({ id: "quick-shop", name: "Quick shop", settings: JSON.stringify({ calls: { ringTimeoutS: 20 } }), created_at: now, updated_at: now })
+      .execute();
+    const quick = await placeCall(deps(), await visitor(), { media: "audio", conversationId: null, inboxId: "quick-shop" });
+    const usual = await placeCall(deps(), await visitor(), { media: "audio", conversationId: null });
+    clock.advance(21_000);
+    const missed = (await expireUnansweredCalls(deps())).map((c) => c.id);
+    expect(missed).toContain(quick.id);
+    expect(missed).not.toContain(usual.id);
+    clock.advance(40_000);
+    expect((await expireUnansweredCalls(deps())).map((c) => c.id)).toContain(usual.id);
+  });
+
   it("computes the duration on the server and lets only participants hang up", async () => {
     newDay();
     const v = await visitor();

@@ -176,6 +176,33 @@ describe.each(testDatabases())("call-back requests on $name", (database: TestDat
     await t.deps.domain.db.updateTable("inboxes").set({ settings: "{}" }).where("id", "=", "default").execute();
   });
 
+  it("refuses a video call where the inbox takes voice calls only", async () => {
+    await setHours(openAllWeek);
+    await connect("agent", { token: tokens.agent });
+    await t.deps.domain.db.updateTable("inboxes").set({ settings: JSON.stringify({ calls: { video: false } }) }).where("id", "=", "default").execute();
+    const widget = await connect("visitor", { visitorToken: newVisitorToken() });
+    await expect(request<CallStart>(widget, "call:start", { media: "video" })).rejects.toMatchObject({ id: "video_off" });
+    await t.deps.domain.db.updateTable("inboxes").set({ settings: "{}" }).where("id", "=", "default").execute();
+  });
+
+  it("judges hours by the website the widget is on, not by the visitor's latest conversation elsewhere", async () => {
+    const now = t.clock.now();
+    await t.deps.domain.db
+      .insertInto("inboxes")
+      .values({ id: "night-shop", name: "Night shop", settings: JSON.stringify({ hours: closedAllWeek }), created_at: now, updated_at: now })
+      .execute();
+    await setHours(openAllWeek);
+    await connect("agent", { token: tokens.agent });
+    const token = newVisitorToken();
+    // The visitor wrote on the default website (open) ...
+    const onDay = await connect("visitor", { visitorToken: token });
+    await request(onDay, "message:send", { clientId: newClientId(), body: "hello from the day shop" });
+    // ... and now opens the night shop's widget, which is closed.
+    const onNight = await connect("visitor", { visitorToken: token, inbox: "night-shop" });
+    expect(await request<Sync>(onNight, "conversation:sync", {})).toMatchObject({ availability: { open: false, calls: false } });
+    await expect(request<CallStart>(onNight, "call:start", { media: "audio" })).rejects.toMatchObject({ id: "outside_hours" });
+  });
+
   it("tells open widgets when hours are saved, and when opening time passes", async () => {
     await setHours(openAllWeek);
     const widget = await connect("visitor", { visitorToken: newVisitorToken() });

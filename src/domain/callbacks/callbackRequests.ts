@@ -84,7 +84,7 @@ export async function requestCallback(
   visitor: VisitorRow,
   input: { phone: string; note?: string | undefined; inbox?: string | undefined },
 ): Promise<CallbackView> {
-  const inboxId = await inboxOfVisitor(deps, visitor.id, input.inbox);
+  const inboxId = await inboxOfVisitor(deps, input.inbox);
   const settings = await loadInboxSettings(deps.db, inboxId);
   if (!settings) throw notFound("inbox_not_found", "No such inbox.");
   if (!settings.calls.enabled) throw conflict("calls_off", "This website does not take calls. Leave a message instead.");

@@ -8,7 +8,7 @@ import { inboxTeamChats } from "../chat/alertChats.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
-import { callQueue, claimCall, currentCallSettings, expireUnansweredCalls, hangUp, placeCall, rejectCall } from "./calls.ts";
+import { callQueue, claimCall, currentCallSettings, expireUnansweredCalls, hangUp, placeCall, rejectCall, ringTimeoutMsOf } from "./calls.ts";
 import { iceServersFor, LIVE_TURN_TTL_S, RINGING_TURN_MARGIN_S, stunServers } from "./ice.ts";
 import { callUsage } from "./limits.ts";
 import { ringTargets } from "./ringTargets.ts";
@@ -46,9 +46,9 @@ export function liveIceServers(deps: DomainDeps, callId: string): IceServer[] {
 }
 
 /** ICE servers for the caller of a waiting call: TURN credentials that expire soon after the ringing would. */
-export async function ringingIceServers(deps: DomainDeps, callId: string): Promise<IceServer[]> {
-  const ttlS = Math.ceil((await currentCallSettings(deps)).ringTimeoutMs / 1000) + RINGING_TURN_MARGIN_S;
-  return iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, callId, deps.clock.now(), ttlS);
+export async function ringingIceServers(deps: DomainDeps, call: Pick<CallRow, "id" | "inbox_id">): Promise<IceServer[]> {
+  const ttlS = Math.ceil((await ringTimeoutMsOf(deps, call.inbox_id)) / 1000) + RINGING_TURN_MARGIN_S;
+  return iceServersFor(deps.calls.iceServers, deps.calls.turnSecret, call.id, deps.clock.now(), ttlS);
 }
 
 export async function presentCall(deps: DomainDeps, call: CallRow): Promise<CallView> {
@@ -118,7 +118,7 @@ export async function startCall(
   deps.events.publish({ type: "calls.changed" });
   const position = (await callQueue(deps)).find((q) => q.call.id === call.id)?.position ?? 1;
   // A second press during a live call (another tab) gets that call, with the live call's credentials.
-  const iceServers = call.status === "queued" ? await ringingIceServers(deps, call.id) : liveIceServers(deps, call.id);
+  const iceServers = call.status === "queued" ? await ringingIceServers(deps, call) : liveIceServers(deps, call.id);
   return { call: await presentCall(deps, call), position, iceServers };
 }
 
@@ -131,7 +131,7 @@ export async function renewCallerIceServers(deps: DomainDeps, visitor: VisitorRo
   const call = await findCall(deps.db, callId);
   if (!call) throw notFound("call_not_found", "No such call.");
   if (call.visitor_id !== visitor.id) throw forbidden("not_in_call", "You are not in this call.");
-  if (call.status === "queued") return { iceServers: await ringingIceServers(deps, call.id) };
+  if (call.status === "queued") return { iceServers: await ringingIceServers(deps, call) };
   if (call.status === "active") return { iceServers: liveIceServers(deps, call.id) };
   throw conflict("call_not_live", "This call is over.");
 }

@@ -1,4 +1,3 @@
-import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../adapters/db/database.ts";
 import { type AgentRow, findAgentById } from "../../adapters/db/repositories/agents.ts";
@@ -19,6 +18,8 @@ import type { RecordingConsent } from "../../protocol/calls.ts";
 import { RECORDING_CONSENT_VERSION } from "../../protocol/consent.ts";
 import type { SettingsReader } from "../settings/installSettings.ts";
 import { agentScope, type CallLimits, countCallIfUnder, localDay, TEAM_SCOPE, uncountCall, visitorScope } from "./limits.ts";
+import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
+import { loadInboxSettings } from "../inboxes/inboxSettings.ts";
 
 /** The call settings in force for one operation, read live from the install's settings. */
 export interface CallSettings {
@@ -229,15 +230,23 @@ export async function hangUp(deps: CallDeps, who: { visitorId?: string; agentId?
   return current();
 }
 
+/** How long a call of this inbox rings: the inbox's own ring time, else the install's. */
+export async function ringTimeoutMsOf(deps: CallDeps, inboxId: string): Promise<number> {
+  const own = (await loadInboxSettings(deps.db, inboxId))?.calls.ringTimeoutS;
+  return own === undefined ? (await currentCallSettings(deps)).ringTimeoutMs : own * 1000;
+}
+
 /**
  * Calls nobody answered within the ring timeout become missed; returns them for follow-up.
  * `alsoInTransaction` runs in each call's ending transaction (to queue the missed-call note with it).
  */
 export async function expireUnansweredCalls(deps: CallDeps, alsoInTransaction?: (trx: Db, call: CallRow) => Promise<void>): Promise<CallRow[]> {
-  const deadline = deps.clock.now() - (await currentCallSettings(deps)).ringTimeoutMs;
+  const now = deps.clock.now();
+  const timeouts = new Map<string, number>();
   const missed: CallRow[] = [];
   for (const call of await queuedCalls(deps.db)) {
-    if (call.created_at > deadline) break;
+    if (!timeouts.has(call.inbox_id)) timeouts.set(call.inbox_id, await ringTimeoutMsOf(deps, call.inbox_id));
+    if (call.created_at > now - (timeouts.get(call.inbox_id) ?? 0)) continue;
     const ended = await endUnanswered(deps, call, "missed", "ring_timeout", alsoInTransaction);
     if (ended) missed.push(ended);
   }

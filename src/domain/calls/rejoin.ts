@@ -17,7 +17,7 @@ export async function resumeCall(deps: DomainDeps, who: Participant): Promise<Ca
   if (!row) return { call: null, position: null, iceServers: [] };
   if (row.status === "queued") {
     const position = (await callQueue(deps)).find((q) => q.call.id === row.id)?.position ?? null;
-    return { call: await presentCall(deps, row), position, iceServers: await ringingIceServers(deps, row.id) };
+    return { call: await presentCall(deps, row), position, iceServers: await ringingIceServers(deps, row) };
   }
   return { call: await presentCall(deps, row), position: null, iceServers: liveIceServers(deps, row.id) };
 }

@@ -1,10 +1,10 @@
-import { latestConversationOf } from "../../adapters/db/repositories/chat.ts";
 import type { WidgetAvailability } from "../../protocol/callbacks.ts";
-import { DEFAULT_INBOX_ID, type InboxSettings, inboxSettings } from "../../protocol/inboxes.ts";
+import { type InboxSettings, inboxSettings } from "../../protocol/inboxes.ts";
 import { conflict } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { isOpen, nextOpening } from "./businessHours.ts";
 import { loadInboxSettings, parseInboxSettings } from "./inboxSettings.ts";
+import { widgetInbox } from "./visibility.ts";
 
 // What the widget offers, per inbox: within business hours AND someone to answer. Outside hours or
 // with nobody there, it offers no Call but "Request a call back"; the call start path checks the
@@ -21,11 +21,9 @@ async function settingsOf(deps: DomainDeps, inboxId: string): Promise<InboxSetti
   return (await loadInboxSettings(deps.db, inboxId)) ?? inboxSettings.parse({});
 }
 
-/** The inbox a visitor is served by: their latest conversation's, else the one the widget names, else the default. */
-export async function inboxOfVisitor(deps: DomainDeps, visitorId: string, named?: unknown): Promise<string> {
-  const latest = await latestConversationOf(deps.db, visitorId);
-  if (latest) return latest.inbox_id;
-  return typeof named === "string" && named.length > 0 && named.length <= 64 ? named : DEFAULT_INBOX_ID;
+/** The inbox the widget names (its snippet's `data-inbox`), the default one when it names none or an unknown one. */
+export async function inboxOfVisitor(deps: DomainDeps, named?: unknown): Promise<string> {
+  return (await widgetInbox(deps, named)).inboxId;
 }
 
 /** Within hours, the next opening, and whether Call or `Request a call back` is offered. */
@@ -38,10 +36,11 @@ export async function widgetAvailability(deps: DomainDeps, inboxId: string, reac
   return { open, nextOpening: next === null ? null : new Date(next).toISOString(), calls, callbacks: settings.calls.enabled && !calls };
 }
 
-/** Refuses a call the widget should not have offered: calls off for the inbox, or outside its hours. */
-export async function assertCallsOpen(deps: DomainDeps, inboxId: string): Promise<void> {
+/** Refuses a call the widget should not have offered: calls (or video) off for the inbox, or outside its hours. */
+export async function assertCallsOpen(deps: DomainDeps, inboxId: string, media: "audio" | "video" = "audio"): Promise<void> {
   const settings = await settingsOf(deps, inboxId);
   if (!settings.calls.enabled) throw conflict("calls_off", "This website does not take calls. Leave a message instead.");
+  if (media === "video" && !settings.calls.video) throw conflict("video_off", "This website takes voice calls only. Call without video.");
   if (!isOpen(settings.hours, deps.clock.now())) {
     throw conflict("outside_hours", "We are outside business hours. Leave a message or request a call back.");
   }
