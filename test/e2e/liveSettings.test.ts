@@ -60,6 +60,19 @@ describe.runIf(browserAvailable())("settings saved in the console apply live", (
     expect((await launcherLook(after.page)).x).toBeLessThan(640);
     if (process.env.E2E_SCREENSHOTS) await after.page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/widget-inbox-look.png` });
     await after.page.context().close();
+
+    // A website that speaks Turkish only: an English browser gets the Turkish widget and greeting.
+    const row = await t.deps.domain.db.selectFrom("inboxes").select("settings").where("id", "=", "default").executeTakeFirstOrThrow();
+    const saved = JSON.parse(row.settings) as { widget: Record<string, unknown> };
+    saved.widget.languages = ["tr"];
+    await t.deps.domain.db.updateTable("inboxes").set({ settings: JSON.stringify(saved) }).where("id", "=", "default").execute();
+    const turkish = await openWidget(browser, shop.url);
+    await turkish.frame.getByText("Mağazaya hoş geldiniz!").waitFor({ timeout: 15_000 });
+    expect(await turkish.frame.evaluate("document.documentElement.lang")).toBe("tr");
+    await turkish.page.context().close();
+    // Both languages again, for the test below.
+    saved.widget.languages = ["tr", "en"];
+    await t.deps.domain.db.updateTable("inboxes").set({ settings: JSON.stringify(saved) }).where("id", "=", "default").execute();
   }, 180_000);
 
   it("the next call uses the recording mode and ring time saved in Settings", async () => {

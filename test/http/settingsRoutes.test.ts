@@ -117,7 +117,10 @@ describe.each(testDatabases())("settings routes on $name", (database: TestDataba
       const config = (await call("anonymous", "GET", `/api/widget/config${query}`)).json() as Record<string, unknown>;
       expect(config, query).toMatchObject({ inboxId: "default", colour: "#0a7d33", position: "left", greeting, callsEnabled: false });
     }
-    // Back to calls on, for the test below.
+    // An inbox that speaks English only greets a Turkish visitor in English (the widget follows suit).
+    await call("admin", "PUT", "/api/inboxes/default/settings", { ...changed, widget: { ...changed.widget, languages: ["en"] } });
+    expect((await call("anonymous", "GET", "/api/widget/config?lang=tr")).json()).toMatchObject({ greeting: "Welcome!", languages: ["en"] });
+    // Back to calls on and both languages, for the test below.
     await call("admin", "PUT", "/api/inboxes/default/settings", { ...changed, calls: { ...changed.calls, enabled: true } });
   });
 

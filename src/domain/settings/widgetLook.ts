@@ -5,7 +5,8 @@ import { parseInboxSettings } from "../inboxes/inboxSettings.ts";
 import type { SettingsDeps } from "./installSettings.ts";
 
 /**
- * What a widget of `inboxId` shows in `language`: its inbox's look, the pre-chat fields (the
+ * What a widget of `inboxId` shows in `language` (or the first language offered, when that one is
+ * not): its inbox's look, the pre-chat fields (the
  * inbox's own, else the install's) and the languages both the inbox and the install offer. An
  * unknown or absent inbox is the default one, so an old snippet keeps working.
  */
@@ -24,14 +25,17 @@ export async function widgetLookFor(
   const inbox = row ? parseInboxSettings(row.settings) : undefined;
   const install = await deps.settings.current();
   const widget = inbox?.widget;
-  const languages = (widget?.languages ?? install.languages).filter((l) => install.languages.includes(l));
+  const offered = (widget?.languages ?? install.languages).filter((l) => install.languages.includes(l));
+  const languages = offered.length > 0 ? offered : install.languages;
+  // The widget speaks the visitor's language when it is offered, else the first one offered.
+  const spoken = languages.includes(language) ? language : (languages[0] ?? language);
   return {
     inboxId: id,
     // Null until an admin saves the inbox's look: the widget keeps its built-in accent.
     colour: row && colourWasSaved(row.settings) ? (widget?.colour ?? null) : null,
     position: widget?.position ?? "right",
-    greeting: widget?.greeting[language] ?? "",
-    languages: languages.length > 0 ? languages : install.languages,
+    greeting: widget?.greeting[spoken] ?? "",
+    languages,
     callsEnabled: inbox?.calls.enabled ?? true,
     preChat: widget?.preChat ?? install.preChat,
   };

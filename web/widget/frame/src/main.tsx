@@ -17,11 +17,11 @@ import { logFailure } from "../../../shared/logFailure";
 
 async function boot(): Promise<void> {
 	applyAccent(frameOptions.color);
-	document.documentElement.lang = frameOptions.language;
 	// The bridge first: the loader answers its "ready" with the stored data initStorage waits for.
 	startHostBridge();
-	loadWidgetConfig();
-	await Promise.all([initStorage(), loadDictionary()]);
+	// The config settles the language (the inbox's offered ones) before its dictionary loads.
+	await Promise.all([initStorage(), loadWidgetConfig().then(loadDictionary)]);
+	document.documentElement.lang = frameOptions.language;
 	adoptSiteIdentity();
 
 	// Asked before startChat creates the token: only a returning visitor can have history to show.

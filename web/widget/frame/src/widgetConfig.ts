@@ -3,6 +3,7 @@ import { createStore } from "./state/store";
 import { parseAccent } from "../../accentColor";
 import { applyAccent } from "./accentTheme";
 import { frameOptions } from "./frameOptions";
+import { isLanguage } from "../../../shared/i18n";
 import { postToHost } from "./host/hostBridge";
 
 /** Null while loading; the fallback when the server could not be asked (the server still enforces limits). */
@@ -32,6 +33,7 @@ function normalize(raw: Partial<WidgetConfig>): WidgetConfig {
 		position: raw.position === "left" ? "left" : "right",
 		greeting: typeof raw.greeting === "string" ? raw.greeting : "",
 		callsEnabled: raw.callsEnabled !== false,
+		languages: Array.isArray(raw.languages) ? raw.languages.filter(isLanguage) : [],
 	};
 }
 
@@ -42,15 +44,20 @@ function applyLook(config: WidgetConfig): void {
 	postToHost({ type: "destek:look", colour, position: config.position });
 }
 
-export function loadWidgetConfig(): void {
-	fetchWidgetConfig().then(
-		(raw) => {
-			const config = normalize(raw);
-			widgetConfig.set(config);
-			applyLook(config);
-		},
-		() => widgetConfig.set(FALLBACK_CONFIG),
-	);
+/**
+ * Loads the config, and settles the widget's language before its dictionary loads: the visitor's
+ * (data-language, else the browser's) when the inbox offers it, else the first one it offers.
+ */
+export async function loadWidgetConfig(): Promise<void> {
+	try {
+		const config = normalize(await fetchWidgetConfig());
+		const [first] = config.languages;
+		if (first && !config.languages.includes(frameOptions.language)) frameOptions.language = first;
+		widgetConfig.set(config);
+		applyLook(config);
+	} catch {
+		widgetConfig.set(FALLBACK_CONFIG);
+	}
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Language } from "../../../../shared/i18n";
 import type { AttachmentView } from "../protocol";
 import type { SiteIdentity } from "../../../bridgeMessages";
 import { frameOptions } from "../frameOptions";
@@ -33,6 +34,8 @@ export interface WidgetConfig {
 	position: "left" | "right";
 	greeting: string;
 	callsEnabled: boolean;
+	/** The languages the inbox offers, the first its default; empty: whatever the visitor's is. */
+	languages: Language[];
 }
 
 /** Used until (or if never) the server's config arrives; the server enforces the real limits. */
@@ -45,6 +48,7 @@ export const FALLBACK_CONFIG: WidgetConfig = {
 	position: "right",
 	greeting: "",
 	callsEnabled: true,
+	languages: [],
 };
 
 /** A JSON request to the widget API; a failure is a WidgetApiError with the server's stable id. */

@@ -15,9 +15,12 @@ export async function loadDictionary(): Promise<void> {
 	dictionaries[language] = language === "tr" ? (await import("./tr")).tr : (await import("./en")).en;
 }
 
-/** The embed code decides the widget's language (data-language, else the browser's). */
+/** The embed code decides the widget's language (data-language, else the browser's), if the inbox offers it. */
+// Read when the widget renders: the inbox's offered languages may have changed it since start.
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(dictionaries, "destek:language", {
-	initialLanguage: frameOptions.language,
+	get initialLanguage() {
+		return frameOptions.language;
+	},
 });
 
 /** The visitor-facing text for a server or widget error id; unknown ids fall back to a generic line. */
