@@ -169,8 +169,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       if (!(await presence.agentsOnlineOrAway()) && !(await canRingTelegram(domain))) {
         throw conflict("team_away", "Nobody is available to take a call right now. Leave a message or request a call back.");
       }
-      const connected = await presence.connectedAgentIds().catch(() => undefined);
-      return startCallForVisitor(domain, visitor(), media, consent, socket.data.inboxId, connected);
+      return startCallForVisitor(domain, visitor(), media, consent, socket.data.inboxId);
     }));
     socket.on("call:hangup", handle(log, callId, async ({ callId }) => ({
       call: await hangUpCall(domain, { visitorId: visitor().id }, callId, "caller_hung_up"),

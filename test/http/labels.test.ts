@@ -220,7 +220,9 @@ describe.each(testDatabases())("labels on $name", (database: TestDatabase) => {
   it("filters the list by status, assignee, inbox and label together, and pages each filtered view with its cursor", async () => {
     const now = Date.now();
     await t.deps.domain.db.insertInto("inboxes").values({ id: "shop", name: "Shop", settings: "{}", created_at: now, updated_at: now }).execute();
+    // Both agents work both websites (new agents join the default inbox by themselves).
     await t.deps.domain.db.insertInto("inbox_members").values({ inbox_id: "shop", agent_id: rows.ayse.id, created_at: now }).execute();
+    await t.deps.domain.db.insertInto("inbox_members").values({ inbox_id: "shop", agent_id: rows.bora.id, created_at: now }).execute();
     const refund = await createLabel("Refund filter", "#123456");
     const other = await createLabel("Other filter", "#654321");
 
@@ -291,6 +293,9 @@ describe.each(testDatabases())("labels on $name", (database: TestDatabase) => {
     };
     const admin = await options("admin");
     expect(admin.inboxes.map((i) => i.id).sort()).toEqual(["default", "shop"]);
+    // An agent is offered only the inboxes they are a member of.
+    await t.deps.domain.db.deleteFrom("inbox_members").where("agent_id", "=", rows.ayse.id).where("inbox_id", "=", "default").execute();
+    await t.deps.domain.db.deleteFrom("inbox_members").where("agent_id", "=", rows.bora.id).execute();
     expect((await options("ayse")).inboxes.map((i) => i.id)).toEqual(["shop"]);
     expect((await options("bora")).inboxes).toEqual([]);
     expect(admin.labels).toEqual(await catalogue());

@@ -12,6 +12,8 @@ import { PASSWORD } from "./testApp.ts";
 /** An agent who is a member of `inboxId` (default: the default inbox). */
 export async function memberAgent(deps: DomainDeps, username: string, inboxId = DEFAULT_INBOX_ID): Promise<{ id: string; username: string }> {
   const agent = await createAgent(deps, { type: "system" }, { username, name: username[0]?.toUpperCase() + username.slice(1), password: PASSWORD, role: "agent" });
+  // A new agent joins the default inbox; one meant for another inbox is a member of that one only.
+  if (inboxId !== DEFAULT_INBOX_ID) await deps.db.deleteFrom("inbox_members").where("agent_id", "=", agent.id).execute();
   await addMember(deps.db, inboxId, agent.id);
   return { id: agent.id, username };
 }

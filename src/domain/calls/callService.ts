@@ -86,14 +86,6 @@ export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
   return (await callAlertChats(deps)).length > 0;
 }
 
-/** The Telegram chats that ring: those of the available members rung first, else every alert chat. */
-async function ringChats(deps: DomainDeps, inboxId: string, connected: readonly string[] | undefined): Promise<string[]> {
-  const first = deps.telegram ? await ringTargets(deps, inboxId, connected) : null;
-  if (!first) return callAlertChats(deps, inboxId);
-  const agents = await listAgents(deps.db);
-  return agents.filter((a) => first.includes(a.id) && a.telegram_chat_id).map((a) => a.telegram_chat_id as string);
-}
-
 /**
  * A visitor presses Call (with the recording consent they gave): queued, the team alerted, the
  * caller told their place. `connected`: agents with a console open, to ring the inbox's available members first.
@@ -104,13 +96,14 @@ export async function startCall(
   media: CallRow["media"],
   consent?: RecordingConsent,
   inboxId: string = DEFAULT_INBOX_ID,
-  connected?: readonly string[],
 ): Promise<CallStart> {
   // Linked to the visitor's conversation while it is not resolved, so the call shows in its timeline (and its inbox).
   const latest = await latestConversationOf(deps.db, visitor.id, inboxId);
   const open = latest && latest.status !== "resolved" ? latest : undefined;
   const callInbox = open?.inbox_id ?? inboxId;
-  const chats = await ringChats(deps, callInbox, connected);
+  // Telegram always hears every call (the inbox's team chat and each linked agent): only the
+  // consoles ring the available members first, so a call nobody at a console takes is not lost.
+  const chats = await callAlertChats(deps, callInbox);
   const conversationId = open?.id ?? null;
   const call = await placeCall(deps, visitor, { media, conversationId, consent, inboxId: callInbox }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);

@@ -18,6 +18,7 @@ export const inboxSettingsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, {
 
   // The whole document: what the console's form sends back, every section included.
   app.put("/api/inboxes/:id/settings", {
-    schema: { params, body: inboxSettings, response: { 200: inboxSettingsView } },
+    // Strict: an unknown key is a typo or a stale client, refused rather than silently dropped.
+    schema: { params, body: inboxSettings.strict(), response: { 200: inboxSettingsView } },
   }, (request) => saveInboxSettings(domain, currentAgent(request).actor, request.params.id, request.body));
 };
