@@ -42,12 +42,12 @@ describe.runIf(browserAvailable())("automatic assignment between two agents", ()
     // The console's socket is up (its status goes over it) before the agent touches the control.
     await expect.poll(async () => (await connectedAgentIds(agentNamespaceOf(t.app.io))).includes(agent.id), { timeout: 30_000 }).toBe(true);
     const statusOf = async () => (await t.deps.domain.db.selectFrom("agents").select("status").where("id", "=", agent.id).executeTakeFirst())?.status;
-    // The agent says they are here with the top bar's Status control (away first, so the choice is seen to count).
-    await page.getByLabel("Status", { exact: true }).selectOption({ label: "Away" });
+    // The agent says they are here with the top bar's Availability control (away first, so the choice is seen to count).
+    await page.getByLabel("Availability", { exact: true }).selectOption({ label: "Away" });
     await expect.poll(statusOf, { timeout: 20_000 }).toBe("away");
-    await page.getByLabel("Status", { exact: true }).selectOption({ label: "Online" });
+    await page.getByLabel("Availability", { exact: true }).selectOption({ label: "Online" });
     await expect.poll(statusOf, { timeout: 20_000 }).toBe("online");
-    await page.getByLabel("Show conversations").selectOption({ label: "Mine" });
+    await page.getByLabel("Filter by assignee").selectOption({ label: "Mine" });
     return { id: agent.id, name: agent.name, page };
   }
 

@@ -49,8 +49,8 @@ describe.runIf(browserAvailable())("inboxes: several websites in one install", (
   it("creates an inbox, copies its snippet, and keeps its conversations to its members", async () => {
     const admin = await signInConsole(stage.browser, stage.t, "ipek", "717171");
     await admin.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: stage.t.url });
-    await admin.getByRole("link", { name: "Inboxes" }).click();
-    await admin.getByRole("heading", { name: "Inboxes", level: 1 }).waitFor();
+    await admin.getByRole("link", { name: "Websites" }).click();
+    await admin.getByRole("heading", { name: "Websites", level: 1 }).waitFor();
     await admin.getByRole("textbox", { name: "Name" }).fill("Second site");
     await admin.getByRole("button", { name: "Create inbox" }).click();
     const card = admin.getByRole("article", { name: "Second site" });
@@ -109,11 +109,11 @@ describe.runIf(browserAvailable())("inboxes: several websites in one install", (
     expect(await naz.getByText("Hello from the main site").count()).toBe(0);
 
     // On a phone the Inboxes page and its snippets fit the width, and the tab bar still leads there.
-    await admin.getByRole("link", { name: "Inboxes", exact: true }).click();
+    await admin.getByRole("link", { name: "Websites", exact: true }).click();
     await admin.getByRole("article", { name: "Second site" }).waitFor();
     await admin.setViewportSize({ width: 390, height: 844 });
     await expect.poll(() => admin.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     for (const pre of await admin.locator("pre").all()) expect(await pre.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
-    expect(await admin.getByRole("link", { name: "Inboxes", exact: true }).isVisible()).toBe(true);
+    expect(await admin.getByRole("link", { name: "Websites", exact: true }).isVisible()).toBe(true);
   }, 240_000);
 });

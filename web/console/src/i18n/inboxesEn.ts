@@ -1,9 +1,10 @@
 /** English strings of the Inboxes pages (admins): one inbox per website. */
 export const inboxesEn = {
 	"inboxes.settingsSection": "Settings of this website",
-	"nav.inboxes": "Inboxes",
+	// Not "Inboxes": the name would also match the Inbox link for anyone looking for it by name.
+	"nav.inboxes": "Websites",
 
-	"inboxes.title": "Inboxes",
+	"inboxes.title": "Websites",
 	"inboxes.intro":
 		"One inbox per website. Paste an inbox's snippet into its site: conversations and calls from there land in that inbox, and its members answer them. Admins see every inbox.",
 	"inboxes.name": "Name",

@@ -3,9 +3,9 @@ import type { InboxesMessageKey } from "./inboxesEn";
 /** Gelen kutuları sayfalarının Türkçe metinleri (yöneticiler): her web sitesi için bir gelen kutusu. */
 export const inboxesTr: Record<InboxesMessageKey, string> = {
 	"inboxes.settingsSection": "Bu web sitesinin ayarları",
-	"nav.inboxes": "Gelen kutuları",
+	"nav.inboxes": "Web siteleri",
 
-	"inboxes.title": "Gelen kutuları",
+	"inboxes.title": "Web siteleri",
 	"inboxes.intro":
 		"Her web sitesi için bir gelen kutusu. Bir gelen kutusunun kodunu sitesine yapıştırın: oradan gelen yazışmalar ve aramalar o gelen kutusuna düşer ve üyeleri yanıtlar. Yöneticiler tüm gelen kutularını görür.",
 	"inboxes.name": "Ad",

@@ -1,6 +1,7 @@
 /** English strings of agent status: the header's Status control, the team's presence. */
 export const statusEn = {
-	"status.label": "Status",
+	// Not "Status" (nor a name containing it): the call history's filter is named that.
+	"status.label": "Availability",
 	"status.online": "Online",
 	"status.away": "Away",
 	"status.offline": "Offline",

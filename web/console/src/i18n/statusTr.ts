@@ -2,7 +2,7 @@ import type { StatusMessageKey } from "./statusEn";
 
 /** Turkish strings of agent status. */
 export const statusTr: Record<StatusMessageKey, string> = {
-	"status.label": "Durum",
+	"status.label": "Müsaitlik",
 	"status.online": "Çevrimiçi",
 	"status.away": "Uzakta",
 	"status.offline": "Çevrimdışı",

@@ -9,7 +9,7 @@ import { showToast } from "../ui/toasts";
 const STATUSES: AgentStatus[] = ["online", "away", "offline"];
 
 /**
- * The agent's own status in the top bar, named "Status": online takes conversations and calls
+ * The agent's own status in the top bar, named "Availability": online takes conversations and calls
  * (with the console open), away and offline do not. The dot shows it at a glance.
  */
 export function StatusSelect() {
