@@ -19,7 +19,7 @@ export type DomainEvent =
   /** A note mentions this agent. */
   | { type: "mention"; agentId: string; notice: MentionNotice }
   /** A call-back request was made or marked done: consoles only. */
-  | { type: "callbacks.changed"; callback: CallbackView; openCount: number }
+  | { type: "callbacks.changed"; callback: CallbackView }
   /** An inbox's business hours were changed: widgets ask again whether anyone answers. */
   | { type: "availability.changed"; inboxId: string }
   /** The call queue changed (a call came, was taken, ended or was missed). */

@@ -59,5 +59,5 @@ export type InboxHoursResponse = z.infer<typeof inboxHoursResponse>;
 
 /** `/agent` event: a call-back request was made or marked done (every console; the badge counts open ones). */
 export interface AgentCallbackServerEvents {
-  "callbacks:changed": (payload: { callback: CallbackView; openCount: number }) => void;
+  "callbacks:changed": (payload: { callback: CallbackView }) => void;
 }

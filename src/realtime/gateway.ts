@@ -104,7 +104,7 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
         presence.agentsChanged().catch((err: unknown) => deps.log.warn({ err }, "telling widgets about changed business hours failed"));
         return;
       case "callbacks.changed":
-        agents.to(AGENTS_ROOM).emit("callbacks:changed", { callback: event.callback, openCount: event.openCount });
+        agents.to(inboxAudience(event.callback.inboxId)).emit("callbacks:changed", { callback: event.callback });
         return;
       case "calls.changed":
         announceQueue().catch((err: unknown) => deps.log.error({ err }, "announcing the call queue failed"));

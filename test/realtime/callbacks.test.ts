@@ -2,7 +2,8 @@ import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
-import { CALLBACKS_PER_VISITOR_PER_DAY } from "../../src/domain/callbacks/callbackRequests.ts";
+import { CALLBACKS_PER_VISITOR_PER_DAY, requestCallback } from "../../src/domain/callbacks/callbackRequests.ts";
+import { identifyVisitor } from "../../src/domain/chat/visitors.ts";
 import type { CallbackList, CallbackView, WidgetAvailability } from "../../src/protocol/callbacks.ts";
 import type { CallStart } from "../../src/protocol/calls.ts";
 import type { TimelineResponse } from "../../src/protocol/timeline.ts";
@@ -114,13 +115,13 @@ describe.each(testDatabases())("call-back requests on $name", (database: TestDat
     expect(errorOf(await http("POST", "/api/widget/callbacks", { body: { phone: "+90 532 000 00 00" } }))).toEqual({ status: 401, id: "visitor_token_invalid" });
     expect(errorOf(await http("POST", "/api/widget/callbacks", { visitor: token, body: { phone: "call me" } }))).toEqual({ status: 400, id: "invalid_request" });
 
-    const live = nextEvent<{ callback: CallbackView; openCount: number }>(console, "callbacks:changed", (e) => e.callback.status === "open");
+    const live = nextEvent<{ callback: CallbackView }>(console, "callbacks:changed", (e) => e.callback.status === "open");
     const timelineLive = nextEvent<{ kind: string }>(console, "timeline:event", (e) => e.kind === "callback_requested");
     const created = await http("POST", "/api/widget/callbacks", { visitor: token, body: { phone: "+90 532 000 00 00", note: "Öğleden sonra" } });
     expect(created.statusCode, created.body).toBe(201);
     const { callback: receipt } = created.json<{ callback: { id: string } }>();
     const changed = await live;
-    expect(changed).toMatchObject({ openCount: 1, callback: { id: receipt.id, phone: "+90 532 000 00 00", note: "Öğleden sonra", conversationId: conversation?.id, inboxId: "default" } });
+    expect(changed).toMatchObject({ callback: { id: receipt.id, phone: "+90 532 000 00 00", note: "Öğleden sonra", conversationId: conversation?.id, inboxId: "default" } });
     await timelineLive;
 
     const post = await telegram.waitForSent((m) => String(m.chat_id) === String(INBOX_CHAT) && String(m.text).includes("+90 532 000 00 00"));
@@ -136,11 +137,12 @@ describe.each(testDatabases())("call-back requests on $name", (database: TestDat
     expect(errorOf(await http("POST", `/api/callbacks/${receipt.id}/done`, { visitor: token, body: {} }))).toEqual({ status: 401, id: "unauthenticated" });
     expect(errorOf(await http("POST", "/api/callbacks/00000000-0000-4000-8000-000000000000/done", { agent: "agent", body: {} }))).toEqual({ status: 404, id: "callback_not_found" });
 
-    const doneLive = nextEvent<{ callback: CallbackView; openCount: number }>(console, "callbacks:changed", (e) => e.callback.status === "done");
+    const doneLive = nextEvent<{ callback: CallbackView }>(console, "callbacks:changed", (e) => e.callback.status === "done");
     const done = await http("POST", `/api/callbacks/${receipt.id}/done`, { agent: "agent", body: {} });
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ callback: { status: "done", doneBy: { id: agentId } } });
-    expect(await doneLive).toMatchObject({ openCount: 0 });
+    expect(await doneLive).toMatchObject({ callback: { id: receipt.id, status: "done" } });
+    expect((await list()).openCount).toBe(0);
     // Again (a retry, or a second agent): the same answer, nothing recorded twice.
     expect((await http("POST", `/api/callbacks/${receipt.id}/done`, { agent: "admin", body: {} })).json()).toMatchObject({ callback: { status: "done", doneBy: { id: agentId } } });
     expect((await list()).callbacks).toEqual([]);
@@ -166,6 +168,32 @@ describe.each(testDatabases())("call-back requests on $name", (database: TestDat
     const mine = (await list()).callbacks.filter((c) => c.phone.startsWith("+90 555"));
     expect(mine).toHaveLength(CALLBACKS_PER_VISITOR_PER_DAY);
     expect(mine.every((c) => c.conversationId === null)).toBe(true);
+  });
+
+  it("shows an agent the call backs of their own inboxes only", async () => {
+    await setHours(closedAllWeek);
+    const now = t.clock.now();
+    await t.deps.domain.db
+      .insertInto("inboxes")
+      .values({ id: "other-site", name: "Other site", settings: JSON.stringify({ hours: closedAllWeek }), created_at: now, updated_at: now })
+      .execute();
+    const console = await connect("agent", { token: tokens.agent });
+    const heard: string[] = [];
+    console.on("callbacks:changed", (e: { callback: CallbackView }) => heard.push(e.callback.id));
+    const adminConsole = await connect("agent", { token: tokens.admin });
+    const adminHeard = nextEvent<{ callback: CallbackView }>(adminConsole, "callbacks:changed", (e) => e.callback.inboxId === "other-site");
+    // Straight through the domain: the widget route's per-address limit is spent by the tests above.
+    const visitor = await identifyVisitor(t.deps.domain, { token: newVisitorToken(), userAgent: null, language: "tr", origin: { address: "203.0.113.9" } });
+    const callback = await requestCallback(t.deps.domain, visitor, { phone: "+90 533 444 55 66", inbox: "other-site" });
+    await adminHeard;
+    // The agent is a member of the default inbox only: not in their list, count or live events, not theirs to close.
+    expect((await list()).callbacks.map((c) => c.id)).not.toContain(callback.id);
+    const adminList = (await http("GET", "/api/callbacks?status=open", { agent: "admin" })).json<CallbackList>();
+    expect(adminList.callbacks.map((c) => c.id)).toContain(callback.id);
+    expect((await list()).openCount).toBe(adminList.openCount - 1);
+    expect(heard).not.toContain(callback.id);
+    expect(errorOf(await http("POST", `/api/callbacks/${callback.id}/done`, { agent: "agent", body: {} }))).toEqual({ status: 404, id: "callback_not_found" });
+    expect((await http("POST", `/api/callbacks/${callback.id}/done`, { agent: "admin", body: {} })).statusCode).toBe(200);
   });
 
   it("refuses a call back when the inbox takes no calls", async () => {

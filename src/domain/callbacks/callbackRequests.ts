@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { listAgents } from "../../adapters/db/repositories/agents.ts";
+import { type AgentRow, listAgents } from "../../adapters/db/repositories/agents.ts";
 import {
   type CallbackRow,
   countOpenCallbacks,
@@ -17,8 +17,9 @@ import { conflict, notFound } from "../errors.ts";
 import { text } from "../i18n.ts";
 import { inboxOfVisitor } from "../inboxes/availability.ts";
 import { inboxTeamChats } from "../chat/alertChats.ts";
+import { seesInbox, visibleInboxes } from "../inboxes/visibility.ts";
 import { loadInboxSettings } from "../inboxes/inboxSettings.ts";
-import type { Actor, DomainDeps } from "../ports.ts";
+import type { DomainDeps } from "../ports.ts";
 import { publishTimeline, recordConversationEvent } from "../chat/timeline.ts";
 import { visitorLabel } from "../chat/visitorLabel.ts";
 
@@ -31,8 +32,6 @@ import { visitorLabel } from "../chat/visitorLabel.ts";
 export const CALLBACKS_PER_VISITOR_PER_DAY = 5;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const LIST_LIMIT = 200;
-
-type AgentActor = Extract<Actor, { type: "agent" }>;
 
 /** The inbox's team chat, else the install's alert chats; none without a bot. */
 async function teamChats(deps: DomainDeps, inboxId: string): Promise<string[]> {
@@ -68,11 +67,11 @@ async function present(deps: DomainDeps, rows: CallbackRow[]): Promise<CallbackV
   });
 }
 
-/** Tells every console after commit: the request itself and how many are open now. */
+/** Tells the consoles of the request's inbox after commit (each counts its own open ones). */
 async function announce(deps: DomainDeps, row: CallbackRow): Promise<CallbackView> {
   const [callback] = await present(deps, [row]);
   if (!callback) throw new Error("a stored call-back request could not be presented");
-  deps.events.publish({ type: "callbacks.changed", callback, openCount: await countOpenCallbacks(deps.db) });
+  deps.events.publish({ type: "callbacks.changed", callback });
   return callback;
 }
 
@@ -125,15 +124,21 @@ export async function requestCallback(
 }
 
 /** Open (oldest first) or done (newest first) requests, and how many are open. */
-export async function listCallbackRequests(deps: DomainDeps, status: CallbackStatus): Promise<CallbackList> {
-  const [rows, openCount] = await Promise.all([listCallbacks(deps.db, status, LIST_LIMIT), countOpenCallbacks(deps.db)]);
+/** The requests of the inboxes the agent sees (admins: all), with how many of them are open. */
+export async function listCallbackRequests(deps: DomainDeps, agent: Pick<AgentRow, "id" | "role">, status: CallbackStatus): Promise<CallbackList> {
+  const visible = await visibleInboxes(deps, agent);
+  if (visible !== "all" && visible.length === 0) return { callbacks: [], openCount: 0 };
+  const inboxIds = visible === "all" ? undefined : visible;
+  const [rows, openCount] = await Promise.all([listCallbacks(deps.db, status, LIST_LIMIT, inboxIds), countOpenCallbacks(deps.db, inboxIds)]);
   return { callbacks: await present(deps, rows), openCount };
 }
 
 /** An agent called the visitor back. Done already: the request as it is, nothing recorded twice. */
-export async function completeCallback(deps: DomainDeps, actor: AgentActor, id: string): Promise<CallbackView> {
+export async function completeCallback(deps: DomainDeps, agent: Pick<AgentRow, "id" | "role">, id: string): Promise<CallbackView> {
+  const actor = { agentId: agent.id };
   const row = await findCallback(deps.db, id);
-  if (!row) throw notFound("callback_not_found", "No such call-back request.");
+  // Another inbox's request is, to this agent, no request at all.
+  if (!row || !seesInbox(await visibleInboxes(deps, agent), row.inbox_id)) throw notFound("callback_not_found", "No such call-back request.");
   if (row.status === "done") return (await present(deps, [row]))[0] as CallbackView;
   const now = deps.clock.now();
   const event = await deps.db.transaction().execute(async (trx: Db) => {

@@ -17,11 +17,11 @@ export const callbackRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { doma
 
   app.get("/", {
     schema: { querystring: callbackQuery, response: { 200: callbackList } },
-  }, async (request) => listCallbackRequests(domain, request.query.status));
+  }, async (request) => listCallbackRequests(domain, currentAgent(request).row, request.query.status));
 
   app.post("/:id/done", {
     schema: { params: z.object({ id: z.uuid() }), body: emptyBody, response: { 200: z.object({ callback: callbackView }) } },
-  }, async (request) => ({ callback: await completeCallback(domain, currentAgent(request).actor, request.params.id) }));
+  }, async (request) => ({ callback: await completeCallback(domain, currentAgent(request).row, request.params.id) }));
 };
 
 /** The widget's `Request a call back`: the visitor token as for uploads, then one request. */

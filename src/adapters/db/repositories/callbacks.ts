@@ -12,24 +12,24 @@ export function findCallback(db: Db, id: string): Promise<CallbackRow | undefine
   return db.selectFrom("callback_requests").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Open requests oldest first (who waited longest comes first); done ones newest first. */
-export function listCallbacks(db: Db, status: CallbackRow["status"], limit: number): Promise<CallbackRow[]> {
-  return db
-    .selectFrom("callback_requests")
-    .selectAll()
-    .where("status", "=", status)
+/** Open requests oldest first (who waited longest comes first); done ones newest first. `inboxIds`: only those inboxes'. */
+export function listCallbacks(db: Db, status: CallbackRow["status"], limit: number, inboxIds?: readonly string[]): Promise<CallbackRow[]> {
+  let query = db.selectFrom("callback_requests").selectAll().where("status", "=", status);
+  if (inboxIds) query = query.where("inbox_id", "in", inboxIds);
+  return query
     .orderBy("created_at", status === "open" ? "asc" : "desc")
     .orderBy("id")
     .limit(limit)
     .execute();
 }
 
-export async function countOpenCallbacks(db: Db): Promise<number> {
-  const row = await db
+export async function countOpenCallbacks(db: Db, inboxIds?: readonly string[]): Promise<number> {
+  let query = db
     .selectFrom("callback_requests")
     .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .where("status", "=", "open")
-    .executeTakeFirstOrThrow();
+    .where("status", "=", "open");
+  if (inboxIds) query = query.where("inbox_id", "in", inboxIds);
+  const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -12,7 +12,7 @@ export interface CallbackState {
 
 /**
  * The team's call-back tasks, kept live: loaded on each (re)connect, then changed by the
- * `callbacks:changed` events every console receives (a new request, or one marked done).
+ * `callbacks:changed` events of the agent's inboxes (a new request, or one marked done).
  */
 export function createCallbackStore(api: CallbacksApi, socket: AgentSocket) {
 	const store = createStore<CallbackState>({ open: null, openCount: 0 });
@@ -22,24 +22,26 @@ export function createCallbackStore(api: CallbacksApi, socket: AgentSocket) {
 		store.update({ open: callbacks, openCount });
 	};
 
-	const apply = (callback: CallbackView, openCount: number) =>
-		store.update(({ open }) => {
+	// The count follows the change: one more when a request opens, one fewer when a listed one is done.
+	const apply = (callback: CallbackView) =>
+		store.update(({ open, openCount }) => {
+			const known = open?.some((c) => c.id === callback.id) ?? false;
 			const others = (open ?? []).filter((c) => c.id !== callback.id);
 			const next = callback.status === "open" ? [...others, callback].sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : others;
-			return { open: open === null ? null : next, openCount };
+			const count = openCount + (callback.status === "open" && !known ? 1 : 0) - (callback.status !== "open" && known ? 1 : 0);
+			return { open: open === null ? null : next, openCount: Math.max(0, count) };
 		});
 
 	// Changes missed while disconnected are picked up by loading again.
 	socket.on("connect", () => reload().catch(logFailure("loading call-back requests")));
-	socket.on("callbacks:changed", ({ callback, openCount }) => apply(callback, openCount));
+	socket.on("callbacks:changed", ({ callback }) => apply(callback));
 
 	return {
 		store,
 		reload,
 		/** Marks one done; the list changes at once and every other console hears of it. */
 		async markDone(id: string): Promise<void> {
-			const done = await api.markDone(id);
-			apply(done, Math.max(0, store.get().openCount - (store.get().open?.some((c) => c.id === id) ? 1 : 0)));
+			apply(await api.markDone(id));
 		},
 	};
 }
