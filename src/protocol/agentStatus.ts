@@ -17,6 +17,23 @@ export interface AgentStatusView {
   available: boolean;
 }
 
+/** GET /api/team: everyone enabled, with presence, and who may take which inbox's conversations. */
+export const teamAgentView = z.object({
+  id: z.string(),
+  name: z.string(),
+  username: z.string(),
+  /** A console of theirs is open. */
+  online: z.boolean(),
+  status: agentStatus,
+  available: z.boolean(),
+  /** Admins take conversations of every inbox. */
+  role: z.enum(["admin", "agent"]),
+  /** The inboxes they are a member of. */
+  inboxIds: z.array(z.string()),
+});
+export type TeamAgent = z.infer<typeof teamAgentView>;
+export const teamResponse = z.object({ agents: z.array(teamAgentView) });
+
 /** `/agent` events of agent status. */
 export interface AgentStatusClientEvents {
   /** The agent sets their own status; every console hears `team:status`. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentById } from "../../src/adapters/db/repositories/agents.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
-import type { AgentStatusView } from "../../src/protocol/agentStatus.ts";
+import type { AgentStatusView, TeamAgent } from "../../src/protocol/agentStatus.ts";
 import type { CallsState, CallStart } from "../../src/protocol/calls.ts";
 import type { ConversationSummary, MessageView } from "../../src/protocol/chat.ts";
 import { memberAgent, setAutoAssign } from "../support/assignmentFixture.ts";
@@ -68,8 +68,9 @@ describe.each(setups)("agent status, $name", (setup) => {
 
     const team = await last().app.inject({ method: "GET", url: "/api/team", headers: { authorization: `Bearer ${watcher.token}` } });
     expect(team.statusCode).toBe(200);
-    const row = (team.json() as { agents: Array<{ id: string; status: string; available: boolean; online: boolean }> }).agents.find((a) => a.id === ayse.id);
-    expect(row).toMatchObject({ status: "away", available: false, online: true });
+    const row = (team.json() as { agents: TeamAgent[] }).agents.find((a) => a.id === ayse.id);
+    // With their role and inboxes, so the assign menu offers only those who may take a conversation.
+    expect(row).toMatchObject({ status: "away", available: false, online: true, role: "agent", inboxIds: ["default"] });
 
     const back = statusOf(watcher.socket, ayse.id, (v) => v.available);
     await request(ayse.socket, "status:set", { status: "online" });

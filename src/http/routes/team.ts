@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { listAgents } from "../../domain/agents.ts";
 import type { AppDeps } from "../../deps.ts";
 import { agentNamespaceOf } from "../../realtime/agentNamespace.ts";
 import { connectedAgentIds } from "../../realtime/presence.ts";
 import { requireAgent } from "../authenticate.ts";
-import { agentStatus } from "../../protocol/agentStatus.ts";
+import { teamResponse } from "../../protocol/agentStatus.ts";
+import { inboxIdsOfAgents } from "../../adapters/db/repositories/inboxes.ts";
 import { teamStatuses } from "../../domain/assignment/agentStatus.ts";
 
 /**
@@ -15,11 +15,12 @@ import { teamStatuses } from "../../domain/assignment/agentStatus.ts";
 export const teamRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
   app.get("/", {
     preHandler: requireAgent(domain),
-    schema: { response: { 200: z.object({ agents: z.array(z.object({ id: z.string(), name: z.string(), username: z.string(), online: z.boolean(), status: agentStatus, available: z.boolean() })) }) } },
+    schema: { response: { 200: teamResponse } },
   }, async () => {
     const online = new Set(await connectedAgentIds(agentNamespaceOf(app.io)));
     const agents = (await listAgents(domain)).filter((a) => !a.disabledAt);
     const statuses = new Map((await teamStatuses(domain, online)).map((s) => [s.agentId, s]));
+    const memberships = await inboxIdsOfAgents(domain.db);
     return {
       agents: agents.map((a) => ({
         id: a.id,
@@ -28,6 +29,8 @@ export const teamRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }
         online: online.has(a.id),
         status: statuses.get(a.id)?.status ?? "online",
         available: statuses.get(a.id)?.available ?? false,
+        role: a.isAdmin ? ("admin" as const) : ("agent" as const),
+        inboxIds: memberships.get(a.id) ?? [],
       })),
     };
   });

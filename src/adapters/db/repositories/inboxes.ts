@@ -71,3 +71,11 @@ export function memberInboxesOfAgents(db: Db): Promise<Array<{ agentId: string; 
     .where("a.disabled_at", "is", null)
     .execute();
 }
+
+/** Each agent's inboxes (every agent with at least one membership, admins included). */
+export async function inboxIdsOfAgents(db: Db): Promise<Map<string, string[]>> {
+  const rows = await db.selectFrom("inbox_members").select(["agent_id", "inbox_id"]).orderBy("inbox_id").execute();
+  const byAgent = new Map<string, string[]>();
+  for (const row of rows) byAgent.set(row.agent_id, [...(byAgent.get(row.agent_id) ?? []), row.inbox_id]);
+  return byAgent;
+}

@@ -16,7 +16,7 @@ import type {
 	ReceiptsView,
 } from "../../../../src/protocol/chat";
 import type { SearchSnippet } from "../../../../src/protocol/search";
-import type { AgentStatus, AgentStatusClientEvents, AgentStatusServerEvents, AgentStatusView } from "../../../../src/protocol/agentStatus";
+import type { AgentStatus, AgentStatusClientEvents, AgentStatusServerEvents, AgentStatusView, TeamAgent } from "../../../../src/protocol/agentStatus";
 import type { AgentLabelServerEvents } from "../../../../src/protocol/labels";
 import type { AgentCallbackServerEvents } from "../../../../src/protocol/callbacks";
 
@@ -31,7 +31,7 @@ import type {
 
 export type AgentClientEvents = ChatClientEvents & AgentCallClientEvents & AgentTimelineClientEvents & AgentStatusClientEvents;
 export type AgentServerEvents = ChatServerEvents & AgentCallServerEvents & AgentTimelineServerEvents & AgentStatusServerEvents & AgentLabelServerEvents & AgentCallbackServerEvents;
-export type { AgentStatus, AgentStatusView };
+export type { AgentStatus, AgentStatusView, TeamAgent };
 export type { MentionNotice, RatingView, TimelineEventView, TimelineResponse };
 export type { SearchSnippet };
 export type { Ack, AttachmentView, CallsState, CallView, IceServer, ConversationSummary, MessageView, ReceiptsView };
@@ -93,15 +93,6 @@ export interface ConversationDetails {
 	ratings: RatingView[];
 }
 
-export interface TeamAgent {
-	id: string;
-	name: string;
-	username: string;
-	online: boolean;
-	/** The status the agent chose, and whether they are available (online with a console open). */
-	status: AgentStatus;
-	available: boolean;
-}
 
 /** What an attachment-only message sent, for list previews. */
 export type AttachmentKind = AttachmentView["kind"];

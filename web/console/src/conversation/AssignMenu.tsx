@@ -8,11 +8,12 @@ import { Icon } from "../ui/Icon";
 import { showToast } from "../ui/toasts";
 import { useDismiss } from "../ui/useDismiss";
 
-/** "Assign ▾": the team (with each one's status, live) and "Unassigned", loaded fresh when opened. */
+/** "Assign ▾": who may take the conversation (with each one's status, live) and "Unassigned", loaded fresh when opened. */
 export function AssignMenu({ conversation, onAssign }: { conversation: ConversationSummary; onAssign: (agentId: string | null) => void }) {
 	const { t } = useI18n();
 	const inbox = useInbox();
-	const agents = useStore(inbox.team, (value) => value.agents);
+	// Only those who may take it: members of the conversation's inbox, and admins.
+	const agents = useStore(inbox.team, (value) => value.agents)?.filter((a) => a.role === "admin" || a.inboxIds.includes(conversation.inboxId));
 	const presence = useStore(inbox.presence, (value) => value.byAgent);
 	const [open, setOpen] = useState(false);
 	const panelId = useId();
