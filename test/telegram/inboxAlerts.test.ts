@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCall } from "../../src/domain/calls/callService.ts";
 import { sendVisitorMessage } from "../../src/domain/chat/messages.ts";
+import { openConversationsForTelegram, replyFromTelegram } from "../../src/domain/chat/telegramBridge.ts";
 import { identifyVisitor } from "../../src/domain/chat/visitors.ts";
 import { createInbox } from "../../src/domain/inboxes/inboxes.ts";
 import { updateInbox } from "../../src/adapters/db/repositories/inboxes.ts";
 import { newClientId, newVisitorToken } from "../support/chatClients.ts";
-import { startTestServer, type TestServer } from "../support/testApp.ts";
+import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
 // Telegram alerts follow the inbox: a conversation or call of an inbox with its own Telegram chat is
 // announced there, not in the install's team chat; an inbox without one uses TELEGRAM_ADMIN_CHAT_ID.
@@ -45,5 +46,26 @@ describe("Telegram alerts per inbox", () => {
     expect(await chatsOf("telegram.call", "callId", shopCall.call.id)).toEqual([SHOP_CHAT]);
     const siteCall = await startCall(t.deps.domain, await visitor(), "audio");
     expect(await chatsOf("telegram.call", "callId", siteCall.call.id)).toEqual([TEAM_CHAT]);
+  });
+
+  it("lets an agent work from Telegram only on conversations of their own inboxes", async () => {
+    const other = await createInbox(t.deps.domain, { type: "system" }, { name: "Other shop" });
+    // Mert is linked to Telegram and a member of the default inbox only (new agents join it).
+    const mert = await addAgent(t.deps, "mert", { telegramChatId: "4141" });
+    const origin = { address: "127.0.0.1" };
+    const elsewhere = await sendVisitorMessage(t.deps.domain, await visitor(), { clientId: newClientId(), body: "Öteki dükkân", attachmentIds: [], origin, inboxId: other.id });
+    const own = await sendVisitorMessage(t.deps.domain, await visitor(), { clientId: newClientId(), body: "Bizim dükkân", attachmentIds: [], origin });
+    // Bridged posts of both, in the team chat where Mert reads (the other inbox has no chat of its own).
+    for (const [messageId, sent] of [[9001, elsewhere], [9002, own]] as const) {
+      await t.deps.domain.db.insertInto("telegram_messages").values({ chat_id: TEAM_CHAT, message_id: messageId, conversation_id: sent.message.conversationId, call_id: null, created_at: Date.now() }).execute();
+    }
+    const reply = (replyToMessageId: number, telegramMessageId: number) =>
+      replyFromTelegram(t.deps.domain, { chatId: TEAM_CHAT, fromUserId: "4141", telegramMessageId, replyToMessageId, text: "Merhaba" });
+    await expect(reply(9001, 1)).rejects.toMatchObject({ id: "conversation_not_found" });
+    await expect(reply(9002, 2)).resolves.toMatchObject({ message: { conversationId: own.message.conversationId } });
+    const listed = (await openConversationsForTelegram(t.deps.domain, "4141", 50)).map((c) => c.conversationId);
+    expect(listed).toContain(own.message.conversationId);
+    expect(listed).not.toContain(elsewhere.message.conversationId);
+    expect(mert.isAdmin).toBe(false);
   });
 });

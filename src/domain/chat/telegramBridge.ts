@@ -1,5 +1,5 @@
 import { oneLine, visitorLabel } from "./visitorLabel.ts";
-import { findAgentByTelegramChat } from "../../adapters/db/repositories/agents.ts";
+import { type AgentRow, findAgentByTelegramChat } from "../../adapters/db/repositories/agents.ts";
 import {
   attachmentsOf,
   findConversation,
@@ -20,6 +20,7 @@ import { expandCannedReply } from "../../protocol/cannedReplyText.ts";
 import { acceptCall, declineCall, presentCall } from "../calls/callService.ts";
 import { findCannedReplyForAgent } from "../cannedReplies.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
+import { requireVisibleCall, requireVisibleConversation, visibleInboxes } from "../inboxes/visibility.ts";
 import type { DomainDeps } from "../ports.ts";
 import { discardUpload, uploadAttachment } from "./attachments.ts";
 import { setConversationStatus } from "./conversations.ts";
@@ -79,9 +80,11 @@ async function agentOfTelegramUser(deps: DomainDeps, userId: string) {
   return agent;
 }
 
-async function conversationRepliedTo(deps: DomainDeps, chatId: string, replyToMessageId: number | undefined) {
+/** The conversation a bridged post belongs to, if the agent works its inbox (a team chat may be shared). */
+async function conversationRepliedTo(deps: DomainDeps, agent: AgentRow, chatId: string, replyToMessageId: number | undefined) {
   const id = replyToMessageId === undefined ? undefined : await conversationOfTelegramMessage(deps.db, chatId, replyToMessageId);
   if (!id) throw notFound("conversation_not_found", "Reply to a conversation message from the bot to answer it.");
+  await requireVisibleConversation(deps, agent, id);
   return id;
 }
 
@@ -102,15 +105,15 @@ const clientIdOf = (reply: { chatId: string; telegramMessageId: number }) => `tg
  * the post they answered is a bridged one, and this message was not stored already (a redelivery).
  */
 export async function checkTelegramReply(deps: DomainDeps, reply: Omit<TelegramReply, "text" | "file">): Promise<{ alreadyStored: boolean }> {
-  await agentOfTelegramUser(deps, reply.fromUserId);
-  const conversationId = await conversationRepliedTo(deps, reply.chatId, reply.replyToMessageId);
+  const agent = await agentOfTelegramUser(deps, reply.fromUserId);
+  const conversationId = await conversationRepliedTo(deps, agent, reply.chatId, reply.replyToMessageId);
   return { alreadyStored: (await findMessageByClientId(deps.db, conversationId, clientIdOf(reply))) !== undefined };
 }
 
 /** An agent answered a bridged message in Telegram: deliver it to the visitor, attachment included. */
 export async function replyFromTelegram(deps: DomainDeps, reply: TelegramReply) {
   const agent = await agentOfTelegramUser(deps, reply.fromUserId);
-  const conversationId = await conversationRepliedTo(deps, reply.chatId, reply.replyToMessageId);
+  const conversationId = await conversationRepliedTo(deps, agent, reply.chatId, reply.replyToMessageId);
   const upload = reply.file ? await uploadAttachment(deps, { uploader: `agent:${agent.id}`, ...reply.file }) : undefined;
   let sent: Awaited<ReturnType<typeof sendAgentMessage>> | undefined;
   try {
@@ -135,7 +138,7 @@ export async function replyFromTelegram(deps: DomainDeps, reply: TelegramReply) 
  */
 export async function cannedReplyFromTelegram(deps: DomainDeps, input: Omit<TelegramReply, "text" | "file"> & { shortcut: string }) {
   const agent = await agentOfTelegramUser(deps, input.fromUserId);
-  const conversationId = await conversationRepliedTo(deps, input.chatId, input.replyToMessageId);
+  const conversationId = await conversationRepliedTo(deps, agent, input.chatId, input.replyToMessageId);
   const found = await findCannedReplyForAgent(deps, agent.id, input.shortcut);
   if (!found.reply) {
     const close = found.closeMatches;
@@ -156,13 +159,15 @@ export async function cannedReplyFromTelegram(deps: DomainDeps, input: Omit<Tele
 /** `/resolve` sent as a reply to a bridged message. */
 export async function resolveFromTelegram(deps: DomainDeps, input: { chatId: string; fromUserId: string; replyToMessageId: number | undefined }) {
   const agent = await agentOfTelegramUser(deps, input.fromUserId);
-  return setConversationStatus(deps, await conversationRepliedTo(deps, input.chatId, input.replyToMessageId), "resolved", { type: "agent", id: agent.id });
+  return setConversationStatus(deps, await conversationRepliedTo(deps, agent, input.chatId, input.replyToMessageId), "resolved", { type: "agent", id: agent.id });
 }
 
 /** `/open`: the open conversations, newest activity first. */
 export async function openConversationsForTelegram(deps: DomainDeps, fromUserId: string, limit = 10) {
-  await agentOfTelegramUser(deps, fromUserId);
-  const rows = await listConversationRows(deps.db, { status: "open", assignee: { kind: "all" }, limit });
+  const agent = await agentOfTelegramUser(deps, fromUserId);
+  const visible = await visibleInboxes(deps, agent);
+  if (visible !== "all" && visible.length === 0) return [];
+  const rows = await listConversationRows(deps.db, { status: "open", assignee: { kind: "all" }, limit, ...(visible === "all" ? {} : { inboxIds: visible }) });
   return rows.map((row) => ({
     conversationId: row.id,
     visitorLabel: visitorLabel({ id: row.visitor_id, name: row.visitor_name, email: row.visitor_email }),
@@ -182,6 +187,7 @@ export async function callAlert(deps: DomainDeps, callId: string) {
 /** The Reject button under a Telegram call alert. */
 export async function rejectCallFromTelegram(deps: DomainDeps, input: { fromUserId: string; callId: string }) {
   const agent = await agentOfTelegramUser(deps, input.fromUserId);
+  await requireVisibleCall(deps, agent, input.callId);
   return { agent, call: await declineCall(deps, agent, input.callId) };
 }
 
@@ -192,6 +198,7 @@ export async function rejectCallFromTelegram(deps: DomainDeps, input: { fromUser
  */
 export async function acceptCallFromTelegram(deps: DomainDeps, input: { fromUserId: string; callId: string }) {
   const agent = await agentOfTelegramUser(deps, input.fromUserId);
+  await requireVisibleCall(deps, agent, input.callId);
   const { call } = await acceptCall(deps, agent, input.callId);
   return { agent, call, consoleUrl: `${deps.publicUrl}/console/calls/${encodeURIComponent(call.id)}` };
 }
