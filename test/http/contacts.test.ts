@@ -254,4 +254,20 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
     const kept = rows.find((r) => r.merged_into === null)!;
     expect((await contact(kept.id)).conversations).toHaveLength(2);
   });
+
+  it("shows an agent only the conversations of their own inboxes on a contact page", async () => {
+    const now = Date.now();
+    await t.deps.domain.db.insertInto("inboxes").values({ id: "second-site", name: "Second site", settings: "{}", created_at: now, updated_at: now }).execute();
+    const token = newVisitorToken();
+    const onDefault = await openSocket(`${url}/visitor`, { visitorToken: token, language: "en" });
+    const onSecond = await openSocket(`${url}/visitor`, { visitorToken: token, language: "en", inbox: "second-site" });
+    sockets.push(onDefault, onSecond);
+    const first = await request<{ message: MessageView }>(onDefault, "message:send", { clientId: newClientId(), body: "On the first site" });
+    const second = await request<{ message: MessageView }>(onSecond, "message:send", { clientId: newClientId(), body: "On the second site" });
+    const visitorId = await visitorIdOf(first.message.conversationId);
+    // Ayşe is a member of the default inbox only; the admin sees every inbox.
+    expect((await contact(visitorId)).conversations.map((c) => c.id)).toEqual([first.message.conversationId]);
+    const asAdmin = (await call("admin", "GET", `/api/contacts/${visitorId}`)).json() as { contact: { conversations: Array<{ id: string }> } };
+    expect(asAdmin.contact.conversations.map((c) => c.id).sort()).toEqual([first.message.conversationId, second.message.conversationId].sort());
+  });
 });

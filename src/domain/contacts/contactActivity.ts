@@ -5,13 +5,13 @@ import { findAgentById } from "../../adapters/db/repositories/agents.ts";
 import { findVisitor } from "../../adapters/db/repositories/chat.ts";
 import { summaryOf } from "../chat/conversations.ts";
 import { historyPreview, presentForVisitor } from "../chat/present.ts";
+import { seesInbox, visibleInboxes } from "../inboxes/visibility.ts";
 import type { Actor, DomainDeps } from "../ports.ts";
 
 // What a contact did, across all its visitor rows: conversations, calls and ratings.
 //
-// Visibility lives in ONE place, `visibleToAgent` below. Today every agent sees every inbox, so the
-// contact page is cross-inbox; when per-inbox visibility lands, filtering there (by the row's
-// inbox_id against the agent's memberships) narrows conversations, calls and ratings together.
+// Visibility lives in ONE place, `visibleToAgent` below: an agent sees the conversations and calls
+// of their inboxes (admins all), which narrows conversations, calls and ratings together.
 
 export type AgentActor = Extract<Actor, { type: "agent" }>;
 
@@ -22,8 +22,9 @@ const RATINGS_SHOWN = 20;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Whether the agent may see a conversation or call of this inbox on a contact page. The one visibility rule of contacts. */
-async function visibleToAgent(_deps: DomainDeps, _actor: AgentActor): Promise<(row: { inbox_id: string }) => boolean> {
-  return () => true;
+async function visibleToAgent(deps: DomainDeps, actor: AgentActor): Promise<(row: { inbox_id: string }) => boolean> {
+  const visible = await visibleInboxes(deps, { id: actor.agentId, role: actor.role });
+  return (row) => seesInbox(visible, row.inbox_id);
 }
 
 /** The contact's conversations the agent may see, newest first. */
