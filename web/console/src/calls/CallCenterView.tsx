@@ -27,6 +27,7 @@ function IncomingCall({ call, position, focused, busy }: { call: CallView; posit
 					ref={accept}
 					type="button"
 					class="call-button call-accept"
+					data-shortcut="acceptCall"
 					disabled={busy}
 					onClick={() => {
 						if (focused) navigate(ROUTES.home, { replace: true });
@@ -35,7 +36,7 @@ function IncomingCall({ call, position, focused, busy }: { call: CallView; posit
 				>
 					{t("calls.accept")}
 				</button>
-				<button type="button" class="call-button call-hangup" disabled={busy} onClick={() => calls.reject(call.id)}>
+				<button type="button" class="call-button call-hangup" data-shortcut="rejectCall" disabled={busy} onClick={() => calls.reject(call.id)}>
 					{t("calls.reject")}
 				</button>
 			</div>

@@ -6,6 +6,8 @@ import { cannedTr } from "./cannedTr";
 import { type CoreMessageKey, en } from "./en";
 import { type InboxMessageKey, inboxEn } from "./inboxEn";
 import { inboxTr } from "./inboxTr";
+import { type ShortcutsMessageKey, shortcutsEn } from "./shortcutsEn";
+import { shortcutsTr } from "./shortcutsTr";
 import { type TimelineMessageKey, timelineEn } from "./timelineEn";
 import { timelineTr } from "./timelineTr";
 import { tr } from "./tr";
@@ -13,15 +15,15 @@ import { type TeamMessageKey, teamEn } from "./teamEn";
 import { teamTr } from "./teamTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ShortcutsMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...shortcutsEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...shortcutsTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );
