@@ -110,7 +110,7 @@ describe.runIf(browserAvailable())("the console on a phone", () => {
     await agent.getByRole("textbox", { name: "Message", exact: true }).fill("You are on a call with us");
     await send.click();
     await frame.getByText("You are on a call with us").waitFor({ timeout: 20_000 });
-    if (shots) await agent.screenshot({ path: `${shots}/console-phone-call.png` });
+    if (shots) await agent.screenshot({ path: `${shots}/console-phone.png` });
     await agent.getByRole("button", { name: "Expand call" }).click();
     await agent.getByRole("button", { name: "Camera off", exact: true }).waitFor();
 

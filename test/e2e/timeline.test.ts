@@ -115,6 +115,7 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
     await expect.poll(() => received.some((payload) => payload.includes("Let me check that for you.")), { timeout: 15_000 }).toBe(true);
     expect(received.filter((payload) => payload.includes("PRIVATE-NOTE") || payload.includes("@deniz"))).toEqual([]);
     expect(await frame.getByText(note).count()).toBe(0);
+    if (process.env.E2E_SCREENSHOTS) await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-note.png` });
   }, 90_000);
 
   it("asks for a rating after resolve; Rate 4 with a comment shows in the console's timeline", async () => {
@@ -126,6 +127,7 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
     for (const score of [1, 2, 3, 4, 5]) expect(await frame.getByRole("button", { name: `Rate ${score}` }).count()).toBe(1);
     await frame.getByRole("button", { name: "Rate 4" }).click();
     await frame.getByLabel("Comment (optional)").fill("Quick and kind");
+    if (process.env.E2E_SCREENSHOTS) await frame.page().screenshot({ path: `${process.env.E2E_SCREENSHOTS}/widget-rating.png` });
     await frame.locator(".rating").getByRole("button", { name: "Send" }).click();
     await frame.getByText("Thank you for your rating!").waitFor({ timeout: 15_000 });
 

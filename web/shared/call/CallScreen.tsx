@@ -170,7 +170,7 @@ export function CallScreen({
 			<CallIcon name={icon} />
 		</button>
 	);
-	const classes = ["call", peer.remoteVideo && "call-video", compact && "call-compact"].filter(Boolean).join(" ");
+	const classes = ["call", peer.remoteVideo && "call-video", compact && "call-compact", children && "call-cornered"].filter(Boolean).join(" ");
 	return (
 		<section ref={section} class={classes} aria-label={title}>
 			{children && <div class="call-corner">{children}</div>}
