@@ -79,9 +79,11 @@ describe.runIf(browserAvailable())("the console on a phone", () => {
     await row.click();
     await send.waitFor();
 
-    // The visitor calls; the agent accepts on the phone.
+    // The visitor calls; the agent accepts with the keyboard shortcut (Shift+A), once out of Message.
     await frame.getByRole("button", { name: "Call", exact: true }).click();
-    await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
+    await agent.getByRole("button", { name: "Accept" }).waitFor({ timeout: 20_000 });
+    await agent.getByRole("textbox", { name: "Message", exact: true }).press("Escape");
+    await agent.keyboard.press("Shift+A");
     await expect.poll(() => pcState(agent), { timeout: 20_000 }).toBe("connected");
     await expect.poll(() => pcState(frame), { timeout: 20_000 }).toBe("connected");
 
