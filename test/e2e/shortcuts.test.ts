@@ -115,5 +115,16 @@ describe.runIf(browserAvailable())("keyboard shortcuts in the console", () => {
     await page.keyboard.press("g");
     await page.keyboard.press("i");
     await page.waitForURL(/\/console\/?$/);
-  });
+
+    // In Turkish the sheet speaks Turkish, with the same keys.
+    await page.getByLabel("Language").selectOption("tr");
+    await page.keyboard.press("Escape"); // out of the language list
+    await page.keyboard.press("?");
+    const turkish = page.getByRole("dialog", { name: "Klavye kısayolları" });
+    await turkish.waitFor();
+    expect(await turkish.getByText("Sonraki konuşma", { exact: true }).count()).toBe(1);
+    expect(await turkish.getByText("Bana ata", { exact: true }).count()).toBe(1);
+    await page.keyboard.press("Escape");
+    await turkish.waitFor({ state: "detached" });
+  }, 90_000);
 });
