@@ -1,13 +1,11 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { createCannedReply } from "../../src/domain/cannedReplies.ts";
 import { seriousViolations } from "../support/axe.ts";
+import { openWidget, type Shop, signInConsole, startShop } from "../support/callPages.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import type { FakeTelegram } from "../support/fakeTelegram.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
 const EXPANDED = "Hello, I am Agent canan.\nHow can I help?";
 
@@ -15,21 +13,14 @@ const EXPANDED = "Hello, I am Agent canan.\nHow can I help?";
 // conversation, picks it with Enter, and the visitor's widget receives the expanded text.
 describe.runIf(browserAvailable())("canned replies in the console", () => {
   let t: TestServer;
-  let telegram: FakeTelegram;
   let browser: Browser;
-  let host: http.Server;
+  let host: Shop;
   let shop: string;
 
   beforeAll(async () => {
     t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    telegram = t.telegram;
-    host = http.createServer((_req, res) => {
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${t.url}/widget.js" data-language="en" async></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    host = await startShop(t);
+    shop = host.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -40,30 +31,7 @@ describe.runIf(browserAvailable())("canned replies in the console", () => {
 
   async function consolePage(username: string, chatId: string): Promise<Page> {
     await addAgent(t.deps, username, { telegramChatId: chatId });
-    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    await page.goto(`${t.url}/console/`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    const message = await telegram.waitForSent((m) => String(m.chat_id) === chatId);
-    await page.getByLabel("Code").fill(codeFrom(message.text));
-    await page.getByRole("button", { name: "Verify" }).click();
-    return page;
-  }
-
-  async function widget(): Promise<{ page: Page; frame: Frame }> {
-    const context = await browser.newContext({ locale: "en-US" });
-    await context.addInitScript(`{
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-    }`);
-    const page = await context.newPage();
-    await page.goto(shop);
-    await page.getByRole("button", { name: "Open chat" }).click();
-    const handle = await page.waitForSelector("iframe", { state: "attached" });
-    const frame = await handle.contentFrame();
-    if (!frame) throw new Error("no widget frame");
-    return { page, frame };
+    return signInConsole(browser, t, username, chatId);
   }
 
   it("saves a reply on its page, inserts it with / and Enter, and the widget receives it", async () => {
@@ -87,7 +55,7 @@ describe.runIf(browserAvailable())("canned replies in the console", () => {
     const canan = (await findAgentByUsername(t.deps.domain.db, "canan"))!;
     await createCannedReply(t.deps.domain, { type: "agent", agentId: canan.id, sessionId: "s", role: "agent" }, { scope: "personal", shortcut: "greeting", text: "Good day!" });
 
-    const visitor = await widget();
+    const visitor = await openWidget(browser, shop);
     await visitor.frame.getByLabel("Message").fill("Hi, anyone there?");
     await visitor.frame.getByRole("button", { name: "Send" }).click();
 

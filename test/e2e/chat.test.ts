@@ -4,15 +4,14 @@ import type { Browser, Frame, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations, seriousViolationsInFrame } from "../support/axe.ts";
+import { signInConsole } from "../support/callPages.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import type { FakeTelegram } from "../support/fakeTelegram.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
 // The issue's main flow in real Chromium: a visitor on a site of another origin chats through the
 // widget; an agent answers from the console; both see each other live, with read state.
 describe.runIf(browserAvailable())("chat between a widget on another site and the console", () => {
   let t: TestServer;
-  let telegram: FakeTelegram;
   let browser: Browser;
   let destek: string;
   let host: http.Server;
@@ -20,7 +19,7 @@ describe.runIf(browserAvailable())("chat between a widget on another site and th
 
   beforeAll(async () => {
     t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    ({ telegram, url: destek } = t);
+    destek = t.url;
     // The host page lives on another origin (localhost, another port), like a customer's shop.
     host = http.createServer((_req, res) => {
       res.setHeader("content-type", "text/html; charset=utf-8");
@@ -49,15 +48,7 @@ describe.runIf(browserAvailable())("chat between a widget on another site and th
 
   async function consolePage(username: string, chatId: string): Promise<Page> {
     await addAgent(t.deps, username, { telegramChatId: chatId });
-    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    await page.goto(`${destek}/console/`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    const message = await telegram.waitForSent((m) => String(m.chat_id) === chatId);
-    await page.getByLabel("Code").fill(codeFrom(message.text));
-    await page.getByRole("button", { name: "Verify" }).click();
-    return page;
+    return signInConsole(browser, t, username, chatId);
   }
 
   const widgetFrame = async (page: Page): Promise<Frame> => {

@@ -3,16 +3,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signInConsole } from "../support/callPages.ts";
 import { browserAvailable, ffmpegAvailable, launchChromium } from "../support/browser.ts";
-import type { FakeTelegram } from "../support/fakeTelegram.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 import { saveSettingsDirectly } from "../support/installSettings.ts";
 
 // What a new user saw go wrong on screen, in one visit: the greeting, links, voice note lengths,
 // list previews, a refused SVG, and the demo page on a phone.
 describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice notes, previews and refused files", () => {
   let t: TestServer;
-  let telegram: FakeTelegram;
   let browser: Browser;
   let destek: string;
   let host: http.Server;
@@ -21,7 +20,7 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
 
   beforeAll(async () => {
     t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    ({ telegram, url: destek } = t);
+    destek = t.url;
     host = http.createServer((req, res) => {
       const language = req.url?.includes("lang=tr") ? "tr" : "en";
       res.setHeader("content-type", "text/html; charset=utf-8");
@@ -49,15 +48,7 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
 
   async function consolePage(username: string, chatId: string): Promise<Page> {
     await addAgent(t.deps, username, { telegramChatId: chatId });
-    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    await page.goto(`${destek}/console/`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    const message = await telegram.waitForSent((m) => String(m.chat_id) === chatId);
-    await page.getByLabel("Code").fill(codeFrom(message.text));
-    await page.getByRole("button", { name: "Verify" }).click();
-    return page;
+    return signInConsole(browser, t, username, chatId);
   }
 
   async function widgetFrame(page: Page): Promise<Frame> {

@@ -4,8 +4,8 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityHash, identitySecret } from "../../src/domain/chat/identity.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import type { FakeTelegram } from "../support/fakeTelegram.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { signInConsole } from "../support/callPages.ts";
+import { addAgent, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
 
 const USER_ID = "shop-user-42";
 const HOST_TOKEN_KEY = "destek:frame:destek:visitor";
@@ -15,7 +15,6 @@ const HOST_TOKEN_KEY = "destek:frame:destek:visitor";
 // sign-out on the shop starts a fresh anonymous visitor that sees none of it.
 describe.runIf(browserAvailable())("verified signed-in users through the widget and the console", () => {
   let t: TestServer;
-  let telegram: FakeTelegram;
   let browser: Browser;
   let destek: string;
   let host: http.Server;
@@ -24,7 +23,7 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
   beforeAll(async () => {
     // The default pre-chat form (name and e-mail, optional): the site's signed-in user skips it.
     t = await startTestServer();
-    ({ telegram, url: destek } = t);
+    destek = t.url;
     const userHash = identityHash(identitySecret(t.deps.domain), USER_ID);
     const user = JSON.stringify({ userId: USER_ID, name: "Derya Demir", email: "derya@example.com", userHash });
     // The shop's page on another origin; identify() is called before widget.js has loaded.
@@ -73,16 +72,8 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
   async function adminConsole(): Promise<Page> {
     if (admin) return admin;
     await addAgent(t.deps, "patron", { telegramChatId: "626262", admin: true });
-    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    await page.goto(`${destek}/console/`);
-    await page.getByLabel("Username").fill("patron");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    const message = await telegram.waitForSent((m) => String(m.chat_id) === "626262");
-    await page.getByLabel("Code").fill(codeFrom(message.text));
-    await page.getByRole("button", { name: "Verify" }).click();
-    admin = page;
-    return page;
+    admin = await signInConsole(browser, t, "patron", "626262");
+    return admin;
   }
 
   it("marks the user Verified, keeps one history across devices, and forgets it on sign-out", async () => {

@@ -1,32 +1,22 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Shop, signInConsole, startShop } from "../support/callPages.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import type { FakeTelegram } from "../support/fakeTelegram.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
 // Issue 9's note and rating flows in real Chromium: a private note never reaches the widget (not
 // shown, not in any socket frame it receives), and a resolved conversation is rated from the
 // widget and the rating shows in the console's timeline.
 describe.runIf(browserAvailable())("notes and ratings between the console and a widget", () => {
   let t: TestServer;
-  let telegram: FakeTelegram;
   let browser: Browser;
-  let destek: string;
-  let host: http.Server;
+  let host: Shop;
   let shop: string;
 
   beforeAll(async () => {
     t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    ({ telegram, url: destek } = t);
-    host = http.createServer((_req, res) => {
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${destek}/widget.js" data-language="en" async></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    host = await startShop(t);
+    shop = host.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -50,15 +40,7 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
 
   async function consolePage(username: string, chatId: string): Promise<Page> {
     await addAgent(t.deps, username, { telegramChatId: chatId });
-    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    await page.goto(`${destek}/console/`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    const message = await telegram.waitForSent((m) => String(m.chat_id) === chatId);
-    await page.getByLabel("Code").fill(codeFrom(message.text));
-    await page.getByRole("button", { name: "Verify" }).click();
-    return page;
+    return signInConsole(browser, t, username, chatId);
   }
 
   const widgetFrame = async (page: Page): Promise<Frame> => {
@@ -115,6 +97,7 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
     await expect.poll(() => received.some((payload) => payload.includes("Let me check that for you.")), { timeout: 15_000 }).toBe(true);
     expect(received.filter((payload) => payload.includes("PRIVATE-NOTE") || payload.includes("@deniz"))).toEqual([]);
     expect(await frame.getByText(note).count()).toBe(0);
+    if (process.env.E2E_SCREENSHOTS) await agent.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-note.png` });
   }, 90_000);
 
   it("asks for a rating after resolve; Rate 4 with a comment shows in the console's timeline", async () => {
@@ -126,6 +109,7 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
     for (const score of [1, 2, 3, 4, 5]) expect(await frame.getByRole("button", { name: `Rate ${score}` }).count()).toBe(1);
     await frame.getByRole("button", { name: "Rate 4" }).click();
     await frame.getByLabel("Comment (optional)").fill("Quick and kind");
+    if (process.env.E2E_SCREENSHOTS) await frame.page().screenshot({ path: `${process.env.E2E_SCREENSHOTS}/widget-rating.png` });
     await frame.locator(".rating").getByRole("button", { name: "Send" }).click();
     await frame.getByText("Thank you for your rating!").waitFor({ timeout: 15_000 });
 

@@ -185,9 +185,9 @@ export async function signInConsole(
   t: TestServer,
   username: string,
   telegramChatId: string,
-  options: { hold?: ServerMessageHold } = {},
+  options: { hold?: ServerMessageHold; viewport?: { width: number; height: number } } = {},
 ): Promise<Page> {
-  const context = await callContext(browser);
+  const context = await callContext(browser, options.viewport ? { viewport: options.viewport } : {});
   const page = await context.newPage();
   const seen = { sent: [] as string[], received: [] as string[] };
   frames.set(page, seen);

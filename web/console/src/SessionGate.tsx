@@ -24,6 +24,8 @@ import { InboxSettingsPage } from "./settings/InboxSettingsForm";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
+import { ShortcutsSheet } from "./shortcuts/ShortcutsSheet";
+import { useShortcuts } from "./shortcuts/useShortcuts";
 import { SignInFlow } from "./signin/SignInFlow";
 import { AuditLogPage } from "./team/AuditLogPage";
 import { TeamPage } from "./team/TeamPage";
@@ -74,6 +76,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 	// Kept while signed in, so a call's page and back keeps the Calls page's tab, filters and pages.
 	const callsApi = useMemo(() => createCallsApi(session.request), []);
 	const callHistory = useMemo(() => createCallHistoryStore(callsApi), [callsApi]);
+	useShortcuts();
 	const callsBadge = useCallsBadge(callsApi, agent.id, route === ROUTES.calls || pastCallId !== null);
 
 	useEffect(() => {
@@ -98,6 +101,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{inboxSettingsId !== null && <InboxSettingsPage key={inboxSettingsId} inboxId={inboxSettingsId} />}
 			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
 			<CallCenterView focusCallId={callId} />
+			<ShortcutsSheet />
 			<Toaster />
 		</AppShell>
 	);

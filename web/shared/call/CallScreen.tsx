@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "preact/hooks";
 import type { Translate } from "../i18n";
 import { logFailure } from "../logFailure";
+import { CallIcon, type CallIconName } from "./CallIcons";
 import { type CallPeer, formatDuration } from "./callPeer";
 import { type CallQuality, QualityMeter } from "./callQuality";
 import { DeviceChoice } from "./DeviceChoice";
@@ -74,7 +75,9 @@ function useFullscreen(ref: { current: Element | null }): boolean {
  * A live call: the other side's audio (and video when their camera is on), a self view while our
  * camera or screen is sent, timer, connection quality, recording indicator, and the controls: Mute
  * (or, in intercom mode, Hold to talk), Camera, Speaker, Intercom, Share screen, Full screen,
- * Picture in picture and Hang up.
+ * Picture in picture and Hang up, each an icon named by its label (aria-label, and title for a
+ * pointer). `compact` keeps only the title, timer, Mute and Hang up on screen (a minimised call);
+ * everything stays mounted, so the sound plays on.
  */
 export function CallScreen({
 	peer,
@@ -83,6 +86,7 @@ export function CallScreen({
 	recording,
 	t,
 	onHangUp,
+	compact = false,
 	children,
 }: {
 	peer: CallPeer;
@@ -92,6 +96,9 @@ export function CallScreen({
 	recording: boolean;
 	t: Translate<CallKey>;
 	onHangUp: () => void;
+	/** Minimised: the other side's video, the self view and the device choice are hidden. */
+	compact?: boolean;
+	/** Shown in the screen's top corner (the console's Minimise call button). */
 	children?: ComponentChildren;
 }) {
 	const [, changed] = useReducer((n: number) => n + 1, 0);
@@ -150,13 +157,23 @@ export function CallScreen({
 	};
 	const connected = peer.pc.connectionState === "connected";
 	const link = peer.link;
-	const button = (label: string, onClick: () => void, pressed?: boolean, disabled?: boolean) => (
-		<button type="button" class="call-button" aria-pressed={pressed} disabled={disabled} onClick={onClick}>
-			{label}
+	const button = (label: string, icon: CallIconName, onClick: () => void, pressed?: boolean, disabled?: boolean, extraClass = "") => (
+		<button
+			type="button"
+			class={`call-button call-icon-button ${extraClass}`}
+			aria-label={label}
+			title={label}
+			aria-pressed={pressed}
+			disabled={disabled}
+			onClick={onClick}
+		>
+			<CallIcon name={icon} />
 		</button>
 	);
+	const classes = ["call", peer.remoteVideo && "call-video", compact && "call-compact", children && "call-cornered"].filter(Boolean).join(" ");
 	return (
-		<section ref={section} class={peer.remoteVideo ? "call call-video" : "call"} aria-label={title}>
+		<section ref={section} class={classes} aria-label={title}>
+			{children && <div class="call-corner">{children}</div>}
 			<div class="call-stage">
 				{/* biome-ignore lint/a11y/useMediaCaption: a live call has no captions to offer. */}
 				<audio ref={heard.ref} class="call-remote-audio" autoplay />
@@ -192,7 +209,6 @@ export function CallScreen({
 							{t("call.micBlocked")}
 						</p>
 					)}
-					{children}
 				</div>
 			</div>
 			<DeviceChoice peer={peer} audio={heard.ref} t={t} onMicrophone={() => peer.setMuted(!micOpen)} />
@@ -217,28 +233,27 @@ export function CallScreen({
 						{t("call.talk")}
 					</button>
 				) : (
-					button(t(muted ? "call.unmute" : "call.mute"), () => setMuted(!muted))
+					button(t(muted ? "call.unmute" : "call.mute"), muted ? "micOff" : "mic", () => setMuted(!muted), undefined, undefined, "call-mute")
 				)}
-				{button(t(peer.camera ? "call.cameraOff" : "call.cameraOn"), () => video(peer.setCamera(!peer.camera)), undefined, videoBusy)}
-				{button(t(speakerOff ? "call.speakerOn" : "call.speakerOff"), () => setSpeakerOff(!speakerOff))}
-				{button(t("call.intercom"), () => {
+				{/* Each icon shows what pressing does: "Camera on" shows the camera, "Camera off" it struck through. */}
+				{button(t(peer.camera ? "call.cameraOff" : "call.cameraOn"), peer.camera ? "cameraOff" : "camera", () => video(peer.setCamera(!peer.camera)), undefined, videoBusy)}
+				{button(t(speakerOff ? "call.speakerOn" : "call.speakerOff"), speakerOff ? "speaker" : "speakerOff", () => setSpeakerOff(!speakerOff))}
+				{button(t("call.intercom"), "intercom", () => {
 					setTalking(false);
 					setIntercom(!intercom);
 				}, intercom)}
 				{canShareScreen &&
-					button(t(peer.screen ? "call.stopSharing" : "call.shareScreen"), () => video(peer.setScreen(!peer.screen)), undefined, videoBusy)}
+					button(t(peer.screen ? "call.stopSharing" : "call.shareScreen"), peer.screen ? "screenOff" : "screen", () => video(peer.setScreen(!peer.screen)), undefined, videoBusy)}
 				{document.fullscreenEnabled &&
-					button(t(full ? "call.exitFullscreen" : "call.fullscreen"), () => {
+					button(t(full ? "call.exitFullscreen" : "call.fullscreen"), full ? "exitFullscreen" : "fullscreen", () => {
 						(full ? document.exitFullscreen() : section.current?.requestFullscreen())?.catch(() => {});
 					})}
 				{document.pictureInPictureEnabled &&
 					peer.remoteVideo &&
-					button(t("call.pip"), () => {
+					button(t("call.pip"), "pip", () => {
 						(document.pictureInPictureElement ? document.exitPictureInPicture() : remote.current?.requestPictureInPicture())?.catch(() => {});
 					})}
-				<button type="button" class="call-button call-hangup" onClick={onHangUp}>
-					{t("call.hangUp")}
-				</button>
+				{button(t("call.hangUp"), "hangUp", onHangUp, undefined, undefined, "call-hangup")}
 			</fieldset>
 		</section>
 	);

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { CallIcon } from "../../../shared/call/CallIcons";
 import { CallScreen } from "../../../shared/call/CallScreen";
 import type { CallView } from "../api/inboxTypes";
 import { useI18n } from "../i18n";
@@ -27,6 +28,7 @@ function IncomingCall({ call, position, focused, busy }: { call: CallView; posit
 					ref={accept}
 					type="button"
 					class="call-button call-accept"
+					data-shortcut="acceptCall"
 					disabled={busy}
 					onClick={() => {
 						if (focused) navigate(ROUTES.home, { replace: true });
@@ -35,7 +37,7 @@ function IncomingCall({ call, position, focused, busy }: { call: CallView; posit
 				>
 					{t("calls.accept")}
 				</button>
-				<button type="button" class="call-button call-hangup" disabled={busy} onClick={() => calls.reject(call.id)}>
+				<button type="button" class="call-button call-hangup" data-shortcut="rejectCall" disabled={busy} onClick={() => calls.reject(call.id)}>
 					{t("calls.reject")}
 				</button>
 			</div>
@@ -67,15 +69,24 @@ function OpenedCall({ opened }: { opened: NonNullable<CallCenterState["opened"]>
 	);
 }
 
-/** Incoming calls (ringing), the agent's live call and short notices, over whatever page is open. */
+/**
+ * Incoming calls (ringing) and short notices float over whatever page is open; the agent's live
+ * call docks at the top of the page instead (styles/controls.css), so it never covers the page's
+ * controls, such as the composer's Send, and it can be minimised to one row.
+ */
 export function CallCenterView({ focusCallId }: { focusCallId: string | null }) {
 	const { t } = useI18n();
 	const { calls } = useInbox();
 	const { queue, active, accepting, notice, opened } = useStore(calls.store, (s) => s);
+	const [minimised, setMinimised] = useState(false);
+	const activeId = active?.call.id;
+	// Each call starts expanded.
+	useEffect(() => setMinimised(false), [activeId]);
 	// Opened at /calls/:id (a notification, or Telegram's link after Accept): show or join that call.
 	useEffect(() => calls.openRoute(focusCallId), [calls, focusCallId]);
+	const toggleLabel = t(minimised ? "callPanel.expand" : "callPanel.minimise");
 	return (
-		<div class="call-center">
+		<div class={active ? "call-center call-center-live" : "call-center"}>
 			{active && (
 				<CallScreen
 					peer={active.peer}
@@ -84,7 +95,18 @@ export function CallCenterView({ focusCallId }: { focusCallId: string | null }) 
 					recording={active.call.recording !== "off"}
 					t={t}
 					onHangUp={calls.hangUp}
-				/>
+					compact={minimised}
+				>
+					<button
+						type="button"
+						class="call-corner-button"
+						aria-label={toggleLabel}
+						title={toggleLabel}
+						onClick={() => setMinimised(!minimised)}
+					>
+						<CallIcon name={minimised ? "expand" : "minimise"} />
+					</button>
+				</CallScreen>
 			)}
 			{!active &&
 				queue.map(({ call, position }) => (

@@ -113,6 +113,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				id={textareaId}
 				ref={textarea}
 				class="composer-input"
+				data-shortcut="reply"
 				rows={2}
 				value={draft}
 				maxLength={MAX_MESSAGE_LENGTH}
@@ -161,7 +162,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
 				<button type="button" class="icon-button" aria-label={t("composer.attach")} hidden={noteMode} onClick={() => fileInput.current?.click()}>
 					<Icon name="paperclip" />
 				</button>
-				<button type="button" class="button note-toggle" aria-pressed={noteMode} onClick={() => setNoteMode(!noteMode)}>
+				<button type="button" class="button note-toggle" data-shortcut="note" aria-pressed={noteMode} onClick={() => setNoteMode(!noteMode)}>
 					{t("note.add")}
 				</button>
 				<p class="composer-hint" id={hintId}>

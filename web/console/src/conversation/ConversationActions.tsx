@@ -38,7 +38,7 @@ export function ConversationActions({ conversation }: { conversation: Conversati
 	return (
 		<div class="conversation-actions">
 			{conversation.assignee?.id !== inbox.agent.id && (
-				<Button busy={busy} class="button-compact" onClick={() => run(() => inbox.assign(conversation.id, inbox.agent.id))}>
+				<Button busy={busy} class="button-compact" shortcut="assignToMe" onClick={() => run(() => inbox.assign(conversation.id, inbox.agent.id))}>
 					{t("actions.assignToMe")}
 				</Button>
 			)}
@@ -50,6 +50,7 @@ export function ConversationActions({ conversation }: { conversation: Conversati
 					variant={index === 0 ? "primary" : "secondary"}
 					class="button-compact"
 					busy={busy}
+					shortcut={status === "resolved" ? "resolve" : undefined}
 					onClick={() => run(() => inbox.setStatus(conversation.id, status))}
 				>
 					{label(status)}

@@ -14,6 +14,8 @@ import { labelsTr } from "./labelsTr";
 import { type InboxesMessageKey, inboxesEn } from "./inboxesEn";
 import { inboxesTr } from "./inboxesTr";
 import { inboxTr } from "./inboxTr";
+import { type ShortcutsMessageKey, shortcutsEn } from "./shortcutsEn";
+import { shortcutsTr } from "./shortcutsTr";
 import { type TimelineMessageKey, timelineEn } from "./timelineEn";
 import { timelineTr } from "./timelineTr";
 import { tr } from "./tr";
@@ -25,15 +27,15 @@ import { type StatusMessageKey, statusEn } from "./statusEn";
 import { statusTr } from "./statusTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );

@@ -6,14 +6,20 @@ import { navigate, ROUTES } from "../router";
 import { PHONE_QUERY, useMediaQuery } from "../ui/useMediaQuery";
 import { ConversationList } from "./ConversationList";
 import { useInbox } from "./InboxContext";
-import { useInboxKeyboard } from "./useInboxKeyboard";
+import { runShortcut } from "../shortcuts/shortcutActions";
+import { useShortcutHandler } from "../shortcuts/useShortcuts";
 
 function NoConversationSelected() {
 	const { t } = useI18n();
 	return (
 		<section class="conversation conversation-empty" aria-label={t("conversation.region")}>
 			<p class="empty-title">{t("conversation.noneSelected")}</p>
-			<p class="muted">{t("conversation.shortcutsHint")}</p>
+			<p class="muted">
+				{t("conversation.shortcutsHint")}{" "}
+				<button type="button" class="link-button" onClick={() => runShortcut("help")}>
+					{t("shortcuts.showSheet")}
+				</button>
+			</p>
 		</section>
 	);
 }
@@ -54,7 +60,12 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
 		if (detailsOpen) closeDetails();
 		else if (conversationId) navigate(ROUTES.home);
 	}, [detailsOpen, conversationId, closeDetails]);
-	useInboxKeyboard({ isPhone, detailsOpen, onBack: back });
+	// Escape: details slid over the conversation close at any width; on a phone it also goes back to the list.
+	useShortcutHandler("back", () => {
+		if (!isPhone && !detailsOpen) return false;
+		back();
+		return true;
+	});
 
 	const view = !conversationId ? "list" : detailsOpen ? "details" : "conversation";
 	return (

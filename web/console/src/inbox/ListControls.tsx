@@ -106,6 +106,7 @@ export function ListFilterBar({
 				<input
 					id={searchId}
 					type="search"
+					data-shortcut="search"
 					value={query}
 					placeholder={t("list.searchPlaceholder")}
 					autoComplete="off"

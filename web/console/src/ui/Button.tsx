@@ -9,6 +9,8 @@ interface ButtonProps {
 	disabled?: boolean;
 	onClick?: () => void;
 	class?: string;
+	/** Marks the button as the target of a keyboard shortcut (shortcuts/keymap.ts). */
+	shortcut?: string;
 }
 
 /** The console's one button: a primary, secondary, danger or link-looking action. */
@@ -20,6 +22,7 @@ export function Button({
 	disabled = false,
 	onClick,
 	class: extraClass,
+	shortcut,
 }: ButtonProps) {
 	const className = ["button", `button-${variant}`, extraClass].filter(Boolean).join(" ");
 	return (
@@ -29,6 +32,7 @@ export function Button({
 			disabled={disabled || busy}
 			aria-busy={busy || undefined}
 			onClick={onClick}
+			data-shortcut={shortcut}
 		>
 			{children}
 		</button>

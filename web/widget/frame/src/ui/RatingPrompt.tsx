@@ -35,11 +35,13 @@ export function RatingPrompt({ conversationId }: { conversationId: string }) {
 			) : (
 				<>
 					<p>{question}</p>
-					{[1, 2, 3, 4, 5].map((value) => (
-						<button key={value} type="button" aria-label={`Rate ${value}`} aria-pressed={value === score} class="star" onClick={() => send(value, false)}>
-							★
-						</button>
-					))}
+					<div class="stars">
+						{[1, 2, 3, 4, 5].map((value) => (
+							<button key={value} type="button" aria-label={`Rate ${value}`} aria-pressed={value === score} class="star" onClick={() => send(value, false)}>
+								★
+							</button>
+						))}
+					</div>
 					{score > 0 && (
 						<form
 							class="composer"

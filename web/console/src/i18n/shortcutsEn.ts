@@ -1,0 +1,36 @@
+/** English strings of the keyboard shortcuts' `?` sheet and the phone call panel. */
+export const shortcutsEn = {
+	"shortcuts.title": "Keyboard shortcuts",
+	"shortcuts.intro": "Shortcuts work when the cursor is not in a text field. Press Escape to leave a field.",
+	"shortcuts.then": "then",
+	"shortcuts.showSheet": "Keyboard shortcuts (?)",
+	"shortcuts.group.list": "Conversation list",
+	"shortcuts.group.conversation": "Open conversation",
+	"shortcuts.group.calls": "Ringing call",
+	"shortcuts.group.go": "Go to",
+	"shortcuts.group.general": "Anywhere",
+	"shortcuts.group.composer": "In the Message box",
+	"shortcuts.next": "Next conversation",
+	"shortcuts.previous": "Previous conversation",
+	"shortcuts.open": "Open the conversation",
+	"shortcuts.search": "Search",
+	"shortcuts.reply": "Write a reply (Message)",
+	"shortcuts.note": "Add note (private, team only)",
+	"shortcuts.resolve": "Resolve",
+	"shortcuts.assignToMe": "Assign to me",
+	"shortcuts.acceptCall": "Accept the call",
+	"shortcuts.rejectCall": "Reject the call",
+	"shortcuts.goInbox": "Inbox",
+	"shortcuts.goCalls": "Calls",
+	"shortcuts.back": "Back to the list, close details, or leave a text field",
+	"shortcuts.help": "Show this list",
+	"shortcuts.composer.send": "Send",
+	"shortcuts.composer.newLine": "New line",
+	"shortcuts.composer.canned": "Canned replies (at the start of a word)",
+	"shortcuts.composer.mention": "Mention a teammate (in a note)",
+
+	"callPanel.minimise": "Minimise call",
+	"callPanel.expand": "Expand call",
+} as const;
+
+export type ShortcutsMessageKey = keyof typeof shortcutsEn;

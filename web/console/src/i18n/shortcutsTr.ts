@@ -1,0 +1,36 @@
+import type { ShortcutsMessageKey } from "./shortcutsEn";
+
+/** Turkish strings of the keyboard shortcuts' `?` sheet and the phone call panel. */
+export const shortcutsTr: Record<ShortcutsMessageKey, string> = {
+	"shortcuts.title": "Klavye kısayolları",
+	"shortcuts.intro": "Kısayollar imleç bir metin alanında değilken çalışır. Alandan çıkmak için Escape'e basın.",
+	"shortcuts.then": "ardından",
+	"shortcuts.showSheet": "Klavye kısayolları (?)",
+	"shortcuts.group.list": "Konuşma listesi",
+	"shortcuts.group.conversation": "Açık konuşma",
+	"shortcuts.group.calls": "Çalan arama",
+	"shortcuts.group.go": "Git",
+	"shortcuts.group.general": "Her yerde",
+	"shortcuts.group.composer": "Mesaj kutusunda",
+	"shortcuts.next": "Sonraki konuşma",
+	"shortcuts.previous": "Önceki konuşma",
+	"shortcuts.open": "Konuşmayı aç",
+	"shortcuts.search": "Ara",
+	"shortcuts.reply": "Yanıt yaz (Mesaj)",
+	"shortcuts.note": "Not ekle (özel, yalnızca ekip)",
+	"shortcuts.resolve": "Çözüldü olarak işaretle",
+	"shortcuts.assignToMe": "Bana ata",
+	"shortcuts.acceptCall": "Aramayı kabul et",
+	"shortcuts.rejectCall": "Aramayı reddet",
+	"shortcuts.goInbox": "Gelen kutusu",
+	"shortcuts.goCalls": "Aramalar",
+	"shortcuts.back": "Listeye dön, ayrıntıları kapat ya da metin alanından çık",
+	"shortcuts.help": "Bu listeyi göster",
+	"shortcuts.composer.send": "Gönder",
+	"shortcuts.composer.newLine": "Yeni satır",
+	"shortcuts.composer.canned": "Hazır yanıtlar (kelime başında)",
+	"shortcuts.composer.mention": "Ekip arkadaşını an (notta)",
+
+	"callPanel.minimise": "Görüşmeyi küçült",
+	"callPanel.expand": "Görüşmeyi büyüt",
+};
