@@ -42,8 +42,16 @@ describe.runIf(browserAvailable())("settings saved in the console apply live", (
     await admin.getByLabel("Greeting (English)").fill("Welcome to the shop! Ask us anything.");
     await admin.getByLabel("Greeting (Turkish)").fill("Mağazaya hoş geldiniz!");
     await admin.getByLabel("Position").selectOption("left");
+    // The website's own calls, assignment and Telegram chat, on the same form.
+    await admin.getByLabel("Offer video calls").uncheck();
+    await admin.getByLabel("Ring time for this website (seconds)").fill("45");
+    await admin.getByLabel("Assign new conversations automatically").check();
+    await admin.getByLabel("Most open conversations per agent").fill("3");
+    await admin.getByLabel("Telegram chat of this website").fill("-1004242");
     await admin.getByRole("button", { name: "Save settings" }).click();
     await admin.getByText("Settings saved.").waitFor();
+    const stored = JSON.parse((await t.deps.domain.db.selectFrom("inboxes").select("settings").where("id", "=", "default").executeTakeFirstOrThrow()).settings);
+    expect(stored).toMatchObject({ calls: { video: false, ringTimeoutS: 45 }, assignment: { auto: true, capacity: 3 }, telegramChatId: "-1004242" });
     if (process.env.E2E_SCREENSHOTS) {
       await admin.getByRole("heading", { name: "Widget" }).scrollIntoViewIfNeeded();
       await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-inbox-settings.png` });
@@ -70,8 +78,9 @@ describe.runIf(browserAvailable())("settings saved in the console apply live", (
     await turkish.frame.getByText("Mağazaya hoş geldiniz!").waitFor({ timeout: 15_000 });
     expect(await turkish.frame.evaluate("document.documentElement.lang")).toBe("tr");
     await turkish.page.context().close();
-    // Both languages again, for the test below.
+    // Both languages, video and the team's ring time again, for the test below.
     saved.widget.languages = ["tr", "en"];
+    (saved as { calls?: unknown }).calls = { enabled: true, video: true };
     await t.deps.domain.db.updateTable("inboxes").set({ settings: JSON.stringify(saved) }).where("id", "=", "default").execute();
   }, 180_000);
 

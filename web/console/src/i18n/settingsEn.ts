@@ -45,6 +45,15 @@ export const settingsEn = {
 	"settings.inbox.colourHint": "An embed's data-color wins over this.",
 	"settings.inbox.calls": "Calls",
 	"settings.inbox.callsEnabled": "Offer calls in the widget",
+	"settings.inbox.videoEnabled": "Offer video calls",
+	"settings.inbox.ringTime": "Ring time for this website (seconds)",
+	"settings.inbox.ringTimeHint": "Empty: the team's ring time from Team settings.",
+	"settings.inbox.assignment": "Automatic assignment",
+	"settings.inbox.autoAssign": "Assign new conversations automatically",
+	"settings.inbox.capacity": "Most open conversations per agent",
+	"settings.inbox.capacityHint": "Round-robin among the members who are available and under this number.",
+	"settings.inbox.telegramChat": "Telegram chat of this website",
+	"settings.inbox.telegramChatHint": "A numeric chat id for this website's alerts. Empty: the team chat from Team settings.",
 	"settings.invalidNumber": "{field} must be a whole number.",
 } as const;
 

@@ -7,13 +7,13 @@ import { Button } from "../ui/Button";
 import { ErrorAlert, Notice } from "../ui/ErrorAlert";
 import { useAsyncAction } from "../ui/useAsyncAction";
 import { logFailure } from "../../../shared/logFailure";
-import { CheckboxField, FieldGroup, SelectField } from "./fields";
+import { TextField } from "../ui/TextField";
+import { CheckboxField, digitsOnly, FieldGroup, numberText, parseWholeNumber, SelectField } from "./fields";
 
 /**
- * Admins only: one inbox's widget look (colour, position, greeting per language, languages) and
- * whether its widget offers calls. Self-contained, so the inbox page can mount it as a section:
- * `<InboxSettingsForm inboxId={id} />`. The other sections of the inbox's settings (hours,
- * assignment) are sent back as they were loaded.
+ * Admins only: one inbox's widget look (colour, position, greeting per language, languages), its
+ * calls (on, video, ring time), automatic assignment and Telegram chat. Business hours have a page of
+ * their own and are sent back as they were loaded.
  */
 export function InboxSettingsForm({ inboxId }: { inboxId: string }) {
 	const { t } = useI18n();
@@ -48,6 +48,16 @@ export function InboxSettingsForm({ inboxId }: { inboxId: string }) {
 	const widget = settings.widget;
 	const setWidget = (changes: Partial<InboxSettings["widget"]>) => setSettings({ ...settings, widget: { ...widget, ...changes } });
 	const setCalls = (changes: Partial<InboxSettings["calls"]>) => setSettings({ ...settings, calls: { ...settings.calls, ...changes } });
+	const setAssignment = (changes: Partial<InboxSettings["assignment"]>) => setSettings({ ...settings, assignment: { ...settings.assignment, ...changes } });
+	// Numbers are edited as text: an empty ring time means "the install's".
+	const ringTime = numberText(settings.calls.ringTimeoutS ?? null);
+	const setRingTime = (text: string) => {
+		const value = parseWholeNumber(text);
+		if (value === null) {
+			const { ringTimeoutS: _dropped, ...rest } = settings.calls;
+			setSettings({ ...settings, calls: rest });
+		} else if (value !== undefined) setCalls({ ringTimeoutS: value });
+	};
 	const toggleLanguage = (language: "tr" | "en") => (on: boolean) =>
 		setWidget({ languages: on ? [...new Set([...widget.languages, language])] : widget.languages.filter((l) => l !== language) });
 
@@ -101,7 +111,30 @@ export function InboxSettingsForm({ inboxId }: { inboxId: string }) {
 			</FieldGroup>
 			<FieldGroup legend={t("settings.inbox.calls")}>
 				<CheckboxField label={t("settings.inbox.callsEnabled")} checked={settings.calls.enabled} onChecked={(enabled) => setCalls({ enabled })} />
+				<CheckboxField label={t("settings.inbox.videoEnabled")} checked={settings.calls.video} onChecked={(video) => setCalls({ video })} />
+				<TextField label={t("settings.inbox.ringTime")} value={ringTime} onValue={setRingTime} inputMode="numeric" normalize={digitsOnly} hint={t("settings.inbox.ringTimeHint")} />
 			</FieldGroup>
+			<FieldGroup legend={t("settings.inbox.assignment")}>
+				<CheckboxField label={t("settings.inbox.autoAssign")} checked={settings.assignment.auto} onChecked={(auto) => setAssignment({ auto })} />
+				<TextField
+					label={t("settings.inbox.capacity")}
+					value={String(settings.assignment.capacity)}
+					onValue={(text) => {
+						const value = parseWholeNumber(text);
+						if (typeof value === "number" && value >= 1) setAssignment({ capacity: value });
+					}}
+					inputMode="numeric"
+					normalize={digitsOnly}
+					hint={t("settings.inbox.capacityHint")}
+				/>
+			</FieldGroup>
+			<TextField
+				label={t("settings.inbox.telegramChat")}
+				value={settings.telegramChatId ?? ""}
+				onValue={(text) => setSettings({ ...settings, telegramChatId: text.trim() === "" ? null : text.trim() })}
+				plain
+				hint={t("settings.inbox.telegramChatHint")}
+			/>
 			<ErrorAlert error={save.error} />
 			{notice && <Notice>{t("settings.saved")}</Notice>}
 			<div class="setting-actions">
