@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import proxyAddr from "proxy-addr";
 import { z } from "zod";
+import { isTimeZone } from "./protocol/inboxes.ts";
 
 /** Thrown when the environment is invalid; main prints `message` as one line and exits. */
 export class ConfigError extends Error {
@@ -9,15 +10,6 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-const isTimeZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 // Digits only: z.coerce would read " " as 0 and "1e3" as 1000.
 const integer = (min: number, max: number) =>

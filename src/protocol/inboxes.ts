@@ -9,7 +9,8 @@ import { text } from "./text.ts";
 /** The inbox every conversation from before inboxes existed belongs to, and `/widget.js` without an inbox. */
 export const DEFAULT_INBOX_ID = "default";
 
-const isTimeZone = (tz: string) => {
+/** Whether the runtime knows an IANA time zone of this name. */
+export const isTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
     return true;

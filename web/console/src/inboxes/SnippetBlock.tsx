@@ -1,29 +1,12 @@
-import { useEffect, useId, useState } from "preact/hooks";
+import { useId } from "preact/hooks";
 import { useI18n } from "../i18n";
-
-const COPIED_FEEDBACK_MS = 2000;
+import { useCopy } from "../ui/useCopy";
 
 /** An inbox's embed snippet in a code block, with a Copy button (the clipboard; on refusal the code is selected). */
 export function SnippetBlock({ snippet }: { snippet: string }) {
 	const { t } = useI18n();
 	const id = useId();
-	const [copied, setCopied] = useState(false);
-
-	useEffect(() => {
-		if (!copied) return;
-		const timer = setTimeout(() => setCopied(false), COPIED_FEEDBACK_MS);
-		return () => clearTimeout(timer);
-	}, [copied]);
-
-	async function copy() {
-		try {
-			await navigator.clipboard.writeText(snippet);
-			setCopied(true);
-		} catch {
-			const code = document.getElementById(id);
-			if (code) getSelection()?.selectAllChildren(code);
-		}
-	}
+	const { copied, copy } = useCopy(snippet, id);
 
 	return (
 		<div class="snippet">

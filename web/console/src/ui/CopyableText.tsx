@@ -1,7 +1,6 @@
-import { useEffect, useId, useState } from "preact/hooks";
+import { useId } from "preact/hooks";
 import { useI18n } from "../i18n";
-
-const COPIED_FEEDBACK_MS = 2000;
+import { useCopy } from "./useCopy";
 
 /** Read-only text (a link or a key) shown in full, selectable with one tap, or copied with one button. */
 export function CopyableText({
@@ -16,24 +15,7 @@ export function CopyableText({
 }) {
 	const { t } = useI18n();
 	const id = useId();
-	const [copied, setCopied] = useState(false);
-
-	useEffect(() => {
-		if (!copied) return;
-		const timer = setTimeout(() => setCopied(false), COPIED_FEEDBACK_MS);
-		return () => clearTimeout(timer);
-	}, [copied]);
-
-	async function copy() {
-		try {
-			await navigator.clipboard.writeText(value);
-			setCopied(true);
-		} catch {
-			// Clipboard access can be denied; select the text so a manual copy is one keystroke away.
-			const output = document.getElementById(id);
-			if (output) getSelection()?.selectAllChildren(output);
-		}
-	}
+	const { copied, copy } = useCopy(value, id);
 
 	return (
 		<div class="field">
