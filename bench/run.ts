@@ -1,14 +1,25 @@
-// `npm run bench -- <name> [args…]` runs bench/<script> for a name below; with no name, the list.
+// `npm run bench` runs every benchmark in turn; `npm run bench -- <name> [args…]` runs one. Each
+// rewrites its own section of BENCHMARKS.md (see support/report.ts).
+import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 
-const SCRIPTS: Record<string, string> = { chat: "chatThroughput.ts", search: "search.ts" };
+const SCRIPTS: Record<string, { file: string; about: string }> = {
+  chat: { file: "chatOpenLoop.ts", about: "open-loop chat latency against a bare Socket.IO relay (SQLite; PostgreSQL + Redis, one and two nodes)" },
+  memory: { file: "socketMemory.ts", about: "server memory per idle visitor socket at 1k, 5k and 10k" },
+  search: { file: "search.ts", about: "full-text search over 1M messages on both engines (about 10 minutes)" },
+};
 const [name, ...args] = process.argv.slice(2);
-const script = name ? SCRIPTS[name] : undefined;
-if (!script) {
-  console.error(`usage: npm run bench -- <${Object.keys(SCRIPTS).join("|")}> [args…]`);
-  process.exit(name ? 1 : 0);
+if (name && !SCRIPTS[name]) {
+  console.error(`unknown benchmark "${name}". Benchmarks:\n${Object.entries(SCRIPTS).map(([n, s]) => `  ${n}: ${s.about}`).join("\n")}`);
+  process.exit(1);
 }
-// The scripts read their arguments from process.argv[2…], as when run directly.
-process.argv = [process.argv[0] ?? "node", resolve(import.meta.dirname, script), ...args];
-await import(pathToFileURL(resolve(import.meta.dirname, script)).href);
+// Each benchmark in a process of its own: one that leaves sockets or workers behind cannot skew the next.
+for (const [bench, script] of name ? [[name, SCRIPTS[name]] as const] : Object.entries(SCRIPTS)) {
+  if (!script) continue;
+  console.log(`\n# ${bench}: ${script.about}`);
+  const run = spawnSync(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, script.file), ...args], { stdio: "inherit" });
+  if (run.status !== 0) {
+    console.error(`${bench} failed (exit ${run.status ?? run.signal})`);
+    process.exit(1);
+  }
+}

@@ -3,15 +3,16 @@
 // code the console's Search box uses (domain/search/searchInbox.ts), per engine.
 // Usage: npm run bench -- search [messages=1000000] [engines=sqlite,postgres]
 // PostgreSQL runs when TEST_DATABASE_URL (or DATABASE_URL) names a server: the bench creates a
-// database of its own there (destek_bench_search) and drops it afterwards. Appends to bench/REPORT.md.
+// database of its own there (destek_bench_search) and drops it afterwards. Rewrites its section of BENCHMARKS.md.
 import { randomUUID } from "node:crypto";
-import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/adapters/db/database.ts";
 import { searchDocument } from "../src/domain/search/fold.ts";
 import { searchInboxPage, searchTermsOf } from "../src/domain/search/searchInbox.ts";
+import { machine, markdownTable, saveResult } from "./support/report.ts";
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const engines = (process.argv[3] ?? "sqlite,postgres").split(",");
@@ -271,6 +272,7 @@ async function benchPostgres(url: string): Promise<{ load: number; timings: Timi
   }
 }
 
+const atStart = machine();
 const results: Array<{ engine: string; load: number; timings: Timing[] }> = [];
 if (engines.includes("sqlite")) results.push({ engine: "sqlite", ...(await benchSqlite()) });
 if (engines.includes("postgres")) {
@@ -278,16 +280,17 @@ if (engines.includes("postgres")) {
   else console.error("postgres: skipped (set TEST_DATABASE_URL or DATABASE_URL)");
 }
 
-const lines = [
-  `\n## Search, ${new Date().toISOString().slice(0, 10)} (${total} messages in ${total / PER_CONVERSATION} conversations, ${cpus().length} cores, Node ${process.version})\n`,
-  `Each query ran ${RUNS} times after 2 warm-ups, one inbox page (31 conversations) with snippets, through \`searchInboxPage\`. Loads: ${results.map((r) => `${r.engine} ${r.load.toFixed(0)} s`).join(", ")}.\n`,
-  `| query | ${results.map((r) => `${r.engine} p50 ms | ${r.engine} p95 ms`).join(" | ")} | hits on page |`,
-  `| --- | ${results.map(() => "--- | ---").join(" | ")} | --- |`,
-  ...QUERIES.map((_, i) => {
-    const cells = results.map((r) => `${r.timings[i]?.p50.toFixed(1)} | ${r.timings[i]?.p95.toFixed(1)}`);
-    return `| ${results[0]?.timings[i]?.query ?? ""} | ${cells.join(" | ")} | ${results[0]?.timings[i]?.hits ?? ""} |`;
-  }),
-];
-console.log(lines.join("\n"));
-appendFileSync(resolve(import.meta.dirname, "REPORT.md"), `${lines.join("\n")}\n`);
+const body = [
+  `${total} messages in ${total / PER_CONVERSATION} conversations. Each query ran ${RUNS} times after 2 warm-ups, one inbox page (31 conversations) with snippets, through \`searchInboxPage\`. Loads: ${results.map((r) => `${r.engine} ${r.load.toFixed(0)} s`).join(", ")}. Target: p95 < 100 ms.`,
+  "",
+  markdownTable(
+    ["query", ...results.flatMap((r) => [`${r.engine} p50 ms`, `${r.engine} p95 ms`]), "hits on page"],
+    QUERIES.map((_, i) => [
+      results[0]?.timings[i]?.query ?? "",
+      ...results.flatMap((r) => [r.timings[i]?.p50.toFixed(1) ?? "", r.timings[i]?.p95.toFixed(1) ?? ""]),
+      results[0]?.timings[i]?.hits ?? "",
+    ]),
+  ),
+].join("\n");
+saveResult({ name: "search", title: "Full-text search", command: `npm run bench -- search ${process.argv.slice(2).join(" ")}`.trim(), date: new Date().toISOString().slice(0, 10), machine: atStart, body });
 process.exit(0);

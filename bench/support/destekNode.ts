@@ -1,0 +1,55 @@
+// One destek node for a benchmark, in a process of its own so the load generator does not share its
+// event loop. Started by bench/support/nodes.ts with `fork`; it builds the app as `main` does
+// (migrate, listen, background jobs), makes a signed-in agent, and reports over IPC:
+//   → { type: "ready", port, agentToken }        once listening
+//   ← { type: "memory" }  → { type: "memory", rss, heapUsed }   after a full GC
+//   ← { type: "stop" }    → exits when closed
+// Settings come from the environment (DATA_DIR, DATABASE_URL, REDIS_URL, …), as for `npm start`.
+import { buildApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { migrateToLatest } from "../../src/adapters/db/database.ts";
+import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
+import { closeDeps, createDeps } from "../../src/deps.ts";
+import { createAgent } from "../../src/domain/agents.ts";
+import { startSession } from "../../src/domain/auth/sessions.ts";
+import { startBackgroundJobs } from "../../src/jobs.ts";
+
+const send = (message: unknown) => process.send?.(message);
+
+const config = loadConfig();
+const deps = createDeps(config);
+await migrateToLatest(deps.database);
+const app = await buildApp(deps);
+await app.listen({ port: 0, host: "127.0.0.1" });
+const jobs = startBackgroundJobs(deps, app.io);
+
+// Two nodes of one deployment share the database: the first makes the agent, the second finds it.
+const username = "bench";
+if (!(await findAgentByUsername(deps.domain.db, username))) {
+  // Both nodes may try at once; the loser's "username_taken" is fine.
+  await createAgent(deps.domain, { type: "system" }, { username, name: "Bench agent", password: "bench-password-1234", role: "admin" }).catch(() => undefined);
+}
+const agent = await findAgentByUsername(deps.domain.db, username);
+if (!agent) throw new Error("could not make the bench agent");
+const { accessToken } = await startSession(deps.domain, agent, { ip: null, userAgent: null });
+const address = app.server.address();
+send({ type: "ready", port: typeof address === "object" && address ? address.port : 0, agentToken: accessToken });
+
+process.on("message", (message: { type?: string }) => {
+  if (message.type === "memory") {
+    globalThis.gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    send({ type: "memory", rss, heapUsed });
+  } else if (message.type === "stop") {
+    const close = async () => {
+      await jobs.stop();
+      await app.close();
+      await closeDeps(deps);
+    };
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  }
+});
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,84 @@
+// Starts benchmark servers (a destek node or the bare relay) as child processes and talks to them over IPC.
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export interface BenchServer {
+  name: string;
+  port: number;
+  agentToken: string;
+  pid: number;
+  /** Resident and heap bytes of the server process, after a full GC. */
+  memory(): Promise<{ rss: number; heapUsed: number }>;
+  stop(): Promise<void>;
+}
+
+/** Limits that would refuse a load generator's thousands of visitors from one address. */
+export const LIFTED_LIMITS: Record<string, string> = {
+  RATE_LIMIT_PER_MINUTE: "1000000",
+  VISITOR_HANDSHAKES_PER_MINUTE: "1000000",
+  NEW_VISITORS_PER_HOUR: "1000000",
+  NEW_CONVERSATIONS_PER_12H: "1000000",
+  VISITOR_MESSAGES_PER_MINUTE: "1000000",
+};
+
+function start(name: string, script: string, env: Record<string, string>, extraArgs: string[] = []): Promise<BenchServer> {
+  const child: ChildProcess = fork(resolve(import.meta.dirname, script), [], {
+    execArgv: ["--import", "tsx", "--expose-gc", ...extraArgs],
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  const reply = <T>(type: string): Promise<T> =>
+    new Promise((ok, fail) => {
+      const onMessage = (message: { type?: string }) => {
+        if (message.type !== type) return;
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        ok(message as T);
+      };
+      const onExit = (code: number | null) => fail(new Error(`${name} exited (${code}) before answering ${type}`));
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+    });
+  return reply<{ port: number; agentToken: string }>("ready").then(({ port, agentToken }) => ({
+    name,
+    port,
+    agentToken,
+    pid: child.pid ?? 0,
+    memory: () => {
+      const answer = reply<{ rss: number; heapUsed: number }>("memory");
+      child.send({ type: "memory" });
+      return answer;
+    },
+    async stop() {
+      child.send({ type: "stop" });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  }));
+}
+
+/** A destek node on a fresh data directory (SQLite there unless `env` names a DATABASE_URL). */
+export async function startDestekNode(name: string, env: Record<string, string> = {}, options: { cpuProfileDir?: string } = {}): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), "destek-bench-"));
+  const server = await start(
+    name,
+    "destekNode.ts",
+    { LOG_LEVEL: "warn", DATA_DIR: dataDir, ...LIFTED_LIMITS, ...env },
+    options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [],
+  );
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function startBareRelay(): Promise<BenchServer> {
+  return start("bare relay", "bareRelay.ts", {});
+}
