@@ -10,6 +10,7 @@ import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.t
 import { connectRedis } from "../../src/adapters/redis.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { clusterChannels } from "../../src/realtime/clusterChannels.ts";
+import type { CallView } from "../../src/protocol/calls.ts";
 import { newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { testRedisUrl } from "../support/redis.ts";
@@ -76,6 +77,36 @@ describe.runIf(redisUrl && postgres)("agent presence across two nodes", () => {
     change = presence(true);
     await consoleOn(b, `third${suffix}`);
     expect((await change).online).toBe(true);
+  });
+
+  it("hands another node's cluster-wide event to each socket once: the adapter carries it, the node that hears it does not emit again", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const username = `admin${randomUUID().slice(0, 8)}`;
+    await addAgent(a.deps, username, { admin: true });
+    const admin = (await findAgentByUsername(a.deps.domain.db, username))!;
+    const { accessToken } = await startSession(a.deps.domain, admin, { ip: null, userAgent: null });
+    const console_ = await openSocket(`${urlOf(a)}/agent`, { token: accessToken });
+    sockets.push(console_);
+    const now = new Date().toISOString();
+    const call: CallView = {
+      id: randomUUID(), status: "ended", media: "audio", recording: "off", inboxId: randomUUID(), visitor: { id: randomUUID(), name: "V" }, agent: null,
+      createdAt: now, answeredAt: null, endedAt: now, durationMs: null, endReason: "caller_hung_up", consent: null,
+    };
+    const onSocket: unknown[] = [];
+    console_.on("call:ended", (payload: { call: CallView }) => {
+      if (payload.call.id === call.id) onSocket.push(payload);
+    });
+    let heardOnA = 0;
+    a.deps.bus.subscribe((event, origin) => {
+      if (event.type === "call.ended" && event.call.id === call.id && origin.remote) heardOnA++;
+    });
+    b.deps.bus.publish({ type: "call.ended", call });
+    await expect.poll(() => heardOnA, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => onSocket.length, { timeout: 5000 }).toBe(1);
+    // Node a's subscribers ran when its bus heard the event: a second emit of its own would be on
+    // the socket before the answer to a request made now.
+    await request(console_, "calls:sync", {});
+    expect(onSocket).toHaveLength(1);
   });
 
   it("does not count agents of another deployment on the same Redis", async () => {
