@@ -150,8 +150,9 @@ describe.runIf(redisUrl && postgres && browserAvailable() && ffmpegAvailable())(
     // Once the sides have settled, one node's mixing job joins them; the other finds nothing to do.
     a.clock.advance(60_000);
     b.clock.advance(60_000);
-    await expect.poll(async () => (await recordingsOf(call.id)).filter((r) => r.role === "mixed").length, { timeout: 30_000 }).toBe(1);
-    expect((await db().selectFrom("calls").select("mix_status").where("id", "=", call.id).executeTakeFirstOrThrow()).mix_status).toBe("done");
+    const mixStatus = async () => (await db().selectFrom("calls").select("mix_status").where("id", "=", call.id).executeTakeFirstOrThrow()).mix_status;
+    await expect.poll(mixStatus, { timeout: 30_000 }).toBe("done");
+    expect((await recordingsOf(call.id)).filter((r) => r.role === "mixed")).toHaveLength(1);
     // Both nodes' jobs ran (every 5 s); the claim in the database let one of them mix it.
     const mixed = (lines: LogLine[]) => lines.filter((l) => l.msg === "call recordings mixed" && l.callId === call.id).length;
     expect(mixed(logs.a) + mixed(logs.b)).toBe(1);
