@@ -12,7 +12,7 @@ import { withLocalFallback } from "./adapters/limits/fallbackLimiter.ts";
 import { OutageLog } from "./adapters/outages.ts";
 import { closeRedis, connectRedis, deploymentTag } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
-import { RedisBus } from "./adapters/bus/redisBus.ts";
+import { eventsChannel, RedisBus } from "./adapters/bus/redisBus.ts";
 import { createEncryptedStorage, type EncryptedStorage } from "./adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
@@ -83,7 +83,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     { encryptWrites: config.encryptFiles },
   );
   const bus: EventBus = redis
-    ? new RedisBus({ redis, channel: `destek:${deploymentTag(keys)}:events`, log, outages: redisOutages })
+    ? new RedisBus({ redis, channel: eventsChannel(keys), log, outages: redisOutages })
     : new LocalBus((err) => log.error({ err }, "event subscriber failed"));
   const domain: DomainDeps = {
     db: database.db,

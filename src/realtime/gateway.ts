@@ -75,6 +75,12 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
   };
 
   const fanOut = (event: DomainEvent, origin: EventOrigin) => {
+    // Each node ends its own consoles of an ended session, whoever published it (another node, or
+    // the CLI, which has no socket server).
+    if (event.type === "session.ended") {
+      agents.local.in(event.sessionId ? sessionRoom(event.sessionId) : agentRoom(event.agentId)).disconnectSockets(true);
+      return;
+    }
     // The node that published an event emits it to sockets, and the adapter carries that to every
     // node's sockets: emitting a cluster-wide event again where it arrives would deliver it twice.
     if (origin.remote) return;
@@ -128,10 +134,6 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
       case "presence.changed":
         // Every widget hears whether anyone answers (through the adapter, on every node).
         presence.agentsChanged().catch((err: unknown) => deps.log.warn({ err, agentId: event.agentId }, "announcing agent presence failed"));
-        return;
-      case "session.ended":
-        // On every node (the adapter broadcasts it): the consoles of the ended session(s) are cut.
-        agents.in(event.sessionId ? sessionRoom(event.sessionId) : agentRoom(event.agentId)).disconnectSockets(true);
         return;
       case "visitor.erased":
         // On every node (the adapter broadcasts it): the erased token no longer opens anything, and

@@ -5,8 +5,15 @@ import { z } from "zod";
 import { CLUSTER_EVENTS, type DomainEvent, type EventBus, type EventListener } from "../../domain/events.ts";
 import { callView } from "../../protocol/calls.ts";
 import type { OutageLog } from "../outages.ts";
-import { closeRedis } from "../redis.ts";
+import type { Keys } from "../../secrets.ts";
+import { closeRedis, deploymentTag } from "../redis.ts";
 import { LocalBus } from "./localBus.ts";
+
+/** ioredis states of a connection that was lost (or closed), as opposed to one still being made. */
+const AWAY = new Set(["reconnecting", "close", "end"]);
+
+/** One deployment's channel of domain events, the same on each of its nodes (they share SECRET_KEY). */
+export const eventsChannel = (keys: Keys): string => `destek:${deploymentTag(keys)}:events`;
 
 const id = z.string().min(1).max(200);
 
@@ -75,8 +82,9 @@ export class RedisBus implements EventBus {
       outages.lost("redis", err);
       log.warn({ eventType: event.type }, "an event was not sent to the other nodes: Redis is away");
     };
-    // Not queued while Redis is away: news (a call ended) delivered minutes late would mislead.
-    if (redis.status !== "ready") missed(new Error(`Redis connection is ${redis.status}`));
+    // Not queued while Redis is away: news (a call ended) delivered minutes late would mislead. While
+    // the first connection is being made (a CLI command that just started), it waits for it.
+    if (AWAY.has(redis.status)) missed(new Error(`Redis connection is ${redis.status}`));
     else redis.publish(channel, JSON.stringify({ node: this.node, event })).catch(missed);
   }
 
