@@ -39,8 +39,11 @@ export type DomainEvent =
   | { type: "storage.quota_reached"; usedBytes: number; quotaBytes: number; crossed: boolean }
   /** An agent's console connected or left on some node, or the agent chose another status. */
   | { type: "presence.changed"; agentId: string }
-  /** A console session ended (signed out; `sessionId` null: every session of the agent). */
-  | { type: "session.ended"; agentId: string; sessionId: string | null }
+  /**
+   * A console session ended (`sessionId` null: every session of the agent). With a `reason` (the
+   * account was disabled, its second factor reset) the open consoles are told it before they are cut.
+   */
+  | { type: "session.ended"; agentId: string; sessionId: string | null; reason?: string }
   /** An admin saved install settings: every node reads them again at once. */
   | { type: "settings.changed"; keys: string[] };
 

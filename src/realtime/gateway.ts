@@ -78,7 +78,9 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
     // Each node ends its own consoles of an ended session, whoever published it (another node, or
     // the CLI, which has no socket server).
     if (event.type === "session.ended") {
-      agents.local.in(event.sessionId ? sessionRoom(event.sessionId) : agentRoom(event.agentId)).disconnectSockets(true);
+      const consoles = agents.local.in(event.sessionId ? sessionRoom(event.sessionId) : agentRoom(event.agentId));
+      if (event.reason) consoles.emit("session:ended", { reason: event.reason });
+      consoles.disconnectSockets(true);
       return;
     }
     // The node that published an event emits it to sockets, and the adapter carries that to every

@@ -21,7 +21,7 @@ const id = z.string().min(1).max(200);
 const clusterEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("call.ended"), call: callView }),
   z.object({ type: z.literal("presence.changed"), agentId: id }),
-  z.object({ type: z.literal("session.ended"), agentId: id, sessionId: id.nullable() }),
+  z.object({ type: z.literal("session.ended"), agentId: id, sessionId: id.nullable(), reason: z.string().max(100).optional() }),
   z.object({ type: z.literal("settings.changed"), keys: z.array(z.string().max(100)).max(100) }),
 ]);
 const envelope = z.object({ node: z.string(), event: clusterEvent });
