@@ -12,6 +12,7 @@ import { withLocalFallback } from "./adapters/limits/fallbackLimiter.ts";
 import { OutageLog } from "./adapters/outages.ts";
 import { closeRedis, connectRedis, deploymentTag } from "./adapters/redis.ts";
 import { LocalBus } from "./adapters/bus/localBus.ts";
+import { eventsChannel, RedisBus } from "./adapters/bus/redisBus.ts";
 import { createEncryptedStorage, type EncryptedStorage } from "./adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
@@ -19,6 +20,7 @@ import { createWeriftRecorder } from "./adapters/recording/weriftRecorder.ts";
 import { lazyRecorder } from "./adapters/recording/lazyRecorder.ts";
 import { createSettingsReader } from "./domain/settings/installSettings.ts";
 import type { InstallSettings } from "./protocol/settings.ts";
+import type { EventBus } from "./domain/events.ts";
 import { type CallRecorder, storeRecording } from "./domain/calls/recordings.ts";
 import { type Clock, type DomainDeps, systemClock } from "./domain/ports.ts";
 import { loggerOptions } from "./logger.ts";
@@ -33,7 +35,8 @@ export interface AppDeps {
   redis: Redis | undefined;
   telegram: TelegramAdapter | undefined;
   metrics: Metrics;
-  bus: LocalBus;
+  /** Domain events: in-process, and with Redis the cluster-wide ones reach every node (see CLUSTER_EVENTS). */
+  bus: EventBus;
   domain: DomainDeps;
   /** Attachment and recording bytes (also `domain.storage`), with the encryption-at-rest controls. */
   storage: EncryptedStorage;
@@ -79,7 +82,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
     { current: keys.files, previous: config.previousSecretKeys.map((secret) => deriveKeys(secret).files) },
     { encryptWrites: config.encryptFiles },
   );
-  const bus = new LocalBus((err) => log.error({ err }, "event subscriber failed"));
+  const bus: EventBus = redis
+    ? new RedisBus({ redis, channel: eventsChannel(keys), log, outages: redisOutages })
+    : new LocalBus((err) => log.error({ err }, "event subscriber failed"));
   const domain: DomainDeps = {
     db: database.db,
     clock,
@@ -121,6 +126,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
       },
     }),
   );
+  // Settings are cached per node: a save on any node is read again here at once.
+  bus.subscribe((event) => {
+    if (event.type === "settings.changed") domain.settings.invalidate();
+  });
   return { bus, config, log, database, redis, telegram, metrics, domain, storage, recorder };
 }
 
@@ -149,6 +158,7 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   // Recordings are finalized and stored while the database is still open.
   await deps.recorder.close();
   await deps.telegram?.stop();
+  await deps.bus.close();
   await deps.database.close();
   if (deps.redis) await closeRedis(deps.redis);
 }

@@ -154,6 +154,7 @@ export async function disableAgent(deps: DomainDeps, actor: Actor, username: str
   await updateAgent(deps.db, agent.id, { disabled_at: agent.disabled_at ?? now, updated_at: now });
   await revokeAgentSessions(deps.db, agent.id, now, "agent_disabled");
   await audit(deps.db, now, { actor, action: "agent.disabled", target: { type: "agent", id: agent.id } });
+  deps.events.publish({ type: "session.ended", agentId: agent.id, sessionId: null, reason: "agent_disabled" });
   return presentAgent({ ...agent, disabled_at: agent.disabled_at ?? now });
 }
 
@@ -165,4 +166,5 @@ export async function resetPassword(deps: DomainDeps, actor: Actor, username: st
   await updateAgent(deps.db, agent.id, { password_hash: await hashPassword(password), updated_at: now });
   await revokeAgentSessions(deps.db, agent.id, now, "password_reset");
   await audit(deps.db, now, { actor, action: "agent.password_reset", target: { type: "agent", id: agent.id } });
+  deps.events.publish({ type: "session.ended", agentId: agent.id, sessionId: null, reason: "password_reset" });
 }

@@ -6,7 +6,8 @@ import type { MentionNotice, TimelineEventView } from "../protocol/timeline.ts";
 
 /**
  * What happened in chat and calls, published after the transaction committed. Subscribers (the socket
- * gateway) fan these out; the socket adapter carries them to other nodes.
+ * gateway) fan these out; the socket adapter carries their socket messages to other nodes. The types
+ * in CLUSTER_EVENTS also reach the subscribers of every other node (through Redis, when it is set).
  */
 export type DomainEvent =
   | { type: "message.created"; visitorId: string; message: MessageView; conversation: ConversationSummary; isNewConversation: boolean }
@@ -35,8 +36,43 @@ export type DomainEvent =
    * Attachment storage is at its quota: `crossed` when this upload filled it (later ones are refused
    * until space is freed), false when an upload was refused.
    */
-  | { type: "storage.quota_reached"; usedBytes: number; quotaBytes: number; crossed: boolean };
+  | { type: "storage.quota_reached"; usedBytes: number; quotaBytes: number; crossed: boolean }
+  /** An agent's console connected or left on some node, or the agent chose another status. */
+  | { type: "presence.changed"; agentId: string }
+  /**
+   * A console session ended (`sessionId` null: every session of the agent). With a `reason` (the
+   * account was disabled, its second factor reset) the open consoles are told it before they are cut.
+   */
+  | { type: "session.ended"; agentId: string; sessionId: string | null; reason?: string }
+  /** An admin saved install settings: every node reads them again at once. */
+  | { type: "settings.changed"; keys: string[] };
+
+/**
+ * The events other nodes must hear too (a call's recorder legs may live on another node; settings
+ * are cached per node). Every other event stays on the node that published it: what sockets must
+ * see of it, the socket adapter already carries to every node.
+ */
+export const CLUSTER_EVENTS: ReadonlySet<DomainEvent["type"]> = new Set(["call.ended", "presence.changed", "session.ended", "settings.changed"]);
+
+/** Where an event comes from: `remote` when another node published it. */
+export interface EventOrigin {
+  remote: boolean;
+}
+
+export type EventListener = (event: DomainEvent, origin: EventOrigin) => void;
 
 export interface EventSink {
   publish(event: DomainEvent): void;
+}
+
+/**
+ * The bus of domain events: in-process on a single node (LocalBus), or carrying CLUSTER_EVENTS to
+ * every node through Redis (RedisBus). Subscribers hear each event once, in the order each node
+ * published them; a failing subscriber never breaks the publisher or the other subscribers.
+ */
+export interface EventBus extends EventSink {
+  subscribe(listener: EventListener): () => void;
+  /** Resolves once events of other nodes are heard (at once for LocalBus). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -108,5 +108,6 @@ export async function resetSecondFactor(deps: DomainDeps, actor: Actor, username
   await deleteRecoveryCodes(deps.db, row.id);
   await revokeAgentSessions(deps.db, row.id, now, "second_factor_reset");
   await audit(deps.db, now, { actor, action: "agent.second_factor_reset", target: { type: "agent", id: row.id } });
+  deps.events.publish({ type: "session.ended", agentId: row.id, sessionId: null, reason: "second_factor_reset" });
   return member(deps, row.id);
 }

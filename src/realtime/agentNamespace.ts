@@ -102,9 +102,9 @@ export function attachAgentNamespace(
     };
     deps.metrics.sockets.inc({ role: "agent" });
     joinRooms(socket, [AGENTS_ROOM, agentRoom(actor.agentId), sessionRoom(actor.sessionId), ...consoleInboxRooms(actor.role, socket.data.inboxIds)], log);
-    // Presence asks every node; with a peer gone or Redis away that fails, and the console still works.
+    // Presence asks every node (the gateway does, on `presence.changed`); with a peer gone or Redis away that fails, and the console still works.
     const announcePresence = (): void => {
-      presence.agentsChanged().catch((err: unknown) => log.warn({ err, agentId: actor.agentId }, "announcing agent presence failed"));
+      domain.events.publish({ type: "presence.changed", agentId: actor.agentId });
     };
     announcePresence();
     // The team sees this agent available (if their status is online), and waiting conversations may go to them.

@@ -3,7 +3,7 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { closeRedis } from "../adapters/redis.ts";
 import { adapterClient } from "../adapters/redisAdapterClient.ts";
 import { Server } from "socket.io";
-import type { DomainEvent } from "../domain/events.ts";
+import type { DomainEvent, EventOrigin } from "../domain/events.ts";
 import type { AppDeps } from "../deps.ts";
 import { callsState } from "../domain/calls/callService.ts";
 import { type AgentNamespace, agentNamespaceOf, attachAgentNamespace } from "./agentNamespace.ts";
@@ -12,7 +12,7 @@ import { clusterChannels } from "./clusterChannels.ts";
 import { Departures } from "./departures.ts";
 import { Presence } from "./presence.ts";
 import { AutoAssigner } from "./autoAssigner.ts";
-import { ADMINS_ROOM, AGENTS_ROOM, agentRoom, inboxAudience, visitorRoom } from "./rooms.ts";
+import { ADMINS_ROOM, AGENTS_ROOM, agentRoom, inboxAudience, sessionRoom, visitorRoom } from "./rooms.ts";
 import { agentInboxes, callsStateFor } from "../domain/inboxes/visibility.ts";
 import { attachVisitorNamespace, moveMergedVisitorSockets, type VisitorNamespace } from "./visitorNamespace.ts";
 
@@ -74,7 +74,18 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
     for (const { call, position } of state.queue) visitors.to(visitorRoom(call.visitor.id)).emit("call:queue", { callId: call.id, position });
   };
 
-  const fanOut = (event: DomainEvent) => {
+  const fanOut = (event: DomainEvent, origin: EventOrigin) => {
+    // Each node ends its own consoles of an ended session, whoever published it (another node, or
+    // the CLI, which has no socket server).
+    if (event.type === "session.ended") {
+      const consoles = agents.local.in(event.sessionId ? sessionRoom(event.sessionId) : agentRoom(event.agentId));
+      if (event.reason) consoles.emit("session:ended", { reason: event.reason });
+      consoles.disconnectSockets(true);
+      return;
+    }
+    // The node that published an event emits it to sockets, and the adapter carries that to every
+    // node's sockets: emitting a cluster-wide event again where it arrives would deliver it twice.
+    if (origin.remote) return;
     if (AutoAssigner.wants(event)) assigner.request();
     switch (event.type) {
       case "message.created":
@@ -121,6 +132,10 @@ export function createGateway(server: HttpServer, deps: AppDeps): GatewayHandle 
         moveMergedVisitorSockets(visitors, event.fromVisitorId, event.into, deps.log);
         // Other nodes move their own widgets (the in-memory adapter of a single node has no others).
         if (publisher) visitors.serverSideEmit("visitor:merged", event.fromVisitorId, event.into);
+        return;
+      case "presence.changed":
+        // Every widget hears whether anyone answers (through the adapter, on every node).
+        presence.agentsChanged().catch((err: unknown) => deps.log.warn({ err, agentId: event.agentId }, "announcing agent presence failed"));
         return;
       case "visitor.erased":
         // On every node (the adapter broadcasts it): the erased token no longer opens anything, and

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
@@ -9,6 +10,7 @@ import { createSettingsReader, SETTINGS_CACHE_MS, saveInstallSettings } from "..
 import type { Actor } from "../../src/domain/ports.ts";
 import { teamAlertChats } from "../../src/domain/settings/teamChat.ts";
 import { testDatabases } from "../support/databases.ts";
+import { testRedisUrl } from "../support/redis.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 
 // The install-wide settings store: the environment gives first-boot defaults, a save in the
@@ -102,5 +104,38 @@ describe.each(testDatabases())("install settings store on $name", (database) => 
     await expect(saveInstallSettings(nodeA.deps.domain, admin, { ringTimeoutS: 2 })).rejects.toMatchObject({ id: "invalid_settings" });
     await expect(saveInstallSettings(nodeA.deps.domain, admin, { colour: "#fff" })).rejects.toMatchObject({ id: "invalid_settings" });
     await expect(saveInstallSettings(nodeA.deps.domain, admin, {})).rejects.toMatchObject({ id: "invalid_settings" });
+  });
+});
+
+const redisUrl = testRedisUrl();
+const postgres = testDatabases().find((d) => d.name === "postgres");
+
+describe.runIf(redisUrl && postgres)("install settings across nodes with Redis", () => {
+  it("reach another node as soon as it hears settings.changed, not when its copy expires", async () => {
+    const handle = await postgres!.open();
+    const env = { REDIS_URL: redisUrl!, SECRET_KEY: randomUUID() + randomUUID(), CALL_DAILY_LIMIT: "7" };
+    const nodeA = await startTestApp({ database: handle, env });
+    const nodeB = await startTestApp({ database: handle, env });
+    try {
+      await Promise.all([nodeA.deps.bus.ready(), nodeB.deps.bus.ready()]);
+      await addAgent(nodeA.deps, "root", { admin: true });
+      const row = (await findAgentByUsername(handle.db, "root"))!;
+      const admin: Actor = { type: "agent", agentId: row.id, sessionId: "s", role: "admin" };
+      expect((await nodeB.deps.domain.settings.current()).callDailyLimit).toBe(7); // B holds a copy now
+      const heard = new Promise<number>((resolve) => {
+        nodeB.deps.bus.subscribe((event, origin) => {
+          if (event.type === "settings.changed" && origin.remote) resolve(Date.now());
+        });
+      });
+      const savedAt = Date.now();
+      await saveInstallSettings(nodeA.deps.domain, admin, { callDailyLimit: 42 });
+      const heardAt = await heard;
+      expect(heardAt - savedAt).toBeLessThan(SETTINGS_CACHE_MS);
+      expect((await nodeB.deps.domain.settings.current()).callDailyLimit).toBe(42);
+    } finally {
+      await nodeA.close();
+      await nodeB.close();
+      await handle.dispose();
+    }
   });
 });

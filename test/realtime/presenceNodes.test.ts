@@ -7,12 +7,16 @@ import { Server } from "socket.io";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
-import { connectRedis } from "../../src/adapters/redis.ts";
+import { eventsChannel, RedisBus } from "../../src/adapters/bus/redisBus.ts";
+import { OutageLog } from "../../src/adapters/outages.ts";
+import { closeRedis, connectRedis } from "../../src/adapters/redis.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { clusterChannels } from "../../src/realtime/clusterChannels.ts";
+import type { CallView } from "../../src/protocol/calls.ts";
 import { newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { testRedisUrl } from "../support/redis.ts";
+import { capturedLog } from "../support/logCapture.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 
 const redisUrl = testRedisUrl();
@@ -76,6 +80,58 @@ describe.runIf(redisUrl && postgres)("agent presence across two nodes", () => {
     change = presence(true);
     await consoleOn(b, `third${suffix}`);
     expect((await change).online).toBe(true);
+  });
+
+  it("hands another node's cluster-wide event to each socket once: the adapter carries it, the node that hears it does not emit again", async () => {
+    const [a, b] = nodes as [TestApp, TestApp];
+    const username = `admin${randomUUID().slice(0, 8)}`;
+    await addAgent(a.deps, username, { admin: true });
+    const admin = (await findAgentByUsername(a.deps.domain.db, username))!;
+    const { accessToken } = await startSession(a.deps.domain, admin, { ip: null, userAgent: null });
+    const console_ = await openSocket(`${urlOf(a)}/agent`, { token: accessToken });
+    sockets.push(console_);
+    const now = new Date().toISOString();
+    const call: CallView = {
+      id: randomUUID(), status: "ended", media: "audio", recording: "off", inboxId: randomUUID(), visitor: { id: randomUUID(), name: "V" }, agent: null,
+      createdAt: now, answeredAt: null, endedAt: now, durationMs: null, endReason: "caller_hung_up", consent: null,
+    };
+    const onSocket: unknown[] = [];
+    console_.on("call:ended", (payload: { call: CallView }) => {
+      if (payload.call.id === call.id) onSocket.push(payload);
+    });
+    let heardOnA = 0;
+    a.deps.bus.subscribe((event, origin) => {
+      if (event.type === "call.ended" && event.call.id === call.id && origin.remote) heardOnA++;
+    });
+    b.deps.bus.publish({ type: "call.ended", call });
+    await expect.poll(() => heardOnA, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => onSocket.length, { timeout: 5000 }).toBe(1);
+    // Node a's subscribers ran when its bus heard the event: a second emit of its own would be on
+    // the socket before the answer to a request made now.
+    await request(console_, "calls:sync", {});
+    expect(onSocket).toHaveLength(1);
+  });
+
+  it("disconnects a node's consoles at once when a session ends in a process with no socket server (the CLI)", async () => {
+    const [a] = nodes as [TestApp, TestApp];
+    const username = `gone${randomUUID().slice(0, 8)}`;
+    await addAgent(a.deps, username);
+    const agent = (await findAgentByUsername(a.deps.domain.db, username))!;
+    const { accessToken } = await startSession(a.deps.domain, agent, { ip: null, userAgent: null });
+    const console_ = await openSocket(`${urlOf(a)}/agent`, { token: accessToken });
+    sockets.push(console_);
+    // Another process of the deployment: just a bus on its Redis channel, as the CLI's deps make.
+    const redis = connectRedis(redisUrl!);
+    const { log } = capturedLog();
+    const cli = new RedisBus({ redis, channel: eventsChannel(a.deps.domain.keys), log, outages: new OutageLog(log) });
+    try {
+      const gone = new Promise<string>((resolve) => console_.on("disconnect", resolve));
+      cli.publish({ type: "session.ended", agentId: agent.id, sessionId: null });
+      expect(await gone).toBe("io server disconnect");
+    } finally {
+      await cli.close();
+      await closeRedis(redis);
+    }
   });
 
   it("does not count agents of another deployment on the same Redis", async () => {

@@ -72,6 +72,7 @@ export async function startTestApp(options: {
       await app.close();
       await deps.recorder.close();
       await deps.telegram?.stop();
+      await deps.bus.close();
       await deps.redis?.quit();
     },
   };

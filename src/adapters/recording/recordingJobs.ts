@@ -11,8 +11,8 @@ export interface RecordingJobs {
 }
 
 /**
- * Everything that happens to recordings outside a request: a call that ends finalizes this node's
- * recording legs; the mixing job joins the sides of ended calls; the retention job removes old
+ * Everything that happens to recordings outside a request: a call that ends (on any node: `call.ended`
+ * is a cluster-wide event) finalizes this node's recording legs of it; the mixing job joins the sides of ended calls; the retention job removes old
  * recordings (the retention setting, RECORDING_RETENTION_DAYS until an admin saves one). Every node runs them; the database hands out each piece
  * of work once.
  */

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { Bot, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { LocalBus } from "../bus/localBus.ts";
+import type { EventBus } from "../../domain/events.ts";
 import { type DomainDeps, type TelegramPort, TelegramRefused } from "../../domain/ports.ts";
 import type { Metrics } from "../../metrics.ts";
 import { PerSenderQueue } from "./perSenderQueue.ts";
@@ -26,7 +26,7 @@ export interface TelegramRuntime {
   domain: DomainDeps;
   redis: Redis | undefined;
   metrics: Metrics;
-  bus: LocalBus;
+  bus: EventBus;
 }
 
 export interface TelegramAdapter {

@@ -104,6 +104,7 @@ export async function endSession(deps: DomainDeps, refreshToken: string, ip: str
   if (!session || session.revoked_at !== null) return undefined;
   await revokeSession(deps.db, session.id, now, "logout");
   await audit(deps.db, now, { actor: { type: "agent", agentId: session.agent_id, sessionId: session.id, role: "agent" }, action: "auth.signed_out", ip });
+  deps.events.publish({ type: "session.ended", agentId: session.agent_id, sessionId: session.id });
   return session.id;
 }
 
@@ -112,6 +113,7 @@ export async function endAllSessions(deps: DomainDeps, actor: Extract<Actor, { t
   const now = deps.clock.now();
   const count = await revokeAgentSessions(deps.db, actor.agentId, now, "logout_everywhere");
   await audit(deps.db, now, { actor, action: "auth.signed_out_everywhere", ip, details: { sessions: count } });
+  deps.events.publish({ type: "session.ended", agentId: actor.agentId, sessionId: null });
   return count;
 }
 

@@ -12,11 +12,13 @@ import {
 import { audit } from "../audit.ts";
 import { forbidden, invalid } from "../errors.ts";
 import type { Actor, Clock } from "../ports.ts";
+import type { EventSink } from "../events.ts";
 import { changesBetween } from "./settingsDiff.ts";
 
 // Install-wide settings, live on every node without a restart. A key an admin never saved takes
 // the environment's value (the first-boot default); a saved key wins over the environment.
-// Reads go through a short cache: the node that saves drops its copy at once, every other node
+// Reads go through a short cache: the node that saves drops its copy at once, and the others when
+// they hear `settings.changed` (a cluster-wide event); should that be lost (Redis away), each node
 // sees the change when its copy expires, within SETTINGS_CACHE_MS.
 
 /** How old a node's copy of the settings may be: the longest a change takes to reach another node. */
@@ -88,6 +90,8 @@ export interface SettingsDeps {
   db: Db;
   clock: Clock;
   settings: SettingsReader;
+  /** `settings.changed` tells every node to read the settings again. */
+  events: EventSink;
 }
 
 const adminOnly = () => forbidden("admin_only", "Only admins can change settings.");
@@ -121,5 +125,6 @@ export async function saveInstallSettings(deps: SettingsDeps, actor: Actor, inpu
     }
   });
   deps.settings.invalidate();
+  deps.events.publish({ type: "settings.changed", keys: Object.keys(patch) });
   return deps.settings.view();
 }

@@ -5,8 +5,7 @@ import type { AppDeps } from "../../deps.ts";
 import { enableAgent, inviteAgent, listTeam, passwordResetLink, resendInvite, resetSecondFactor, revokeLinks, setRole } from "../../domain/team.ts";
 import { agentRole, inviteRequest, inviteResponse, oneTimeLinkView, teamMemberView } from "../../protocol/team.ts";
 import { currentAgent, requireAdmin } from "../authenticate.ts";
-import { agentNamespaceOf, endConsoles } from "../../realtime/agentNamespace.ts";
-import { agentRoom } from "../../realtime/rooms.ts";
+import { agentNamespaceOf } from "../../realtime/agentNamespace.ts";
 import { moveAfterRoleChange } from "../../realtime/inboxRooms.ts";
 import { inboxesOfAgent } from "../../domain/inboxes/inboxes.ts";
 import { agentView, emptyBody, password, text } from "../schemas.ts";
@@ -40,9 +39,9 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain 
   app.post("/:username/disable", {
     schema: { params: z.object({ username: text().min(1).max(64) }), body: emptyBody, response: { 200: z.object({ agent: agentView }) } },
   }, async (request) => {
+    // Their open consoles stop at once, on every node (the README promises it): the domain publishes
+    // `session.ended`, and each node's socket gateway ends its own.
     const agent = await disableAgent(domain, currentAgent(request).actor, request.params.username);
-    // Their open consoles stop at once, on every node (the README promises it).
-    endConsoles(agentNamespaceOf(app.io), agentRoom(agent.id), "agent_disabled");
     return { agent };
   });
 
@@ -84,7 +83,6 @@ export const agentRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain 
 
   app.post("/:username/reset-second-factor", { schema: { ...byName, body: emptyBody, response: memberResponse } }, async (request) => {
     const member = await resetSecondFactor(domain, currentAgent(request).actor, request.params.username);
-    endConsoles(agentNamespaceOf(app.io), agentRoom(member.id), "second_factor_reset");
     return { member };
   });
 };

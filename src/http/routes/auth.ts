@@ -7,7 +7,6 @@ import { confirmTotpDuringSignIn, enrollTelegramDuringSignIn, enrollTotpDuringSi
 import { endAllSessions, endSession, type IssuedSession, refreshSession } from "../../domain/auth/sessions.ts";
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
-import { agentRoom, sessionRoom } from "../../realtime/rooms.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
 import { serverFeatures } from "../../protocol/features.ts";
@@ -113,13 +112,11 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     }
   });
 
-  // Open consoles of an ended session are disconnected at once, on every node.
-  const disconnect = (room: string) => app.io.of("/agent").in(room).disconnectSockets(true);
-
+  // Open consoles of an ended session are disconnected at once, on every node: the domain
+  // publishes `session.ended`, and the socket gateway disconnects them.
   app.post("/logout", { onRequest: app.csrfProtection, schema: { body: emptyBody } }, async (request, reply) => {
     const token = readRefreshCookie(request);
-    const sessionId = token ? await endSession(domain, token, request.ip) : undefined;
-    if (sessionId) disconnect(sessionRoom(sessionId));
+    if (token) await endSession(domain, token, request.ip);
     clearRefreshCookie(reply, config.secureCookies);
     return reply.code(204).send();
   });
@@ -127,7 +124,6 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post("/logout-all", { preHandler: requireAgent(domain), schema: { body: emptyBody } }, async (request, reply) => {
     const { actor } = currentAgent(request);
     await endAllSessions(domain, actor, request.ip);
-    disconnect(agentRoom(actor.agentId));
     clearRefreshCookie(reply, config.secureCookies);
     return reply.code(204).send();
   });
