@@ -3,11 +3,15 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHUNK_BYTES, createEncryptedStorage } from "../../../src/adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "../../../src/adapters/storage/localStorage.ts";
+import { createS3Storage, type S3Storage } from "../../../src/adapters/storage/s3Storage.ts";
+import { OutageLog } from "../../../src/adapters/outages.ts";
 import type { BlobStorage } from "../../../src/domain/chat/storage.ts";
 import { deriveKeys } from "../../../src/secrets.ts";
+import { startS3Server, type TestS3Server } from "../../support/s3Server.ts";
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -21,16 +25,40 @@ const newKey = (ext = ".bin") => `files/${randomBytes(12).toString("hex")}${coun
 const keys = deriveKeys("a-master-secret-of-at-least-32-characters!");
 const oldKeys = deriveKeys("an-earlier-master-secret-of-32-characters-or-more");
 
+const silent = pino({ level: "silent" });
+
+// A real S3-protocol server for the S3 subjects, started once for the file.
+let s3: TestS3Server;
+const s3Clients: S3Storage[] = [];
+const s3Storage = () => {
+  const storage = createS3Storage(s3.config, new OutageLog(silent));
+  s3Clients.push(storage);
+  return storage;
+};
+beforeAll(async () => {
+  s3 = await startS3Server();
+});
+afterAll(async () => {
+  for (const client of s3Clients) client.close();
+  await s3.stop();
+});
+
 interface Subject {
   name: string;
+  /** `root` is a fresh directory: the local directory's files, and where tests write a finished recording. */
   make(root: string): BlobStorage;
 }
 
-// Every storage destek can be configured with passes the same contract (S3 joins this list).
+const encrypted = (inner: BlobStorage, encryptWrites: boolean) => createEncryptedStorage(inner, { current: keys.files, previous: [] }, { encryptWrites });
+
+// Every storage destek can be configured with passes the same contract.
 const SUBJECTS: Subject[] = [
   { name: "local directory", make: (root) => createLocalStorage(root) },
-  { name: "local directory, ENCRYPT_FILES=true", make: (root) => createEncryptedStorage(createLocalStorage(root), { current: keys.files, previous: [] }, { encryptWrites: true }) },
-  { name: "local directory, ENCRYPT_FILES=false", make: (root) => createEncryptedStorage(createLocalStorage(root), { current: keys.files, previous: [] }, { encryptWrites: false }) },
+  { name: "local directory, ENCRYPT_FILES=true", make: (root) => encrypted(createLocalStorage(root), true) },
+  { name: "local directory, ENCRYPT_FILES=false", make: (root) => encrypted(createLocalStorage(root), false) },
+  { name: "S3 (s3rver)", make: () => s3Storage() },
+  { name: "S3 (s3rver), ENCRYPT_FILES=true", make: () => encrypted(s3Storage(), true) },
+  { name: "S3 (s3rver), ENCRYPT_FILES=false", make: () => encrypted(s3Storage(), false) },
 ];
 
 describe.each(SUBJECTS)("blob storage contract: $name", ({ make }) => {
@@ -90,6 +118,9 @@ describe.each(SUBJECTS)("blob storage contract: $name", ({ make }) => {
     await storage.delete(key);
     await storage.delete(key);
     await expect(storage.size(key)).rejects.toMatchObject({ code: "ENOENT" });
+    // What the routes, the export and Telegram forwarding get for a blob that was never stored.
+    await expect(storage.size(newKey())).rejects.toMatchObject({ code: "ENOENT" });
+    await expect((async () => bytesOf(await storage.read(newKey())))()).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("refuses keys it did not make", async () => {
