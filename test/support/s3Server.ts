@@ -16,7 +16,8 @@ export interface TestS3Server {
 
 /**
  * A real S3-protocol server (s3rver) on a free port with one empty bucket, its objects under a
- * temporary directory. It checks request signatures with its fixed keys, as S3 checks real ones.
+ * temporary directory. It knows one access key id (S3RVER) and refuses others; it does not verify
+ * V4 signatures themselves.
  */
 export async function startS3Server(bucket = "destek-test"): Promise<TestS3Server> {
   const directory = await mkdtemp(join(tmpdir(), "destek-s3rver-"));

@@ -73,6 +73,7 @@ export async function startTestApp(options: {
       await deps.recorder.close();
       await deps.telegram?.stop();
       await deps.redis?.quit();
+      deps.bucket?.close();
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
+import type { Logger } from "pino";
 import type { S3Config } from "../../config.ts";
 import type { BlobStorage } from "../../domain/chat/storage.ts";
 import { ServiceOutage } from "../../domain/outage.ts";
@@ -25,6 +26,32 @@ const PUT_FILE_ATTEMPTS = 3;
 class MissingBlob extends Error {
   override name = "MissingBlob";
   readonly code = "ENOENT";
+}
+
+/** The bucket did not answer HeadBucket; `refused`: it answered no (missing, forbidden), which waiting does not cure. */
+export class BucketProblem extends Error {
+  override name = "BucketProblem";
+  constructor(
+    message: string,
+    readonly refused: boolean,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/**
+ * The start-up check of STORAGE=s3: a bucket that refuses (missing, wrong keys or region) stops the
+ * start with the reason; one that cannot be reached is logged and the node starts (uploads and
+ * downloads answer 503 until it is back).
+ */
+export async function checkBucketAtStart(bucket: S3Storage, log: Logger): Promise<void> {
+  try {
+    await bucket.check();
+  } catch (error) {
+    if (error instanceof BucketProblem && error.refused) throw error;
+    log.error({ err: error }, `file storage unavailable: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 export interface S3Storage extends BlobStorage {
@@ -52,6 +79,9 @@ function isRefusal(error: unknown): boolean {
  * recordings upload as a stream from their finished file, never read into memory.
  */
 export function createS3Storage(settings: S3Config, outages: OutageLog): S3Storage {
+  // The SDK warns on Node 20 that its releases after January 2027 need Node 22: destek pins a release
+  // that runs on 20, and the warning's lines on stderr would break the one-line start-up messages.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const client = new S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
@@ -137,7 +167,11 @@ export function createS3Storage(settings: S3Config, outages: OutageLog): S3Stora
       try {
         await client.send(new HeadBucketCommand({ Bucket }));
       } catch (error) {
-        throw new Error(bucketProblem(error, where), { cause: error });
+        const refused =
+          isRefusal(error) ||
+          (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 301) ||
+          (error instanceof Error && error.name === "CredentialsProviderError");
+        throw new BucketProblem(bucketProblem(error, where), refused, error);
       }
     },
     close() {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -7,7 +8,9 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHUNK_BYTES, createEncryptedStorage } from "../../../src/adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "../../../src/adapters/storage/localStorage.ts";
-import { createS3Storage, type S3Storage } from "../../../src/adapters/storage/s3Storage.ts";
+import { BucketProblem, createS3Storage, type S3Storage } from "../../../src/adapters/storage/s3Storage.ts";
+import type { S3Config } from "../../../src/config.ts";
+import { ServiceOutage } from "../../../src/domain/outage.ts";
 import { OutageLog } from "../../../src/adapters/outages.ts";
 import type { BlobStorage } from "../../../src/domain/chat/storage.ts";
 import { deriveKeys } from "../../../src/secrets.ts";
@@ -192,5 +195,41 @@ describe("ENCRYPT_FILES: what is on the disk", () => {
     await writeFile(source, randomBytes(1000));
     await encrypted().putFile(newKey(".webm"), source);
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe("S3: the bucket check and an unreachable service", () => {
+  const closedPort = async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  };
+  const storageWith = (settings: Partial<S3Config>) => {
+    const storage = createS3Storage({ ...s3.config, ...settings }, new OutageLog(silent));
+    s3Clients.push(storage);
+    return storage;
+  };
+
+  it("finds the bucket, and says which setting is wrong when it is missing or refuses the keys", async () => {
+    await expect(s3Storage().check()).resolves.toBeUndefined();
+    const missing = storageWith({ bucket: "no-such-bucket" }).check();
+    await expect(missing).rejects.toBeInstanceOf(BucketProblem);
+    await expect(missing).rejects.toMatchObject({ refused: true, message: expect.stringMatching(/bucket "no-such-bucket" at http:\/\/127\.0\.0\.1:\d+ does not exist \(S3_BUCKET/) });
+    // s3rver knows one key id (S3RVER) and does not verify V4 signatures: an unknown key id is its refusal.
+    const wrongKeys = storageWith({ credentials: { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "not-the-secret" } }).check();
+    await expect(wrongKeys).rejects.toMatchObject({ refused: true, message: expect.stringMatching(/refuses these credentials \(S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY\)/) });
+  });
+
+  it("turns an unreachable service into a 503-style outage, logged once, and a check that says so without calling it a refusal", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => lines.push(line) });
+    const storage = createS3Storage({ ...s3.config, endpoint: `http://127.0.0.1:${await closedPort()}` }, new OutageLog(log));
+    s3Clients.push(storage);
+    await expect(storage.put(newKey(), Buffer.from("x"))).rejects.toMatchObject({ name: "ServiceOutage", id: "unavailable", dependency: "storage" });
+    await expect(storage.size(newKey())).rejects.toBeInstanceOf(ServiceOutage);
+    expect(lines.filter((line) => line.includes("storage unavailable"))).toHaveLength(1);
+    await expect(storage.check()).rejects.toMatchObject({ refused: false, message: expect.stringMatching(/cannot be reached/) });
   });
 });
