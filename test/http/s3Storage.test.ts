@@ -3,24 +3,50 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
-import { randomUUID } from "node:crypto";
+import { type Readable, Writable } from "node:stream";
+import { randomBytes, randomUUID } from "node:crypto";
 import pino from "pino";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import yauzl from "yauzl";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
+import { writeExportZip } from "../../src/adapters/export/zipExport.ts";
 import { OutageLog } from "../../src/adapters/outages.ts";
+import { sweepOrphanUploads } from "../../src/adapters/storage/uploadJobs.ts";
 import { createS3Storage, type S3Storage } from "../../src/adapters/storage/s3Storage.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { storeRecording } from "../../src/domain/calls/recordings.ts";
+import type { BlobStorage } from "../../src/domain/chat/storage.ts";
 import type { CallHistoryEntry } from "../../src/protocol/callHistory.ts";
 import type { AttachmentView, MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { openSqlite } from "../support/databases.ts";
 import { startS3Server, type TestS3Server } from "../support/s3Server.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+
+/** The entries of a zip file, names to contents. */
+function unzip(zipped: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    const entries = new Map<string, Buffer>();
+    yauzl.fromBuffer(zipped, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      zip.on("entry", (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError) return reject(streamError);
+          bytesOf(stream).then((data) => {
+            entries.set(entry.fileName, data);
+            zip.readEntry();
+          }, reject);
+        });
+      });
+      zip.on("end", () => resolve(entries));
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  });
+}
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -163,6 +189,57 @@ describe.each([{ encryptFiles: false }, { encryptFiles: true }])("STORAGE=s3: at
     } finally {
       await rm(work, { recursive: true, force: true });
     }
+  });
+
+  it("sweeps unsent uploads out of the bucket, and exports many files from it into one zip", async () => {
+    const token = newVisitorToken();
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from("never sent\n")]), "draft.txt");
+    const res = await fetch(`${url}/api/widget/attachments`, { method: "POST", headers: { authorization: `Visitor ${token}` }, body: form });
+    expect(res.status).toBe(201);
+    const draftKey = await storageKeyOf(((await res.json()) as { attachment: AttachmentView }).attachment.id);
+    expect(await raw.size(draftKey)).toBeGreaterThan(0);
+    t.clock.advance(25 * 60 * 60 * 1000);
+    try {
+      expect(await sweepOrphanUploads(t.deps)).toBeGreaterThanOrEqual(1);
+    } finally {
+      t.clock.advance(-25 * 60 * 60 * 1000);
+    }
+    await expect(raw.size(draftKey)).rejects.toMatchObject({ code: "ENOENT" });
+
+    // Each file is opened only when the zip reaches it, not all at once up front.
+    const files = Array.from({ length: 12 }, (_, i) => ({ path: `files/${i}.bin`, storageKey: `attachments/${randomUUID()}.bin`, data: randomBytes(400_000 + i) }));
+    for (const file of files) await t.deps.domain.storage.put(file.storageKey, file.data);
+    const lost = { path: "files/lost.bin", storageKey: `attachments/${randomUUID()}.bin` };
+    // Counts the reads opened and not yet finished: an S3 read is a response held open until consumed.
+    let open = 0;
+    let mostOpen = 0;
+    const storage = t.deps.domain.storage;
+    const counted: BlobStorage = {
+      ...storage,
+      async read(key, range) {
+        const stream = await storage.read(key, range);
+        mostOpen = Math.max(mostOpen, ++open);
+        stream.once("close", () => open--);
+        return stream;
+      },
+    };
+    // A slow reader of the zip (a download over a slow link), so files wait their turn.
+    const parts: Buffer[] = [];
+    const slowReader = new Writable({
+      highWaterMark: 1024,
+      write(chunk: Buffer, _encoding, done) {
+        parts.push(chunk);
+        setTimeout(done, 2);
+      },
+    });
+    const result = await writeExportZip({ document: { person: "Zeynep" }, files: [...files, lost] }, counted, slowReader);
+    expect(result).toEqual({ files: 12, missing: ["files/lost.bin"] });
+    expect(mostOpen).toBe(1);
+    const entries = await unzip(Buffer.concat(parts));
+    expect(entries.size).toBe(14);
+    for (const file of files) expect(entries.get(file.path)?.equals(file.data), file.path).toBe(true);
+    expect(entries.get("missing-files.txt")?.toString()).toBe("files/lost.bin\n");
   });
 
   it("reports the bucket on /ready", async () => {

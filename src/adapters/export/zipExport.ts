@@ -19,9 +19,12 @@ export async function writeExportZip(exported: PersonExport, storage: BlobStorag
   let files = 0;
   for (const file of exported.files) {
     try {
-      // Opened one at a time, as yazl writes them in order.
       await storage.size(file.storageKey);
-      zip.addReadStream(await storage.read(file.storageKey), file.path);
+      // Opened only when yazl comes to it: on S3 an opened read is a response held open, which the
+      // server drops if it waits behind a long recording.
+      zip.addReadStreamLazy(file.path, (done) => {
+        storage.read(file.storageKey).then((stream) => done(null, stream), done);
+      });
       files++;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
