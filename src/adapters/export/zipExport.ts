@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
-import type { Writable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
 import type { BlobStorage } from "../../domain/chat/storage.ts";
@@ -23,7 +23,10 @@ export async function writeExportZip(exported: PersonExport, storage: BlobStorag
       // Opened only when yazl comes to it: on S3 an opened read is a response held open, which the
       // server drops if it waits behind a long recording.
       zip.addReadStreamLazy(file.path, (done) => {
-        storage.read(file.storageKey).then((stream) => done(null, stream), done);
+        storage.read(file.storageKey).then(
+          (stream) => done(null, stream),
+          (error: unknown) => done(error, Readable.from([])),
+        );
       });
       files++;
     } catch (error) {
