@@ -31,6 +31,22 @@ describe("destek serve with STORAGE=s3", () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
+  it("starts on a bucket that answers, and says which", async () => {
+    const { server, url } = await serve({});
+    const line = await waitFor(
+      () => server.stdout.split("\n").find((l) => l.includes("file storage:")),
+      60_000,
+      () => `the storage log line\n${server.describe()}`,
+    );
+    expect(JSON.parse(line).msg).toMatch(/^file storage: bucket "destek-test" at http:\/\/127\.0\.0\.1:\d+ answers$/);
+    const ready = await waitFor(
+      async () => (await fetch(`${url}/ready`).catch(() => undefined))?.json() as Promise<{ status: string; checks: Record<string, string> }> | undefined,
+      60_000,
+      () => `GET /ready\n${server.describe()}`,
+    );
+    expect(ready).toEqual({ status: "ready", checks: { database: "ok", storage: "ok" } });
+  });
+
   it("refuses to start on a bucket that does not exist, in one line naming the setting", async () => {
     const { server } = await serve({ S3_BUCKET: "no-such-bucket" });
     const exit = await server.exited(60_000);

@@ -48,6 +48,7 @@ export class BucketProblem extends Error {
 export async function checkBucketAtStart(bucket: S3Storage, log: Logger): Promise<void> {
   try {
     await bucket.check();
+    log.info(`file storage: ${bucket.where} answers`);
   } catch (error) {
     if (error instanceof BucketProblem && error.refused) throw error;
     log.error({ err: error }, `file storage unavailable: ${error instanceof Error ? error.message : String(error)}`);
@@ -59,6 +60,8 @@ export interface S3Storage extends BlobStorage {
   check(): Promise<void>;
   /** Releases the client's connections. */
   close(): void;
+  /** The bucket and service, for log lines: `bucket "files" at http://minio:9000`. */
+  readonly where: string;
 }
 
 /** Whether S3 said "no such key". A HEAD answer has no body, so a missing object is a bare 404. */
@@ -177,6 +180,7 @@ export function createS3Storage(settings: S3Config, outages: OutageLog): S3Stora
     close() {
       client.destroy();
     },
+    where,
   };
 }
 
