@@ -174,7 +174,7 @@ export function createS3Storage(settings: S3Config, outages: OutageLog): S3Stora
           isRefusal(error) ||
           (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 301) ||
           (error instanceof Error && error.name === "CredentialsProviderError");
-        throw new BucketProblem(bucketProblem(error, where), refused, error);
+        throw new BucketProblem(bucketProblem(error, where, settings), refused, error);
       }
     },
     close() {
@@ -223,7 +223,7 @@ async function* slice(source: Readable, skip: number, length: number): AsyncGene
 }
 
 /** Why HeadBucket failed, in the words of the settings that fix it. */
-function bucketProblem(error: unknown, where: string): string {
+export function bucketProblem(error: unknown, where: string, settings: S3Config): string {
   const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
   if (status === 404) return `${where} does not exist (S3_BUCKET, S3_ENDPOINT, S3_REGION)`;
   if (status === 403) return `${where} refuses these credentials (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY)`;
@@ -232,5 +232,8 @@ function bucketProblem(error: unknown, where: string): string {
     return `no S3 credentials for ${where}: set S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or give them the AWS way (AWS_* variables, a profile, an instance role)`;
   }
   const message = error instanceof Error ? error.message || error.name : String(error);
-  return `${where} cannot be reached (${status ? `HTTP ${status}` : message})`;
+  // Virtual-hosted addressing puts the bucket in the host name, which a self-hosted service's DNS rarely knows.
+  const unknownHost = error instanceof Error && "code" in error && error.code === "ENOTFOUND";
+  const hint = unknownHost && settings.endpoint && !settings.forcePathStyle ? "; a self-hosted service usually needs S3_FORCE_PATH_STYLE=true" : "";
+  return `${where} cannot be reached (${status ? `HTTP ${status}` : message})${hint}`;
 }

@@ -8,7 +8,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHUNK_BYTES, createEncryptedStorage } from "../../../src/adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "../../../src/adapters/storage/localStorage.ts";
-import { BucketProblem, createS3Storage, type S3Storage } from "../../../src/adapters/storage/s3Storage.ts";
+import { BucketProblem, bucketProblem, createS3Storage, type S3Storage } from "../../../src/adapters/storage/s3Storage.ts";
 import type { S3Config } from "../../../src/config.ts";
 import { ServiceOutage } from "../../../src/domain/outage.ts";
 import { OutageLog } from "../../../src/adapters/outages.ts";
@@ -231,5 +231,18 @@ describe("S3: the bucket check and an unreachable service", () => {
     await expect(storage.size(newKey())).rejects.toBeInstanceOf(ServiceOutage);
     expect(lines.filter((line) => line.includes("storage unavailable"))).toHaveLength(1);
     await expect(storage.check()).rejects.toMatchObject({ refused: false, message: expect.stringMatching(/cannot be reached/) });
+  });
+});
+
+describe("S3: addressing a self-hosted service", () => {
+  it("hints at S3_FORCE_PATH_STYLE when the bucket's host name does not resolve", () => {
+    // What the SDK throws when virtual-hosted addressing asks DNS for <bucket>.<endpoint host>.
+    const dns = Object.assign(new Error("getaddrinfo ENOTFOUND destek-test.minio"), { code: "ENOTFOUND" });
+    const where = 'bucket "destek-test" at http://minio:9000';
+    const selfHosted = { ...s3.config, endpoint: "http://minio:9000" };
+    expect(bucketProblem(dns, where, { ...selfHosted, forcePathStyle: false })).toBe(
+      'bucket "destek-test" at http://minio:9000 cannot be reached (getaddrinfo ENOTFOUND destek-test.minio); a self-hosted service usually needs S3_FORCE_PATH_STYLE=true',
+    );
+    expect(bucketProblem(dns, where, { ...selfHosted, forcePathStyle: true })).toBe('bucket "destek-test" at http://minio:9000 cannot be reached (getaddrinfo ENOTFOUND destek-test.minio)');
   });
 });
