@@ -1,15 +1,7 @@
 import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { Logger } from "pino";
 import type { S3Config } from "../../config.ts";
 import type { BlobStorage } from "../../domain/chat/storage.ts";
@@ -64,15 +56,32 @@ export interface S3Storage extends BlobStorage {
   readonly where: string;
 }
 
+type Sdk = typeof import("@aws-sdk/client-s3");
+let sdk: Promise<Sdk> | undefined;
+/** The SDK is large (a fifth of a second to load): only a node with STORAGE=s3 loads it, on first use. */
+function loadSdk(): Promise<Sdk> {
+  // The SDK warns on Node 20 that its releases after January 2027 need Node 22: destek pins a release
+  // that runs on 20, and the warning's lines on stderr would break the one-line start-up messages.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  sdk ??= import("@aws-sdk/client-s3");
+  return sdk;
+}
+
+/** The HTTP status of an error S3 answered with; undefined when no answer came (network, DNS, credentials). */
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null || !("$metadata" in error)) return undefined;
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  return metadata?.httpStatusCode;
+}
+
 /** Whether S3 said "no such key". A HEAD answer has no body, so a missing object is a bare 404. */
 function isMissing(error: unknown): boolean {
-  return error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.name === "NotFound");
+  return error instanceof Error && statusOf(error) === 404 && (error.name === "NoSuchKey" || error.name === "NotFound");
 }
 
 /** A refusal that waiting does not cure (access denied, no such bucket, a bad request) rather than an unreachable or failing service. */
 function isRefusal(error: unknown): boolean {
-  if (!(error instanceof S3ServiceException)) return false;
-  const status = error.$metadata.httpStatusCode ?? 0;
+  const status = statusOf(error) ?? 0;
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
@@ -82,27 +91,31 @@ function isRefusal(error: unknown): boolean {
  * recordings upload as a stream from their finished file, never read into memory.
  */
 export function createS3Storage(settings: S3Config, outages: OutageLog): S3Storage {
-  // The SDK warns on Node 20 that its releases after January 2027 need Node 22: destek pins a release
-  // that runs on 20, and the warning's lines on stderr would break the one-line start-up messages.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const client = new S3Client({
-    region: settings.region,
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    forcePathStyle: settings.forcePathStyle,
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-    // Checksums only where S3 requires them: with the SDK's newer default, uploads are sent in
-    // aws-chunked encoding with a trailing checksum, which many S3-compatible servers refuse.
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: { connectionTimeout: 5_000 },
-  });
+  let client: S3Client | undefined;
+  /** The SDK and this bucket's client, made on first use. */
+  const s3 = async () => {
+    const loaded = await loadSdk();
+    client ??= new loaded.S3Client({
+      region: settings.region,
+      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      forcePathStyle: settings.forcePathStyle,
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
+      // Checksums only where S3 requires them: with the SDK's newer default, uploads are sent in
+      // aws-chunked encoding with a trailing checksum, which many S3-compatible servers refuse.
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+      requestHandler: { connectionTimeout: 5_000 },
+    });
+    return { sdk: loaded, client };
+  };
   const Bucket = settings.bucket;
   const where = `bucket "${Bucket}"${settings.endpoint ? ` at ${settings.endpoint}` : ` in ${settings.region}`}`;
 
   /** Runs one S3 call: a missing key becomes ENOENT, an unreachable or failing service a ServiceOutage (503, logged once). */
-  async function call<T>(what: string, key: string, send: () => Promise<T>): Promise<T> {
+  async function call<T>(what: string, key: string, send: (s3: { sdk: Sdk; client: S3Client }) => Promise<T>): Promise<T> {
+    const loaded = await s3();
     try {
-      const result = await send();
+      const result = await send(loaded);
       outages.restored("storage");
       return result;
     } catch (error) {
@@ -121,7 +134,7 @@ export function createS3Storage(settings: S3Config, outages: OutageLog): S3Stora
   const putFileOnce = async (key: string, sourcePath: string, size: number) => {
     const body = createReadStream(sourcePath);
     try {
-      await call("store", key, () => client.send(new PutObjectCommand({ Bucket, Key: key, Body: body, ContentLength: size })));
+      await call("store", key, ({ sdk, client }) => client.send(new sdk.PutObjectCommand({ Bucket, Key: key, Body: body, ContentLength: size })));
     } finally {
       body.destroy();
     }
@@ -130,7 +143,7 @@ export function createS3Storage(settings: S3Config, outages: OutageLog): S3Stora
   return {
     async put(key, data) {
       assertStorageKey(key);
-      await call("store", key, () => client.send(new PutObjectCommand({ Bucket, Key: key, Body: data, ContentLength: data.length })));
+      await call("store", key, ({ sdk, client }) => client.send(new sdk.PutObjectCommand({ Bucket, Key: key, Body: data, ContentLength: data.length })));
     },
     async putFile(key, sourcePath) {
       assertStorageKey(key);
@@ -149,8 +162,8 @@ export function createS3Storage(settings: S3Config, outages: OutageLog): S3Stora
     },
     async read(key, range) {
       assertStorageKey(key);
-      const response = await call("read", key, () =>
-        client.send(new GetObjectCommand({ Bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) })),
+      const response = await call("read", key, ({ sdk, client }) =>
+        client.send(new sdk.GetObjectCommand({ Bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) })),
       );
       // In Node the body is the HTTP response itself: streamed as it arrives, with its back-pressure.
       const body = response.Body instanceof Readable ? response.Body : Readable.from([]);
@@ -158,27 +171,25 @@ export function createS3Storage(settings: S3Config, outages: OutageLog): S3Stora
     },
     async size(key) {
       assertStorageKey(key);
-      const head = await call("look up", key, () => client.send(new HeadObjectCommand({ Bucket, Key: key })));
+      const head = await call("look up", key, ({ sdk, client }) => client.send(new sdk.HeadObjectCommand({ Bucket, Key: key })));
       return head.ContentLength ?? 0;
     },
     async delete(key) {
       assertStorageKey(key);
       // S3 answers a delete of a missing key as a success, as the local directory does.
-      await call("delete", key, () => client.send(new DeleteObjectCommand({ Bucket, Key: key })));
+      await call("delete", key, ({ sdk, client }) => client.send(new sdk.DeleteObjectCommand({ Bucket, Key: key })));
     },
     async check() {
+      const { sdk, client } = await s3();
       try {
-        await client.send(new HeadBucketCommand({ Bucket }));
+        await client.send(new sdk.HeadBucketCommand({ Bucket }));
       } catch (error) {
-        const refused =
-          isRefusal(error) ||
-          (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 301) ||
-          (error instanceof Error && error.name === "CredentialsProviderError");
+        const refused = isRefusal(error) || statusOf(error) === 301 || (error instanceof Error && error.name === "CredentialsProviderError");
         throw new BucketProblem(bucketProblem(error, where, settings), refused, error);
       }
     },
     close() {
-      client.destroy();
+      client?.destroy();
     },
     where,
   };
@@ -224,7 +235,7 @@ async function* slice(source: Readable, skip: number, length: number): AsyncGene
 
 /** Why HeadBucket failed, in the words of the settings that fix it. */
 export function bucketProblem(error: unknown, where: string, settings: S3Config): string {
-  const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+  const status = statusOf(error);
   if (status === 404) return `${where} does not exist (S3_BUCKET, S3_ENDPOINT, S3_REGION)`;
   if (status === 403) return `${where} refuses these credentials (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY)`;
   if (status === 301) return `${where} is in another region (S3_REGION) or needs S3_FORCE_PATH_STYLE`;
