@@ -6,7 +6,7 @@ import type { BlobStorage } from "../../domain/chat/storage.ts";
 
 const KEY = /^[a-z0-9-]+\/[A-Za-z0-9_-]{16,128}(\.[a-z0-9]{1,8})?$/;
 
-/** Throws unless `key` has the shape of the keys destek makes ("files/<random>.ext"): every storage checks it. */
+/** Throws unless `key` has the shape of the keys destek makes ("attachments/<random>.ext", "recordings/<random>.webm"): every storage checks it. */
 export function assertStorageKey(key: string): void {
   if (!KEY.test(key)) throw new Error(`invalid storage key ${key}`);
 }
