@@ -69,6 +69,16 @@ const schema = z.object({
     .regex(/^[^,\s]{32,}(,[^,\s]{32,})*$/, "must be a comma-separated list of earlier SECRET_KEY values (each at least 32 characters)")
     .optional(),
   ENCRYPT_FILES: flag.default(false),
+  STORAGE: z.enum(["local", "s3"], { message: "must be local (DATA_DIR/files) or s3 (an S3-compatible bucket)" }).default("local"),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://s3.eu-central-1.amazonaws.com or http://minio:9000" }).optional(),
+  S3_REGION: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "must be a region name such as eu-central-1").default("us-east-1"),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens")
+    .optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: flag.default(false),
   TRUST_PROXY: trustProxy.default(false),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(300),
@@ -162,6 +172,8 @@ export interface Config {
   previousSecretKeys: string[];
   /** Store new attachments and recordings encrypted (AES-256-GCM); encrypted files are read either way. */
   encryptFiles: boolean;
+  /** Where attachment and recording bytes live: files under DATA_DIR/files, or an S3-compatible bucket. */
+  storage: { kind: "local"; dir: string } | ({ kind: "s3" } & S3Config);
   /** false: the peer is the client; true: trust the immediate peer's X-Forwarded-For hop; a list: trust those proxies. */
   trustProxy: boolean | string[];
   metricsToken: string | undefined;
@@ -206,6 +218,17 @@ export interface Config {
   };
 }
 
+export interface S3Config {
+  bucket: string;
+  region: string;
+  /** Another S3-compatible service than AWS (MinIO, Ceph, R2, Garage…); undefined: AWS itself. */
+  endpoint: string | undefined;
+  /** Address the bucket as endpoint/bucket rather than bucket.endpoint (most self-hosted servers need it). */
+  forcePathStyle: boolean;
+  /** Undefined: the AWS SDK's default credentials (AWS_* variables, a profile, an instance or pod role). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty value (`FOO=` in .env) means "not set", as in most twelve-factor tools.
@@ -222,6 +245,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.SMTP_URL && !e.MAIL_FROM) throw new ConfigError('Invalid configuration: MAIL_FROM must be set when SMTP_URL is (the sender, such as "Destek <support@example.com>")');
   if (e.SMTP_INBOUND_PORT !== undefined && !e.MAIL_REPLY_DOMAIN) {
     throw new ConfigError("Invalid configuration: MAIL_REPLY_DOMAIN must be set when SMTP_INBOUND_PORT is (the domain of the reply+<token>@ addresses)");
+  }
+  if (e.STORAGE === "s3" && !e.S3_BUCKET) throw new ConfigError("Invalid configuration: S3_BUCKET must be set when STORAGE=s3 (the bucket attachments and recordings are kept in)");
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      `Invalid configuration: ${e.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"} must be set too (give both S3 keys, or neither to use the AWS SDK's default credentials)`,
+    );
   }
   const dataDir = resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
@@ -258,6 +287,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.SECRET_KEY,
     previousSecretKeys: e.PREVIOUS_SECRET_KEYS ? e.PREVIOUS_SECRET_KEYS.split(",") : [],
     encryptFiles: e.ENCRYPT_FILES,
+    storage:
+      e.STORAGE === "s3"
+        ? {
+            kind: "s3",
+            bucket: e.S3_BUCKET ?? "",
+            region: e.S3_REGION,
+            endpoint: e.S3_ENDPOINT?.replace(/\/+$/, ""),
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+          }
+        : { kind: "local", dir: resolve(dataDir, "files") },
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -15,6 +15,7 @@ import { LocalBus } from "./adapters/bus/localBus.ts";
 import { eventsChannel, RedisBus } from "./adapters/bus/redisBus.ts";
 import { createEncryptedStorage, type EncryptedStorage } from "./adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "./adapters/storage/localStorage.ts";
+import { createS3Storage, type S3Storage } from "./adapters/storage/s3Storage.ts";
 import { createTelegram, type TelegramAdapter } from "./adapters/telegram/bot.ts";
 import { createWeriftRecorder } from "./adapters/recording/weriftRecorder.ts";
 import { lazyRecorder } from "./adapters/recording/lazyRecorder.ts";
@@ -40,6 +41,8 @@ export interface AppDeps {
   domain: DomainDeps;
   /** Attachment and recording bytes (also `domain.storage`), with the encryption-at-rest controls. */
   storage: EncryptedStorage;
+  /** The bucket behind `storage` when STORAGE=s3: checked at start-up and by /ready. */
+  bucket: S3Storage | undefined;
   /** The server's recording peers, made when a call is first recorded. */
   recorder: CallRecorder;
 }
@@ -76,9 +79,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
         metrics,
       )
     : undefined;
+  const bucket = config.storage.kind === "s3" ? createS3Storage(config.storage, new OutageLog(log)) : undefined;
   // Encrypted files are read whether or not ENCRYPT_FILES is on, so switching it never strands one.
   const storage = createEncryptedStorage(
-    createLocalStorage(join(config.dataDir, "files")),
+    bucket ?? createLocalStorage(join(config.dataDir, "files")),
     { current: keys.files, previous: config.previousSecretKeys.map((secret) => deriveKeys(secret).files) },
     { encryptWrites: config.encryptFiles },
   );
@@ -130,7 +134,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
   bus.subscribe((event) => {
     if (event.type === "settings.changed") domain.settings.invalidate();
   });
-  return { bus, config, log, database, redis, telegram, metrics, domain, storage, recorder };
+  return { bus, config, log, database, redis, telegram, metrics, domain, storage, bucket, recorder };
 }
 
 /** The environment's values of the settings an admin may change in the console: the first-boot defaults. */
@@ -161,4 +165,5 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.bus.close();
   await deps.database.close();
   if (deps.redis) await closeRedis(deps.redis);
+  deps.bucket?.close();
 }

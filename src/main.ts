@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.ts";
 import { migrateToLatest } from "./adapters/db/database.ts";
+import { checkBucketAtStart } from "./adapters/storage/s3Storage.ts";
 import { type AppDeps, closeDeps, createDeps } from "./deps.ts";
 import { ServiceOutage } from "./domain/outage.ts";
 import { issueSetupLink } from "./domain/setup.ts";
@@ -35,6 +36,7 @@ export async function main(): Promise<void> {
   try {
     const applied = await migrateToLatest(deps.database);
     if (applied.length) deps.log.info({ migrations: applied }, "database migrated");
+    if (deps.bucket) await checkBucketAtStart(deps.bucket, deps.log);
     app = await buildApp(deps);
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {

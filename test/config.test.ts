@@ -203,3 +203,62 @@ describe("loadMasterSecret", () => {
     expect(Buffer.from(deriveKeys("n".repeat(48)).jwt).equals(Buffer.from(keys.jwt))).toBe(false);
   });
 });
+
+describe("file storage settings (STORAGE, S3_*)", () => {
+  it("keeps files under DATA_DIR/files by default", () => {
+    expect(loadConfig({ DATA_DIR: "/srv/destek" }).storage).toEqual({ kind: "local", dir: "/srv/destek/files" });
+  });
+
+  it("reads an S3-compatible bucket with its defaults: us-east-1, virtual-hosted addressing, the SDK's credentials", () => {
+    expect(loadConfig({ STORAGE: "s3", S3_BUCKET: "destek-files" }).storage).toEqual({
+      kind: "s3",
+      bucket: "destek-files",
+      region: "us-east-1",
+      endpoint: undefined,
+      forcePathStyle: false,
+      credentials: undefined,
+    });
+    const selfHosted = loadConfig({
+      STORAGE: "s3",
+      S3_BUCKET: "destek-files",
+      S3_ENDPOINT: "http://minio:9000/",
+      S3_REGION: "eu-central-1",
+      S3_FORCE_PATH_STYLE: "true",
+      S3_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    }).storage;
+    expect(selfHosted).toEqual({
+      kind: "s3",
+      bucket: "destek-files",
+      region: "eu-central-1",
+      endpoint: "http://minio:9000",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" },
+    });
+  });
+
+  it("treats empty S3 values (FOO= in .env) as unset", () => {
+    expect(loadConfig({ STORAGE: "", S3_BUCKET: "", S3_ENDPOINT: "", S3_ACCESS_KEY_ID: "", S3_SECRET_ACCESS_KEY: "" }).storage).toEqual(loadConfig({}).storage);
+  });
+
+  it("fails at start-up, in one line, on a missing or invalid S3 setting", () => {
+    expect(configError({ STORAGE: "s3" }).message).toBe(
+      "Invalid configuration: S3_BUCKET must be set when STORAGE=s3 (the bucket attachments and recordings are kept in)",
+    );
+    expect(configError({ STORAGE: "minio" }).message).toMatch(/^Invalid configuration: STORAGE must be local \(DATA_DIR\/files\) or s3/);
+    expect(configError({ STORAGE: "s3", S3_BUCKET: "My_Bucket" }).message).toBe(
+      'Invalid configuration: S3_BUCKET must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens (got "My_Bucket")',
+    );
+    expect(configError({ STORAGE: "s3", S3_BUCKET: "files", S3_ENDPOINT: "minio:9000" }).message).toMatch(/^Invalid configuration: S3_ENDPOINT must be an http\(s\) URL/);
+    expect(configError({ STORAGE: "s3", S3_BUCKET: "files", S3_FORCE_PATH_STYLE: "sometimes" }).message).toMatch(/^Invalid configuration: S3_FORCE_PATH_STYLE must be true or false/);
+    expect(configError({ STORAGE: "s3", S3_BUCKET: "files", S3_REGION: "eu central" }).message).toMatch(/^Invalid configuration: S3_REGION must be a region name/);
+  });
+
+  it("wants both S3 keys or neither, and never echoes the secret", () => {
+    const onlyId = configError({ STORAGE: "s3", S3_BUCKET: "files", S3_ACCESS_KEY_ID: "AKIDEXAMPLE" }).message;
+    expect(onlyId).toMatch(/^Invalid configuration: S3_SECRET_ACCESS_KEY must be set too/);
+    const onlySecret = configError({ STORAGE: "s3", S3_BUCKET: "files", S3_SECRET_ACCESS_KEY: "hunter2-secret" }).message;
+    expect(onlySecret).toMatch(/^Invalid configuration: S3_ACCESS_KEY_ID must be set too/);
+    expect(onlySecret).not.toContain("hunter2");
+  });
+});

@@ -8,7 +8,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/adapters/db/database.ts";
 import { loadConfig } from "../src/config.ts";
 import { closeDeps, createDeps } from "../src/deps.ts";
+import { OutageLog } from "../src/adapters/outages.ts";
+import { createS3Storage } from "../src/adapters/storage/s3Storage.ts";
 import { type CliResult, killAllDestek, runCli } from "./support/process.ts";
+import { startS3Server, type TestS3Server } from "./support/s3Server.ts";
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -93,5 +96,71 @@ describe("destek files reencrypt", () => {
     const result = await destek(["files", "reencrypt"], rotated);
     expect(result.stdout).toContain("Re-encrypted 2 file(s)");
     expect((await readAll({ SECRET_KEY: NEW_SECRET, ENCRYPT_FILES: "true" })).map((b, i) => b.equals(files[i]!.data))).toEqual([true, true]);
+  }, 200_000);
+});
+
+// The same command on STORAGE=s3: it reads, re-encrypts and rewrites through the bucket, not a directory.
+describe("destek files reencrypt on STORAGE=s3", () => {
+  let dataDir: string;
+  let s3: TestS3Server;
+  const SECRET = "the-secret-key-of-a-shop-on-object-storage-0123";
+  const files = [
+    { key: `attachments/${randomBytes(12).toString("hex")}.txt`, data: Buffer.from("Fatura adresim: Kadıköy, İstanbul\n".repeat(4000)) },
+    { key: `attachments/${randomBytes(12).toString("hex")}.webm`, data: randomBytes(150_000) },
+  ];
+  const env = (extra: Record<string, string> = {}) => ({ DATA_DIR: dataDir, SECRET_KEY: SECRET, ...s3.env, ...extra });
+  /** The bytes as the bucket holds them. */
+  const inBucket = async (key: string) => {
+    const storage = createS3Storage(s3.config, new OutageLog(pino({ level: "silent" })));
+    try {
+      return await bytesOf(await storage.read(key));
+    } finally {
+      storage.close();
+    }
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "destek-files-cli-s3-"));
+    s3 = await startS3Server();
+    expect((await runCli(["migrate"], { ...env(), LOG_LEVEL: "silent" }, "", 90_000)).code).toBe(0);
+    const deps = createDeps(loadConfig(env()), { log: pino({ level: "silent" }) });
+    try {
+      const now = Date.now();
+      await deps.domain.storage.put(files[0]!.key, files[0]!.data);
+      await deps.domain.db.insertInto("attachments").values({
+        id: randomUUID(), conversation_id: null, message_id: null, kind: "file", mime: "text/plain", size: files[0]!.data.length,
+        storage_key: files[0]!.key, file_name: "address.txt", width: null, height: null, duration_ms: null, uploaded_by: "visitor:x", created_at: now,
+      }).execute();
+      // A row whose object is gone from the bucket: counted as missing, not a failure.
+      await deps.domain.db.insertInto("attachments").values({
+        id: randomUUID(), conversation_id: null, message_id: null, kind: "file", mime: "video/webm", size: files[1]!.data.length,
+        storage_key: files[1]!.key, file_name: "lost.webm", width: null, height: null, duration_ms: null, uploaded_by: "visitor:x", created_at: now,
+      }).execute();
+    } finally {
+      await closeDeps(deps);
+    }
+  }, 120_000);
+  afterEach(async () => {
+    await killAllDestek();
+  });
+  afterAll(async () => {
+    await s3.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("encrypts the objects stored before ENCRYPT_FILES, and counts a missing one", async () => {
+    expect((await inBucket(files[0]!.key)).equals(files[0]!.data)).toBe(true);
+    const result = await runCli(["files", "reencrypt"], { ...env({ ENCRYPT_FILES: "true" }), LOG_LEVEL: "silent" }, "", 90_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Re-encrypted 1 file(s); 0 already under the current key; 1 missing; 0 failed.");
+    const stored = await inBucket(files[0]!.key);
+    expect(stored.subarray(0, 8).toString()).toBe("DSTKENC1");
+    expect(stored.includes(Buffer.from("Kadıköy"))).toBe(false);
+    const deps = createDeps(loadConfig(env({ ENCRYPT_FILES: "true" })), { log: pino({ level: "silent" }) });
+    try {
+      expect((await bytesOf(await deps.domain.storage.read(files[0]!.key))).equals(files[0]!.data)).toBe(true);
+    } finally {
+      await closeDeps(deps);
+    }
   }, 200_000);
 });

@@ -1,7 +1,7 @@
 import { DomainError } from "./errors.ts";
 
 /** What the service leans on and may lose for a while. */
-export type Dependency = "database" | "redis";
+export type Dependency = "database" | "redis" | "storage";
 
 /**
  * A dependency is away (a database restart, a read-only disk, Redis down): the request may well

@@ -74,6 +74,7 @@ export async function startTestApp(options: {
       await deps.telegram?.stop();
       await deps.bus.close();
       await deps.redis?.quit();
+      deps.bucket?.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
-import type { Writable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
 import type { BlobStorage } from "../../domain/chat/storage.ts";
@@ -19,9 +19,15 @@ export async function writeExportZip(exported: PersonExport, storage: BlobStorag
   let files = 0;
   for (const file of exported.files) {
     try {
-      // Opened one at a time, as yazl writes them in order.
       await storage.size(file.storageKey);
-      zip.addReadStream(await storage.read(file.storageKey), file.path);
+      // Opened only when yazl comes to it: on S3 an opened read is a response held open, which the
+      // server drops if it waits behind a long recording.
+      zip.addReadStreamLazy(file.path, (done) => {
+        storage.read(file.storageKey).then(
+          (stream) => done(null, stream),
+          (error: unknown) => done(error, Readable.from([])),
+        );
+      });
       files++;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;

@@ -35,8 +35,12 @@ export const operationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       const redis = deps.redis;
       checks.redis = () => pingRedis(redis);
     }
+    // The bucket is reported, never failed on: every node shares it, so draining them all for it
+    // would turn a files outage into a chat outage too.
+    const bucket = deps.bucket;
+    const reported = bucket ? { storage: () => bucket.check() } : {};
     const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
+      Object.entries({ ...checks, ...reported }).map(async ([name, check]) => {
         try {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
           return [name, "ok"] as const;
@@ -45,7 +49,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         }
       }),
     );
-    const failing = results.filter(([, status]) => status !== "ok").map(([name]) => name);
+    const failing = results.filter(([name, status]) => status !== "ok" && name in checks).map(([name]) => name);
     const body = { status: failing.length ? "unavailable" : "ready", checks: Object.fromEntries(results) };
     if (!failing.length) return body;
     return reply.code(503).send({ ...body, error: { id: "not_ready", message: `Not ready: ${failing.join(", ")} failing.` } });

@@ -1,13 +1,20 @@
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHUNK_BYTES, createEncryptedStorage } from "../../../src/adapters/storage/encryptedStorage.ts";
 import { createLocalStorage } from "../../../src/adapters/storage/localStorage.ts";
+import { BucketProblem, bucketProblem, createS3Storage, type S3Storage } from "../../../src/adapters/storage/s3Storage.ts";
+import type { S3Config } from "../../../src/config.ts";
+import { ServiceOutage } from "../../../src/domain/outage.ts";
+import { OutageLog } from "../../../src/adapters/outages.ts";
 import type { BlobStorage } from "../../../src/domain/chat/storage.ts";
 import { deriveKeys } from "../../../src/secrets.ts";
+import { startS3Server, type TestS3Server } from "../../support/s3Server.ts";
 
 async function bytesOf(stream: Readable): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -21,16 +28,40 @@ const newKey = (ext = ".bin") => `files/${randomBytes(12).toString("hex")}${coun
 const keys = deriveKeys("a-master-secret-of-at-least-32-characters!");
 const oldKeys = deriveKeys("an-earlier-master-secret-of-32-characters-or-more");
 
+const silent = pino({ level: "silent" });
+
+// A real S3-protocol server for the S3 subjects, started once for the file.
+let s3: TestS3Server;
+const s3Clients: S3Storage[] = [];
+const s3Storage = () => {
+  const storage = createS3Storage(s3.config, new OutageLog(silent));
+  s3Clients.push(storage);
+  return storage;
+};
+beforeAll(async () => {
+  s3 = await startS3Server();
+});
+afterAll(async () => {
+  for (const client of s3Clients) client.close();
+  await s3.stop();
+});
+
 interface Subject {
   name: string;
+  /** `root` is a fresh directory: the local directory's files, and where tests write a finished recording. */
   make(root: string): BlobStorage;
 }
 
-// Every storage destek can be configured with passes the same contract (S3 joins this list).
+const encrypted = (inner: BlobStorage, encryptWrites: boolean) => createEncryptedStorage(inner, { current: keys.files, previous: [] }, { encryptWrites });
+
+// Every storage destek can be configured with passes the same contract.
 const SUBJECTS: Subject[] = [
   { name: "local directory", make: (root) => createLocalStorage(root) },
-  { name: "local directory, ENCRYPT_FILES=true", make: (root) => createEncryptedStorage(createLocalStorage(root), { current: keys.files, previous: [] }, { encryptWrites: true }) },
-  { name: "local directory, ENCRYPT_FILES=false", make: (root) => createEncryptedStorage(createLocalStorage(root), { current: keys.files, previous: [] }, { encryptWrites: false }) },
+  { name: "local directory, ENCRYPT_FILES=true", make: (root) => encrypted(createLocalStorage(root), true) },
+  { name: "local directory, ENCRYPT_FILES=false", make: (root) => encrypted(createLocalStorage(root), false) },
+  { name: "S3 (s3rver)", make: () => s3Storage() },
+  { name: "S3 (s3rver), ENCRYPT_FILES=true", make: () => encrypted(s3Storage(), true) },
+  { name: "S3 (s3rver), ENCRYPT_FILES=false", make: () => encrypted(s3Storage(), false) },
 ];
 
 describe.each(SUBJECTS)("blob storage contract: $name", ({ make }) => {
@@ -90,6 +121,9 @@ describe.each(SUBJECTS)("blob storage contract: $name", ({ make }) => {
     await storage.delete(key);
     await storage.delete(key);
     await expect(storage.size(key)).rejects.toMatchObject({ code: "ENOENT" });
+    // What the routes, the export and Telegram forwarding get for a blob that was never stored.
+    await expect(storage.size(newKey())).rejects.toMatchObject({ code: "ENOENT" });
+    await expect((async () => bytesOf(await storage.read(newKey())))()).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("refuses keys it did not make", async () => {
@@ -161,5 +195,54 @@ describe("ENCRYPT_FILES: what is on the disk", () => {
     await writeFile(source, randomBytes(1000));
     await encrypted().putFile(newKey(".webm"), source);
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe("S3: the bucket check and an unreachable service", () => {
+  const closedPort = async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return port;
+  };
+  const storageWith = (settings: Partial<S3Config>) => {
+    const storage = createS3Storage({ ...s3.config, ...settings }, new OutageLog(silent));
+    s3Clients.push(storage);
+    return storage;
+  };
+
+  it("finds the bucket, and says which setting is wrong when it is missing or refuses the keys", async () => {
+    await expect(s3Storage().check()).resolves.toBeUndefined();
+    const missing = storageWith({ bucket: "no-such-bucket" }).check();
+    await expect(missing).rejects.toBeInstanceOf(BucketProblem);
+    await expect(missing).rejects.toMatchObject({ refused: true, message: expect.stringMatching(/bucket "no-such-bucket" at http:\/\/127\.0\.0\.1:\d+ does not exist \(S3_BUCKET/) });
+    // s3rver knows one key id (S3RVER) and does not verify V4 signatures: an unknown key id is its refusal.
+    const wrongKeys = storageWith({ credentials: { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "not-the-secret" } }).check();
+    await expect(wrongKeys).rejects.toMatchObject({ refused: true, message: expect.stringMatching(/refuses these credentials \(S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY\)/) });
+  });
+
+  it("turns an unreachable service into a 503-style outage, logged once, and a check that says so without calling it a refusal", async () => {
+    const lines: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => lines.push(line) });
+    const storage = createS3Storage({ ...s3.config, endpoint: `http://127.0.0.1:${await closedPort()}` }, new OutageLog(log));
+    s3Clients.push(storage);
+    await expect(storage.put(newKey(), Buffer.from("x"))).rejects.toMatchObject({ name: "ServiceOutage", id: "unavailable", dependency: "storage" });
+    await expect(storage.size(newKey())).rejects.toBeInstanceOf(ServiceOutage);
+    expect(lines.filter((line) => line.includes("storage unavailable"))).toHaveLength(1);
+    await expect(storage.check()).rejects.toMatchObject({ refused: false, message: expect.stringMatching(/cannot be reached/) });
+  });
+});
+
+describe("S3: addressing a self-hosted service", () => {
+  it("hints at S3_FORCE_PATH_STYLE when the bucket's host name does not resolve", () => {
+    // What the SDK throws when virtual-hosted addressing asks DNS for <bucket>.<endpoint host>.
+    const dns = Object.assign(new Error("getaddrinfo ENOTFOUND destek-test.minio"), { code: "ENOTFOUND" });
+    const where = 'bucket "destek-test" at http://minio:9000';
+    const selfHosted = { ...s3.config, endpoint: "http://minio:9000" };
+    expect(bucketProblem(dns, where, { ...selfHosted, forcePathStyle: false })).toBe(
+      'bucket "destek-test" at http://minio:9000 cannot be reached (getaddrinfo ENOTFOUND destek-test.minio); a self-hosted service usually needs S3_FORCE_PATH_STYLE=true',
+    );
+    expect(bucketProblem(dns, where, { ...selfHosted, forcePathStyle: true })).toBe('bucket "destek-test" at http://minio:9000 cannot be reached (getaddrinfo ENOTFOUND destek-test.minio)');
   });
 });
