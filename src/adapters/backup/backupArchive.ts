@@ -45,7 +45,7 @@ export const manifestSchema = z.object({
   /** A fingerprint of the master secret (not the secret): the restore checks it is given the same one. */
   keyCheck: z.string().regex(/^[0-9a-f]{16}$/),
   secretKey: archivedFile.nullable(),
-});
+}).refine((m) => (m.engine === "sqlite") === (m.database !== null), { message: "a SQLite backup holds its database, a PostgreSQL one none", path: ["database"] });
 export type BackupManifest = z.infer<typeof manifestSchema>;
 
 const ENCRYPTED_MAGIC = Buffer.from("DSTKENC1");
@@ -114,18 +114,18 @@ export async function writeBackupArchive(source: BackupSource, path: string): Pr
   const partial = `${path}.partial`;
   const zip = new ZipFile();
   const written = pipeline(zip.outputStream, createWriteStream(partial, { mode: 0o600 }));
-  // A failure of the output (disk full) must stop the loop below, not leave it waiting on a stream.
-  let outputError: unknown;
-  written.catch((error: unknown) => {
-    outputError = error;
+  // A failure of the output (disk full) must stop the loop below, not leave it waiting on an entry
+  // that nobody reads any more.
+  const outputFailed = written.then(() => {
+    throw new Error("the archive was closed before all entries were written");
   });
+  outputFailed.catch(() => undefined);
   const add = async (input: Readable, name: string, size: number): Promise<Measure> => {
     const measure = new Measure();
     const ended = finished(measure);
     zip.addReadStream(input.pipe(measure), name, { size, mode: 0o100600 });
     input.once("error", (error) => measure.destroy(error));
-    await ended;
-    if (outputError) throw outputError;
+    await Promise.race([ended, outputFailed]);
     return measure;
   };
   const addFile = async (file: string, name: string): Promise<Measure | undefined> => {
