@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import SQLite from "better-sqlite3";
 import pino from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openBackupArchive } from "../src/adapters/backup/backupArchive.ts";
@@ -146,6 +147,25 @@ describe.each(variants)("destek backup and restore on SQLite: $name", (variant) 
     const again = await destek(["restore", archive], { DATA_DIR: target, ...variant.env });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already exists: restore into an empty DATA_DIR, or pass --force");
+
+    if (!variant.encrypted) {
+      // --force replaces a database that was used since, write-ahead log and all: a change left in
+      // the old log (a stopped server's) must not be replayed into the restored file.
+      const used = new SQLite(join(target, "destek.sqlite"));
+      used.pragma("journal_mode = WAL");
+      used.pragma("wal_autocheckpoint = 0");
+      used.prepare("update agents set name = 'Changed after the backup'").run();
+      copyFileSync(join(target, "destek.sqlite-wal"), join(root, "stale-wal"));
+      used.close();
+      copyFileSync(join(root, "stale-wal"), join(target, "destek.sqlite-wal"));
+      const forced = await destek(["restore", archive, "--force"], { DATA_DIR: target, ...variant.env });
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(existsSync(join(target, "destek.sqlite-wal"))).toBe(false);
+      const check = new SQLite(join(target, "destek.sqlite"), { readonly: true });
+      expect(check.pragma("quick_check", { simple: true })).toBe("ok");
+      expect(check.prepare("select name from agents").pluck().all()).toEqual(["Elif Demir"]);
+      check.close();
+    }
 
     // Every download below comes from one address: the per-address request limit is tested elsewhere.
     const targetDeps = createDeps(loadConfig({ DATA_DIR: target, RATE_LIMIT_PER_MINUTE: "1000000", ...variant.env }), { log: silent() });
