@@ -1,10 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import pino from "pino";
+import { pipeline } from "node:stream/promises";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { ZipFile } from "yazl";
 import { openBackupArchive } from "../src/adapters/backup/backupArchive.ts";
 import { MIGRATIONS, migrateToLatest } from "../src/adapters/db/database.ts";
 import { insertCall } from "../src/adapters/db/repositories/calls.ts";
@@ -217,7 +219,7 @@ describe("destek backup and restore: errors an operator can make", () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("says clearly, without a stack trace, when there is nothing to back up or the file is no backup", async () => {
+  it("says clearly, without a stack trace, when there is nothing to back up, the file is no backup, or of a newer destek", async () => {
     const empty = await destek(["backup", join(root, "b.zip")], { DATA_DIR: join(root, "nothing"), SECRET_KEY: SECRET });
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain("there is no database at");
@@ -227,6 +229,22 @@ describe("destek backup and restore: errors an operator can make", () => {
     expect(bogus.code).toBe(1);
     expect(bogus.stderr).toContain("is not a destek backup");
     for (const output of [empty.stderr, bogus.stderr]) expect(output).not.toMatch(/\n\s+at /);
+    // A backup of a later destek, whose schema this one does not know.
+    const future = join(root, "future.zip");
+    const zip = new ZipFile();
+    const written = pipeline(zip.outputStream, createWriteStream(future));
+    const manifest = {
+      format: "destek-backup", formatVersion: 1, destekVersion: "9.0.0", createdAt: new Date().toISOString(), engine: "sqlite",
+      migration: "9999_from_the_future", migrations: ["0001_initial", "9999_from_the_future"], database: { path: "database/destek.sqlite", bytes: 1, sha256: "0".repeat(64) },
+      files: { count: 0, bytes: 0, encrypted: 0, missing: [], entries: [] }, keyCheck: "0123456789abcdef", secretKey: null,
+    };
+    zip.addBuffer(Buffer.from(JSON.stringify(manifest)), "manifest.json");
+    zip.end();
+    await written;
+    const newer = await destek(["restore", future], { DATA_DIR: join(root, "target"), SECRET_KEY: SECRET });
+    expect(newer.code).toBe(1);
+    expect(newer.stderr).toContain("this backup is of a newer destek (schema 9999_from_the_future unknown");
+    expect(existsSync(join(root, "target"))).toBe(false);
     const usage = await destek(["restore"], { DATA_DIR: join(root, "target") });
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain("restore needs one file name");
