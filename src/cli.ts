@@ -12,6 +12,7 @@ import { contactCommand } from "./contactCommand.ts";
 import { filesCommand } from "./filesCommand.ts";
 import { outboxCommand } from "./outboxCommand.ts";
 import { inboxCommand } from "./inboxCommand.ts";
+import { BackupArchiveError, BackupError, backupCommand } from "./backupCommand.ts";
 
 const USAGE = `Usage: destek <command>
 
@@ -34,6 +35,10 @@ const USAGE = `Usage: destek <command>
                                 everything stored about a person, for an access request
   contact erase <id|email> [--yes]
                                 erase a person (asks to confirm unless --yes)
+  backup <file.zip> [--include-secret-key]
+                                a consistent online backup: the database (SQLite), the stored
+                                files and a manifest; on PostgreSQL, the files plus pg_dump guidance
+  restore <file.zip> [--force]  restore a backup into an empty DATA_DIR (--force replaces a database)
   files reencrypt               store every attachment and recording under the current key
                                 (after turning ENCRYPT_FILES on, or rotating SECRET_KEY)
 `;
@@ -172,6 +177,9 @@ async function run(argv: string[]): Promise<void> {
       return outboxCommand(rest, (message) => new UsageError(message));
     case "contact":
       return contactCommand(rest, (message) => new UsageError(message));
+    case "backup":
+    case "restore":
+      return backupCommand(command, rest, (message) => new UsageError(message));
     case "files":
       return filesCommand(rest, (message) => new UsageError(message));
     case "help":
@@ -187,7 +195,7 @@ async function run(argv: string[]): Promise<void> {
 run(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) {
     process.stderr.write(`destek: ${error.message}\n\n${USAGE}`);
-  } else if (error instanceof DomainError) {
+  } else if (error instanceof DomainError || error instanceof BackupError || error instanceof BackupArchiveError) {
     process.stderr.write(`destek: ${error.message}\n`);
   } else if (error instanceof Error && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
     process.stderr.write(`destek: ${error.message}\n\n${USAGE}`);
