@@ -148,3 +148,58 @@ export function portOpen(port: number): Promise<boolean> {
     socket.once("error", () => resolve(false));
   });
 }
+
+/** A running coturn with the recipe's configuration. */
+export interface Turnserver {
+  process: ChildProcess;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Debian's coturn on the recipe's turnserver.conf. Changed for loopback: the listening and
+ * relay address (127.0.0.1), the ports, and the ban on loopback peers (both browsers are on
+ * 127.0.0.1 here, as no real peer may be). The realm, secret and certificate go on the command
+ * line, as compose.yaml passes them.
+ */
+export async function startTurnserver(
+  dir: string,
+  options: { port: number; tlsPort: number; relayPorts: [number, number]; secret: string; cert: { cert: string; key: string } },
+): Promise<Turnserver> {
+  const conf = recipeFile("coturn/turnserver.conf", [
+    ["listening-port=3478", `listening-port=${options.port}\nlistening-ip=127.0.0.1\nrelay-ip=127.0.0.1\nallow-loopback-peers`],
+    ["tls-listening-port=5349", `tls-listening-port=${options.tlsPort}`],
+    ["min-port=49160", `min-port=${options.relayPorts[0]}`],
+    ["max-port=49200", `max-port=${options.relayPorts[1]}`],
+    ["denied-peer-ip=127.0.0.0-127.255.255.255\n", ""],
+    ["log-file=stdout", `log-file=${join(dir, "turn.log")}`],
+  ]);
+  const file = join(dir, "turnserver.conf");
+  writeFileSync(file, conf);
+  const child = spawn(
+    TURNSERVER,
+    ["-c", file, `--static-auth-secret=${options.secret}`, "--realm=turn.test", "--server-name=turn.test", `--cert=${options.cert.cert}`, `--pkey=${options.cert.key}`, `--pidfile=${join(dir, "turn.pid")}`],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout?.setEncoding("utf8").on("data", (c: string) => {
+    output += c;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (c: string) => {
+    output += c;
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const log = () => `${output}\n${existsSync(join(dir, "turn.log")) ? readFileSync(join(dir, "turn.log"), "utf8") : ""}`;
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`turnserver exited ${child.exitCode}:\n${log()}`);
+    return (await portOpen(options.port)) && (await portOpen(options.tlsPort)) ? true : undefined;
+  }, 20_000, () => `turnserver on port ${options.port}:\n${log()}`);
+  return {
+    process: child,
+    log,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
