@@ -1,12 +1,22 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Frame, Page } from "playwright-core";
+import { chromium, type Frame, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable } from "../support/browser.ts";
+import { browserAvailable, CHROMIUM, chromiumArgs } from "../support/browser.ts";
 import { CALL_PC, type CallStage, openWidget, pcState, signInConsole, startCallStage } from "../support/callPages.ts";
-import { selfSignedCertificate, startTurnserver, type Turnserver, turnserverAvailable } from "../support/deployRecipe.ts";
+import {
+  type Nginx,
+  type NginxPorts,
+  nginxAvailable,
+  nginxConfig,
+  selfSignedCertificate,
+  startNginx,
+  startTurnserver,
+  type Turnserver,
+  turnserverAvailable,
+} from "../support/deployRecipe.ts";
 import { freePort } from "../support/process.ts";
 import { addAgent } from "../support/testApp.ts";
 
@@ -75,13 +85,22 @@ describe.runIf(turnserverAvailable() && browserAvailable())("a relay-only call t
   let stage: CallStage;
   let relayPorts: [number, number];
   let turnUrl: string;
+  let nginx: Nginx | undefined;
+  let nginxPorts: NginxPorts;
 
   beforeAll(async () => {
     const port = await freePort();
     // A relay range of its own, away from the ports freePort hands out to other tests.
     const low = 50_000 + Math.floor(Math.random() * 7000) * 2;
     relayPorts = [low, low + 40];
-    turn = await startTurnserver(dir, { port, tlsPort: await freePort(), relayPorts, secret, cert: selfSignedCertificate(dir) });
+    const cert = selfSignedCertificate(dir);
+    const tlsPort = await freePort();
+    turn = await startTurnserver(dir, { port, tlsPort, relayPorts, secret, cert });
+    // nginx in front, as in the recipe: port 443 (here a free port) carries TURN over TLS too.
+    nginxPorts = { https: await freePort(), http: await freePort(), site: await freePort(), turnHop: await freePort(), turnTls: tlsPort };
+    const nginxDir = join(dir, "nginx");
+    mkdirSync(nginxDir);
+    if (nginxAvailable()) nginx = await startNginx(nginxDir, nginxConfig(nginxDir, { upstreams: [await freePort(), await freePort()], ports: nginxPorts, cert }), nginxPorts.https);
     turnUrl = `turn:127.0.0.1:${port}?transport=udp`;
     stage = await startCallStage({ ICE_SERVERS: turnUrl, TURN_SECRET: secret });
   }, 60_000);
@@ -89,6 +108,7 @@ describe.runIf(turnserverAvailable() && browserAvailable())("a relay-only call t
   afterAll(async () => {
     await stage?.close();
     await turn?.stop();
+    await nginx?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -125,5 +145,22 @@ describe.runIf(turnserverAvailable() && browserAvailable())("a relay-only call t
     const sign = (key: string) => createHmac("sha1", key).update(username).digest("base64");
     expect(await relayCandidates(agent, { urls: turnUrl, username, credential: sign(`${secret}-not`) })).toBe(0);
     expect(await relayCandidates(agent, { urls: turnUrl, username, credential: sign(secret) })).toBeGreaterThan(0);
+
+  }, 120_000);
+
+  it.runIf(nginxAvailable())("relays TURN over TLS taken in on the site's port 443 by the recipe's nginx", async () => {
+    // Chromium checks a turns: server's certificate; this one is self-signed, hence the flag.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...chromiumArgs(), "--ignore-certificate-errors"] });
+    try {
+      const page = await browser.newPage();
+      const username = `${Math.floor(Date.now() / 1000) + 600}:probe`;
+      const credential = createHmac("sha1", secret).update(username).digest("base64");
+      // nginx (turn-443.conf) passes the connection asking for the TURN name to coturn's TLS port;
+      // one for any other name reaches the web site, where TURN gets nowhere.
+      expect(await relayCandidates(page, { urls: `turns:localhost:${nginxPorts.https}?transport=tcp`, username, credential })).toBeGreaterThan(0);
+      expect(await relayCandidates(page, { urls: `turns:127.0.0.1:${nginxPorts.https}?transport=tcp`, username, credential })).toBe(0);
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });

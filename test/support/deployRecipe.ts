@@ -87,6 +87,8 @@ export function nginxConfig(dir: string, options: { upstreams: [number, number];
     ["root /var/www/certbot;", `root ${join(dir, "certbot")};`],
   ]);
   const stream = recipeFile("nginx/turn-443.conf", [
+    // The TURN host name, as the browser asks for it (TLS SNI) in a `turns:localhost:<port>` URL.
+    ["turn.example.com", "localhost"],
     ["127.0.0.1:5350", `127.0.0.1:${ports.turnHop}`],
     ["127.0.0.1:8443", `127.0.0.1:${ports.site}`],
     ["listen 443;\n    listen [::]:443;", `listen 127.0.0.1:${ports.https};`],
