@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
@@ -145,10 +146,10 @@ describe.runIf(runs)("the recipe's nginx in front of two destek nodes", () => {
     expect(logged).toEqual(["127.0.0.2"]);
   }, 60_000);
 
-  it("carries a chat and a call between a widget and the console through nginx", async () => {
+  it("carries a chat, a voice note and a call between a widget and the console through nginx", async () => {
     const agent = await signInConsole(browser, { url: base, telegram }, "deniz", "727272");
     const { frame } = await openWidget(browser, shop.url);
-    expect(frame.url()).toContain(base);
+    await expect.poll(() => frame.url(), { timeout: 30_000 }).toContain(`${base}/`);
 
     await frame.getByLabel("Message").fill("Hello through nginx");
     await frame.getByRole("button", { name: "Send" }).click();
@@ -157,6 +158,12 @@ describe.runIf(runs)("the recipe's nginx in front of two destek nodes", () => {
     await agent.getByRole("textbox", { name: "Message", exact: true }).fill("Hello back, over TLS");
     await agent.getByRole("button", { name: "Send" }).click();
     await frame.getByText("Hello back, over TLS").waitFor({ timeout: 30_000 });
+
+    // A voice note of a minute (about 3.8 MB, past nginx's default 1 MB body limit) goes through.
+    const webm = execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "anoisesrc=duration=60:sample_rate=48000", "-ac", "2", "-c:a", "libopus", "-b:a", "500k", "-f", "webm", "pipe:1"], { maxBuffer: 64 * 1024 * 1024 });
+    expect(webm.length).toBeGreaterThan(2 * 1024 * 1024);
+    await frame.locator('input[type="file"]').setInputFiles({ name: "voice-note.webm", mimeType: "audio/webm", buffer: webm });
+    await agent.locator(".attachment-voice-length", { hasText: "1:00" }).waitFor({ timeout: 30_000 });
 
     await frame.getByRole("button", { name: "Call" }).click();
     await agent.getByRole("button", { name: "Accept" }).click({ timeout: 30_000 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT, waitFor } from "./process.ts";
 import { connect } from "node:net";
@@ -77,6 +77,9 @@ export interface Nginx {
 export function nginxConfig(dir: string, options: { upstreams: [number, number]; ports: NginxPorts; cert: { cert: string; key: string } }): string {
   const { upstreams, ports, cert } = options;
   mkdirSync(join(dir, "logs"), { recursive: true });
+  mkdirSync(join(dir, "temp"), { recursive: true });
+  // nginx's workers run as `nobody` (the master as root here): they must reach the temporary files.
+  chmodSync(dir, 0o755);
   const site = recipeFile("nginx/destek.conf", [
     ["server destek1:3000;", `server 127.0.0.1:${upstreams[0]};`],
     ["server destek2:3000;", `server 127.0.0.1:${upstreams[1]};`],
@@ -97,7 +100,15 @@ export function nginxConfig(dir: string, options: { upstreams: [number, number];
   const main = recipeFile("nginx/nginx.conf", [
     // Debian's nginx on this machine: its stream module, loaded by path.
     ["include /etc/nginx/modules-enabled/*.conf;", `load_module ${STREAM_MODULE};`],
-    ["include /etc/nginx/destek/destek.conf;", `include ${join(dir, "destek.conf")};\n    access_log ${join(dir, "logs", "access.log")};`],
+    // Logs and temporary files in the test's directory, not the system's.
+    [
+      "include /etc/nginx/destek/destek.conf;",
+      [
+        `include ${join(dir, "destek.conf")};`,
+        `access_log ${join(dir, "logs", "access.log")};`,
+        ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `${kind}_temp_path ${join(dir, "temp", kind)};`),
+      ].join("\n    "),
+    ],
     ["include /etc/nginx/destek/turn-443.conf;", `include ${join(dir, "turn-443.conf")};`],
     ["worker_processes auto;", "worker_processes 1;"],
   ]);
