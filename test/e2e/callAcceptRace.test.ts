@@ -34,8 +34,9 @@ describe.runIf(browserAvailable())("two agents accepting one call at once", () =
     // Both consoles ring with the same call.
     const acceptOn = [leyla, murat].map((page) => page.getByRole("button", { name: "Accept", exact: true }));
     await Promise.all(acceptOn.map((button) => button.waitFor({ timeout: 20_000 })));
-    // Both consoles talk over the websocket by now (the upgrade is done), where the hold applies.
-    for (const page of [leyla, murat]) await expect.poll(() => socketFrames(page).sent.includes("5"), { timeout: 20_000 }).toBe(true);
+    // Both consoles talk over the websocket (the console opens one straight away), where the hold
+    // applies: their /agent namespace connected through it.
+    for (const page of [leyla, murat]) await expect.poll(() => socketFrames(page).sent.some((f) => f.startsWith("40/agent")), { timeout: 20_000 }).toBe(true);
     hold.hold();
     await Promise.all(acceptOn.map((button) => button.click()));
     // Both presses reached the server before either console heard a word back.

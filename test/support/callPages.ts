@@ -12,7 +12,7 @@ export interface Shop {
 }
 
 /** A shop's page on another origin (localhost vs 127.0.0.1) with the widget's script tag. */
-export async function startShop(t: TestServer, language: "en" | "tr" = "en"): Promise<Shop> {
+export async function startShop(t: Pick<TestServer, "url">, language: "en" | "tr" = "en"): Promise<Shop> {
   const host = http.createServer((_req, res) => {
     res.setHeader("content-type", "text/html; charset=utf-8");
     res.end(`<!doctype html><html lang="${language}"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
@@ -76,8 +76,10 @@ const TRACK_PEERS = `{
 export const CALL_PC = "window.__testCallPc";
 
 /** A browser context whose pages' call connections tests can reach (CALL_PC). */
-export async function callContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+export async function callContext(browser: Browser, options: BrowserContextOptions = {}, initScript?: string): Promise<BrowserContext> {
   const context = await browser.newContext({ locale: "en-US", ...options });
+  // A test's own script first (e.g. one that changes RTCPeerConnection's configuration), then the tracking.
+  if (initScript) await context.addInitScript(initScript);
   await context.addInitScript(TRACK_PEERS);
   return context;
 }
@@ -87,9 +89,9 @@ export async function openWidget(
   browser: Browser,
   shopUrl: string,
   viewport = { width: 1280, height: 720 },
-  options: { hold?: ServerMessageHold } = {},
+  options: { hold?: ServerMessageHold; initScript?: string } = {},
 ): Promise<{ page: Page; frame: Frame }> {
-  const context = await callContext(browser, { viewport });
+  const context = await callContext(browser, { viewport }, options.initScript);
   // The widget's websocket through the test, when it is to hold or drop what the server sends.
   if (options.hold) await routeSockets(context, options.hold);
   // The loader's shadow root is closed; tests open it to find the iframe.
@@ -182,12 +184,12 @@ async function routeSockets(context: BrowserContext, hold: ServerMessageHold, se
 /** An agent signed in to the console in a browser context of their own (password, then the Telegram code). */
 export async function signInConsole(
   browser: Browser,
-  t: TestServer,
+  t: Pick<TestServer, "url" | "telegram">,
   username: string,
   telegramChatId: string,
-  options: { hold?: ServerMessageHold; viewport?: { width: number; height: number } } = {},
+  options: { hold?: ServerMessageHold; viewport?: { width: number; height: number }; initScript?: string } = {},
 ): Promise<Page> {
-  const context = await callContext(browser, options.viewport ? { viewport: options.viewport } : {});
+  const context = await callContext(browser, options.viewport ? { viewport: options.viewport } : {}, options.initScript);
   const page = await context.newPage();
   const seen = { sent: [] as string[], received: [] as string[] };
   frames.set(page, seen);

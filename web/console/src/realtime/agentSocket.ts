@@ -31,6 +31,9 @@ export function connectAgentSocket(): { socket: AgentSocket; close: () => void }
 	let handshakeToken: string | null = null;
 	const socket: AgentSocket = io("/agent", {
 		path: "/socket.io",
+		// A websocket from the start, as the widget does: long-polling first would need every request
+		// of the session on the same node, i.e. sticky sessions behind a load balancer.
+		transports: ["websocket", "polling"],
 		// A function is called on every (re)connect, so each handshake carries the token the session
 		// holds at that moment: the same as updating socket.auth before every reconnect.
 		auth: (send) => {
