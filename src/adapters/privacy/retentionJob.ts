@@ -7,8 +7,11 @@ import { claimJobRun, finishJobRun } from "../db/repositories/jobRuns.ts";
 const JOB = "retention";
 /** One run per hour for the whole install. */
 export const RETENTION_EVERY_MS = 60 * 60 * 1000;
-/** A node that died mid-run frees the run after this long. */
-const LEASE_MS = 30 * 60 * 1000;
+/**
+ * How long a run holds its claim: longer than any run takes, so runs never overlap even when one
+ * outlasts the hour; a node that died mid-run holds up the next run until it lapses.
+ */
+const LEASE_MS = 3 * 60 * 60 * 1000;
 /** How often each node asks whether a run is due: a node that stops, another takes over within this. */
 const CHECK_EVERY_MS = 5 * 60 * 1000;
 const FIRST_CHECK_MS = 5_000;
