@@ -16,6 +16,7 @@ import { storeRecording } from "../../src/domain/calls/recordings.ts";
 import { attachmentForSignedUrl } from "../../src/domain/chat/attachments.ts";
 import { presentAttachment, signedFileUrl } from "../../src/domain/chat/present.ts";
 import type { Clock } from "../../src/domain/ports.ts";
+import { exportPerson } from "../../src/domain/privacy/exportPerson.ts";
 import { applyRetention } from "../../src/domain/privacy/retention.ts";
 import { testDatabases } from "../support/databases.ts";
 import { saveSettingsDirectly } from "../support/installSettings.ts";
@@ -193,6 +194,11 @@ describe.each(testDatabases())("retention on $name", (database) => {
     const link = new URL(signedFileUrl(deps.domain, old.id), "http://destek.test");
     await expect(attachmentForSignedUrl(deps.domain, old.id, Number(link.searchParams.get("exp")), link.searchParams.get("sig") ?? "")).rejects.toMatchObject({ id: "file_removed" });
     expect(await messagesOf(c.id)).toHaveLength(2);
+    // A privacy export no longer names the deleted file, and still works.
+    const exported = await exportPerson(deps.domain, { actor: { type: "system" }, person: c.visitorId });
+    expect(exported.files.map((f) => f.storageKey)).not.toContain(old.storage_key);
+    expect(exported.files.map((f) => f.storageKey)).toContain(fresh.storage_key);
+    expect(JSON.stringify(exported.document)).toContain("(file removed after its retention period)");
     expect(await stored(fresh.storage_key)).toBe(true);
     expect(await stored(unsent.storage_key)).toBe(true);
     const freshRow = await db().selectFrom("attachments").selectAll().where("id", "=", fresh.id).executeTakeFirstOrThrow();
