@@ -21,6 +21,7 @@ import { applyRetention } from "../../src/domain/privacy/retention.ts";
 import { testDatabases } from "../support/databases.ts";
 import { saveSettingsDirectly } from "../support/installSettings.ts";
 import { capturedLog } from "../support/logCapture.ts";
+import { startTestApp } from "../support/testApp.ts";
 
 // Retention (issue 10): what is due goes on the right local day in the install's time zone
 // (Europe/Istanbul, UTC+3 all year), nothing else, and one node runs each hourly run. Both engines.
@@ -281,3 +282,26 @@ describe.each(testDatabases())("retention on $name", (database) => {
     expect(await retentionAudits()).toHaveLength(before + 3);
   });
 });
+
+describe.each(testDatabases())("the retention job as main starts it, on $name", (database) => {
+  it("runs shortly after a start with the environment's settings, and logs and audits the run", async () => {
+    const handle = await database.open();
+    const { log, lines } = capturedLog();
+    const t = await startTestApp({ database: handle, jobs: true, log, env: { CONVERSATION_RETENTION_DAYS: "400", ATTACHMENT_RETENTION_DAYS: "200", TIMEZONE: "Europe/Istanbul" } });
+    try {
+      await expect.poll(() => lines.filter((l) => l.msg === "retention applied").length, { timeout: 20_000 }).toBe(1);
+      expect(lines.find((l) => l.msg === "retention applied")).toMatchObject({
+        settings: { conversationRetentionDays: 400, attachmentRetentionDays: 200, recordingRetentionDays: null, timezone: "Europe/Istanbul" },
+        conversations: 0,
+        attachments: 0,
+      });
+      const audits = await handle.db.selectFrom("audit_log").selectAll().where("action", "=", "retention.applied").execute();
+      expect(audits).toHaveLength(1);
+      expect(audits[0]).toMatchObject({ actor_type: "system" });
+    } finally {
+      await t.close();
+      await handle.dispose();
+    }
+  }, 30_000);
+});
+
