@@ -98,6 +98,8 @@ const schema = z.object({
   CALL_REJOIN_WINDOW_S: integer(1, 3600).default(20),
   RECORDING: z.enum(["off", "audio", "audio+video"], { message: "must be off, audio or audio+video" }).default("off"),
   RECORDING_RETENTION_DAYS: integer(1, 36_500).optional(),
+  CONVERSATION_RETENTION_DAYS: integer(1, 36_500).optional(),
+  ATTACHMENT_RETENTION_DAYS: integer(1, 36_500).optional(),
   RECORDING_ICE_ADDRESSES: z
     .string()
     .regex(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/, "must be a comma-separated list of IP addresses")
@@ -166,6 +168,8 @@ export interface Config {
       }
     | undefined;
   timezone: string;
+  /** Days resolved conversations and attachments are kept (first-boot defaults of the settings); undefined keeps them. */
+  retention: { conversationDays: number | undefined; attachmentDays: number | undefined };
   logLevel: (typeof LOG_LEVELS)[number];
   secretKey: string | undefined;
   /** Earlier master secrets: their file keys still open files written before a rotation. */
@@ -283,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
     timezone: e.TIMEZONE,
+    retention: { conversationDays: e.CONVERSATION_RETENTION_DAYS, attachmentDays: e.ATTACHMENT_RETENTION_DAYS },
     logLevel: e.LOG_LEVEL,
     secretKey: e.SECRET_KEY,
     previousSecretKeys: e.PREVIOUS_SECRET_KEYS ? e.PREVIOUS_SECRET_KEYS.split(",") : [],

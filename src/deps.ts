@@ -142,6 +142,8 @@ export function installSettingsDefaults(config: Config): InstallSettings {
   return {
     recording: config.calls.recording,
     recordingRetentionDays: config.calls.recordingRetentionDays ?? null,
+    conversationRetentionDays: config.retention.conversationDays ?? null,
+    attachmentRetentionDays: config.retention.attachmentDays ?? null,
     callDailyLimit: config.calls.daily,
     callVisitorDailyLimit: config.calls.perVisitor,
     callAgentDailyLimit: config.calls.perAgent,

@@ -16,7 +16,7 @@ export async function filesCommand(args: string[], usage: (message: string) => E
   const deps = createDeps(config, { log: pino({ level: "warn" }) });
   try {
     const db = deps.domain.db;
-    const attachments = await db.selectFrom("attachments").select("storage_key").execute();
+    const attachments = await db.selectFrom("attachments").select("storage_key").where("deleted_at", "is", null).execute();
     const recordings = await db.selectFrom("recordings").select("storage_key").where("deleted_at", "is", null).execute();
     const counts = { resealed: 0, current: 0, missing: 0, failed: 0 };
     for (const { storage_key: key } of [...attachments, ...recordings]) {

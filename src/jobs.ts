@@ -1,4 +1,5 @@
 import { startRecordingJobs } from "./adapters/recording/recordingJobs.ts";
+import { startRetentionJob } from "./adapters/privacy/retentionJob.ts";
 import { startOrphanUploadJob } from "./adapters/storage/uploadJobs.ts";
 import { startMailJob } from "./adapters/mail/mailJob.ts";
 import { startInboundMailJob } from "./adapters/mail/inboundServer.ts";
@@ -37,6 +38,7 @@ export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
   const jobs: BackgroundJob[] = [
     startRingTimeoutJob(deps),
     startRecordingJobs(deps),
+    startRetentionJob(deps),
     startSessionSweepJob(deps, io),
     startOrphanUploadJob(deps),
     startMailJob(deps),

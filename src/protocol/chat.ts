@@ -21,8 +21,10 @@ export const attachmentView = z.object({
   width: z.number().nullable(),
   height: z.number().nullable(),
   durationMs: z.number().nullable(),
-  /** Signed, expiring URL; only the conversation's visitor and agents get one. */
+  /** Signed, expiring URL; only the conversation's visitor and agents get one. Empty once removed. */
   url: z.string(),
+  /** The file was deleted after its retention period (ATTACHMENT_RETENTION_DAYS); the name is gone too. */
+  removed: z.boolean().optional(),
 });
 export type AttachmentView = z.infer<typeof attachmentView>;
 

@@ -10,12 +10,19 @@ export type RecordingModeSetting = z.infer<typeof recordingMode>;
 
 const telegramChatId = z.string().regex(/^-?\d{1,20}$/, "must be a numeric Telegram chat id");
 
+/** Days something is kept (README, "Data retention"); null keeps it for good. */
+const retentionDays = z.number().int().min(1).max(36_500).nullable();
+
 /** Every install-wide setting, with its bounds (the same as the environment variable's). */
 export const installSettings = z.object({
   /** RECORDING */
   recording: recordingMode,
   /** RECORDING_RETENTION_DAYS; null keeps recordings. */
-  recordingRetentionDays: z.number().int().min(1).max(36_500).nullable(),
+  recordingRetentionDays: retentionDays,
+  /** CONVERSATION_RETENTION_DAYS: resolved conversations' contents go this many local days after the resolve; null keeps them. */
+  conversationRetentionDays: retentionDays,
+  /** ATTACHMENT_RETENTION_DAYS: files go this many local days after the upload; null keeps them. */
+  attachmentRetentionDays: retentionDays,
   /** CALL_DAILY_LIMIT: calls the team answers per day. */
   callDailyLimit: z.number().int().min(0).max(1_000_000),
   /** CALL_VISITOR_DAILY_LIMIT */
@@ -41,6 +48,8 @@ export const installSettingKey = z.enum(INSTALL_SETTING_KEYS as [InstallSettingK
 export const INSTALL_SETTING_ENV: Record<InstallSettingKey, string> = {
   recording: "RECORDING",
   recordingRetentionDays: "RECORDING_RETENTION_DAYS",
+  conversationRetentionDays: "CONVERSATION_RETENTION_DAYS",
+  attachmentRetentionDays: "ATTACHMENT_RETENTION_DAYS",
   callDailyLimit: "CALL_DAILY_LIMIT",
   callVisitorDailyLimit: "CALL_VISITOR_DAILY_LIMIT",
   callAgentDailyLimit: "CALL_AGENT_DAILY_LIMIT",

@@ -27,6 +27,8 @@ describe.each(testDatabases())("calls: queue, limits and claiming on $name", (da
     const settings = fixedSettings({
       recording: "off",
       recordingRetentionDays: null,
+      conversationRetentionDays: null,
+      attachmentRetentionDays: null,
       callDailyLimit: limits.daily,
       callVisitorDailyLimit: limits.perVisitor,
       callAgentDailyLimit: limits.perAgent,

@@ -44,6 +44,8 @@ describe.each(testDatabases())("install settings store on $name", (database) => 
     expect(view.settings).toEqual({
       recording: "off",
       recordingRetentionDays: null,
+      conversationRetentionDays: null,
+      attachmentRetentionDays: null,
       callDailyLimit: 7,
       callVisitorDailyLimit: 3,
       callAgentDailyLimit: null,

@@ -87,7 +87,7 @@ describe.runIf(browserAvailable())("settings saved in the console apply live", (
   it("the next call uses the recording mode and ring time saved in Settings", async () => {
     const admin = await signInConsole(browser, t, "yonca", "424242");
     await admin.getByRole("link", { name: "Settings" }).first().click();
-    await admin.getByLabel("Recording").selectOption("audio");
+    await admin.getByLabel("Recording", { exact: true }).selectOption("audio");
     await admin.getByLabel("Ring time (seconds)").fill("30");
     await admin.getByRole("button", { name: "Save settings" }).first().click();
     await admin.getByText("Settings saved.").waitFor();
@@ -109,5 +109,25 @@ describe.runIf(browserAvailable())("settings saved in the console apply live", (
     // in production) misses it once the clock is 31 seconds on.
     t.clock.advance(31_000);
     await expect.poll(async () => (await calls())[0]?.status, { timeout: 15_000 }).toBe("missed");
+  }, 180_000);
+
+  it("the Data retention settings are saved from the console, empty keeping everything", async () => {
+    const admin = await signInConsole(browser, t, "yonca", "424242");
+    await admin.getByRole("link", { name: "Settings" }).first().click();
+    const retention = admin.getByRole("group", { name: "Data retention" });
+    await retention.getByLabel("Delete resolved conversations after (days)").fill("365");
+    await retention.getByLabel("Delete attachments after (days)").fill("90");
+    await retention.getByLabel("Delete recordings after (days)").fill("30");
+    await admin.getByRole("button", { name: "Save settings" }).first().click();
+    await admin.getByText("Settings saved.").waitFor();
+    t.deps.domain.settings.invalidate();
+    expect(await t.deps.domain.settings.current()).toMatchObject({ conversationRetentionDays: 365, attachmentRetentionDays: 90, recordingRetentionDays: 30 });
+
+    await retention.getByLabel("Delete attachments after (days)").fill("");
+    await admin.getByRole("button", { name: "Save settings" }).first().click();
+    await expect.poll(async () => {
+      t.deps.domain.settings.invalidate();
+      return (await t.deps.domain.settings.current()).attachmentRetentionDays;
+    }, { timeout: 15_000 }).toBeNull();
   }, 180_000);
 });

@@ -76,6 +76,10 @@ describe.each(testDatabases())("settings routes on $name", (database: TestDataba
       ["/api/settings", { ringTimeoutS: 2 }, /ringTimeoutS/],
       ["/api/settings", { recording: "video" }, /recording/],
       ["/api/settings", { telegramChatId: "team" }, /telegramChatId/],
+      ["/api/settings", { conversationRetentionDays: 0 }, /conversationRetentionDays/],
+      ["/api/settings", { attachmentRetentionDays: 36_501 }, /attachmentRetentionDays/],
+      ["/api/settings", { attachmentRetentionDays: 1.5 }, /attachmentRetentionDays/],
+      ["/api/settings", { conversationRetentionDays: "30" }, /conversationRetentionDays/],
       ["/api/settings", { languages: [] }, /languages/],
       ["/api/settings", { colour: "#ffffff" }, /colour/],
       ["/api/settings", {}, /at least one setting/],
@@ -147,5 +151,21 @@ describe.each(testDatabases())("settings routes on $name", (database: TestDataba
     t.clock.advance(6_000);
     const missed = await missUnansweredCalls(t.deps.domain);
     expect(missed.map((c) => c.id)).toContain(placed.id);
+  });
+
+  it("saves the retention settings (null keeps everything), audits the change, and the retention job reads them", async () => {
+    const before = (await call("admin", "GET", "/api/settings")).json() as InstallSettingsView;
+    expect(before.settings).toMatchObject({ conversationRetentionDays: null, attachmentRetentionDays: null, recordingRetentionDays: null });
+    const res = await call("admin", "PUT", "/api/settings", { conversationRetentionDays: 365, attachmentRetentionDays: 90, recordingRetentionDays: 30 });
+    expect(res.statusCode, res.body).toBe(200);
+    const view = res.json() as InstallSettingsView;
+    expect(view.settings).toMatchObject({ conversationRetentionDays: 365, attachmentRetentionDays: 90, recordingRetentionDays: 30 });
+    expect(view.saved).toEqual(expect.arrayContaining(["conversationRetentionDays", "attachmentRetentionDays", "recordingRetentionDays"]));
+    const [entry] = await listAudit(t.deps.domain.db, { limit: 1, action: "settings.changed" });
+    expect(details(entry?.details)).toMatchObject({ changes: { conversationRetentionDays: { from: null, to: 365 }, attachmentRetentionDays: { from: null, to: 90 } } });
+    expect(await t.deps.domain.settings.current()).toMatchObject({ conversationRetentionDays: 365, attachmentRetentionDays: 90 });
+    // Back to keeping everything.
+    const cleared = await call("admin", "PUT", "/api/settings", { conversationRetentionDays: null, attachmentRetentionDays: null, recordingRetentionDays: null });
+    expect((cleared.json() as InstallSettingsView).settings).toMatchObject({ conversationRetentionDays: null, attachmentRetentionDays: null, recordingRetentionDays: null });
   });
 });

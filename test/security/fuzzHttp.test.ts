@@ -46,7 +46,7 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "PATCH /api/inboxes/:id": { role: "admin", body: { name: "Renamed website" } },
   "PUT /api/inboxes/:id/members": { role: "admin", body: { agentIds: [] } },
   "POST /api/inboxes/:id/members": { role: "admin", body: { agentId: "00000000-0000-4000-8000-000000000000" } },
-  "PUT /api/settings": { role: "admin", body: { recording: "audio", ringTimeoutS: 30, callAgentDailyLimit: null, preChat: { name: "required", email: "optional", phone: "off" }, languages: ["tr"], telegramChatId: "-100123" } },
+  "PUT /api/settings": { role: "admin", body: { recording: "audio", ringTimeoutS: 30, callAgentDailyLimit: null, conversationRetentionDays: 365, attachmentRetentionDays: 90, preChat: { name: "required", email: "optional", phone: "off" }, languages: ["tr"], telegramChatId: "-100123" } },
   "PUT /api/inboxes/:id/settings": {
     role: "admin",
     body: { widget: { colour: "#123456", position: "left", greeting: { tr: "Merhaba", en: "Hello" }, languages: ["en", "tr"] }, calls: { enabled: true, ringTimeoutS: 30 }, telegramChatId: null },

@@ -159,6 +159,8 @@ export interface AttachmentsTable {
   /** "visitor:<id>" or "agent:<id>": only the uploader may attach it to a message. */
   uploaded_by: string;
   created_at: number;
+  /** When the retention job deleted the file (the row stays, so the message shows a file was there). */
+  deleted_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface CallsTable {
@@ -349,6 +351,16 @@ export interface ConversationLabelsTable {
   added_at: number;
 }
 
+/** A periodic job that one node of many runs at a time (adapters/db/repositories/jobRuns.ts). */
+export interface JobRunsTable {
+  name: string;
+  due_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_started_at: number | null;
+  last_finished_at: number | null;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -367,6 +379,7 @@ export interface Database {
   telegram_messages: TelegramMessagesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  job_runs: JobRunsTable;
   recovery_codes: RecoveryCodesTable;
   canned_replies: CannedRepliesTable;
   conversation_events: ConversationEventsTable;

@@ -1,10 +1,9 @@
 import { join } from "node:path";
-import { mixEndedCalls, removeExpiredRecordings } from "../../domain/calls/recordings.ts";
+import { mixEndedCalls } from "../../domain/calls/recordings.ts";
 import type { AppDeps } from "../../deps.ts";
 import { findFfmpegMixer } from "./ffmpegMixer.ts";
 
 const MIX_EVERY_MS = 5_000;
-const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
 export interface RecordingJobs {
   stop(): Promise<void>;
@@ -12,9 +11,9 @@ export interface RecordingJobs {
 
 /**
  * Everything that happens to recordings outside a request: a call that ends (on any node: `call.ended`
- * is a cluster-wide event) finalizes this node's recording legs of it; the mixing job joins the sides of ended calls; the retention job removes old
- * recordings (the retention setting, RECORDING_RETENTION_DAYS until an admin saves one). Every node runs them; the database hands out each piece
- * of work once.
+ * is a cluster-wide event) finalizes this node's recording legs of it; the mixing job joins the sides
+ * of ended calls. Every node runs them; the database hands out each piece of work once. Old
+ * recordings go with the retention job (adapters/privacy/retentionJob.ts).
  */
 export function startRecordingJobs(deps: AppDeps): RecordingJobs {
   const { domain, log, recorder } = deps; // the recorder itself is closed with the deps
@@ -41,32 +40,11 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
   }, MIX_EVERY_MS);
   mixTimer.unref();
 
-  let retention: Promise<unknown> = Promise.resolve();
-  // The retention is read at each run: an admin may change it in the console at any time.
-  const removeExpired = () => {
-    retention = domain.settings
-      .current()
-      .then(async ({ recordingRetentionDays: retentionDays }) => {
-        if (!retentionDays) return;
-        const removedAll = await removeExpiredRecordings(domain, retentionDays);
-        for (const removed of removedAll) {
-          log.info({ recordingId: removed.id, callId: removed.call_id, role: removed.role, createdAt: new Date(removed.created_at).toISOString(), retentionDays }, "recording removed after its retention period");
-        }
-      })
-      .catch((err: unknown) => log.error({ err }, "the recording retention job failed"));
-  };
-  const retentionTimer = setInterval(removeExpired, RETENTION_EVERY_MS);
-  retentionTimer.unref();
-  const firstRun = setTimeout(removeExpired, 5_000);
-  firstRun.unref();
-
   return {
     async stop() {
       unsubscribe();
       clearInterval(mixTimer);
-      clearInterval(retentionTimer);
-      clearTimeout(firstRun);
-      await Promise.all([mixing, retention]);
+      await mixing;
     },
   };
 }

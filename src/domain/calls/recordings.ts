@@ -14,6 +14,7 @@ import {
 } from "../../adapters/db/repositories/recordings.ts";
 import type { IceServer } from "../../protocol/calls.ts";
 import { audit } from "../audit.ts";
+import { retentionCutoff } from "../privacy/retentionCutoff.ts";
 import { conflict, forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { iceServersFor, LIVE_TURN_TTL_S } from "./ice.ts";
@@ -172,9 +173,13 @@ export async function mixEndedCalls(deps: DomainDeps, mixer: RecordingMixer | un
   return outcomes;
 }
 
-/** Removes recordings older than the retention period, files first, each one noted in the audit log. */
-export async function removeExpiredRecordings(deps: DomainDeps, retentionDays: number): Promise<RecordingRow[]> {
-  const before = deps.clock.now() - retentionDays * 24 * 60 * 60 * 1000;
+/**
+ * Removes recordings past the retention period (calendar days in the install's time zone, as
+ * domain/privacy/retentionCutoff.ts counts them), files first, each one noted in the audit log.
+ * The retention job (domain/privacy/retention.ts) calls it.
+ */
+export async function removeExpiredRecordings(deps: DomainDeps, retentionDays: number, now = deps.clock.now()): Promise<RecordingRow[]> {
+  const before = retentionCutoff(now, retentionDays, deps.calls.timezone);
   const removed: RecordingRow[] = [];
   for (;;) {
     const batch = await recordingsOlderThan(deps.db, before, 100);

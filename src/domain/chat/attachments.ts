@@ -121,6 +121,7 @@ export async function uploadAttachment(
     duration_ms: checked.kind === "voice" || checked.mime.startsWith("audio/") ? audioDurationMs(checked.data) : null,
     uploaded_by: input.uploader,
     created_at: deps.clock.now(),
+    deleted_at: null,
   };
   await insertAttachment(deps.db, row);
   if (storage.crossed) deps.events.publish({ type: "storage.quota_reached", usedBytes: storage.usedBytes, quotaBytes: deps.chat.storageQuotaBytes ?? 0, crossed: true });
@@ -141,5 +142,6 @@ export async function attachmentForSignedUrl(deps: DomainDeps, id: string, expir
   if (!linkIsValid(deps.clock, fileLinks(deps), id, expires, signature)) throw gone();
   const row = await findAttachment(deps.db, id);
   if (!row?.conversation_id || !(await findConversation(deps.db, row.conversation_id))) throw gone();
+  if (row.deleted_at !== null) throw notFound("file_removed", "This file was removed after its retention period.");
   return row;
 }

@@ -23,6 +23,9 @@ export function signedFileUrl(deps: DomainDeps, attachmentId: string): string {
 }
 
 export function presentAttachment(deps: DomainDeps, row: AttachmentRow): AttachmentView {
+  if (row.deleted_at !== null) {
+    return { id: row.id, kind: row.kind, mime: row.mime, size: row.size, fileName: "", width: null, height: null, durationMs: null, url: "", removed: true };
+  }
   return {
     id: row.id,
     kind: row.kind,

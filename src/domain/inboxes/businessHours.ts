@@ -58,6 +58,13 @@ function instantOf(year: number, month: number, day: number, minute: number, tim
   return Math.max(first, second);
 }
 
+/** The instant a local day starts (its midnight in `timeZone`), `daysLater` days after the day of `at` (negative: before). */
+export function localMidnight(at: number, timeZone: string, daysLater = 0): number {
+  const local = localTime(at, timeZone);
+  const day = new Date(Date.UTC(local.year, local.month - 1, local.day + daysLater));
+  return instantOf(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), 0, timeZone);
+}
+
 const minutesOf = (clock: string) => {
   const [h, m] = clock.split(":");
   return Number(h) * 60 + Number(m);

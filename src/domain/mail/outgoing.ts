@@ -149,7 +149,7 @@ async function fileNames(deps: DomainDeps, messages: Array<{ id: string }>): Pro
   const files = new Map<string, string[]>();
   if (messages.length === 0) return files;
   for (const attachment of await attachmentsOf(deps.db, messages.map((m) => m.id))) {
-    if (!attachment.message_id) continue;
+    if (!attachment.message_id || attachment.deleted_at !== null) continue;
     files.set(attachment.message_id, [...(files.get(attachment.message_id) ?? []), attachment.file_name]);
   }
   return files;

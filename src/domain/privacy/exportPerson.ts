@@ -35,6 +35,7 @@ export async function exportPerson(deps: DomainDeps, input: { actor: Actor; pers
     const agentName = new Map(rows.agents.map((a) => [a.id, a.name]));
     const fileOf = new Map<string, string>();
     for (const a of rows.attachments) {
+      if (a.deleted_at !== null) continue; // deleted after its retention period: only the row is left
       const path = `files/attachments/${a.id}-${safeName(a.file_name)}`;
       fileOf.set(a.id, path);
       files.push({ path, storageKey: a.storage_key });
@@ -72,7 +73,7 @@ export async function exportPerson(deps: DomainDeps, input: { actor: Actor; pers
             from: m.author_type === "agent" ? (agentName.get(m.author_id ?? "") ?? "agent") : m.author_type,
             via: m.via,
             text: m.body,
-            files: rows.attachments.filter((a) => a.message_id === m.id).map((a) => fileOf.get(a.id)),
+            files: rows.attachments.filter((a) => a.message_id === m.id).map((a) => fileOf.get(a.id) ?? "(file removed after its retention period)"),
           })),
         // Notes are the team's words about the person: personal data they have a right to see.
         notesAndEvents: rows.events

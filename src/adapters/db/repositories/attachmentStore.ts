@@ -6,6 +6,7 @@ export async function storedAttachmentBytes(db: Db): Promise<number> {
   const row = await db
     .selectFrom("attachments")
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("size"), eb.lit(0)).as("bytes"))
+    .where("deleted_at", "is", null)
     .executeTakeFirstOrThrow();
   return Number(row.bytes);
 }
@@ -26,4 +27,22 @@ export function unsentAttachmentsBefore(db: Db, before: number, limit: number): 
 export async function deleteUnsentAttachment(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom("attachments").where("id", "=", id).where("message_id", "is", null).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
+}
+
+/** Files sent in messages before `before` and not deleted yet, oldest first: the retention job's next batch. */
+export function sentAttachmentsBefore(db: Db, before: number, limit: number): Promise<Pick<AttachmentRow, "id" | "storage_key" | "created_at">[]> {
+  return db
+    .selectFrom("attachments")
+    .select(["id", "storage_key", "created_at"])
+    .where("message_id", "is not", null)
+    .where("deleted_at", "is", null)
+    .where("created_at", "<", before)
+    .orderBy("created_at")
+    .limit(limit)
+    .execute();
+}
+
+/** Marks a file deleted and forgets its name; the row stays so its message shows a file was there. */
+export function markAttachmentDeleted(db: Db, id: string, at: number): Promise<unknown> {
+  return db.updateTable("attachments").set({ deleted_at: at, file_name: "" }).where("id", "=", id).execute();
 }

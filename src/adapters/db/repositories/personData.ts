@@ -91,22 +91,12 @@ export async function eraseRowsOfPerson(trx: Db, visitorId: string, now: number)
 
   const counts: ErasedCounts = { conversations: conversationIds.length, messages: 0, calls: callIds.length, attachments: 0, recordings: 0, notes: 0 };
   if (conversationIds.length) {
-    counts.attachments += Number(
-      (await trx.deleteFrom("attachments").where("conversation_id", "in", conversationIds).executeTakeFirst()).numDeletedRows,
-    );
-    counts.messages = Number((await trx.deleteFrom("messages").where("conversation_id", "in", conversationIds).executeTakeFirst()).numDeletedRows);
-    counts.notes = Number(
-      (await trx.deleteFrom("conversation_events").where("conversation_id", "in", conversationIds).where("kind", "=", "note").executeTakeFirst()).numDeletedRows,
-    );
-    // Who did what stays (assigned, resolved: no personal data); notes' and ratings' words go.
-    await trx.updateTable("conversation_events").set({ body: null }).where("conversation_id", "in", conversationIds).execute();
-    await trx.updateTable("conversation_ratings").set({ comment: null, visitor_id: anonymous }).where("conversation_id", "in", conversationIds).execute();
-    await trx.deleteFrom("telegram_messages").where("conversation_id", "in", conversationIds).execute();
-    await trx
-      .updateTable("conversations")
-      .set({ visitor_id: anonymous, page_url: null, last_message_preview: null })
-      .where("id", "in", conversationIds)
-      .execute();
+    const emptied = await emptyConversations(trx, conversationIds);
+    counts.messages = emptied.messages;
+    counts.attachments += emptied.attachments;
+    counts.notes = emptied.notes;
+    await trx.updateTable("conversation_ratings").set({ visitor_id: anonymous }).where("conversation_id", "in", conversationIds).execute();
+    await trx.updateTable("conversations").set({ visitor_id: anonymous }).where("id", "in", conversationIds).execute();
   }
   counts.attachments += Number((await trx.deleteFrom("attachments").where("uploaded_by", "=", `visitor:${visitorId}`).executeTakeFirst()).numDeletedRows);
   if (callIds.length) {
@@ -119,13 +109,47 @@ export async function eraseRowsOfPerson(trx: Db, visitorId: string, now: number)
       .execute();
   }
   await trx.deleteFrom("search_documents").where("visitor_id", "=", visitorId).execute();
-  // Pending notifications name the person's messages and calls by id; they would only fail now.
-  for (const id of [...conversationIds, ...callIds]) {
+  // Pending notifications name the person's calls by id; they would only fail now.
+  for (const id of callIds) {
     await trx.deleteFrom("outbox").where("status", "=", "pending").where("payload", "like", `%${id}%`).execute();
   }
   await trx.deleteFrom("visitor_tokens").where("visitor_id", "=", visitorId).execute();
   await trx.deleteFrom("visitors").where("id", "=", visitorId).execute();
   return counts;
+}
+
+/** The stored files of some conversations' messages (those not deleted already), for emptyConversations. */
+export function filesOfConversations(db: Db, conversationIds: string[]): Promise<{ id: string; storage_key: string }[]> {
+  if (!conversationIds.length) return Promise.resolve([]);
+  return db.selectFrom("attachments").select(["id", "storage_key"]).where("conversation_id", "in", conversationIds).where("deleted_at", "is", null).execute();
+}
+
+/**
+ * Empties conversations and keeps them as anonymous shells for reports (times, status, inbox,
+ * assignee, labels, rating score, who did what in the timeline): their messages, files' rows, notes,
+ * the words of the timeline and rating comments, search rows, Telegram mappings, pending
+ * notifications, the page and the preview go. One mechanism for a person's erase and for the
+ * retention job (domain/privacy). Run in a transaction; the caller deletes the files, collected
+ * first with filesOfConversations.
+ */
+export async function emptyConversations(trx: Db, conversationIds: string[]): Promise<{ messages: number; attachments: number; notes: number }> {
+  if (!conversationIds.length) return { messages: 0, attachments: 0, notes: 0 };
+  const attachments = Number((await trx.deleteFrom("attachments").where("conversation_id", "in", conversationIds).executeTakeFirst()).numDeletedRows);
+  const messages = Number((await trx.deleteFrom("messages").where("conversation_id", "in", conversationIds).executeTakeFirst()).numDeletedRows);
+  const notes = Number(
+    (await trx.deleteFrom("conversation_events").where("conversation_id", "in", conversationIds).where("kind", "=", "note").executeTakeFirst()).numDeletedRows,
+  );
+  // Who did what stays (assigned, resolved: no personal data); notes' and ratings' words go.
+  await trx.updateTable("conversation_events").set({ body: null }).where("conversation_id", "in", conversationIds).execute();
+  await trx.updateTable("conversation_ratings").set({ comment: null }).where("conversation_id", "in", conversationIds).execute();
+  await trx.deleteFrom("telegram_messages").where("conversation_id", "in", conversationIds).execute();
+  await trx.deleteFrom("search_documents").where("conversation_id", "in", conversationIds).execute();
+  // Pending notifications name the conversations' messages by id; they would only fail now.
+  for (const id of conversationIds) {
+    await trx.deleteFrom("outbox").where("status", "=", "pending").where("payload", "like", `%${id}%`).execute();
+  }
+  await trx.updateTable("conversations").set({ page_url: null, last_message_preview: null }).where("id", "in", conversationIds).execute();
+  return { messages, attachments, notes };
 }
 
 /** Everything stored about one visitor, rows as they are, for the privacy export. */

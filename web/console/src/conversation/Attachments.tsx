@@ -61,6 +61,14 @@ export function Attachments({ attachments, onMediaLoad }: { attachments: Attachm
 	return (
 		<div class="attachments">
 			{attachments.map((attachment) => {
+				if (attachment.removed) {
+					return (
+						<p key={attachment.id} class="attachment-file attachment-removed">
+							<Icon name="file" />
+							<span class="attachment-file-name">{t("attachment.removed")}</span>
+						</p>
+					);
+				}
 				if (attachment.kind === "image" && brokenUrls.has(attachment.url)) {
 					return <FileAttachment key={attachment.id} attachment={attachment} />;
 				}

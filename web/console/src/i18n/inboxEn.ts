@@ -67,6 +67,7 @@ export const inboxEn = {
 	"attachment.voice": "Voice message {length}",
 	"attachment.download": "Download",
 	"attachment.downloadHint": "(download)",
+	"attachment.removed": "File removed after its retention period",
 
 	"composer.reply": "Message",
 	"composer.placeholder": "Write a reply…",

@@ -69,6 +69,7 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 	"attachment.voice": "Sesli mesaj {length}",
 	"attachment.download": "İndir",
 	"attachment.downloadHint": "(indir)",
+	"attachment.removed": "Dosya saklama süresi dolduğu için silindi",
 
 	"composer.reply": "Mesaj",
 	"composer.placeholder": "Bir yanıt yazın…",

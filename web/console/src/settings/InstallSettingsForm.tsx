@@ -14,9 +14,11 @@ import { useAsyncAction } from "../ui/useAsyncAction";
 import { logFailure } from "../../../shared/logFailure";
 import { CheckboxField, digitsOnly, FieldGroup, numberText, parseWholeNumber, SelectField } from "./fields";
 
-type Draft = Record<"retention" | "ringTime" | "daily" | "perVisitor" | "perAgent" | "telegramChat", string>;
+type Draft = Record<"conversationRetention" | "attachmentRetention" | "retention" | "ringTime" | "daily" | "perVisitor" | "perAgent" | "telegramChat", string>;
 
 const draftOf = (s: InstallSettings): Draft => ({
+	conversationRetention: numberText(s.conversationRetentionDays),
+	attachmentRetention: numberText(s.attachmentRetentionDays),
 	retention: numberText(s.recordingRetentionDays),
 	ringTime: numberText(s.ringTimeoutS),
 	daily: numberText(s.callDailyLimit),
@@ -26,8 +28,8 @@ const draftOf = (s: InstallSettings): Draft => ({
 });
 
 /**
- * Admins only: the install-wide settings (recording, call limits and ring time, the default
- * pre-chat form, languages, the Telegram team chat). Saved ones win over the environment at once,
+ * Admins only: the install-wide settings (recording, data retention, call limits and ring time,
+ * the default pre-chat form, languages, the Telegram team chat). Saved ones win over the environment at once,
  * on every server; the server validates and names what it refuses.
  */
 export function InstallSettingsForm({ inboxId = "default" }: { inboxId?: string }) {
@@ -82,6 +84,8 @@ export function InstallSettingsForm({ inboxId = "default" }: { inboxId?: string 
 		if (!settings || !draft) return;
 		setNotice(false);
 		const numbers: Array<[keyof Draft, string, boolean]> = [
+			["conversationRetention", t("settings.retention.conversations"), true],
+			["attachmentRetention", t("settings.retention.attachments"), true],
 			["retention", t("settings.retention"), true],
 			["ringTime", t("settings.ringTime"), false],
 			["daily", t("settings.callDaily"), false],
@@ -100,6 +104,8 @@ export function InstallSettingsForm({ inboxId = "default" }: { inboxId?: string 
 		const wanted: InstallSettings = {
 			recording: settings.recording,
 			recordingRetentionDays: parsed.retention ?? null,
+			conversationRetentionDays: parsed.conversationRetention ?? null,
+			attachmentRetentionDays: parsed.attachmentRetention ?? null,
 			ringTimeoutS: parsed.ringTime ?? settings.ringTimeoutS,
 			callDailyLimit: parsed.daily ?? settings.callDailyLimit,
 			callVisitorDailyLimit: parsed.perVisitor ?? settings.callVisitorDailyLimit,
@@ -145,7 +151,12 @@ export function InstallSettingsForm({ inboxId = "default" }: { inboxId?: string 
 				]}
 				onValue={(recording) => setSettings({ ...settings, recording })}
 			/>
-			<TextField label={t("settings.retention")} value={draft.retention} onValue={edit("retention")} inputMode="numeric" normalize={digitsOnly} hint={`${t("settings.retentionHint")} ${source("recordingRetentionDays")}`} />
+			<FieldGroup legend={t("settings.retention.title")}>
+				<p class="field-hint">{t("settings.retention.intro")}</p>
+				<TextField label={t("settings.retention.conversations")} value={draft.conversationRetention} onValue={edit("conversationRetention")} inputMode="numeric" normalize={digitsOnly} hint={`${t("settings.retention.conversationsHint")} ${source("conversationRetentionDays")}`} />
+				<TextField label={t("settings.retention.attachments")} value={draft.attachmentRetention} onValue={edit("attachmentRetention")} inputMode="numeric" normalize={digitsOnly} hint={`${t("settings.retention.attachmentsHint")} ${source("attachmentRetentionDays")}`} />
+				<TextField label={t("settings.retention")} value={draft.retention} onValue={edit("retention")} inputMode="numeric" normalize={digitsOnly} hint={`${t("settings.retentionHint")} ${source("recordingRetentionDays")}`} />
+			</FieldGroup>
 			<TextField label={t("settings.ringTime")} value={draft.ringTime} onValue={edit("ringTime")} inputMode="numeric" normalize={digitsOnly} hint={`${t("settings.ringTimeHint")} ${source("ringTimeoutS")}`} />
 			<TextField label={t("settings.callDaily")} value={draft.daily} onValue={edit("daily")} inputMode="numeric" normalize={digitsOnly} hint={source("callDailyLimit")} />
 			<TextField label={t("settings.callVisitor")} value={draft.perVisitor} onValue={edit("perVisitor")} inputMode="numeric" normalize={digitsOnly} hint={source("callVisitorDailyLimit")} />

@@ -36,6 +36,7 @@ export const en = {
 	"message.retry": "Retry",
 	"message.remove": "Remove",
 	"message.voice": "Voice note",
+	"message.fileRemoved": "File removed after its retention period",
 	"message.image": "Image {name} (opens in a new tab)",
 
 	"mail.save": "Save",

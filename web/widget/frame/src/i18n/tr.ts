@@ -38,6 +38,7 @@ export const tr: Record<MessageKey, string> = {
 	"message.retry": "Tekrar dene",
 	"message.remove": "Kaldır",
 	"message.voice": "Sesli mesaj",
+	"message.fileRemoved": "Dosya saklama süresi dolduğu için silindi",
 	"message.image": "Görsel {name} (yeni sekmede açılır)",
 
 	"mail.save": "Kaydet",

@@ -25,6 +25,8 @@ export function AttachmentView({ attachment }: { attachment: Attachment }) {
 	const { kind, url, fileName } = attachment;
 	// An image that does not load (refused, gone) becomes a download chip, not an empty box.
 	const [brokenUrl, setBrokenUrl] = useState<string | null>(null);
+	// Deleted after its retention period: the message keeps a note that a file was there.
+	if (attachment.removed) return <span class="attachment-file">{t("message.fileRemoved")}</span>;
 	if (kind === "image" && brokenUrl !== url) {
 		return (
 			<a class="attachment-image" href={url} target="_blank" rel="noopener noreferrer">

@@ -1,0 +1,78 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyRetention } from "../../src/domain/privacy/retention.ts";
+import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { signInConsole } from "../support/callPages.ts";
+import { saveSettingsDirectly } from "../support/installSettings.ts";
+import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+// A file deleted after its retention period: the message stays, and both the console and the
+// widget say what happened to the file instead of showing a broken link.
+describe.runIf(browserAvailable())("a file removed after its retention period", () => {
+  let t: TestServer;
+  let browser: Browser;
+  let host: http.Server;
+  let shop: string;
+
+  beforeAll(async () => {
+    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
+    host = http.createServer((_req, res) => {
+      res.setHeader("content-type", "text/html; charset=utf-8");
+      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
+<script src="${t.url}/widget.js" data-language="en" async></script></body></html>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    host?.close();
+    await t?.close();
+  });
+
+  async function widgetFrame(page: Page): Promise<Frame> {
+    const handle = await page.waitForSelector("iframe", { state: "attached" });
+    const frame = await handle.contentFrame();
+    if (!frame) throw new Error("no widget frame");
+    return frame;
+  }
+
+  it("shows 'File removed after its retention period' in the console and the widget, beside the message kept", async () => {
+    await addAgent(t.deps, "ilknur", { telegramChatId: "737373" });
+    const context = await browser.newContext({ locale: "en-US" });
+    await context.addInitScript(`{
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+    }`);
+    const visitor = await context.newPage();
+    await visitor.goto(shop);
+    await visitor.getByRole("button", { name: "Open chat" }).click();
+    let frame = await widgetFrame(visitor);
+    await frame.locator('input[type="file"]').setInputFiles({ name: "invoice-march.txt", mimeType: "text/plain", buffer: Buffer.from("invoice 42") });
+    await frame.getByLabel("Message").fill("Here is my invoice");
+    await frame.getByRole("button", { name: "Send" }).click();
+    const db = t.deps.domain.db;
+    await expect.poll(async () => (await db.selectFrom("attachments").select("message_id").execute())[0]?.message_id ?? null, { timeout: 15_000 }).not.toBeNull();
+
+    await saveSettingsDirectly(t.deps.domain, { attachmentRetentionDays: 2 });
+    expect(await applyRetention(t.deps.domain, t.clock.now() + 3 * DAY)).toMatchObject({ attachments: 1, filesDeleted: 1 });
+
+    const agent = await signInConsole(browser, t, "ilknur", "737373");
+    await agent.locator("[data-conversation-link]").first().click();
+    await agent.locator(".message-body", { hasText: "Here is my invoice" }).waitFor({ timeout: 15_000 });
+    await agent.getByText("File removed after its retention period").waitFor({ timeout: 15_000 });
+    expect(await agent.getByText("invoice-march.txt").count()).toBe(0);
+
+    await visitor.reload();
+    await visitor.getByRole("button", { name: "Open chat" }).click();
+    frame = await widgetFrame(visitor);
+    await frame.getByText("Here is my invoice").waitFor({ timeout: 15_000 });
+    await frame.getByText("File removed after its retention period").waitFor({ timeout: 15_000 });
+    expect(await frame.getByText("invoice-march.txt").count()).toBe(0);
+  }, 120_000);
+});
