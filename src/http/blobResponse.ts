@@ -3,6 +3,9 @@ import type { BlobStorage } from "../domain/chat/storage.ts";
 import type { DomainError } from "../domain/errors.ts";
 import { sendError } from "./errors.ts";
 
+/** Who asked for the bytes, for the access log: the client address (TRUST_PROXY applied) and user agent. */
+export const accessClient = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers["user-agent"] ?? null });
+
 /** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name. */
 export function contentDisposition(type: "inline" | "attachment", fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
@@ -16,6 +19,11 @@ export interface StoredBlob {
   fileName: string;
   /** Thrown when the bytes are gone from storage (removed after the row was read). */
   missing: () => DomainError;
+  /**
+   * Called before bytes go out for a request that starts at the first byte (no Range, or a Range
+   * from byte 0): one per play, as a player's later range requests only seek or buffer.
+   */
+  opened?: () => Promise<void>;
 }
 
 async function sizeOf(storage: BlobStorage, blob: StoredBlob): Promise<number> {
@@ -49,9 +57,11 @@ export async function sendBlob(request: FastifyRequest, reply: FastifyReply, sto
       reply.header("content-range", `bytes */${size}`);
       return sendError(reply, 416, "range_not_satisfiable", "The requested byte range is outside the file.");
     }
+    if (start === 0) await blob.opened?.();
     reply.code(206).header("content-range", `bytes ${start}-${end}/${size}`).header("content-length", end - start + 1);
     return reply.send(await storage.read(blob.key, { start, end }));
   }
+  await blob.opened?.();
   reply.header("content-length", size);
   return reply.send(await storage.read(blob.key));
 }

@@ -9,7 +9,8 @@ import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { agentRoom, sessionRoom } from "../../realtime/rooms.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
-import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
+import { mediaSessionToken } from "../../domain/signedLinks.ts";
+import { clearMediaCookie, clearRefreshCookie, readRefreshCookie, setMediaCookie, setRefreshCookie } from "../cookies.ts";
 import { serverFeatures } from "../../protocol/features.ts";
 import { linkPreview, linkToken } from "../../protocol/team.ts";
 import { code, emptyBody, password, sessionResponse, telegramLink, text, ticket, totpEnrollment, username } from "../schemas.ts";
@@ -31,6 +32,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   const issue = async (reply: FastifyReply, session: IssuedSession & { recoveryCodes?: string[]; recoveryCodesLeft?: number }) => {
     setRefreshCookie(reply, session.refreshToken, config.secureCookies);
+    setMediaCookie(reply, mediaSessionToken(domain.keys.mediaSessions, session.sessionId), config.secureCookies);
     const { recoveryCodes, recoveryCodesLeft } = session;
     return {
       accessToken: session.accessToken,
@@ -109,6 +111,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       return await issue(reply, await refreshSession(domain, token, client(request)));
     } catch (error) {
       clearRefreshCookie(reply, config.secureCookies);
+      clearMediaCookie(reply, config.secureCookies);
       throw error;
     }
   });
@@ -121,6 +124,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     const sessionId = token ? await endSession(domain, token, request.ip) : undefined;
     if (sessionId) disconnect(sessionRoom(sessionId));
     clearRefreshCookie(reply, config.secureCookies);
+    clearMediaCookie(reply, config.secureCookies);
     return reply.code(204).send();
   });
 
@@ -129,6 +133,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     await endAllSessions(domain, actor, request.ip);
     disconnect(agentRoom(actor.agentId));
     clearRefreshCookie(reply, config.secureCookies);
+    clearMediaCookie(reply, config.secureCookies);
     return reply.code(204).send();
   });
 };
