@@ -20,8 +20,9 @@ export interface StoredBlob {
   /** Thrown when the bytes are gone from storage (removed after the row was read). */
   missing: () => DomainError;
   /**
-   * Called before bytes go out for a request that starts at the first byte (no Range, or a Range
-   * from byte 0): one per play, as a player's later range requests only seek or buffer.
+   * Called before bytes go out for a GET that starts at the first byte (no Range, or a Range from
+   * byte 0): one per play, as a player's later range requests only seek or buffer. A HEAD (the
+   * console checks a link before a download) sends no bytes, so it is no play.
    */
   opened?: () => Promise<void>;
 }
@@ -41,6 +42,7 @@ async function sizeOf(storage: BlobStorage, blob: StoredBlob): Promise<number> {
  */
 export async function sendBlob(request: FastifyRequest, reply: FastifyReply, storage: BlobStorage, blob: StoredBlob) {
   const size = await sizeOf(storage, blob);
+  const opened = request.method === "GET" ? blob.opened : undefined;
   reply
     .header("content-type", blob.mime)
     .header("x-content-type-options", "nosniff")
@@ -57,11 +59,11 @@ export async function sendBlob(request: FastifyRequest, reply: FastifyReply, sto
       reply.header("content-range", `bytes */${size}`);
       return sendError(reply, 416, "range_not_satisfiable", "The requested byte range is outside the file.");
     }
-    if (start === 0) await blob.opened?.();
+    if (start === 0) await opened?.();
     reply.code(206).header("content-range", `bytes ${start}-${end}/${size}`).header("content-length", end - start + 1);
     return reply.send(await storage.read(blob.key, { start, end }));
   }
-  await blob.opened?.();
+  await opened?.();
   reply.header("content-length", size);
   return reply.send(await storage.read(blob.key));
 }

@@ -1,14 +1,19 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import type { AgentView } from "../../src/domain/agents.ts";
+import { startSession } from "../../src/domain/auth/sessions.ts";
+import { signedRecordingUrl } from "../../src/domain/calls/recordingLinks.ts";
+import { mediaSessionToken } from "../../src/domain/signedLinks.ts";
+import { MEDIA_COOKIE } from "../../src/http/cookies.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { insertAttachment, insertConversation, insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
 import { insertRecording } from "../../src/adapters/db/repositories/recordings.ts";
 import { signedFileUrl } from "../../src/domain/chat/present.ts";
 import type { AccessLogEntry, AccessLogPage } from "../../src/protocol/accessLog.ts";
 import type { CallHistoryEntry } from "../../src/protocol/callHistory.ts";
-import { type TestDatabase, testDatabases } from "../support/databases.ts";
+import { openSqlite, type TestDatabase, testDatabases } from "../support/databases.ts";
 import { FakeTelegram } from "../support/fakeTelegram.ts";
 import { addAgent, CookieJar, codeFrom, PASSWORD, startTestApp, type TestApp } from "../support/testApp.ts";
 
@@ -151,6 +156,11 @@ describe.each(testDatabases())("the access log of recordings and attachments on 
     expect(whole.rawPayload.equals(BYTES)).toBe(true);
     expect(await entriesFor(recordingId)).toHaveLength(before + 1);
 
+    // A HEAD (the console checks a link before a download) sends no bytes: no play.
+    const head = await t.app.inject({ method: "HEAD", url, headers: { cookie: ayse.jar.header() } });
+    expect(head.statusCode).toBe(200);
+    expect(await entriesFor(recordingId)).toHaveLength(before + 1);
+
     // What an <audio> element does: a request from byte 0, then seeks and buffering further on.
     const first = await fetchMedia(url, ayse, { range: "bytes=0-" });
     expect(first.statusCode).toBe(206);
@@ -169,13 +179,13 @@ describe.each(testDatabases())("the access log of recordings and attachments on 
     } satisfies Partial<AccessLogEntry>);
   });
 
-  it("logs a download (download=1 answers as an attachment)", async () => {
+  it("logs a download (download=1 answers as an attachment), from the peer's address: X-Forwarded-For is not believed without TRUST_PROXY", async () => {
     const url = await recordingLink(ayse);
-    const res = await fetchMedia(`${url}&download=1`, ayse);
+    const res = await fetchMedia(`${url}&download=1`, ayse, { "x-forwarded-for": "6.6.6.6" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-disposition"]).toMatch(/^attachment; filename="call-.*-mixed\.webm"/);
     const [latest] = await entriesFor(recordingId);
-    expect(latest).toMatchObject({ agent: { id: ayse.agent.id }, action: "download" });
+    expect(latest).toMatchObject({ agent: { id: ayse.agent.id }, action: "download", ip: "192.0.2.44" });
   });
 
   it("refuses a link replayed from another agent's session, another session of the same agent, or none; nothing is logged", async () => {
@@ -296,6 +306,50 @@ describe.each(testDatabases())("the access log of recordings and attachments on 
     for (const url of ["/api/access-log", "/api/access-log/export"]) {
       expect((await asAdmin(url, ayse)).statusCode).toBe(403);
       expect((await t.app.inject({ method: "GET", url })).statusCode).toBe(401);
+    }
+  });
+});
+
+describe("the access log behind a proxy (TRUST_PROXY=true)", () => {
+  it("records the client address the proxy forwarded", async () => {
+    const db = await openSqlite();
+    const t = await startTestApp({ database: db, env: { TRUST_PROXY: "true" } });
+    try {
+      const domain = t.deps.domain;
+      const agent = (await findAgentByUsername(domain.db, (await addAgent(t.deps, "pinar")).username))!;
+      const session = await startSession(domain, agent, { ip: null, userAgent: null });
+      const now = t.clock.now();
+      const visitorId = randomUUID();
+      await insertVisitor(domain.db, {
+        id: visitorId, token_hash: randomUUID(), name: "Zeynep", email: null, phone: null, language: null, user_agent: null,
+        page_url: null, page_title: null, first_seen_at: now, last_seen_at: now, metadata: null,
+      });
+      const callId = randomUUID();
+      await insertCall(domain.db, {
+        id: callId, visitor_id: visitorId, conversation_id: null, agent_id: agent.id, status: "ended", media: "audio", recording_mode: "audio",
+        created_at: now - 60_000, answered_at: now - 55_000, ended_at: now - 5_000, duration_ms: 50_000, end_reason: "caller_hung_up",
+        mix_status: null, consent_mode: "audio", consent_at: now - 61_000, consent_version: "2026-12-02", inbox_id: "default",
+      });
+      const recordingId = randomUUID();
+      const key = `recordings/${randomBytes(18).toString("base64url")}.webm`;
+      await domain.storage.put(key, BYTES);
+      await insertRecording(domain.db, {
+        id: recordingId, call_id: callId, role: "mixed", storage_key: key, mime: "audio/webm", size: BYTES.length, duration_ms: 50_000,
+        created_at: now - 4_000, deleted_at: null, segment: 0,
+      });
+      const url = signedRecordingUrl(domain, recordingId, session.sessionId);
+      const res = await t.app.inject({
+        method: "GET",
+        url,
+        headers: { cookie: `${MEDIA_COOKIE}=${mediaSessionToken(domain.keys.mediaSessions, session.sessionId)}`, "x-forwarded-for": "6.6.6.6, 198.51.100.7" },
+        remoteAddress: "10.0.0.2",
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const rows = await domain.db.selectFrom("access_log").selectAll().where("item_id", "=", recordingId).execute();
+      expect(rows.map((r) => [r.agent_id, r.ip, r.action])).toEqual([[agent.id, "198.51.100.7", "play"]]);
+    } finally {
+      await t.close();
+      await db.dispose();
     }
   });
 });
