@@ -121,6 +121,8 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("the access log in the c
     expect(csv[1]).toContain(`"Agent derya","play","recording"`);
     expect(csv[1]).toContain(`"${callId}"`);
 
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-access-log.png` });
+
     // On a phone the page fits the screen's width.
     await page.setViewportSize(PHONE);
     await page.getByRole("heading", { level: 1, name: "Access log" }).waitFor();

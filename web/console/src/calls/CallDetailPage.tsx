@@ -4,6 +4,7 @@ import type { CallHistoryEntry, CallsApi, RecordingView } from "../api/callsApi"
 import { useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
 import { accessLogOfCall, followLink, ROUTES, routeHref } from "../router";
+import { session } from "../session/sessionStore";
 import { useStore } from "../state/store";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { formatFileSize } from "../ui/formatTime";
@@ -94,10 +95,15 @@ export function CallDetailPage({ callId, api, history, isAdmin = false }: { call
 		if (call) heading.current?.focus();
 	}, [call?.id]);
 
+	// A link expires, or the browser lacks the media-session cookie its link is bound to (a console
+	// opened before it was set): refreshing the session sets the cookie, then the call brings new links.
 	const renewLinks = () => {
 		if (renewed.current) return;
 		renewed.current = true;
-		api.call(callId).then(({ call: fresh }) => setCall(fresh), () => {});
+		session
+			.refresh()
+			.then(() => api.call(callId))
+			.then(({ call: fresh }) => setCall(fresh), () => {});
 	};
 
 	const back = (
