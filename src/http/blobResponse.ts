@@ -42,7 +42,15 @@ async function sizeOf(storage: BlobStorage, blob: StoredBlob): Promise<number> {
  */
 export async function sendBlob(request: FastifyRequest, reply: FastifyReply, storage: BlobStorage, blob: StoredBlob) {
   const size = await sizeOf(storage, blob);
-  const opened = request.method === "GET" ? blob.opened : undefined;
+  const range = request.headers.range?.match(/^bytes=(\d*)-(\d*)$/);
+  const part =
+    range && (range[1] || range[2])
+      ? { start: range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2])), end: range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1 }
+      : null;
+  const satisfiable = !part || (part.start <= part.end && part.start < size);
+  // Before any header is set: should it fail (the access log cannot be written), the error goes out
+  // as a plain error, and nothing is served unlogged.
+  if (request.method === "GET" && satisfiable && (!part || part.start === 0)) await blob.opened?.();
   reply
     .header("content-type", blob.mime)
     .header("x-content-type-options", "nosniff")
@@ -51,19 +59,14 @@ export async function sendBlob(request: FastifyRequest, reply: FastifyReply, sto
     .header("cache-control", "private, max-age=3600")
     .header("accept-ranges", "bytes")
     .header("cross-origin-resource-policy", "same-site");
-  const range = request.headers.range?.match(/^bytes=(\d*)-(\d*)$/);
-  if (range && (range[1] || range[2])) {
-    const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
-    const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-    if (start > end || start >= size) {
-      reply.header("content-range", `bytes */${size}`);
-      return sendError(reply, 416, "range_not_satisfiable", "The requested byte range is outside the file.");
-    }
-    if (start === 0) await opened?.();
-    reply.code(206).header("content-range", `bytes ${start}-${end}/${size}`).header("content-length", end - start + 1);
-    return reply.send(await storage.read(blob.key, { start, end }));
+  if (!part) {
+    reply.header("content-length", size);
+    return reply.send(await storage.read(blob.key));
   }
-  await opened?.();
-  reply.header("content-length", size);
-  return reply.send(await storage.read(blob.key));
+  if (!satisfiable) {
+    reply.header("content-range", `bytes */${size}`);
+    return sendError(reply, 416, "range_not_satisfiable", "The requested byte range is outside the file.");
+  }
+  reply.code(206).header("content-range", `bytes ${part.start}-${part.end}/${size}`).header("content-length", part.end - part.start + 1);
+  return reply.send(await storage.read(blob.key, { start: part.start, end: part.end }));
 }

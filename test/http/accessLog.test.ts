@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import type { AgentView } from "../../src/domain/agents.ts";
@@ -311,7 +312,7 @@ describe.each(testDatabases())("the access log of recordings and attachments on 
 });
 
 describe("the access log behind a proxy (TRUST_PROXY=true)", () => {
-  it("records the client address the proxy forwarded", async () => {
+  it("records the client address the proxy forwarded, and serves nothing it cannot log", async () => {
     const db = await openSqlite();
     const t = await startTestApp({ database: db, env: { TRUST_PROXY: "true" } });
     try {
@@ -347,6 +348,14 @@ describe("the access log behind a proxy (TRUST_PROXY=true)", () => {
       expect(res.statusCode, res.body).toBe(200);
       const rows = await domain.db.selectFrom("access_log").selectAll().where("item_id", "=", recordingId).execute();
       expect(rows.map((r) => [r.agent_id, r.ip, r.action])).toEqual([[agent.id, "198.51.100.7", "play"]]);
+
+      // Fail closed: when the entry cannot be written, nothing is served (and no media headers go out).
+      await sql`alter table access_log rename to access_log_away`.execute(domain.db);
+      const unlogged = await t.app.inject({ method: "GET", url, headers: { cookie: `${MEDIA_COOKIE}=${mediaSessionToken(domain.keys.mediaSessions, session.sessionId)}` } });
+      expect(unlogged.statusCode).toBeGreaterThanOrEqual(500);
+      expect(unlogged.headers["content-type"]).toMatch(/^application\/json/);
+      expect(unlogged.headers["content-disposition"]).toBeUndefined();
+      expect(unlogged.rawPayload.equals(BYTES)).toBe(false);
     } finally {
       await t.close();
       await db.dispose();
