@@ -11,6 +11,7 @@ import { trustFunction } from "./http/clientAddress.ts";
 import { frameworkError, registerErrorHandling } from "./http/errors.ts";
 import { agentRoutes } from "./http/routes/agents.ts";
 import { auditRoutes } from "./http/routes/audit.ts";
+import { accessLogRoutes } from "./http/routes/accessLog.ts";
 import { authRoutes } from "./http/routes/auth.ts";
 import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { cannedReplyRoutes } from "./http/routes/cannedReplies.ts";
@@ -173,6 +174,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
   await app.register(auditRoutes, { ...deps, prefix: "/api/audit" });
+  await app.register(accessLogRoutes, { ...deps, prefix: "/api/access-log" });
   await app.register(cannedReplyRoutes, { ...deps, prefix: "/api/canned-replies" });
   await app.register(contactRoutes, { ...deps, prefix: "/api/contacts" });
   await app.register(inboxRoutes, { ...deps, prefix: "/api/inboxes" });

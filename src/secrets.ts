@@ -10,6 +10,8 @@ export interface Keys {
   totpEncryption: Buffer;
   /** Signs recording playback links; separate from attachment links, so one never opens the other. */
   recordingLinks: Buffer;
+  /** Signs the media-session cookie that binds recording links to one agent session (see signedLinks.ts). */
+  mediaSessions: Buffer;
   /** Signs attachment links; not the token-hash key, so no other keyed hash can ever pass as a file link. */
   attachmentLinks: Buffer;
   /** The identity secret a website uses to sign its users' ids (shown to admins, see domain/chat/identity.ts). */
@@ -55,6 +57,7 @@ export function deriveKeys(master: string): Keys {
     totpEncryption: derive("totp-aes-256-gcm"),
     recordingLinks: derive("recording-link-hmac"),
     attachmentLinks: derive("attachment-link-hmac"),
+    mediaSessions: derive("media-session-hmac"),
     identity: derive("visitor-identity-hmac"),
     mailReply: derive("mail-reply-hmac"),
     files: derive("files-aes-256-gcm"),

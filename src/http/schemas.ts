@@ -10,8 +10,16 @@ export const password = text().min(1).max(256);
 export const ticket = text().min(10).max(2048);
 export const code = z.string().trim().regex(/^\d{6}$/, "must be 6 digits");
 export const emptyBody = z.object({}).strict().optional();
-/** The query of an expiring signed link to stored bytes (attachments, recordings). */
-export const signedLinkQuery = z.object({ exp: z.coerce.number().int().positive(), sig: text().min(20).max(100) });
+/**
+ * The query of an expiring signed link to stored bytes (attachments, recordings): `ses` is the
+ * session tag of a bound link, `download=1` asks for a download instead of inline display.
+ */
+export const signedLinkQuery = z.object({
+  exp: z.coerce.number().int().positive(),
+  sig: text().min(20).max(100),
+  ses: text().min(10).max(64).optional(),
+  download: z.enum(["1"]).optional(),
+});
 
 export const agentView = z.object({
   id: z.string(),

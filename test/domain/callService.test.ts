@@ -87,7 +87,7 @@ describe.each(testDatabases())("call service on $name", (database) => {
     expect(stored).toMatchObject({ consent_mode: "audio", consent_version: RECORDING_CONSENT_VERSION });
     expect(stored.consent_at).toBeGreaterThanOrEqual(before);
     // The call's page shows it too.
-    expect((await callWithRecordings(deps.domain, call.id)).consent).toEqual({ mode: "audio", version: RECORDING_CONSENT_VERSION, at: new Date(stored.consent_at!).toISOString() });
+    expect((await callWithRecordings(deps.domain, call.id, "session-1")).consent).toEqual({ mode: "audio", version: RECORDING_CONSENT_VERSION, at: new Date(stored.consent_at!).toISOString() });
     await hangUpCall(deps.domain, { visitorId: v.id }, call.id, "caller_hung_up");
   });
 

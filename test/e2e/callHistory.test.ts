@@ -183,6 +183,10 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("call history and record
     const audio = page.locator("audio");
     expect(await audio.count()).toBe(1);
     expect(await audio.getAttribute("aria-labelledby")).toBeTruthy();
+    // Nothing loads before play (each play goes to the access log): the agent presses the player's play button.
+    expect(recordingResponses).toEqual([]);
+    const box = (await audio.boundingBox())!;
+    await audio.click({ position: { x: 20, y: box.height / 2 } });
     // Strings, not functions: the tests compile without the DOM's types.
     const duration = () => page.evaluate("document.querySelector('audio').duration") as Promise<number>;
     await expect.poll(duration, { timeout: 10_000 }).toBeGreaterThan(2.8);

@@ -132,6 +132,7 @@ describe.runIf(browserAvailable())("the console on a phone", () => {
       ["Canned replies", "/console/canned", "Canned replies", (page) => page.getByRole("button", { name: "New canned reply" })],
       ["Team", "/console/team", "Team", (page) => page.getByRole("button", { name: "Invite agent" })],
       ["Audit log", "/console/audit", "the audit log", (page) => page.getByRole("row").nth(1)],
+      ["Access log", "/console/access-log", "the access log", (page) => page.getByRole("button", { name: "Export CSV" })],
       ["Settings", "/console/settings", "Settings", (page) => page.getByRole("heading", { name: "Two-step sign-in" })],
     ];
     for (const [link, path, what, content] of pages) {

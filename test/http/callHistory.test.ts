@@ -6,7 +6,8 @@ import { insertVisitor, type VisitorRow } from "../../src/adapters/db/repositori
 import { insertRecording, markRecordingDeleted, type RecordingRow } from "../../src/adapters/db/repositories/recordings.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { fileLinks } from "../../src/domain/chat/present.ts";
-import { linkSignature } from "../../src/domain/signedLinks.ts";
+import { linkSignature, mediaSessionToken } from "../../src/domain/signedLinks.ts";
+import { MEDIA_COOKIE } from "../../src/http/cookies.ts";
 import type { CallHistoryEntry, CallHistoryPage } from "../../src/protocol/callHistory.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
@@ -19,6 +20,8 @@ describe.each(testDatabases())("call history and recording playback on $name", (
   let t: TestApp;
   let dispose: () => Promise<void>;
   let token: string;
+  /** The media-session cookie ayşe's browser sends to /recordings: links are bound to her session. */
+  let media: { cookie: string };
   let ayse: AgentRow;
   let bora: AgentRow;
   /** Every seeded call, in the order the history must list them (newest first, then id descending). */
@@ -56,7 +59,9 @@ describe.each(testDatabases())("call history and recording playback on $name", (
     await addAgent(t.deps, "bora");
     ayse = (await findAgentByUsername(domain.db, "ayse"))!;
     bora = (await findAgentByUsername(domain.db, "bora"))!;
-    token = (await startSession(domain, ayse, { ip: null, userAgent: null })).accessToken;
+    const session = await startSession(domain, ayse, { ip: null, userAgent: null });
+    token = session.accessToken;
+    media = { cookie: `${MEDIA_COOKIE}=${mediaSessionToken(domain.keys.mediaSessions, session.sessionId)}` };
 
     const visitor: VisitorRow = {
       id: randomUUID(), token_hash: randomUUID(), name: "Zeynep", email: null, phone: null, language: null, user_agent: null,
@@ -144,7 +149,7 @@ describe.each(testDatabases())("call history and recording playback on $name", (
     });
     expect(entry.recordings.map((r) => r.role).sort()).toEqual(["agent", "caller", "mixed"]);
     expect(entry.recordings[0]).toMatchObject({ mime: "audio/webm", size: 1000 });
-    expect(entry.recordings[0]!.url).toMatch(/^\/recordings\/[\w-]+\?exp=\d+&sig=[\w-]+$/);
+    expect(entry.recordings[0]!.url).toMatch(/^\/recordings\/[\w-]+\?exp=\d+&ses=[\w-]+&sig=[\w-]+$/);
     expect(calls.filter((c) => c.id !== recorded.id).every((c) => c.recordings.length === 0)).toBe(true);
     const missed = calls.find((c) => c.status === "missed")!;
     expect(missed).toMatchObject({ agent: null, endReason: "ring_timeout", durationMs: 0 });
@@ -205,7 +210,7 @@ describe.each(testDatabases())("call history and recording playback on $name", (
     const { url } = await recordingOf("caller");
     const stamp = new Date(recorded.created_at + 5_000).toISOString();
     const fileName = `call-${stamp.slice(0, 10)}-${stamp.slice(11, 13)}${stamp.slice(14, 16)}-caller.webm`;
-    const whole = await t.app.inject({ method: "GET", url }); // no Bearer: the link is the grant
+    const whole = await t.app.inject({ method: "GET", url, headers: media }); // no Bearer: the link and the session cookie are the grant
     expect(whole.statusCode).toBe(200);
     expect(whole.rawPayload.equals(BYTES)).toBe(true);
     expect(whole.headers).toMatchObject({
@@ -217,17 +222,17 @@ describe.each(testDatabases())("call history and recording playback on $name", (
     });
     expect(whole.headers["content-security-policy"]).toMatch(/default-src 'none'.*sandbox/);
 
-    const part = await t.app.inject({ method: "GET", url, headers: { range: "bytes=100-199" } });
+    const part = await t.app.inject({ method: "GET", url, headers: { ...media, range: "bytes=100-199" } });
     expect(part.statusCode).toBe(206);
     expect(part.headers["content-range"]).toBe("bytes 100-199/1000");
     expect(part.headers["content-length"]).toBe("100");
     expect(part.rawPayload.equals(BYTES.subarray(100, 200))).toBe(true);
 
-    const open = await t.app.inject({ method: "GET", url, headers: { range: "bytes=900-" } });
+    const open = await t.app.inject({ method: "GET", url, headers: { ...media, range: "bytes=900-" } });
     expect(open.headers["content-range"]).toBe("bytes 900-999/1000");
-    const suffix = await t.app.inject({ method: "GET", url, headers: { range: "bytes=-10" } });
+    const suffix = await t.app.inject({ method: "GET", url, headers: { ...media, range: "bytes=-10" } });
     expect(suffix.rawPayload.equals(BYTES.subarray(990))).toBe(true);
-    const outside = await t.app.inject({ method: "GET", url, headers: { range: "bytes=5000-" } });
+    const outside = await t.app.inject({ method: "GET", url, headers: { ...media, range: "bytes=5000-" } });
     expect(outside.statusCode).toBe(416);
     expect(outside.headers["content-range"]).toBe("bytes */1000");
   });
@@ -235,40 +240,40 @@ describe.each(testDatabases())("call history and recording playback on $name", (
   it("refuses tampered and expired links", async () => {
     const { url } = await recordingOf("agent");
     const tampered = url.replace(/sig=([\w-])/, (_m, c: string) => `sig=${c === "A" ? "B" : "A"}`);
-    const res = await t.app.inject({ method: "GET", url: tampered });
+    const res = await t.app.inject({ method: "GET", url: tampered, headers: media });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.id).toBe("recording_not_found");
     const longer = url.replace(/exp=(\d+)/, (_m, exp: string) => `exp=${Number(exp) + 3600}`);
-    expect((await t.app.inject({ method: "GET", url: longer })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: "GET", url: longer, headers: media })).statusCode).toBe(404);
     t.clock.advance(2 * 60 * 60 * 1000);
     try {
-      const expired = await t.app.inject({ method: "GET", url });
+      const expired = await t.app.inject({ method: "GET", url, headers: media });
       expect(expired.statusCode).toBe(404);
       expect(expired.json().error.id).toBe("recording_not_found");
     } finally {
       t.clock.advance(-2 * 60 * 60 * 1000);
     }
-    expect((await t.app.inject({ method: "GET", url: `${url.split("?")[0]}?exp=1&sig=short` })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: "GET", url: `${url.split("?")[0]}?exp=1&sig=short`, headers: media })).statusCode).toBe(400);
   });
 
   it("does not open a recording with an attachment signature, or an attachment path with a recording link", async () => {
     const { id, url } = await recordingOf("mixed");
     const exp = Math.floor(t.clock.now() / 1000) + 600;
     const attachmentSig = linkSignature(fileLinks(t.deps.domain), id, exp);
-    const res = await t.app.inject({ method: "GET", url: `/recordings/${id}?exp=${exp}&sig=${attachmentSig}` });
+    const res = await t.app.inject({ method: "GET", url: `/recordings/${id}?exp=${exp}&sig=${attachmentSig}`, headers: media });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.id).toBe("recording_not_found");
-    const asFile = await t.app.inject({ method: "GET", url: url.replace("/recordings/", "/files/") });
+    const asFile = await t.app.inject({ method: "GET", url: url.replace("/recordings/", "/files/"), headers: media });
     expect(asFile.statusCode).toBe(404);
     expect(asFile.json().error.id).toBe("file_not_found");
   });
 
   it("hides deleted recordings from the history and their links", async () => {
     const { id, url } = await recordingOf("mixed");
-    expect((await t.app.inject({ method: "GET", url })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: "GET", url, headers: media })).statusCode).toBe(200);
     await markRecordingDeleted(t.deps.domain.db, id, t.clock.now());
     try {
-      const gone = await t.app.inject({ method: "GET", url });
+      const gone = await t.app.inject({ method: "GET", url, headers: media });
       expect(gone.statusCode).toBe(404);
       expect(gone.json().error.id).toBe("recording_not_found");
       const call = (await get(`/api/calls/${recorded.id}`)).json().call as CallHistoryEntry;
@@ -283,7 +288,7 @@ describe.each(testDatabases())("call history and recording playback on $name", (
     const row = recordings.find((r) => r.role === "agent")!;
     await t.deps.domain.storage.delete(row.storage_key);
     try {
-      const res = await t.app.inject({ method: "GET", url });
+      const res = await t.app.inject({ method: "GET", url, headers: media });
       expect(res.statusCode).toBe(404);
       expect(res.json().error.id).toBe("recording_not_found");
     } finally {

@@ -73,6 +73,8 @@ const MATRIX: Record<string, string> = {
   "POST /api/agents/:username/role":                    "401        401       401       403    200    401",
   "POST /api/agents/:username/reset-second-factor":     "401        401       401       403    200    401",
   "GET /api/audit":                                     "401        401       401       403    200    401",
+  "GET /api/access-log":                                "401        401       401       403    200    401",
+  "GET /api/access-log/export":                         "401        401       401       403    200    401",
   "GET /api/team":                                      "401        401       401       200    200    401",
   "GET /api/canned-replies":                            "401        401       401       200    200    401",
   "POST /api/canned-replies":                           "401        401       401       201    201    401",
@@ -480,6 +482,8 @@ describe.each(testDatabases())("access-control matrix on $name", (database: Test
       const url = how.path ? await how.path(f, role) : path;
       const body = how.body ? await how.body(f, role) : method === "GET" || method === "DELETE" ? undefined : {};
       const headers: Record<string, string> = { ...headersFor(f, role, tokens), ...(how.csrf ? await csrfPair() : {}) };
+      // A browser sends the media-session cookie to the media paths (recording links are bound to it).
+      if (/^\/(recordings|files)\//.test(url) && (role === "agent" || role === "admin")) headers.cookie = f[role].mediaCookie;
       if (body !== undefined && !(body instanceof FormData)) headers["content-type"] = "application/json";
       const res = await fetch(`${stage.url}${url}`, {
         method,

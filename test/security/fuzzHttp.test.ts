@@ -85,7 +85,7 @@ describe.each(testDatabases())("fuzzing every HTTP route on $name", (database: T
   );
   const query = fc.oneof(
     fc.constant(""),
-    fc.dictionary(fc.constantFrom("status", "assignee", "inbox", "label", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "__proto__"), hostileString(3000), { maxKeys: 4 })
+    fc.dictionary(fc.constantFrom("status", "assignee", "inbox", "label", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "ses", "download", "callId", "conversationId", "from", "to", "__proto__"), hostileString(3000), { maxKeys: 4 })
       .map((q) => `?${new URLSearchParams(q).toString()}`),
     fc.constantFrom("?%zz", "?a[b]=c&a[c]=d", "?limit=1&limit=2", "?&&&=", "?cursor=%00", "?q=%00"),
   );
@@ -170,7 +170,7 @@ describe.each(testDatabases())("fuzzing every HTTP route on $name", (database: T
   }, 120_000);
 
   it("every path parameter and query field, set to each classic bad value in turn, gets a typed answer", async () => {
-    const queryKeys = ["status", "assignee", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "actor", "action"];
+    const queryKeys = ["status", "assignee", "q", "cursor", "limit", "beforeSeq", "before", "agentId", "exp", "sig", "ses", "download", "actor", "action", "callId", "conversationId", "from", "to"];
     // Page cursors are opaque base64 of [time, id]: well-formed ones with a bad time or id inside too.
     const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
     const strings = [

@@ -26,8 +26,8 @@ export interface AccessFixture {
   stage: SecurityStage;
   visitorA: Visitor;
   visitorB: Visitor;
-  agent: { id: string; username: string; token: string; socket: Socket };
-  admin: { id: string; token: string; socket: Socket };
+  agent: { id: string; username: string; token: string; mediaCookie: string; socket: Socket };
+  admin: { id: string; token: string; mediaCookie: string; socket: Socket };
   disabled: { token: string };
   /** An ended call of visitor A with a stored recording, and that recording's signed link (as an agent sees it). */
   recordedCall: { id: string; recordingId: string; recordingLink: string };
@@ -63,8 +63,11 @@ export async function buildAccessFixture(stage: SecurityStage): Promise<AccessFi
   const agentLogin = await signedInAgent(stage);
   const adminLogin = await signedInAgent(stage, { admin: true });
   const disabled = await disabledAgent(stage);
-  const agent = { id: agentLogin.agent.id, username: agentLogin.username, token: agentLogin.accessToken, socket: await connectAgent(stage, agentLogin.accessToken) };
-  const admin = { id: adminLogin.agent.id, token: adminLogin.accessToken, socket: await connectAgent(stage, adminLogin.accessToken) };
+  const agent = {
+    id: agentLogin.agent.id, username: agentLogin.username, token: agentLogin.accessToken, mediaCookie: agentLogin.mediaCookie,
+    socket: await connectAgent(stage, agentLogin.accessToken),
+  };
+  const admin = { id: adminLogin.agent.id, token: adminLogin.accessToken, mediaCookie: adminLogin.mediaCookie, socket: await connectAgent(stage, adminLogin.accessToken) };
 
   // Pressing Call again returns the visitor's live call; hang that up (by whoever holds it) for a new one.
   const currentCallOfA = async () => (await request<{ call: CallView }>(visitorA.socket, "call:start", { media: "audio" })).call;

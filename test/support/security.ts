@@ -1,3 +1,5 @@
+import { MEDIA_COOKIE } from "../../src/http/cookies.ts";
+import { mediaSessionToken } from "../../src/domain/signedLinks.ts";
 import type { AddressInfo } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import pino from "pino";
@@ -78,8 +80,12 @@ export async function signedInAgent(stage: SecurityStage, options: { admin?: boo
   const { ticket } = await signInWithPassword(stage.deps.domain, { username, password: PASSWORD, ...client });
   const code = codeFrom(stage.telegram.sent.findLast((m) => String(m.chat_id) === chat)?.text);
   const session = await verifySecondFactor(stage.deps.domain, { ticket, code, method: "telegram", ...client });
-  return { agent, username, accessToken: session.accessToken };
+  return { agent, username, accessToken: session.accessToken, mediaCookie: mediaCookieOf(stage, session.sessionId) };
 }
+
+/** The media-session cookie a browser holds for a session (sent to /recordings and /files), as a Cookie header value. */
+export const mediaCookieOf = (stage: SecurityStage, sessionId: string): string =>
+  `${MEDIA_COOKIE}=${mediaSessionToken(stage.deps.domain.keys.mediaSessions, sessionId)}`;
 
 /** A signed-in agent whose account an admin disabled afterwards: its token is dead. */
 export async function disabledAgent(stage: SecurityStage) {

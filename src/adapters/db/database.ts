@@ -18,6 +18,7 @@ import * as teamAdmin from "./migrations/0009_team_admin.ts";
 import * as search from "./migrations/0010_search.ts";
 import * as email from "./migrations/0011_email.ts";
 import * as conversationTimeline from "./migrations/0012_conversation_timeline.ts";
+import * as accessLog from "./migrations/0022_access_log.ts";
 import * as inboxes from "./migrations/0013_inboxes.ts";
 import * as contacts from "./migrations/0016_contacts.ts";
 import * as secureSearchDelete from "./migrations/0020_secure_search_delete.ts";
@@ -98,6 +99,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0017_labels": labels,
   "0015_callback_requests": callbackRequests,
   "0021_retention": retention,
+  "0022_access_log": accessLog,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -251,6 +251,23 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+/** One play or download of a recording or attachment by an agent (see domain/privacy/accessLog.ts). */
+export interface AccessLogTable {
+  id: string;
+  at: number;
+  agent_id: string;
+  /** The agent's name at the time, kept as it was. */
+  agent_name: string;
+  session_id: string;
+  item_kind: "recording" | "attachment";
+  item_id: string;
+  call_id: string | null;
+  conversation_id: string | null;
+  action: "play" | "download";
+  ip: string | null;
+  user_agent: string | null;
+}
+
 /** A private note or a change of the conversation, for the console's timeline only (never the visitor's). */
 export interface ConversationEventsTable {
   id: string;
@@ -380,6 +397,7 @@ export interface Database {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   job_runs: JobRunsTable;
+  access_log: AccessLogTable;
   recovery_codes: RecoveryCodesTable;
   canned_replies: CannedRepliesTable;
   conversation_events: ConversationEventsTable;

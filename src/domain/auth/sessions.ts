@@ -21,6 +21,8 @@ import { hashToken, newToken } from "./secrets.ts";
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export interface IssuedSession {
+  /** Which session the tokens belong to (the media-session cookie carries it, see signedLinks.ts). */
+  sessionId: string;
   accessToken: string;
   expiresIn: number;
   refreshToken: string;
@@ -57,6 +59,7 @@ export async function startSession(deps: DomainDeps, agent: AgentRow, client: Cl
   const actor: Actor = { type: "agent", agentId: agent.id, sessionId, role: agent.role };
   await audit(deps.db, now, { actor, action: "auth.signed_in", ip: client.ip });
   return {
+    sessionId,
     accessToken: await signAccessToken(deps.keys.jwt, { agentId: agent.id, sessionId }, now),
     expiresIn: ACCESS_TOKEN_TTL_S,
     refreshToken,
@@ -88,6 +91,7 @@ export async function refreshSession(deps: DomainDeps, refreshToken: string, cli
   await insertRefreshToken(deps.db, { token_hash: hashToken(deps.keys.tokenHash, next), session_id: session.id, created_at: now, used_at: null });
   await touchSession(deps.db, session.id, now);
   return {
+    sessionId: session.id,
     accessToken: await signAccessToken(deps.keys.jwt, { agentId: agent.id, sessionId: session.id }, now),
     expiresIn: ACCESS_TOKEN_TTL_S,
     refreshToken: next,

@@ -11,17 +11,18 @@ import { signedRecordingUrl } from "./recordingLinks.ts";
 // The console's call history: pages of calls with their recordings, two queries per page whatever
 // its size (calls with names joined, then the recordings of all of them).
 
-function presentRecording(deps: DomainDeps, row: RecordingRow): RecordingView {
-  return { id: row.id, role: row.role, mime: row.mime, size: row.size, durationMs: row.duration_ms, url: signedRecordingUrl(deps, row.id) };
+/** A recording as the console sees it, with a playback link bound to the asking agent's session. */
+export function presentRecording(deps: DomainDeps, row: RecordingRow, sessionId: string): RecordingView {
+  return { id: row.id, role: row.role, mime: row.mime, size: row.size, durationMs: row.duration_ms, url: signedRecordingUrl(deps, row.id, sessionId) };
 }
 
-function presentEntry(deps: DomainDeps, row: CallListRow, recordings: RecordingRow[]): CallHistoryEntry {
-  return { ...callViewOf(row), recordings: recordings.filter((r) => r.call_id === row.id).map((r) => presentRecording(deps, r)) };
+function presentEntry(deps: DomainDeps, row: CallListRow, recordings: RecordingRow[], sessionId: string): CallHistoryEntry {
+  return { ...callViewOf(row), recordings: recordings.filter((r) => r.call_id === row.id).map((r) => presentRecording(deps, r, sessionId)) };
 }
 
-async function present(deps: DomainDeps, rows: CallListRow[]): Promise<CallHistoryEntry[]> {
+async function present(deps: DomainDeps, rows: CallListRow[], sessionId: string): Promise<CallHistoryEntry[]> {
   const recordings = await recordingsOfCalls(deps.db, rows.map((r) => r.id));
-  return rows.map((row) => presentEntry(deps, row, recordings));
+  return rows.map((row) => presentEntry(deps, row, recordings, sessionId));
 }
 
 export interface CallHistoryQuery {
@@ -29,6 +30,8 @@ export interface CallHistoryQuery {
   agentId?: string | undefined;
   before?: string | undefined;
   limit: number;
+  /** The asking agent's session: recording links open for it only. */
+  sessionId: string;
   /** The inboxes the asking agent sees (see inboxes/visibility.ts); "all" for admins. */
   visible?: VisibleInboxes;
 }
@@ -48,16 +51,16 @@ export async function listCallHistory(deps: DomainDeps, query: CallHistoryQuery)
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
-    calls: await present(deps, page),
+    calls: await present(deps, page, query.sessionId),
     nextCursor: rows.length > query.limit && last ? encodePageCursor(last.created_at, last.id) : null,
   };
 }
 
-/** One call with its recordings. */
-export async function callWithRecordings(deps: DomainDeps, id: string): Promise<CallHistoryEntry> {
+/** One call with its recordings (links for the asking agent's session). */
+export async function callWithRecordings(deps: DomainDeps, id: string, sessionId: string): Promise<CallHistoryEntry> {
   const row = await findCallListRow(deps.db, id);
   if (!row) throw notFound("call_not_found", "No such call.");
-  const [entry] = await present(deps, [row]);
+  const [entry] = await present(deps, [row], sessionId);
   if (!entry) throw notFound("call_not_found", "No such call.");
   return entry;
 }

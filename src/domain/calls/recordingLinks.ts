@@ -1,31 +1,45 @@
 import { findRecording, type RecordingRow } from "../../adapters/db/repositories/recordings.ts";
-import { notFound } from "../errors.ts";
+import { forbidden, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
-import { type LinkKind, linkIsValid, signedLink } from "../signedLinks.ts";
+import type { MediaHolder } from "../privacy/accessLog.ts";
+import { checkLink, type LinkKind, signedLink } from "../signedLinks.ts";
 
 // Playback links for call recordings (see signedLinks.ts). Only the authenticated API hands them
-// out. Their own key and purpose keep an attachment link from ever opening a recording, and the reverse.
+// out, each bound to the asking agent's session. Their own key and purpose keep an attachment link
+// from ever opening a recording, and the reverse.
 
-/** Recording links: an hour long, with their own key and purpose. */
+/** Recording links: an hour long, with their own key and purpose, for one agent session. */
 export const recordingLinks = (deps: Pick<DomainDeps, "keys">): LinkKind => ({
   path: "/recordings",
   purpose: "recording",
   key: deps.keys.recordingLinks,
   ttlSeconds: 60 * 60,
+  boundToSession: true,
 });
 
-/** A same-origin path that plays one recording until it expires. */
-export function signedRecordingUrl(deps: DomainDeps, recordingId: string): string {
-  return signedLink(deps.clock, recordingLinks(deps), recordingId);
+/** A same-origin path that plays one recording, for this session only, until it expires. */
+export function signedRecordingUrl(deps: DomainDeps, recordingId: string, sessionId: string): string {
+  return signedLink(deps.clock, recordingLinks(deps), recordingId, sessionId);
 }
 
-/** Checks a signed recording link; expired, tampered and deleted all look the same. */
-export async function recordingForSignedUrl(deps: DomainDeps, id: string, expires: number, signature: string): Promise<RecordingRow> {
+/**
+ * Checks a signed recording link against the session the browser holds. Expired, tampered and
+ * deleted all look the same (404); a genuine link of another (or no) session is `link_not_yours`,
+ * and one of a session that has ended is `session_ended` (403 both).
+ */
+export async function recordingForSignedUrl(
+  deps: DomainDeps,
+  link: { id: string; expires: number; signature: string; tag?: string | undefined },
+  holder: MediaHolder | undefined,
+): Promise<{ row: RecordingRow; holder: MediaHolder }> {
   const gone = () => notFound("recording_not_found", "This recording link is invalid or has expired, or the recording was removed.");
-  if (!linkIsValid(deps.clock, recordingLinks(deps), id, expires, signature)) throw gone();
-  const row = await findRecording(deps.db, id);
+  const check = checkLink(deps.clock, recordingLinks(deps), link, holder?.sessionId);
+  if (check === "invalid") throw gone();
+  if (check === "not_yours" || !holder) throw forbidden("link_not_yours", "This recording link was handed to another sign-in. Open the recording from your own console.");
+  if (!holder.live) throw forbidden("session_ended", "The sign-in this recording link belongs to has ended. Sign in again and open the recording from the console.");
+  const row = await findRecording(deps.db, link.id);
   if (!row) throw gone();
-  return row;
+  return { row, holder };
 }
 
 const EXTENSIONS: Record<string, string> = { webm: "webm", ogg: "ogg", mp4: "mp4", mpeg: "mp3", wav: "wav" };

@@ -18,7 +18,7 @@ import {
 import type { Db } from "../../adapters/db/database.ts";
 import type { RatingView, TimelineEventView, TimelineResponse } from "../../protocol/timeline.ts";
 import { callViewOf } from "../calls/callService.ts";
-import { signedRecordingUrl } from "../calls/recordingLinks.ts";
+import { presentRecording } from "../calls/callHistory.ts";
 import { invalid, notFound } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { text } from "../i18n.ts";
@@ -146,8 +146,8 @@ function presentRating(row: RatingRow): RatingView {
   return { conversationId: row.conversation_id, score: row.score, comment: row.comment, updatedAt: new Date(row.updated_at).toISOString() };
 }
 
-/** Notes, changes, calls (with signed recording links) and the rating of one conversation. */
-export async function conversationTimeline(deps: DomainDeps, id: string): Promise<TimelineResponse> {
+/** Notes, changes, calls (with recording links for the asking agent's session) and the rating of one conversation. */
+export async function conversationTimeline(deps: DomainDeps, id: string, sessionId: string): Promise<TimelineResponse> {
   const conversation = await findConversation(deps.db, id);
   const visitor = conversation && (await findVisitor(deps.db, conversation.visitor_id));
   if (!conversation || !visitor) throw notFound("conversation_not_found", "No such conversation.");
@@ -161,9 +161,7 @@ export async function conversationTimeline(deps: DomainDeps, id: string): Promis
     events: await presentEvents(deps, rows, visitor),
     calls: calls.map((call) => ({
       ...callViewOf(call),
-      recordings: recordings
-        .filter((r) => r.call_id === call.id)
-        .map((r) => ({ id: r.id, role: r.role, mime: r.mime, size: r.size, durationMs: r.duration_ms, url: signedRecordingUrl(deps, r.id) })),
+      recordings: recordings.filter((r) => r.call_id === call.id).map((r) => presentRecording(deps, r, sessionId)),
     })),
     rating: rating ? presentRating(rating) : null,
   };

@@ -8,7 +8,8 @@ import { endAllSessions, endSession, type IssuedSession, refreshSession } from "
 import { unauthorized } from "../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
-import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from "../cookies.ts";
+import { mediaSessionToken } from "../../domain/signedLinks.ts";
+import { clearMediaCookie, clearRefreshCookie, readRefreshCookie, setMediaCookie, setRefreshCookie } from "../cookies.ts";
 import { serverFeatures } from "../../protocol/features.ts";
 import { linkPreview, linkToken } from "../../protocol/team.ts";
 import { code, emptyBody, password, sessionResponse, telegramLink, text, ticket, totpEnrollment, username } from "../schemas.ts";
@@ -30,6 +31,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   const issue = async (reply: FastifyReply, session: IssuedSession & { recoveryCodes?: string[]; recoveryCodesLeft?: number }) => {
     setRefreshCookie(reply, session.refreshToken, config.secureCookies);
+    setMediaCookie(reply, mediaSessionToken(domain.keys.mediaSessions, session.sessionId), config.secureCookies);
     const { recoveryCodes, recoveryCodesLeft } = session;
     return {
       accessToken: session.accessToken,
@@ -108,6 +110,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       return await issue(reply, await refreshSession(domain, token, client(request)));
     } catch (error) {
       clearRefreshCookie(reply, config.secureCookies);
+      clearMediaCookie(reply, config.secureCookies);
       throw error;
     }
   });
@@ -118,6 +121,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     const token = readRefreshCookie(request);
     if (token) await endSession(domain, token, request.ip);
     clearRefreshCookie(reply, config.secureCookies);
+    clearMediaCookie(reply, config.secureCookies);
     return reply.code(204).send();
   });
 
@@ -125,6 +129,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     const { actor } = currentAgent(request);
     await endAllSessions(domain, actor, request.ip);
     clearRefreshCookie(reply, config.secureCookies);
+    clearMediaCookie(reply, config.secureCookies);
     return reply.code(204).send();
   });
 };

@@ -8,7 +8,9 @@ import { callHistoryStatus, recordingView } from "../../protocol/callHistory.ts"
 import { callView } from "../../protocol/calls.ts";
 import { currentAgent, requireAgent } from "../authenticate.ts";
 import { requireVisibleCall, visibleInboxes } from "../../domain/inboxes/visibility.ts";
-import { sendBlob } from "../blobResponse.ts";
+import { mediaHolder, logAccess } from "../../domain/privacy/accessLog.ts";
+import { accessClient, sendBlob } from "../blobResponse.ts";
+import { readMediaCookie } from "../cookies.ts";
 import { signedLinkQuery, text } from "../schemas.ts";
 
 const callHistoryEntry = callView.extend({ recordings: z.array(recordingView) });
@@ -28,28 +30,39 @@ export const callHistoryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { d
       }),
       response: { 200: callHistoryPage },
     },
-  }, async (request) => listCallHistory(domain, { ...request.query, visible: await visibleInboxes(domain, currentAgent(request).row) }));
+  }, async (request) => {
+    const { actor, row } = currentAgent(request);
+    return listCallHistory(domain, { ...request.query, sessionId: actor.sessionId, visible: await visibleInboxes(domain, row) });
+  });
 
   app.get("/:id", {
     schema: { params: z.object({ id: z.uuid() }), response: { 200: z.object({ call: callHistoryEntry }) } },
   }, async (request) => {
-    await requireVisibleCall(domain, currentAgent(request).row, request.params.id);
-    return { call: await callWithRecordings(domain, request.params.id) };
+    const { actor, row } = currentAgent(request);
+    await requireVisibleCall(domain, row, request.params.id);
+    return { call: await callWithRecordings(domain, request.params.id, actor.sessionId) };
   });
 };
 
-/** Recording playback through expiring signed links, with byte ranges so the player can seek. */
+/**
+ * Recording playback through expiring signed links bound to the agent's session (the media-session
+ * cookie), with byte ranges so the player can seek. Each play and download goes to the access log.
+ */
 export const recordingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain }) => {
   app.get("/:id", {
     schema: { params: z.object({ id: z.uuid() }), querystring: signedLinkQuery },
   }, async (request, reply) => {
-    const recording = await recordingForSignedUrl(domain, request.params.id, request.query.exp, request.query.sig);
+    const { exp, sig, ses, download } = request.query;
+    const presented = await mediaHolder(domain, readMediaCookie(request));
+    const { row, holder } = await recordingForSignedUrl(domain, { id: request.params.id, expires: exp, signature: sig, tag: ses }, presented);
+    const action = download === "1" ? "download" : "play";
     return sendBlob(request, reply, domain.storage, {
-      key: recording.storage_key,
-      mime: recording.mime,
-      disposition: "inline",
-      fileName: recordingFileName(recording),
+      key: row.storage_key,
+      mime: row.mime,
+      disposition: action === "download" ? "attachment" : "inline",
+      fileName: recordingFileName(row),
       missing: () => notFound("recording_not_found", "This recording is no longer stored."),
+      opened: () => logAccess(domain, holder, { kind: "recording", row }, action, accessClient(request)),
     });
   });
 };

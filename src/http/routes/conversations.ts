@@ -59,7 +59,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { 
 
   app.get("/:id/timeline", {
     schema: { params: idParams, response: { 200: timelineResponse } },
-  }, (request) => conversationTimeline(domain, request.params.id));
+  }, (request) => conversationTimeline(domain, request.params.id, currentAgent(request).actor.sessionId));
 
   app.get("/:id/messages", {
     schema: {

@@ -28,6 +28,7 @@ import { ShortcutsSheet } from "./shortcuts/ShortcutsSheet";
 import { useShortcuts } from "./shortcuts/useShortcuts";
 import { SignInFlow } from "./signin/SignInFlow";
 import { AuditLogPage } from "./team/AuditLogPage";
+import { AccessLogPage } from "./team/AccessLogPage";
 import { TeamPage } from "./team/TeamPage";
 import { Toaster } from "./ui/toasts";
 import { logFailure } from "../../shared/logFailure";
@@ -58,6 +59,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 		agent.isAdmin &&
 		(route === ROUTES.team ||
 			route === ROUTES.audit ||
+			route === ROUTES.accessLog ||
 			route === ROUTES.labels ||
 			route === ROUTES.inboxes ||
 			inboxId !== null ||
@@ -87,19 +89,20 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 		<AppShell agent={agent} route={route} unread={unread} calls={callsBadge} fullBleed={isInbox} focusedView={conversationId !== null}>
 			{isInbox && <InboxPage conversationId={conversationId} />}
 			{route === ROUTES.settings && <AccountPage agent={agent} />}
-			{route === ROUTES.calls && <CallsPage history={callHistory} />}
+			{route === ROUTES.calls && <CallsPage history={callHistory} isAdmin={agent.isAdmin} />}
 			{route === ROUTES.canned && <CannedRepliesPage agent={agent} />}
 			{route === ROUTES.contacts && <ContactsPage />}
 			{contactId !== null && <ContactPage key={contactId} agent={agent} contactId={contactId} />}
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
+			{adminRoute && route === ROUTES.accessLog && <AccessLogPage />}
 			{adminRoute && route === ROUTES.labels && <LabelsPage />}
 			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
 			{route === ROUTES.callbacks && <CallbacksPage />}
 			{adminRoute && route === ROUTES.inboxes && <InboxesPage />}
 			{adminRoute && inboxId !== null && <InboxDetailPage key={inboxId} inboxId={inboxId} />}
 			{inboxSettingsId !== null && <InboxSettingsPage key={inboxSettingsId} inboxId={inboxSettingsId} />}
-			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} />}
+			{pastCallId !== null && <CallDetailPage key={pastCallId} callId={pastCallId} api={callsApi} history={callHistory} isAdmin={agent.isAdmin} />}
 			<CallCenterView focusCallId={callId} />
 			<ShortcutsSheet />
 			<Toaster />

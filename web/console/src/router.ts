@@ -8,6 +8,7 @@ export const ROUTES = {
 	calls: "/calls",
 	team: "/team",
 	audit: "/audit",
+	accessLog: "/access-log",
 	/** Invite and password-reset links land here, with the token after `#`. */
 	invite: "/invite",
 	reset: "/reset",
@@ -95,6 +96,11 @@ const CALL_HISTORY_PREFIX = "/calls/history/";
 /** The route of one past (or live) call with its recordings. */
 export function callHistoryRoute(id: string): string {
 	return CALL_HISTORY_PREFIX + encodeURIComponent(id);
+}
+
+/** The access log (admins) filtered by one call. */
+export function accessLogOfCall(callId: string): string {
+	return `/access-log?callId=${encodeURIComponent(callId)}`;
 }
 
 /** The call id in a call history route, else null. */

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { CallHistoryEntry, CallsApi, RecordingView } from "../api/callsApi";
 import { useI18n } from "../i18n";
 import { useInbox } from "../inbox/InboxContext";
-import { followLink, ROUTES, routeHref } from "../router";
+import { accessLogOfCall, followLink, ROUTES, routeHref } from "../router";
+import { session } from "../session/sessionStore";
 import { useStore } from "../state/store";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { formatFileSize } from "../ui/formatTime";
@@ -25,6 +26,8 @@ function Fact({ label, children }: { label: string; children: ComponentChildren 
 
 /**
  * One recording with the browser's own player (keyboard-usable, with seeking over HTTP ranges).
+ * Nothing loads before the agent presses play (preload none): each play is in the access log, and
+ * merely opening the call's page is not a play. The length comes from the server meanwhile.
  * A link that expired while the page stayed open is renewed once by reloading the call.
  */
 function Recording({ recording, onExpired }: { recording: RecordingView; onExpired: () => void }) {
@@ -49,14 +52,14 @@ function Recording({ recording, onExpired }: { recording: RecordingView; onExpir
 			</div>
 			{video ? (
 				// biome-ignore lint/a11y/useMediaCaption: call recordings have no captions to offer.
-				<video class="recording-player" controls preload="metadata" src={recording.url} aria-labelledby={headingId} onError={onError} />
+				<video class="recording-player" controls preload="none" src={recording.url} aria-labelledby={headingId} onError={onError} />
 			) : (
 				// biome-ignore lint/a11y/useMediaCaption: call recordings have no captions to offer.
-				<audio class="recording-player" controls preload="metadata" src={recording.url} aria-labelledby={headingId} onError={onError} />
+				<audio class="recording-player" controls preload="none" src={recording.url} aria-labelledby={headingId} onError={onError} />
 			)}
 			{failed && <p class="muted">{t("callDetail.playbackFailed")}</p>}
-			{/* The server names the file (call-<date>-<role>.webm) in its content-disposition. */}
-			<a class="recording-download" href={recording.url} download aria-label={t("callDetail.downloadNamed", { name: label })}>
+			{/* The server names the file (call-<date>-<role>.webm) in its content-disposition; download=1 logs it as a download. */}
+			<a class="recording-download" href={`${recording.url}&download=1`} download aria-label={t("callDetail.downloadNamed", { name: label })}>
 				{t("callDetail.download")}
 			</a>
 		</section>
@@ -64,7 +67,7 @@ function Recording({ recording, onExpired }: { recording: RecordingView; onExpir
 }
 
 /** One call: who, when, how long, why it ended, and its recordings to play. */
-export function CallDetailPage({ callId, api, history }: { callId: string; api: CallsApi; history: CallHistoryStore }) {
+export function CallDetailPage({ callId, api, history, isAdmin = false }: { callId: string; api: CallsApi; history: CallHistoryStore; isAdmin?: boolean }) {
 	const { t } = useI18n();
 	const [call, setCall] = useState<CallHistoryEntry | null>(null);
 	const load = useAsyncAction();
@@ -92,10 +95,15 @@ export function CallDetailPage({ callId, api, history }: { callId: string; api: 
 		if (call) heading.current?.focus();
 	}, [call?.id]);
 
+	// A link expires, or the browser lacks the media-session cookie its link is bound to (a console
+	// opened before it was set): refreshing the session sets the cookie, then the call brings new links.
 	const renewLinks = () => {
 		if (renewed.current) return;
 		renewed.current = true;
-		api.call(callId).then(({ call: fresh }) => setCall(fresh), () => {});
+		session
+			.refresh()
+			.then(() => api.call(callId))
+			.then(({ call: fresh }) => setCall(fresh), () => {});
 	};
 
 	const back = (
@@ -126,6 +134,17 @@ export function CallDetailPage({ callId, api, history }: { callId: string; api: 
 			<h1 class="page-title" ref={heading} tabIndex={-1}>
 				{t("callDetail.title", { name: call.visitor.name })}
 			</h1>
+			{isAdmin && (
+				<p>
+					<a
+						href={routeHref(accessLogOfCall(call.id))}
+						aria-label={t("accessLog.ofCallNamed", { name: call.visitor.name })}
+						onClick={(event) => followLink(event, accessLogOfCall(call.id))}
+					>
+						{t("accessLog.ofCall")}
+					</a>
+				</p>
+			)}
 			<section class="card" aria-labelledby="call-facts-heading">
 				<h2 id="call-facts-heading">{t("callDetail.facts")}</h2>
 				<dl class="details">

@@ -1,6 +1,6 @@
 import type { CallHistoryEntry } from "../api/callsApi";
 import { useI18n } from "../i18n";
-import { callHistoryRoute, followLink, routeHref } from "../router";
+import { accessLogOfCall, callHistoryRoute, followLink, routeHref } from "../router";
 import { formatDuration } from "../../../shared/call/callPeer";
 import { callDurationMs, describeEndReason, formatCallStart } from "./describeCall";
 
@@ -15,18 +15,21 @@ function RecordingsCell({ call }: { call: CallHistoryEntry }) {
 
 /**
  * Calls as a table: caller (a link to the call and its recordings), agent, start, duration, end
- * reason and recordings. Live calls count their duration up from `now`.
+ * reason and recordings. Live calls count their duration up from `now`. With `accessLog` (admins),
+ * each row links to the access log of that call.
  */
 export function CallTable({
 	calls,
 	label,
 	now,
 	agentName,
+	accessLog = false,
 }: {
 	calls: CallHistoryEntry[];
 	label: string;
 	now: number;
 	agentName: (id: string) => string | undefined;
+	accessLog?: boolean;
 }) {
 	const { t } = useI18n();
 	const none = <span class="muted">{t("callsPage.none")}</span>;
@@ -44,6 +47,7 @@ export function CallTable({
 						<th scope="col">{t("callsPage.col.status")}</th>
 						<th scope="col">{t("callsPage.col.endReason")}</th>
 						<th scope="col">{t("callsPage.col.recordings")}</th>
+						{accessLog && <th scope="col">{t("accessLog.title")}</th>}
 					</tr>
 				</thead>
 				<tbody>
@@ -70,6 +74,17 @@ export function CallTable({
 								<td>
 									<RecordingsCell call={call} />
 								</td>
+								{accessLog && (
+									<td>
+										<a
+											href={routeHref(accessLogOfCall(call.id))}
+											aria-label={t("accessLog.ofCallNamed", { name: call.visitor.name })}
+											onClick={(event) => followLink(event, accessLogOfCall(call.id))}
+										>
+											{t("accessLog.ofCall")}
+										</a>
+									</td>
+								)}
 							</tr>
 						);
 					})}

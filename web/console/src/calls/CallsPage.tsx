@@ -157,7 +157,7 @@ function HistoryFilters({ history }: { history: CallHistoryStore }) {
 	);
 }
 
-function HistoryCalls({ history, agentName }: { history: CallHistoryStore; agentName: (id: string) => string | undefined }) {
+function HistoryCalls({ history, agentName, isAdmin }: { history: CallHistoryStore; agentName: (id: string) => string | undefined; isAdmin: boolean }) {
 	const { t } = useI18n();
 	const { calls, nextCursor, loading, error } = useStore(history.store, (s) => s);
 	const now = useNow(calls?.some((c) => c.status === "active") ?? false);
@@ -168,7 +168,7 @@ function HistoryCalls({ history, agentName }: { history: CallHistoryStore; agent
 			<p class="muted calls-empty" role="status">
 				{loading ? t("callsPage.loading") : calls?.length === 0 ? t("callsPage.historyEmpty") : ""}
 			</p>
-			{calls && calls.length > 0 && <CallTable calls={calls} label={t("callsPage.historyTable")} now={now} agentName={agentName} />}
+			{calls && calls.length > 0 && <CallTable calls={calls} label={t("callsPage.historyTable")} now={now} agentName={agentName} accessLog={isAdmin} />}
 			{nextCursor && (
 				<div class="calls-more">
 					<Button busy={loading} onClick={history.loadMore}>
@@ -180,8 +180,8 @@ function HistoryCalls({ history, agentName }: { history: CallHistoryStore; agent
 	);
 }
 
-/** Pending calls (the live queue), live calls and the call history, one tab at a time. */
-export function CallsPage({ history }: { history: CallHistoryStore }) {
+/** Pending calls (the live queue), live calls and the call history, one tab at a time (admins get each past call's Access log link). */
+export function CallsPage({ history, isAdmin = false }: { history: CallHistoryStore; isAdmin?: boolean }) {
 	const { t } = useI18n();
 	const inbox = useInbox();
 	const tab = useStore(history.store, (s) => s.tab);
@@ -223,7 +223,7 @@ export function CallsPage({ history }: { history: CallHistoryStore }) {
 			<section class="card calls-card" aria-label={t(`callsPage.tab.${tab}`)}>
 				{tab === "pending" && <PendingCalls />}
 				{tab === "live" && <LiveCalls history={history} agentName={agentName} />}
-				{tab === "history" && <HistoryCalls history={history} agentName={agentName} />}
+				{tab === "history" && <HistoryCalls history={history} agentName={agentName} isAdmin={isAdmin} />}
 			</section>
 		</div>
 	);

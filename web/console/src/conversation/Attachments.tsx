@@ -101,11 +101,12 @@ export function Attachments({ attachments, onMediaLoad }: { attachments: Attachm
 					const length = attachment.durationMs === null ? "" : formatDuration(attachment.durationMs);
 					return (
 						<div key={attachment.id} class="attachment-voice-row">
+							{/* Nothing loads before play (preload none): each play is in the access log, and the length comes from the server. */}
 							{/* biome-ignore lint/a11y/useMediaCaption: visitors' voice notes come without a transcript to offer. */}
 							<audio
 								class="attachment-voice"
 								controls
-								preload="metadata"
+								preload="none"
 								src={attachment.url}
 								aria-label={t("attachment.voice", { length })}
 								onError={renewUrls}

@@ -26,7 +26,7 @@ export function ImageLightbox({ image, onClose }: { image: AttachmentView; onClo
 		>
 			<div class="lightbox-bar">
 				<span class="lightbox-name">{image.fileName}</span>
-				<a class="button button-secondary" href={image.url} download={image.fileName}>
+				<a class="button button-secondary" href={`${image.url}&download=1`} download={image.fileName}>
 					{t("attachment.download")}
 				</a>
 				<button type="button" class="icon-button" aria-label={t("common.close")} onClick={() => dialog.current?.close()}>
