@@ -24,6 +24,7 @@ import * as secureSearchDelete from "./migrations/0020_secure_search_delete.ts";
 import * as agentStatus from "./migrations/0014_agent_status.ts";
 import * as labels from "./migrations/0017_labels.ts";
 import * as callbackRequests from "./migrations/0015_callback_requests.ts";
+import * as consents from "./migrations/0023_consents.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -96,6 +97,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0014_agent_status": agentStatus,
   "0017_labels": labels,
   "0015_callback_requests": callbackRequests,
+  "0023_consents": consents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

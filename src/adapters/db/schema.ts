@@ -349,6 +349,17 @@ export interface ConversationLabelsTable {
   added_at: number;
 }
 
+/** A visitor's agreement to a website's pre-chat privacy notice, per notice version (migration 0023). */
+export interface ConsentsTable {
+  id: string;
+  visitor_id: string;
+  inbox_id: string;
+  kind: "privacy_notice";
+  version: string;
+  policy_url: string | null;
+  created_at: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -377,4 +388,5 @@ export interface Database {
   labels: LabelsTable;
   conversation_labels: ConversationLabelsTable;
   callback_requests: CallbackRequestsTable;
+  consents: ConsentsTable;
 }
