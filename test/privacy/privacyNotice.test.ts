@@ -6,10 +6,9 @@ import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.t
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { createInbox } from "../../src/domain/inboxes/inboxes.ts";
-import { erasePerson } from "../../src/domain/privacy/erasePerson.ts";
 import { exportPerson } from "../../src/domain/privacy/exportPerson.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
-import type { ContactResponse } from "../../src/protocol/contacts.ts";
+import type { ContactResponse, EraseReportView } from "../../src/protocol/contacts.ts";
 import type { InboxSettings } from "../../src/protocol/inboxes.ts";
 import type { WidgetPrivacyNotice } from "../../src/protocol/privacy.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
@@ -182,16 +181,14 @@ describe.each(testDatabases())("privacy notice consent on $name", (database: Tes
       expect.objectContaining({ kind: "privacy_notice", version: shown.version, inboxId: shopId, policyUrl: POLICY, callId: null, mode: null }),
     ]);
 
-    const admin = (await findAgentByUsername(t.deps.domain.db, "admin"))!;
-    const actor = { type: "agent" as const, agentId: admin.id, role: "admin" as const };
-    const exported = await exportPerson(t.deps.domain, { actor, person: visitorId });
+    const exported = await exportPerson(t.deps.domain, { actor: { type: "system" }, person: visitorId });
     const people = exported.document.people as { consents: { kind: string; wordingVersion: string | null; at: string | null }[] }[];
     expect(people[0]!.consents).toEqual([
       expect.objectContaining({ kind: "privacy_notice", wordingVersion: shown.version, policyUrl: POLICY, inboxId: shopId }),
       expect.objectContaining({ kind: "call_recording", wordingVersion: "2026-12-02", callId, mode: "audio" }),
     ]);
 
-    const report = await erasePerson(t.deps.domain, { actor, person: visitorId });
+    const { report } = await api<{ report: EraseReportView }>("POST", `/api/contacts/${visitorId}/erase`, { confirm: visitorId });
     expect(report.counts.consents).toBe(2);
     expect(await consentsOf(visitorId)).toEqual([]);
     const call = await t.deps.domain.db.selectFrom("calls").selectAll().where("id", "=", callId).executeTakeFirstOrThrow();
