@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations, seriousViolationsInFrame } from "../support/axe.ts";
 import { browserAvailable } from "../support/browser.ts";
-import { openWidget, signInConsole, startCallStage, type CallStage } from "../support/callPages.ts";
+import { openWidget, signInConsole, startCallStage, startShop, type CallStage } from "../support/callPages.ts";
 import { addAgent } from "../support/testApp.ts";
 
 const POLICY = "https://shop.example/privacy";
@@ -23,13 +23,13 @@ describe.runIf(browserAvailable())("the pre-chat privacy notice", () => {
   it("asks the visitor to agree before the first message and shows the consent on the contact", async () => {
     // Before anything is configured the widget shows no notice and loads no chunk for it.
     const before = await openWidget(stage.browser, stage.shop.url);
-    const chunks: string[] = [];
-    before.page.on("request", (request) => chunks.push(request.url()));
     await before.frame.getByLabel("Message").fill("Merhaba");
     await before.frame.getByRole("button", { name: "Send" }).waitFor();
     expect(await before.frame.getByRole("button", { name: "Send" }).isEnabled()).toBe(true);
     expect(await before.frame.getByRole("checkbox", { name: "I agree to the privacy notice" }).count()).toBe(0);
-    expect(chunks.filter((url) => url.includes("PrivacyNotice"))).toEqual([]);
+    const loaded = (await before.frame.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")) as string[];
+    expect(loaded.some((url) => url.includes("/widget/assets/frame-"))).toBe(true);
+    expect(loaded.filter((url) => url.includes("PrivacyNotice"))).toEqual([]);
     await before.page.context().close();
 
     const admin = await signInConsole(stage.browser, stage.t, "sevda", "767676");
@@ -82,5 +82,26 @@ describe.runIf(browserAvailable())("the pre-chat privacy notice", () => {
     expect(await item.locator("time").getAttribute("datetime")).toBe(new Date(Number(consent.created_at)).toISOString());
     expect(await item.getByRole("link", { name: "Privacy policy" }).getAttribute("href")).toBe(POLICY);
     expect(await seriousViolations(admin)).toEqual([]);
+
+    // A new visitor of a Turkish page reads it in Turkish.
+    const turkishShop = await startShop(stage.t, "tr");
+    try {
+      const context = await stage.browser.newContext({ locale: "tr-TR" });
+      await context.addInitScript(`{
+        const attach = Element.prototype.attachShadow;
+        Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+      }`);
+      const page = await context.newPage();
+      await page.goto(turkishShop.url);
+      await page.getByRole("button", { name: "Sohbeti aç" }).click();
+      const turkish = (await (await page.waitForSelector("iframe")).contentFrame())!;
+      await turkish.getByRole("checkbox", { name: "Gizlilik bildirimini kabul ediyorum" }).waitFor({ timeout: 15_000 });
+      expect(await turkish.getByRole("link", { name: "Gizlilik politikası" }).getAttribute("href")).toBe(POLICY);
+      await turkish.getByRole("textbox", { name: "Mesaj", exact: true }).fill("Merhaba");
+      expect(await turkish.getByRole("button", { name: "Gönder" }).isDisabled()).toBe(true);
+      await context.close();
+    } finally {
+      turkishShop.close();
+    }
   }, 180_000);
 });
