@@ -160,6 +160,27 @@ describe.each(testDatabases())("privacy notice consent on $name", (database: Tes
     expect((await notice())?.version).toBe(first.version);
   });
 
+  it("moves a merged contact's consents to the kept one, without doubles", async () => {
+    await setPrivacy({ policyUrl: POLICY, askConsent: true, notice: { tr: "", en: "" } });
+    const shown = (await notice())!;
+    const phoneToken = newVisitorToken();
+    const phone = await widget(phoneToken);
+    const laptop = await widget();
+    const kept = await visitorOf((await write(laptop, "Dizüstünden", shown.version)).message.id);
+    const merged = await visitorOf((await write(phone, "Telefondan", shown.version)).message.id);
+    await setPrivacy({ notice: { tr: "", en: "Updated notice." } });
+    const updated = (await notice())!;
+    await write(phone, "Telefondan yeni sürüm", updated.version);
+
+    const { contact } = await api<ContactResponse>("POST", `/api/contacts/${kept}/merge`, { otherId: merged });
+    expect(contact.consents.map((c) => c.version).sort()).toEqual([shown.version, updated.version].sort());
+    expect((await consentsOf(kept)).map((c) => c.version).sort()).toEqual([shown.version, updated.version].sort());
+    expect(await consentsOf(merged)).toEqual([]);
+    // The phone's widget now acts as the kept contact, who agreed to the current notice.
+    phone.close();
+    await write(await widget(phoneToken), "Birleştikten sonra");
+  });
+
   it("lists both kinds on the contact, exports them and erases them", async () => {
     await setPrivacy({ policyUrl: POLICY, askConsent: true, notice: { tr: "", en: "" } });
     const shown = (await notice())!;

@@ -63,3 +63,16 @@ export function consentRowsOf(db: Db, visitorIds: string[], limit?: number): Pro
 export async function deleteConsentsOf(db: Db, visitorId: string): Promise<number> {
   return Number((await db.deleteFrom("consents").where("visitor_id", "=", visitorId).executeTakeFirst()).numDeletedRows);
 }
+
+/**
+ * A contact merge: the merged visitor's consents become the kept one's, so the widget does not ask
+ * again. Where both agreed to the same notice version, the kept contact's record stays.
+ */
+export async function moveConsents(trx: Db, from: string, to: string): Promise<void> {
+  const kept = await trx.selectFrom("consents").select(["inbox_id", "kind", "version"]).where("visitor_id", "=", to).execute();
+  const keys = new Set(kept.map((c) => `${c.inbox_id}\n${c.kind}\n${c.version}`));
+  for (const row of await consentRowsOf(trx, [from])) {
+    if (keys.has(`${row.inbox_id}\n${row.kind}\n${row.version}`)) await trx.deleteFrom("consents").where("id", "=", row.id).execute();
+    else await trx.updateTable("consents").set({ visitor_id: to }).where("id", "=", row.id).execute();
+  }
+}
