@@ -56,6 +56,7 @@ export async function contactCommand(args: string[], usage: (message: string) =>
     const report = await erasePerson(deps.domain, { actor: CLI_ACTOR, person });
     const c = report.counts;
     console.log(`Erased ${report.visitorIds.length} contact(s): ${c.conversations} conversation(s) kept as anonymous counts, ${c.messages} message(s), ${c.notes} note(s), ${c.calls} call(s) anonymised, ${report.files.deleted} file(s) deleted.`);
+    if (c.consents) console.log(`Removed ${c.consents} consent record(s).`);
     if (report.telegram.deleted) console.log(`Deleted ${report.telegram.deleted} Telegram post(s).`);
     if (report.telegram.left.length) {
       console.log("Telegram posts that could not be deleted (remove them by hand):");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { labelView } from "./labels.ts";
 import { nulFree, text } from "./text.ts";
 import type { WidgetAvailability } from "./callbacks.ts";
+import { noticeVersion } from "./privacy.ts";
 
 // The chat protocol shared by the server, the widget and the console. Clients import these types
 // only (`import type`), so zod never reaches their bundles; the server validates every payload.
@@ -105,8 +106,10 @@ export const visitorSend = z.object({
   attachmentIds: z.array(z.string().uuid()).max(10).default([]),
   // Shown to agents as a link: http(s) only, so `javascript:` can never reach the console.
   pageUrl: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000).check(nulFree).optional(),
+  /** The privacy notice version the visitor agreed to (the widget config's `privacy.version`), when the inbox asks. */
+  privacyConsent: noticeVersion.optional(),
 });
-export const agentSend = visitorSend.omit({ pageUrl: true }).extend({ conversationId });
+export const agentSend = visitorSend.omit({ pageUrl: true, privacyConsent: true }).extend({ conversationId });
 export const visitorSync = z.object({ afterSeq: seq.default(0) });
 export const agentOpen = z.object({ conversationId, afterSeq: seq.default(0) });
 export const typingPayload = z.object({ typing: z.boolean() });
@@ -143,7 +146,7 @@ export interface VisitorMailState {
 
 /** Namespace `/visitor`; handshake `auth: { visitorToken, language?, identity? }` (identity: see protocol/identity.ts). */
 export interface VisitorClientEvents {
-  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState; availability: WidgetAvailability }>) => void) => void;
+  "conversation:sync": (payload: z.input<typeof visitorSync>, ack: (a: Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState; availability: WidgetAvailability; privacyConsent: string | null }>) => void) => void;
   "message:send": (payload: z.input<typeof visitorSend>, ack: (a: Ack<{ message: MessageView }>) => void) => void;
   "profile:update": (payload: VisitorProfile, ack: (a: Ack<{ ok: true }>) => void) => void;
   typing: (payload: z.input<typeof typingPayload>) => void;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ratingView } from "./timeline.ts";
 import { text } from "./text.ts";
+import { contactConsent } from "./privacy.ts";
 
 // Contacts over HTTP (`/api/contacts`): a contact is a visitor row as the console's contact page
 // shows it, with the conversations and calls of all its devices. Clients import types only.
@@ -50,6 +51,8 @@ export const contactDetail = contactSummary.extend({
   conversations: z.array(contactConversation),
   calls: z.array(contactCall),
   ratings: z.array(ratingView),
+  /** Privacy notices agreed to and recording consents, newest first. */
+  consents: z.array(contactConsent),
   /** Other contacts with the same e-mail address: likely the same person on another device. */
   duplicates: z.array(contactSummary),
 });
@@ -84,7 +87,7 @@ export const contactErase = z.object({ confirm: text().max(100) }).strict();
 /** What an erase did (see domain/privacy/erasePerson.ts). */
 export const eraseReportView = z.object({
   visitorIds: z.array(z.string()),
-  counts: z.object({ conversations: z.number(), messages: z.number(), calls: z.number(), attachments: z.number(), recordings: z.number(), notes: z.number() }),
+  counts: z.object({ conversations: z.number(), messages: z.number(), calls: z.number(), attachments: z.number(), recordings: z.number(), notes: z.number(), consents: z.number() }),
   files: z.object({ deleted: z.number(), failed: z.array(z.string()) }),
   telegram: z.object({ deleted: z.number(), left: z.array(z.object({ chatId: z.string(), messageId: z.number(), why: z.string() })) }),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { text } from "./text.ts";
+import { nulFree, text } from "./text.ts";
 
 // Inboxes: one per website (or brand) served from one install. Each inbox carries its own widget
 // look, business hours, call settings, Telegram team chat and member agents. The settings are one
@@ -99,11 +99,27 @@ export const assignmentSettings = z.object({
 });
 export type AssignmentSettings = z.infer<typeof assignmentSettings>;
 
+/**
+ * The pre-chat privacy notice (widget): a link to the site's privacy policy and, when `askConsent`,
+ * a required `I agree to the privacy notice` checkbox before the first message. The notice text is
+ * the built-in one unless a language's own text is set. Nothing set: the widget shows nothing.
+ */
+export const privacySettings = z.object({
+  /** The site's privacy policy, opened in a new tab; https only. */
+  policyUrl: z.url({ protocol: /^https$/, message: "must be an https URL" }).max(2000).check(nulFree).nullable().default(null),
+  askConsent: z.boolean().default(false),
+  notice: z
+    .object({ tr: text().trim().max(1000).default(""), en: text().trim().max(1000).default("") })
+    .default({ tr: "", en: "" }),
+});
+export type PrivacySettings = z.infer<typeof privacySettings>;
+
 export const inboxSettings = z.object({
   widget: widgetSettings.default(widgetSettings.parse({})),
   hours: businessHours.default(businessHours.parse({})),
   calls: inboxCallSettings.default(inboxCallSettings.parse({})),
   assignment: assignmentSettings.default(assignmentSettings.parse({})),
+  privacy: privacySettings.default(privacySettings.parse({})),
   /** The Telegram team chat this inbox's alerts go to; null: the install's TELEGRAM_ADMIN_CHAT_ID. */
   telegramChatId: z
     .string()

@@ -29,6 +29,7 @@ import { widgetInbox } from "../domain/inboxes/visibility.ts";
 import type { Presence } from "./presence.ts";
 import { guardCallStarts } from "./callStartGuard.ts";
 import { TypingRelay } from "./typingRelay.ts";
+import { agreedNoticeVersion } from "../domain/privacy/privacyNotice.ts";
 
 export interface VisitorSocketData {
   visitor: VisitorRow;
@@ -124,8 +125,9 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       const online = await presence.agentsOnlineOrAway();
       const mail = { enabled: deps.config.mail !== undefined, known: visitor().email !== null };
       const availability = await widgetAvailability(domain, socket.data.inboxId, { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
+      const privacyConsent = await agreedNoticeVersion(domain, visitor().id, socket.data.inboxId);
       // "Online" to the widget means someone answers now: within business hours as well.
-      return { ...synced, agentsOnline: online && availability.open, callsAvailable: availability.calls, mail, availability };
+      return { ...synced, agentsOnline: online && availability.open, callsAvailable: availability.calls, mail, availability, privacyConsent };
     }));
 
     socket.on("message:send", handle(log, visitorSend, async (input) => {

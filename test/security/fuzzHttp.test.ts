@@ -49,7 +49,7 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "PUT /api/settings": { role: "admin", body: { recording: "audio", ringTimeoutS: 30, callAgentDailyLimit: null, conversationRetentionDays: 365, attachmentRetentionDays: 90, preChat: { name: "required", email: "optional", phone: "off" }, languages: ["tr"], telegramChatId: "-100123" } },
   "PUT /api/inboxes/:id/settings": {
     role: "admin",
-    body: { widget: { colour: "#123456", position: "left", greeting: { tr: "Merhaba", en: "Hello" }, languages: ["en", "tr"] }, calls: { enabled: true, ringTimeoutS: 30 }, telegramChatId: null },
+    body: { widget: { colour: "#123456", position: "left", greeting: { tr: "Merhaba", en: "Hello" }, languages: ["en", "tr"] }, calls: { enabled: true, ringTimeoutS: 30 }, privacy: { policyUrl: "https://shop.example/privacy", askConsent: true, notice: { tr: "Gizlilik", en: "Privacy" } }, telegramChatId: null },
   },
   "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
   "POST /api/me/recovery-codes": { role: "agent", body: { password: PASSWORD } },

@@ -92,7 +92,7 @@ export function validExample(event: string, ids: { conversationId: string; callI
   const examples: Record<string, Record<string, unknown>> = {
     "conversation:sync": { afterSeq: 0 },
     "conversation:open": { conversationId, afterSeq: 0 },
-    "message:send": { conversationId, clientId, body: "hello", attachmentIds: [], pageUrl: "https://shop.example/cart" },
+    "message:send": { conversationId, clientId, body: "hello", attachmentIds: [], pageUrl: "https://shop.example/cart", privacyConsent: "0123456789ab" },
     "profile:update": { name: "Ayşe", email: "ayse@example.com", phone: "+90 555 000 00 00" },
     typing: { conversationId, typing: true },
     receipt: { conversationId, seq: 1, kind: "read" },

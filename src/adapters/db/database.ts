@@ -26,6 +26,7 @@ import * as agentStatus from "./migrations/0014_agent_status.ts";
 import * as labels from "./migrations/0017_labels.ts";
 import * as callbackRequests from "./migrations/0015_callback_requests.ts";
 import * as retention from "./migrations/0021_retention.ts";
+import * as consents from "./migrations/0023_consents.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -100,6 +101,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0015_callback_requests": callbackRequests,
   "0021_retention": retention,
   "0022_access_log": accessLog,
+  "0023_consents": consents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -376,6 +376,15 @@ export interface JobRunsTable {
   lease_until: number | null;
   last_started_at: number | null;
   last_finished_at: number | null;
+/** A visitor's agreement to a website's pre-chat privacy notice, per notice version (migration 0023). */
+export interface ConsentsTable {
+  id: string;
+  visitor_id: string;
+  inbox_id: string;
+  kind: "privacy_notice";
+  version: string;
+  policy_url: string | null;
+  created_at: number;
 }
 
 export interface Database {
@@ -408,4 +417,5 @@ export interface Database {
   labels: LabelsTable;
   conversation_labels: ConversationLabelsTable;
   callback_requests: CallbackRequestsTable;
+  consents: ConsentsTable;
 }

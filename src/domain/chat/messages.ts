@@ -28,6 +28,7 @@ import { presentMessage, presentSummary, previewOf } from "./present.ts";
 import type { ConversationEventRow } from "../../adapters/db/repositories/timeline.ts";
 import { publishTimeline, recordConversationEvent } from "./timeline.ts";
 import { alertChats } from "./alertChats.ts";
+import { requireNoticeConsent } from "../privacy/privacyNotice.ts";
 
 /**
  * A visitor who writes within this time after their conversation was resolved reopens it; later,
@@ -94,12 +95,14 @@ async function store(
 /**
  * Stores a visitor's message (persist before acknowledging). The first message opens a
  * conversation; writing after it was resolved reopens it. Telegram alerts are queued in the same
- * transaction, so a crash can lose neither the message nor its notification.
+ * transaction, so a crash can lose neither the message nor its notification. From the widget, an
+ * inbox that asks for consent to its privacy notice needs it first (`privacyConsent` records it);
+ * a reply by e-mail answers a conversation the widget already started.
  */
 export async function sendVisitorMessage(
   deps: DomainDeps,
   visitor: VisitorRow,
-  input: NewMessage & { pageUrl?: string | undefined; origin: Origin; via?: "widget" | "email"; inboxId?: string | undefined },
+  input: NewMessage & { pageUrl?: string | undefined; origin: Origin; via?: "widget" | "email"; inboxId?: string | undefined; privacyConsent?: string | undefined },
 ): Promise<SentMessage> {
   const body = checkContent(input);
   const now = deps.clock.now();
@@ -117,6 +120,9 @@ export async function sendVisitorMessage(
       if (conversation) {
         const seen = await findMessageByClientId(trx, conversation.id, input.clientId);
         if (seen) throw new AlreadyStored(seen);
+      }
+      if ((input.via ?? "widget") === "widget") {
+        await requireNoticeConsent(trx, { visitorId: visitor.id, inboxId: input.inboxId, agreed: input.privacyConsent, now });
       }
       if (conversation?.status === "resolved" && now - (conversation.resolved_at ?? 0) <= REOPEN_WINDOW_MS) {
         timeline.push(await recordConversationEvent(trx, { conversationId: conversation.id, kind: "reopened", actor: { type: "visitor", id: visitor.id }, at: now }));

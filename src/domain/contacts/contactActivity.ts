@@ -1,5 +1,7 @@
 import { callRowsOf, conversationRowsOf, ratingRowsOf } from "../../adapters/db/repositories/contacts.ts";
 import type { ContactCall, ContactConversation } from "../../protocol/contacts.ts";
+import type { ContactConsent } from "../../protocol/privacy.ts";
+import { consentRowsOf } from "../../adapters/db/repositories/consents.ts";
 import type { RatingView } from "../../protocol/timeline.ts";
 import { findAgentById } from "../../adapters/db/repositories/agents.ts";
 import { findVisitor } from "../../adapters/db/repositories/chat.ts";
@@ -18,6 +20,7 @@ export type AgentActor = Extract<Actor, { type: "agent" }>;
 const CONVERSATIONS_SHOWN = 100;
 const CALLS_SHOWN = 50;
 const RATINGS_SHOWN = 20;
+const CONSENTS_SHOWN = 50;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -53,6 +56,33 @@ export async function contactCalls(deps: DomainDeps, actor: AgentActor, visitorI
     durationMs: row.duration_ms,
     consent: row.consent_mode && row.consent_at !== null ? { mode: row.consent_mode, at: iso(row.consent_at), version: row.consent_version ?? "" } : null,
   }));
+}
+
+/**
+ * The contact's consent records of the inboxes the agent may see, newest first: each privacy
+ * notice agreed to before a chat (consents table), and each recording consent given before a call.
+ */
+export async function contactConsents(deps: DomainDeps, actor: AgentActor, visitorIds: string[]): Promise<ContactConsent[]> {
+  const visible = await visibleToAgent(deps, actor);
+  const notices = (await consentRowsOf(deps.db, visitorIds, CONSENTS_SHOWN)).filter(visible).map((row): ContactConsent & { ms: number } => ({
+    kind: row.kind,
+    version: row.version,
+    at: iso(row.created_at),
+    inboxId: row.inbox_id,
+    policyUrl: row.policy_url,
+    callId: null,
+    mode: null,
+    ms: row.created_at,
+  }));
+  const recordings = (await callRowsOf(deps.db, visitorIds, CALLS_SHOWN)).filter(visible).flatMap((row): (ContactConsent & { ms: number })[] =>
+    row.consent_mode && row.consent_at !== null
+      ? [{ kind: "call_recording", version: row.consent_version ?? "", at: iso(row.consent_at), inboxId: row.inbox_id, policyUrl: null, callId: row.id, mode: row.consent_mode, ms: row.consent_at }]
+      : [],
+  );
+  return [...notices, ...recordings]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, CONSENTS_SHOWN)
+    .map(({ ms: _ms, ...consent }) => consent);
 }
 
 /** The contact's ratings, of the conversations the agent may see (`conversations`, from contactConversations). */

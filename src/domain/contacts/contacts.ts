@@ -6,7 +6,7 @@ import { DomainError, invalid, notFound } from "../errors.ts";
 import { decodePageCursor, encodePageCursor } from "../pageCursor.ts";
 import type { DomainDeps } from "../ports.ts";
 import { searchWords } from "../search/fold.ts";
-import { type AgentActor, announceContactChange, contactCalls, contactConversations, contactRatings } from "./contactActivity.ts";
+import { type AgentActor, announceContactChange, contactCalls, contactConsents, contactConversations, contactRatings } from "./contactActivity.ts";
 
 // Contacts: the people behind visitor rows, as agents see and correct them. Any agent may list,
 // read and edit a contact; merging is in mergeContacts.ts (admins only).
@@ -53,7 +53,7 @@ export async function listContacts(deps: DomainDeps, query: { q?: string | undef
   };
 }
 
-/** Everything the contact page shows: the profile, all devices' conversations and calls, ratings and likely duplicates. */
+/** Everything the contact page shows: the profile, all devices' conversations and calls, ratings, consents and likely duplicates. */
 export async function readContact(deps: DomainDeps, actor: AgentActor, id: string): Promise<ContactDetail> {
   const row = await requireContact(deps, id);
   const visitorIds = await contactVisitorIds(deps.db, row.id);
@@ -67,6 +67,7 @@ export async function readContact(deps: DomainDeps, actor: AgentActor, id: strin
     conversations,
     calls: await contactCalls(deps, actor, visitorIds),
     ratings: await contactRatings(deps, visitorIds, conversations),
+    consents: await contactConsents(deps, actor, visitorIds),
     duplicates: duplicates.map((d) => presentContactSummary(d, d.conversation_count)),
   };
 }

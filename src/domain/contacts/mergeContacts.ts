@@ -7,6 +7,7 @@ import { conflict, DomainError, forbidden, invalid } from "../errors.ts";
 import type { DomainDeps } from "../ports.ts";
 import { type AgentActor, announceContactChange } from "./contactActivity.ts";
 import { readContact, requireContact } from "./contacts.ts";
+import { moveConsents } from "../../adapters/db/repositories/consents.ts";
 
 // Merging two contacts: everything of the secondary moves to the primary in one transaction, and
 // the secondary stays as a tombstone (`merged_into`) so ids held elsewhere still lead somewhere.
@@ -65,6 +66,7 @@ async function moveEverything(trx: Db, primary: VisitorRow, secondary: VisitorRo
   await trx.updateTable("conversations").set({ visitor_id: to }).where("visitor_id", "=", from).execute();
   await trx.updateTable("calls").set({ visitor_id: to }).where("visitor_id", "=", from).execute();
   await trx.updateTable("conversation_ratings").set({ visitor_id: to }).where("visitor_id", "=", from).execute();
+  await moveConsents(trx, from, to);
   await trx.updateTable("conversation_events").set({ actor_id: to }).where("actor_type", "=", "visitor").where("actor_id", "=", from).execute();
   // An upload not yet sent in a message may be attached only by its uploader: now the primary.
   await trx.updateTable("attachments").set({ uploaded_by: `visitor:${to}` }).where("uploaded_by", "=", `visitor:${from}`).execute();

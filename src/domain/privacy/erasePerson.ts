@@ -13,7 +13,8 @@ export interface EraseReport {
 
 /**
  * Erases a person (a visitor id, or every visitor with that e-mail address): the profile, messages,
- * notes, files and recordings, consent records and device tokens. Conversations and calls remain as
+ * notes, files and recordings, consent records (privacy notices and calls' recording consents, counted
+ * in the report) and device tokens. Conversations and calls remain as
  * anonymous shells for reports. Bridged Telegram posts are deleted where the Bot API still allows
  * it; the rest are listed in the report. Rows go in one transaction, then the files.
  */
@@ -22,7 +23,7 @@ export async function erasePerson(deps: DomainDeps, input: { actor: Actor; perso
   if (!people.length) throw notFound("contact_not_found", `No contact ${input.person}.`);
   const report: EraseReport = {
     visitorIds: people.map((p) => p.id),
-    counts: { conversations: 0, messages: 0, calls: 0, attachments: 0, recordings: 0, notes: 0 },
+    counts: { conversations: 0, messages: 0, calls: 0, attachments: 0, recordings: 0, notes: 0, consents: 0 },
     files: { deleted: 0, failed: [] },
     telegram: { deleted: 0, left: [] },
   };

@@ -22,8 +22,8 @@ const safeName = (name: string) => name.replace(/[\\/\x00-\x1f\x7f]/g, "_").slic
 
 /**
  * Gathers everything stored about a person (a visitor id, or every visitor with that e-mail
- * address): profile, conversations with messages, notes and timeline, ratings, calls with consent
- * records, and every attachment and recording. Written to the audit log.
+ * address): profile, conversations with messages, notes and timeline, ratings, calls, consent
+ * records (privacy notices and recording consents), and every attachment and recording. Written to the audit log.
  */
 export async function exportPerson(deps: DomainDeps, input: { actor: Actor; person: string; ip?: string | null }): Promise<PersonExport> {
   const people = await findPeople(deps.db, input.person);
@@ -91,9 +91,15 @@ export async function exportPerson(deps: DomainDeps, input: { actor: Actor; pers
         durationSeconds: call.duration_ms === null ? null : Math.round(call.duration_ms / 1000),
         recordings: recordingPaths.get(call.id) ?? [],
       })),
-      consents: rows.calls
-        .filter((call) => call.consent_at !== null)
-        .map((call) => ({ kind: "call_recording", callId: call.id, mode: call.consent_mode, at: iso(call.consent_at), wordingVersion: call.consent_version })),
+      // Both kinds, oldest first: the privacy notices agreed to before chatting, and each call's recording consent.
+      consents: [
+        ...rows.consents.map((c) => ({ kind: c.kind, inboxId: c.inbox_id, at: iso(c.created_at), wordingVersion: c.version, policyUrl: c.policy_url, ms: c.created_at })),
+        ...rows.calls
+          .filter((call) => call.consent_at !== null)
+          .map((call) => ({ kind: "call_recording", callId: call.id, mode: call.consent_mode, at: iso(call.consent_at), wordingVersion: call.consent_version, ms: call.consent_at ?? 0 })),
+      ]
+        .sort((a, b) => a.ms - b.ms)
+        .map(({ ms: _ms, ...consent }) => consent),
       unsentFiles: rows.attachments.filter((a) => a.message_id === null).map((a) => fileOf.get(a.id)),
     });
   }

@@ -3,18 +3,20 @@ import type { WidgetLook } from "../../protocol/settings.ts";
 import { findInboxSettingsRow } from "../../adapters/db/repositories/appSettings.ts";
 import { parseInboxSettings } from "../inboxes/inboxSettings.ts";
 import type { SettingsDeps } from "./installSettings.ts";
+import type { WidgetPrivacyNotice } from "../../protocol/privacy.ts";
+import { widgetNotice } from "../privacy/privacyNotice.ts";
 
 /**
  * What a widget of `inboxId` shows in `language` (or the first language offered, when that one is
  * not): its inbox's look, the pre-chat fields (the
- * inbox's own, else the install's) and the languages both the inbox and the install offer. An
+ * inbox's own, else the install's), the privacy notice and the languages both the inbox and the install offer. An
  * unknown or absent inbox is the default one, so an old snippet keeps working.
  */
 export async function widgetLookFor(
   deps: Pick<SettingsDeps, "db" | "settings">,
   inboxId: string | undefined,
   language: "tr" | "en",
-): Promise<WidgetLook & { preChat: PreChatFields }> {
+): Promise<WidgetLook & { preChat: PreChatFields; privacy: WidgetPrivacyNotice | null }> {
   const wanted = inboxId ?? DEFAULT_INBOX_ID;
   let id = wanted;
   let row = await findInboxSettingsRow(deps.db, wanted);
@@ -38,6 +40,7 @@ export async function widgetLookFor(
     languages,
     callsEnabled: inbox?.calls.enabled ?? true,
     preChat: widget?.preChat ?? install.preChat,
+    privacy: inbox ? widgetNotice(inbox.privacy, spoken) : null,
   };
 }
 

@@ -21,6 +21,7 @@ import { canRingTelegram } from "../../domain/calls/callService.ts";
 import { widgetAvailability as widgetAvailability$ } from "../../domain/inboxes/availability.ts";
 import { widgetAvailability } from "../../protocol/callbacks.ts";
 import { readUpload } from "../upload.ts";
+import { widgetPrivacyNotice } from "../../protocol/privacy.ts";
 
 /** An inbox id as the loader passes it; anything else is the default inbox. */
 const INBOX_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -70,6 +71,8 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
       response: {
         200: widgetLook.extend({
           preChat: z.object({ name: z.string(), email: z.string(), phone: z.string() }),
+          // The pre-chat privacy notice; null: none (the widget loads nothing for it).
+          privacy: widgetPrivacyNotice.nullable(),
           agentsOnline: z.boolean(),
           limits: z.object({ messageLength: z.number(), uploadBytes: z.number(), kinds: z.array(z.string()) }),
           // Told to the caller before they press Call (consent notice).

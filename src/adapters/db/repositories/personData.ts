@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Db } from "../database.ts";
 import type { VisitorRow } from "./chat.ts";
+import { consentRowsOf, deleteConsentsOf } from "./consents.ts";
 
 // What destek holds about one person (a visitor row and everything hanging off it), for the
 // privacy export and erase. Conversations and calls cascade from the visitor in the schema; files
@@ -69,6 +70,8 @@ export interface ErasedCounts {
   attachments: number;
   recordings: number;
   notes: number;
+  /** Privacy notices agreed to, and recording consents of the person's calls. */
+  consents: number;
 }
 
 /**
@@ -89,7 +92,7 @@ export async function eraseRowsOfPerson(trx: Db, visitorId: string, now: number)
     })
     .execute();
 
-  const counts: ErasedCounts = { conversations: conversationIds.length, messages: 0, calls: callIds.length, attachments: 0, recordings: 0, notes: 0 };
+  const counts: ErasedCounts = { conversations: conversationIds.length, messages: 0, calls: callIds.length, attachments: 0, recordings: 0, notes: 0, consents: 0 };
   if (conversationIds.length) {
     const emptied = await emptyConversations(trx, conversationIds);
     counts.messages = emptied.messages;
@@ -102,12 +105,14 @@ export async function eraseRowsOfPerson(trx: Db, visitorId: string, now: number)
   if (callIds.length) {
     counts.recordings = Number((await trx.deleteFrom("recordings").where("call_id", "in", callIds).executeTakeFirst()).numDeletedRows);
     await trx.deleteFrom("telegram_messages").where("call_id", "in", callIds).execute();
+    counts.consents += (await trx.selectFrom("calls").select("id").where("id", "in", callIds).where("consent_at", "is not", null).execute()).length;
     await trx
       .updateTable("calls")
       .set({ visitor_id: anonymous, consent_mode: null, consent_at: null, consent_version: null })
       .where("id", "in", callIds)
       .execute();
   }
+  counts.consents += await deleteConsentsOf(trx, visitorId);
   await trx.deleteFrom("search_documents").where("visitor_id", "=", visitorId).execute();
   // Pending notifications name the person's calls by id; they would only fail now.
   for (const id of callIds) {
@@ -179,5 +184,6 @@ export async function rowsOfPerson(db: Db, visitorId: string) {
   );
   const devices = await db.selectFrom("visitor_tokens").select("created_at").where("visitor_id", "=", visitorId).execute();
   const agents = await db.selectFrom("agents").select(["id", "name"]).execute();
-  return { conversations, messages, attachments, events, ratings, calls, recordings, devices, agents };
+  const consents = await consentRowsOf(db, [visitorId]);
+  return { conversations, messages, attachments, events, ratings, calls, recordings, devices, agents, consents };
 }

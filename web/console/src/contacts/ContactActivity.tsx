@@ -93,3 +93,50 @@ export function ContactCallsAndRatings({ contact }: { contact: ContactDetail }) 
 		</>
 	);
 }
+
+/**
+ * The contact's consent records, newest first: each privacy notice agreed to before a chat and
+ * each recording consent given before a call (with a link to that call), with version and time.
+ */
+export function ContactConsents({ contact }: { contact: ContactDetail }) {
+	const { t, language } = useI18n();
+	const headingId = useId();
+	return (
+		<section class="card contact-section" aria-labelledby={headingId}>
+			<h2 id={headingId}>{t("contact.consents")}</h2>
+			{contact.consents.length === 0 ? (
+				<p class="muted">{t("contact.noConsents")}</p>
+			) : (
+				<ul class="contact-calls contact-consents" aria-labelledby={headingId}>
+					{contact.consents.map((consent) => {
+						const route = consent.callId ? callHistoryRoute(consent.callId) : null;
+						return (
+							<li key={`${consent.kind}-${consent.callId ?? consent.inboxId}-${consent.version}`}>
+								<strong>{t(`contact.consentKind.${consent.kind}`)}</strong>
+								{consent.mode && <span> ({t(`contact.consentMode.${consent.mode}`)})</span>}{" "}
+								<time dateTime={consent.at}>{formatDateTime(consent.at, language)}</time>
+								<span class="muted"> · {t("contact.consentVersion", { version: consent.version })}</span>
+								{consent.policyUrl && (
+									<>
+										{" · "}
+										<a href={consent.policyUrl} target="_blank" rel="noopener noreferrer">
+											{t("contact.consentPolicy")}
+										</a>
+									</>
+								)}
+								{route && (
+									<>
+										{" · "}
+										<a href={routeHref(route)} onClick={(event) => followLink(event, route)}>
+											{t("contact.consentCall")}
+										</a>
+									</>
+								)}
+							</li>
+						);
+					})}
+				</ul>
+			)}
+		</section>
+	);
+}

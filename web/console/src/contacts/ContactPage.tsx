@@ -9,7 +9,7 @@ import { ErrorAlert, Notice } from "../ui/ErrorAlert";
 import { formatDateTime } from "../ui/formatTime";
 import { Icon } from "../ui/Icon";
 import { useAsyncAction } from "../ui/useAsyncAction";
-import { ContactCallsAndRatings, ContactConversations } from "./ContactActivity";
+import { ContactCallsAndRatings, ContactConsents, ContactConversations } from "./ContactActivity";
 import { ContactForm } from "./ContactForm";
 import { DuplicateContacts } from "./DuplicateContacts";
 import { PrivacyRequests } from "./PrivacyRequests";
@@ -77,6 +77,7 @@ export function ContactPage({ agent, contactId }: { agent: Agent; contactId: str
 						<div class="contact-column">
 							<ContactConversations contact={contact} />
 							<ContactCallsAndRatings contact={contact} />
+							<ContactConsents contact={contact} />
 						</div>
 					</div>
 				</>

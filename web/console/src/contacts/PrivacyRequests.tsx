@@ -39,8 +39,9 @@ export function PrivacyRequests({ api, contact, name }: { api: ContactsApi; cont
 		if (!result) return;
 		const report = result.value;
 		const done = t("contact.erased", { name, messages: String(report.counts.messages), files: String(report.files.deleted) });
+		const consents = report.counts.consents ? ` ${t("contact.erasedConsents", { count: String(report.counts.consents) })}` : "";
 		const left = report.telegram.left.length ? ` ${t("contact.erasedTelegramLeft", { count: String(report.telegram.left.length) })}` : "";
-		showToast(done + left);
+		showToast(done + consents + left);
 		navigate(ROUTES.contacts);
 	};
 	return (

@@ -61,6 +61,13 @@ export const settingsEn = {
 	"settings.inbox.capacityHint": "Round-robin among the members who are available and under this number.",
 	"settings.inbox.telegramChat": "Telegram chat of this website",
 	"settings.inbox.telegramChatHint": "A numeric chat id for this website's alerts. Empty: the team chat from Team settings.",
+	"settings.inbox.privacy": "Privacy notice",
+	"settings.inbox.policyUrl": "Privacy policy link",
+	"settings.inbox.policyUrlHint": "Optional: an https address of your privacy policy. The widget shows it before the first message.",
+	"settings.inbox.askConsent": "Ask for consent before the chat",
+	"settings.inbox.noticeTr": "Privacy notice text (Turkish)",
+	"settings.inbox.noticeEn": "Privacy notice text (English)",
+	"settings.inbox.noticeHint": "Empty shows the built-in notice. Changing the text or the link asks every visitor again; their consents show on the contact page.",
 	"settings.invalidNumber": "{field} must be a whole number.",
 } as const;
 

@@ -63,5 +63,12 @@ export const settingsTr: Record<SettingsMessageKey, string> = {
 	"settings.inbox.capacityHint": "Müsait olan ve bu sayının altındaki üyeler arasında sırayla.",
 	"settings.inbox.telegramChat": "Bu sitenin Telegram sohbeti",
 	"settings.inbox.telegramChatHint": "Bu sitenin uyarıları için sayısal sohbet kimliği. Boş: Ekip ayarlarındaki ekip sohbeti.",
+	"settings.inbox.privacy": "Gizlilik bildirimi",
+	"settings.inbox.policyUrl": "Gizlilik politikası bağlantısı",
+	"settings.inbox.policyUrlHint": "İsteğe bağlı: gizlilik politikanızın https adresi. Pencere bunu ilk mesajdan önce gösterir.",
+	"settings.inbox.askConsent": "Sohbetten önce onay iste",
+	"settings.inbox.noticeTr": "Gizlilik bildirimi metni (Türkçe)",
+	"settings.inbox.noticeEn": "Gizlilik bildirimi metni (İngilizce)",
+	"settings.inbox.noticeHint": "Boş bırakılırsa hazır metin gösterilir. Metni ya da bağlantıyı değiştirmek her ziyaretçiye yeniden sorar; onaylar kişi sayfasında görünür.",
 	"settings.invalidNumber": "{field} bir tam sayı olmalı.",
 };

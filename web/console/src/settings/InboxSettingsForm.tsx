@@ -12,7 +12,7 @@ import { CheckboxField, digitsOnly, FieldGroup, numberText, parseWholeNumber, Se
 
 /**
  * Admins only: one inbox's widget look (colour, position, greeting per language, languages), its
- * calls (on, video, ring time), automatic assignment and Telegram chat. Business hours have a page of
+ * calls (on, video, ring time), automatic assignment, privacy notice and Telegram chat. Business hours have a page of
  * their own and are sent back as they were loaded.
  */
 export function InboxSettingsForm({ inboxId }: { inboxId: string }) {
@@ -22,6 +22,8 @@ export function InboxSettingsForm({ inboxId }: { inboxId: string }) {
 	const colourId = useId();
 	const greetingTrId = useId();
 	const greetingEnId = useId();
+	const noticeTrId = useId();
+	const noticeEnId = useId();
 	const load = useAsyncAction();
 	const save = useAsyncAction();
 	const [settings, setSettings] = useState<InboxSettings | null>(null);
@@ -49,6 +51,8 @@ export function InboxSettingsForm({ inboxId }: { inboxId: string }) {
 	const setWidget = (changes: Partial<InboxSettings["widget"]>) => setSettings({ ...settings, widget: { ...widget, ...changes } });
 	const setCalls = (changes: Partial<InboxSettings["calls"]>) => setSettings({ ...settings, calls: { ...settings.calls, ...changes } });
 	const setAssignment = (changes: Partial<InboxSettings["assignment"]>) => setSettings({ ...settings, assignment: { ...settings.assignment, ...changes } });
+	const privacy = settings.privacy;
+	const setPrivacy = (changes: Partial<InboxSettings["privacy"]>) => setSettings({ ...settings, privacy: { ...privacy, ...changes } });
 	// Numbers are edited as text: an empty ring time means "the install's".
 	const ringTime = numberText(settings.calls.ringTimeoutS ?? null);
 	const setRingTime = (text: string) => {
@@ -127,6 +131,27 @@ export function InboxSettingsForm({ inboxId }: { inboxId: string }) {
 					normalize={digitsOnly}
 					hint={t("settings.inbox.capacityHint")}
 				/>
+			</FieldGroup>
+			<FieldGroup legend={t("settings.inbox.privacy")}>
+				<TextField
+					label={t("settings.inbox.policyUrl")}
+					value={privacy.policyUrl ?? ""}
+					onValue={(text) => setPrivacy({ policyUrl: text.trim() === "" ? null : text.trim() })}
+					plain
+					hint={t("settings.inbox.policyUrlHint")}
+				/>
+				<CheckboxField label={t("settings.inbox.askConsent")} checked={privacy.askConsent} onChecked={(askConsent) => setPrivacy({ askConsent })} />
+				<div class="field">
+					<label for={noticeTrId}>{t("settings.inbox.noticeTr")}</label>
+					<textarea id={noticeTrId} class="settings-textarea" rows={2} maxLength={1000} value={privacy.notice.tr} onInput={(event) => setPrivacy({ notice: { ...privacy.notice, tr: event.currentTarget.value } })} />
+				</div>
+				<div class="field">
+					<label for={noticeEnId}>{t("settings.inbox.noticeEn")}</label>
+					<textarea id={noticeEnId} class="settings-textarea" rows={2} maxLength={1000} value={privacy.notice.en} aria-describedby={`${noticeEnId}-hint`} onInput={(event) => setPrivacy({ notice: { ...privacy.notice, en: event.currentTarget.value } })} />
+					<p class="field-hint" id={`${noticeEnId}-hint`}>
+						{t("settings.inbox.noticeHint")}
+					</p>
+				</div>
 			</FieldGroup>
 			<TextField
 				label={t("settings.inbox.telegramChat")}

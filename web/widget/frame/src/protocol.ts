@@ -21,3 +21,4 @@ export type {
 export { RECORDING_CONSENT_VERSION } from "../../../../src/protocol/consent";
 export type { RatingView, VisitorTimelineClientEvents } from "../../../../src/protocol/timeline";
 export type { WidgetAvailability } from "../../../../src/protocol/callbacks";
+export type { WidgetPrivacyNotice } from "../../../../src/protocol/privacy";

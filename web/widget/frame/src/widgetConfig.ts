@@ -34,6 +34,7 @@ function normalize(raw: Partial<WidgetConfig>): WidgetConfig {
 		greeting: typeof raw.greeting === "string" ? raw.greeting : "",
 		callsEnabled: raw.callsEnabled !== false,
 		languages: Array.isArray(raw.languages) ? raw.languages.filter(isLanguage) : [],
+		privacy: raw.privacy ?? null,
 	};
 }
 

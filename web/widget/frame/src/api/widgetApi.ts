@@ -1,5 +1,5 @@
 import type { Language } from "../../../../shared/i18n";
-import type { AttachmentView } from "../protocol";
+import type { AttachmentView, WidgetPrivacyNotice } from "../protocol";
 import type { SiteIdentity } from "../../../bridgeMessages";
 import { frameOptions } from "../frameOptions";
 
@@ -36,6 +36,8 @@ export interface WidgetConfig {
 	callsEnabled: boolean;
 	/** The languages the inbox offers, the first its default; empty: whatever the visitor's is. */
 	languages: Language[];
+	/** The website's pre-chat privacy notice; null: none. */
+	privacy: WidgetPrivacyNotice | null;
 }
 
 /** Used until (or if never) the server's config arrives; the server enforces the real limits. */
@@ -49,6 +51,7 @@ export const FALLBACK_CONFIG: WidgetConfig = {
 	greeting: "",
 	callsEnabled: true,
 	languages: [],
+	privacy: null,
 };
 
 /** A JSON request to the widget API; a failure is a WidgetApiError with the server's stable id. */

@@ -6,6 +6,7 @@ import { addToOutbox, type OutboxEntry, readOutbox, removeFromOutbox } from "./o
 import { lastSeq, mergeMessages } from "./timeline";
 import { ACK_TIMEOUT_MS, NO_ANSWER_ID, settleAck, type VisitorSocket } from "./visitorSocket";
 import { logFailure } from "../../../../shared/logFailure";
+import { freshWidgetConfig } from "../widgetConfig";
 
 /** A failure the visitor is told about, with the server's stable id. */
 export interface ChatError {
@@ -38,6 +39,8 @@ export interface ChatState {
 	availability: WidgetAvailability | null;
 	/** The server refused the connection (a limit): why, and when the widget tries again by itself. */
 	refusal: { id: string; retryAt: number } | null;
+	/** The privacy notice version the visitor agreed to (on the server, or ticked now); sent with each message. */
+	privacyConsent: string | null;
 }
 
 export const chatState = createStore<ChatState>({
@@ -52,6 +55,7 @@ export const chatState = createStore<ChatState>({
 	mail: null,
 	availability: null,
 	refusal: null,
+	privacyConsent: null,
 });
 
 const SYNC_RETRY_MS = 3_000;
@@ -87,7 +91,7 @@ function absorb(messages: MessageView[]): void {
 /** Fetches what happened since the last seq on screen; retried while connected until it answers. */
 async function sync(connection: VisitorSocket): Promise<void> {
 	const afterSeq = lastSeq(chatState.get().messages);
-	const answer = await new Promise<Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState; availability: WidgetAvailability }>>(
+	const answer = await new Promise<Ack<{ conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean; callsAvailable: boolean; mail: VisitorMailState; availability: WidgetAvailability; privacyConsent: string | null }>>(
 		(resolve) => connection.timeout(ACK_TIMEOUT_MS).emit("conversation:sync", { afterSeq }, settleAck(resolve)),
 	);
 	if (!answer.ok) {
@@ -96,14 +100,14 @@ async function sync(connection: VisitorSocket): Promise<void> {
 		}, SYNC_RETRY_MS);
 		return;
 	}
-	const { conversation, messages, agentsOnline, callsAvailable, mail, availability } = answer.data;
+	const { conversation, messages, agentsOnline, callsAvailable, mail, availability, privacyConsent } = answer.data;
 	const shown = chatState.get().conversation;
 	if (shown && conversation && shown.id !== conversation.id) {
 		// The server moved us to another conversation: its seqs start over, so fetch it from the start.
 		patch({ conversation: null, messages: [] });
 		return sync(connection);
 	}
-	patch({ conversation, agentsOnline, callsAvailable, mail, availability, synced: true });
+	patch({ conversation, agentsOnline, callsAvailable, mail, availability, synced: true, privacyConsent });
 	absorb(messages);
 }
 
@@ -118,6 +122,7 @@ async function sendOne(clientId: string): Promise<void> {
 		body: entry.body,
 		attachmentIds: entry.attachmentIds,
 		...(entry.pageUrl ? { pageUrl: entry.pageUrl } : {}),
+		privacyConsent: chatState.get().privacyConsent ?? undefined,
 	};
 	const answer = await new Promise<Ack<{ message: MessageView }>>((resolve) =>
 		connection.timeout(ACK_TIMEOUT_MS).emit("message:send", payload, settleAck(resolve)),
@@ -131,7 +136,17 @@ async function sendOne(clientId: string): Promise<void> {
 		// A refusal, or silence on a live connection: the visitor decides (Retry). A dropped
 		// connection needs no decision: the outbox is resent on reconnect.
 		setPendingError(clientId, answer.error);
+		// The notice changed since the widget loaded: show the new one, to be agreed to again.
+		if (answer.error.id === "consent_required") {
+			patch({ privacyConsent: null });
+			freshWidgetConfig().catch(logFailure("reloading the widget config"));
+		}
 	}
+}
+
+/** The visitor ticked (a version) or unticked (null) the privacy notice's checkbox. */
+export function agreeToNotice(version: string | null): void {
+	patch({ privacyConsent: version });
 }
 
 function queueSend(clientId: string): void {

@@ -87,6 +87,7 @@ export const en = {
 	"error.too_many_calls": "Too many calls from your network today, try again in {wait}.",
 	"error.upload_quota_reached": "Your network has sent as many files as it can today, try again in {wait}.",
 	"error.storage_full": "We can't take files right now. Please write your message as text.",
+	"error.consent_required": "Please agree to the privacy notice first.",
 	"wait.minute": "1 minute",
 	"wait.minutes": "{count} minutes",
 	"wait.hours": "{count} hours",

@@ -89,6 +89,7 @@ export const tr: Record<MessageKey, string> = {
 	"error.too_many_calls": "Ağınızdan bugün çok fazla arama yapıldı, {wait} sonra tekrar deneyin.",
 	"error.upload_quota_reached": "Ağınız bugün gönderebileceği kadar dosya gönderdi, {wait} sonra tekrar deneyin.",
 	"error.storage_full": "Şu anda dosya alamıyoruz. Lütfen mesajınızı yazı olarak gönderin.",
+	"error.consent_required": "Lütfen önce gizlilik bildirimini onaylayın.",
 	"wait.minute": "1 dakika",
 	"wait.minutes": "{count} dakika",
 	"wait.hours": "{count} saat",

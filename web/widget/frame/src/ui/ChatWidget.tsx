@@ -13,6 +13,7 @@ import { Header } from "./Header";
 import { MailPromptSlot } from "./MailPromptSlot";
 import { MessageLog } from "./MessageLog";
 import { PreChatForm } from "./PreChatForm";
+import { PrivacySlot } from "./PrivacySlot";
 import { RatingSlot } from "./RatingSlot";
 
 /** Remembers that the pre-chat form was filled in or skipped, so a reload does not ask again. */
@@ -46,6 +47,7 @@ function Conversation() {
 			<MessageLog />
 			<RatingSlot />
 			<MailPromptSlot />
+			<PrivacySlot />
 			<Composer />
 		</main>
 	);

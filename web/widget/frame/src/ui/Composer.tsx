@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from "preact/hooks";
-import { sendMessage } from "../chat/chatStore";
+import { chatState, sendMessage } from "../chat/chatStore";
 import { noteVisitorTyping, stopVisitorTyping } from "../chat/typingSignals";
 import { hostState } from "../host/hostBridge";
 import { useI18n } from "../i18n";
@@ -28,6 +28,10 @@ export function Composer() {
 	const maxLength = config?.limits.messageLength ?? 4000;
 	const canRecord = (config?.limits.kinds ?? []).includes("voice") && typeof MediaRecorder !== "undefined";
 	const remaining = maxLength - text.length;
+	// A website that asks for consent to its privacy notice: nothing goes out until it is ticked.
+	const { privacyConsent } = useStore(chatState);
+	const notice = config?.privacy;
+	const blocked = notice?.required && privacyConsent !== notice.version;
 
 	// Opening the panel puts the cursor in the text box, ready to type. While recording, the text
 	// box is replaced, so focus moves to Stop and comes back afterwards.
@@ -39,7 +43,7 @@ export function Composer() {
 
 	const send = () => {
 		const body = text.trim();
-		if (!body) return;
+		if (!body || blocked) return;
 		stopVisitorTyping();
 		sendMessage(body);
 		setText("");
@@ -117,7 +121,7 @@ export function Composer() {
 						<MicIcon />
 					</button>
 				)}
-				<button type="button" class="icon-button icon-button-accent" onClick={send} disabled={!text.trim()} aria-label={t("composer.send")}>
+				<button type="button" class="icon-button icon-button-accent" onClick={send} disabled={!text.trim() || blocked} aria-label={t("composer.send")}>
 					<SendIcon />
 				</button>
 			</div>
