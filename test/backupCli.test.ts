@@ -16,11 +16,12 @@ import { loadConfig } from "../src/config.ts";
 import { type AppDeps, closeDeps, createDeps } from "../src/deps.ts";
 import { createAgent } from "../src/domain/agents.ts";
 import { signedRecordingUrl } from "../src/domain/calls/recordingLinks.ts";
+import { startSession } from "../src/domain/auth/sessions.ts";
 import { storeRecording } from "../src/domain/calls/recordings.ts";
 import { uploadAttachment } from "../src/domain/chat/attachments.ts";
 import { sendVisitorMessage } from "../src/domain/chat/messages.ts";
 import { fileLinks } from "../src/domain/chat/present.ts";
-import { signedLink } from "../src/domain/signedLinks.ts";
+import { mediaSessionToken, signedLink } from "../src/domain/signedLinks.ts";
 import { freshPostgresDatabase } from "./support/databases.ts";
 import { type CliResult, killAllDestek, runCli, waitFor } from "./support/process.ts";
 
@@ -203,7 +204,7 @@ describe.each(variants)("destek backup and restore on SQLite: $name", (variant) 
         expect(response.body.startsWith(`note ${index}: `)).toBe(true);
         if (variant.encrypted) expect(readFileSync(join(target, "files", attachment.storage_key)).subarray(0, 8).toString()).toBe("DSTKENC1");
       }
-      const recording = await app.inject({ method: "GET", url: signedRecordingUrl(targetDeps.domain, seeded!.recordingId) });
+      const recording = await playRecording(app, targetDeps, seeded!.recordingId);
       expect(recording.statusCode).toBe(200);
       expect(recording.rawPayload.equals(seeded!.audio)).toBe(true);
     } finally {
@@ -311,7 +312,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("destek backup and restore on Post
       const invoice = await app.inject({ method: "GET", url: signedLink(targetDeps.domain.clock, fileLinks(targetDeps.domain), seeded!.attachmentId) });
       expect(invoice.statusCode).toBe(200);
       expect(invoice.rawPayload.equals(seeded!.invoice)).toBe(true);
-      const recording = await app.inject({ method: "GET", url: signedRecordingUrl(targetDeps.domain, seeded!.recordingId) });
+      const recording = await playRecording(app, targetDeps, seeded!.recordingId);
       expect(recording.rawPayload.equals(seeded!.audio)).toBe(true);
     } finally {
       await app.close();
@@ -319,3 +320,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)("destek backup and restore on Post
     }
   }, 600_000);
 });
+
+/** Plays a recording as a signed-in agent would: a link bound to a session, and that session's media cookie. */
+async function playRecording(app: Awaited<ReturnType<typeof buildApp>>, deps: ReturnType<typeof createDeps>, recordingId: string) {
+  const agent = await deps.domain.db.selectFrom("agents").selectAll().executeTakeFirstOrThrow();
+  const { sessionId } = await startSession(deps.domain, agent, { ip: null, userAgent: null });
+  return app.inject({
+    method: "GET",
+    url: signedRecordingUrl(deps.domain, recordingId, sessionId),
+    headers: { cookie: `destek_media=${mediaSessionToken(deps.domain.keys.mediaSessions, sessionId)}` },
+  });
+}

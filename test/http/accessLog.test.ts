@@ -128,7 +128,7 @@ describe.each(testDatabases())("the access log of recordings and attachments on 
       await domain.storage.put(key, BYTES);
       await insertAttachment(domain.db, {
         id, conversation_id: conversationId, message_id: null, kind, mime, size: BYTES.length, storage_key: key, file_name: name,
-        width: null, height: null, duration_ms: null, uploaded_by: `visitor:${visitorId}`, created_at: now,
+        width: null, height: null, duration_ms: null, uploaded_by: `visitor:${visitorId}`, created_at: now, deleted_at: null,
       });
     }
   });

@@ -376,6 +376,8 @@ export interface JobRunsTable {
   lease_until: number | null;
   last_started_at: number | null;
   last_finished_at: number | null;
+}
+
 /** A visitor's agreement to a website's pre-chat privacy notice, per notice version (migration 0023). */
 export interface ConsentsTable {
   id: string;
