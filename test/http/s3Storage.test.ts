@@ -18,6 +18,7 @@ import { sweepOrphanUploads } from "../../src/adapters/storage/uploadJobs.ts";
 import { createS3Storage, type S3Storage } from "../../src/adapters/storage/s3Storage.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { storeRecording } from "../../src/domain/calls/recordings.ts";
+import { mediaSessionToken } from "../../src/domain/signedLinks.ts";
 import type { BlobStorage } from "../../src/domain/chat/storage.ts";
 import type { CallHistoryEntry } from "../../src/protocol/callHistory.ts";
 import type { AttachmentView, MessageView } from "../../src/protocol/chat.ts";
@@ -178,11 +179,13 @@ describe.each([{ encryptFiles: false }, { encryptFiles: true }])("STORAGE=s3: at
       const res = await t.app.inject({ method: "GET", url: `/api/calls/${callId}`, headers: { authorization: `Bearer ${session.accessToken}` } });
       expect(res.statusCode, res.body).toBe(200);
       const recording = (res.json() as { call: CallHistoryEntry }).call.recordings.find((r) => r.role === "caller")!;
-      const whole = await t.app.inject({ method: "GET", url: recording.url });
+      // A recording link plays only for the session it was handed to, shown by the media cookie.
+      const cookie = `destek_media=${mediaSessionToken(domain.keys.mediaSessions, session.sessionId)}`;
+      const whole = await t.app.inject({ method: "GET", url: recording.url, headers: { cookie } });
       expect(whole.statusCode).toBe(200);
       expect(whole.headers["content-type"]).toBe("audio/webm");
       expect(whole.rawPayload.equals(media)).toBe(true);
-      const seek = await t.app.inject({ method: "GET", url: recording.url, headers: { range: "bytes=200000-" } });
+      const seek = await t.app.inject({ method: "GET", url: recording.url, headers: { cookie, range: "bytes=200000-" } });
       expect(seek.statusCode).toBe(206);
       expect(seek.headers["content-range"]).toBe(`bytes 200000-${media.length - 1}/${media.length}`);
       expect(seek.rawPayload.equals(media.subarray(200_000))).toBe(true);
