@@ -12,12 +12,12 @@
 // itself fell behind its schedule.
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import pg from "pg";
 import { type BenchServer, startBareRelay, startDestekNode } from "./support/nodes.ts";
 import { machine, markdownTable, ms, percentile, saveResult } from "./support/report.ts";
+import { ask, spawnWorker } from "./support/threads.ts";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -51,25 +51,6 @@ interface RateRow {
 }
 
 const now = () => performance.timeOrigin + performance.now();
-
-/** A worker thread running a TypeScript file (Node's own loader does not take .ts in workers). */
-function spawnWorker(file: string): Worker {
-  const url = pathToFileURL(resolve(import.meta.dirname, "support", file)).href;
-  return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`, { eval: true });
-}
-
-function ask<T>(worker: Worker, message: unknown, expect: string): Promise<T> {
-  return new Promise((ok, fail) => {
-    const onMessage = (answer: { type: string; message?: string }) => {
-      if (answer.type === "error") fail(new Error(answer.message));
-      else if (answer.type === expect) ok(answer as T);
-      else return;
-      worker.off("message", onMessage);
-    };
-    worker.on("message", onMessage);
-    worker.postMessage(message);
-  });
-}
 
 async function freshDatabase(name: string): Promise<string> {
   if (!databaseUrl) throw new Error("no database URL");

@@ -1,12 +1,10 @@
 // Memory per idle visitor socket: the server's resident and heap growth, after a full GC, when 1k,
 // 5k and 10k widgets are connected and doing nothing, for destek and for the bare relay.
 //   npm run bench -- memory [--counts 1000,5000,10000] [--targets relay,sqlite]
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { Worker } from "node:worker_threads";
 import { type BenchServer, startBareRelay, startDestekNode } from "./support/nodes.ts";
 import { machine, markdownTable, saveResult } from "./support/report.ts";
+import { ask, spawnWorker } from "./support/threads.ts";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -15,24 +13,6 @@ const { values } = parseArgs({
 const counts = values.counts.split(",").map(Number);
 const threads = Number(values.threads);
 const TARGET_KB = 20;
-
-function spawnWorker(): Worker {
-  const url = pathToFileURL(resolve(import.meta.dirname, "support", "chatLoadWorker.ts")).href;
-  return new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(url)}); })`, { eval: true });
-}
-
-function ask(worker: Worker, message: unknown, expect: string): Promise<void> {
-  return new Promise((ok, fail) => {
-    const onMessage = (answer: { type: string; message?: string }) => {
-      if (answer.type === "error") fail(new Error(answer.message));
-      else if (answer.type === expect) ok();
-      else return;
-      worker.off("message", onMessage);
-    };
-    worker.on("message", onMessage);
-    worker.postMessage(message);
-  });
-}
 
 interface Row {
   target: string;
@@ -43,7 +23,7 @@ interface Row {
 
 async function measure(target: string, count: number): Promise<Row> {
   const server: BenchServer = target === "relay" ? await startBareRelay() : await startDestekNode("destek, SQLite");
-  const workers = Array.from({ length: threads }, spawnWorker);
+  const workers = Array.from({ length: threads }, () => spawnWorker("chatLoadWorker.ts"));
   try {
     const before = await server.memory();
     const url = `http://127.0.0.1:${server.port}/visitor`;
