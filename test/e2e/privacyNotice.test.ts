@@ -68,7 +68,10 @@ describe.runIf(browserAvailable())("the pre-chat privacy notice", () => {
     // Sent: the notice has done its work and leaves the composer.
     await expect.poll(() => agree.count(), { timeout: 15_000 }).toBe(0);
 
-    const consent = await stage.t.deps.domain.db.selectFrom("consents").selectAll().executeTakeFirstOrThrow();
+    // The widget shows the message before the server has stored it (and the consent with it).
+    const storedConsent = () => stage.t.deps.domain.db.selectFrom("consents").selectAll().executeTakeFirst();
+    await expect.poll(storedConsent, { timeout: 15_000 }).toBeDefined();
+    const consent = (await storedConsent())!;
     expect(consent).toMatchObject({ kind: "privacy_notice", inbox_id: "default", policy_url: POLICY });
 
     // The contact page lists it: kind, version and when.
