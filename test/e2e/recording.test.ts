@@ -84,7 +84,8 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("server-side call record
       expect(probed.codecs).toContain("opus");
       expect(probed.durationMs).toBeGreaterThan(sentMs[side.role as "agent" | "caller"] - 500);
       expect(probed.durationMs).toBeLessThan(Number(call.duration_ms) + 1000);
-      expect(Math.abs(Number(side.duration_ms) - probed.durationMs)).toBeLessThan(1000);
+      // The stored duration is the file's own timeline, so only rounding and the last frame separate them.
+      expect(Math.abs(Number(side.duration_ms) - probed.durationMs)).toBeLessThan(250);
       expect(side.size).toBeGreaterThan(10_000);
     }
     expect((await probe(fileOf(callerSide!))).codecs).toContain("vp8");

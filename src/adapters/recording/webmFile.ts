@@ -37,6 +37,8 @@ class ArrivalClock {
     private readonly clockRate: number,
     private readonly origin: number,
     private readonly audio: boolean,
+    /** Told each frame's place on the file's timeline (ms since the file's origin). */
+    private readonly onTime: (time: number) => void,
   ) {}
 
   pipe(output: (timed: Timed) => void): void {
@@ -58,7 +60,10 @@ class ArrivalClock {
     // Each new frame lands strictly after the previous one (a WebM track's block times must
     // increase); packets of one frame share its time.
     const time = Math.round(this.startMs + (this.ticks * 1000) / this.clockRate);
-    if (timestamp !== this.last) this.lastTime = Math.max(time, this.lastTime + 1);
+    if (timestamp !== this.last) {
+      this.lastTime = Math.max(time, this.lastTime + 1);
+      this.onTime(this.lastTime);
+    }
     this.last = timestamp;
     this.output({ rtp: input.rtp, time: this.lastTime });
   };
@@ -71,6 +76,8 @@ export class WebmFile {
   private readonly lipsync = new LipsyncCallback({ syncInterval: 200, bufferLength: 10 });
   private readonly sources: RtpSourceCallback[] = [];
   private readonly finalized: Promise<void>;
+  private firstTime = Number.POSITIVE_INFINITY;
+  private lastTime = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly path: string,
@@ -90,7 +97,10 @@ export class WebmFile {
     for (const input of inputs) {
       const rtp = new RtpSourceCallback();
       input.track.onReceiveRtp.subscribe((packet) => rtp.input(packet.clone()));
-      const time = new ArrivalClock(input.clockRate, origin, input.kind === "audio");
+      const time = new ArrivalClock(input.clockRate, origin, input.kind === "audio", (at) => {
+        this.firstTime = Math.min(this.firstTime, at);
+        this.lastTime = Math.max(this.lastTime, at);
+      });
       if (input.kind === "video") {
         const jitter = new JitterBufferCallback(input.clockRate, {});
         const depacketizer = new DepacketizeCallback("VP8", { isFinalPacketInSequence: (header) => header.marker });
@@ -114,6 +124,15 @@ export class WebmFile {
         if (await save(output)) resolve();
       });
     });
+  }
+
+  /**
+   * The span of the file's timeline, first frame to last, as written into its header: the
+   * recording's duration. It is not the span of packet arrivals, which a loaded event loop
+   * stretches or squeezes (packets held back at the start arrive in a burst).
+   */
+  get durationMs(): number {
+    return this.lastTime >= this.firstTime ? this.lastTime - this.firstTime : 0;
   }
 
   static async create(path: string, tracks: MediaStreamTrack[]): Promise<WebmFile> {

@@ -61,8 +61,10 @@ export function createWeriftRecorder(options: WeriftRecorderOptions): CallRecord
   const finish = (leg: RecordingLeg, why: string): Promise<void> => {
     leg.finished ??= (async () => {
       legs.delete(`${leg.callId}:${leg.role}`);
+      let written: WebmFile | undefined;
       try {
-        await (await leg.file)?.stop();
+        written = (await leg.file) ?? undefined;
+        await written?.stop();
       } catch (err) {
         log.warn({ err, callId: leg.callId, role: leg.role }, "recorder did not stop cleanly");
       }
@@ -79,7 +81,7 @@ export function createWeriftRecorder(options: WeriftRecorderOptions): CallRecord
         mime: leg.sawVideo ? "video/webm" : "audio/webm",
         size: (await stat(leg.path)).size,
         startedAt: leg.firstPacketAt,
-        durationMs: leg.lastPacketAt - leg.firstPacketAt,
+        durationMs: written?.durationMs || leg.lastPacketAt - leg.firstPacketAt,
       };
       log.info({ callId: leg.callId, role: leg.role, why, size: file.size, durationMs: file.durationMs }, "recording finished");
       await options.onFinished(file).catch((err: unknown) => log.error({ err, callId: leg.callId, path: leg.path }, "storing a recording failed"));
