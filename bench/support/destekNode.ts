@@ -1,7 +1,7 @@
 // One destek node for a benchmark, in a process of its own so the load generator does not share its
 // event loop. Started by bench/support/nodes.ts with `fork`; it builds the app as `main` does
 // (migrate, listen, background jobs), makes a signed-in agent, and reports over IPC:
-//   → { type: "ready", port, agentToken }        once listening
+//   → { type: "ready", port, agentToken, refreshToken }   once listening (the refresh token signs a browser in)
 //   ← { type: "memory" }  → { type: "memory", rss, heapUsed }   after a full GC
 //   ← { type: "stop" }    → exits when closed
 // Settings come from the environment (DATA_DIR, DATABASE_URL, REDIS_URL, …), as for `npm start`.
@@ -22,18 +22,27 @@ await migrateToLatest(deps.database);
 const app = await buildApp(deps);
 await app.listen({ port: 0, host: "127.0.0.1" });
 const jobs = startBackgroundJobs(deps, app.io);
+// As main does: with a bot token set, the Telegram worker (polling and the outbox) runs too.
+await deps.telegram?.start(deps);
 
 // Two nodes of one deployment share the database: the first makes the agent, the second finds it.
 const username = "bench";
 if (!(await findAgentByUsername(deps.domain.db, username))) {
   // Both nodes may try at once; the loser's "username_taken" is fine.
-  await createAgent(deps.domain, { type: "system" }, { username, name: "Bench agent", password: "bench-password-1234", role: "admin" }).catch(() => undefined);
+  await createAgent(deps.domain, { type: "system" }, {
+    username,
+    name: "Bench agent",
+    password: "bench-password-1234",
+    role: "admin",
+    // The Telegram benchmark answers as this agent from its Telegram account.
+    telegramChatId: process.env.BENCH_AGENT_TELEGRAM_ID,
+  }).catch(() => undefined);
 }
 const agent = await findAgentByUsername(deps.domain.db, username);
 if (!agent) throw new Error("could not make the bench agent");
-const { accessToken } = await startSession(deps.domain, agent, { ip: null, userAgent: null });
+const { accessToken, refreshToken } = await startSession(deps.domain, agent, { ip: null, userAgent: null });
 const address = app.server.address();
-send({ type: "ready", port: typeof address === "object" && address ? address.port : 0, agentToken: accessToken });
+send({ type: "ready", port: typeof address === "object" && address ? address.port : 0, agentToken: accessToken, refreshToken });
 
 process.on("message", (message: { type?: string }) => {
   if (message.type === "memory") {

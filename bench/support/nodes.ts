@@ -8,6 +8,8 @@ export interface BenchServer {
   name: string;
   port: number;
   agentToken: string;
+  /** The bench agent's refresh token: a browser with it in the `destek_refresh` cookie is signed in. */
+  refreshToken: string;
   pid: number;
   /** Resident and heap bytes of the server process, after a full GC. */
   memory(): Promise<{ rss: number; heapUsed: number }>;
@@ -42,10 +44,11 @@ function start(name: string, script: string, env: Record<string, string>, extraA
       child.on("message", onMessage);
       child.once("exit", onExit);
     });
-  return reply<{ port: number; agentToken: string }>("ready").then(({ port, agentToken }) => ({
+  return reply<{ port: number; agentToken: string; refreshToken?: string }>("ready").then(({ port, agentToken, refreshToken }) => ({
     name,
     port,
     agentToken,
+    refreshToken: refreshToken ?? "",
     pid: child.pid ?? 0,
     memory: () => {
       const answer = reply<{ rss: number; heapUsed: number }>("memory");

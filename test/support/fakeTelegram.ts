@@ -35,6 +35,8 @@ export class FakeTelegram {
   readonly token = `${100000 + Math.floor(Math.random() * 899999)}:TEST-fake-token-abcdefghijklmnop`;
   readonly botUsername = BOT_USER.username;
   readonly sent: SentMessage[] = [];
+  /** Told of each message or file the bot sends, as it arrives (benchmarks time them). */
+  onSent: ((message: SentMessage) => void) | undefined;
   readonly calls: string[] = [];
   /** Calls other than sending messages and files (answerCallbackQuery, setWebhook, …) with their arguments. */
   readonly otherRequests: Array<{ method: string; args: Record<string, unknown> }> = [];
@@ -270,6 +272,7 @@ export class FakeTelegram {
       case "sendDocument": {
         const sent = { method, ...args, message_id: this.nextMessageId++, ...(file ? { file } : {}) } as SentMessage;
         this.sent.push(sent);
+        this.onSent?.(sent);
         return reply(200, { ok: true, result: { message_id: sent.message_id, date: Math.floor(Date.now() / 1000), chat: { id: Number(args.chat_id), type: "private" }, caption: args.caption } });
       }
       case "getUpdates": {
@@ -290,6 +293,7 @@ export class FakeTelegram {
       case "sendMessage": {
         const sent = { method, ...args, message_id: this.nextMessageId++ } as SentMessage;
         this.sent.push(sent);
+        this.onSent?.(sent);
         return reply(200, { ok: true, result: { message_id: sent.message_id, date: Math.floor(Date.now() / 1000), chat: { id: Number(args.chat_id), type: "private" }, text: args.text } });
       }
       case "deleteMessage": {
