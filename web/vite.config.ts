@@ -16,7 +16,7 @@ export default defineConfig({
 		outDir: consoleOutDir,
 		emptyOutDir: true,
 		target: "es2022",
-		// One entry chunk and no dynamic imports: the preload polyfill would only add bytes.
+		// Pages load as chunks (ui/lazyPage.tsx); every browser the console supports has modulepreload.
 		modulePreload: { polyfill: false },
 	},
 	server: {

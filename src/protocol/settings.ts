@@ -44,20 +44,8 @@ export type InstallSettingKey = keyof InstallSettings;
 export const INSTALL_SETTING_KEYS = Object.keys(installSettings.shape) as InstallSettingKey[];
 export const installSettingKey = z.enum(INSTALL_SETTING_KEYS as [InstallSettingKey, ...InstallSettingKey[]]);
 
-/** The environment variable each setting defaults from, for the console and the README. */
-export const INSTALL_SETTING_ENV: Record<InstallSettingKey, string> = {
-  recording: "RECORDING",
-  recordingRetentionDays: "RECORDING_RETENTION_DAYS",
-  conversationRetentionDays: "CONVERSATION_RETENTION_DAYS",
-  attachmentRetentionDays: "ATTACHMENT_RETENTION_DAYS",
-  callDailyLimit: "CALL_DAILY_LIMIT",
-  callVisitorDailyLimit: "CALL_VISITOR_DAILY_LIMIT",
-  callAgentDailyLimit: "CALL_AGENT_DAILY_LIMIT",
-  ringTimeoutS: "CALL_RING_TIMEOUT_S",
-  preChat: "PRECHAT_FIELDS",
-  languages: "(none: Turkish and English)",
-  telegramChatId: "TELEGRAM_ADMIN_CHAT_ID",
-};
+// The environment variable of each setting lives in settingEnv.ts, with no zod: the console imports it.
+export { INSTALL_SETTING_ENV } from "./settingEnv.ts";
 
 /** PUT /api/settings: the keys to change (at least one); unknown keys are refused. */
 export const installSettingsPatch = installSettings

@@ -1,8 +1,11 @@
 import { I18nProvider } from "./i18n";
 import { ROUTES, useRoute } from "./router";
 import { SessionGate } from "./SessionGate";
-import { SetupPage } from "./setup/SetupPage";
-import { LinkPage } from "./team/LinkPage";
+import { lazyPage } from "./ui/lazyPage";
+
+// Used once per install or per invite: not part of the everyday first load.
+const SetupPage = lazyPage(() => import("./setup/SetupPage").then((m) => m.SetupPage));
+const LinkPage = lazyPage(() => import("./team/LinkPage").then((m) => m.LinkPage));
 
 /** The console: first-run setup on its own page, everything else behind the session. */
 export function App() {

@@ -1,37 +1,40 @@
 import { useEffect, useMemo } from "preact/hooks";
-import { AccountPage } from "./account/AccountPage";
 import { createCallsApi } from "./api/callsApi";
 import { CallCenterView } from "./calls/CallCenterView";
-import { CallDetailPage } from "./calls/CallDetailPage";
 import { createCallHistoryStore } from "./calls/callHistoryStore";
-import { CallsPage } from "./calls/CallsPage";
 import { useCallsBadge } from "./calls/useCallsBadge";
-import { CannedRepliesPage } from "./canned/CannedRepliesPage";
-import { ContactPage } from "./contacts/ContactPage";
-import { ContactsPage } from "./contacts/ContactsPage";
 import type { Agent } from "./api/types";
 import { useI18n } from "./i18n";
 import { InboxProvider } from "./inbox/InboxContext";
 import { InboxPage } from "./inbox/InboxPage";
-import { LabelsPage } from "./labels/LabelsPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
 import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, inboxHoursIdOf, inboxIdOf, inboxSettingsIdOf, navigate, ROUTES, readRouteNotice } from "./router";
-import { CallbacksPage } from "./callbacks/CallbacksPage";
-import { InboxHoursPage } from "./hours/BusinessHoursEditor";
-import { InboxDetailPage } from "./inboxes/InboxDetailPage";
-import { InboxesPage } from "./inboxes/InboxesPage";
-import { InboxSettingsPage } from "./settings/InboxSettingsForm";
 import { session } from "./session/sessionStore";
 import { useSessionState } from "./session/useSession";
 import { AppShell } from "./shell/AppShell";
 import { ShortcutsSheet } from "./shortcuts/ShortcutsSheet";
 import { useShortcuts } from "./shortcuts/useShortcuts";
 import { SignInFlow } from "./signin/SignInFlow";
-import { AuditLogPage } from "./team/AuditLogPage";
-import { AccessLogPage } from "./team/AccessLogPage";
-import { TeamPage } from "./team/TeamPage";
+import { lazyPage } from "./ui/lazyPage";
 import { Toaster } from "./ui/toasts";
 import { logFailure } from "../../shared/logFailure";
+
+// Pages other than the inbox load when first opened (ui/lazyPage.tsx).
+const AccountPage = lazyPage(() => import("./account/AccountPage").then((m) => m.AccountPage));
+const CallDetailPage = lazyPage(() => import("./calls/CallDetailPage").then((m) => m.CallDetailPage));
+const CallsPage = lazyPage(() => import("./calls/CallsPage").then((m) => m.CallsPage));
+const CannedRepliesPage = lazyPage(() => import("./canned/CannedRepliesPage").then((m) => m.CannedRepliesPage));
+const ContactPage = lazyPage(() => import("./contacts/ContactPage").then((m) => m.ContactPage));
+const ContactsPage = lazyPage(() => import("./contacts/ContactsPage").then((m) => m.ContactsPage));
+const LabelsPage = lazyPage(() => import("./labels/LabelsPage").then((m) => m.LabelsPage));
+const CallbacksPage = lazyPage(() => import("./callbacks/CallbacksPage").then((m) => m.CallbacksPage));
+const InboxHoursPage = lazyPage(() => import("./hours/BusinessHoursEditor").then((m) => m.InboxHoursPage));
+const InboxDetailPage = lazyPage(() => import("./inboxes/InboxDetailPage").then((m) => m.InboxDetailPage));
+const InboxesPage = lazyPage(() => import("./inboxes/InboxesPage").then((m) => m.InboxesPage));
+const InboxSettingsPage = lazyPage(() => import("./settings/InboxSettingsForm").then((m) => m.InboxSettingsPage));
+const AuditLogPage = lazyPage(() => import("./team/AuditLogPage").then((m) => m.AuditLogPage));
+const AccessLogPage = lazyPage(() => import("./team/AccessLogPage").then((m) => m.AccessLogPage));
+const TeamPage = lazyPage(() => import("./team/TeamPage").then((m) => m.TeamPage));
 
 function LoadingScreen() {
 	const { t } = useI18n();

@@ -3,6 +3,8 @@ export const en = {
 	"app.name": "destek",
 	"app.skipToContent": "Skip to main content",
 	"app.loading": "Loading…",
+	"app.pageLoadFailed": "This page could not be loaded. destek may have been updated since you opened it.",
+	"app.reload": "Reload",
 
 	"common.language": "Language",
 	"common.copy": "Copy",

@@ -5,6 +5,8 @@ export const tr: Record<CoreMessageKey, string> = {
 	"app.name": "destek",
 	"app.skipToContent": "Ana içeriğe geç",
 	"app.loading": "Yükleniyor…",
+	"app.pageLoadFailed": "Bu sayfa yüklenemedi. Siz açtıktan sonra destek güncellenmiş olabilir.",
+	"app.reload": "Yeniden yükle",
 
 	"common.language": "Dil",
 	"common.copy": "Kopyala",

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useState } from "preact/hooks";
 import type { PreChatFields } from "../../../../src/protocol/inboxes";
 import type { InstallSettingKey, InstallSettings, InstallSettingsPatch } from "../../../../src/protocol/settings";
-import { INSTALL_SETTING_ENV } from "../../../../src/protocol/settings";
+import { INSTALL_SETTING_ENV } from "../../../../src/protocol/settingEnv";
 import { ApiError } from "../api/http";
 import { createSettingsApi } from "../api/settingsApi";
 import { useI18n } from "../i18n";
