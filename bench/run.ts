@@ -7,6 +7,7 @@ const SCRIPTS: Record<string, { file: string; about: string }> = {
   chat: { file: "chatOpenLoop.ts", about: "open-loop chat latency against a bare Socket.IO relay (SQLite; PostgreSQL + Redis, one and two nodes)" },
   memory: { file: "socketMemory.ts", about: "server memory per idle visitor socket at 1k, 5k and 10k" },
   calls: { file: "callSetup.ts", about: "call setup time in Chromium, Accept to both connected, with and without recording" },
+  recording: { file: "recordingCapacity.ts", about: "recorded calls one process carries (werift sides into the server's recorder legs), CPU per call and loss in the files" },
   telegram: { file: "telegramBridge.ts", about: "Telegram bridge latency both ways against a local Bot API server" },
   console: { file: "consoleLoad.ts", about: "the console's first-load bundle and time to interactive on a 4× throttled CPU" },
   search: { file: "search.ts", about: "full-text search over 1M messages on both engines (about 10 minutes)" },

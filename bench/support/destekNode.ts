@@ -3,8 +3,11 @@
 // (migrate, listen, background jobs), makes a signed-in agent, and reports over IPC:
 //   → { type: "ready", port, agentToken, refreshToken }   once listening (the refresh token signs a browser in)
 //   ← { type: "memory" }  → { type: "memory", rss, heapUsed }   after a full GC
+//   ← { type: "agent" }   → { type: "agent", token }  another signed-in agent
+//   ← { type: "recordings" } → { type: "recordings", rows }  the calls' recorded sides and their files
 //   ← { type: "stop" }    → exits when closed
 // Settings come from the environment (DATA_DIR, DATABASE_URL, REDIS_URL, …), as for `npm start`.
+import { join } from "node:path";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { migrateToLatest } from "../../src/adapters/db/database.ts";
@@ -49,6 +52,28 @@ process.on("message", (message: { type?: string }) => {
     globalThis.gc?.();
     const { rss, heapUsed } = process.memoryUsage();
     send({ type: "memory", rss, heapUsed });
+  } else if (message.type === "agent") {
+    // Another signed-in agent (an agent takes one call at a time: call benchmarks need many).
+    const name = `bench-${Math.random().toString(36).slice(2, 10)}`;
+    createAgent(deps.domain, { type: "system" }, { username: name, name, password: "bench-password-1234", role: "agent" })
+      .then(async () => {
+        const made = await findAgentByUsername(deps.domain.db, name);
+        if (!made) throw new Error("agent not made");
+        send({ type: "agent", token: (await startSession(deps.domain, made, { ip: null, userAgent: null })).accessToken });
+      })
+      .catch(() => send({ type: "agent", token: "" }));
+  } else if (message.type === "recordings") {
+    // The files of the calls' sides (not the mixes), for a benchmark that checks what was written.
+    deps.domain.db
+      .selectFrom("recordings")
+      .select(["call_id", "role", "storage_key"])
+      .where("role", "in", ["caller", "agent"])
+      .where("deleted_at", "is", null)
+      .execute()
+      .then(
+        (rows) => send({ type: "recordings", rows: rows.map((r) => ({ callId: r.call_id, role: r.role, path: join(config.dataDir, "files", r.storage_key) })) }),
+        () => send({ type: "recordings", rows: [] }),
+      );
   } else if (message.type === "stop") {
     const close = async () => {
       await jobs.stop();

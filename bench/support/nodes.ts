@@ -13,6 +13,10 @@ export interface BenchServer {
   pid: number;
   /** Resident and heap bytes of the server process, after a full GC. */
   memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** A further signed-in agent's access token. */
+  newAgent(): Promise<string>;
+  /** The recorded sides of calls so far, with their files (local storage). */
+  recordings(): Promise<Array<{ callId: string; role: string; path: string }>>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +58,18 @@ function start(name: string, script: string, env: Record<string, string>, extraA
       const answer = reply<{ rss: number; heapUsed: number }>("memory");
       child.send({ type: "memory" });
       return answer;
+    },
+    newAgent: async () => {
+      const answer = reply<{ token: string }>("agent");
+      child.send({ type: "agent" });
+      const { token } = await answer;
+      if (!token) throw new Error(`${name} could not make an agent`);
+      return token;
+    },
+    recordings: async () => {
+      const answer = reply<{ rows: Array<{ callId: string; role: string; path: string }> }>("recordings");
+      child.send({ type: "recordings" });
+      return (await answer).rows;
     },
     async stop() {
       child.send({ type: "stop" });
