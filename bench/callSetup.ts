@@ -21,9 +21,42 @@ const TIMING = `{
   const Native = window.RTCPeerConnection;
   const now = () => performance.timeOrigin + performance.now();
   window.__timing = {};
-  window.RTCPeerConnection = class extends Native {
+  const mark = (name) => { window.__timing[name] ??= now(); };
+  const media = navigator.mediaDevices;
+  if (media) {
+    const getUserMedia = media.getUserMedia.bind(media);
+    media.getUserMedia = async (...args) => { const stream = await getUserMedia(...args); mark("mediaAt"); return stream; };
+  }
+  // The signaling frames on the socket: when the answer leaves the visitor and reaches the agent.
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
     constructor(...args) {
       super(...args);
+      this.addEventListener("message", (event) => {
+        if (typeof event.data === "string" && event.data.includes('"type":"answer"')) mark("answerFrameAt");
+      });
+    }
+    send(data) {
+      if (typeof data === "string" && data.includes('"type":"answer"')) mark("answerFrameSentAt");
+      return super.send(data);
+    }
+  };
+  window.RTCPeerConnection = class extends Native {
+    async setLocalDescription(...args) {
+      const done = await super.setLocalDescription(...args);
+      if (!this.__recordingLeg) mark(this.localDescription.type === "offer" ? "offerSetAt" : "answerSetAt");
+      return done;
+    }
+    async setRemoteDescription(...args) {
+      const done = await super.setRemoteDescription(...args);
+      if (!this.__recordingLeg) mark(this.remoteDescription.type === "offer" ? "offerReceivedAt" : "answerReceivedAt");
+      return done;
+    }
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("iceconnectionstatechange", () => {
+        if (!this.__recordingLeg && this.iceConnectionState === "connected") mark("iceConnectedAt");
+      });
       this.addEventListener("connectionstatechange", () => {
         if (this.connectionState !== "connected") return;
         window.__timing[this.__recordingLeg ? "recorderConnectedAt" : "connectedAt"] ??= now();
@@ -45,6 +78,14 @@ const TIMING = `{
 
 interface Timing {
   acceptAt?: number;
+  mediaAt?: number;
+  offerSetAt?: number;
+  offerReceivedAt?: number;
+  answerSetAt?: number;
+  answerReceivedAt?: number;
+  iceConnectedAt?: number;
+  answerFrameSentAt?: number;
+  answerFrameAt?: number;
   connectedAt?: number;
   recorderConnectedAt?: number;
 }
@@ -78,7 +119,21 @@ async function until(what: string, probe: () => Promise<boolean>, withinMs = 30_
 interface Sample {
   setupMs: number;
   recorderMs?: number;
+  /** Where the time went, each phase from the click on Accept. */
+  phases: Record<string, number>;
 }
+
+/** The phases of the call's own connection, in the order they happen, from Accept. */
+const PHASES: Array<[string, (agent: Timing, visitor: Timing) => number | undefined]> = [
+  ["agent's offer made (after the agent's microphone)", (a) => a.offerSetAt],
+  ["offer at the visitor", (_a, v) => v.offerReceivedAt],
+  ["visitor's answer made", (_a, v) => v.answerSetAt],
+  ["answer leaves the visitor's socket", (_a, v) => v.answerFrameSentAt],
+  ["answer reaches the agent's socket", (a) => a.answerFrameAt],
+  ["answer applied at the agent", (a) => a.answerReceivedAt],
+  ["ICE connected (both)", (a, v) => (a.iceConnectedAt && v.iceConnectedAt ? Math.max(a.iceConnectedAt, v.iceConnectedAt) : undefined)],
+  ["DTLS done, both `connected`", (a, v) => (a.connectedAt && v.connectedAt ? Math.max(a.connectedAt, v.connectedAt) : undefined)],
+];
 
 async function measure(browser: Browser, recording: "off" | "audio"): Promise<Sample[]> {
   const node = await startDestekNode(`destek, recording ${recording}`, { RECORDING: recording, PRECHAT_FIELDS: "name:off,email:off,phone:off", CALL_DAILY_LIMIT: "1000", CALL_VISITOR_DAILY_LIMIT: "1000" });
@@ -109,6 +164,7 @@ async function measure(browser: Browser, recording: "off" | "audio"): Promise<Sa
     if (i > 0) {
       samples.push({
         setupMs: Math.max(a.connectedAt as number, v.connectedAt as number) - acceptAt,
+        phases: Object.fromEntries(PHASES.map(([name, at]) => [name, (at(a, v) ?? Number.NaN) - acceptAt])),
         ...(recording !== "off" && { recorderMs: Math.max(a.recorderConnectedAt as number, v.recorderConnectedAt as number) - acceptAt }),
       });
     }
@@ -148,6 +204,13 @@ const body = [
       row("Accept → both connected, recording audio", withRecording.map((s) => s.setupMs), true),
       row("Accept → both recorder legs connected to the server", withRecording.map((s) => s.recorderMs as number), false),
     ],
+  ),
+  "",
+  "Where the time goes (median ms from the click on Accept, recording off / on):",
+  "",
+  markdownTable(
+    ["phase", "recording off", "recording audio"],
+    PHASES.map(([name]) => [name, ms(stats(without.map((s) => s.phases[name] as number)).p50), ms(stats(withRecording.map((s) => s.phases[name] as number)).p50)]),
   ),
   "",
   "The recorder legs are offered while the call rings, so recording adds no round trip before `connected`; they connect to the server's werift peer in parallel with the call.",
