@@ -1,11 +1,10 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { type Shop, startShop, visitorPage as newVisitorPage, widgetFrame } from "../support/callPages.ts";
 import { newClientId, openSocket, request } from "../support/chatClients.ts";
 import { recipientOf, TestMailbox } from "../support/mailbox.ts";
 import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
@@ -17,7 +16,7 @@ const DELAY_S = 120;
 describe.runIf(browserAvailable())("away hours: e-mail capture and the e-mailed reply", () => {
   let t: TestServer;
   let browser: Browser;
-  let host: http.Server;
+  let shopServer: Shop;
   let shop: string;
   const mailbox = new TestMailbox();
 
@@ -27,36 +26,18 @@ describe.runIf(browserAvailable())("away hours: e-mail capture and the e-mailed 
       env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", SMTP_URL: mailbox.url, MAIL_FROM: "Destek <support@example.com>", OFFLINE_EMAIL_DELAY_S: String(DELAY_S) },
       jobs: true,
     });
-    host = http.createServer((_req, res) => {
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${t.url}/widget.js" data-language="en" async></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    shopServer = await startShop(t);
+    shop = shopServer.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    host?.close();
+    shopServer?.close();
     await t.close();
     await mailbox.stop();
   });
 
-  async function visitorPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: "en-US" });
-    await context.addInitScript(`{
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-    }`);
-    return context.newPage();
-  }
-  const widgetFrame = async (page: Page): Promise<Frame> => {
-    const handle = await page.waitForSelector("iframe", { state: "attached" });
-    const frame = await handle.contentFrame();
-    if (!frame) throw new Error("no widget frame");
-    return frame;
-  };
+  const visitorPage = () => newVisitorPage(browser);
 
   it("asks for Email when the visitor writes while nobody is online, offers no call, mails the unseen reply, and the transcript on request", async () => {
     await addAgent(t.deps, "zeynep");

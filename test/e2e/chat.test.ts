@@ -1,10 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations, seriousViolationsInFrame } from "../support/axe.ts";
-import { signInConsole } from "../support/callPages.ts";
+import { type Shop, signInConsole, startShop, visitorPage as newVisitorPage, widgetFrame } from "../support/callPages.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
 import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
@@ -13,50 +11,28 @@ import { addAgent, startTestServer, type TestServer } from "../support/testApp.t
 describe.runIf(browserAvailable())("chat between a widget on another site and the console", () => {
   let t: TestServer;
   let browser: Browser;
-  let destek: string;
-  let host: http.Server;
+  let shopServer: Shop;
   let shop: string;
 
   beforeAll(async () => {
     t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    destek = t.url;
     // The host page lives on another origin (localhost, another port), like a customer's shop.
-    host = http.createServer((_req, res) => {
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1><p>Products</p></main>
-<script src="${destek}/widget.js" data-language="en" async></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    shopServer = await startShop(t);
+    shop = shopServer.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    host?.close();
+    shopServer?.close();
     await t.close();
   });
 
-  /** The launcher sits in a closed shadow root; tests open it so Playwright can see inside. */
-  async function visitorPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: "en-US" });
-    await context.addInitScript(`{
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-    }`);
-    return context.newPage();
-  }
+  const visitorPage = () => newVisitorPage(browser);
 
   async function consolePage(username: string, chatId: string): Promise<Page> {
     await addAgent(t.deps, username, { telegramChatId: chatId });
     return signInConsole(browser, t, username, chatId);
   }
-
-  const widgetFrame = async (page: Page): Promise<Frame> => {
-    const handle = await page.waitForSelector("iframe", { state: "attached" }).catch(() => undefined);
-    const frame = (await handle?.contentFrame()) ?? page.frames().find((f) => f.url().includes("/widget/frame.html"));
-    if (!frame) throw new Error("no widget frame");
-    return frame;
-  };
 
   it("carries text and an image to the console and the reply back, with read ticks", async () => {
     const agent = await consolePage("aylin", "515151");

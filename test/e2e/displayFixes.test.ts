@@ -1,9 +1,7 @@
 import { execFileSync } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInConsole } from "../support/callPages.ts";
+import { type Shop, signInConsole, startShop, visitorPage as newVisitorPage, widgetFrame } from "../support/callPages.ts";
 import { browserAvailable, ffmpegAvailable, launchChromium } from "../support/browser.ts";
 import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 import { saveSettingsDirectly } from "../support/installSettings.ts";
@@ -14,48 +12,29 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
   let t: TestServer;
   let browser: Browser;
   let destek: string;
-  let host: http.Server;
+  let shopServer: Shop;
   let shop: string;
   const GREETING = "Merhaba! Ask us anything.";
 
   beforeAll(async () => {
     t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
     destek = t.url;
-    host = http.createServer((req, res) => {
-      const language = req.url?.includes("lang=tr") ? "tr" : "en";
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(`<!doctype html><html lang="${language}"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${destek}/widget.js" data-language="${language}" data-greeting="${GREETING}" async></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    // ?lang=tr gives the Turkish page.
+    shopServer = await startShop(t, (path) => ({ language: path.includes("lang=tr") ? "tr" : "en", attributes: `data-greeting="${GREETING}"` }));
+    shop = shopServer.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    host?.close();
+    shopServer?.close();
     await t.close();
   });
 
-  async function visitorPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: "en-US" });
-    await context.addInitScript(`{
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-    }`);
-    return context.newPage();
-  }
+  const visitorPage = () => newVisitorPage(browser);
 
   async function consolePage(username: string, chatId: string): Promise<Page> {
     await addAgent(t.deps, username, { telegramChatId: chatId });
     return signInConsole(browser, t, username, chatId);
-  }
-
-  async function widgetFrame(page: Page): Promise<Frame> {
-    const handle = await page.waitForSelector("iframe", { state: "attached" });
-    const frame = await handle.contentFrame();
-    if (!frame) throw new Error("no widget frame");
-    return frame;
   }
 
   it("keeps the greeting, links in the console, shows voice lengths and icon previews, and a chip for a refused SVG", async () => {

@@ -1,10 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identityHash, identitySecret } from "../../src/domain/chat/identity.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { signInConsole } from "../support/callPages.ts";
+import { type Shop, signInConsole, startShop, visitorPage as newVisitorPage, widgetFrame } from "../support/callPages.ts";
 import { addAgent, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
 
 const USER_ID = "shop-user-42";
@@ -17,7 +15,7 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
   let t: TestServer;
   let browser: Browser;
   let destek: string;
-  let host: http.Server;
+  let shopServer: Shop;
   let shop: string;
 
   beforeAll(async () => {
@@ -29,43 +27,33 @@ describe.runIf(browserAvailable())("verified signed-in users through the widget 
     // The shop's page on another origin; identify() is called before widget.js has loaded.
     // On /forged the page claims a user with a signature made without the secret, on the script tag.
     const forged = `data-user-id="other-user" data-user-name="Mallory" data-user-hash="${identityHash("guessed", "other-user")}"`;
-    host = http.createServer((req, res) => {
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      const identify = req.url === "/forged" ? "" : `window.destek.identify(${user});`;
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script>
+    shopServer = await startShop(t, (path) =>
+      path === "/forged"
+        ? { attributes: forged }
+        : {
+            before: `<script>
   window.destek = window.destek || { q: [] };
   window.destek.identify = window.destek.identify || ((user) => window.destek.q.push(["identify", user]));
-  ${identify}
+  window.destek.identify(${user});
 </script>
-<script src="${destek}/widget.js" data-language="en" ${req.url === "/forged" ? forged : ""} async></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+`,
+          },
+    );
+    shop = shopServer.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    host?.close();
+    shopServer?.close();
     await t.close();
   });
 
-  async function visitorPage(): Promise<Page> {
-    const context = await browser.newContext({ locale: "en-US" });
-    await context.addInitScript(`{
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-    }`);
-    return context.newPage();
-  }
+  const visitorPage = () => newVisitorPage(browser);
 
   async function openWidget(page: Page, path = ""): Promise<Frame> {
     await page.goto(`${shop}${path}`);
     await page.getByRole("button", { name: "Open chat" }).click();
-    const handle = await page.waitForSelector("iframe", { state: "attached" });
-    const frame = await handle.contentFrame();
-    if (!frame) throw new Error("no widget frame");
-    return frame;
+    return widgetFrame(page);
   }
 
   let admin: Page | undefined;

@@ -1,10 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyRetention } from "../../src/domain/privacy/retention.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { signInConsole } from "../support/callPages.ts";
+import { type Shop, signInConsole, startShop, visitorPage, widgetFrame } from "../support/callPages.ts";
 import { saveSettingsDirectly } from "../support/installSettings.ts";
 import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
@@ -15,41 +13,24 @@ const DAY = 24 * 60 * 60 * 1000;
 describe.runIf(browserAvailable())("a file removed after its retention period", () => {
   let t: TestServer;
   let browser: Browser;
-  let host: http.Server;
+  let shopServer: Shop;
   let shop: string;
 
   beforeAll(async () => {
     t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    host = http.createServer((_req, res) => {
-      res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${t.url}/widget.js" data-language="en" async></script></body></html>`);
-    });
-    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-    shop = `http://localhost:${(host.address() as AddressInfo).port}/`;
+    shopServer = await startShop(t);
+    shop = shopServer.url;
     browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    host?.close();
+    shopServer?.close();
     await t?.close();
   });
 
-  async function widgetFrame(page: Page): Promise<Frame> {
-    const handle = await page.waitForSelector("iframe", { state: "attached" });
-    const frame = await handle.contentFrame();
-    if (!frame) throw new Error("no widget frame");
-    return frame;
-  }
-
   it("shows 'File removed after its retention period' in the console and the widget, beside the message kept", async () => {
     await addAgent(t.deps, "ilknur", { telegramChatId: "737373" });
-    const context = await browser.newContext({ locale: "en-US" });
-    await context.addInitScript(`{
-      const attach = Element.prototype.attachShadow;
-      Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-    }`);
-    const visitor = await context.newPage();
+    const visitor = await visitorPage(browser);
     await visitor.goto(shop);
     await visitor.getByRole("button", { name: "Open chat" }).click();
     let frame = await widgetFrame(visitor);

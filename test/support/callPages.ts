@@ -11,15 +11,50 @@ export interface Shop {
   close(): void;
 }
 
-/** A shop's page on another origin (localhost vs 127.0.0.1) with the widget's script tag. */
-export async function startShop(t: Pick<TestServer, "url">, language: "en" | "tr" = "en"): Promise<Shop> {
-  const host = http.createServer((_req, res) => {
+/** What a shop's page carries besides the widget's script tag. */
+export interface ShopPage {
+  language?: "en" | "tr";
+  /** More attributes on the script tag, as written (e.g. `data-greeting="Merhaba"`). */
+  attributes?: string;
+  /** Markup before the script tag (e.g. a script that queues `destek.identify`). */
+  before?: string;
+}
+
+/**
+ * A shop's page on another origin (localhost vs 127.0.0.1) with the widget's script tag: one page
+ * for every path, or a page per requested path (and query).
+ */
+export async function startShop(t: Pick<TestServer, "url">, page: "en" | "tr" | ShopPage | ((path: string) => ShopPage) = "en"): Promise<Shop> {
+  const pageFor = typeof page === "function" ? page : () => (typeof page === "string" ? { language: page } : page);
+  const host = http.createServer((req, res) => {
+    const { language = "en", attributes = "", before = "" } = pageFor(req.url ?? "/");
     res.setHeader("content-type", "text/html; charset=utf-8");
     res.end(`<!doctype html><html lang="${language}"><head><title>Shop</title></head><body><main><h1>Shop</h1></main>
-<script src="${t.url}/widget.js" data-language="${language}" async></script></body></html>`);
+${before}<script src="${t.url}/widget.js" data-language="${language}" ${attributes} async></script></body></html>`);
   });
   await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
   return { url: `http://localhost:${(host.address() as AddressInfo).port}/`, close: () => host.close() };
+}
+
+/** Opens the loader's shadow root, which is closed, so Playwright can see inside. */
+const OPEN_SHADOW_ROOTS = `{
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+}`;
+
+/** A visitor's fresh browser (a context of its own) on no page yet, able to reach the widget. */
+export async function visitorPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await callContext(browser, options);
+  await context.addInitScript(OPEN_SHADOW_ROOTS);
+  return context.newPage();
+}
+
+/** The widget's frame on a page where the chat was opened. */
+export async function widgetFrame(page: Page): Promise<Frame> {
+  const handle = await page.waitForSelector("iframe", { state: "attached" });
+  const frame = await handle.contentFrame();
+  if (!frame) throw new Error("the widget has no frame");
+  return frame;
 }
 
 export interface CallStage {
@@ -94,17 +129,11 @@ export async function openWidget(
   const context = await callContext(browser, { viewport }, options.initScript);
   // The widget's websocket through the test, when it is to hold or drop what the server sends.
   if (options.hold) await routeSockets(context, options.hold);
-  // The loader's shadow root is closed; tests open it to find the iframe.
-  await context.addInitScript(`{
-    const attach = Element.prototype.attachShadow;
-    Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
-  }`);
+  await context.addInitScript(OPEN_SHADOW_ROOTS);
   const page = await context.newPage();
   await page.goto(shopUrl);
   await page.getByRole("button", { name: "Open chat" }).click();
-  const frame = await (await page.waitForSelector("iframe")).contentFrame();
-  if (!frame) throw new Error("the widget has no frame");
-  return { page, frame };
+  return { page, frame: await widgetFrame(page) };
 }
 
 const frames = new WeakMap<Page, { sent: string[]; received: string[] }>();
