@@ -65,7 +65,7 @@ describe.runIf(urls)("a node killed with SIGKILL mid-conversation", () => {
     await cluster.open();
     [a, b] = await Promise.all([cluster.start("a"), cluster.start("b")]);
     balancer = await new TcpBalancer([a.port, b.port]).start();
-  }, 120_000);
+  }, 400_000);
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await balancer?.stop();
@@ -139,5 +139,5 @@ describe.runIf(urls)("a node killed with SIGKILL mid-conversation", () => {
     await request(movingConsole, "message:send", { conversationId: moving.conversationId, clientId: randomUUID(), body: "still here" });
     expect((await reply).seq).toBe(29);
     expect(b.process.exit).toBeUndefined();
-  }, 180_000);
+  }, 400_000);
 });

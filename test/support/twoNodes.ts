@@ -90,7 +90,7 @@ export class Cluster {
           .filter((line) => line.startsWith("{"))
           .map((line) => JSON.parse(line) as Record<string, unknown>),
     };
-    await waitFor(async () => ((await fetch(`${url}/health`).catch(() => undefined))?.ok ? true : undefined), 60_000, () => `${name} to answer /health\n${proc.describe()}`);
+    await waitFor(async () => ((await fetch(`${url}/health`).catch(() => undefined))?.ok ? true : undefined), 180_000, () => `${name} to answer /health\n${proc.describe()}`);
     const index = this.nodes.findIndex((n) => n.name === name);
     if (index >= 0) this.nodes[index] = node;
     else this.nodes.push(node);
