@@ -83,6 +83,12 @@ export async function salvageRecordings(deps: DomainDeps, workDir: string, log: 
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
+  // A claim whose salvager died too (killed mid-remux) goes back into the pool after a while.
+  for (const name of names.filter((n) => n.endsWith(".json.salvaging"))) {
+    const claimed = join(workDir, name);
+    const since = (await stat(claimed).catch(() => undefined))?.mtimeMs;
+    if (since !== undefined && Date.now() - since > 2 * ABANDONED_AFTER_MS) await rename(claimed, claimed.replace(/\.salvaging$/, "")).catch(() => undefined);
+  }
   const outcomes: SalvageOutcome[] = [];
   for (const name of names.filter((n) => n.endsWith(".json"))) {
     const notePath = join(workDir, name);
