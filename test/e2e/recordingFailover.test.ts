@@ -20,7 +20,8 @@ async function probedMs(path: string): Promise<number> {
 // A recorded call across two real `destek serve` processes (the visitor's widget on node A, the
 // agent's console on node B), and node A is killed with SIGKILL mid-call. Node B sees the caller
 // gone from every node and ends the call with a reason, so the agent's console is not left
-// "connected"; the agent's recording leg (on B) is kept as usual. The caller's leg died with node A,
+// "connected"; the agent's recording leg (on B) is kept as usual; the widget, once it can reach a
+// node again, shows the call as ended. The caller's leg died with node A,
 // its WebM unfinalized in DATA_DIR/tmp/recordings: node A's next start (or node B's salvage round)
 // turns it into a valid recording of the call, and removes a leg file that holds nothing readable.
 describe.runIf(urls && browserAvailable() && ffmpegAvailable())("a recorded call when a node is killed", () => {
@@ -100,7 +101,7 @@ describe.runIf(urls && browserAvailable() && ffmpegAvailable())("a recorded call
 
     // Node A starts again on the same files (node B, sharing them, may get there first on its
     // minute round): what the caller's leg recorded becomes the call's caller recording.
-    a = await cluster.start("a");
+    a = await cluster.start("a", a.port);
     await expect.poll(async () => (await recordingsOf(call.id)).map((r) => r.role), { timeout: 60_000 }).toEqual(["agent", "caller"]);
     const caller = (await recordingsOf(call.id)).find((r) => r.role === "caller")!;
     const ms = await probedMs(join(cluster.dataDir, "files", caller.storage_key));
@@ -112,5 +113,14 @@ describe.runIf(urls && browserAvailable() && ffmpegAvailable())("a recorded call
     await expect.poll(() => logs().filter((l) => l.msg === "a killed recording could not be read; removing it").length, { timeout: 70_000 }).toBe(1);
     await expect.poll(() => readdirSync(legsDir), { timeout: 15_000 }).toEqual([]);
     expect(existsSync(join(legsDir, callerLeg))).toBe(false);
+
+    // The caller's widget, cut off with node A, reconnects once A is back and learns the call is over.
+    await frame
+      .getByText(/^Call ended · /)
+      .waitFor({ timeout: 120_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(`the widget shows: ${await frame.locator("body").innerText()}`, { cause: error });
+      });
+    expect(await pcState(frame)).not.toBe("connected");
   }, 600_000);
 });
