@@ -8,6 +8,7 @@ import type { BackgroundJob } from "./adapters/backgroundJob.ts";
 import type { AppDeps } from "./deps.ts";
 import { missUnansweredCalls } from "./domain/calls/callService.ts";
 import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
+import { startStrandedCallsJob } from "./realtime/strandedCalls.ts";
 import { startAssignmentJob } from "./realtime/assignmentJob.ts";
 import { startBusinessHoursJob } from "./realtime/businessHoursJob.ts";
 
@@ -40,6 +41,7 @@ export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
     startRecordingJobs(deps),
     startRetentionJob(deps),
     startSessionSweepJob(deps, io),
+    startStrandedCallsJob(deps, io),
     startOrphanUploadJob(deps),
     startMailJob(deps),
     startInboundMailJob(deps),

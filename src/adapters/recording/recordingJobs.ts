@@ -2,8 +2,11 @@ import { join } from "node:path";
 import { mixEndedCalls } from "../../domain/calls/recordings.ts";
 import type { AppDeps } from "../../deps.ts";
 import { findFfmpegMixer } from "./ffmpegMixer.ts";
+import { salvageRecordings } from "./recordingSalvage.ts";
 
 const MIX_EVERY_MS = 5_000;
+/** Legs left by a killed node: looked for at start, then now and then (another node may die). */
+const SALVAGE_EVERY_MS = 60_000;
 
 export interface RecordingJobs {
   stop(): Promise<void>;
@@ -29,6 +32,18 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
     recorder.finishCall(callId).catch((err: unknown) => log.error({ err, callId }, "finishing a call's recordings failed"));
   });
 
+  // A killed node's unfinished legs (its own before a restart, or another's in a shared DATA_DIR).
+  const legsDir = join(deps.config.dataDir, "tmp", "recordings");
+  let salvaging: Promise<unknown> = Promise.resolve();
+  const salvage = () => {
+    salvaging = salvaging
+      .then(() => salvageRecordings(domain, legsDir, log))
+      .catch((err: unknown) => log.error({ err }, "salvaging killed recordings failed"));
+  };
+  salvage();
+  const salvageTimer = setInterval(salvage, SALVAGE_EVERY_MS);
+  salvageTimer.unref();
+
   let mixing: Promise<unknown> = Promise.resolve();
   const mixTimer = setInterval(() => {
     mixing = mixing.then(async () => {
@@ -44,7 +59,8 @@ export function startRecordingJobs(deps: AppDeps): RecordingJobs {
     async stop() {
       unsubscribe();
       clearInterval(mixTimer);
-      await mixing;
+      clearInterval(salvageTimer);
+      await Promise.all([mixing, salvaging]);
     },
   };
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { type MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from "werift";
 import type { CallRecorder, FinishedRecording, RecordedRole } from "../../domain/calls/recordings.ts";
+import { removeLegNote, writeLegNote } from "./recordingSalvage.ts";
 import { WebmFile } from "./webmFile.ts";
 
 // The server end of each recording leg: a receive-only werift peer per call participant, writing
@@ -71,6 +72,7 @@ export function createWeriftRecorder(options: WeriftRecorderOptions): CallRecord
       await leg.pc.close().catch(() => undefined);
       if (leg.firstPacketAt === null || !leg.file) {
         await rm(leg.path, { force: true });
+        await removeLegNote(leg.path);
         log.info({ callId: leg.callId, role: leg.role, why }, "recording leg closed without media");
         return;
       }
@@ -84,7 +86,11 @@ export function createWeriftRecorder(options: WeriftRecorderOptions): CallRecord
         durationMs: written?.durationMs || leg.lastPacketAt - leg.firstPacketAt,
       };
       log.info({ callId: leg.callId, role: leg.role, why, size: file.size, durationMs: file.durationMs }, "recording finished");
-      await options.onFinished(file).catch((err: unknown) => log.error({ err, callId: leg.callId, path: leg.path }, "storing a recording failed"));
+      // Stored: its note goes too. Not stored: file and note stay, and the salvage job tries again later.
+      await options.onFinished(file).then(
+        () => removeLegNote(leg.path),
+        (err: unknown) => log.error({ err, callId: leg.callId, path: leg.path }, "storing a recording failed"),
+      );
     })();
     return leg.finished;
   };
@@ -120,6 +126,8 @@ export function createWeriftRecorder(options: WeriftRecorderOptions): CallRecord
       });
       const leg = new RecordingLeg(callId, role, path, pc, withVideo ? 2 : 1);
       legs.set(key, leg);
+      // If this process is killed mid-call, the note lets the next start salvage what was recorded.
+      await writeLegNote(path, { callId, role, openedAt: leg.openedAt });
       pc.connectionStateChange.subscribe((state) => {
         log.debug({ callId, role, state, afterMs: Date.now() - leg.openedAt }, "recording leg connection");
         if (state === "failed" || state === "closed") finishInBackground(leg, `connection ${state}`);

@@ -10,6 +10,8 @@ import { classifyFailure, type Failure } from "./outboxFailures.ts";
 import { holdLease } from "./outboxLease.ts";
 
 const BATCH = 20;
+/** A claimed row's lease: short, so a row a killed node was sending is re-claimed within 15 s; renewed every 5 s while it sends. */
+export const OUTBOX_LEASE_MS = 15_000;
 
 export interface OutboxWorker {
   /** Look for work now (a message was just queued). */
@@ -25,7 +27,10 @@ export interface OutboxWorkerOptions {
   isLeader: () => boolean;
   /** New conversations per minute past which the team chat gets one summary instead (TELEGRAM_ALERT_FLOOD_PER_MINUTE). */
   alertFloodPerMinute: number;
-  /** How long a claimed row stays ours without renewal (renewed every third of it while sending). */
+  /**
+   * How long a claimed row stays ours without renewal (renewed every third of it while sending).
+   * Also how long a row claimed by a node that died stays untouched before the next leader takes it.
+   */
   leaseMs?: number;
   /** Longest wait between retries of a row. */
   maxBackoffMs?: number;
@@ -46,7 +51,7 @@ export interface OutboxWorkerOptions {
  */
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { deps, log, metrics } = options;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
   const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
   const deadAfter = options.deadAfterAttempts ?? 3;
   const idleMs = options.idleMs ?? 1000;

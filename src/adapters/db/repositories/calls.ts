@@ -138,3 +138,8 @@ export async function transitionMix(db: Db, id: string, from: MixStatus | null, 
 export function activeCallsOfAgent(db: Db, agentId: string): Promise<CallRow[]> {
   return db.selectFrom("calls").selectAll().where("agent_id", "=", agentId).where("status", "=", "active").execute();
 }
+
+/** Every live call (answered, not ended), on any node. */
+export function activeCalls(db: Db): Promise<CallRow[]> {
+  return db.selectFrom("calls").selectAll().where("status", "=", "active").orderBy("created_at").execute();
+}
