@@ -18,6 +18,8 @@ export interface TelegramOptions {
   webhook?: { url: string; secret: string } | undefined;
   /** TELEGRAM_ALERT_FLOOD_PER_MINUTE. */
   alertFloodPerMinute: number;
+  /** TELEGRAM_MINI_APP_NAME. */
+  miniAppName?: string | undefined;
   /** TELEGRAM_DOWNLOAD_TIMEOUT_S, in ms. */
   downloadTimeoutMs: number;
 }
@@ -136,6 +138,7 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
         metrics: runtime.metrics,
         isLeader: () => leadership?.isLeader() ?? false,
         alertFloodPerMinute: options.alertFloodPerMinute,
+        miniAppName: options.miniAppName,
       });
       unsubscribe = runtime.bus.subscribe((event) => {
         if (event.type === "calls.changed" || (event.type === "message.created" && event.message.author.type === "visitor")) worker?.kick();
