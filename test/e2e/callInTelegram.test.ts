@@ -129,4 +129,42 @@ describe.runIf(browserAvailable())("a call answered in Telegram's Mini App", () 
     await selin.getByText("This call is over.").waitFor({ timeout: 20_000 });
     await expect.poll(async () => (await t.deps.domain.db.selectFrom("calls").selectAll().executeTakeFirstOrThrow()).status, { timeout: 20_000 }).toBe("ended");
   }, 150_000);
+
+  it("with Camera on, captures camera and microphone once, and turns the camera off and on again without asking anew", async () => {
+    const { frame } = await openWidget(browser, shop.url);
+    await frame.getByRole("button", { name: "Call" }).click();
+    const queued = async () => (await t.deps.domain.db.selectFrom("calls").select("id").where("status", "=", "queued").executeTakeFirst())?.id;
+    await expect.poll(queued, { timeout: 20_000 }).toBeDefined();
+    const callId = (await queued())!;
+    const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(SELIN) && buttonsOf(m).some((b) => b.web_app?.url.endsWith(callId)), 20_000);
+    const selin = await openMiniApp(alert, SELIN);
+    await selin.evaluate(`{
+      const capture = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      window.__captures = [];
+      navigator.mediaDevices.getUserMedia = (constraints) => { window.__captures.push(constraints); return capture(constraints); };
+    }`);
+    await selin.getByRole("checkbox", { name: "Camera on" }).check();
+    await selin.getByRole("button", { name: "Accept" }).click();
+    await expect.poll(() => pcState(selin), { timeout: 20_000 }).toBe("connected");
+    const inboundVideoBytes = () =>
+      frame.evaluate(`(async () => {
+        let bytes = 0;
+        (await ${CALL_PC}.getStats()).forEach((s) => { if (s.type === "inbound-rtp" && s.kind === "video") bytes += s.bytesReceived; });
+        return bytes;
+      })()`) as Promise<number>;
+    await expect.poll(inboundVideoBytes, { timeout: 20_000 }).toBeGreaterThan(0);
+    const selfView = selin.locator("video.call-self");
+    await selfView.waitFor({ timeout: 10_000 });
+    expect(await selfView.evaluate((v: HTMLVideoElement) => v.muted && v.playsInline)).toBe(true);
+
+    await selin.getByRole("button", { name: "Camera off" }).click();
+    await selin.getByRole("button", { name: "Camera on" }).click();
+    await selin.getByRole("button", { name: "Camera off" }).waitFor({ timeout: 10_000 });
+    const before = await inboundVideoBytes();
+    await expect.poll(inboundVideoBytes, { timeout: 20_000 }).toBeGreaterThan(before);
+    // One capture for the whole call.
+    expect(await selin.evaluate("window.__captures")).toEqual([{ audio: true, video: true }]);
+    await selin.getByRole("button", { name: "Hang up" }).click();
+    await selin.getByText("This call is over.").waitFor({ timeout: 20_000 });
+  }, 150_000);
 });

@@ -27,6 +27,8 @@ interface TelegramWebApp {
 	initDataUnsafe?: { user?: { language_code?: string }; start_param?: string };
 	ready?: () => void;
 	expand?: () => void;
+	/** Opens a link in the device's browser (a plain link may stay inside Telegram's WebView). */
+	openLink?: (url: string) => void;
 }
 declare global {
 	interface Window {
@@ -45,6 +47,26 @@ function readInitData(): string {
 	const fromScript = telegramWebApp()?.initData;
 	if (fromScript) return fromScript;
 	return new URLSearchParams(location.hash.slice(1)).get("tgWebAppData") ?? "";
+}
+
+/** Signs in with Telegram's data; the server checks its signature and age (an hour at most). */
+async function signIn(initData: string, callId: string | null): Promise<TelegramAppSession> {
+	const response = await fetch("/api/telegram/app/session", {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ initData, ...(callId ? { callId } : {}) }),
+	});
+	const body = (await response.json()) as TelegramAppSession | { error: { message: string } };
+	if (!response.ok || "error" in body) throw new Error("error" in body ? body.error.message : t("failed"));
+	return body;
+}
+
+/** Opens the browser link outside Telegram when Telegram's script offers it. */
+function openInBrowser(event: MouseEvent, url: string): void {
+	const open = telegramWebApp()?.openLink;
+	if (!open) return;
+	event.preventDefault();
+	open(url);
 }
 
 function fill(text: string, values?: MessageValues): string {
@@ -103,17 +125,30 @@ export function MiniApp() {
 		const initData = readInitData();
 		if (!initData) throw new Error(t("notInTelegram"));
 		const fromAddress = new URLSearchParams(location.search).get("call");
-		const response = await fetch("/api/telegram/app/session", {
-			method: "POST",
-			headers: { "content-type": "application/json" },
-			body: JSON.stringify({ initData, ...(fromAddress ? { callId: fromAddress } : {}) }),
-		});
-		const body = (await response.json()) as TelegramAppSession | { error: { message: string } };
-		if (!response.ok || "error" in body) throw new Error("error" in body ? body.error.message : t("failed"));
+		const body = await signIn(initData, fromAddress);
 		setBrowserLink(body.browserLink);
 		const callId = fromAddress ?? body.startParam;
 		if (!callId) throw new Error(t("noCall"));
-		const socket: AgentSocket = io("/agent", { path: "/socket.io", transports: ["websocket", "polling"], auth: { token: body.accessToken } });
+		// A reconnect after the access token expired (a long call) signs in again with Telegram's data.
+		let token = body.accessToken;
+		let renewAt = Date.now() + Math.max(0, body.expiresIn - 60) * 1000;
+		const freshToken = async () => {
+			if (Date.now() < renewAt) return token;
+			const again = await signIn(initData, callId);
+			token = again.accessToken;
+			renewAt = Date.now() + Math.max(0, again.expiresIn - 60) * 1000;
+			return token;
+		};
+		const socket: AgentSocket = io("/agent", {
+			path: "/socket.io",
+			transports: ["websocket", "polling"],
+			auth: (send) => {
+				freshToken().then(
+					(fresh) => send({ token: fresh }),
+					() => send({ token }),
+				);
+			},
+		});
 		socketRef.current = socket;
 		socket.on("connect", () => {
 			if (liveRef.current) return;
@@ -219,7 +254,7 @@ export function MiniApp() {
 	}
 
 	const browser = browserLink && (
-		<a class="miniapp-browser" href={browserLink} target="_blank" rel="noopener noreferrer">
+		<a class="miniapp-browser" href={browserLink} target="_blank" rel="noopener noreferrer" onClick={(event) => openInBrowser(event, browserLink)}>
 			{t("acceptInBrowser")}
 		</a>
 	);
