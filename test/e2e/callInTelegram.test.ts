@@ -155,7 +155,7 @@ describe.runIf(browserAvailable())("a call answered in Telegram's Mini App", () 
     await expect.poll(inboundVideoBytes, { timeout: 20_000 }).toBeGreaterThan(0);
     const selfView = selin.locator("video.call-self");
     await selfView.waitFor({ timeout: 10_000 });
-    expect(await selfView.evaluate((v: HTMLVideoElement) => v.muted && v.playsInline)).toBe(true);
+    expect(await selin.evaluate(`(() => { const v = document.querySelector("video.call-self"); return v.muted && v.playsInline; })()`)).toBe(true);
 
     await selin.getByRole("button", { name: "Camera off" }).click();
     await selin.getByRole("button", { name: "Camera on" }).click();
