@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { INIT_DATA_MAX_AGE_S } from "../../src/domain/calls/telegramMiniApp.ts";
 import type { CallStart, CallView } from "../../src/protocol/calls.ts";
 import type { TelegramAppSession } from "../../src/protocol/telegramApp.ts";
@@ -163,6 +164,15 @@ describe.each(testDatabases())("Telegram Mini App for calls, on $name", (databas
     expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ id: "call_taken" });
     const row = await t.deps.domain.db.selectFrom("calls").selectAll().where("id", "=", call.id).executeTakeFirstOrThrow();
     expect(row.status).toBe("active");
+    // Every alert of the call now says who took it, without buttons.
+    const winner = row.agent_id === (await findAgentByUsername(t.deps.domain.db, "derya"))!.id ? "Agent derya" : "Agent emre";
+    for (const chat of [DERYA, EMRE, TEAM_CHAT]) {
+      const alert = await telegram.waitForSent((m) => String(m.chat_id) === String(chat) && buttonsOf(m).some((b) => b.callback_data === `call:reject:${call.id}`));
+      const edits = () =>
+        telegram.otherRequests.filter((r) => r.method === "editMessageText" && String(r.args.chat_id) === String(chat) && Number(r.args.message_id) === alert.message_id);
+      await expect.poll(() => edits().length, { timeout: 10_000 }).toBe(1);
+      expect(edits()[0]!.args).toMatchObject({ text: expect.stringContaining(`Aramayı ${winner} aldı`), reply_markup: { inline_keyboard: [] } });
+    }
     await request(won[0] === results[0] ? derya : emre, "call:hangup", { callId: call.id });
   });
 });

@@ -6,7 +6,7 @@ import type { EventBus } from "../../domain/events.ts";
 import { type DomainDeps, type TelegramPort, TelegramRefused } from "../../domain/ports.ts";
 import type { Metrics } from "../../metrics.ts";
 import { PerSenderQueue } from "./perSenderQueue.ts";
-import { installHandlers } from "./handlers.ts";
+import { callTakenAlerts, installHandlers } from "./handlers.ts";
 import { type TelegramHealth, type TelegramState, trackTelegramHealth } from "./health.ts";
 import { electLeader, type Leadership } from "./leader.ts";
 import { classifyFailure } from "./outboxFailures.ts";
@@ -140,8 +140,10 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
         alertFloodPerMinute: options.alertFloodPerMinute,
         miniAppName: options.miniAppName,
       });
-      unsubscribe = runtime.bus.subscribe((event) => {
+      const takenAlerts = callTakenAlerts(bot.api, runtime.domain, log);
+      unsubscribe = runtime.bus.subscribe((event, origin) => {
         if (event.type === "calls.changed" || (event.type === "message.created" && event.message.author.type === "visitor")) worker?.kick();
+        takenAlerts(event, origin);
       });
       await new Promise<void>((resolve) => {
         const botId = options.token.split(":")[0] ?? "bot";
