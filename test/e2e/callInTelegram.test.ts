@@ -99,6 +99,7 @@ describe.runIf(browserAvailable())("a call answered in Telegram's Mini App", () 
     expect(await selin.evaluate("window.__telegramReady")).toBe(true);
     await selin.getByRole("heading", { name: /is calling/ }).waitFor({ timeout: 20_000 });
     expect(await selin.getByRole("checkbox", { name: "Camera on" }).isChecked()).toBe(false);
+    if (process.env.E2E_SCREENSHOTS) await selin.screenshot({ path: join(process.env.E2E_SCREENSHOTS, "telegram-miniapp-ringing.png") });
     await selin.getByRole("button", { name: "Accept" }).click();
     await selin.getByRole("button", { name: "Hang up" }).waitFor({ timeout: 20_000 });
     const selinId = (await findAgentByUsername(t.deps.domain.db, "selin"))!.id;
