@@ -58,16 +58,19 @@ describe.runIf(browserAvailable())("a call answered in Telegram's Mini App", () 
   afterAll(() => stage?.close());
 
   /** The Mini App as Telegram opens it from the alert's web_app button, for this Telegram user. */
-  const openMiniApp = async (alert: SentMessage, userId: number, options: { noCapture?: boolean } = {}) => {
+  const openMiniApp = async (alert: SentMessage, userId: number, options: { noCapture?: boolean; withoutScript?: boolean } = {}) => {
     const button = buttonsOf(alert).find((b) => b.web_app);
     expect(button?.text).toBe("Telegram'da kabul et");
     const path = new URL(button!.web_app!.url);
     const initData = signedInitData(t.telegram.token, { userId, authDate: Math.floor(t.deps.domain.clock.now() / 1000) });
     // A WebView without capture (as Telegram Desktop on Linux): no getUserMedia at all.
     const noCapture = options.noCapture ? "Object.defineProperty(navigator.mediaDevices, 'getUserMedia', { value: undefined });" : "";
-    const context = await callContext(browser, { viewport: { width: 390, height: 760 }, permissions: ["microphone", "camera"] }, `${telegramStandIn(initData)}\n${noCapture}`);
+    // Without Telegram's script on the page, the data is only in the launch address, as Telegram passes it.
+    const standIn = options.withoutScript ? "" : telegramStandIn(initData);
+    const hash = options.withoutScript ? `#${new URLSearchParams({ tgWebAppData: initData, tgWebAppVersion: "8.0", tgWebAppPlatform: "android" })}` : "";
+    const context = await callContext(browser, { viewport: { width: 390, height: 760 }, permissions: ["microphone", "camera"] }, `${standIn}\n${noCapture}`);
     const page = await context.newPage();
-    await page.goto(`${t.url}${path.pathname}${path.search}`);
+    await page.goto(`${t.url}${path.pathname}${path.search}${hash}`);
     return page;
   };
 
@@ -131,14 +134,15 @@ describe.runIf(browserAvailable())("a call answered in Telegram's Mini App", () 
     await expect.poll(async () => (await t.deps.domain.db.selectFrom("calls").selectAll().executeTakeFirstOrThrow()).status, { timeout: 20_000 }).toBe("ended");
   }, 150_000);
 
-  it("with Camera on, captures camera and microphone once, and turns the camera off and on again without asking anew", async () => {
+  it("signed in from the launch address alone, with Camera on captures camera and microphone once, and turns the camera off and on again without asking anew", async () => {
     const { frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call" }).click();
     const queued = async () => (await t.deps.domain.db.selectFrom("calls").select("id").where("status", "=", "queued").executeTakeFirst())?.id;
     await expect.poll(queued, { timeout: 20_000 }).toBeDefined();
     const callId = (await queued())!;
     const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(SELIN) && buttonsOf(m).some((b) => b.web_app?.url.endsWith(callId)), 20_000);
-    const selin = await openMiniApp(alert, SELIN);
+    const selin = await openMiniApp(alert, SELIN, { withoutScript: true });
+    expect(await selin.evaluate("window.Telegram")).toBeUndefined();
     await selin.evaluate(`{
       const capture = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
       window.__captures = [];
