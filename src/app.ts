@@ -26,6 +26,7 @@ import { teamRoutes } from "./http/routes/team.ts";
 import { settingsRoutes } from "./http/routes/settings.ts";
 import { inboxSettingsRoutes } from "./http/routes/inboxSettings.ts";
 import { telegramWebhookRoutes } from "./http/routes/telegramWebhook.ts";
+import { telegramAppRoutes } from "./http/routes/telegramApp.ts";
 import { sitePageRoutes } from "./http/routes/sitePages.ts";
 import { widgetRoutes } from "./http/routes/widget.ts";
 import { consoleRoutes } from "./http/routes/console.ts";
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(callbackRoutes, { ...deps, prefix: "/api/callbacks" });
   await app.register(inboxHoursRoutes, { ...deps, prefix: "/api/inboxes" });
   await app.register(telegramWebhookRoutes, deps);
+  await app.register(telegramAppRoutes, { ...deps, ...(options.consoleRoot ? { consoleRoot: options.consoleRoot } : {}) });
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
   app.get("/", async (_request, reply) => reply.redirect("/console/", 302));
   await app.register(sitePageRoutes);

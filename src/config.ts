@@ -59,6 +59,8 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https$/, message: "must be an https URL that reaches /telegram/webhook" }).optional(),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 letters, digits, _ or -").optional(),
   TELEGRAM_ALERT_FLOOD_PER_MINUTE: integer(1, 100_000).default(10),
+  /** Short name of the Mini App registered with @BotFather (/newapp), for the "Accept in Telegram" link in group chats. */
+  TELEGRAM_MINI_APP_NAME: z.string().regex(/^[A-Za-z0-9_]{3,30}$/, "must be the Mini App's short name from @BotFather (3-30 letters, digits or _)").optional(),
   TELEGRAM_DOWNLOAD_TIMEOUT_S: integer(1, 600).default(30),
   TIMEZONE: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Istanbul").default("Europe/Istanbul"),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -163,6 +165,8 @@ export interface Config {
         webhookSecret: string | undefined;
         /** New conversations per minute past which the team chat gets one summary post instead of one each. */
         alertFloodPerMinute: number;
+        /** TELEGRAM_MINI_APP_NAME: the direct-link Mini App that group chats' call alerts open. */
+        miniAppName: string | undefined;
         /** Longest a file an agent sends from Telegram may take to download. */
         downloadTimeoutMs: number;
       }
@@ -283,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           webhookUrl: e.TELEGRAM_WEBHOOK_URL,
           webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
           alertFloodPerMinute: e.TELEGRAM_ALERT_FLOOD_PER_MINUTE,
+          miniAppName: e.TELEGRAM_MINI_APP_NAME,
           downloadTimeoutMs: e.TELEGRAM_DOWNLOAD_TIMEOUT_S * 1000,
         }
       : undefined,

@@ -70,6 +70,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): AppDe
           token: config.telegram.token,
           apiRoot: config.telegram.apiRoot,
           alertFloodPerMinute: config.telegram.alertFloodPerMinute,
+          miniAppName: config.telegram.miniAppName,
           downloadTimeoutMs: config.telegram.downloadTimeoutMs,
           webhook: config.telegram.webhookUrl
             ? { url: config.telegram.webhookUrl, secret: config.telegram.webhookSecret ?? webhookSecretFrom(keys.tokenHash) }

@@ -20,6 +20,8 @@ export interface Keys {
   mailReply: Buffer;
   /** Encrypts stored attachments and recordings (ENCRYPT_FILES); see adapters/storage/encryptedStorage.ts. */
   files: Buffer;
+  /** Signs the short-lived "Accept in browser" links under Telegram call alerts (domain/calls/telegramMiniApp.ts). */
+  callLinks: Buffer;
 }
 
 /**
@@ -61,5 +63,6 @@ export function deriveKeys(master: string): Keys {
     identity: derive("visitor-identity-hmac"),
     mailReply: derive("mail-reply-hmac"),
     files: derive("files-aes-256-gcm"),
+    callLinks: derive("call-link-hmac"),
   };
 }

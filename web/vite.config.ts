@@ -18,6 +18,10 @@ export default defineConfig({
 		target: "es2022",
 		// Pages load as chunks (ui/lazyPage.tsx); every browser the console supports has modulepreload.
 		modulePreload: { polyfill: false },
+		// The console, and the Telegram Mini App's page (served at /telegram/app).
+		rollupOptions: {
+			input: { console: fileURLToPath(new URL("./console/index.html", import.meta.url)), telegram: fileURLToPath(new URL("./console/telegram.html", import.meta.url)) },
+		},
 	},
 	server: {
 		proxy: { "/api": { target: apiTarget, changeOrigin: false } },

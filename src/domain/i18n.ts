@@ -62,6 +62,8 @@ const texts = {
   },
   accept: { tr: () => "Kabul et", en: () => "Accept" },
   reject: { tr: () => "Reddet", en: () => "Reject" },
+  acceptInTelegram: { tr: () => "Telegram'da kabul et", en: () => "Accept in Telegram" },
+  acceptInBrowser: { tr: () => "Tarayıcıda kabul et", en: () => "Accept in browser" },
   callRejected: {
     tr: (who: string) => `Reddedildi (${who})`,
     en: (who: string) => `Rejected by ${who}`,

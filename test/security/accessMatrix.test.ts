@@ -10,6 +10,7 @@ import { AGENT_CHAT_EVENTS, type Ack, VISITOR_CHAT_EVENTS } from "../../src/prot
 import { AGENT_TIMELINE_EVENTS, VISITOR_TIMELINE_EVENTS } from "../../src/protocol/timeline.ts";
 import { AGENT_STATUS_EVENTS } from "../../src/protocol/agentStatus.ts";
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
+import { browserCallLink } from "../../src/domain/calls/telegramMiniApp.ts";
 import { createInbox } from "../../src/domain/inboxes/inboxes.ts";
 import { type AccessFixture, buildAccessFixture, closeAccessFixture, ROLES, type Role } from "../support/accessFixture.ts";
 import { newClientId, openSocket } from "../support/chatClients.ts";
@@ -124,6 +125,9 @@ const MATRIX: Record<string, string> = {
   "GET /demo/*":                                        "200        200       200       200    200    200",
   "GET /demo/index.html":                               "200        200       200       200    200    200",
   "POST /telegram/webhook":                             "401        401       401       401    401    401",
+  "GET /telegram/app":                                  "200        200       200       200    200    200",
+  "POST /api/telegram/app/session":                     "401        401       401       401    401    401",
+  "GET /telegram/call/:callId":                         "302        302       302       302    302    302",
   "GET /console":                                       "200        200       200       200    200    200",
   "GET /console/*":                                     "200        200       200       200    200    200",
   "GET /console/<built file>":                          "200        200       200       200    200    200",
@@ -354,6 +358,16 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "GET /widget/*": { path: () => "/widget/frame.html" },
   "GET /demo/*": { path: () => "/demo/demo.css" },
   "POST /telegram/webhook": { body: () => ({ update_id: 1 }) },
+  "GET /telegram/app": { path: async (f) => `/telegram/app?call=${await f.queuedCallOfA()}` },
+  // Telegram's initData is the credential, whatever else the request carries: a forged one is refused for all.
+  "POST /api/telegram/app/session": { body: () => ({ initData: `user=%7B%22id%22%3A1%7D&auth_date=1&hash=${"0".repeat(64)}` }) },
+  // The signed link is the credential, and it only leads to the console, which asks for a sign-in itself.
+  "GET /telegram/call/:callId": {
+    path: async (f) => {
+      const link = new URL(browserCallLink(f.stage.deps.domain, await f.queuedCallOfA()));
+      return `${link.pathname}${link.search}`;
+    },
+  },
   "GET /console/*": { path: () => "/console/inbox" },
   "GET /console/<built file>": { path: () => "/console/index.html" },
 };

@@ -59,6 +59,7 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/auth/link/accept": { role: "anonymous", body: { token: "link-token-0123456789-abcdef", password: PASSWORD } },
   "POST /api/widget/callbacks": { role: "visitor", body: { phone: "+90 532 111 22 33", note: "after 14:00", inbox: "default" } },
   "PUT /api/inboxes/:id/hours": { role: "admin", body: { enabled: false, timezone: "Europe/Istanbul", weekly: { mon: [{ from: "09:00", to: "24:00" }] }, holidays: [{ date: "2026-10-29", name: "Bayram" }] } },
+  "POST /api/telegram/app/session": { role: "anonymous", body: { initData: `user=%7B%22id%22%3A1%7D&auth_date=1&hash=${"0".repeat(64)}`, callId: "00000000-0000-4000-8000-000000000000" } },
   "POST /telegram/webhook": { role: "anonymous", body: { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text: "hi" } } },
 };
 

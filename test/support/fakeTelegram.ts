@@ -291,6 +291,11 @@ export class FakeTelegram {
         return reply(200, { ok: true, result: this.updates.filter((u) => (u as { update_id: number }).update_id >= offset) });
       }
       case "sendMessage": {
+        // As the Bot API: `web_app` inline buttons only in a private chat, and only to an HTTPS page.
+        const markup = typeof args.reply_markup === "string" ? args.reply_markup : JSON.stringify(args.reply_markup ?? {});
+        if (markup.includes('"web_app"') && (String(args.chat_id).startsWith("-") || markup.includes('"web_app":{"url":"http:'))) {
+          return reply(400, { ok: false, error_code: 400, description: "Bad Request: BUTTON_TYPE_INVALID" });
+        }
         const sent = { method, ...args, message_id: this.nextMessageId++ } as SentMessage;
         this.sent.push(sent);
         this.onSent?.(sent);

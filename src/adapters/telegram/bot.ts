@@ -6,7 +6,7 @@ import type { EventBus } from "../../domain/events.ts";
 import { type DomainDeps, type TelegramPort, TelegramRefused } from "../../domain/ports.ts";
 import type { Metrics } from "../../metrics.ts";
 import { PerSenderQueue } from "./perSenderQueue.ts";
-import { installHandlers } from "./handlers.ts";
+import { callTakenAlerts, installHandlers } from "./handlers.ts";
 import { type TelegramHealth, type TelegramState, trackTelegramHealth } from "./health.ts";
 import { electLeader, type Leadership } from "./leader.ts";
 import { classifyFailure } from "./outboxFailures.ts";
@@ -18,6 +18,8 @@ export interface TelegramOptions {
   webhook?: { url: string; secret: string } | undefined;
   /** TELEGRAM_ALERT_FLOOD_PER_MINUTE. */
   alertFloodPerMinute: number;
+  /** TELEGRAM_MINI_APP_NAME. */
+  miniAppName?: string | undefined;
   /** TELEGRAM_DOWNLOAD_TIMEOUT_S, in ms. */
   downloadTimeoutMs: number;
 }
@@ -136,9 +138,12 @@ export function createTelegram(options: TelegramOptions, log: Logger, metrics: M
         metrics: runtime.metrics,
         isLeader: () => leadership?.isLeader() ?? false,
         alertFloodPerMinute: options.alertFloodPerMinute,
+        miniAppName: options.miniAppName,
       });
-      unsubscribe = runtime.bus.subscribe((event) => {
+      const takenAlerts = callTakenAlerts(bot.api, runtime.domain, log);
+      unsubscribe = runtime.bus.subscribe((event, origin) => {
         if (event.type === "calls.changed" || (event.type === "message.created" && event.message.author.type === "visitor")) worker?.kick();
+        takenAlerts(event, origin);
       });
       await new Promise<void>((resolve) => {
         const botId = options.token.split(":")[0] ?? "bot";

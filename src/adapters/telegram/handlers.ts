@@ -16,6 +16,7 @@ import {
   resolveFromTelegram,
 } from "../../domain/chat/telegramBridge.ts";
 import { DomainError } from "../../domain/errors.ts";
+import type { DomainEvent, EventOrigin } from "../../domain/events.ts";
 import { text } from "../../domain/i18n.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
 import { downloadTelegramFile } from "./download.ts";
@@ -114,21 +115,18 @@ export function installHandlers(bot: Bot, deps: DomainDeps, options: HandlerOpti
     });
   });
 
-  /** Every chat rung for this call learns how it went (`note`), and loses the buttons. */
-  const settleCallAlerts = async (ctx: CallbackQueryContext<Context>, callId: string, note: string) => {
+  /** The pressed post loses its buttons if it is no alert destek knows of (the known ones are all updated). */
+  const clearUnknownPressed = async (ctx: CallbackQueryContext<Context>, callId: string) => {
     const pressed = ctx.callbackQuery.message;
     const alerts = await callAlertsOf(deps, callId);
     const pressedIsKnown = pressed !== undefined && alerts.some((a) => a.chatId === String(pressed.chat.id) && a.messageId === pressed.message_id);
     if (!pressedIsKnown) await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
-    const alert = await callAlert(deps, callId);
-    if (!alert) return;
-    const html = `${text("calling", language, `<b>${escapeHtml(alert.visitorLabel)}</b>`, alert.media === "video")}\n${note}`;
-    for (const { chatId, messageId } of alerts) {
-      // An alert deleted in Telegram, or too old to edit, is simply left as it is.
-      await ctx.api
-        .editMessageText(chatId, messageId, html, { parse_mode: "HTML", reply_markup: { inline_keyboard: [] } })
-        .catch((err: unknown) => log.debug({ err, chatId, messageId }, "could not update a call alert"));
-    }
+  };
+
+  /** Every chat rung for this call learns how it went (`note`), and loses the buttons. */
+  const settleCallAlerts = async (ctx: CallbackQueryContext<Context>, callId: string, note: string) => {
+    await clearUnknownPressed(ctx, callId);
+    await updateCallAlerts(ctx.api, deps, callId, note, log);
   };
 
   /** A press that cannot be honoured: an alert with the reason, in the bot's language. */
@@ -193,7 +191,8 @@ export function installHandlers(bot: Bot, deps: DomainDeps, options: HandlerOpti
       // The call is taken either way; the other alerts must still learn it.
       log.error({ err, callId }, "could not send the console link for a call accepted in Telegram");
     }
-    await settleCallAlerts(ctx, callId, escapeHtml(text("callTakenBy", language, agent.name)));
+    // Every known alert says who took it once the call is accepted (see callTakenAlerts), whichever way it was.
+    await clearUnknownPressed(ctx, callId);
   });
 
   bot.on("message", async (ctx) => {
@@ -233,6 +232,33 @@ export function installHandlers(bot: Bot, deps: DomainDeps, options: HandlerOpti
     if (!media && !options.replies.busy(sender)) return options.replies.run(sender, deliver);
     options.replies.run(sender, deliver).catch((err: unknown) => log.error({ err, ...reply }, "a Telegram reply with a file failed"));
   });
+}
+
+/** Every alert of a call says how it went (`note`, HTML), and loses its buttons. */
+export async function updateCallAlerts(api: Bot["api"], deps: DomainDeps, callId: string, note: string, log: Logger): Promise<void> {
+  const alerts = await callAlertsOf(deps, callId);
+  const alert = await callAlert(deps, callId);
+  if (!alert) return;
+  const html = `${text("calling", deps.defaultLanguage, `<b>${escapeHtml(alert.visitorLabel)}</b>`, alert.media === "video")}\n${note}`;
+  for (const { chatId, messageId } of alerts) {
+    // An alert deleted in Telegram, or too old to edit, is simply left as it is.
+    await api
+      .editMessageText(chatId, messageId, html, { parse_mode: "HTML", reply_markup: { inline_keyboard: [] } })
+      .catch((err: unknown) => log.debug({ err, chatId, messageId }, "could not update a call alert"));
+  }
+}
+
+/**
+ * A call was taken, by a button in Telegram, in the Mini App or in the console: its alerts say who
+ * took it and lose their buttons. `call.accepted` is heard only on the node where the call was
+ * taken, so each alert is updated once.
+ */
+export function callTakenAlerts(api: Bot["api"], deps: DomainDeps, log: Logger) {
+  return (event: DomainEvent, origin: EventOrigin): void => {
+    if (event.type !== "call.accepted" || origin.remote) return;
+    const note = escapeHtml(text("callTakenBy", deps.defaultLanguage, event.call.agent?.name ?? ""));
+    updateCallAlerts(api, deps, event.call.id, note, log).catch((err: unknown) => log.warn({ err, callId: event.call.id }, "could not update the alerts of a taken call"));
+  };
 }
 
 /** Whether Telegram would accept this URL in an inline button: not localhost, not a bare IP address. */

@@ -6,6 +6,7 @@ import { callAlert, recordAlertPart, visitorMessageAlert } from "../../domain/ch
 import { text } from "../../domain/i18n.ts";
 import { timelineAlertText } from "../../domain/chat/timeline.ts";
 import { callbackAlertText } from "../../domain/callbacks/callbackRequests.ts";
+import { browserCallLink, miniAppUrl } from "../../domain/calls/telegramMiniApp.ts";
 import type { DomainDeps } from "../../domain/ports.ts";
 import { escapeHtml, renderAlert } from "./format.ts";
 import { isMissingBlob, LeaseLost, StoredFileMissing } from "./outboxFailures.ts";
@@ -27,9 +28,11 @@ interface Part {
 }
 
 /** Posts one outbox row's parts, each exactly once: resumes after `parts_sent`, confirms the lease before each. */
-export function createDelivery(options: { deps: DomainDeps; api: Api; alertFloodPerMinute: number }) {
+export function createDelivery(options: { deps: DomainDeps; api: Api; alertFloodPerMinute: number; miniAppName?: string | undefined }) {
   const { deps, api } = options;
   const language = () => deps.defaultLanguage;
+  /** The bot's username, asked once, for direct Mini App links in group chats. */
+  let botUsername: Promise<string> | undefined;
 
   const sendParts = async (row: OutboxRow, chatId: string, parts: Part[], lease: Lease) => {
     for (let index = row.parts_sent; index < parts.length; index++) {
@@ -103,14 +106,39 @@ export function createDelivery(options: { deps: DomainDeps; api: Api; alertFlood
       return "sent";
     }
     if (!alert.waiting) return "sent"; // answered or over before Telegram could ring: nothing to offer
-    // Both are callback buttons: the bot claims the call for the pressing agent, then links them to the console.
-    const keyboard = new InlineKeyboard()
-      .text(text("accept", language()), `call:accept:${alert.callId}`)
-      .text(text("reject", language()), `call:reject:${alert.callId}`);
+    const keyboard = await callKeyboard(payload.chatId, alert.callId);
     const html = text("calling", language(), who, alert.media === "video");
     // Remembered with the part, so that once someone takes or rejects the call every chat's alert says so.
     await sendParts(row, payload.chatId, [{ callId: alert.callId, send: (signal) => api.sendMessage(payload.chatId, html, { parse_mode: "HTML", reply_markup: keyboard }, signal) }], lease);
     return "sent";
+  };
+
+  /**
+   * The buttons of a call alert. With an HTTPS public address: `Accept in Telegram` (the Mini App: a
+   * `web_app` button in a private chat; in a group, where Telegram allows no `web_app` button, a
+   * direct Mini App link when TELEGRAM_MINI_APP_NAME is set, else none), `Accept in browser` (a
+   * signed, short-lived link to the console at the call) and `Reject`. Telegram refuses both kinds
+   * of link to localhost or plain HTTP: then Accept and Reject are callback buttons, and the bot
+   * claims the call for the pressing agent and links them to the console.
+   */
+  const callKeyboard = async (chatId: string, callId: string) => {
+    const reject = text("reject", language());
+    if (!telegramTakesAppUrl(deps.publicUrl)) {
+      return new InlineKeyboard().text(text("accept", language()), `call:accept:${callId}`).text(reject, `call:reject:${callId}`);
+    }
+    const keyboard = new InlineKeyboard();
+    const inTelegram = text("acceptInTelegram", language());
+    // Private chats have positive ids (the user's own); groups and channels negative ones.
+    if (!chatId.startsWith("-")) keyboard.webApp(inTelegram, miniAppUrl(deps, callId)).row();
+    else if (options.miniAppName) {
+      botUsername ??= api.getMe().then((me) => me.username);
+      const username = await botUsername.catch((error: unknown) => {
+        botUsername = undefined;
+        throw error;
+      });
+      keyboard.url(inTelegram, `https://t.me/${username}/${options.miniAppName}?startapp=${callId}`).row();
+    }
+    return keyboard.url(text("acceptInBrowser", language()), browserCallLink(deps, callId)).text(reject, `call:reject:${callId}`);
   };
 
   const plainText = async (row: OutboxRow, chatId: string, message: string, lease: Lease): Promise<Delivered> => {
@@ -148,6 +176,12 @@ export function createDelivery(options: { deps: DomainDeps; api: Api; alertFlood
         throw new Error(`unknown outbox kind ${row.kind}`);
     }
   };
+}
+
+/** Whether Telegram would open this address from a button: HTTPS, not localhost, not a bare IP address. */
+export function telegramTakesAppUrl(url: string): boolean {
+  const { protocol, hostname: host } = new URL(url);
+  return protocol === "https:" && host !== "localhost" && !host.endsWith(".localhost") && !/^[\d.]+$/.test(host) && !host.startsWith("[");
 }
 
 /** Longest visitor text that still leaves the caption (1024 visible characters) room for name, page and hint. */

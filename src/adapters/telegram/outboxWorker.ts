@@ -27,6 +27,8 @@ export interface OutboxWorkerOptions {
   isLeader: () => boolean;
   /** New conversations per minute past which the team chat gets one summary instead (TELEGRAM_ALERT_FLOOD_PER_MINUTE). */
   alertFloodPerMinute: number;
+  /** TELEGRAM_MINI_APP_NAME: the direct-link Mini App for group chats' call alerts. */
+  miniAppName?: string | undefined;
   /**
    * How long a claimed row stays ours without renewal (renewed every third of it while sending).
    * Also how long a row claimed by a node that died stays untouched before the next leader takes it.
@@ -56,7 +58,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const deadAfter = options.deadAfterAttempts ?? 3;
   const idleMs = options.idleMs ?? 1000;
   const owner = randomUUID();
-  const deliver = createDelivery({ deps, api: options.api, alertFloodPerMinute: options.alertFloodPerMinute });
+  const deliver = createDelivery({ deps, api: options.api, alertFloodPerMinute: options.alertFloodPerMinute, miniAppName: options.miniAppName });
   let stopped = false;
   let wake: (() => void) | undefined;
   let pausedUntil = 0;

@@ -211,7 +211,7 @@ export function CallScreen({
 					)}
 				</div>
 			</div>
-			<DeviceChoice peer={peer} audio={heard.ref} t={t} onMicrophone={() => peer.setMuted(!micOpen)} />
+			{!peer.singleCapture && <DeviceChoice peer={peer} audio={heard.ref} t={t} onMicrophone={() => peer.setMuted(!micOpen)} />}
 			<fieldset class="call-controls">
 				<legend class="visually-hidden">{t("call.controls")}</legend>
 				{intercom ? (
@@ -236,13 +236,15 @@ export function CallScreen({
 					button(t(muted ? "call.unmute" : "call.mute"), muted ? "micOff" : "mic", () => setMuted(!muted), undefined, undefined, "call-mute")
 				)}
 				{/* Each icon shows what pressing does: "Camera on" shows the camera, "Camera off" it struck through. */}
-				{button(t(peer.camera ? "call.cameraOff" : "call.cameraOn"), peer.camera ? "cameraOff" : "camera", () => video(peer.setCamera(!peer.camera)), undefined, videoBusy)}
+				{(!peer.singleCapture || peer.camera || peer.parkedCamera) &&
+					button(t(peer.camera ? "call.cameraOff" : "call.cameraOn"), peer.camera ? "cameraOff" : "camera", () => video(peer.setCamera(!peer.camera)), undefined, videoBusy)}
 				{button(t(speakerOff ? "call.speakerOn" : "call.speakerOff"), speakerOff ? "speaker" : "speakerOff", () => setSpeakerOff(!speakerOff))}
 				{button(t("call.intercom"), "intercom", () => {
 					setTalking(false);
 					setIntercom(!intercom);
 				}, intercom)}
 				{canShareScreen &&
+					!peer.singleCapture &&
 					button(t(peer.screen ? "call.stopSharing" : "call.shareScreen"), peer.screen ? "screenOff" : "screen", () => video(peer.setScreen(!peer.screen)), undefined, videoBusy)}
 				{document.fullscreenEnabled &&
 					button(t(full ? "call.exitFullscreen" : "call.fullscreen"), full ? "exitFullscreen" : "fullscreen", () => {

@@ -57,6 +57,14 @@ export class CallPeer {
 	/** The shared screen; while set it takes the camera's place on the video sender. */
 	screen: MediaStreamTrack | null = null;
 	remoteVideo = false;
+	/**
+	 * One capture for the whole call (Telegram's WebViews ask permission again for every
+	 * getUserMedia): the camera is never asked for again, only switched off and on, and the call
+	 * screen offers no other microphone and no screen sharing.
+	 */
+	singleCapture = false;
+	/** With `singleCapture`: the captured camera while it is switched off (kept, not stopped). */
+	parkedCamera: MediaStreamTrack | null = null;
 
 	private readonly send: CallPeerOptions["sendSignal"];
 	private reportVideo: CallPeerOptions["reportVideo"];
@@ -131,6 +139,8 @@ export class CallPeer {
 		if (this.onLocalVideo) next.onLocalVideo = this.onLocalVideo;
 		if (this.onLocalAudio) next.onLocalAudio = this.onLocalAudio;
 		next.screen = this.screen;
+		next.singleCapture = this.singleCapture;
+		next.parkedCamera = this.parkedCamera;
 		this.release();
 		if (this.local) next.start(this.local);
 		return next;
@@ -206,6 +216,20 @@ export class CallPeer {
 
 	/** Turns the camera on (asking for it) or off, on the pre-negotiated video transceiver. */
 	async setCamera(on: boolean): Promise<void> {
+		if (this.singleCapture) {
+			// The parked camera leaves the local stream, so a renewed connection starts without it.
+			if (on && !this.camera && this.parkedCamera) {
+				this.camera = this.parkedCamera;
+				this.parkedCamera = null;
+				this.local?.addTrack(this.camera);
+			} else if (!on && this.camera) {
+				this.parkedCamera = this.camera;
+				this.camera = null;
+				this.local?.removeTrack(this.parkedCamera);
+			}
+			await this.putVideo();
+			return;
+		}
 		if (on && !this.camera) {
 			const track = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
 			if (!track) return;
@@ -243,6 +267,7 @@ export class CallPeer {
 		this.release();
 		for (const track of this.local?.getTracks() ?? []) track.stop();
 		this.camera?.stop();
+		this.parkedCamera?.stop();
 		this.screen?.stop();
 	}
 
