@@ -19,7 +19,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
         version: "1.0.0",
         description:
           "Conversations, messages, contacts, calls and canned replies of a destek install. Authenticate with an API token " +
-          "that an admin creates in the console (Settings → API tokens): `Authorization: Bearer dst_…`. A token acts as the " +
+          "that an admin creates on the console's API tokens page: `Authorization: Bearer dst_…`. A token acts as the " +
           "admin who created it (messages sent through it are theirs) and only for the scopes it was given. Errors are " +
           "`{ \"error\": { \"id\": \"…\", \"message\": \"…\" } }` with a stable id.",
       },

@@ -1,20 +1,12 @@
 import { z } from "zod";
+import { API_SCOPES } from "./apiScopes.ts";
 import { text } from "./text.ts";
+
+export { API_SCOPES };
 
 // API tokens over HTTP (`/api/api-tokens`, admins in the console). A token is shown once, when it is
 // created; afterwards only its name, scopes, last four characters and times are.
 
-/** What a token may do; each /api/v1 route needs one of these. */
-export const API_SCOPES = [
-  "conversations:read",
-  "conversations:write",
-  "contacts:read",
-  "contacts:write",
-  "calls:read",
-  "canned_replies:read",
-  "canned_replies:write",
-  "reports:read",
-] as const;
 export const apiScope = z.enum(API_SCOPES);
 export type ApiScope = z.infer<typeof apiScope>;
 

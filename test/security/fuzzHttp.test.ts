@@ -59,6 +59,12 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/auth/link/accept": { role: "anonymous", body: { token: "link-token-0123456789-abcdef", password: PASSWORD } },
   "POST /api/widget/callbacks": { role: "visitor", body: { phone: "+90 532 111 22 33", note: "after 14:00", inbox: "default" } },
   "PUT /api/inboxes/:id/hours": { role: "admin", body: { enabled: false, timezone: "Europe/Istanbul", weekly: { mon: [{ from: "09:00", to: "24:00" }] }, holidays: [{ date: "2026-10-29", name: "Bayram" }] } },
+  "POST /api/api-tokens": { role: "admin", body: { name: "CRM", scopes: ["conversations:read", "contacts:write"] } },
+  "POST /api/v1/conversations/:id/assign": { role: "api", body: { agentId: "00000000-0000-4000-8000-000000000000" } },
+  "POST /api/v1/conversations/:id/messages": { role: "api", body: { body: "Merhaba", clientId: "fuzz-client-0001" } },
+  "PATCH /api/v1/contacts/:id": { role: "api", body: { name: "Ayşe Yılmaz", email: "ayse@example.com", phone: "+90 555 000 00 00", company: "Işık Ltd", notes: "Calls after five." } },
+  "POST /api/v1/canned-replies": { role: "api", body: { scope: "personal", shortcut: "greet", text: "Hello {{visitor.name}}" } },
+  "PATCH /api/v1/canned-replies/:id": { role: "api", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "POST /telegram/webhook": { role: "anonymous", body: { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text: "hi" } } },
 };
 

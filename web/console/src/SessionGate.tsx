@@ -29,6 +29,7 @@ import { useShortcuts } from "./shortcuts/useShortcuts";
 import { SignInFlow } from "./signin/SignInFlow";
 import { AuditLogPage } from "./team/AuditLogPage";
 import { AccessLogPage } from "./team/AccessLogPage";
+import { ApiTokensPage } from "./apiTokens/ApiTokensPage";
 import { TeamPage } from "./team/TeamPage";
 import { Toaster } from "./ui/toasts";
 import { logFailure } from "../../shared/logFailure";
@@ -60,6 +61,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 		(route === ROUTES.team ||
 			route === ROUTES.audit ||
 			route === ROUTES.accessLog ||
+			route === ROUTES.apiTokens ||
 			route === ROUTES.labels ||
 			route === ROUTES.inboxes ||
 			inboxId !== null ||
@@ -96,6 +98,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
 			{adminRoute && route === ROUTES.accessLog && <AccessLogPage />}
+			{adminRoute && route === ROUTES.apiTokens && <ApiTokensPage />}
 			{adminRoute && route === ROUTES.labels && <LabelsPage />}
 			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
 			{route === ROUTES.callbacks && <CallbacksPage />}
