@@ -50,7 +50,7 @@ describe.runIf(browserAvailable())("API tokens and the API docs in the browser",
     const token = (await page.getByRole("status", { name: "Token", exact: true }).textContent()) ?? "";
     expect(token).toMatch(/^dst_/);
     await page.getByRole("button", { name: "Copy" }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    await expect.poll(() => page.evaluate("navigator.clipboard.readText()")).toBe(token);
     expect(await seriousViolations(page)).toEqual([]);
     if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-api-tokens.png` });
 
@@ -89,7 +89,7 @@ describe.runIf(browserAvailable())("API tokens and the API docs in the browser",
     await page.getByRole("heading", { name: "Conversations", exact: true }).waitFor();
     await page.getByRole("heading", { name: /POST \/api\/v1\/conversations\/\{id\}\/messages/ }).waitFor();
     // The stylesheet applied (operations are boxed), so the page is readable, not bare HTML.
-    expect(await page.locator(".op").first().evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe("solid");
+    expect(await page.evaluate(`getComputedStyle(document.querySelector(".op")).borderTopStyle`)).toBe("solid");
     expect(await seriousViolations(page)).toEqual([]);
     if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/api-docs.png` });
     expect(problems).toEqual([]);
