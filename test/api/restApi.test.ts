@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
+import { disableAgent } from "../../src/domain/agents.ts";
+import { createApiToken } from "../../src/domain/apiTokens.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { ApiTokenView, CreatedApiToken } from "../../src/protocol/apiTokens.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
@@ -109,6 +111,14 @@ describe.each(testDatabases())("REST API on $name", (database: TestDatabase) => 
 
     const actions = (await listAudit(t.deps.domain.db, { limit: 100 })).filter((e) => e.target_id === created.apiToken.id).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["api_token.created", "api_token.revoked"]));
+
+    // A token acts as its creator: once that admin is disabled, it stops working.
+    const deniz = await addAgent(t.deps, "deniz", { admin: true });
+    const owner = { type: "agent" as const, agentId: deniz.id, sessionId: "test", role: "admin" as const };
+    const theirs = await createApiToken(t.deps.domain, owner, { name: "Deniz's script", scopes: ["conversations:read"] });
+    expect((await api(theirs.token, "GET", "/conversations")).statusCode).toBe(200);
+    await disableAgent(t.deps.domain, { type: "system" }, "deniz");
+    expect(errorOf(await api(theirs.token, "GET", "/conversations"))).toEqual({ status: 401, id: "api_token_invalid" });
   });
 
   it("lists, reads, answers, assigns, resolves and reopens conversations", async () => {
