@@ -2,7 +2,7 @@ import type { ApiTokensMessageKey } from "./apiTokensEn";
 
 /** Turkish strings of the API tokens page (admins). */
 export const apiTokensTr: Record<ApiTokensMessageKey, string> = {
-	"nav.apiTokens": "API anahtarları",
+	"nav.apiTokens": "API erişimi",
 
 	"apiTokens.title": "API anahtarları",
 	"apiTokens.intro":
