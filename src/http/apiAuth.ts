@@ -16,7 +16,7 @@ declare module "fastify" {
 }
 
 /**
- * onRequest of /api/v1: the Bearer API token must be live and hold the route's scope. Bearer
+ * preHandler of /api/v1: the Bearer API token must be live and hold the route's scope. Bearer
  * credentials are never sent by a browser on its own, so these routes need no CSRF token.
  */
 export function requireApiToken(deps: DomainDeps) {

@@ -6,8 +6,9 @@ import { apiCallRoutes, apiCannedReplyRoutes, apiContactRoutes } from "./directo
 
 /** The public REST API, version 1: Bearer API tokens with scopes, described at /api/openapi.json. */
 export const apiV1Routes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  // Authentication before validation: a caller without a valid token learns nothing of the schemas.
-  app.addHook("onRequest", requireApiToken(deps.domain));
+  // After validation, as every route of the app: malformed input is a 400 whoever sends it (the
+  // schemas are public in the OpenAPI document anyway), and a valid request then needs its token.
+  app.addHook("preHandler", requireApiToken(deps.domain));
   app.addHook("onResponse", auditApiWrites(deps.domain));
   await app.register(apiConversationRoutes, { ...deps, prefix: "/conversations" });
   await app.register(apiContactRoutes, { ...deps, prefix: "/contacts" });
