@@ -135,7 +135,7 @@ describe.each(testDatabases())("REST API on $name", (database: TestDatabase) => 
     const clientId = newClientId();
     const sent = await api(full, "POST", `/conversations/${conversationId}/messages`, { body: "Yarın kapınızda.", clientId });
     expect(sent.statusCode, sent.body).toBe(201);
-    expect(sent.json()).toMatchObject({ duplicate: false, message: { body: "Yarın kapınızda.", author: { type: "agent", id: ids.admin } } });
+    expect(sent.json()).toMatchObject({ duplicate: false, message: { body: "Yarın kapınızda.", via: "api", author: { type: "agent", id: ids.admin } } });
     const again = await api(full, "POST", `/conversations/${conversationId}/messages`, { body: "Yarın kapınızda.", clientId });
     expect(again.json().duplicate).toBe(true);
     const messages = await api(full, "GET", `/conversations/${conversationId}/messages`);

@@ -140,7 +140,7 @@ export interface MessagesTable {
   author_type: "visitor" | "agent" | "system";
   author_id: string | null;
   body: string;
-  via: "widget" | "console" | "telegram" | "system" | "email";
+  via: "widget" | "console" | "telegram" | "system" | "email" | "api";
   created_at: number;
 }
 

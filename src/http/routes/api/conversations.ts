@@ -91,7 +91,7 @@ export const apiConversationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app,
       response: { 201: apiSentMessage, ...apiErrors },
     },
   }, async (request, reply) => {
-    const input = { conversationId: request.params.id, body: request.body.body, clientId: request.body.clientId ?? randomUUID(), attachmentIds: [], via: "console" as const };
+    const input = { conversationId: request.params.id, body: request.body.body, clientId: request.body.clientId ?? randomUUID(), attachmentIds: [], via: "api" as const };
     const { message, duplicate } = await sendAgentMessage(domain, apiPrincipal(request).agent, input);
     return reply.code(201).send({ message, duplicate });
   });
