@@ -33,6 +33,10 @@ import { consoleRoutes } from "./http/routes/console.ts";
 import { meRoutes } from "./http/routes/me.ts";
 import { operationsRoutes } from "./http/routes/operations.ts";
 import { setupRoutes } from "./http/routes/setup.ts";
+import { apiV1Routes } from "./http/routes/api/index.ts";
+import { apiDocsRoutes } from "./http/routes/apiDocs.ts";
+import { apiTokenRoutes } from "./http/routes/apiTokens.ts";
+import { API_V1, registerOpenApi } from "./http/openapi.ts";
 import { createGateway, type Gateway } from "./realtime/gateway.ts";
 import { warnTeamWhenStorageIsFull } from "./adapters/storage/uploadJobs.ts";
 
@@ -168,6 +172,8 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   app.addHook("onClose", async () => stopStorageWarnings());
 
   await app.register(fastifyMultipart, { limits: { fileSize: deps.config.uploadMaxBytes, files: 1 } });
+  // Before every route: it collects their schemas into the OpenAPI document.
+  await registerOpenApi(app, deps.domain.publicUrl);
   await app.register(operationsRoutes, deps);
   await app.register(setupRoutes, { ...deps, prefix: "/api/setup" });
   await app.register(authRoutes, { ...deps, prefix: "/api/auth" });
@@ -192,6 +198,9 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(inboxHoursRoutes, { ...deps, prefix: "/api/inboxes" });
   await app.register(telegramWebhookRoutes, deps);
   await app.register(telegramAppRoutes, { ...deps, ...(options.consoleRoot ? { consoleRoot: options.consoleRoot } : {}) });
+  await app.register(apiTokenRoutes, { ...deps, prefix: "/api/api-tokens" });
+  await app.register(apiV1Routes, { ...deps, prefix: API_V1 });
+  await app.register(apiDocsRoutes);
   await app.register(consoleRoutes, { prefix: "/console", ...(options.consoleRoot ? { root: options.consoleRoot } : {}) });
   app.get("/", async (_request, reply) => reply.redirect("/console/", 302));
   await app.register(sitePageRoutes);

@@ -36,7 +36,7 @@ export const messageView = z.object({
   clientId: z.string(),
   author: z.object({ type: z.enum(["visitor", "agent", "system"]), id: z.string().nullable(), name: z.string().nullable() }),
   body: z.string(),
-  via: z.enum(["widget", "console", "telegram", "system", "email"]),
+  via: z.enum(["widget", "console", "telegram", "system", "email", "api"]),
   attachments: z.array(attachmentView),
   createdAt: z.string(),
 });

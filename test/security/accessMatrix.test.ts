@@ -12,6 +12,8 @@ import { AGENT_STATUS_EVENTS } from "../../src/protocol/agentStatus.ts";
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
 import { browserCallLink } from "../../src/domain/calls/telegramMiniApp.ts";
 import { createInbox } from "../../src/domain/inboxes/inboxes.ts";
+import { createApiToken, revokeApiToken } from "../../src/domain/apiTokens.ts";
+import { API_SCOPES, type ApiScope } from "../../src/protocol/apiTokens.ts";
 import { type AccessFixture, buildAccessFixture, closeAccessFixture, ROLES, type Role } from "../support/accessFixture.ts";
 import { newClientId, openSocket } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
@@ -134,6 +136,30 @@ const MATRIX: Record<string, string> = {
   "GET /":                                              "302        302       302       302    302    302",
   "GET /favicon.ico":                                   "200        200       200       200    200    200",
   "GET /favicon.svg":                                   "200        200       200       200    200    200",
+  "GET /api/api-tokens":                                "401        401       401       403    200    401",
+  "POST /api/api-tokens":                               "401        401       401       403    201    401",
+  "POST /api/api-tokens/:id/revoke":                    "401        401       401       403    200    401",
+  "GET /api/openapi.json":                              "200        200       200       200    200    200",
+  "GET /api/docs":                                      "200        200       200       200    200    200",
+  "GET /api/docs.css":                                  "200        200       200       200    200    200",
+  // /api/v1 takes API tokens only (apiToken below): the agent column holds a token without the
+  // route's scope, the admin column one with every scope, the disabled column a revoked one.
+  "GET /api/v1/conversations":                          "401        401       401       403    200    401",
+  "GET /api/v1/conversations/:id":                      "401        401       401       403    200    401",
+  "POST /api/v1/conversations/:id/resolve":             "401        401       401       403    200    401",
+  "POST /api/v1/conversations/:id/reopen":              "401        401       401       403    200    401",
+  "POST /api/v1/conversations/:id/assign":              "401        401       401       403    200    401",
+  "GET /api/v1/conversations/:id/messages":             "401        401       401       403    200    401",
+  "POST /api/v1/conversations/:id/messages":            "401        401       401       403    201    401",
+  "GET /api/v1/contacts":                               "401        401       401       403    200    401",
+  "GET /api/v1/contacts/:id":                           "401        401       401       403    200    401",
+  "PATCH /api/v1/contacts/:id":                         "401        401       401       403    200    401",
+  "GET /api/v1/calls":                                  "401        401       401       403    200    401",
+  "GET /api/v1/calls/:id":                              "401        401       401       403    200    401",
+  "GET /api/v1/canned-replies":                         "401        401       401       403    200    401",
+  "POST /api/v1/canned-replies":                        "401        401       401       403    201    401",
+  "PATCH /api/v1/canned-replies/:id":                   "401        401       401       403    200    401",
+  "DELETE /api/v1/canned-replies/:id":                  "401        401       401       403    204    401",
 
   "/visitor conversation:sync":                         "refused    ok        ok        refused refused refused",
   "/visitor message:send":                              "refused    ok        ok        refused refused refused",
@@ -183,6 +209,40 @@ interface HttpRequest {
   freshSession?: boolean;
   /** A cookie-authenticated route: every role sends a valid CSRF pair, so the session is what decides. */
   csrf?: boolean;
+  /** An /api/v1 route: agent, admin and disabled present API tokens instead (see apiTokensOf). */
+  apiToken?: boolean;
+}
+
+/** API tokens for /api/v1 lines, owned by the fixture's admin: one without the route's scope, one with all, one revoked. */
+const apiTokenCache = new WeakMap<Fixture, Partial<Record<Role, string>>>();
+async function apiTokensOf(f: Fixture): Promise<Partial<Record<Role, string>>> {
+  const cached = apiTokenCache.get(f);
+  if (cached) return cached;
+  const domain = f.stage.deps.domain;
+  const owner = { type: "agent" as const, agentId: f.admin.id, sessionId: "matrix", role: "admin" as const };
+  const make = (scopes: ApiScope[]) => createApiToken(domain, owner, { name: "Matrix", scopes });
+  const revoked = await make([...API_SCOPES]);
+  await revokeApiToken(domain, owner, revoked.apiToken.id);
+  const tokens = { agent: (await make(["reports:read"])).token, admin: (await make([...API_SCOPES])).token, disabled: revoked.token };
+  apiTokenCache.set(f, tokens);
+  return tokens;
+}
+
+/** A fresh token to revoke (the admin's), for the revoke line. */
+async function throwawayApiToken(f: Fixture): Promise<string> {
+  const owner = { type: "agent" as const, agentId: f.admin.id, sessionId: "matrix", role: "admin" as const };
+  return (await createApiToken(f.stage.deps.domain, owner, { name: "Throwaway", scopes: ["contacts:read"] })).apiToken.id;
+}
+
+/** A personal canned reply of the admin's, made through the API, for the lines that name one. */
+async function adminCannedReplyViaApi(f: Fixture): Promise<string> {
+  const res = await fetch(`${f.stage.url}/api/v1/canned-replies`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${(await apiTokensOf(f)).admin}`, "content-type": "application/json" },
+    body: JSON.stringify(cannedBody()),
+  });
+  if (res.status !== 201) throw new Error(`the admin's API token could not create a canned reply: ${res.status}`);
+  return `/api/v1/canned-replies/${((await res.json()) as { cannedReply: { id: string } }).cannedReply.id}`;
 }
 
 const FORGED_LINK_QUERY = `exp=${Math.floor(Date.now() / 1000) + 3600}&sig=${"A".repeat(43)}`;
@@ -355,6 +415,24 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "GET /api/inboxes/:id/hours": { path: () => "/api/inboxes/default/hours" },
   // Hours stay off: closing the inbox would change what the call lines expect.
   "PUT /api/inboxes/:id/hours": { path: () => "/api/inboxes/default/hours", body: () => ({ enabled: false }) },
+  "POST /api/api-tokens": { body: () => ({ name: "Matrix", scopes: ["contacts:read"] }) },
+  "POST /api/api-tokens/:id/revoke": { path: async (f) => `/api/api-tokens/${await throwawayApiToken(f)}/revoke` },
+  "GET /api/v1/conversations": { apiToken: true },
+  "GET /api/v1/conversations/:id": { apiToken: true, path: (f) => `/api/v1/conversations/${f.visitorA.conversationId}` },
+  "POST /api/v1/conversations/:id/resolve": { apiToken: true, path: (f) => `/api/v1/conversations/${f.visitorA.conversationId}/resolve` },
+  "POST /api/v1/conversations/:id/reopen": { apiToken: true, path: (f) => `/api/v1/conversations/${f.visitorA.conversationId}/reopen` },
+  "POST /api/v1/conversations/:id/assign": { apiToken: true, path: (f) => `/api/v1/conversations/${f.visitorA.conversationId}/assign`, body: (f) => ({ agentId: f.agent.id }) },
+  "GET /api/v1/conversations/:id/messages": { apiToken: true, path: (f) => `/api/v1/conversations/${f.visitorA.conversationId}/messages` },
+  "POST /api/v1/conversations/:id/messages": { apiToken: true, path: (f) => `/api/v1/conversations/${f.visitorA.conversationId}/messages`, body: () => ({ body: "hello from the API" }) },
+  "GET /api/v1/contacts": { apiToken: true },
+  "GET /api/v1/contacts/:id": { apiToken: true, path: async (f) => `/api/v1/contacts/${await contactOfA(f)}` },
+  "PATCH /api/v1/contacts/:id": { apiToken: true, path: async (f) => `/api/v1/contacts/${await contactOfA(f)}`, body: () => ({ company: "Matrix API Ltd" }) },
+  "GET /api/v1/calls": { apiToken: true },
+  "GET /api/v1/calls/:id": { apiToken: true, path: (f) => `/api/v1/calls/${f.recordedCall.id}` },
+  "GET /api/v1/canned-replies": { apiToken: true },
+  "POST /api/v1/canned-replies": { apiToken: true, body: cannedBody },
+  "PATCH /api/v1/canned-replies/:id": { apiToken: true, path: adminCannedReplyViaApi, body: () => ({ text: "Changed" }) },
+  "DELETE /api/v1/canned-replies/:id": { apiToken: true, path: adminCannedReplyViaApi },
   "GET /widget/*": { path: () => "/widget/frame.html" },
   "GET /demo/*": { path: () => "/demo/demo.css" },
   "POST /telegram/webhook": { body: () => ({ update_id: 1 }) },
@@ -496,6 +574,8 @@ describe.each(testDatabases())("access-control matrix on $name", (database: Test
       const url = how.path ? await how.path(f, role) : path;
       const body = how.body ? await how.body(f, role) : method === "GET" || method === "DELETE" ? undefined : {};
       const headers: Record<string, string> = { ...headersFor(f, role, tokens), ...(how.csrf ? await csrfPair() : {}) };
+      const apiToken = how.apiToken ? (await apiTokensOf(f))[role] : undefined;
+      if (apiToken) headers.authorization = `Bearer ${apiToken}`;
       // A browser sends the media-session cookie to the media paths (recording links are bound to it).
       if (/^\/(recordings|files)\//.test(url) && (role === "agent" || role === "admin")) headers.cookie = f[role].mediaCookie;
       if (body !== undefined && !(body instanceof FormData)) headers["content-type"] = "application/json";

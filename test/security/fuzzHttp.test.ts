@@ -60,6 +60,12 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "POST /api/widget/callbacks": { role: "visitor", body: { phone: "+90 532 111 22 33", note: "after 14:00", inbox: "default" } },
   "PUT /api/inboxes/:id/hours": { role: "admin", body: { enabled: false, timezone: "Europe/Istanbul", weekly: { mon: [{ from: "09:00", to: "24:00" }] }, holidays: [{ date: "2026-10-29", name: "Bayram" }] } },
   "POST /api/telegram/app/session": { role: "anonymous", body: { initData: `user=%7B%22id%22%3A1%7D&auth_date=1&hash=${"0".repeat(64)}`, callId: "00000000-0000-4000-8000-000000000000" } },
+  "POST /api/api-tokens": { role: "admin", body: { name: "CRM", scopes: ["conversations:read", "contacts:write"] } },
+  "POST /api/v1/conversations/:id/assign": { role: "api", body: { agentId: "00000000-0000-4000-8000-000000000000" } },
+  "POST /api/v1/conversations/:id/messages": { role: "api", body: { body: "Merhaba", clientId: "fuzz-client-0001" } },
+  "PATCH /api/v1/contacts/:id": { role: "api", body: { name: "Ayşe Yılmaz", email: "ayse@example.com", phone: "+90 555 000 00 00", company: "Işık Ltd", notes: "Calls after five." } },
+  "POST /api/v1/canned-replies": { role: "api", body: { scope: "personal", shortcut: "greet", text: "Hello {{visitor.name}}" } },
+  "PATCH /api/v1/canned-replies/:id": { role: "api", body: { shortcut: "greet", text: "Hello {{visitor.name}}" } },
   "POST /telegram/webhook": { role: "anonymous", body: { update_id: 1, message: { message_id: 1, date: 1, chat: { id: 1, type: "private" }, text: "hi" } } },
 };
 
@@ -182,7 +188,8 @@ describe.each(testDatabases())("fuzzing every HTTP route on $name", (database: T
     // HEAD routes answer as their GET twins, so only the GETs and the others are walked here.
     const routes = stage.app.routeCatalog.filter((r) => r.method !== "HEAD" && (r.validates.includes("params") || r.validates.includes("querystring")));
     for (const route of routes) {
-      for (const role of ["agent"] as const) {
+      // The /api/v1 routes take API tokens: fuzzed with one, so the input reaches their schemas.
+      for (const role of route.url.startsWith("/api/v1/") ? (["api"] as const) : (["agent"] as const)) {
         for (const bad of strings) {
           if (route.validates.includes("params")) await fuzzRequest(route, role, [encodeURIComponent(bad)], "", undefined, { csrf: false, webhookSecret: false });
           for (const key of route.validates.includes("querystring") ? queryKeys : []) {

@@ -1,5 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { expect } from "vitest";
+import { createApiToken } from "../../src/domain/apiTokens.ts";
+import { API_SCOPES } from "../../src/protocol/apiTokens.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "./chatClients.ts";
 import type { TestDatabase } from "./databases.ts";
 import { connectAgent, type SecurityStage, signedInAgent, startSecurityStage } from "./security.ts";
@@ -8,8 +10,9 @@ import { connectAgent, type SecurityStage, signedInAgent, startSecurityStage } f
 // visitor with a conversation and a queued call (real ids for payloads), and the check that the
 // process still serves after a run.
 
-export type FuzzRole = "anonymous" | "visitor" | "agent" | "admin";
-export const FUZZ_ROLES: FuzzRole[] = ["anonymous", "visitor", "agent", "admin"];
+/** `api` holds an API token with every scope (owned by an admin), so the /api/v1 routes are fuzzed past authentication. */
+export type FuzzRole = "anonymous" | "visitor" | "agent" | "admin" | "api";
+export const FUZZ_ROLES: FuzzRole[] = ["anonymous", "visitor", "agent", "admin", "api"];
 
 // No payload with a `__proto__` or `constructor` key may pollute the prototypes.
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -37,7 +40,10 @@ async function visitorIdOf(stage: SecurityStage, conversationId: string): Promis
 
 export async function startFuzzStage(database: TestDatabase): Promise<FuzzStage> {
   const stage = await startSecurityStage(database);
-  const tokens = { visitor: newVisitorToken(), agent: (await signedInAgent(stage)).accessToken, admin: (await signedInAgent(stage, { admin: true })).accessToken };
+  const admin = await signedInAgent(stage, { admin: true });
+  const apiActor = { type: "agent" as const, agentId: admin.agent.id, sessionId: "fuzz", role: "admin" as const };
+  const api = (await createApiToken(stage.deps.domain, apiActor, { name: "Fuzz", scopes: [...API_SCOPES] })).token;
+  const tokens = { visitor: newVisitorToken(), agent: (await signedInAgent(stage)).accessToken, admin: admin.accessToken, api };
   let visitor = await openSocket(`${stage.url}/visitor`, { visitorToken: tokens.visitor });
   let agent = await connectAgent(stage, tokens.agent);
   const sent = await request<{ message: { conversationId: string } }>(visitor, "message:send", { clientId: newClientId(), body: "hello" });

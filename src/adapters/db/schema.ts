@@ -140,7 +140,7 @@ export interface MessagesTable {
   author_type: "visitor" | "agent" | "system";
   author_id: string | null;
   body: string;
-  via: "widget" | "console" | "telegram" | "system" | "email";
+  via: "widget" | "console" | "telegram" | "system" | "email" | "api";
   created_at: number;
 }
 
@@ -389,6 +389,21 @@ export interface ConsentsTable {
   created_at: number;
 }
 
+/** A named, scoped REST API token; only the SHA-256 of its secret is kept (migration 0024). */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  last_four: string;
+  /** JSON array of scope names, e.g. ["conversations:read"]. */
+  scopes: string;
+  /** The admin who created it: the API acts as them (author of messages sent through it). */
+  agent_id: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -420,4 +435,5 @@ export interface Database {
   conversation_labels: ConversationLabelsTable;
   callback_requests: CallbackRequestsTable;
   consents: ConsentsTable;
+  api_tokens: ApiTokensTable;
 }

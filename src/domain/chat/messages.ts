@@ -161,11 +161,11 @@ export async function sendVisitorMessage(
   }
 }
 
-/** Stores an agent's reply, from the console or from Telegram. Replying assigns the unassigned. */
+/** Stores an agent's reply, from the console, Telegram or the REST API. Replying assigns the unassigned. */
 export async function sendAgentMessage(
   deps: DomainDeps,
   agent: AgentRow,
-  input: NewMessage & { conversationId: string; via: "console" | "telegram" },
+  input: NewMessage & { conversationId: string; via: "console" | "telegram" | "api" },
 ): Promise<SentMessage> {
   const body = checkContent(input);
   const now = deps.clock.now();

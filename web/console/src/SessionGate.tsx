@@ -35,6 +35,7 @@ const InboxSettingsPage = lazyPage(() => import("./settings/InboxSettingsForm").
 const AuditLogPage = lazyPage(() => import("./team/AuditLogPage").then((m) => m.AuditLogPage));
 const AccessLogPage = lazyPage(() => import("./team/AccessLogPage").then((m) => m.AccessLogPage));
 const TeamPage = lazyPage(() => import("./team/TeamPage").then((m) => m.TeamPage));
+const ApiTokensPage = lazyPage(() => import("./apiTokens/ApiTokensPage").then((m) => m.ApiTokensPage));
 
 function LoadingScreen() {
 	const { t } = useI18n();
@@ -63,6 +64,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 		(route === ROUTES.team ||
 			route === ROUTES.audit ||
 			route === ROUTES.accessLog ||
+			route === ROUTES.apiTokens ||
 			route === ROUTES.labels ||
 			route === ROUTES.inboxes ||
 			inboxId !== null ||
@@ -99,6 +101,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{adminRoute && route === ROUTES.team && <TeamPage agent={agent} />}
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
 			{adminRoute && route === ROUTES.accessLog && <AccessLogPage />}
+			{adminRoute && route === ROUTES.apiTokens && <ApiTokensPage />}
 			{adminRoute && route === ROUTES.labels && <LabelsPage />}
 			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
 			{route === ROUTES.callbacks && <CallbacksPage />}

@@ -19,6 +19,7 @@ import "./styles/team.css";
 import "./styles/canned.css";
 import "./styles/contacts.css";
 import "./styles/labels.css";
+import "./styles/apiTokens.css";
 import "./styles/inboxes.css";
 
 const root = document.getElementById("app");

@@ -17,6 +17,7 @@ export const ROUTES = {
 	labels: "/labels",
 	callbacks: "/callbacks",
 	inboxes: "/inboxes",
+	apiTokens: "/api-tokens",
 } as const;
 
 const INBOX_PREFIX = "/inboxes/";

@@ -50,6 +50,7 @@ export function MessageBubble({
 				<p class="message-meta">
 					{message.via === "telegram" && <span>{t("message.viaTelegram")}</span>}
 					{message.via === "email" && <span>{t("message.viaEmail")}</span>}
+					{message.via === "api" && <span>{t("message.viaApi")}</span>}
 					<time dateTime={message.createdAt} title={formatDateTime(message.createdAt, language)}>
 						{formatClock(message.createdAt, language)}
 					</time>

@@ -54,6 +54,7 @@ export const inboxEn = {
 
 	"message.team": "Team",
 	"message.viaEmail": "via e-mail",
+	"message.viaApi": "via the API",
 	"message.viaTelegram": "via Telegram",
 	"message.sending": "Sending…",
 	"message.notSent": "Not sent: {reason}",

@@ -56,6 +56,7 @@ export const inboxTr: Record<InboxMessageKey, string> = {
 
 	"message.team": "Ekip",
 	"message.viaEmail": "e-posta ile",
+	"message.viaApi": "API ile",
 	"message.viaTelegram": "Telegram üzerinden",
 	"message.sending": "Gönderiliyor…",
 	"message.notSent": "Gönderilemedi: {reason}",

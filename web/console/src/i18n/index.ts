@@ -1,6 +1,8 @@
 import { createI18n } from "../../../shared/i18n";
 import { type AccessLogMessageKey, accessLogEn } from "./accessLogEn";
 import { accessLogTr } from "./accessLogTr";
+import { type ApiTokensMessageKey, apiTokensEn } from "./apiTokensEn";
+import { apiTokensTr } from "./apiTokensTr";
 import { type CallsMessageKey, callsEn } from "./callsEn";
 import { callsTr } from "./callsTr";
 import { type CallbacksMessageKey, callbacksEn } from "./callbacksEn";
@@ -29,15 +31,15 @@ import { type StatusMessageKey, statusEn } from "./statusEn";
 import { statusTr } from "./statusTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey | AccessLogMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey | AccessLogMessageKey | ApiTokensMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn, ...accessLogEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr, ...accessLogTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn, ...accessLogEn, ...apiTokensEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr, ...accessLogTr, ...apiTokensTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );
