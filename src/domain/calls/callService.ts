@@ -2,6 +2,7 @@ import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repo
 import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
 import { findVisitor, latestConversationOf, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
+import { queueCallPush } from "../push/pushNotifications.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
 import { visitorLabel } from "../chat/visitorLabel.ts";
 import { inboxTeamChats } from "../chat/alertChats.ts";
@@ -107,6 +108,7 @@ export async function startCall(
   const conversationId = open?.id ?? null;
   const call = await placeCall(deps, visitor, { media, conversationId, consent, inboxId: callInbox }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);
+    if (created.status === "queued") await queueCallPush(deps, trx, created);
   });
   deps.events.publish({ type: "calls.changed" });
   const position = (await callQueue(deps)).find((q) => q.call.id === call.id)?.position ?? 1;
