@@ -3,6 +3,7 @@ import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallO
 import { findVisitor, latestConversationOf, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
 import { queueCallPush } from "../push/pushNotifications.ts";
+import { anyPushDevice } from "../../adapters/db/repositories/push.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
 import { visitorLabel } from "../chat/visitorLabel.ts";
 import { inboxTeamChats } from "../chat/alertChats.ts";
@@ -82,9 +83,12 @@ async function callAlertChats(deps: DomainDeps, inboxId: string = DEFAULT_INBOX_
   return [...chats];
 }
 
-/** Whether a call could reach anyone through Telegram (the team chat or an agent's linked chat). */
-export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
-  return (await callAlertChats(deps)).length > 0;
+/**
+ * Whether a call could reach anyone away from a console: through Telegram (the team chat or an
+ * agent's linked chat) or a device an agent turned push notifications on in.
+ */
+export async function canRingAway(deps: DomainDeps): Promise<boolean> {
+  return (await callAlertChats(deps)).length > 0 || (await anyPushDevice(deps.db));
 }
 
 /**

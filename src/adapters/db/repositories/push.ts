@@ -63,6 +63,18 @@ export function pushRecipientsOfInbox(db: Db, inboxId: string): Promise<PushReci
     .execute();
 }
 
+/** Whether any enabled agent has a push device: then a call can ring someone without a console open. */
+export async function anyPushDevice(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom("push_subscriptions as s")
+    .innerJoin("agents as a", "a.id", "s.agent_id")
+    .select("s.id")
+    .where("a.disabled_at", "is", null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The subscriptions of one enabled agent. */
 export function pushRecipientsOfAgent(db: Db, agentId: string): Promise<PushRecipient[]> {
   return db
