@@ -65,10 +65,10 @@ describe.runIf(browserAvailable())("the console as an installable app with push,
   });
 
   it("is installable: a manifest with icons, a service worker at /console/sw.js, and no installability errors", async () => {
-    const manifest = await (await fetch(`${t.url}/console/manifest.webmanifest`)).json();
+    const manifest = (await (await fetch(`${t.url}/console/manifest.webmanifest`)).json()) as { icons: Array<{ src: string; sizes: string; purpose: string }> };
     expect(manifest).toMatchObject({ name: "destek", start_url: "/console/", scope: "/console/", display: "standalone", theme_color: "#4f46e5" });
-    expect(manifest.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes} ${i.purpose}`)).toEqual(["192x192 any", "512x512 any", "512x512 maskable"]);
-    for (const icon of [...manifest.icons.map((i: { src: string }) => i.src), "/console/apple-touch-icon.png"]) {
+    expect(manifest.icons.map((i) => `${i.sizes} ${i.purpose}`)).toEqual(["192x192 any", "512x512 any", "512x512 maskable"]);
+    for (const icon of [...manifest.icons.map((i) => i.src), "/console/apple-touch-icon.png"]) {
       const res = await fetch(`${t.url}${icon}`);
       expect(res.status, icon).toBe(200);
       expect(res.headers.get("content-type"), icon).toBe("image/png");

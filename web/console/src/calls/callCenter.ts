@@ -414,7 +414,7 @@ let launchAction: { path: string; action: string } | null = (() => {
 
 function takeRouteAction(callId: string): "accept" | "reject" | null {
 	const launched = launchAction;
-	if (!launched || !launched.path.endsWith(`/calls/${encodeURIComponent(callId)}`)) return null;
+	if (!launched?.path.endsWith(`/calls/${encodeURIComponent(callId)}`)) return null;
 	launchAction = null;
 	const params = new URLSearchParams(location.search);
 	if (params.has("action")) {
