@@ -147,7 +147,10 @@ describe.runIf(browserAvailable())("the console as an installable app with push,
     expect(await devices.first().innerText()).toContain("fcm.googleapis.com");
     const stored = await t.deps.domain.db.selectFrom("push_subscriptions").select(["device", "endpoint"]).where("agent_id", "=", mira.id).orderBy("created_at").execute();
     expect(stored.map((row) => row.device)).toEqual(["Firefox on Windows", expect.stringMatching(/^Chrome on /)]);
-    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-install.png` });
+    if (process.env.E2E_SCREENSHOTS) {
+      await section.getByRole("heading", { name: "Your devices" }).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-install.png` });
+    }
 
     await devices.filter({ hasText: "Firefox on Windows" }).getByRole("button", { name: "Remove" }).click();
     await expect.poll(() => devices.count()).toBe(1);
