@@ -206,4 +206,16 @@ describe.each(testDatabases())("web push to agents' devices ($name)", (database)
     const removed = await t.app.inject({ method: "DELETE", url: `/api/me/push-subscriptions/${device.id}`, headers: as("noor") });
     expect(removed.statusCode).toBe(204);
   });
+
+  it("sends nothing to the devices of a disabled agent", async () => {
+    await t.deps.domain.db.updateTable("agents").set({ disabled_at: Date.now() }).where("username", "=", "mira").execute();
+    const before = receiver.received.length;
+    const shopVisitor = await widget(shopId);
+    await write(shopVisitor, "Shop question");
+    await expect.poll(() => receiver.received.slice(before).map((p) => p.name), { timeout: 15_000 }).toEqual(["noor-phone"]);
+    const visitor = await widget();
+    await write(visitor, "Default question");
+    await settled();
+    expect(receiver.received.slice(before).map((p) => p.name)).toEqual(["noor-phone"]);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { claimOutbox, dueOutbox, markOutboxDead, markOutboxSent, type OutboxRow, retryOutboxAt } from "../db/repositories/outbox.ts";
-import { deletePushSubscription, findPushSubscription, markPushSent } from "../db/repositories/push.ts";
+import { deletePushSubscription, findDeliverablePushSubscription, markPushSent } from "../db/repositories/push.ts";
 import { type PushJob, renderPush } from "../../domain/push/pushNotifications.ts";
 import { pushKeys } from "../../domain/push/pushKeys.ts";
 import type { AppDeps } from "../../deps.ts";
@@ -46,10 +46,10 @@ export function startPushJob(deps: AppDeps, options: PushJobOptions = {}): Backg
     const context = { outboxId: row.id, subscriptionId: job.subscriptionId, kind: job.kind, attempts };
     let outcome: PushOutcome;
     try {
-      const subscription = await findPushSubscription(domain.db, job.subscriptionId);
+      const subscription = await findDeliverablePushSubscription(domain.db, job.subscriptionId);
       const push = subscription && (await renderPush(domain, job));
       if (!subscription || !push) {
-        // The device was removed, or nothing is left to announce (the call stopped ringing).
+        // The device was removed (or its agent disabled), or nothing is left to announce (the call stopped ringing).
         await markOutboxSent(domain.db, row.id, owner, domain.clock.now());
         return;
       }

@@ -36,6 +36,17 @@ export async function deletePushSubscription(db: Db, id: string, agentId?: strin
   return (await query.executeTakeFirst()).numDeletedRows > 0n;
 }
 
+/** A subscription whose agent is still enabled: what a queued push is delivered to (a disabled agent's devices hear nothing more). */
+export function findDeliverablePushSubscription(db: Db, id: string): Promise<PushSubscriptionRow | undefined> {
+  return db
+    .selectFrom("push_subscriptions as s")
+    .innerJoin("agents as a", "a.id", "s.agent_id")
+    .selectAll("s")
+    .where("s.id", "=", id)
+    .where("a.disabled_at", "is", null)
+    .executeTakeFirst();
+}
+
 export function markPushSent(db: Db, id: string, at: number): Promise<unknown> {
   return db.updateTable("push_subscriptions").set({ last_sent_at: at }).where("id", "=", id).execute();
 }
