@@ -185,6 +185,9 @@ describe.each(testDatabases())("web push to agents' devices ($name)", (database)
     await expect.poll(() => receiver.received.slice(before).map((p) => p.name).sort(), { timeout: 15_000 }).toEqual(["mira-laptop", "mira-phone"]);
     await settled();
     expect(receiver.answers.get("mira-laptop")).toEqual([]);
+    const counted = await t.deps.metrics.registry.getSingleMetricAsString("destek_push_sent_total");
+    expect(counted).toMatch(/result="gone"[^\n]* 1$/m);
+    expect(counted).toMatch(/result="retry"[^\n]* 1$/m);
   });
 
   it("lets each agent add this browser, list and remove their own devices only; refuses endpoints that are not push services", async () => {

@@ -61,20 +61,24 @@ export function startPushJob(deps: AppDeps, options: PushJobOptions = {}): Backg
     const now = domain.clock.now();
     switch (outcome.result) {
       case "sent":
+        deps.metrics.pushSent.inc({ result: "sent" });
         await markPushSent(domain.db, job.subscriptionId, now);
         await markOutboxSent(domain.db, row.id, owner, now);
         return;
       case "gone":
+        deps.metrics.pushSent.inc({ result: "gone" });
         await deletePushSubscription(domain.db, job.subscriptionId);
         await markOutboxSent(domain.db, row.id, owner, now);
         log.info({ ...context, status: outcome.status }, "push subscription gone; device removed");
         return;
       case "failed":
         if (attempts >= (outcome.permanent ? DEAD_AFTER_REFUSALS : DEAD_AFTER_FAILURES)) {
+          deps.metrics.pushSent.inc({ result: "dead" });
           await markOutboxDead(domain.db, row.id, owner, outcome.reason);
           log.error({ ...context, reason: outcome.reason }, "push notification given up (dead-lettered)");
           return;
         }
+        deps.metrics.pushSent.inc({ result: "retry" });
         await retryOutboxAt(domain.db, row.id, owner, now + backoff(attempts), outcome.reason);
         log.warn({ ...context, reason: outcome.reason }, "push notification failed; will retry");
     }
