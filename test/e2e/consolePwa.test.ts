@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { seriousViolations } from "../support/axe.ts";
 import { browserAvailable, CHROMIUM, chromiumArgs, launchChromium } from "../support/browser.ts";
 import { newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { signInConsole } from "../support/callPages.ts";
@@ -145,6 +146,9 @@ describe.runIf(browserAvailable())("the console as an installable app with push,
     const devices = section.getByRole("list", { name: "Your devices" }).getByRole("listitem");
     await expect.poll(() => devices.allInnerTexts()).toEqual([expect.stringMatching(/this device/), expect.stringMatching(/^Firefox on Windows/)]);
     expect(await devices.first().innerText()).toContain("fcm.googleapis.com");
+    expect(await seriousViolations(page)).toEqual([]);
+    // A phone's width: nothing scrolls sideways.
+    expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
     const stored = await t.deps.domain.db.selectFrom("push_subscriptions").select(["device", "endpoint"]).where("agent_id", "=", mira.id).orderBy("created_at").execute();
     expect(stored.map((row) => row.device)).toEqual(["Firefox on Windows", expect.stringMatching(/^Chrome on /)]);
     if (process.env.E2E_SCREENSHOTS) {
