@@ -31,6 +31,7 @@ import { sitePageRoutes } from "./http/routes/sitePages.ts";
 import { widgetRoutes } from "./http/routes/widget.ts";
 import { consoleRoutes } from "./http/routes/console.ts";
 import { meRoutes } from "./http/routes/me.ts";
+import { pushRoutes } from "./http/routes/push.ts";
 import { operationsRoutes } from "./http/routes/operations.ts";
 import { setupRoutes } from "./http/routes/setup.ts";
 import { apiV1Routes } from "./http/routes/api/index.ts";
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(setupRoutes, { ...deps, prefix: "/api/setup" });
   await app.register(authRoutes, { ...deps, prefix: "/api/auth" });
   await app.register(meRoutes, { ...deps, prefix: "/api/me" });
+  await app.register(pushRoutes, { ...deps, prefix: "/api/me/push-subscriptions" });
   await app.register(agentRoutes, { ...deps, prefix: "/api/agents" });
   await app.register(teamRoutes, { ...deps, prefix: "/api/team" });
   await app.register(auditRoutes, { ...deps, prefix: "/api/audit" });

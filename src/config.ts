@@ -136,6 +136,10 @@ const schema = z.object({
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, "must be a domain name such as reply.support.example.com")
     .optional(),
+  PUSH_SUBJECT: z
+    .string()
+    .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, "must be a mailto: address or an https: URL (the contact push services may write to)")
+    .optional(),
 });
 
 export type Env = z.input<typeof schema>;
@@ -206,6 +210,8 @@ export interface Config {
   identityRequired: boolean;
   /** How long an assigned agent may be away, offline or without a console before their open conversations are reassigned. */
   assignmentRequeueMs: number;
+  /** Web push to the agents' devices: the VAPID subject (PUSH_SUBJECT) push services may contact. */
+  push: { subject: string };
   calls: {
     daily: number;
     perVisitor: number;
@@ -325,6 +331,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     preChat: parsePreChat(e.PRECHAT_FIELDS),
     identityRequired: e.IDENTITY_REQUIRED,
     assignmentRequeueMs: e.ASSIGNMENT_REQUEUE_S * 1000,
+    // Apple's push service refuses a localhost subject: PUBLIC_URL when it is https, else a placeholder.
+    push: { subject: e.PUSH_SUBJECT ?? (publicUrl.startsWith("https:") ? publicUrl : "mailto:admin@localhost") },
     calls: {
       daily: e.CALL_DAILY_LIMIT,
       perVisitor: e.CALL_VISITOR_DAILY_LIMIT,

@@ -3,6 +3,7 @@ import { startRetentionJob } from "./adapters/privacy/retentionJob.ts";
 import { startOrphanUploadJob } from "./adapters/storage/uploadJobs.ts";
 import { startMailJob } from "./adapters/mail/mailJob.ts";
 import { startInboundMailJob } from "./adapters/mail/inboundServer.ts";
+import { startPushJob } from "./adapters/push/pushJob.ts";
 import type { Server } from "socket.io";
 import type { BackgroundJob } from "./adapters/backgroundJob.ts";
 import type { AppDeps } from "./deps.ts";
@@ -47,6 +48,7 @@ export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
     startInboundMailJob(deps),
     startAssignmentJob(deps, io),
     startBusinessHoursJob(deps, io),
+    startPushJob(deps),
   ];
   return {
     async stop() {

@@ -11,6 +11,8 @@ export interface Metrics {
   telegramState: Gauge<"state">;
   /** Requests refused by a rate limit or quota, by limit (e.g. `address:newVisitors`). */
   limitRefusals: Counter<"limit">;
+  /** Web pushes to agents' devices by result: sent, gone (device removed), retry, dead. */
+  pushSent: Counter<"result">;
 }
 
 /**
@@ -53,5 +55,6 @@ export function createMetrics(readOutboxDepth: () => Promise<number>): Metrics {
       registers: [registry],
     }),
     limitRefusals: new Counter({ name: "destek_limit_refusals_total", help: "Requests refused by a rate limit, by limit", labelNames: ["limit"], registers: [registry] }),
+    pushSent: new Counter({ name: "destek_push_sent_total", help: "Web pushes to agents' devices by result (sent, gone, retry, dead)", labelNames: ["result"], registers: [registry] }),
   };
 }

@@ -17,7 +17,7 @@ import { requestTranscript } from "../domain/mail/outgoing.ts";
 import { type ConnectRefusal, receiptPayload, transcriptRequest, typingPayload, type VisitorClientEvents, type VisitorServerEvents, visitorProfile, visitorSend, visitorSync } from "../protocol/chat.ts";
 import { noteCallMedia } from "../domain/calls/callMedia.ts";
 import { callId, mediaReport, recordOffer, signalPayload, startCall, type VisitorCallClientEvents, type VisitorCallServerEvents } from "../protocol/calls.ts";
-import { canRingTelegram, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
+import { canRingAway, hangUpAfterDeparture, hangUpCall, renewCallerIceServers, startCall as startCallForVisitor } from "../domain/calls/callService.ts";
 import { openRecordingLeg } from "../domain/calls/recordings.ts";
 import { assertCallsOpen, widgetAvailability } from "../domain/inboxes/availability.ts";
 import { resumeCall } from "../domain/calls/rejoin.ts";
@@ -124,7 +124,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       conversationId = synced.conversation?.id ?? conversationId;
       const online = await presence.agentsOnlineOrAway();
       const mail = { enabled: deps.config.mail !== undefined, known: visitor().email !== null };
-      const availability = await widgetAvailability(domain, socket.data.inboxId, { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
+      const availability = await widgetAvailability(domain, socket.data.inboxId, { agentsOnline: online, canRingAway: () => canRingAway(domain) });
       const privacyConsent = await agreedNoticeVersion(domain, visitor().id, socket.data.inboxId);
       // "Online" to the widget means someone answers now: within business hours as well.
       return { ...synced, agentsOnline: online && availability.open, callsAvailable: availability.calls, mail, availability, privacyConsent };
@@ -168,7 +168,7 @@ export function attachVisitorNamespace(nsp: VisitorNamespace, deps: AppDeps, pre
       // A stale or hand-made client must not ring a closed team: calls off or outside hours, refuse at once.
       await assertCallsOpen(domain, socket.data.inboxId, media);
       // A stale widget must not ring nobody: with no console open and no Telegram chat to ring, refuse at once.
-      if (!(await presence.agentsOnlineOrAway()) && !(await canRingTelegram(domain))) {
+      if (!(await presence.agentsOnlineOrAway()) && !(await canRingAway(domain))) {
         throw conflict("team_away", "Nobody is available to take a call right now. Leave a message or request a call back.");
       }
       return startCallForVisitor(domain, visitor(), media, consent, socket.data.inboxId);

@@ -59,6 +59,9 @@ const MATRIX: Record<string, string> = {
   "DELETE /api/me/totp":                                "401        401       401       204    204    401",
   "GET /api/me/recovery-codes":                         "401        401       401       200    200    401",
   "POST /api/me/recovery-codes":                        "401        401       401       200    200    401",
+  "GET /api/me/push-subscriptions":                     "401        401       401       200    200    401",
+  "POST /api/me/push-subscriptions":                    "401        401       401       201    201    401",
+  "DELETE /api/me/push-subscriptions/:id":              "401        401       401       204    204    401",
   "GET /api/settings/identity":                         "401        401       401       403    200    401",
   "GET /api/settings":                                  "401        401       401       403    200    401",
   "PUT /api/settings":                                  "401        401       401       403    200    401",
@@ -333,6 +336,25 @@ async function openCallback(f: Fixture, role: Role): Promise<string> {
   return `/api/callbacks/${((await res.json()) as { callback: { id: string } }).callback.id}/done`;
 }
 
+/** A browser's push subscription, as the console sends it (keys of the right length; never pushed to here). */
+const pushSubscriptionBody = () => ({
+  endpoint: `https://fcm.googleapis.com/fcm/send/matrix-${randomUUID()}`,
+  keys: { p256dh: `B${"A".repeat(86)}`, auth: "A".repeat(22) },
+  device: "Chrome on Android",
+});
+
+/** A push device of the caller's own for agents and admins to remove; others name a made-up one. */
+async function ownPushDevice(f: Fixture, role: Role): Promise<string> {
+  if (role !== "agent" && role !== "admin") return "/api/me/push-subscriptions/00000000-0000-4000-8000-000000000000";
+  const res = await fetch(`${f.stage.url}/api/me/push-subscriptions`, {
+    method: "POST",
+    headers: { ...headersFor(f, role), "content-type": "application/json" },
+    body: JSON.stringify(pushSubscriptionBody()),
+  });
+  if (res.status !== 201) throw new Error(`the ${role} could not add a push device: ${res.status}`);
+  return `/api/me/push-subscriptions/${((await res.json()) as { id: string }).id}`;
+}
+
 /** A fresh empty inbox (made by the system), so renaming, deleting and member changes have one of their own. */
 async function throwawayInbox(f: Fixture): Promise<string> {
   return (await createInbox(f.stage.deps.domain, { type: "system" }, { name: "Matrix website" })).id;
@@ -370,6 +392,9 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "POST /api/agents/:username/role": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/role`, body: () => ({ role: "agent" }) },
   "POST /api/agents/:username/reset-second-factor": { path: async (f) => `/api/agents/${await f.throwawayAgent()}/reset-second-factor` },
   "POST /api/me/recovery-codes": { freshSession: true, body: () => ({ password: PASSWORD }) },
+  "POST /api/me/push-subscriptions": { body: pushSubscriptionBody },
+  // Each role removes a device of its own (others name a made-up one).
+  "DELETE /api/me/push-subscriptions/:id": { path: ownPushDevice },
   "POST /api/auth/link": { body: () => ({ token: "forged-link-token-0123456789" }) },
   "POST /api/auth/link/accept": { body: () => ({ token: "forged-link-token-0123456789", password: "a long new password" }) },
   "PUT /api/settings": { body: () => ({ languages: ["tr", "en"] }) },

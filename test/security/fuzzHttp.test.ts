@@ -53,6 +53,10 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   },
   "POST /api/me/totp/confirm": { role: "agent", body: { code: "123456" } },
   "POST /api/me/recovery-codes": { role: "agent", body: { password: PASSWORD } },
+  "POST /api/me/push-subscriptions": {
+    role: "agent",
+    body: { endpoint: "https://fcm.googleapis.com/fcm/send/fuzz", expirationTime: null, keys: { p256dh: `B${"A".repeat(86)}`, auth: "A".repeat(22) }, device: "Chrome on Android" },
+  },
   "POST /api/agents/invites": { role: "admin", body: { username: "invitee", name: "Invited Agent", role: "agent", language: "tr" } },
   "POST /api/agents/:username/role": { role: "admin", body: { role: "agent" } },
   "POST /api/auth/link": { role: "anonymous", body: { token: "link-token-0123456789-abcdef" } },

@@ -28,6 +28,7 @@ import * as callbackRequests from "./migrations/0015_callback_requests.ts";
 import * as retention from "./migrations/0021_retention.ts";
 import * as consents from "./migrations/0023_consents.ts";
 import * as apiTokens from "./migrations/0024_api_tokens.ts";
+import * as push from "./migrations/0026_push.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -104,6 +105,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0022_access_log": accessLog,
   "0023_consents": consents,
   "0024_api_tokens": apiTokens,
+  "0026_push": push,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

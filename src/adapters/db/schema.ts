@@ -404,6 +404,29 @@ export interface ApiTokensTable {
   revoked_at: number | null;
 }
 
+/** A browser an agent turned push notifications on in (migration 0026). */
+export interface PushSubscriptionsTable {
+  id: string;
+  agent_id: string;
+  /** The push service URL this browser's notifications are posted to. */
+  endpoint: string;
+  /** The browser's P-256 public key and auth secret (base64url), which each notification is encrypted for. */
+  p256dh: string;
+  auth: string;
+  /** What the agent sees in their list of devices ("Chrome on Android"). */
+  device: string;
+  created_at: number;
+  last_sent_at: number | null;
+}
+
+/** The install's VAPID key pair (base64url), one row with id "vapid" (migration 0026). */
+export interface PushKeysTable {
+  id: string;
+  public_key: string;
+  private_key: string;
+  created_at: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -436,4 +459,6 @@ export interface Database {
   callback_requests: CallbackRequestsTable;
   consents: ConsentsTable;
   api_tokens: ApiTokensTable;
+  push_subscriptions: PushSubscriptionsTable;
+  push_keys: PushKeysTable;
 }

@@ -2,6 +2,8 @@ import { type AgentRow, findAgentById, listAgents } from "../../adapters/db/repo
 import { activeCallsOfAgent, type CallListRow, type CallRow, findCall, liveCallOf } from "../../adapters/db/repositories/calls.ts";
 import { findVisitor, latestConversationOf, type VisitorRow } from "../../adapters/db/repositories/chat.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
+import { queueCallPush } from "../push/pushNotifications.ts";
+import { anyPushDevice } from "../../adapters/db/repositories/push.ts";
 import type { CallStart, CallsState, CallView, IceServer, RecordingConsent } from "../../protocol/calls.ts";
 import { visitorLabel } from "../chat/visitorLabel.ts";
 import { inboxTeamChats } from "../chat/alertChats.ts";
@@ -81,9 +83,12 @@ async function callAlertChats(deps: DomainDeps, inboxId: string = DEFAULT_INBOX_
   return [...chats];
 }
 
-/** Whether a call could reach anyone through Telegram (the team chat or an agent's linked chat). */
-export async function canRingTelegram(deps: DomainDeps): Promise<boolean> {
-  return (await callAlertChats(deps)).length > 0;
+/**
+ * Whether a call could reach anyone away from a console: through Telegram (the team chat or an
+ * agent's linked chat) or a device an agent turned push notifications on in.
+ */
+export async function canRingAway(deps: DomainDeps): Promise<boolean> {
+  return (await callAlertChats(deps)).length > 0 || (await anyPushDevice(deps.db));
 }
 
 /**
@@ -107,6 +112,7 @@ export async function startCall(
   const conversationId = open?.id ?? null;
   const call = await placeCall(deps, visitor, { media, conversationId, consent, inboxId: callInbox }, async (trx, created) => {
     for (const chatId of chats) await enqueueOutbox(trx, "telegram.call", { callId: created.id, chatId }, created.created_at);
+    if (created.status === "queued") await queueCallPush(deps, trx, created);
   });
   deps.events.publish({ type: "calls.changed" });
   const position = (await callQueue(deps)).find((q) => q.call.id === call.id)?.position ?? 1;

@@ -18,6 +18,7 @@ import {
 } from "../../adapters/db/repositories/chat.ts";
 import { labelsOfConversations } from "../../adapters/db/repositories/labels.ts";
 import { enqueueOutbox } from "../../adapters/db/repositories/outbox.ts";
+import { queueVisitorMessagePush } from "../push/pushNotifications.ts";
 import { findAgentById } from "../../adapters/db/repositories/agents.ts";
 import type { Db } from "../../adapters/db/database.ts";
 import { MAX_MESSAGE_LENGTH, type ConversationSummary, type MessageView } from "../../protocol/chat.ts";
@@ -150,6 +151,7 @@ export async function sendVisitorMessage(
       for (const chatId of await alertChats(trx, deps, updated)) {
         await enqueueOutbox(trx, "telegram.visitor_message", { messageId: message.id, chatId, isNew }, now);
       }
+      await queueVisitorMessagePush(deps, trx, { conversation: updated, messageId: message.id, isNew, at: now });
       return { message, conversation: updated };
     });
     const sent = await published(deps, message, conversation, visitor, isNew);

@@ -10,10 +10,10 @@ import { widgetInbox } from "./visibility.ts";
 // with nobody there, it offers no Call but "Request a call back"; the call start path checks the
 // same rule, so a stale or hand-made client cannot ring a closed team.
 
-/** Who could answer right now: a console open anywhere, or a Telegram chat to ring. */
+/** Who could answer right now: a console open anywhere, or a Telegram chat or a push device to ring. */
 export interface Reach {
   agentsOnline: boolean;
-  canRingTelegram: () => Promise<boolean>;
+  canRingAway: () => Promise<boolean>;
 }
 
 /** The settings of an inbox; an unknown one (a stale snippet) reads as the defaults rather than failing the widget. */
@@ -32,7 +32,7 @@ export async function widgetAvailability(deps: DomainDeps, inboxId: string, reac
   const now = deps.clock.now();
   const open = isOpen(settings.hours, now);
   const next = open ? null : nextOpening(settings.hours, now);
-  const calls = open && settings.calls.enabled && (reach.agentsOnline || (await reach.canRingTelegram()));
+  const calls = open && settings.calls.enabled && (reach.agentsOnline || (await reach.canRingAway()));
   return { open, nextOpening: next === null ? null : new Date(next).toISOString(), calls, callbacks: settings.calls.enabled && !calls };
 }
 

@@ -17,7 +17,7 @@ import { anyAgentAvailable } from "../../realtime/presence.ts";
 import { widgetLook } from "../../protocol/settings.ts";
 import { widgetLookFor } from "../../domain/settings/widgetLook.ts";
 import { sendError } from "../errors.ts";
-import { canRingTelegram } from "../../domain/calls/callService.ts";
+import { canRingAway } from "../../domain/calls/callService.ts";
 import { widgetAvailability as widgetAvailability$ } from "../../domain/inboxes/availability.ts";
 import { widgetAvailability } from "../../protocol/callbacks.ts";
 import { readUpload } from "../upload.ts";
@@ -85,7 +85,7 @@ export const widgetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, { domain
     const inbox = request.query.inbox && INBOX_ID.test(request.query.inbox) ? request.query.inbox : undefined;
     const language = request.query.lang === "en" || request.query.lang === "tr" ? request.query.lang : domain.defaultLanguage;
     const [look, settings, online] = await Promise.all([widgetLookFor(domain, inbox, language), domain.settings.current(), agentsOnline(request)]);
-    const availability = await widgetAvailability$(domain, look.inboxId, { agentsOnline: online, canRingTelegram: () => canRingTelegram(domain) });
+    const availability = await widgetAvailability$(domain, look.inboxId, { agentsOnline: online, canRingAway: () => canRingAway(domain) });
     return {
       ...look,
       // Someone who answers now: within business hours and online.

@@ -22,5 +22,11 @@ import "./styles/labels.css";
 import "./styles/apiTokens.css";
 import "./styles/inboxes.css";
 
+import "./styles/push.css";
+import { logFailure } from "../../shared/logFailure";
+import { registerServiceWorker } from "./pwa/serviceWorker";
+
 const root = document.getElementById("app");
 if (root) render(<App />, root);
+// The offline page and web push (see pwa/serviceWorker.ts).
+registerServiceWorker()?.catch(logFailure("registering the service worker"));

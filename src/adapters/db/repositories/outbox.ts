@@ -66,7 +66,7 @@ export async function countPendingOutbox(db: Db): Promise<number> {
  * a retry, or leased by a worker mid-send): a chat's posts never overtake each other, on any node.
  * A row is only worked on after `claimOutbox` succeeds for it. `kindPrefix` picks one worker's rows.
  */
-export function dueOutbox(db: Db, now: number, limit: number, kindPrefix: "telegram." | "email."): Promise<OutboxRow[]> {
+export function dueOutbox(db: Db, now: number, limit: number, kindPrefix: "telegram." | "email." | "push."): Promise<OutboxRow[]> {
   return db
     .selectFrom("outbox")
     .selectAll()

@@ -12,6 +12,7 @@ import { InstallSettingsForm } from "../settings/InstallSettingsForm";
 import { TelegramSettings } from "./TelegramSettings";
 import { RecoveryCodesSettings } from "./RecoveryCodesSettings";
 import { TotpSettings } from "./TotpSettings";
+import { PushSettings } from "./PushSettings";
 import { followLink, inboxHoursRoute, routeHref } from "../router";
 
 /** Until the Inboxes page lists every inbox, Settings links to the default one's hours. */
@@ -61,6 +62,8 @@ export function AccountPage({ agent }: { agent: Agent }) {
 				<TotpSettings agent={agent} password={password} />
 				<RecoveryCodesSettings password={password} />
 			</section>
+
+			<PushSettings />
 
 			<section class="card" aria-labelledby="sessions-heading">
 				<h2 id="sessions-heading">{t("account.sessions")}</h2>

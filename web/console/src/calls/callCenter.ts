@@ -288,8 +288,16 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 				store.update((s) => ({ queue: [...s.queue, { call, position: position ?? s.queue.length + 1, iceServers: iceServers ?? [] }] }));
 				updateRing();
 			}
+			// Opened from a push notification's Accept or Reject: do what its button said, once.
+			const action = takeRouteAction(call.id);
+			if (action === "accept") await center.accept(call);
+			else if (action === "reject") {
+				center.reject(call.id);
+				navigate(ROUTES.home, { replace: true });
+			}
 			return;
 		}
+		takeRouteAction(call.id);
 		if (iceServers) {
 			navigate(ROUTES.home, { replace: true });
 			await join(call, iceServers);
@@ -332,7 +340,7 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 		if (active?.call.id === callId) active.peer.handleSignal(signal);
 	});
 
-	return {
+	const center = {
 		store,
 
 		/** Takes the call: microphone (and camera for a video call) first, then `call:accept`, then the offer. */
@@ -391,6 +399,30 @@ export function createCallCenter(deps: { socket: AgentSocket; agentId: string; t
 			clearTimeout(noticeTimer);
 		},
 	};
+	return center;
+}
+
+/**
+ * The `?action=accept|reject` a push notification's button opened the console with (see sw.js), read
+ * when the console loads (the inbox rewrites the query with its filters soon after), with the path it
+ * came with: only that call's route acts on it, once, and the parameter leaves the address.
+ */
+let launchAction: { path: string; action: string } | null = (() => {
+	const action = new URLSearchParams(location.search).get("action");
+	return action ? { path: location.pathname, action } : null;
+})();
+
+function takeRouteAction(callId: string): "accept" | "reject" | null {
+	const launched = launchAction;
+	if (!launched?.path.endsWith(`/calls/${encodeURIComponent(callId)}`)) return null;
+	launchAction = null;
+	const params = new URLSearchParams(location.search);
+	if (params.has("action")) {
+		params.delete("action");
+		const query = params.toString();
+		history.replaceState(history.state, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
+	}
+	return launched.action === "accept" || launched.action === "reject" ? launched.action : null;
 }
 
 export type CallCenter = ReturnType<typeof createCallCenter>;

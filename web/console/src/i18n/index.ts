@@ -29,17 +29,19 @@ import { type TeamMessageKey, teamEn } from "./teamEn";
 import { teamTr } from "./teamTr";
 import { type StatusMessageKey, statusEn } from "./statusEn";
 import { statusTr } from "./statusTr";
+import { type PushMessageKey, pushEn } from "./pushEn";
+import { pushTr } from "./pushTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey | AccessLogMessageKey | ApiTokensMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey | AccessLogMessageKey | ApiTokensMessageKey | PushMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn, ...accessLogEn, ...apiTokensEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr, ...accessLogTr, ...apiTokensTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn, ...accessLogEn, ...apiTokensEn, ...pushEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr, ...accessLogTr, ...apiTokensTr, ...pushTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );
