@@ -32,6 +32,7 @@ import { consoleRoutes } from "./http/routes/console.ts";
 import { meRoutes } from "./http/routes/me.ts";
 import { operationsRoutes } from "./http/routes/operations.ts";
 import { setupRoutes } from "./http/routes/setup.ts";
+import { webhookRoutes } from "./http/routes/webhooks.ts";
 import { createGateway, type Gateway } from "./realtime/gateway.ts";
 import { warnTeamWhenStorageIsFull } from "./adapters/storage/uploadJobs.ts";
 
@@ -182,6 +183,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(inboxSettingsRoutes, deps);
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(labelRoutes, { ...deps, prefix: "/api/labels" });
+  await app.register(webhookRoutes, { ...deps, prefix: "/api/webhooks" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });
   await app.register(callHistoryRoutes, { ...deps, prefix: "/api/calls" });
   await app.register(recordingRoutes, { ...deps, prefix: "/recordings" });

@@ -130,6 +130,7 @@ const schema = z.object({
   OFFLINE_EMAIL_DELAY_S: integer(0, 30 * 24 * 3600).default(300),
   ASSIGNMENT_REQUEUE_S: integer(10, 7 * 24 * 3600).default(300),
   SMTP_INBOUND_PORT: integer(0, 65535).optional(),
+  WEBHOOK_ALLOW_PRIVATE: flag.default(false),
   MAIL_REPLY_DOMAIN: z
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, "must be a domain name such as reply.support.example.com")
@@ -200,6 +201,8 @@ export interface Config {
   preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
   /** Only visitors the site verified (signed user id) may chat. */
   identityRequired: boolean;
+  /** Outgoing webhooks: `allowPrivate` lets their URLs point at loopback and private addresses (WEBHOOK_ALLOW_PRIVATE). */
+  webhooks: { allowPrivate: boolean };
   /** How long an assigned agent may be away, offline or without a console before their open conversations are reassigned. */
   assignmentRequeueMs: number;
   calls: {
@@ -320,6 +323,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     preChat: parsePreChat(e.PRECHAT_FIELDS),
     identityRequired: e.IDENTITY_REQUIRED,
     assignmentRequeueMs: e.ASSIGNMENT_REQUEUE_S * 1000,
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
     calls: {
       daily: e.CALL_DAILY_LIMIT,
       perVisitor: e.CALL_VISITOR_DAILY_LIMIT,

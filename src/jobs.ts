@@ -10,6 +10,7 @@ import { missUnansweredCalls } from "./domain/calls/callService.ts";
 import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
 import { startAssignmentJob } from "./realtime/assignmentJob.ts";
 import { startBusinessHoursJob } from "./realtime/businessHoursJob.ts";
+import { startWebhookJob } from "./adapters/webhooks/webhookJob.ts";
 
 export type { BackgroundJob };
 
@@ -45,6 +46,7 @@ export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
     startInboundMailJob(deps),
     startAssignmentJob(deps, io),
     startBusinessHoursJob(deps, io),
+    startWebhookJob(deps),
   ];
   return {
     async stop() {

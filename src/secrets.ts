@@ -20,6 +20,8 @@ export interface Keys {
   mailReply: Buffer;
   /** Encrypts stored attachments and recordings (ENCRYPT_FILES); see adapters/storage/encryptedStorage.ts. */
   files: Buffer;
+  /** Seals the webhooks' signing secrets at rest (they must be read back to sign each delivery). */
+  webhookSecrets: Buffer;
 }
 
 /**
@@ -55,6 +57,7 @@ export function deriveKeys(master: string): Keys {
     otp: derive("otp-hmac"),
     tokenHash: derive("token-hash"),
     totpEncryption: derive("totp-aes-256-gcm"),
+    webhookSecrets: derive("webhook-secret-aes-256-gcm"),
     recordingLinks: derive("recording-link-hmac"),
     attachmentLinks: derive("attachment-link-hmac"),
     mediaSessions: derive("media-session-hmac"),
