@@ -31,6 +31,7 @@ import { AuditLogPage } from "./team/AuditLogPage";
 import { AccessLogPage } from "./team/AccessLogPage";
 import { TeamPage } from "./team/TeamPage";
 import { Toaster } from "./ui/toasts";
+import { WebhooksPage } from "./webhooks/WebhooksPage";
 import { logFailure } from "../../shared/logFailure";
 
 function LoadingScreen() {
@@ -62,6 +63,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			route === ROUTES.accessLog ||
 			route === ROUTES.labels ||
 			route === ROUTES.inboxes ||
+			route === ROUTES.webhooks ||
 			inboxId !== null ||
 			hoursInboxId !== null ||
 			inboxSettingsId !== null);
@@ -97,6 +99,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{adminRoute && route === ROUTES.audit && <AuditLogPage />}
 			{adminRoute && route === ROUTES.accessLog && <AccessLogPage />}
 			{adminRoute && route === ROUTES.labels && <LabelsPage />}
+			{adminRoute && route === ROUTES.webhooks && <WebhooksPage />}
 			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
 			{route === ROUTES.callbacks && <CallbacksPage />}
 			{adminRoute && route === ROUTES.inboxes && <InboxesPage />}

@@ -20,6 +20,7 @@ import "./styles/canned.css";
 import "./styles/contacts.css";
 import "./styles/labels.css";
 import "./styles/inboxes.css";
+import "./styles/webhooks.css";
 
 const root = document.getElementById("app");
 if (root) render(<App />, root);
