@@ -85,6 +85,14 @@ describe.runIf(browserAvailable())("webhooks in the console", () => {
       await admin.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/console-webhooks.png`, fullPage: true });
     }
 
+    // On a phone the page, with its secret and open log, fits the screen's width (the log scrolls inside itself).
+    await admin.setViewportSize({ width: 390, height: 844 });
+    await admin.reload();
+    await list.getByRole("button", { name: `Deliveries to ${receiver.url}` }).click();
+    await log.getByRole("button", { name: "Redeliver" }).first().waitFor({ timeout: 30_000 });
+    const width = (await admin.evaluate("document.scrollingElement.scrollWidth")) as number;
+    expect(width, `the Webhooks page is ${width} px wide on a phone`).toBeLessThanOrEqual(390);
+
     // An agent has no Webhooks page.
     await addAgent(t.deps, "temsilci", { telegramChatId: "828282" });
     const agent = await signInConsole(browser, t, "temsilci", "828282");
