@@ -22,7 +22,7 @@ describe.runIf(browserAvailable())("webhooks in the console", () => {
 
   beforeAll(async () => {
     t = await startTestServer({ env: { WEBHOOK_ALLOW_PRIVATE: "true" } });
-    job = startWebhookJob(t.deps, { idleMs: 50, timeoutMs: 5000 });
+    job = startWebhookJob(t.deps, { idleMs: 50, timeoutMs: 10_000 });
     receiver = await new WebhookReceiver().start();
     browser = await launchChromium();
   });

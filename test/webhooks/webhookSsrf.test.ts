@@ -87,7 +87,7 @@ describe.each(testDatabases())("webhook address rules on $name", (database: Test
     // `localhost` resolves to 127.0.0.1 or ::1: the lookup is checked, and the post never leaves.
     const byName = await postWebhook(
       { url: receiver.url.replace("127.0.0.1", "localhost"), body: "{}", secret: "s", deliveryId: randomUUID(), event: "message.created", timestamp: 1 },
-      { timeoutMs: 3000, allowPrivate: false },
+      { timeoutMs: 10_000, allowPrivate: false },
     );
     expect(byName).toMatchObject({ status: null, error: expect.stringMatching(/private or loopback/) });
 
@@ -98,7 +98,7 @@ describe.each(testDatabases())("webhook address rules on $name", (database: Test
       id: webhookId, url: receiver.url, events: JSON.stringify(["message.created"]), secret: encryptSecret(t.deps.domain.keys.webhookSecrets, "whsec_test"),
       enabled: 1, created_at: now, updated_at: now,
     });
-    job = startWebhookJob(t.deps, { idleMs: 20, timeoutMs: 3000 });
+    job = startWebhookJob(t.deps, { idleMs: 20, timeoutMs: 10_000 });
     const visitorId = randomUUID();
     await insertVisitor(t.deps.domain.db, {
       id: visitorId, token_hash: randomUUID(), name: "V", email: null, phone: null, language: null, user_agent: null, page_url: null, page_title: null,

@@ -89,7 +89,7 @@ describe.each(testDatabases())("outgoing webhooks on $name", (database: TestData
     await addAgent(t.deps, "ayse");
     admin = (await findAgentByUsername(t.deps.domain.db, "admin"))!;
     agent = (await findAgentByUsername(t.deps.domain.db, "ayse"))!;
-    job = startWebhookJob(t.deps, { idleMs: 20, timeoutMs: 3000 });
+    job = startWebhookJob(t.deps, { idleMs: 20, timeoutMs: 10_000 });
   }, 60_000);
   afterEach(async () => {
     await clearWebhooks();

@@ -47,6 +47,8 @@ export function startWebhookJob(deps: AppDeps, options: WebhookJobOptions = {}):
   let stopped = false;
   let wake: (() => void) | undefined;
   let lastPrune = 0;
+  /** Webhooks whose secret this node cannot read, already logged (once each, not every round). */
+  const unreadable = new Set<string>();
 
   // Events are queued one after another, each at a later time than the one before, so their
   // deliveries sort in the order the events were published even within one millisecond.
@@ -70,13 +72,23 @@ export function startWebhookJob(deps: AppDeps, options: WebhookJobOptions = {}):
     return Math.round(base * (0.9 + Math.random() * 0.2));
   };
 
-  const deliver = async (row: WebhookDeliveryRow) => {
+  /** Posts one due delivery; false when it was not ours to post (taken by another node, webhook off or unreadable). */
+  const deliver = async (row: WebhookDeliveryRow): Promise<boolean> => {
     const webhook = await findWebhook(domain.db, row.webhook_id);
-    if (webhook?.enabled !== 1) return;
-    if (!(await claimDelivery(domain.db, row, owner, domain.clock.now() + leaseMs, domain.clock.now()))) return;
+    if (webhook?.enabled !== 1) return false;
+    let secret: string;
+    try {
+      secret = secretOf(domain, webhook);
+    } catch (err) {
+      // Sealed under another SECRET_KEY (nodes must share one): leave it for a node that can read it.
+      if (!unreadable.has(webhook.id)) log.error({ err, webhookId: webhook.id }, "cannot read a webhook's signing secret: is SECRET_KEY the same on every node?");
+      unreadable.add(webhook.id);
+      return false;
+    }
+    if (!(await claimDelivery(domain.db, row, owner, domain.clock.now() + leaseMs, domain.clock.now()))) return false;
     const attempts = row.attempts + 1;
     const answer = await postWebhook(
-      { url: webhook.url, body: row.body, secret: secretOf(domain, webhook), deliveryId: row.id, event: row.event, timestamp: Math.floor(domain.clock.now() / 1000) },
+      { url: webhook.url, body: row.body, secret, deliveryId: row.id, event: row.event, timestamp: Math.floor(domain.clock.now() / 1000) },
       { timeoutMs, allowPrivate },
     );
     const now = domain.clock.now();
@@ -92,9 +104,10 @@ export function startWebhookJob(deps: AppDeps, options: WebhookJobOptions = {}):
       await settleDelivery(domain.db, row.id, owner, { ...reply, next_attempt_at: now + backoff(attempts) });
       log.info({ ...context, reason: answer.error }, "webhook delivery failed; will retry");
     }
+    return true;
   };
 
-  /** One pass over the due deliveries; true when there were any, so the next pass starts at once. */
+  /** One pass over the due deliveries; true when it posted any, so the next pass starts at once. */
   const round = async (): Promise<boolean> => {
     if (domain.clock.now() - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = domain.clock.now();
@@ -104,15 +117,20 @@ export function startWebhookJob(deps: AppDeps, options: WebhookJobOptions = {}):
     // The due query holds back every delivery behind an earlier pending one of its webhook and
     // conversation, so the batch can be posted side by side without breaking any order.
     let next = 0;
+    let posted = false;
     const worker = async () => {
       while (!stopped) {
         const row = due[next++];
         if (!row) return;
-        await deliver(row).catch((err: unknown) => log.error({ err, deliveryId: row.id }, "webhook delivery failed unexpectedly"));
+        const worked = await deliver(row).catch((err: unknown) => {
+          log.error({ err, deliveryId: row.id }, "webhook delivery failed unexpectedly");
+          return false;
+        });
+        posted ||= worked;
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
-    return due.length > 0;
+    return posted;
   };
 
   const loop = (async () => {
