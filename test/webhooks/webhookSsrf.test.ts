@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername, type AgentRow } from "../../src/adapters/db/repositories/agents.ts";
 import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
@@ -39,6 +41,31 @@ describe("which addresses count as private", () => {
       expect(() => checkWebhookUrl(url, true), url).not.toThrow();
     }
     expect(checkWebhookUrl("https://hooks.example.com/destek", false)).toBe("https://hooks.example.com/destek");
+  });
+});
+
+describe("one try of a delivery", () => {
+  it("gives up on a receiver that does not answer within the time limit, and follows no redirect", async () => {
+    const sockets = new Set<import("node:net").Socket>();
+    const silent = createServer((request, response) => {
+      if (request.url === "/redirect") response.writeHead(307, { location: "http://169.254.169.254/" }).end("moved");
+      // Otherwise: never answers.
+    });
+    silent.on("connection", (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const post = { body: "{}", secret: "s", deliveryId: randomUUID(), event: "message.created", timestamp: 1 };
+    try {
+      const started = Date.now();
+      const slow = await postWebhook({ ...post, url: `${base}/hook` }, { timeoutMs: 300, allowPrivate: true });
+      expect(slow).toEqual({ status: null, snippet: null, error: "timed out after 0.3 s" });
+      expect(Date.now() - started).toBeLessThan(5000);
+      const moved = await postWebhook({ ...post, url: `${base}/redirect` }, { timeoutMs: 5000, allowPrivate: true });
+      expect(moved).toEqual({ status: 307, snippet: "moved", error: "HTTP 307" });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
 

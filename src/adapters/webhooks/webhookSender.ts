@@ -96,7 +96,7 @@ export function postWebhook(post: WebhookPost, options: { timeoutMs: number; all
       agent: false,
     });
     timer = setTimeout(() => {
-      request.destroy(new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s`));
+      request.destroy(new Error(`timed out after ${options.timeoutMs / 1000} s`));
     }, options.timeoutMs);
     request.on("error", fail);
     request.on("response", (response) => {
