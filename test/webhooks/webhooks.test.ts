@@ -9,6 +9,7 @@ import { acceptCall, hangUpCall, missUnansweredCalls, startCall } from "../../sr
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
 import { sendAgentMessage, sendVisitorMessage } from "../../src/domain/chat/messages.ts";
 import { rateConversation } from "../../src/domain/chat/timeline.ts";
+import { erasePerson } from "../../src/domain/privacy/erasePerson.ts";
 import { WEBHOOK_EVENTS, type WebhookDeliveryView, type WebhookView } from "../../src/protocol/webhooks.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
@@ -264,6 +265,27 @@ describe.each(testDatabases())("outgoing webhooks on $name", (database: TestData
     const actions = (await listAudit(t.deps.domain.db, { limit: 50 })).map((row) => row.action);
     expect(actions).toEqual(expect.arrayContaining(["webhook.create", "webhook.secret_roll", "webhook.redeliver"]));
   }, 60_000);
+
+  it("erasing a person removes their deliveries from the log, sent or pending, and keeps others'", async () => {
+    const { receiver, webhook } = await hooked(["message.created"]);
+    const erased = await visitor("Silinecek Kişi");
+    const kept = await visitor("Kalacak Kişi");
+    await write(erased, "Adresim Atatürk Cad. 1");
+    await write(kept, "Merhaba");
+    await expect.poll(() => receiver.received.length, POLL).toBe(2);
+    receiver.answer = () => 503;
+    await write(erased, "Telefonum 0555 000 00 00");
+    // The third one waits for its retry: pending, tried once.
+    await expect
+      .poll(async () => (await deliveries(webhook.id)).filter((d) => d.status === "pending" && d.attempts === 1 && d.responseStatus === 503).length, POLL)
+      .toBe(1);
+    await erasePerson(t.deps.domain, { actor: { type: "system" }, person: erased.id });
+    const left = await deliveries(webhook.id);
+    expect(left).toHaveLength(1);
+    expect(left.every((d) => d.status === "delivered")).toBe(true);
+    const bodies = await t.deps.domain.db.selectFrom("webhook_deliveries").select("body").where("webhook_id", "=", webhook.id).execute();
+    expect(bodies.map((b) => b.body).join()).not.toMatch(/Silinecek|Atatürk|0555/);
+  });
 
   it("lets admins alone manage webhooks, with clear errors for bad input", async () => {
     expect(errorOf(await call("GET", "/api/webhooks", undefined, agent))).toEqual({ status: 403, id: "admin_only" });
