@@ -10,6 +10,7 @@ import { postWebhook } from "../../src/adapters/webhooks/webhookSender.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { encryptSecret } from "../../src/domain/auth/secrets.ts";
 import { sendVisitorMessage } from "../../src/domain/chat/messages.ts";
+import { loadConfig } from "../../src/config.ts";
 import { checkWebhookUrl, isPrivateAddress } from "../../src/domain/webhooks/webhookAddress.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
@@ -29,6 +30,12 @@ describe("which addresses count as private", () => {
   });
   it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "192.169.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("%s is public", (address) => {
     expect(isPrivateAddress(address)).toBe(false);
+  });
+
+  it("reads WEBHOOK_ALLOW_PRIVATE as a flag, off by default", () => {
+    expect(loadConfig({}).webhooks).toEqual({ allowPrivate: false });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: "true" }).webhooks).toEqual({ allowPrivate: true });
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: "sometimes" })).toThrow(/WEBHOOK_ALLOW_PRIVATE must be true or false/);
   });
 
   it("refuses private URLs when saved, unless allowed", () => {
