@@ -38,6 +38,7 @@ import { apiV1Routes } from "./http/routes/api/index.ts";
 import { apiDocsRoutes } from "./http/routes/apiDocs.ts";
 import { apiTokenRoutes } from "./http/routes/apiTokens.ts";
 import { API_V1, registerOpenApi } from "./http/openapi.ts";
+import { webhookRoutes } from "./http/routes/webhooks.ts";
 import { createGateway, type Gateway } from "./realtime/gateway.ts";
 import { warnTeamWhenStorageIsFull } from "./adapters/storage/uploadJobs.ts";
 
@@ -191,6 +192,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(inboxSettingsRoutes, deps);
   await app.register(conversationRoutes, { ...deps, prefix: "/api/conversations" });
   await app.register(labelRoutes, { ...deps, prefix: "/api/labels" });
+  await app.register(webhookRoutes, { ...deps, prefix: "/api/webhooks" });
   await app.register(fileRoutes, { ...deps, prefix: "/files" });
   await app.register(callHistoryRoutes, { ...deps, prefix: "/api/calls" });
   await app.register(recordingRoutes, { ...deps, prefix: "/recordings" });

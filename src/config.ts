@@ -132,6 +132,7 @@ const schema = z.object({
   OFFLINE_EMAIL_DELAY_S: integer(0, 30 * 24 * 3600).default(300),
   ASSIGNMENT_REQUEUE_S: integer(10, 7 * 24 * 3600).default(300),
   SMTP_INBOUND_PORT: integer(0, 65535).optional(),
+  WEBHOOK_ALLOW_PRIVATE: flag.default(false),
   MAIL_REPLY_DOMAIN: z
     .string()
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, "must be a domain name such as reply.support.example.com")
@@ -208,6 +209,8 @@ export interface Config {
   preChat: Record<"name" | "email" | "phone", "required" | "optional" | "off">;
   /** Only visitors the site verified (signed user id) may chat. */
   identityRequired: boolean;
+  /** Outgoing webhooks: `allowPrivate` lets their URLs point at loopback and private addresses (WEBHOOK_ALLOW_PRIVATE). */
+  webhooks: { allowPrivate: boolean };
   /** How long an assigned agent may be away, offline or without a console before their open conversations are reassigned. */
   assignmentRequeueMs: number;
   /** Web push to the agents' devices: the VAPID subject (PUSH_SUBJECT) push services may contact. */
@@ -333,6 +336,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     assignmentRequeueMs: e.ASSIGNMENT_REQUEUE_S * 1000,
     // Apple's push service refuses a localhost subject: PUBLIC_URL when it is https, else a placeholder.
     push: { subject: e.PUSH_SUBJECT ?? (publicUrl.startsWith("https:") ? publicUrl : "mailto:admin@localhost") },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
     calls: {
       daily: e.CALL_DAILY_LIMIT,
       perVisitor: e.CALL_VISITOR_DAILY_LIMIT,

@@ -12,6 +12,7 @@ import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
 import { startStrandedCallsJob } from "./realtime/strandedCalls.ts";
 import { startAssignmentJob } from "./realtime/assignmentJob.ts";
 import { startBusinessHoursJob } from "./realtime/businessHoursJob.ts";
+import { startWebhookJob } from "./adapters/webhooks/webhookJob.ts";
 
 export type { BackgroundJob };
 
@@ -49,6 +50,7 @@ export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
     startAssignmentJob(deps, io),
     startBusinessHoursJob(deps, io),
     startPushJob(deps),
+    startWebhookJob(deps),
   ];
   return {
     async stop() {

@@ -22,6 +22,8 @@ export interface Keys {
   files: Buffer;
   /** Signs the short-lived "Accept in browser" links under Telegram call alerts (domain/calls/telegramMiniApp.ts). */
   callLinks: Buffer;
+  /** Seals the webhooks' signing secrets at rest (they must be read back to sign each delivery). */
+  webhookSecrets: Buffer;
 }
 
 /**
@@ -57,6 +59,7 @@ export function deriveKeys(master: string): Keys {
     otp: derive("otp-hmac"),
     tokenHash: derive("token-hash"),
     totpEncryption: derive("totp-aes-256-gcm"),
+    webhookSecrets: derive("webhook-secret-aes-256-gcm"),
     recordingLinks: derive("recording-link-hmac"),
     attachmentLinks: derive("attachment-link-hmac"),
     mediaSessions: derive("media-session-hmac"),

@@ -133,6 +133,7 @@ describe.runIf(browserAvailable())("the console on a phone", () => {
       ["Team", "/console/team", "Team", (page) => page.getByRole("button", { name: "Invite agent" })],
       ["Audit log", "/console/audit", "the audit log", (page) => page.getByRole("row").nth(1)],
       ["Access log", "/console/access-log", "the access log", (page) => page.getByRole("button", { name: "Export CSV" })],
+      ["Webhooks", "/console/webhooks", "Webhooks", (page) => page.getByRole("button", { name: "New webhook" })],
       ["Settings", "/console/settings", "Settings", (page) => page.getByRole("heading", { name: "Two-step sign-in" })],
     ];
     for (const [link, path, what, content] of pages) {

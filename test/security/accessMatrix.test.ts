@@ -96,6 +96,13 @@ const MATRIX: Record<string, string> = {
   "POST /api/labels":                                   "401        401       401       403    201    401",
   "PATCH /api/labels/:id":                              "401        401       401       403    200    401",
   "DELETE /api/labels/:id":                             "401        401       401       403    204    401",
+  "GET /api/webhooks":                                  "401        401       401       403    200    401",
+  "POST /api/webhooks":                                 "401        401       401       403    201    401",
+  "PATCH /api/webhooks/:id":                            "401        401       401       403    200    401",
+  "DELETE /api/webhooks/:id":                           "401        401       401       403    204    401",
+  "POST /api/webhooks/:id/secret":                      "401        401       401       403    200    401",
+  "GET /api/webhooks/:id/deliveries":                   "401        401       401       403    200    401",
+  "POST /api/webhooks/:id/deliveries/:deliveryId/redeliver": "401   401       401       403    201    401",
   "GET /api/conversations/filters":                     "401        401       401       200    200    401",
   "POST /api/conversations/:id/labels":                 "401        401       401       200    200    401",
   "DELETE /api/conversations/:id/labels/:labelId":      "401        401       401       200    200    401",
@@ -324,6 +331,35 @@ async function adminLabel(f: Fixture): Promise<string> {
   return ((await res.json()) as { label: { id: string } }).label.id;
 }
 
+const webhookBody = () => ({ url: "https://hooks.example.com/destek", events: ["message.created"] });
+
+/** A fresh webhook, made by the admin (only admins make them), for the routes that name one. */
+async function adminWebhook(f: Fixture): Promise<string> {
+  // Each cell makes one, and an install holds at most MAX_WEBHOOKS: earlier cells' webhooks go first.
+  await f.stage.deps.domain.db.deleteFrom("webhook_deliveries").execute();
+  await f.stage.deps.domain.db.deleteFrom("webhooks").execute();
+  const res = await fetch(`${f.stage.url}/api/webhooks`, {
+    method: "POST",
+    headers: { ...headersFor(f, "admin"), "content-type": "application/json" },
+    body: JSON.stringify(webhookBody()),
+  });
+  if (res.status !== 201) throw new Error(`the admin could not create a webhook: ${res.status}`);
+  return ((await res.json()) as { webhook: { id: string } }).webhook.id;
+}
+
+/** A delivery of a fresh webhook (queued straight in the database: nothing posts it here), for Redeliver. */
+async function adminWebhookDelivery(f: Fixture): Promise<string> {
+  const webhookId = await adminWebhook(f);
+  const id = randomUUID();
+  const now = f.stage.deps.domain.clock.now();
+  await f.stage.deps.domain.db.insertInto("webhook_deliveries").values({
+    id, webhook_id: webhookId, event: "message.created", event_id: randomUUID(), order_key: null, body: "{}", status: "delivered", attempts: 1,
+    next_attempt_at: now, lease_owner: null, created_at: now, last_attempt_at: now, delivered_at: now, response_status: 200,
+    response_snippet: "ok", last_error: null, redelivery_of: null,
+  }).execute();
+  return `/api/webhooks/${webhookId}/deliveries/${id}/redeliver`;
+}
+
 /** An open call-back request of visitor A's, for agents and admins to mark done; others name a made-up one. */
 async function openCallback(f: Fixture, role: Role): Promise<string> {
   if (role !== "agent" && role !== "admin") return "/api/callbacks/00000000-0000-4000-8000-000000000000/done";
@@ -420,6 +456,12 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "DELETE /api/labels/:id": { path: async (f) => `/api/labels/${await adminLabel(f)}` },
   "POST /api/conversations/:id/labels": { path: (f) => `/api/conversations/${f.visitorA.conversationId}/labels`, body: async (f) => ({ labelId: await adminLabel(f) }) },
   "DELETE /api/conversations/:id/labels/:labelId": { path: async (f) => `/api/conversations/${f.visitorA.conversationId}/labels/${await adminLabel(f)}` },
+  "POST /api/webhooks": { body: webhookBody },
+  "PATCH /api/webhooks/:id": { path: async (f) => `/api/webhooks/${await adminWebhook(f)}`, body: () => ({ enabled: false }) },
+  "DELETE /api/webhooks/:id": { path: async (f) => `/api/webhooks/${await adminWebhook(f)}` },
+  "POST /api/webhooks/:id/secret": { path: async (f) => `/api/webhooks/${await adminWebhook(f)}/secret` },
+  "GET /api/webhooks/:id/deliveries": { path: async (f) => `/api/webhooks/${await adminWebhook(f)}/deliveries` },
+  "POST /api/webhooks/:id/deliveries/:deliveryId/redeliver": { path: adminWebhookDelivery },
   "GET /api/inboxes/:id": { path: () => "/api/inboxes/default" },
   "POST /api/inboxes": { body: () => ({ name: "Second website" }) },
   "PATCH /api/inboxes/:id": { path: async (f) => `/api/inboxes/${await throwawayInbox(f)}`, body: () => ({ name: "Renamed website" }) },

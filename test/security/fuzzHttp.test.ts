@@ -43,6 +43,8 @@ const BODY_EXAMPLES: Record<string, { role: FuzzRole; body: Record<string, unkno
   "PATCH /api/labels/:id": { role: "admin", body: { name: "Fatura", colour: "#2f80ed" } },
   "POST /api/conversations/:id/labels": { role: "agent", body: { labelId: "00000000-0000-4000-8000-000000000000" } },
   "POST /api/inboxes": { role: "admin", body: { name: "Second website" } },
+  "POST /api/webhooks": { role: "admin", body: { url: "https://hooks.example.com/destek", events: ["message.created", "call.ended"], enabled: true } },
+  "PATCH /api/webhooks/:id": { role: "admin", body: { url: "https://hooks.example.com/destek", events: ["rating.created"], enabled: false } },
   "PATCH /api/inboxes/:id": { role: "admin", body: { name: "Renamed website" } },
   "PUT /api/inboxes/:id/members": { role: "admin", body: { agentIds: [] } },
   "POST /api/inboxes/:id/members": { role: "admin", body: { agentId: "00000000-0000-4000-8000-000000000000" } },

@@ -29,6 +29,7 @@ import * as retention from "./migrations/0021_retention.ts";
 import * as consents from "./migrations/0023_consents.ts";
 import * as apiTokens from "./migrations/0024_api_tokens.ts";
 import * as push from "./migrations/0026_push.ts";
+import * as webhooks from "./migrations/0025_webhooks.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -106,6 +107,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0023_consents": consents,
   "0024_api_tokens": apiTokens,
   "0026_push": push,
+  "0025_webhooks": webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

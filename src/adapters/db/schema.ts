@@ -427,6 +427,44 @@ export interface PushKeysTable {
   created_at: number;
 }
 
+/** An endpoint that receives signed event posts (migration 0025). */
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** JSON array of the event names it takes. */
+  events: string;
+  /** The signing secret, sealed with AES-256-GCM (keys.webhookSecrets). */
+  secret: string;
+  /** 1 on, 0 off. */
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One event for one webhook: the outbox row while pending, the delivery log afterwards (migration 0025). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  event_id: string;
+  /** The conversation: a webhook's deliveries with the same key go out one after another, in order. */
+  order_key: string | null;
+  /** The exact JSON posted (and signed). */
+  body: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  created_at: number;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+  response_status: number | null;
+  response_snippet: string | null;
+  last_error: string | null;
+  /** The delivery this one sends again (the console's Redeliver). */
+  redelivery_of: string | null;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -461,4 +499,6 @@ export interface Database {
   api_tokens: ApiTokensTable;
   push_subscriptions: PushSubscriptionsTable;
   push_keys: PushKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -35,6 +35,7 @@ const InboxSettingsPage = lazyPage(() => import("./settings/InboxSettingsForm").
 const AuditLogPage = lazyPage(() => import("./team/AuditLogPage").then((m) => m.AuditLogPage));
 const AccessLogPage = lazyPage(() => import("./team/AccessLogPage").then((m) => m.AccessLogPage));
 const TeamPage = lazyPage(() => import("./team/TeamPage").then((m) => m.TeamPage));
+const WebhooksPage = lazyPage(() => import("./webhooks/WebhooksPage").then((m) => m.WebhooksPage));
 const ApiTokensPage = lazyPage(() => import("./apiTokens/ApiTokensPage").then((m) => m.ApiTokensPage));
 
 function LoadingScreen() {
@@ -67,6 +68,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			route === ROUTES.apiTokens ||
 			route === ROUTES.labels ||
 			route === ROUTES.inboxes ||
+			route === ROUTES.webhooks ||
 			inboxId !== null ||
 			hoursInboxId !== null ||
 			inboxSettingsId !== null);
@@ -103,6 +105,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{adminRoute && route === ROUTES.accessLog && <AccessLogPage />}
 			{adminRoute && route === ROUTES.apiTokens && <ApiTokensPage />}
 			{adminRoute && route === ROUTES.labels && <LabelsPage />}
+			{adminRoute && route === ROUTES.webhooks && <WebhooksPage />}
 			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
 			{route === ROUTES.callbacks && <CallbacksPage />}
 			{adminRoute && route === ROUTES.inboxes && <InboxesPage />}

@@ -21,6 +21,7 @@ import "./styles/contacts.css";
 import "./styles/labels.css";
 import "./styles/apiTokens.css";
 import "./styles/inboxes.css";
+import "./styles/webhooks.css";
 
 import "./styles/push.css";
 import { logFailure } from "../../shared/logFailure";

@@ -18,6 +18,7 @@ export const ROUTES = {
 	callbacks: "/callbacks",
 	inboxes: "/inboxes",
 	apiTokens: "/api-tokens",
+	webhooks: "/webhooks",
 } as const;
 
 const INBOX_PREFIX = "/inboxes/";

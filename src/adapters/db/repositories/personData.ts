@@ -114,6 +114,9 @@ export async function eraseRowsOfPerson(trx: Db, visitorId: string, now: number)
   }
   counts.consents += await deleteConsentsOf(trx, visitorId);
   await trx.deleteFrom("search_documents").where("visitor_id", "=", visitorId).execute();
+  // Webhook deliveries (sent or pending) carry the person's name and messages; every payload about
+  // them names their visitor id (conversation.visitor.id, call.visitor.id).
+  await trx.deleteFrom("webhook_deliveries").where("body", "like", `%${visitorId}%`).execute();
   // Pending notifications name the person's calls by id; they would only fail now.
   for (const id of callIds) {
     await trx.deleteFrom("outbox").where("status", "=", "pending").where("payload", "like", `%${id}%`).execute();

@@ -59,6 +59,9 @@ const KNOWN_ERRORS: Record<string, MessageKey> = {
 	label_not_found: "labels.error.not_found",
 	label_limit: "labels.error.limit",
 	conversation_label_limit: "labels.error.conversation_limit",
+	webhook_url_private: "webhooks.error.url_private",
+	webhook_url_invalid: "webhooks.error.url_invalid",
+	webhook_limit: "webhooks.error.limit",
 };
 
 /** The server puts the remaining tries in the otp_invalid message; the first number in it is that count. */

@@ -60,6 +60,7 @@ export function AppShell({
 					{ route: ROUTES.audit, label: t("nav.audit"), icon: "list" as IconName, badge: 0, badgeText: "" },
 					{ route: ROUTES.accessLog, label: t("nav.accessLog"), icon: "eye" as IconName, badge: 0, badgeText: "" },
 					{ route: ROUTES.apiTokens, label: t("nav.apiTokens"), icon: "settings" as IconName, badge: 0, badgeText: "" },
+					{ route: ROUTES.webhooks, label: t("nav.webhooks"), icon: "link" as IconName, badge: 0, badgeText: "" },
 				]
 			: []),
 		{ route: ROUTES.settings, label: t("shell.settings"), icon: "settings", badge: 0, badgeText: "" },
