@@ -20,7 +20,8 @@ describe.runIf(browserAvailable())("console pages loaded on demand", () => {
   });
 
   it("loads a page's chunk on first visit, and offers Reload when the chunk cannot be fetched", async () => {
-    const page = await signInConsole(browser, t, "deniz", "616161");
+    // The service worker fetches the chunks on the page's behalf, past Playwright's routes.
+    const page = await signInConsole(browser, t, "deniz", "616161", { serviceWorkers: "block" });
     const chunks: string[] = [];
     page.on("request", (request) => {
       if (/\/console\/assets\/.+\.js$/.test(request.url())) chunks.push(request.url());

@@ -216,9 +216,16 @@ export async function signInConsole(
   t: Pick<TestServer, "url" | "telegram">,
   username: string,
   telegramChatId: string,
-  options: { hold?: ServerMessageHold; viewport?: { width: number; height: number }; initScript?: string } = {},
+  options: {
+    hold?: ServerMessageHold;
+    viewport?: { width: number; height: number };
+    initScript?: string;
+    /** "block" keeps the console's service worker out, so the test's routes see every request. */
+    serviceWorkers?: "allow" | "block";
+  } = {},
 ): Promise<Page> {
-  const context = await callContext(browser, options.viewport ? { viewport: options.viewport } : {}, options.initScript);
+  const contextOptions = { ...(options.viewport && { viewport: options.viewport }), ...(options.serviceWorkers && { serviceWorkers: options.serviceWorkers }) };
+  const context = await callContext(browser, contextOptions, options.initScript);
   const page = await context.newPage();
   const seen = { sent: [] as string[], received: [] as string[] };
   frames.set(page, seen);
