@@ -5,12 +5,15 @@
 //
 //   npm run bench -- chat [--rates 400,600,800,1000,1200,1600] [--seconds 10]
 //                         [--targets relay,sqlite,postgres,postgres-2] [--threads 2] [--profile dir]
+//   --profile writes a CPU profile of each destek node per rate (dir/<target>-<node>-<rate>.cpuprofile),
+//   covering that rate only; summarize one with `npx tsx bench/support/profileSummary.ts <file>`.
 //
 // PostgreSQL + Redis targets use TEST_DATABASE_URL / TEST_REDIS_URL (or BENCH_DATABASE_URL /
 // BENCH_REDIS_URL) and are left out, with a note, when those are not set. The generator runs in
 // worker threads and the servers in processes of their own; the report says when the generator
 // itself fell behind its schedule.
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Worker } from "node:worker_threads";
@@ -48,6 +51,8 @@ interface RateRow {
   p99: number;
   failedAcks: number;
   generatorLagP99: number;
+  /** Server CPU time (user + system, all nodes of the target) per message sent, in milliseconds. */
+  cpuPerMessageMs: number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -65,12 +70,11 @@ async function freshDatabase(name: string): Promise<string> {
 }
 
 async function startTarget(target: string): Promise<BenchServer[]> {
-  const profile = values.profile ? { cpuProfileDir: resolve(values.profile, target) } : {};
   if (target === "relay") return [await startBareRelay()];
-  if (target === "sqlite") return [await startDestekNode("destek, SQLite", {}, profile)];
+  if (target === "sqlite") return [await startDestekNode("destek, SQLite")];
   const shared = { DATABASE_URL: await freshDatabase("destek_bench_chat"), REDIS_URL: redisUrl ?? "", SECRET_KEY: randomBytes(32).toString("base64url") };
-  if (target === "postgres") return [await startDestekNode("destek, PostgreSQL + Redis", shared, profile)];
-  if (target === "postgres-2") return Promise.all([startDestekNode("node A", shared, profile), startDestekNode("node B", shared, profile)]);
+  if (target === "postgres") return [await startDestekNode("destek, PostgreSQL + Redis", shared)];
+  if (target === "postgres-2") return Promise.all([startDestekNode("node A", shared), startDestekNode("node B", shared)]);
   throw new Error(`unknown target ${target}`);
 }
 
@@ -88,6 +92,10 @@ async function measureTarget(target: string): Promise<RateRow[]> {
     await drain(receiver, () => false, 2_000);
     const rows: RateRow[] = [];
     for (const rate of rates) {
+      // A profile covers one rate's window only (not start-up, connects and warm-up); it costs CPU too.
+      const profiled = values.profile && target !== "relay" ? servers : [];
+      await Promise.all(profiled.map((s) => s.startProfile()));
+      const cpuBefore = await serversCpu(servers);
       const startAt = now() + 500;
       const perThread = rate / threads;
       const visitors = Math.ceil((rate * SEND_INTERVAL_S) / threads);
@@ -105,6 +113,10 @@ async function measureTarget(target: string): Promise<RateRow[]> {
         for (const [id, at] of batch) if (scheduled.has(id)) arrived.set(id, at);
         return arrived.size >= scheduled.size;
       }, Math.max(0, lastSend + DELIVERY_DEADLINE_MS - now()));
+      // Up to the last arrival (or the deadline): the CPU the servers spent on this rate's messages.
+      const cpuUsed = (await serversCpu(servers)) - cpuBefore;
+      if (values.profile) mkdirSync(values.profile, { recursive: true });
+      await Promise.all(profiled.map((s, i) => s.stopProfile(resolve(values.profile as string, `${target}-${i}-${rate}.cpuprofile`))));
       const latencies = [...arrived].map(([id, at]) => at - (scheduled.get(id) as number)).sort((a, b) => a - b);
       const inTime = latencies.filter((l) => l <= DELIVERY_DEADLINE_MS).length;
       const lags = sentAll.flatMap((p) => p.lags).sort((a, b) => a - b);
@@ -116,9 +128,10 @@ async function measureTarget(target: string): Promise<RateRow[]> {
         p99: percentile(latencies, 99),
         failedAcks: sentAll.reduce((n, p) => n + p.failedAcks, 0),
         generatorLagP99: percentile(lags, 99),
+        cpuPerMessageMs: cpuUsed / 1000 / Math.max(1, scheduled.size),
       };
       rows.push(row);
-      console.log(`${target} ${rate} msg/s: p50 ${ms(row.p50)}, p99 ${ms(row.p99)}, ${row.delivered}/${row.sent} in time, generator lag p99 ${ms(row.generatorLagP99)}`);
+      console.log(`${target} ${rate} msg/s: p50 ${ms(row.p50)}, p99 ${ms(row.p99)}, ${row.delivered}/${row.sent} in time, generator lag p99 ${ms(row.generatorLagP99)}, server CPU ${row.cpuPerMessageMs.toFixed(3)} ms/message`);
       // Let a queue built up by an overload empty before the next rate, so it does not count twice.
       await drain(receiver, (batch) => {
         for (const [id, at] of batch) if (scheduled.has(id)) arrived.set(id, at);
@@ -131,6 +144,12 @@ async function measureTarget(target: string): Promise<RateRow[]> {
     await ask(receiver, { type: "close" }, "closed").finally(() => receiver.terminate());
     await Promise.all(servers.map((s) => s.stop()));
   }
+}
+
+/** CPU time used so far by every server process of a target, in microseconds. */
+async function serversCpu(servers: BenchServer[]): Promise<number> {
+  const each = await Promise.all(servers.map((s) => s.cpu()));
+  return each.reduce((a, b) => a + b, 0);
 }
 
 /** Collects what the agent received until `enough` says so or the time is up. */
@@ -160,6 +179,15 @@ const table = markdownTable(
   ["offered rate", ...[...results.keys()].map((t) => `${LABELS[t]} p50 / p99`)],
   rates.map((rate) => [`${rate} msg/s`, ...[...results.values()].map((rows) => cell(rows.find((r) => r.rate === rate)))]),
 );
+// CPU time per message is the figure least swayed by other work on the machine (a busy machine
+// stretches latency, not the work done per message).
+const cpuTable = markdownTable(
+  ["offered rate", ...[...results.keys()].map((t) => `${LABELS[t]}: server CPU ms / message`)],
+  rates.map((rate) => [`${rate} msg/s`, ...[...results.values()].map((rows) => {
+    const row = rows.find((r) => r.rate === rate);
+    return row ? row.cpuPerMessageMs.toFixed(3) : "–";
+  })]),
+);
 /** The highest offered rate whose p99 stayed under the limit with nothing late. */
 const highest = (rows: RateRow[] | undefined, limitMs: number) => Math.max(0, ...(rows ?? []).filter((r) => r.p99 < limitMs && r.delivered === r.sent && r.failedAcks === 0).map((r) => r.rate));
 const at1000 = results.get("sqlite")?.find((r) => r.rate === 1000);
@@ -174,7 +202,11 @@ const goals = markdownTable(
     [
       "highest rate with p99 < 100 ms, SQLite, against the bare relay",
       "≥ 0.6 of the relay",
-      relayBest ? `${sqliteBest} of ${relayBest}${relayBest === Math.max(...rates) ? "+ (the relay's highest offered rate)" : ""} = ${(sqliteBest / relayBest).toFixed(2)}` : "relay not run",
+      !results.has("relay")
+        ? "relay not run"
+        : relayBest
+          ? `${sqliteBest} of ${relayBest}${relayBest === Math.max(...rates) ? "+ (the relay's highest offered rate)" : ""} = ${(sqliteBest / relayBest).toFixed(2)}`
+          : `${sqliteBest} msg/s; the relay itself stayed under 100 ms at none of the offered rates (a busy machine?)`,
       relayBest ? verdict(sqliteBest / relayBest >= 0.6) : "",
     ],
     ["PostgreSQL + Redis, two nodes: highest rate with p99 < 100 ms", "≥ 1,000 msg/s", results.has("postgres-2") ? `${twoNodes} msg/s` : "not run", results.has("postgres-2") ? verdict(twoNodes >= 1000) : ""],
@@ -186,6 +218,10 @@ const body = [
   `Open loop: ${Math.max(...rates) * SEND_INTERVAL_S} visitor sockets, each sending one message every ${SEND_INTERVAL_S} s for ${seconds} s per rate (the first ${SEND_INTERVAL_S} × rate of them take part), one agent socket receiving; latency from the scheduled send to the agent's \`message:new\`; "late" means not at the agent within ${DELIVERY_DEADLINE_MS / 1000} s. The generator runs in ${threads} worker threads plus one for the agent, the servers in processes of their own, all on this machine.`,
   "",
   table,
+  "",
+  "Server CPU time (user + system, summed over the target's processes, from the start of a rate until its last message arrived) per message sent:",
+  "",
+  cpuTable,
   "",
   goals,
   "",

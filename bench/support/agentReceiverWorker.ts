@@ -18,8 +18,14 @@ port.on("message", (message: { type: string; url?: string; token?: string }) => 
       const id = payload.message?.clientId;
       if (id?.startsWith("v")) received.push([id, now()]);
     });
-    socket.once("connect", () => port.postMessage({ type: "connected" }));
-    socket.once("connect_error", (error) => port.postMessage({ type: "error", message: error.message }));
+    // Only the first connection answers "connect": a later reconnection that fails (an overloaded
+    // server missed a ping) must not fail whatever the parent asks next; its messages count as late.
+    const refused = (error: Error) => port.postMessage({ type: "error", message: error.message });
+    socket.once("connect_error", refused);
+    socket.once("connect", () => {
+      socket?.off("connect_error", refused);
+      port.postMessage({ type: "connected" });
+    });
   } else if (message.type === "collect") {
     port.postMessage({ type: "received", received });
     received = [];

@@ -22,7 +22,9 @@ http.listen(0, "127.0.0.1", () => {
   process.send?.({ type: "ready", port: typeof address === "object" && address ? address.port : 0, agentToken: "" });
 });
 process.on("message", (message: { type?: string }) => {
-  if (message.type === "memory") {
+  if (message.type === "cpu") {
+    process.send?.({ type: "cpu", ...process.cpuUsage() });
+  } else if (message.type === "memory") {
     globalThis.gc?.();
     const { rss, heapUsed } = process.memoryUsage();
     process.send?.({ type: "memory", rss, heapUsed });

@@ -5,9 +5,14 @@
 //   ← { type: "memory" }  → { type: "memory", rss, heapUsed }   after a full GC
 //   ← { type: "agent" }   → { type: "agent", token }  another signed-in agent
 //   ← { type: "recordings" } → { type: "recordings", rows }  the calls' recorded sides and their files
+//   ← { type: "cpu" }     → { type: "cpu", user, system }       process.cpuUsage(), microseconds
+//   ← { type: "profile:start" } → { type: "profile:started" }   CPU profile of this process (inspector)
+//   ← { type: "profile:stop", file } → { type: "profile:stopped" }  written to `file` (.cpuprofile)
 //   ← { type: "stop" }    → exits when closed
 // Settings come from the environment (DATA_DIR, DATABASE_URL, REDIS_URL, …), as for `npm start`.
 import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { migrateToLatest } from "../../src/adapters/db/database.ts";
@@ -47,8 +52,31 @@ const { accessToken, refreshToken } = await startSession(deps.domain, agent, { i
 const address = app.server.address();
 send({ type: "ready", port: typeof address === "object" && address ? address.port : 0, agentToken: accessToken, refreshToken });
 
-process.on("message", (message: { type?: string }) => {
-  if (message.type === "memory") {
+// Profiles only the window the benchmark asks for (one offered rate), not start-up, connects and warm-up.
+let profiler: Session | undefined;
+async function startProfile(): Promise<void> {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.setSamplingInterval", { interval: 500 });
+  await profiler.post("Profiler.start");
+}
+async function stopProfile(file: string): Promise<void> {
+  if (!profiler) return;
+  const { profile } = await profiler.post("Profiler.stop");
+  writeFileSync(file, JSON.stringify(profile));
+  profiler.disconnect();
+  profiler = undefined;
+}
+
+process.on("message", (message: { type?: string; file?: string }) => {
+  if (message.type === "profile:start") {
+    startProfile().then(() => send({ type: "profile:started" }), (err: unknown) => console.error(err));
+  } else if (message.type === "profile:stop") {
+    stopProfile(String(message.file)).then(() => send({ type: "profile:stopped" }), (err: unknown) => console.error(err));
+  } else if (message.type === "cpu") {
+    process.send?.({ type: "cpu", ...process.cpuUsage() });
+  } else if (message.type === "memory") {
     globalThis.gc?.();
     const { rss, heapUsed } = process.memoryUsage();
     send({ type: "memory", rss, heapUsed });

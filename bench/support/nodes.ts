@@ -17,6 +17,12 @@ export interface BenchServer {
   newAgent(): Promise<string>;
   /** The recorded sides of calls so far, with their files (local storage). */
   recordings(): Promise<Array<{ callId: string; role: string; path: string }>>;
+  /** CPU time (user + system, microseconds) the server process has used since it started. */
+  cpu(): Promise<number>;
+  /** Starts a CPU profile of the server (destek nodes only). */
+  startProfile(): Promise<void>;
+  /** Stops it and writes it to `file`. */
+  stopProfile(file: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +77,22 @@ function start(name: string, script: string, env: Record<string, string>, extraA
       child.send({ type: "recordings" });
       return (await answer).rows;
     },
+    cpu: async () => {
+      const answer = reply<{ user: number; system: number }>("cpu");
+      child.send({ type: "cpu" });
+      const { user, system } = await answer;
+      return user + system;
+    },
+    startProfile: async () => {
+      const answer = reply("profile:started");
+      child.send({ type: "profile:start" });
+      await answer;
+    },
+    stopProfile: async (file: string) => {
+      const answer = reply("profile:stopped");
+      child.send({ type: "profile:stop", file });
+      await answer;
+    },
     async stop() {
       child.send({ type: "stop" });
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
@@ -81,14 +103,9 @@ function start(name: string, script: string, env: Record<string, string>, extraA
 }
 
 /** A destek node on a fresh data directory (SQLite there unless `env` names a DATABASE_URL). */
-export async function startDestekNode(name: string, env: Record<string, string> = {}, options: { cpuProfileDir?: string } = {}): Promise<BenchServer> {
+export async function startDestekNode(name: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "destek-bench-"));
-  const server = await start(
-    name,
-    "destekNode.ts",
-    { LOG_LEVEL: "warn", DATA_DIR: dataDir, ...LIFTED_LIMITS, ...env },
-    options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [],
-  );
+  const server = await start(name, "destekNode.ts", { LOG_LEVEL: "warn", DATA_DIR: dataDir, ...LIFTED_LIMITS, ...env });
   return {
     ...server,
     async stop() {

@@ -1,7 +1,8 @@
 // BENCHMARKS.md is made from the latest result of each benchmark, kept in bench/results/<name>.json:
 // running one benchmark replaces its own section and leaves the others' as they were, each with the
-// machine, command and date it was measured with.
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+// machine, command and date it was measured with. Hand-written notes in bench/notes/<name>.md (profiles,
+// what was tried) follow their benchmark's figures.
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
 
@@ -28,6 +29,8 @@ export interface BenchResult {
 const ORDER = ["chat", "memory", "calls", "recording", "telegram", "console", "search"];
 
 const resultsDir = resolve(import.meta.dirname, "..", "results");
+/** Hand-written findings kept beside a benchmark's figures (bench/notes/<name>.md): profiles, what was tried. */
+const notesDir = resolve(import.meta.dirname, "..", "notes");
 const reportFile = resolve(import.meta.dirname, "..", "..", "BENCHMARKS.md");
 
 export function machine(): Machine {
@@ -61,6 +64,7 @@ function renderReport(): string {
       "",
       r.body.trim(),
       "",
+      ...notesOf(r.name),
     ].join("\n");
   });
   return [
@@ -72,6 +76,11 @@ function renderReport(): string {
     "",
     ...sections,
   ].join("\n");
+}
+
+function notesOf(name: string): string[] {
+  const file = resolve(notesDir, `${name}.md`);
+  return existsSync(file) ? [readFileSync(file, "utf8").trim(), ""] : [];
 }
 
 const rank = (name: string) => {

@@ -2,6 +2,7 @@ import { DEFAULT_INBOX_ID } from "../../protocol/inboxes.ts";
 import { randomUUID } from "node:crypto";
 import type { AgentRow } from "../../adapters/db/repositories/agents.ts";
 import {
+  type AttachmentRow,
   attachmentsOf,
   bindAttachments,
   type ConversationRow,
@@ -110,7 +111,7 @@ export async function sendVisitorMessage(
   let isNew = false;
   const timeline: ConversationEventRow[] = [];
   try {
-    const { message, conversation } = await deps.db.transaction().execute(async (trx) => {
+    const { message, conversation, bound } = await deps.db.transaction().execute(async (trx) => {
       // Touching the visitor row first serializes this visitor's sends (two tabs, one conversation).
       await trx
         .updateTable("visitors")
@@ -135,7 +136,8 @@ export async function sendVisitorMessage(
         await insertConversation(trx, conversation);
       }
       const message = await store(trx, conversation, input, body, { type: "visitor", id: visitor.id }, input.via ?? "widget", now);
-      const bound = await attachmentsOf(trx, [message.id]);
+      // A message without uploads has none: no query for them (nor for the view after the commit).
+      const bound = input.attachmentIds.length ? await attachmentsOf(trx, [message.id]) : [];
       const changes = {
         status: "open" as const,
         resolved_at: null,
@@ -152,9 +154,9 @@ export async function sendVisitorMessage(
         await enqueueOutbox(trx, "telegram.visitor_message", { messageId: message.id, chatId, isNew }, now);
       }
       await queueVisitorMessagePush(deps, trx, { conversation: updated, messageId: message.id, isNew, at: now });
-      return { message, conversation: updated };
+      return { message, conversation: updated, bound };
     });
-    const sent = await published(deps, message, conversation, visitor, isNew);
+    const sent = await published(deps, message, conversation, visitor, isNew, bound);
     await publishTimeline(deps, timeline);
     return sent;
   } catch (error) {
@@ -173,7 +175,7 @@ export async function sendAgentMessage(
   const now = deps.clock.now();
   const timeline: ConversationEventRow[] = [];
   try {
-    const { message, conversation } = await deps.db.transaction().execute(async (trx) => {
+    const { message, conversation, bound } = await deps.db.transaction().execute(async (trx) => {
       const conversation = await findConversation(trx, input.conversationId);
       if (!conversation) throw notFound("conversation_not_found", "No such conversation.");
       const message = await store(trx, conversation, input, body, { type: "agent", id: agent.id }, input.via, now);
@@ -182,7 +184,8 @@ export async function sendAgentMessage(
       if (!conversation.assignee_id) {
         timeline.push(await recordConversationEvent(trx, { conversationId: conversation.id, kind: "assigned", actor, data: { assigneeId: agent.id }, at: now }));
       }
-      const bound = await attachmentsOf(trx, [message.id]);
+      // A message without uploads has none: no query for them (nor for the view after the commit).
+      const bound = input.attachmentIds.length ? await attachmentsOf(trx, [message.id]) : [];
       const changes = {
         status: conversation.status === "resolved" ? ("open" as const) : conversation.status,
         resolved_at: null,
@@ -197,11 +200,11 @@ export async function sendAgentMessage(
         updated_at: now,
       };
       await updateConversation(trx, conversation.id, changes);
-      return { message, conversation: { ...conversation, ...changes, last_seq: message.seq } };
+      return { message, conversation: { ...conversation, ...changes, last_seq: message.seq }, bound };
     });
     const visitor = await findVisitor(deps.db, conversation.visitor_id);
     if (!visitor) throw notFound("conversation_not_found", "No such conversation.");
-    const sent = await published(deps, message, conversation, visitor, false);
+    const sent = await published(deps, message, conversation, visitor, false, bound);
     await publishTimeline(deps, timeline);
     return sent;
   } catch (error) {
@@ -235,8 +238,8 @@ function newConversation(visitorId: string, pageUrl: string | null, now: number,
 }
 
 
-async function published(deps: DomainDeps, row: MessageRow, conversation: ConversationRow, visitor: VisitorRow, isNew: boolean): Promise<SentMessage> {
-  const { message, summary } = await viewOf(deps, row, conversation, visitor);
+async function published(deps: DomainDeps, row: MessageRow, conversation: ConversationRow, visitor: VisitorRow, isNew: boolean, attachments: AttachmentRow[]): Promise<SentMessage> {
+  const { message, summary } = await viewOf(deps, row, conversation, visitor, attachments);
   deps.events.publish({ type: "message.created", visitorId: visitor.id, message, conversation: summary, isNewConversation: isNew });
   return { message, conversation: summary, duplicate: false };
 }
@@ -249,9 +252,10 @@ async function duplicateOf(deps: DomainDeps, row: MessageRow): Promise<SentMessa
   return { message, conversation: summary, duplicate: true };
 }
 
-async function viewOf(deps: DomainDeps, row: MessageRow, conversation: ConversationRow, visitor: VisitorRow) {
+/** A message and its conversation as clients see them; `known` attachments (just bound in the transaction) spare a query. */
+async function viewOf(deps: DomainDeps, row: MessageRow, conversation: ConversationRow, visitor: VisitorRow, known?: AttachmentRow[]) {
   const [attachments, author, assignee, labels] = await Promise.all([
-    attachmentsOf(deps.db, [row.id]),
+    known ?? attachmentsOf(deps.db, [row.id]),
     row.author_type === "agent" && row.author_id ? findAgentById(deps.db, row.author_id) : undefined,
     conversation.assignee_id ? findAgentById(deps.db, conversation.assignee_id) : undefined,
     labelsOfConversations(deps.db, [conversation.id]),

@@ -1,4 +1,5 @@
 import type { Db } from "../../adapters/db/database.ts";
+import { compiledOnce } from "../../adapters/db/compiledOnce.ts";
 import { type InboxSettings, inboxSettings } from "../../protocol/inboxes.ts";
 
 /**
@@ -25,7 +26,10 @@ export function parseInboxSettings(json: string | null | undefined): InboxSettin
 }
 
 /** The settings of one inbox; undefined when there is no such inbox. */
+// Read for every visitor message (the privacy-notice check): compiled once (see compiledOnce.ts).
+const inboxSettingsQuery = compiledOnce((db: Db, inboxId: string) => db.selectFrom("inboxes").select("settings").where("id", "=", inboxId));
+
 export async function loadInboxSettings(db: Db, inboxId: string): Promise<InboxSettings | undefined> {
-  const row = await db.selectFrom("inboxes").select("settings").where("id", "=", inboxId).executeTakeFirst();
+  const [row] = await inboxSettingsQuery(db, inboxId);
   return row ? parseInboxSettings(row.settings) : undefined;
 }

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Db } from "../database.ts";
+import { compiledOnce } from "../compiledOnce.ts";
 import type { AgentsTable } from "../schema.ts";
 
 export type AgentRow = Selectable<AgentsTable>;
@@ -8,8 +9,11 @@ export function insertAgent(db: Db, row: Insertable<AgentsTable>): Promise<unkno
   return db.insertInto("agents").values(row).execute();
 }
 
-export function findAgentById(db: Db, id: string): Promise<AgentRow | undefined> {
-  return db.selectFrom("agents").selectAll().where("id", "=", id).executeTakeFirst();
+// Every message's view names its conversation's assignee: compiled once (see compiledOnce.ts).
+const agentByIdQuery = compiledOnce((db: Db, id: string) => db.selectFrom("agents").selectAll().where("id", "=", id));
+
+export async function findAgentById(db: Db, id: string): Promise<AgentRow | undefined> {
+  return (await agentByIdQuery(db, id))[0];
 }
 
 export function findAgentByUsername(db: Db, username: string): Promise<AgentRow | undefined> {

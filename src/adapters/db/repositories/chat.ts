@@ -1,5 +1,6 @@
 import { type Insertable, type Selectable, sql } from "kysely";
 import type { Db } from "../database.ts";
+import { compiledOnce } from "../compiledOnce.ts";
 import { indexMessage, indexVisitor, inTransaction } from "./searchIndex.ts";
 import type { AttachmentsTable, ConversationsTable, MessagesTable, VisitorsTable } from "../schema.ts";
 
@@ -45,19 +46,23 @@ export function updateVisitor(db: Db, id: string, changes: Partial<Omit<VisitorR
 
 /** The visitor's latest conversation, whatever its status. */
 /** The visitor's newest conversation; with `inboxId`, their newest on that website (a signed-in user may chat on several). */
-export function latestConversationOf(db: Db, visitorId: string, inboxId?: string): Promise<ConversationRow | undefined> {
-  return db
-    .selectFrom("conversations")
-    .selectAll()
-    .where("visitor_id", "=", visitorId)
-    .$if(inboxId !== undefined, (q) => q.where("inbox_id", "=", inboxId ?? ""))
-    .orderBy("created_at", "desc")
-    .limit(1)
-    .executeTakeFirst();
+// The queries every chat message makes are compiled once (see compiledOnce.ts).
+const latestConversationQuery = compiledOnce((db: Db, visitorId: string) =>
+  db.selectFrom("conversations").selectAll().where("visitor_id", "=", visitorId).orderBy("created_at", "desc").limit(1),
+);
+const latestConversationInInboxQuery = compiledOnce((db: Db, visitorId: string, inboxId: string) =>
+  db.selectFrom("conversations").selectAll().where("visitor_id", "=", visitorId).where("inbox_id", "=", inboxId).orderBy("created_at", "desc").limit(1),
+);
+
+export async function latestConversationOf(db: Db, visitorId: string, inboxId?: string): Promise<ConversationRow | undefined> {
+  const rows = inboxId === undefined ? await latestConversationQuery(db, visitorId) : await latestConversationInInboxQuery(db, visitorId, inboxId);
+  return rows[0];
 }
 
-export function findConversation(db: Db, id: string): Promise<ConversationRow | undefined> {
-  return db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
+const conversationQuery = compiledOnce((db: Db, id: string) => db.selectFrom("conversations").selectAll().where("id", "=", id));
+
+export async function findConversation(db: Db, id: string): Promise<ConversationRow | undefined> {
+  return (await conversationQuery(db, id))[0];
 }
 
 export function insertConversation(db: Db, row: ConversationRow): Promise<unknown> {
@@ -72,23 +77,27 @@ export function updateConversation(db: Db, id: string, changes: Partial<Omit<Con
  * Takes the next message number of a conversation. The UPDATE locks the row (PostgreSQL) or the
  * database (SQLite) until commit, so sends to one conversation are serialized and ordered.
  */
-export async function nextSeq(db: Db, conversationId: string): Promise<number> {
-  const row = await db
+const nextSeqQuery = compiledOnce((db: Db, conversationId: string) =>
+  db
     .updateTable("conversations")
     .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
     .where("id", "=", conversationId)
-    .returning("last_seq")
-    .executeTakeFirstOrThrow();
+    .returning("last_seq"),
+);
+
+export async function nextSeq(db: Db, conversationId: string): Promise<number> {
+  const row = (await nextSeqQuery(db, conversationId))[0];
+  // The conversation row was just read (or written) in this transaction: its absence is a bug.
+  if (!row) throw new Error(`nextSeq: no conversation ${conversationId}`);
   return row.last_seq;
 }
 
-export function findMessageByClientId(db: Db, conversationId: string, clientId: string): Promise<MessageRow | undefined> {
-  return db
-    .selectFrom("messages")
-    .selectAll()
-    .where("conversation_id", "=", conversationId)
-    .where("client_id", "=", clientId)
-    .executeTakeFirst();
+const messageByClientIdQuery = compiledOnce((db: Db, conversationId: string, clientId: string) =>
+  db.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId).where("client_id", "=", clientId),
+);
+
+export async function findMessageByClientId(db: Db, conversationId: string, clientId: string): Promise<MessageRow | undefined> {
+  return (await messageByClientIdQuery(db, conversationId, clientId))[0];
 }
 
 export function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {

@@ -1,29 +1,34 @@
 import { sql } from "kysely";
 import { searchDocument } from "../../../domain/search/fold.ts";
 import type { Db } from "../database.ts";
+import { compiledOnce } from "../compiledOnce.ts";
 
 // Writes of the search index (reads are in search.ts). Each runs on the handle it is given, so a
 // message is indexed in the transaction that stores it. The engines' own indexes (FTS5, tsvector)
 // follow search_documents by trigger or generated column (migration 0010).
 
 /** Indexes a message's text (again, after an edit); a message with no words leaves no row. */
+// Once per chat message: compiled once (see compiledOnce.ts).
+const indexMessageQuery = compiledOnce((db: Db, messageId: string, body: string, conversationId: string) =>
+  db
+    .insertInto("search_documents")
+    .columns(["visitor_id", "conversation_id", "message_id", "body"])
+    .expression((eb) =>
+      eb
+        .selectFrom("conversations")
+        .select(["visitor_id", "id", sql.val(messageId).as("message_id"), sql.val(body).as("body")])
+        .where("id", "=", conversationId),
+    )
+    .onConflict((oc) => oc.column("message_id").doUpdateSet({ body })),
+);
+
 export async function indexMessage(db: Db, message: { id: string; conversation_id: string; body: string }): Promise<void> {
   const body = searchDocument(message.body);
   if (!body) {
     await db.deleteFrom("search_documents").where("message_id", "=", message.id).execute();
     return;
   }
-  await db
-    .insertInto("search_documents")
-    .columns(["visitor_id", "conversation_id", "message_id", "body"])
-    .expression((eb) =>
-      eb
-        .selectFrom("conversations")
-        .select(["visitor_id", "id", sql.val(message.id).as("message_id"), sql.val(body).as("body")])
-        .where("id", "=", message.conversation_id),
-    )
-    .onConflict((oc) => oc.column("message_id").doUpdateSet({ body }))
-    .execute();
+  await indexMessageQuery(db, message.id, body, message.conversation_id);
 }
 
 /** Re-indexes a visitor's name, e-mail, phone and company (the contact page's search reads this row too). */
