@@ -1,4 +1,4 @@
-import { hostState } from "../host/hostBridge";
+import { hostState, postToHost } from "../host/hostBridge";
 import type { Ack, AttachmentView, MessageView, VisitorConversationView, VisitorMailState, VisitorProfile, WidgetAvailability } from "../protocol";
 import { createStore } from "../state/store";
 import { newClientId } from "./clientId";
@@ -230,7 +230,12 @@ export function attachChat(connection: VisitorSocket): void {
 		sync(connection).then(flushOutbox).catch(logFailure("syncing the conversation"));
 	});
 	connection.on("disconnect", () => patch({ connection: "disconnected" }));
-	connection.on("message:new", (message) => absorb([message]));
+	connection.on("message:new", (message) => {
+		// The page hears of each message once (a reconnect may deliver one again).
+		if (!chatState.get().messages.some((m) => m.id === message.id))
+			postToHost({ type: "destek:message", from: message.author.type, name: message.author.name, text: message.body });
+		absorb([message]);
+	});
 	// Whether anyone answers (business hours too) and a call can ring someone is the server's to say.
 	connection.on("agents:presence", () => sync(connection).catch(logFailure("syncing the conversation")));
 	connection.on("conversation:updated", (conversation) => patch({ conversation }));
