@@ -139,6 +139,7 @@ describe.runIf(browserAvailable())("the widget's JavaScript API on a shop's page
     await bubble.waitFor({ timeout: 15_000 });
     expect(await bubble.textContent()).toBe("Agent selinYour parcel left the warehouse.");
     expect(await page.getByRole("button", { name: "Dismiss message preview" }).isVisible()).toBe(true);
+    expect(await page.getByRole("status").textContent()).toBe("New message from Agent selin: Your parcel left the warehouse.");
     expect(await seriousViolations(page)).toEqual([]);
     await expect
       .poll(() => seen(page), { timeout: 15_000 })

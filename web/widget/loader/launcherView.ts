@@ -25,7 +25,7 @@ const CLOSE_ICON = '<path d="M6 6l12 12M18 6L6 18"/>';
 const MARKUP = `<div class="root"><div class="panel"></div><button type="button" class="launcher" aria-expanded="false" aria-describedby="u">
 <svg class="chat" viewBox="0 0 24 24" aria-hidden="true">${CHAT_ICON}</svg><svg class="close" viewBox="0 0 24 24" aria-hidden="true">${CLOSE_ICON}</svg>
 <span class="badge" aria-hidden="true" hidden></span></button><span class="sr" id="u"></span>
-<div class="pv" aria-live="polite"><div class="pvb" hidden><button type="button" class="pvo"><b aria-hidden="true"></b><span aria-hidden="true"></span></button>
+<span class="sr" role="status" id="p"></span><div class="pv"><div class="pvb" hidden><button type="button" class="pvo"><b aria-hidden="true"></b><span aria-hidden="true"></span></button>
 <button type="button" class="pvx"><svg viewBox="0 0 24 24" aria-hidden="true">${CLOSE_ICON}</svg></button></div></div></div>`;
 
 /** The first line of a message, cut to what a bubble shows. */
@@ -68,6 +68,8 @@ export function createLauncherView(options: LoaderOptions): LauncherView {
 	const dismiss = find<HTMLButtonElement>(".pvx");
 	const previewName = find<HTMLElement>(".pvo b");
 	const previewLine = find<HTMLSpanElement>(".pvo span");
+	// The bubble's text again in a live region, so a screen reader says it as it appears.
+	const announce = find<HTMLSpanElement>("#p");
 	let open = false;
 	let unread = 0;
 	let preview: { name: string | null; text: string } | null = null;
@@ -84,10 +86,12 @@ export function createLauncherView(options: LoaderOptions): LauncherView {
 			previewLine.textContent = line;
 			previewButton.setAttribute("aria-label", strings.preview(name, line));
 		}
+		announce.textContent = preview ? (previewButton.getAttribute("aria-label") as string) : "";
 	};
 	const hidePreview = () => {
 		preview = null;
 		bubble.hidden = true;
+		announce.textContent = "";
 	};
 	dismiss.addEventListener("click", () => {
 		hidePreview();
