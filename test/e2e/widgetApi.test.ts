@@ -137,10 +137,12 @@ describe.runIf(browserAvailable())("the widget's JavaScript API on a shop's page
     await agentReplies("Derya Demir", "Your parcel left the warehouse.\nIt arrives on Friday.");
     const bubble = page.getByRole("button", { name: "New message from Agent selin: Your parcel left the warehouse." });
     await bubble.waitFor({ timeout: 15_000 });
-    expect(await bubble.textContent()).toBe("Agent selinYour parcel left the warehouse.");
+    expect(await bubble.textContent()).toBe("Agent selin Your parcel left the warehouse.");
     expect(await page.getByRole("button", { name: "Dismiss message preview" }).isVisible()).toBe(true);
     expect(await page.getByRole("status").textContent()).toBe("New message from Agent selin: Your parcel left the warehouse.");
     expect(await seriousViolations(page)).toEqual([]);
+    // `E2E_SCREENSHOTS=docs npx vitest run test/e2e/widgetApi.test.ts` refreshes the README's picture.
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/widget-preview-bubble.png`, clip: { x: 680, y: 600, width: 600, height: 200 } });
     await expect
       .poll(() => seen(page), { timeout: 15_000 })
       .toContainEqual({ event: "message", from: "agent", name: "Agent selin", text: "Your parcel left the warehouse.\nIt arrives on Friday." });

@@ -21,6 +21,7 @@ display:flex;align-items:center;justify-content:center;transition:transform .15s
 .badge{position:absolute;top:-4px;${side === "left" ? "right" : "left"}:-4px;min-width:22px;height:22px;padding:0 6px;
 border-radius:11px;background:#c81e1e;color:#fff;font:700 12px/22px system-ui,sans-serif;text-align:center;
 border:2px solid #fff}
+.badge::after{content:attr(data-n)}
 .badge[hidden]{display:none}
 .panel{bottom:88px;width:380px;height:min(600px,calc(100vh - 108px));border-radius:16px;overflow:hidden;
 background:transparent;box-shadow:0 12px 40px rgba(0,0,0,.22);visibility:hidden;opacity:0;
