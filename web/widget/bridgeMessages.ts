@@ -26,7 +26,9 @@ export type FrameToLoaderMessage =
 	/** The inbox's launcher look (a null colour: keep the loader's); the loader remembers it for the next page. */
 	| { type: "destek:look"; colour: string | null; position: "left" | "right" }
 	/** Saves (or with null removes) one of the frame's keys in the host page's storage. */
-	| { type: "destek:store"; key: string; value: string | null };
+	| { type: "destek:store"; key: string; value: string | null }
+	/** A new message in the conversation (window.destek.on("message"), and the preview bubble for an agent's). */
+	| { type: "destek:message"; from: "visitor" | "agent" | "system"; name: string | null; text: string };
 
 /** Host page keys holding the frame's data: this prefix plus the frame's own key. */
 export const HOST_STORAGE_PREFIX = "destek:frame:";

@@ -15,6 +15,14 @@ export interface FrameEvents {
 	onClose: () => void;
 	onOpen: () => void;
 	onLook: (look: LauncherLook) => void;
+	onMessage: (message: PageMessage) => void;
+}
+
+/** A new message, as window.destek.on("message") hands it to the page. */
+export interface PageMessage {
+	from: "visitor" | "agent" | "system";
+	name: string | null;
+	text: string;
 }
 
 /** The widget frame: created at most once, talked to only on the destek origin. */
@@ -24,6 +32,8 @@ export interface FrameBridge {
 	setVisible: (open: boolean) => void;
 	/** The site's user changed; the frame starts afresh for a different one. */
 	setIdentity: (identity: SiteIdentity | null) => void;
+	/** options.language changed: a loaded frame starts again in it. */
+	reload: () => void;
 }
 
 function pageMessage(): LoaderToFrameMessage {
@@ -111,6 +121,12 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 				events.onLook({ colour: typeof colour === "string" ? colour : null, position: position === "left" ? "left" : "right" });
 				break;
 			}
+			case "destek:message": {
+				const { from, name, text } = data as { from?: unknown; name?: unknown; text?: unknown };
+				if ((from === "visitor" || from === "agent" || from === "system") && typeof text === "string")
+					events.onMessage({ from, name: typeof name === "string" ? name : null, text });
+				break;
+			}
 			case "destek:store": {
 				const { key, value } = data as { key?: unknown; value?: unknown };
 				store(key, value);
@@ -134,6 +150,12 @@ export function createFrameBridge(options: LoaderOptions, panel: HTMLElement, ev
 			post({ type: "destek:visibility", open });
 			// The page may have changed (single-page apps) since the frame first heard of it.
 			if (open) post(pageMessage());
+		},
+		reload() {
+			if (!frame) return;
+			// The frame says ready again once reloaded, and gets the state then.
+			ready = false;
+			frame.src = frameUrl(options);
 		},
 		setIdentity(next) {
 			if (JSON.stringify(next) === JSON.stringify(identity)) return;

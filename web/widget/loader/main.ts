@@ -3,6 +3,7 @@ import { createFrameBridge } from "./frameBridge";
 import { createLauncherView } from "./launcherView";
 import { parseAccent } from "../accentColor";
 import { cacheLook, findOwnScript, type LoaderOptions, readLoaderOptions } from "./loaderOptions";
+import { createPageApi } from "./pageApi";
 
 // widget.js: the only code a business puts on its pages. It stays tiny and makes no request
 // until the visitor opens the chat (or a conversation is already under way, see ACTIVE_HINT).
@@ -27,22 +28,6 @@ function writeActiveHint(active: boolean): void {
 	}
 }
 
-/** The page's API: `window.destek.identify(user | null)`; calls made before the loader ran wait in `q`. */
-interface PageApi {
-	q?: unknown[][];
-	identify?: (user: unknown) => void;
-}
-
-function exposeApi(identify: (user: unknown) => void): void {
-	const host = window as { destek?: PageApi };
-	const api = host.destek ?? {};
-	const queued = Array.isArray(api.q) ? api.q : [];
-	api.q = [];
-	api.identify = identify;
-	host.destek = api;
-	for (const call of queued) if (Array.isArray(call) && call[0] === "identify") identify(call[1]);
-}
-
 function mount(options: LoaderOptions): void {
 	const view = createLauncherView(options);
 	let open = false;
@@ -55,6 +40,7 @@ function mount(options: LoaderOptions): void {
 		bridge.setVisible(next);
 		if (frame) frame.focus();
 		else if (focusLauncher) view.button.focus();
+		page.emit(next ? "open" : "close", undefined);
 	};
 
 	const bridge = createFrameBridge(options, view.panel, {
@@ -67,11 +53,28 @@ function mount(options: LoaderOptions): void {
 			cacheLook(look);
 			view.restyle(options.colorSet ? options.color : parseAccent(look.colour), options.positionSet ? options.position : look.position);
 		},
+		onMessage: (message) => {
+			if (message.from === "agent" && !open) view.showPreview(message.name, message.text);
+			page.emit("message", message);
+		},
 	});
 
-	exposeApi((user) => bridge.setIdentity(readSiteIdentity(user)));
+	const page = createPageApi({
+		open: () => setOpen(true, false),
+		close: () => setOpen(false, false),
+		identify: (user) => bridge.setIdentity(readSiteIdentity(user)),
+		setLanguage: (language) => {
+			if (language === options.language) return;
+			options.language = language;
+			view.setLanguage(language);
+			bridge.reload();
+		},
+	});
+	// The page's queued calls run now that the launcher and the bridge exist.
+	page.expose();
 
 	view.button.addEventListener("click", () => setOpen(!open, true));
+	view.previewButton.addEventListener("click", () => setOpen(true, false));
 	document.addEventListener("keydown", (event) => {
 		if (open && event.key === "Escape") setOpen(false, true);
 	});

@@ -1,4 +1,4 @@
-import { hostState } from "../host/hostBridge";
+import { hostState, postToHost } from "../host/hostBridge";
 import type { Ack, AttachmentView, MessageView, VisitorConversationView, VisitorMailState, VisitorProfile, WidgetAvailability } from "../protocol";
 import { createStore } from "../state/store";
 import { newClientId } from "./clientId";
@@ -77,7 +77,11 @@ function setPendingError(clientId: string, error: ChatError | null): void {
 }
 
 /** Puts server messages on screen and retires the pending copies they stand for. */
-function absorb(messages: MessageView[]): void {
+/** Adds messages to the conversation; `live` ones the page hears of (window.destek.on), each once, unlike history. */
+function absorb(messages: MessageView[], live?: boolean): void {
+	for (const m of messages)
+		if (live && !chatState.get().messages.some((known) => known.id === m.id))
+			postToHost({ type: "destek:message", from: m.author.type, name: m.author.name, text: m.body });
 	const arrived = new Set(messages.map((message) => message.clientId));
 	const done = chatState.get().pending.filter((p) => arrived.has(p.clientId));
 	removeFromOutbox(done.map((p) => p.clientId));
@@ -128,7 +132,7 @@ async function sendOne(clientId: string): Promise<void> {
 		connection.timeout(ACK_TIMEOUT_MS).emit("message:send", payload, settleAck(resolve)),
 	);
 	if (answer.ok) {
-		absorb([answer.data.message]);
+		absorb([answer.data.message], true);
 		// The first message opens the conversation, and one long after a resolve opens a new one
 		// (REOPEN_WINDOW_MS on the server): fetch it for its receipts and status (sync starts a new one afresh).
 		if (chatState.get().conversation?.id !== answer.data.message.conversationId) sync(connection).catch(logFailure("syncing the conversation"));
@@ -230,7 +234,7 @@ export function attachChat(connection: VisitorSocket): void {
 		sync(connection).then(flushOutbox).catch(logFailure("syncing the conversation"));
 	});
 	connection.on("disconnect", () => patch({ connection: "disconnected" }));
-	connection.on("message:new", (message) => absorb([message]));
+	connection.on("message:new", (message) => absorb([message], true));
 	// Whether anyone answers (business hours too) and a call can ring someone is the server's to say.
 	connection.on("agents:presence", () => sync(connection).catch(logFailure("syncing the conversation")));
 	connection.on("conversation:updated", (conversation) => patch({ conversation }));
