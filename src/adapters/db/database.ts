@@ -27,6 +27,7 @@ import * as labels from "./migrations/0017_labels.ts";
 import * as callbackRequests from "./migrations/0015_callback_requests.ts";
 import * as retention from "./migrations/0021_retention.ts";
 import * as consents from "./migrations/0023_consents.ts";
+import * as reports from "./migrations/0027_reports.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -102,6 +103,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0021_retention": retention,
   "0022_access_log": accessLog,
   "0023_consents": consents,
+  "0027_reports": reports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -389,6 +389,14 @@ export interface ConsentsTable {
   created_at: number;
 }
 
+/** An agent became available (1: status online, console connected) or stopped (0): reports sum online time from these. */
+export interface AgentAvailabilityTable {
+  id: string;
+  agent_id: string;
+  available: number;
+  at: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -420,4 +428,5 @@ export interface Database {
   conversation_labels: ConversationLabelsTable;
   callback_requests: CallbackRequestsTable;
   consents: ConsentsTable;
+  agent_availability: AgentAvailabilityTable;
 }

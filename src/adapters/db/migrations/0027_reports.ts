@@ -1,0 +1,31 @@
+import type { Kysely } from "kysely";
+
+// Reports (domain/reports): the indexes their range queries need, and the history of agents'
+// availability (status "online" with a console connected on any node), which online time is summed
+// from: agents.status holds only the latest choice, and nothing kept when consoles came and went.
+// - conversations_created: conversations started in a date range (per day, busiest hours, times);
+// - messages_first_reply: an agent's first message in a conversation is one index probe;
+// - conversation_ratings_created: ratings given in a date range;
+// - agent_availability: one row each time an agent became available or stopped being so.
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the evolving schema type
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.createIndex("conversations_created").on("conversations").columns(["created_at", "inbox_id"]).execute();
+  await db.schema.createIndex("messages_first_reply").on("messages").columns(["conversation_id", "author_type", "created_at"]).execute();
+  await db.schema.createIndex("conversation_ratings_created").on("conversation_ratings").columns(["created_at"]).execute();
+  await db.schema
+    .createTable("agent_availability")
+    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("agent_id", "text", (c) => c.notNull())
+    .addColumn("available", "integer", (c) => c.notNull())
+    .addColumn("at", "bigint", (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex("agent_availability_at").on("agent_availability").columns(["at", "agent_id"]).execute();
+  await db.schema.createIndex("agent_availability_agent").on("agent_availability").columns(["agent_id", "at"]).execute();
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable("agent_availability").execute();
+  for (const index of ["conversation_ratings_created", "messages_first_reply", "conversations_created"]) await db.schema.dropIndex(index).execute();
+}
