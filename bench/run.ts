@@ -7,6 +7,7 @@ const SCRIPTS: Record<string, { file: string; about: string }> = {
   chat: { file: "chatOpenLoop.ts", about: "open-loop chat latency against a bare Socket.IO relay (SQLite; PostgreSQL + Redis, one and two nodes)" },
   memory: { file: "socketMemory.ts", about: "server memory per idle visitor socket at 1k, 5k and 10k" },
   search: { file: "search.ts", about: "full-text search over 1M messages on both engines (about 10 minutes)" },
+  reports: { file: "reports.ts", about: "the Reports page's figures over 1M messages on both engines (about 10 minutes)" },
 };
 const [name, ...args] = process.argv.slice(2);
 if (name && !SCRIPTS[name]) {

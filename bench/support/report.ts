@@ -25,7 +25,7 @@ export interface BenchResult {
 }
 
 /** Where the benchmarks are listed in BENCHMARKS.md. */
-const ORDER = ["chat", "memory", "calls", "recording", "telegram", "console", "search"];
+const ORDER = ["chat", "memory", "calls", "recording", "telegram", "console", "search", "reports"];
 
 const resultsDir = resolve(import.meta.dirname, "..", "results");
 const reportFile = resolve(import.meta.dirname, "..", "..", "BENCHMARKS.md");

@@ -18,7 +18,7 @@ import type { DurationStats, Report, ReportQuery } from "../../protocol/reports.
 import { notFound } from "../errors.ts";
 import { visibleInboxes } from "../inboxes/visibility.ts";
 import type { DomainDeps } from "../ports.ts";
-import { datesBetween, localBucket, nextDate, SLOT_MS, startOfLocalDay } from "./zoneBuckets.ts";
+import { datesBetween, nextDate, SLOT_MS, startOfLocalDay, zoneLocator } from "./zoneBuckets.ts";
 
 // The Reports page: every figure is one SQL aggregate over the range (repositories/reports.ts),
 // limited to the inboxes the agent sees (admins: all), as the rest of the console is. Local days
@@ -49,8 +49,9 @@ export async function buildReport(deps: DomainDeps, agent: Pick<AgentRow, "id" |
   const dates = datesBetween(query.from, query.to);
   const perDay = new Map(dates.map((d) => [d, 0]));
   const busiest = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
+  const locate = zoneLocator(timeZone);
   for (const { slot, n } of slots) {
-    const at = localBucket(slot * SLOT_MS, timeZone);
+    const at = locate(slot * SLOT_MS);
     if (perDay.has(at.date)) perDay.set(at.date, (perDay.get(at.date) ?? 0) + n);
     const row = busiest[at.weekday];
     if (row) row[at.hour] = (row[at.hour] ?? 0) + n;
