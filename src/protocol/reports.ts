@@ -15,17 +15,19 @@ const isoDate = z
 const dayCount = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
 
 const reportQueryFields = z.object({
-  from: isoDate,
-  to: isoDate,
+  /** Both left out: the last 7 days, today included, in the time zone. */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   inboxId: inboxId.optional(),
   agentId: z.uuid().optional(),
   /** An IANA zone; the install's TIMEZONE when left out. */
   timeZone: timeZone.optional(),
 });
-const rangeChecked = <T extends z.ZodType<{ from: string; to: string }>>(schema: T) =>
+const rangeChecked = <T extends z.ZodType<{ from?: string | undefined; to?: string | undefined }>>(schema: T) =>
   schema
-    .refine((q) => q.from <= q.to, { message: "must not be before from", path: ["to"] })
-    .refine((q) => dayCount(q.from, q.to) <= MAX_REPORT_DAYS, { message: `must be at most ${MAX_REPORT_DAYS} days after from`, path: ["to"] });
+    .refine((q) => (q.from === undefined) === (q.to === undefined), { message: "from and to go together", path: ["to"] })
+    .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "must not be before from", path: ["to"] })
+    .refine((q) => !q.from || !q.to || dayCount(q.from, q.to) <= MAX_REPORT_DAYS, { message: `must be at most ${MAX_REPORT_DAYS} days after from`, path: ["to"] });
 
 export const reportQuery = rangeChecked(reportQueryFields);
 export type ReportQuery = z.infer<typeof reportQuery>;

@@ -203,8 +203,16 @@ describe.each(testDatabases())("reports on $name", (database: TestDatabase) => {
     expect(await csv("agents", "ayse")).toBe("agent,online_minutes,conversations,resolved\r\nAgent admin,0,0,0\r\nAgent ayse,540,2,2\r\nAgent bora,180,2,1\r\n");
   });
 
+  it("covers the last 7 days, today included, when no range is asked for", async () => {
+    const r = await reportOf("admin", "timeZone=Pacific/Kiritimati");
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Pacific/Kiritimati" }).format(new Date(t.clock.now()));
+    expect(r.to).toBe(today);
+    expect(r.conversationsPerDay).toHaveLength(7);
+    expect(r.conversationsPerDay[6]?.date).toBe(today);
+  });
+
   it("refuses a bad range or zone with a 400", async () => {
-    for (const query of ["from=2026-11-11&to=2026-11-10", "from=2026-02-30&to=2026-03-01", "from=2025-01-01&to=2026-12-31", "from=2026-11-10&to=2026-11-11&timeZone=Mars/Olympus", "to=2026-11-11", "from=2026-11-10&to=2026-11-11&agentId=x"]) {
+    for (const query of ["from=2026-11-11&to=2026-11-10", "from=2026-02-30&to=2026-03-01", "from=2025-01-01&to=2026-12-31", "from=2026-11-10&to=2026-11-11&timeZone=Mars/Olympus", "to=2026-11-11", "from=2026-11-10", "from=2026-11-10&to=2026-11-11&agentId=x"]) {
       expect((await get("admin", `/api/reports?${query}`)).statusCode, query).toBe(400);
     }
     expect((await get("admin", "/api/reports/csv?from=2026-11-10&to=2026-11-11&table=secrets")).statusCode).toBe(400);

@@ -18,7 +18,10 @@ import type { DurationStats, Report, ReportQuery } from "../../protocol/reports.
 import { notFound } from "../errors.ts";
 import { visibleInboxes } from "../inboxes/visibility.ts";
 import type { DomainDeps } from "../ports.ts";
-import { datesBetween, nextDate, SLOT_MS, startOfLocalDay, zoneLocator } from "./zoneBuckets.ts";
+import { datesBetween, daysBefore, localBucket, nextDate, SLOT_MS, startOfLocalDay, zoneLocator } from "./zoneBuckets.ts";
+
+/** The range when none is asked for: the last 7 days, today included. */
+const DEFAULT_DAYS = 7;
 
 // The Reports page: every figure is one SQL aggregate over the range (repositories/reports.ts),
 // limited to the inboxes the agent sees (admins: all), as the rest of the console is. Local days
@@ -27,11 +30,13 @@ import { datesBetween, nextDate, SLOT_MS, startOfLocalDay, zoneLocator } from ".
 /** The report of `query` as `agent` may see it. */
 export async function buildReport(deps: DomainDeps, agent: Pick<AgentRow, "id" | "role">, query: ReportQuery): Promise<Report> {
   const timeZone = query.timeZone ?? deps.calls.timezone;
+  const to = query.to ?? localBucket(deps.clock.now(), timeZone).date;
+  const from = query.from ?? daysBefore(to, DEFAULT_DAYS - 1);
   const visible = await visibleInboxes(deps, agent);
   if (query.inboxId !== undefined && visible !== "all" && !visible.includes(query.inboxId)) throw notFound("inbox_not_found", "No such inbox.");
   const scope: ReportScope = {
-    start: startOfLocalDay(query.from, timeZone),
-    end: startOfLocalDay(nextDate(query.to), timeZone),
+    start: startOfLocalDay(from, timeZone),
+    end: startOfLocalDay(nextDate(to), timeZone),
     inboxes: query.inboxId !== undefined ? [query.inboxId] : visible,
     agentId: query.agentId,
   };
@@ -46,7 +51,7 @@ export async function buildReport(deps: DomainDeps, agent: Pick<AgentRow, "id" |
     reportAgents(deps.db, scope.inboxes),
   ]);
 
-  const dates = datesBetween(query.from, query.to);
+  const dates = datesBetween(from, to);
   const perDay = new Map(dates.map((d) => [d, 0]));
   const busiest = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
   const locate = zoneLocator(timeZone);
@@ -62,8 +67,8 @@ export async function buildReport(deps: DomainDeps, agent: Pick<AgentRow, "id" |
   const average = ratingCount === 0 ? null : distribution.reduce((sum, d) => sum + d.score * d.count, 0) / ratingCount;
 
   return {
-    from: query.from,
-    to: query.to,
+    from,
+    to,
     timeZone,
     inboxId: query.inboxId ?? null,
     agentId: query.agentId ?? null,

@@ -17,6 +17,7 @@ import { LabelsPage } from "./labels/LabelsPage";
 import { useUnreadTitle } from "./notifications/useUnreadTitle";
 import { callHistoryIdOf, callIdOf, contactIdOf, conversationIdOf, inboxHoursIdOf, inboxIdOf, inboxSettingsIdOf, navigate, ROUTES, readRouteNotice } from "./router";
 import { CallbacksPage } from "./callbacks/CallbacksPage";
+import { LazyReportsPage } from "./reports/LazyReportsPage";
 import { InboxHoursPage } from "./hours/BusinessHoursEditor";
 import { InboxDetailPage } from "./inboxes/InboxDetailPage";
 import { InboxesPage } from "./inboxes/InboxesPage";
@@ -72,6 +73,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 		route === ROUTES.calls ||
 		route === ROUTES.canned ||
 		route === ROUTES.callbacks ||
+		route === ROUTES.reports ||
 		pastCallId !== null ||
 		route === ROUTES.contacts ||
 		contactId !== null;
@@ -99,6 +101,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{adminRoute && route === ROUTES.labels && <LabelsPage />}
 			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
 			{route === ROUTES.callbacks && <CallbacksPage />}
+			{route === ROUTES.reports && <LazyReportsPage />}
 			{adminRoute && route === ROUTES.inboxes && <InboxesPage />}
 			{adminRoute && inboxId !== null && <InboxDetailPage key={inboxId} inboxId={inboxId} />}
 			{inboxSettingsId !== null && <InboxSettingsPage key={inboxSettingsId} inboxId={inboxSettingsId} />}

@@ -17,6 +17,7 @@ export const ROUTES = {
 	labels: "/labels",
 	callbacks: "/callbacks",
 	inboxes: "/inboxes",
+	reports: "/reports",
 } as const;
 
 const INBOX_PREFIX = "/inboxes/";

@@ -27,17 +27,19 @@ import { type TeamMessageKey, teamEn } from "./teamEn";
 import { teamTr } from "./teamTr";
 import { type StatusMessageKey, statusEn } from "./statusEn";
 import { statusTr } from "./statusTr";
+import { type ReportsMessageKey, reportsEn } from "./reportsEn";
+import { reportsTr } from "./reportsTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey | AccessLogMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey | AccessLogMessageKey | ReportsMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn, ...accessLogEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr, ...accessLogTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn, ...accessLogEn, ...reportsEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr, ...accessLogTr, ...reportsTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );
