@@ -87,14 +87,12 @@ describe.runIf(browserAvailable())("the Reports page in the console", () => {
 
   /** Painted pixels of each chart's canvas: uPlot drew bars and axes. */
   const paintedPixels = (page: Page) =>
-    page.evaluate(() =>
-      [...document.querySelectorAll<HTMLCanvasElement>(".report-chart canvas")].map((canvas) => {
-        const data = canvas.getContext("2d")?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-        let painted = 0;
-        for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted++;
-        return painted;
-      }),
-    );
+    page.evaluate(`[...document.querySelectorAll(".report-chart canvas")].map((canvas) => {
+      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+      return painted;
+    })`) as Promise<number[]>;
 
   const section = (page: Page, name: string) => page.getByRole("region", { name, exact: true });
 
@@ -161,12 +159,12 @@ describe.runIf(browserAvailable())("the Reports page in the console", () => {
     await section(page, "Conversations per day").waitFor();
     await expect.poll(() => paintedPixels(page), { timeout: 10_000 }).toHaveLength(2);
     for (const pixels of await paintedPixels(page)) expect(pixels).toBeGreaterThan(200);
-    const chartWidths = (await page.evaluate(() => [...document.querySelectorAll(".report-chart")].map((c) => c.getBoundingClientRect().width))) as number[];
+    const chartWidths = (await page.evaluate(`[...document.querySelectorAll(".report-chart")].map((c) => c.getBoundingClientRect().width)`)) as number[];
     for (const width of chartWidths) expect(width).toBeLessThanOrEqual(PHONE.width);
     const width = (await page.evaluate("document.scrollingElement.scrollWidth")) as number;
     expect(width).toBeLessThanOrEqual(PHONE.width);
     // Dark: the page is dark, and its text passes axe's contrast checks.
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = await page.evaluate("getComputedStyle(document.body).backgroundColor");
     expect(background).toBe("rgb(14, 14, 16)");
     expect(await seriousViolations(page)).toEqual([]);
     const csv = await downloadCsv(page, "Ratings");

@@ -81,14 +81,12 @@ function Heatmap({ report }: { report: Report }) {
 				</thead>
 				<tbody>
 					{report.busiestHours.map((hours, day) => (
-						// biome-ignore lint/suspicious/noArrayIndexKey: the seven weekdays, always in order
 						<tr key={day}>
 							<th scope="row">{t(`reports.weekday.${day}` as "reports.weekday.0")}</th>
 							{hours.map((count, hour) => {
 								const share = count / max;
 								return (
 									<td
-										// biome-ignore lint/suspicious/noArrayIndexKey: the 24 hours, always in order
 										key={hour}
 										class={share > 0.55 ? "heat heat-strong" : "heat"}
 										style={{ "--heat": `${Math.round(share * 100)}%` }}
