@@ -81,6 +81,8 @@ async function load(db: Db): Promise<void> {
       conversations.push({
         id, visitor_id: visitor, status: resolved ? "resolved" : "open", assignee_id: agent?.id ?? null, page_url: null, last_seq: PER_CONVERSATION, last_message_at: created, last_message_preview: null,
         last_message_author: null, visitor_delivered_seq: 0, visitor_read_seq: 0, agent_delivered_seq: 0, agent_read_seq: 0, unread_for_agents: 0, created_at: created, updated_at: created, resolved_at: resolved, inbox_id: inbox,
+        // As the message path stores it (repositories/chat.ts insertMessage).
+        first_reply_at: agent ? created + firstReply : null,
       });
       if (resolved && random() < 0.3) ratings.push({ conversation_id: id, visitor_id: visitor, score: 1 + Math.floor(random() ** 0.5 * 5), comment: null, created_at: resolved, updated_at: resolved });
     }

@@ -4,7 +4,7 @@ import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
-import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
+import { insertMessage, insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
 import { seriousViolations } from "../support/axe.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
 import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
@@ -46,10 +46,8 @@ describe.runIf(browserAvailable())("the Reports page in the console", () => {
           last_message_preview: null, last_message_author: null, visitor_delivered_seq: 0, visitor_read_seq: 0, agent_delivered_seq: 0, agent_read_seq: 0,
           unread_for_agents: 0, created_at: created, updated_at: created, resolved_at: resolved,
         }).execute();
-        await db.insertInto("messages").values([
-          { id: randomUUID(), conversation_id: id, seq: 1, client_id: randomUUID(), author_type: "visitor", author_id: null, body: "Merhaba", via: "widget", created_at: created },
-          { id: randomUUID(), conversation_id: id, seq: 2, client_id: randomUUID(), author_type: "agent", author_id: emre.id, body: "Buyrun", via: "console", created_at: created + (30 + n * 10) * 1000 },
-        ]).execute();
+        await insertMessage(db, { id: randomUUID(), conversation_id: id, seq: 1, client_id: randomUUID(), author_type: "visitor", author_id: null, body: "Merhaba", via: "widget", created_at: created });
+        await insertMessage(db, { id: randomUUID(), conversation_id: id, seq: 2, client_id: randomUUID(), author_type: "agent", author_id: emre.id, body: "Buyrun", via: "console", created_at: created + (30 + n * 10) * 1000 });
         if (resolved && resolved < Date.now()) {
           await db.insertInto("conversation_ratings").values({ conversation_id: id, visitor_id: visitorId, score: 3 + (n % 3), comment: null, created_at: resolved, updated_at: resolved }).execute();
         }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentRow, findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
-import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
+import { insertMessage, insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
 import { addInboxMembers, insertInbox } from "../../src/adapters/db/repositories/inboxes.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { Report } from "../../src/protocol/reports.ts";
@@ -62,9 +62,10 @@ describe.each(testDatabases())("reports on $name", (database: TestDatabase) => {
         id: randomUUID(), conversation_id: id, seq, client_id: randomUUID(), author_type: author, author_id: author === "agent" && o.assignee ? agents[o.assignee]!.id : null,
         body: "merhaba", via: author === "agent" ? ("console" as const) : ("widget" as const), created_at: when,
       });
-      await domain.db.insertInto("messages").values(message(1, "visitor", created)).execute();
+      // Through the repository that stores every message: an agent's first one marks the conversation's first reply.
+      await insertMessage(domain.db, message(1, "visitor", created));
       // A later agent message too: the first one counts.
-      if (o.reply !== undefined) await domain.db.insertInto("messages").values([message(2, "agent", created + o.reply * S), message(3, "agent", created + (o.reply + 50) * S)]).execute();
+      if (o.reply !== undefined) for (const [seq, after] of [[2, o.reply], [3, o.reply + 50]] as const) await insertMessage(domain.db, message(seq, "agent", created + after * S));
       if (o.rating !== undefined && resolvedAt !== null) {
         await domain.db.insertInto("conversation_ratings").values({ conversation_id: id, visitor_id: visitorId, score: o.rating, comment: null, created_at: resolvedAt, updated_at: resolvedAt }).execute();
       }

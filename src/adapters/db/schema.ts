@@ -121,6 +121,8 @@ export interface ConversationsTable {
   email_notified_seq: ColumnType<number, number | undefined, number>;
   /** The inbox (website) the conversation came through; "default" unless the widget named another. */
   inbox_id: ColumnType<string, string | undefined, string>;
+  /** When an agent first wrote in it (reports' first response time); set with that message. */
+  first_reply_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** A searchable text, folded (domain/search/fold.ts): a message's body, or a visitor's profile (no message). */

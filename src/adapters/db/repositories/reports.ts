@@ -95,13 +95,7 @@ async function percentiles(db: Db, values: Expression<unknown>): Promise<Percent
 
 /** From start to an agent's first message, over the conversations started in the range that got one. */
 export function firstResponseTimes(db: Db, s: ReportScope): Promise<Percentiles> {
-  const values = startedConversations(db, s).select((eb) =>
-    sql<number>`${eb
-      .selectFrom("messages as m")
-      .select((m) => m.fn.min("m.created_at").as("first"))
-      .whereRef("m.conversation_id", "=", "c.id")
-      .where("m.author_type", "=", "agent")} - c.created_at`.as("x"),
-  );
+  const values = startedConversations(db, s).select(sql<number>`c.first_reply_at - c.created_at`.as("x"));
   return percentiles(db, values);
 }
 
