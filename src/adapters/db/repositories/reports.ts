@@ -171,16 +171,14 @@ export async function conversationsByAssignee(db: Db, s: ReportScope): Promise<A
 
 /** Each agent's availability changes within the range, with the last one before it (their state at the start). */
 export async function availabilityChanges(db: Db, s: Pick<ReportScope, "start" | "end">): Promise<Array<{ agentId: string; available: boolean; at: number }>> {
-  const before = db
-    .selectFrom("agent_availability")
-    .select(["agent_id", "available", "at", sql<number>`row_number() over (partition by agent_id order by at desc, id desc)`.as("rn")])
-    .where("at", "<", s.start)
-    .as("b");
+  // Each agent's last change before the range: one probe of (agent_id, at) per agent, however long the history.
+  const last = (column: "available" | "at") =>
+    sql<number | null>`(select ${sql.ref(`l.${column}`)} from agent_availability l where l.agent_id = agents.id and l.at < ${s.start} order by l.at desc, l.id desc limit 1)`;
   const [earlier, within] = await Promise.all([
-    db.selectFrom(before).select(["b.agent_id", "b.available", "b.at"]).where("b.rn", "=", 1).execute(),
+    db.selectFrom("agents").select(["agents.id as agent_id", last("available").as("available"), last("at").as("at")]).execute(),
     db.selectFrom("agent_availability").select(["agent_id", "available", "at"]).where("at", ">=", s.start).where("at", "<", s.end).orderBy("at").orderBy("id").execute(),
   ]);
-  return [...earlier, ...within].map((r) => ({ agentId: r.agent_id, available: num(r.available) === 1, at: num(r.at) }));
+  return [...earlier.filter((r) => r.at !== null), ...within].map((r) => ({ agentId: r.agent_id, available: num(r.available) === 1, at: num(r.at) }));
 }
 
 /** Notes an agent became available or stopped, unless that is what the last note already says. */
