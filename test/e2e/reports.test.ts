@@ -141,7 +141,13 @@ describe.runIf(browserAvailable())("the Reports page in the console", () => {
     expect(await heatmap.locator("tbody tr").count()).toBe(7);
     expect(await heatmap.locator("tbody tr").first().locator("td").count()).toBe(24);
     expect(await seriousViolations(page)).toEqual([]);
-    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/reports.png`, fullPage: true });
+    if (process.env.E2E_SCREENSHOTS) {
+      // The page scrolls inside the console's frame: a tall window shows it whole.
+      await page.setViewportSize({ width: 1280, height: 1500 });
+      await expect.poll(() => paintedPixels(page)).toHaveLength(2);
+      await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/reports.png` });
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
 
     // A wider range: two weeks, the earlier week empty.
     const earlier = new Date(Date.parse(from) - 7 * 86_400_000).toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { localBucket, SLOT_MS, startOfLocalDay, zoneLocator, zoneOffsetMs } from "../../src/domain/reports/zoneBuckets.ts";
+import { localBucket, SLOT_MS, slotWidthFor, startOfLocalDay, zoneLocator, zoneOffsetMs } from "../../src/domain/reports/zoneBuckets.ts";
 
 // Local days and hours from UTC slots, for zones with whole, half and quarter-hour offsets and
 // daylight-saving switches of an hour and of half an hour (Lord Howe Island).
@@ -15,6 +15,13 @@ describe("report time zones", () => {
     expect(startOfLocalDay("2026-03-30", "Europe/Berlin")).toBe(Date.parse("2026-03-29T22:00:00Z"));
     expect(startOfLocalDay("2026-06-01", "Asia/Kathmandu")).toBe(Date.parse("2026-05-31T18:15:00Z"));
     expect(zoneOffsetMs(Date.parse("2026-07-01T00:00:00Z"), "Europe/Istanbul")).toBe(3 * 3_600_000);
+  });
+
+  it("counts in whole hours only where the zone's offsets are whole hours over the range", () => {
+    const year = [Date.parse("2026-01-01T00:00:00Z"), Date.parse("2027-01-01T00:00:00Z")] as const;
+    for (const zone of ["Europe/Istanbul", "Europe/Berlin", "America/New_York", "UTC"]) expect(slotWidthFor(zone, ...year), zone).toBe(3_600_000);
+    // Lord Howe is +10:30 in winter, +11 in summer; Kolkata +05:30; Kathmandu +05:45.
+    for (const zone of ["Australia/Lord_Howe", "Asia/Kolkata", "Asia/Kathmandu"]) expect(slotWidthFor(zone, ...year), zone).toBe(SLOT_MS);
   });
 
   it("places every quarter hour of 2026 as Intl does, in every zone", () => {

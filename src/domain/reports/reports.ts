@@ -18,14 +18,14 @@ import type { DurationStats, Report, ReportQuery } from "../../protocol/reports.
 import { notFound } from "../errors.ts";
 import { visibleInboxes } from "../inboxes/visibility.ts";
 import type { DomainDeps } from "../ports.ts";
-import { datesBetween, daysBefore, localBucket, nextDate, SLOT_MS, startOfLocalDay, zoneLocator } from "./zoneBuckets.ts";
+import { datesBetween, daysBefore, localBucket, nextDate, slotWidthFor, startOfLocalDay, zoneLocator } from "./zoneBuckets.ts";
 
 /** The range when none is asked for: the last 7 days, today included. */
 const DEFAULT_DAYS = 7;
 
 // The Reports page: every figure is one SQL aggregate over the range (repositories/reports.ts),
 // limited to the inboxes the agent sees (admins: all), as the rest of the console is. Local days
-// and hours come from 15-minute UTC slots placed in the time zone here (zoneBuckets.ts).
+// and hours come from UTC hour (or quarter-hour) slots placed in the time zone here (zoneBuckets.ts).
 
 /** The report of `query` as `agent` may see it. */
 export async function buildReport(deps: DomainDeps, agent: Pick<AgentRow, "id" | "role">, query: ReportQuery): Promise<Report> {
@@ -40,8 +40,9 @@ export async function buildReport(deps: DomainDeps, agent: Pick<AgentRow, "id" |
     inboxes: query.inboxId !== undefined ? [query.inboxId] : visible,
     agentId: query.agentId,
   };
+  const slotMs = slotWidthFor(timeZone, scope.start, scope.end);
   const [slots, first, resolution, ratings, calls, byAssignee, changes, listed] = await Promise.all([
-    conversationSlots(deps.db, scope),
+    conversationSlots(deps.db, scope, slotMs),
     firstResponseTimes(deps.db, scope),
     resolutionTimes(deps.db, scope),
     ratingCounts(deps.db, scope),
@@ -56,7 +57,7 @@ export async function buildReport(deps: DomainDeps, agent: Pick<AgentRow, "id" |
   const busiest = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
   const locate = zoneLocator(timeZone);
   for (const { slot, n } of slots) {
-    const at = locate(slot * SLOT_MS);
+    const at = locate(slot * slotMs);
     if (perDay.has(at.date)) perDay.set(at.date, (perDay.get(at.date) ?? 0) + n);
     const row = busiest[at.weekday];
     if (row) row[at.hour] = (row[at.hour] ?? 0) + n;

@@ -4,8 +4,8 @@ import type { Db } from "../database.ts";
 // The queries of the reports (domain/reports). Each is one aggregate over a date range, the same
 // SQL on both engines except percentiles: PostgreSQL has percentile_cont; SQLite numbers the
 // ordered values with row_number() and returns the two around each percentile's position, which
-// `interpolate` weighs exactly as percentile_cont does. Times are bucketed per 15-minute UTC slot
-// (see domain/reports/zoneBuckets.ts): integer division on both engines.
+// `interpolate` weighs exactly as percentile_cont does. Times are bucketed per UTC hour or quarter
+// hour (see domain/reports/zoneBuckets.ts): integer division on both engines.
 
 /** What every query is limited to: [start, end) in epoch ms, inboxes ("all" for admins), one agent or the team. */
 export interface ReportScope {
@@ -15,7 +15,6 @@ export interface ReportScope {
   agentId: string | undefined;
 }
 
-const SLOT_MS = 15 * 60_000;
 const isSqlite = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 const num = (v: unknown): number => Number(v ?? 0);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -27,9 +26,9 @@ function inboxFilter(column: string, inboxes: ReportScope["inboxes"]): RawBuilde
   return sql<boolean>`${sql.ref(column)} in (${sql.join(inboxes.map((id) => sql`${id}`))})`;
 }
 
-/** Conversations started in the scope, per 15-minute UTC slot. */
-export async function conversationSlots(db: Db, s: ReportScope): Promise<Array<{ slot: number; n: number }>> {
-  const slot = sql<number>`created_at / ${sql.lit(SLOT_MS)}`;
+/** Conversations started in the scope, per UTC slot of `slotMs` (an hour or a quarter hour: see zoneBuckets.ts). */
+export async function conversationSlots(db: Db, s: ReportScope, slotMs: number): Promise<Array<{ slot: number; n: number }>> {
+  const slot = sql<number>`created_at / ${sql.lit(slotMs)}`;
   const rows = await db
     .selectFrom("conversations")
     .select([slot.as("slot"), (eb) => eb.fn.countAll<number>().as("n")])
