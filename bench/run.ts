@@ -11,6 +11,7 @@ const SCRIPTS: Record<string, { file: string; about: string }> = {
   telegram: { file: "telegramBridge.ts", about: "Telegram bridge latency both ways against a local Bot API server" },
   console: { file: "consoleLoad.ts", about: "the console's first-load bundle and time to interactive on a 4× throttled CPU" },
   search: { file: "search.ts", about: "full-text search over 1M messages on both engines (about 10 minutes)" },
+  reports: { file: "reports.ts", about: "the Reports page's figures over 1M messages on both engines (about 10 minutes)" },
 };
 const [name, ...args] = process.argv.slice(2);
 if (name && !SCRIPTS[name]) {

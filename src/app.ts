@@ -17,6 +17,7 @@ import { callHistoryRoutes, recordingRoutes } from "./http/routes/calls.ts";
 import { cannedReplyRoutes } from "./http/routes/cannedReplies.ts";
 import { contactRoutes } from "./http/routes/contacts.ts";
 import { labelRoutes } from "./http/routes/labels.ts";
+import { reportRoutes } from "./http/routes/reports.ts";
 import { callbackRoutes, widgetCallbackRoutes } from "./http/routes/callbacks.ts";
 import { inboxHoursRoutes } from "./http/routes/inboxHours.ts";
 import { inboxRoutes } from "./http/routes/inboxes.ts";
@@ -199,6 +200,7 @@ export async function buildApp(deps: AppDeps, options: { consoleRoot?: string } 
   await app.register(widgetRoutes, deps);
   await app.register(widgetCallbackRoutes, deps);
   await app.register(callbackRoutes, { ...deps, prefix: "/api/callbacks" });
+  await app.register(reportRoutes, { ...deps, prefix: "/api/reports" });
   await app.register(inboxHoursRoutes, { ...deps, prefix: "/api/inboxes" });
   await app.register(telegramWebhookRoutes, deps);
   await app.register(telegramAppRoutes, { ...deps, ...(options.consoleRoot ? { consoleRoot: options.consoleRoot } : {}) });

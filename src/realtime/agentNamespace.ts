@@ -24,6 +24,7 @@ import { handle } from "./handle.ts";
 import type { Presence } from "./presence.ts";
 import type { AutoAssigner } from "./autoAssigner.ts";
 import { announceAgentStatus } from "./agentStatusEvents.ts";
+import { recordAvailability } from "../domain/reports/reports.ts";
 import { type AgentStatusClientEvents, type AgentStatusServerEvents, statusSet } from "../protocol/agentStatus.ts";
 import { setAgentStatus } from "../domain/assignment/agentStatus.ts";
 import { AGENTS_ROOM, agentRoom, consoleInboxRooms, joinRooms, sessionRoom, visitorRoom } from "./rooms.ts";
@@ -109,7 +110,10 @@ export function attachAgentNamespace(
     announcePresence();
     // The team sees this agent available (if their status is online), and waiting conversations may go to them.
     const announceStatus = (): void => {
-      announceAgentStatus(nsp, domain.db, actor.agentId).catch((err: unknown) => log.warn({ err, agentId: actor.agentId }, "announcing agent status failed"));
+      // Reports sum each agent's online time from these changes.
+      announceAgentStatus(nsp, domain.db, actor.agentId)
+        .then((view) => (view ? recordAvailability(domain, actor.agentId, view.available) : undefined))
+        .catch((err: unknown) => log.warn({ err, agentId: actor.agentId }, "announcing agent status failed"));
     };
     announceStatus();
     assigner.request();
@@ -165,6 +169,7 @@ export function attachAgentNamespace(
     socket.on("status:set", handle(log, statusSet, async ({ status }) => {
       const me = await agent();
       const view = await setAgentStatus(domain, me.id, status, true);
+      await recordAvailability(domain, me.id, view.available).catch((err: unknown) => log.warn({ err, agentId: me.id }, "recording availability failed"));
       nsp.to(AGENTS_ROOM).emit("team:status", view);
       // Widgets hear whether anyone is still available (the last one stepping away is "away" to visitors).
       announcePresence();

@@ -79,6 +79,14 @@ describe.each(setups)("agent status, $name", (setup) => {
     const gone = statusOf(watcher.socket, ayse.id, (v) => !v.available);
     ayse.socket.close();
     expect(await gone).toEqual({ agentId: ayse.id, status: "online", available: false });
+
+    // Each change of availability is noted for the reports' online time, and a repeat is not.
+    const noted = async () =>
+      (await handle.db.selectFrom("agent_availability").select("available").where("agent_id", "=", ayse.id).orderBy("at").orderBy("id").execute()).map((r) => Number(r.available));
+    await expect.poll(async () => (await noted()).at(-1), { timeout: 10_000 }).toBe(0);
+    const changes = await noted();
+    expect(changes.slice(-3)).toEqual([0, 1, 0]);
+    expect(changes.every((v, i) => i === 0 || v !== changes[i - 1])).toBe(true);
   });
 
   it("refuses a status that is not online, away or offline", async () => {

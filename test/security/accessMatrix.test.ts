@@ -128,6 +128,8 @@ const MATRIX: Record<string, string> = {
   "POST /api/widget/attachments":                       "401        201       201       401    401    401",
   "POST /api/widget/callbacks":                         "401        201       201       401    401    401",
   "GET /api/callbacks":                                 "401        401       401       200    200    401",
+  "GET /api/reports":                                   "401        401       401       200    200    401",
+  "GET /api/reports/csv":                               "401        401       401       200    200    401",
   "POST /api/callbacks/:id/done":                       "401        401       401       200    200    401",
   "GET /api/inboxes/:id/hours":                         "401        401       401       403    200    401",
   "PUT /api/inboxes/:id/hours":                         "401        401       401       403    200    401",
@@ -479,6 +481,8 @@ const HTTP_REQUESTS: Record<string, HttpRequest> = {
   "POST /api/widget/attachments": { body: textFile },
   "POST /api/widget/callbacks": { body: () => ({ phone: "+90 532 111 22 33", note: "after 14:00" }) },
   "POST /api/callbacks/:id/done": { path: openCallback },
+  "GET /api/reports": { path: () => "/api/reports?from=2026-11-26&to=2026-12-02" },
+  "GET /api/reports/csv": { path: () => "/api/reports/csv?from=2026-11-26&to=2026-12-02&table=agents" },
   "GET /api/inboxes/:id/hours": { path: () => "/api/inboxes/default/hours" },
   // Hours stay off: closing the inbox would change what the call lines expect.
   "PUT /api/inboxes/:id/hours": { path: () => "/api/inboxes/default/hours", body: () => ({ enabled: false }) },

@@ -28,8 +28,9 @@ import * as callbackRequests from "./migrations/0015_callback_requests.ts";
 import * as retention from "./migrations/0021_retention.ts";
 import * as consents from "./migrations/0023_consents.ts";
 import * as apiTokens from "./migrations/0024_api_tokens.ts";
-import * as push from "./migrations/0026_push.ts";
 import * as webhooks from "./migrations/0025_webhooks.ts";
+import * as push from "./migrations/0026_push.ts";
+import * as reports from "./migrations/0027_reports.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -140,8 +141,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0022_access_log": accessLog,
   "0023_consents": consents,
   "0024_api_tokens": apiTokens,
-  "0026_push": push,
   "0025_webhooks": webhooks,
+  "0026_push": push,
+  "0027_reports": reports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -121,6 +121,8 @@ export interface ConversationsTable {
   email_notified_seq: ColumnType<number, number | undefined, number>;
   /** The inbox (website) the conversation came through; "default" unless the widget named another. */
   inbox_id: ColumnType<string, string | undefined, string>;
+  /** When an agent first wrote in it (reports' first response time); set with that message. */
+  first_reply_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** A searchable text, folded (domain/search/fold.ts): a message's body, or a visitor's profile (no message). */
@@ -465,6 +467,14 @@ export interface WebhookDeliveriesTable {
   redelivery_of: string | null;
 }
 
+/** An agent became available (1: status online, console connected) or stopped (0): reports sum online time from these. */
+export interface AgentAvailabilityTable {
+  id: string;
+  agent_id: string;
+  available: number;
+  at: number;
+}
+
 export interface Database {
   agents: AgentsTable;
   agent_sessions: AgentSessionsTable;
@@ -501,4 +511,5 @@ export interface Database {
   push_keys: PushKeysTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  agent_availability: AgentAvailabilityTable;
 }

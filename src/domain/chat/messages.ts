@@ -234,6 +234,7 @@ function newConversation(visitorId: string, pageUrl: string | null, now: number,
     updated_at: now,
     resolved_at: null,
     email_notified_seq: 0,
+    first_reply_at: null,
   };
 }
 

@@ -35,6 +35,8 @@ const InboxSettingsPage = lazyPage(() => import("./settings/InboxSettingsForm").
 const AuditLogPage = lazyPage(() => import("./team/AuditLogPage").then((m) => m.AuditLogPage));
 const AccessLogPage = lazyPage(() => import("./team/AccessLogPage").then((m) => m.AccessLogPage));
 const TeamPage = lazyPage(() => import("./team/TeamPage").then((m) => m.TeamPage));
+// Reports brings its chart library (uPlot) along in its chunk.
+const ReportsPage = lazyPage(() => import("./reports/ReportsPage").then((m) => m.ReportsPage));
 const WebhooksPage = lazyPage(() => import("./webhooks/WebhooksPage").then((m) => m.WebhooksPage));
 const ApiTokensPage = lazyPage(() => import("./apiTokens/ApiTokensPage").then((m) => m.ApiTokensPage));
 
@@ -79,6 +81,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 		route === ROUTES.calls ||
 		route === ROUTES.canned ||
 		route === ROUTES.callbacks ||
+		route === ROUTES.reports ||
 		pastCallId !== null ||
 		route === ROUTES.contacts ||
 		contactId !== null;
@@ -108,6 +111,7 @@ function SignedInPages({ agent, route }: { agent: Agent; route: string }) {
 			{adminRoute && route === ROUTES.webhooks && <WebhooksPage />}
 			{hoursInboxId !== null && <InboxHoursPage key={hoursInboxId} inboxId={hoursInboxId} />}
 			{route === ROUTES.callbacks && <CallbacksPage />}
+			{route === ROUTES.reports && <ReportsPage />}
 			{adminRoute && route === ROUTES.inboxes && <InboxesPage />}
 			{adminRoute && inboxId !== null && <InboxDetailPage key={inboxId} inboxId={inboxId} />}
 			{inboxSettingsId !== null && <InboxSettingsPage key={inboxSettingsId} inboxId={inboxSettingsId} />}

@@ -19,6 +19,7 @@ export const ROUTES = {
 	inboxes: "/inboxes",
 	apiTokens: "/api-tokens",
 	webhooks: "/webhooks",
+	reports: "/reports",
 } as const;
 
 const INBOX_PREFIX = "/inboxes/";

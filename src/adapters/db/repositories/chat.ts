@@ -65,7 +65,8 @@ export async function findConversation(db: Db, id: string): Promise<Conversation
   return (await conversationQuery(db, id))[0];
 }
 
-export function insertConversation(db: Db, row: ConversationRow): Promise<unknown> {
+/** A new conversation; it has no first reply yet unless told (imports, tests). */
+export function insertConversation(db: Db, row: Omit<ConversationRow, "first_reply_at"> & { first_reply_at?: number | null }): Promise<unknown> {
   return db.insertInto("conversations").values(row).execute();
 }
 
@@ -104,11 +105,14 @@ export function findMessage(db: Db, id: string): Promise<MessageRow | undefined>
   return db.selectFrom("messages").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Stores a message and indexes its text for search, in one transaction. */
+/** Stores a message and indexes its text for search, in one transaction; an agent's first one marks the conversation's first reply. */
 export function insertMessage(db: Db, row: MessageRow): Promise<unknown> {
   return inTransaction(db, async (trx) => {
     await trx.insertInto("messages").values(row).execute();
     await indexMessage(trx, row);
+    if (row.author_type === "agent") {
+      await trx.updateTable("conversations").set({ first_reply_at: row.created_at }).where("id", "=", row.conversation_id).where("first_reply_at", "is", null).execute();
+    }
   });
 }
 

@@ -33,17 +33,19 @@ import { type PushMessageKey, pushEn } from "./pushEn";
 import { pushTr } from "./pushTr";
 import { type WebhooksMessageKey, webhooksEn } from "./webhooksEn";
 import { webhooksTr } from "./webhooksTr";
+import { type ReportsMessageKey, reportsEn } from "./reportsEn";
+import { reportsTr } from "./reportsTr";
 
 /** Every console string key: sign-in and settings (en.ts), the inbox (inboxEn.ts) and calls (callsEn.ts). */
-export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey | AccessLogMessageKey | ApiTokensMessageKey | PushMessageKey | WebhooksMessageKey;
+export type MessageKey = CoreMessageKey | InboxMessageKey | CallsMessageKey | CannedMessageKey | TeamMessageKey | TimelineMessageKey | ContactsMessageKey | StatusMessageKey | LabelsMessageKey | CallbacksMessageKey | InboxesMessageKey | SettingsMessageKey | ShortcutsMessageKey | AccessLogMessageKey | ApiTokensMessageKey | PushMessageKey | WebhooksMessageKey | ReportsMessageKey;
 
 /** Remembers the language chosen in the console separately from the chat widget's. */
 const LANGUAGE_STORAGE_KEY = "destek.console.language";
 
 export const { I18nProvider, useI18n } = createI18n<MessageKey>(
 	{
-		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn, ...accessLogEn, ...apiTokensEn, ...pushEn, ...webhooksEn },
-		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr, ...accessLogTr, ...apiTokensTr, ...pushTr, ...webhooksTr },
+		en: { ...en, ...inboxEn, ...callsEn, ...cannedEn, ...teamEn, ...timelineEn, ...contactsEn, ...statusEn, ...labelsEn, ...callbacksEn, ...inboxesEn, ...settingsEn, ...shortcutsEn, ...accessLogEn, ...apiTokensEn, ...pushEn, ...webhooksEn, ...reportsEn },
+		tr: { ...tr, ...inboxTr, ...callsTr, ...cannedTr, ...teamTr, ...timelineTr, ...contactsTr, ...statusTr, ...labelsTr, ...callbacksTr, ...inboxesTr, ...settingsTr, ...shortcutsTr, ...accessLogTr, ...apiTokensTr, ...pushTr, ...webhooksTr, ...reportsTr },
 	},
 	LANGUAGE_STORAGE_KEY,
 );

@@ -52,6 +52,7 @@ export function AppShell({
 		{ route: ROUTES.callbacks, label: t("nav.callbacks"), icon: "phoneBack", badge: openCallbacks, badgeText: t("nav.callbacksOpen", { count: openCallbacks }) },
 		{ route: ROUTES.canned, label: t("nav.canned"), icon: "reply", badge: 0, badgeText: "" },
 		{ route: ROUTES.contacts, label: t("nav.contacts"), icon: "user", badge: 0, badgeText: "" },
+		{ route: ROUTES.reports, label: t("nav.reports"), icon: "chart", badge: 0, badgeText: "" },
 		...(agent.isAdmin
 			? [
 					{ route: ROUTES.team, label: t("nav.team"), icon: "users" as IconName, badge: 0, badgeText: "" },
