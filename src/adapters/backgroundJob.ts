@@ -2,3 +2,35 @@
 export interface BackgroundJob {
   stop(): Promise<void> | void;
 }
+
+/**
+ * A worker's pause between rounds, which `wake()` ends at once: a row queued now is sent now, not
+ * after the pause. A wake while the worker is busy with a round is kept, so the next pause is
+ * skipped: work queued during a round does not wait a whole pause either.
+ */
+export class WorkerPause {
+  private endNow: (() => void) | undefined;
+  private woken = false;
+
+  wait(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const end = () => {
+        clearTimeout(timer);
+        this.endNow = undefined;
+        resolve();
+      };
+      timer = setTimeout(end, ms);
+      this.endNow = end;
+    });
+  }
+
+  wake(): void {
+    if (this.endNow) this.endNow();
+    else this.woken = true;
+  }
+}

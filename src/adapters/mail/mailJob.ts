@@ -3,7 +3,7 @@ import { claimOutbox, dueOutbox, markOutboxDead, markOutboxSent, type OutboxRow,
 import { MailRefused, type MailSender } from "../../domain/mail/mailPort.ts";
 import { composeQueuedMail, type MailSettings, queueUnseenReplyMails } from "../../domain/mail/outgoing.ts";
 import type { AppDeps } from "../../deps.ts";
-import type { BackgroundJob } from "../backgroundJob.ts";
+import { type BackgroundJob, WorkerPause } from "../backgroundJob.ts";
 import { createSmtpSender, senderName } from "./smtpSender.ts";
 
 const BATCH = 20;
@@ -28,7 +28,7 @@ export function startMailJob(deps: AppDeps, options: { sender?: MailSender } = {
   const { domain, log } = deps;
   const owner = randomUUID();
   let stopped = false;
-  let wake: (() => void) | undefined;
+  const pause = new WorkerPause();
 
   const backoff = (attempts: number) => Math.min(2 ** Math.min(attempts, 20) * 1000, MAX_BACKOFF_MS);
 
@@ -64,21 +64,14 @@ export function startMailJob(deps: AppDeps, options: { sender?: MailSender } = {
     while (!stopped) {
       await round().catch((err: unknown) => log.error({ err }, "e-mail round failed"));
       if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, IDLE_MS);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+      await pause.wait(IDLE_MS);
     }
   })();
 
   return {
     async stop() {
       stopped = true;
-      wake?.();
+      pause.wake();
       await loop;
       smtp?.close();
     },

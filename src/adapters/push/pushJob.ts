@@ -4,7 +4,7 @@ import { deletePushSubscription, findDeliverablePushSubscription, markPushSent }
 import { type PushJob, renderPush } from "../../domain/push/pushNotifications.ts";
 import { pushKeys } from "../../domain/push/pushKeys.ts";
 import type { AppDeps } from "../../deps.ts";
-import type { BackgroundJob } from "../backgroundJob.ts";
+import { type BackgroundJob, WorkerPause } from "../backgroundJob.ts";
 import { type PushOutcome, sendPush } from "./pushSender.ts";
 
 const BATCH = 50;
@@ -34,7 +34,7 @@ export function startPushJob(deps: AppDeps, options: PushJobOptions = {}): Backg
   const send = options.send ?? sendPush;
   const owner = randomUUID();
   let stopped = false;
-  let wake: (() => void) | undefined;
+  const pause = new WorkerPause();
   let again = false;
 
   const backoff = (attempts: number) => Math.min(2 ** Math.min(attempts, 20) * 1000, MAX_BACKOFF_MS);
@@ -96,7 +96,7 @@ export function startPushJob(deps: AppDeps, options: PushJobOptions = {}): Backg
   const unsubscribe = deps.bus.subscribe((event) => {
     if (event.type !== "message.created" && event.type !== "calls.changed") return;
     again = true;
-    wake?.();
+    pause.wake();
   });
 
   const loop = (async () => {
@@ -109,14 +109,7 @@ export function startPushJob(deps: AppDeps, options: PushJobOptions = {}): Backg
       options.onRound?.();
       if (stopped) break;
       if (more || again) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, IDLE_MS);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+      await pause.wait(IDLE_MS);
     }
   })();
 
@@ -124,7 +117,7 @@ export function startPushJob(deps: AppDeps, options: PushJobOptions = {}): Backg
     async stop() {
       stopped = true;
       unsubscribe();
-      wake?.();
+      pause.wake();
       await loop;
     },
   };

@@ -8,6 +8,7 @@ import type { Metrics } from "../../metrics.ts";
 import { createDelivery, DEAD_LETTER_NOTICE_KIND } from "./outboxDelivery.ts";
 import { classifyFailure, type Failure } from "./outboxFailures.ts";
 import { holdLease } from "./outboxLease.ts";
+import { WorkerPause } from "../backgroundJob.ts";
 
 const BATCH = 20;
 /** A claimed row's lease: short, so a row a killed node was sending is re-claimed within 15 s; renewed every 5 s while it sends. */
@@ -60,7 +61,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const owner = randomUUID();
   const deliver = createDelivery({ deps, api: options.api, alertFloodPerMinute: options.alertFloodPerMinute, miniAppName: options.miniAppName });
   let stopped = false;
-  let wake: (() => void) | undefined;
+  const pause = new WorkerPause();
   let pausedUntil = 0;
 
   const backoff = (attempts: number) => Math.min(2 ** Math.min(attempts, 20) * 1000, maxBackoffMs) + Math.floor(Math.random() * 500);
@@ -149,22 +150,15 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
       options.onRound?.();
       if (progressed) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idleMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+      await pause.wait(idleMs);
     }
   })();
 
   return {
-    kick: () => wake?.(),
+    kick: () => pause.wake(),
     async stop() {
       stopped = true;
-      wake?.();
+      pause.wake();
       await loop;
     },
   };

@@ -3,7 +3,7 @@ import { claimDelivery, dueDeliveries, findWebhook, pruneDeliveries, settleDeliv
 import type { AppDeps } from "../../deps.ts";
 import { queueWebhookDeliveries, webhookEventNamesOf } from "../../domain/webhooks/webhookEvents.ts";
 import { secretOf } from "../../domain/webhooks/webhooks.ts";
-import type { BackgroundJob } from "../backgroundJob.ts";
+import { type BackgroundJob, WorkerPause } from "../backgroundJob.ts";
 import { postWebhook } from "./webhookSender.ts";
 
 /** Waits after the 1st, 2nd… failed try: 8 tries over about 23 hours, then the delivery is marked failed. */
@@ -45,7 +45,7 @@ export function startWebhookJob(deps: AppDeps, options: WebhookJobOptions = {}):
   const allowPrivate = deps.config.webhooks.allowPrivate;
   const owner = randomUUID();
   let stopped = false;
-  let wake: (() => void) | undefined;
+  const pause = new WorkerPause();
   let lastPrune = 0;
   /** Webhooks whose secret this node cannot read, already logged (once each, not every round). */
   const unreadable = new Set<string>();
@@ -62,7 +62,7 @@ export function startWebhookJob(deps: AppDeps, options: WebhookJobOptions = {}):
     queuing = queuing
       .then(() => queueWebhookDeliveries(domain, event, at))
       .then((queued) => {
-        if (queued > 0) wake?.();
+        if (queued > 0) pause.wake();
       })
       .catch((err: unknown) => log.error({ err, event: event.type }, "queuing webhook deliveries failed"));
   });
@@ -141,23 +141,16 @@ export function startWebhookJob(deps: AppDeps, options: WebhookJobOptions = {}):
       });
       if (stopped) break;
       if (busy) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idleMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
+      await pause.wait(idleMs);
     }
   })();
 
   return {
-    kick: () => wake?.(),
+    kick: () => pause.wake(),
     async stop() {
       unsubscribe();
       stopped = true;
-      wake?.();
+      pause.wake();
       await loop;
       await queuing;
     },

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { WorkerPause } from "../../src/adapters/backgroundJob.ts";
+
+// The pause the outbox workers (Telegram, e-mail, push, webhooks) take between rounds.
+describe("WorkerPause", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const settled = async (promise: Promise<void>) => {
+    let done = false;
+    promise.then(() => {
+      done = true;
+    }, () => undefined);
+    await vi.advanceTimersByTimeAsync(0);
+    return done;
+  };
+
+  it("lasts its time when nothing wakes it", async () => {
+    vi.useFakeTimers();
+    const pause = new WorkerPause();
+    const waiting = pause.wait(1000);
+    expect(await settled(waiting)).toBe(false);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(await settled(waiting)).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await settled(waiting)).toBe(true);
+  });
+
+  it("ends at once on wake", async () => {
+    vi.useFakeTimers();
+    const pause = new WorkerPause();
+    const waiting = pause.wait(60_000);
+    pause.wake();
+    expect(await settled(waiting)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("keeps a wake that came during a round, so the next pause is skipped, once", async () => {
+    vi.useFakeTimers();
+    const pause = new WorkerPause();
+    pause.wake();
+    pause.wake();
+    expect(await settled(pause.wait(60_000))).toBe(true);
+    expect(await settled(pause.wait(60_000))).toBe(false);
+  });
+});
