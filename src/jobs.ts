@@ -5,7 +5,7 @@ import { startMailJob } from "./adapters/mail/mailJob.ts";
 import { startInboundMailJob } from "./adapters/mail/inboundServer.ts";
 import { startPushJob } from "./adapters/push/pushJob.ts";
 import type { Server } from "socket.io";
-import type { BackgroundJob } from "./adapters/backgroundJob.ts";
+import { type BackgroundJob, repeatEvery } from "./adapters/backgroundJob.ts";
 import type { AppDeps } from "./deps.ts";
 import { missUnansweredCalls } from "./domain/calls/callService.ts";
 import { startSessionSweepJob } from "./realtime/sessionSweep.ts";
@@ -20,17 +20,7 @@ const RING_CHECK_EVERY_MS = 1000;
 
 /** Unanswered calls turn into missed ones; every node checks, the database ends each call once. */
 export function startRingTimeoutJob(deps: AppDeps): BackgroundJob {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = missUnansweredCalls(deps.domain).catch((err: unknown) => deps.log.error({ err }, "ending missed calls failed"));
-  }, RING_CHECK_EVERY_MS);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(RING_CHECK_EVERY_MS, () => missUnansweredCalls(deps.domain), (err: unknown) => deps.log.error({ err }, "ending missed calls failed"));
 }
 
 /**

@@ -34,3 +34,27 @@ export class WorkerPause {
     else this.woken = true;
   }
 }
+
+/**
+ * A job that runs `task` every `everyMs` on this node. A run still going when the next is due is
+ * not doubled: that tick is skipped. A failure goes to `onError` and the next tick tries again;
+ * `stop()` waits for a run in progress.
+ */
+export function repeatEvery(everyMs: number, task: () => Promise<unknown>, onError: (err: unknown) => void): BackgroundJob {
+  let running: Promise<void> | null = null;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = task()
+      .then(() => undefined, onError)
+      .finally(() => {
+        running = null;
+      });
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

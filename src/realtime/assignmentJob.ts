@@ -3,6 +3,7 @@ import type { AppDeps } from "../deps.ts";
 import { requeueAndAssign } from "../domain/assignment/requeue.ts";
 import { agentNamespaceOf } from "./agentNamespace.ts";
 import { connectedAgentIds } from "./presence.ts";
+import { type BackgroundJob, repeatEvery } from "../adapters/backgroundJob.ts";
 
 const CHECK_EVERY_MS = 10_000;
 
@@ -11,22 +12,12 @@ const CHECK_EVERY_MS = 10_000;
  * open conversations of anyone unavailable for ASSIGNMENT_REQUEUE_S, and assigns what waits
  * (also catching anything an event-driven run missed, e.g. while a node was restarting).
  */
-export function startAssignmentJob(deps: AppDeps, io: Server): { stop(): Promise<void> } {
+export function startAssignmentJob(deps: AppDeps, io: Server): BackgroundJob {
   const agents = agentNamespaceOf(io);
-  let running: Promise<unknown> = Promise.resolve();
   const check = async () => {
     // A node that does not answer fetchSockets makes everyone look offline: skip rather than requeue on that.
     const connected = await connectedAgentIds(agents);
     await requeueAndAssign(deps.domain, connected, deps.config.assignmentRequeueMs);
   };
-  const timer = setInterval(() => {
-    running = check().catch((err: unknown) => deps.log.warn({ err }, "the assignment job failed; it runs again shortly"));
-  }, CHECK_EVERY_MS);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(CHECK_EVERY_MS, check, (err: unknown) => deps.log.warn({ err }, "the assignment job failed; it runs again shortly"));
 }

@@ -1,5 +1,5 @@
 import type { Server } from "socket.io";
-import type { BackgroundJob } from "../adapters/backgroundJob.ts";
+import { type BackgroundJob, repeatEvery } from "../adapters/backgroundJob.ts";
 import type { AppDeps } from "../deps.ts";
 import { inboxesOpenNow } from "../domain/inboxes/availability.ts";
 import { AGENTS_ROOM } from "./rooms.ts";
@@ -27,15 +27,5 @@ export function createBusinessHoursWatch(deps: AppDeps, io: Server): () => Promi
 /** Opening and closing time pass without any event: each node checks its inboxes' hours every 30 s. */
 export function startBusinessHoursJob(deps: AppDeps, io: Server): BackgroundJob {
   const check = createBusinessHoursWatch(deps, io);
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = check().catch((err: unknown) => deps.log.warn({ err }, "checking business hours for opening and closing failed"));
-  }, CHECK_EVERY_MS);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(CHECK_EVERY_MS, check, (err: unknown) => deps.log.warn({ err }, "checking business hours for opening and closing failed"));
 }

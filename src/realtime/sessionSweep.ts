@@ -3,6 +3,7 @@ import { endedSessionIds } from "../adapters/db/repositories/sessions.ts";
 import type { AppDeps } from "../deps.ts";
 import { agentNamespaceOf, endConsoles } from "./agentNamespace.ts";
 import { sessionRoom } from "./rooms.ts";
+import { repeatEvery } from "../adapters/backgroundJob.ts";
 
 const SWEEP_EVERY_MS = 3_000;
 const SLICE = 500;
@@ -14,7 +15,6 @@ const SLICE = 500;
  */
 export function startSessionSweepJob(deps: AppDeps, io: Server): { stop(): Promise<void> | void } {
   const agents = agentNamespaceOf(io);
-  let running: Promise<unknown> = Promise.resolve();
   const sweep = async () => {
     const connected = [...new Set([...agents.sockets.values()].map((socket) => socket.data.actor.sessionId))];
     // In slices, so a node with thousands of consoles stays within the database's parameter limits.
@@ -25,14 +25,5 @@ export function startSessionSweepJob(deps: AppDeps, io: Server): { stop(): Promi
       }
     }
   };
-  const timer = setInterval(() => {
-    running = sweep().catch((err: unknown) => deps.log.warn({ err }, "checking the connected consoles' sessions failed"));
-  }, SWEEP_EVERY_MS);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(SWEEP_EVERY_MS, () => sweep(), (err: unknown) => deps.log.warn({ err }, "checking the connected consoles' sessions failed"));
 }

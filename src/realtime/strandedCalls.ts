@@ -1,6 +1,6 @@
 import type { Server } from "socket.io";
 import { activeCalls } from "../adapters/db/repositories/calls.ts";
-import type { BackgroundJob } from "../adapters/backgroundJob.ts";
+import { type BackgroundJob, repeatEvery } from "../adapters/backgroundJob.ts";
 import type { AppDeps } from "../deps.ts";
 import { hangUpCall } from "../domain/calls/callService.ts";
 import { agentNamespaceOf } from "./agentNamespace.ts";
@@ -24,7 +24,6 @@ export function startStrandedCallsJob(deps: AppDeps, io: Server): BackgroundJob 
   const graceMs = deps.config.calls.rejoinWindowMs;
   /** When this node first saw each participant of a live call missing, by "callId:role". */
   const missingSince = new Map<string, number>();
-  let running: Promise<unknown> = Promise.resolve();
 
   const present = async (room: string, nsp: { in(room: string): { fetchSockets(): Promise<unknown[]> } }) => (await nsp.in(room).fetchSockets()).length > 0;
 
@@ -54,14 +53,5 @@ export function startStrandedCallsJob(deps: AppDeps, io: Server): BackgroundJob 
     for (const key of missingSince.keys()) if (!seen.has(key)) missingSince.delete(key);
   };
 
-  const timer = setInterval(() => {
-    running = check().catch((err: unknown) => deps.log.warn({ err }, "checking live calls for participants gone from every node failed; trying again"));
-  }, CHECK_EVERY_MS);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(CHECK_EVERY_MS, check, (err: unknown) => deps.log.warn({ err }, "checking live calls for participants gone from every node failed; trying again"));
 }

@@ -13,13 +13,16 @@ import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 /** A database whose every query fails, as during an outage; `attempts` counts what reached it. */
 function failingDb(db: Db): { db: Db; attempts: () => number } {
   let attempts = 0;
+  // Queries built per call fail as they are compiled; queries compiled once (compiledOnce.ts) skip
+  // that step, and fail as their result comes back.
   const plugin: KyselyPlugin = {
     transformQuery() {
       attempts++;
       throw new Error("injected database failure");
     },
-    async transformResult(args) {
-      return args.result;
+    async transformResult() {
+      attempts++;
+      throw new Error("injected database failure");
     },
   };
   return { db: db.withPlugin(plugin), attempts: () => attempts };
