@@ -2,7 +2,7 @@ import type { WebhooksMessageKey } from "./webhooksEn";
 
 /** Giden webhook'lar: yönetim sayfası ve teslim kaydı (Türkçe). */
 export const webhooksTr: Record<WebhooksMessageKey, string> = {
-	"nav.webhooks": "Webhook'lar",
+	"nav.webhooks": "Webhook",
 
 	"webhooks.title": "Webhook'lar",
 	"webhooks.intro":
