@@ -13,6 +13,7 @@ import { startStrandedCallsJob } from "./realtime/strandedCalls.ts";
 import { startAssignmentJob } from "./realtime/assignmentJob.ts";
 import { startBusinessHoursJob } from "./realtime/businessHoursJob.ts";
 import { startWebhookJob } from "./adapters/webhooks/webhookJob.ts";
+import { startSearchIndexJob } from "./adapters/db/searchIndexJob.ts";
 
 export type { BackgroundJob };
 
@@ -41,6 +42,7 @@ export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
     startBusinessHoursJob(deps, io),
     startPushJob(deps),
     startWebhookJob(deps),
+    startSearchIndexJob(deps),
   ];
   return {
     async stop() {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { indexAllNotedMessages } from "../../src/adapters/db/repositories/searchIndex.ts";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
@@ -171,6 +172,7 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
     expect((await list("?q=deniz")).contacts.map((c) => c.id)).toEqual([primary.visitorId]);
     // The secondary's message words find the primary's contact and conversation.
     expect((await list("?q=kargo")).contacts.map((c) => c.id)).toEqual([primary.visitorId]);
+    await indexAllNotedMessages(t.deps.domain.db);
     const docs = await t.deps.domain.db.selectFrom("search_documents").select("visitor_id").where("conversation_id", "=", secondary.conversationId).execute();
     expect(docs.map((d) => d.visitor_id)).toEqual([primary.visitorId]);
     const attachment = await t.deps.domain.db.selectFrom("attachments").select("uploaded_by").where("id", "=", attachmentId).executeTakeFirstOrThrow();

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { indexAllNotedMessages } from "../../src/adapters/db/repositories/searchIndex.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { type ConversationRow, insertAttachment, insertConversation, insertMessage, insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
@@ -124,6 +125,8 @@ describe.each(testDatabases())("retention on $name", (database) => {
     expect(await messagesOf(lateEvening.id)).toEqual([]);
     expect(await stored(file.storage_key)).toBe(false);
     expect(await db().selectFrom("attachments").select("id").where("id", "=", file.id).execute()).toEqual([]);
+    // Messages reach the search index in batches after they are stored: index what is waiting first.
+    await indexAllNotedMessages(db());
     expect(await db().selectFrom("search_documents").select("id").where("conversation_id", "=", lateEvening.id).execute()).toEqual([]);
     expect(await db().selectFrom("search_documents").select("id").where("conversation_id", "=", afterMidnight.id).execute()).toHaveLength(1);
     expect(await db().selectFrom("telegram_messages").select("message_id").where("conversation_id", "=", lateEvening.id).execute()).toEqual([]);

@@ -31,6 +31,7 @@ import * as apiTokens from "./migrations/0024_api_tokens.ts";
 import * as webhooks from "./migrations/0025_webhooks.ts";
 import * as push from "./migrations/0026_push.ts";
 import * as reports from "./migrations/0027_reports.ts";
+import * as searchBacklog from "./migrations/0028_search_backlog.ts";
 import type { Database } from "./schema.ts";
 
 export type Db = Kysely<Database>;
@@ -144,6 +145,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0025_webhooks": webhooks,
   "0026_push": push,
   "0027_reports": reports,
+  "0028_search_backlog": searchBacklog,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -134,6 +134,12 @@ export interface SearchDocumentsTable {
   body: string;
 }
 
+/** Messages stored but not yet in search_documents (migration 0028). */
+export interface SearchBacklogTable {
+  id: Generated<number>;
+  message_id: string;
+}
+
 export interface MessagesTable {
   id: string;
   conversation_id: string;
@@ -486,6 +492,7 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   search_documents: SearchDocumentsTable;
+  search_backlog: SearchBacklogTable;
   attachments: AttachmentsTable;
   calls: CallsTable;
   recordings: RecordingsTable;

@@ -1,5 +1,6 @@
 import { type ConversationListFilter, type ConversationRow, listConversationRows } from "../../adapters/db/repositories/chat.ts";
 import { countMessageHits, documentsOf, messagesById, searchConversationRows } from "../../adapters/db/repositories/search.ts";
+import { indexAllNotedMessages } from "../../adapters/db/repositories/searchIndex.ts";
 import type { SearchSnippet } from "../../protocol/search.ts";
 import type { DomainDeps } from "../ports.ts";
 import { documentMatches, parseSearch, type SearchTerm, toFts5, toTsquery } from "./query.ts";
@@ -47,6 +48,9 @@ export async function searchInboxPage(
   terms: SearchTerm[],
   commonAbove = COMMON_QUERY_HITS,
 ): Promise<SearchPage> {
+  // Messages are indexed in batches after they are sent; a search takes the latest first, so it
+  // finds a message the moment it is acknowledged.
+  await indexAllNotedMessages(deps.db);
   const match = { fts5: toFts5(terms), tsquery: toTsquery(terms) };
   // Counted without phrases: a phrase of two common words is costly to count (positions compared
   // all along both words' hits) and is common enough for the walk; the walk checks the phrase.

@@ -1,7 +1,7 @@
 import { type Insertable, type Selectable, sql } from "kysely";
 import type { Db } from "../database.ts";
 import { compiledOnce } from "../compiledOnce.ts";
-import { indexMessage, indexVisitor, inTransaction } from "./searchIndex.ts";
+import { indexVisitor, inTransaction, noteMessageForIndex } from "./searchIndex.ts";
 import type { AttachmentsTable, ConversationsTable, MessagesTable, VisitorsTable } from "../schema.ts";
 
 export type VisitorRow = Selectable<VisitorsTable>;
@@ -105,11 +105,11 @@ export function findMessage(db: Db, id: string): Promise<MessageRow | undefined>
   return db.selectFrom("messages").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Stores a message and indexes its text for search, in one transaction; an agent's first one marks the conversation's first reply. */
+/** Stores a message and notes it for the search indexer, in one transaction; an agent's first one marks the conversation's first reply. */
 export function insertMessage(db: Db, row: MessageRow): Promise<unknown> {
   return inTransaction(db, async (trx) => {
     await trx.insertInto("messages").values(row).execute();
-    await indexMessage(trx, row);
+    await noteMessageForIndex(trx, row.id);
     if (row.author_type === "agent") {
       await trx.updateTable("conversations").set({ first_reply_at: row.created_at }).where("id", "=", row.conversation_id).where("first_reply_at", "is", null).execute();
     }
