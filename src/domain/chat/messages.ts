@@ -14,6 +14,7 @@ import {
   latestConversationOf,
   type MessageRow,
   nextSeq,
+  touchVisitor,
   updateConversation,
   type VisitorRow,
 } from "../../adapters/db/repositories/chat.ts";
@@ -113,11 +114,7 @@ export async function sendVisitorMessage(
   try {
     const { message, conversation, bound } = await deps.db.transaction().execute(async (trx) => {
       // Touching the visitor row first serializes this visitor's sends (two tabs, one conversation).
-      await trx
-        .updateTable("visitors")
-        .set({ last_seen_at: now, ...(input.pageUrl ? { page_url: input.pageUrl } : {}) })
-        .where("id", "=", visitor.id)
-        .execute();
+      await touchVisitor(trx, visitor.id, now, input.pageUrl);
       let conversation = await latestConversationOf(trx, visitor.id, input.inboxId);
       if (conversation) {
         const seen = await findMessageByClientId(trx, conversation.id, input.clientId);

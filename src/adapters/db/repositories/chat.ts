@@ -33,6 +33,15 @@ export function insertVisitor(db: Db, row: Insertable<VisitorsTable>): Promise<u
   });
 }
 
+// Every visitor message touches its visitor: compiled once (see compiledOnce.ts).
+const touchVisitorQuery = compiledOnce((db: Db, id: string, at: number) => db.updateTable("visitors").set({ last_seen_at: at }).where("id", "=", id));
+
+/** Marks the visitor seen now, and on `pageUrl` when given. */
+export async function touchVisitor(db: Db, id: string, at: number, pageUrl?: string): Promise<void> {
+  if (pageUrl) await db.updateTable("visitors").set({ last_seen_at: at, page_url: pageUrl }).where("id", "=", id).execute();
+  else await touchVisitorQuery(db, id, at);
+}
+
 const PROFILE_FIELDS = ["name", "email", "phone", "company"] as const;
 
 /** Changes a visitor; a change of name, e-mail, phone or company re-indexes them for search in the same transaction. */
@@ -106,9 +115,15 @@ export function findMessage(db: Db, id: string): Promise<MessageRow | undefined>
 }
 
 /** Stores a message and notes it for the search indexer, in one transaction; an agent's first one marks the conversation's first reply. */
+// Once per chat message: compiled once (see compiledOnce.ts).
+const insertMessageQuery = compiledOnce(
+  (db: Db, id: string, conversationId: string, seq: number, clientId: string, authorType: MessageRow["author_type"], authorId: string | null, body: string, via: MessageRow["via"], createdAt: number) =>
+    db.insertInto("messages").values({ id, conversation_id: conversationId, seq, client_id: clientId, author_type: authorType, author_id: authorId, body, via, created_at: createdAt }),
+);
+
 export function insertMessage(db: Db, row: MessageRow): Promise<unknown> {
   return inTransaction(db, async (trx) => {
-    await trx.insertInto("messages").values(row).execute();
+    await insertMessageQuery(trx, row.id, row.conversation_id, row.seq, row.client_id, row.author_type, row.author_id, row.body, row.via, row.created_at);
     await noteMessageForIndex(trx, row.id);
     if (row.author_type === "agent") {
       await trx.updateTable("conversations").set({ first_reply_at: row.created_at }).where("id", "=", row.conversation_id).where("first_reply_at", "is", null).execute();

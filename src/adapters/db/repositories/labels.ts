@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../database.ts";
 import type { LabelsTable } from "../schema.ts";
+import { compiledOnce } from "../compiledOnce.ts";
 import { inTransaction } from "./searchIndex.ts";
 
 export type LabelRow = Selectable<LabelsTable>;
@@ -43,18 +44,18 @@ export async function deleteLabel(db: Db, id: string): Promise<number> {
 }
 
 /** The labels of these conversations, by conversation id, each set by name. */
+const labelsQuery = (db: Db) => db.selectFrom("conversation_labels as cl").innerJoin("labels as l", "l.id", "cl.label_id").selectAll("l").select("cl.conversation_id");
+// Every message's view reads its conversation's labels: that case is compiled once (see compiledOnce.ts).
+const labelsOfOneQuery = compiledOnce((db: Db, conversationId: string) => labelsQuery(db).where("cl.conversation_id", "=", conversationId).orderBy("l.name_key").orderBy("l.id"));
+
 export async function labelsOfConversations(db: Db, conversationIds: string[]): Promise<Map<string, LabelRow[]>> {
   const byConversation = new Map<string, LabelRow[]>();
   if (!conversationIds.length) return byConversation;
-  const rows = await db
-    .selectFrom("conversation_labels as cl")
-    .innerJoin("labels as l", "l.id", "cl.label_id")
-    .selectAll("l")
-    .select("cl.conversation_id")
-    .where("cl.conversation_id", "in", conversationIds)
-    .orderBy("l.name_key")
-    .orderBy("l.id")
-    .execute();
+  const [only] = conversationIds;
+  const rows =
+    conversationIds.length === 1 && only !== undefined
+      ? await labelsOfOneQuery(db, only)
+      : await labelsQuery(db).where("cl.conversation_id", "in", conversationIds).orderBy("l.name_key").orderBy("l.id").execute();
   for (const { conversation_id, ...label } of rows) {
     const list = byConversation.get(conversation_id) ?? [];
     list.push(label);
