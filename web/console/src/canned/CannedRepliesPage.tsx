@@ -80,7 +80,7 @@ export function CannedRepliesPage({ agent }: { agent: Agent }) {
 			<div class="canned-toolbar">
 				<input
 					type="search"
-					class="canned-search"
+					class="list-search"
 					aria-label={t("canned.search")}
 					placeholder={t("canned.search")}
 					value={query}
