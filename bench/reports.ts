@@ -5,19 +5,14 @@
 // PostgreSQL runs when TEST_DATABASE_URL (or DATABASE_URL) names a server: the bench creates a
 // database of its own there (destek_bench_reports) and drops it afterwards. Rewrites its section of BENCHMARKS.md.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { sql } from "kysely";
-import pg from "pg";
-import { type DatabaseHandle, type Db, migrateToLatest, openDatabase } from "../src/adapters/db/database.ts";
+import type { Db } from "../src/adapters/db/database.ts";
 import { buildReport } from "../src/domain/reports/reports.ts";
 import type { DomainDeps } from "../src/domain/ports.ts";
 import type { ReportQuery } from "../src/protocol/reports.ts";
-import { machine, markdownTable, ms, saveResult } from "./support/report.ts";
+import { historyArgs, loadTimes, runOnEngines, seededRandom, timeRuns } from "./support/history.ts";
+import { machine, markdownTable, ms, percentile, saveResult } from "./support/report.ts";
 
-const total = Number(process.argv[2] ?? 1_000_000);
-const engines = (process.argv[3] ?? "sqlite,postgres").split(",");
+const { total, engines } = historyArgs();
 const PER_CONVERSATION = 20;
 const CONVERSATIONS = total / PER_CONVERSATION;
 const CALLS = Math.round(CONVERSATIONS * 0.4);
@@ -28,16 +23,8 @@ const END = Date.UTC(2026, 10, 30, 21); // 2026-12-01 00:00 in Istanbul
 const START = END - 365 * DAY;
 const INBOXES = ["default", "sales", "support"];
 const AGENTS = Array.from({ length: 10 }, (_, i) => ({ id: randomUUID(), name: `Agent ${i + 1}`, inboxes: [...new Set([INBOXES[i % 3] ?? "default", ...(i % 4 === 0 ? ["sales"] : [])])] }));
-const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
-// mulberry32: deterministic, so runs compare
-let seed = 7;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = seededRandom(7);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 
 async function insertAll<T>(db: Db, table: "conversations" | "messages" | "calls" | "conversation_ratings" | "agent_availability" | "visitors", rows: T[], chunk: number): Promise<void> {
@@ -141,73 +128,20 @@ async function timeReports(db: Db): Promise<Timing[]> {
   const deps = { db, clock: { now: () => END }, calls: { timezone: "Europe/Istanbul", iceServers: [], turnSecret: undefined } } as unknown as DomainDeps;
   const timings: Timing[] = [];
   for (const [label, agent, query] of REPORTS) {
-    const samples: number[] = [];
-    let conversations = 0;
-    for (let run = -1; run < RUNS; run++) {
-      const started = performance.now();
-      const report = await buildReport(deps, agent, query);
-      if (run >= 0) samples.push(performance.now() - started);
-      conversations = report.conversationsPerDay.reduce((sum, d) => sum + d.conversations, 0);
-    }
-    samples.sort((a, b) => a - b);
-    const timing = { label, p50: samples[Math.floor(samples.length / 2)] ?? Number.NaN, max: samples[samples.length - 1] ?? Number.NaN, conversations };
+    const { samples, last: report } = await timeRuns(1, RUNS, () => buildReport(deps, agent, query));
+    const conversations = report.conversationsPerDay.reduce((sum, d) => sum + d.conversations, 0);
+    const timing = { label, p50: percentile(samples, 50), max: percentile(samples, 100), conversations };
     timings.push(timing);
     console.error(`  ${label}: p50 ${ms(timing.p50)}, max ${ms(timing.max)}, ${conversations} conversations`);
   }
   return timings;
 }
 
-async function benchSqlite(): Promise<{ load: number; timings: Timing[] }> {
-  const dir = mkdtempSync(join(tmpdir(), "destek-bench-reports-"));
-  const handle = openDatabase({ kind: "sqlite", file: join(dir, "bench.sqlite") });
-  try {
-    await migrateToLatest(handle);
-    const started = performance.now();
-    await load(handle.db);
-    await sql`analyze`.execute(handle.db);
-    const loadS = (performance.now() - started) / 1000;
-    console.error(`sqlite: ${total} messages loaded in ${loadS.toFixed(0)} s`);
-    return { load: loadS, timings: await timeReports(handle.db) };
-  } finally {
-    await handle.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function benchPostgres(url: string): Promise<{ load: number; timings: Timing[] }> {
-  const name = "destek_bench_reports";
-  const adminClient = new pg.Client({ connectionString: url });
-  await adminClient.connect();
-  await adminClient.query(`drop database if exists ${name} with (force)`);
-  await adminClient.query(`create database ${name}`);
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  const handle: DatabaseHandle = openDatabase({ kind: "postgres", url: own.toString() });
-  try {
-    await migrateToLatest(handle);
-    const started = performance.now();
-    await load(handle.db);
-    await sql`vacuum analyze`.execute(handle.db);
-    const loadS = (performance.now() - started) / 1000;
-    console.error(`postgres: ${total} messages loaded in ${loadS.toFixed(0)} s`);
-    return { load: loadS, timings: await timeReports(handle.db) };
-  } finally {
-    await handle.close();
-    await adminClient.query(`drop database if exists ${name} with (force)`);
-    await adminClient.end();
-  }
-}
-
 const atStart = machine();
-const results: Array<{ engine: string; load: number; timings: Timing[] }> = [];
-if (engines.includes("sqlite")) results.push({ engine: "sqlite", ...(await benchSqlite()) });
-if (engines.includes("postgres")) {
-  if (serverUrl) results.push({ engine: "postgres", ...(await benchPostgres(serverUrl)) });
-  else console.error("postgres: skipped (set TEST_DATABASE_URL or DATABASE_URL)");
-}
+const results = await runOnEngines({ name: "reports", total, seed: (handle) => load(handle.db), measure: (handle) => timeReports(handle.db) }, engines);
 
 const body = [
-  `${total} messages in ${CONVERSATIONS} conversations over 365 days (10 agents, 3 inboxes, ${CALLS} calls, ratings on about a fifth of the conversations, two availability changes per agent a day). Each report is the whole Reports page (every figure: ${"`buildReport`"}, its queries run together), ${RUNS} runs after a warm-up, time zone Europe/Istanbul unless named. Loads: ${results.map((r) => `${r.engine} ${r.load.toFixed(0)} s`).join(", ")}. Target: every report under 1 s.`,
+  `${total} messages in ${CONVERSATIONS} conversations over 365 days (10 agents, 3 inboxes, ${CALLS} calls, ratings on about a fifth of the conversations, two availability changes per agent a day). Each report is the whole Reports page (every figure: ${"`buildReport`"}, its queries run together), ${RUNS} runs after a warm-up, time zone Europe/Istanbul unless named. Loads: ${loadTimes(results)}. Target: every report under 1 s.`,
   "",
   markdownTable(
     ["report", ...results.flatMap((r) => [`${r.engine} p50`, `${r.engine} max`]), "conversations in it"],

@@ -5,32 +5,21 @@
 // PostgreSQL runs when TEST_DATABASE_URL (or DATABASE_URL) names a server: the bench creates a
 // database of its own there (destek_bench_search) and drops it afterwards. Rewrites its section of BENCHMARKS.md.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
-import { type DatabaseHandle, migrateToLatest, openDatabase } from "../src/adapters/db/database.ts";
+import type { DatabaseHandle } from "../src/adapters/db/database.ts";
 import { searchDocument } from "../src/domain/search/fold.ts";
 import { searchInboxPage, searchTermsOf } from "../src/domain/search/searchInbox.ts";
-import { machine, markdownTable, saveResult } from "./support/report.ts";
+import { historyArgs, loadTimes, runOnEngines, seededRandom, timeRuns } from "./support/history.ts";
+import { machine, markdownTable, percentile, saveResult } from "./support/report.ts";
 
-const total = Number(process.argv[2] ?? 1_000_000);
-const engines = (process.argv[3] ?? "sqlite,postgres").split(",");
+const { total, engines } = historyArgs();
 const PER_CONVERSATION = 20;
 const BATCH = 5000;
 const RUNS = 30;
-const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
 // ---- generated text: deterministic, so runs compare ----
 
-// mulberry32
-let seed = 42;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = seededRandom(42);
 const TURKISH = (
   "merhaba teşekkürler sipariş kargo iade ödeme fatura ürün destek yardım lütfen nerede zaman gün hafta adres telefon bilgi sorun hata çalışmıyor " +
   "geldi gelmedi gecikti iptal değişim beden renk fiyat indirim kampanya kupon hesap şifre giriş üyelik teslimat mağaza şube müşteri hizmet " +
@@ -105,7 +94,6 @@ function generate(from: number, to: number): Generated {
 
 async function loadSqlite(handle: DatabaseHandle): Promise<void> {
   // The handle's own connection, so the FTS5 triggers and the schema are the real ones.
-  const { sql } = await import("kysely");
   for (let c = 0; c < total / PER_CONVERSATION; c += BATCH / PER_CONVERSATION) {
     const slice = generate(c, Math.min(total / PER_CONVERSATION, c + BATCH / PER_CONVERSATION));
     await handle.db.transaction().execute(async (trx) => {
@@ -124,7 +112,6 @@ async function loadSqlite(handle: DatabaseHandle): Promise<void> {
     });
     progress(c);
   }
-  await sql`analyze`.execute(handle.db);
 }
 
 async function loadPostgres(url: string): Promise<void> {
@@ -163,7 +150,6 @@ async function loadPostgres(url: string): Promise<void> {
     progress(c);
   }
   await client.query("create index search_documents_tsv on search_documents using gin (tsv) where message_id is not null");
-  await client.query("vacuum analyze");
   await client.end();
 }
 
@@ -217,71 +203,28 @@ async function timeQueries(handle: DatabaseHandle): Promise<Timing[]> {
   for (const [label, q, status] of QUERIES) {
     const terms = searchTermsOf(q);
     const filter = { status, assignee: { kind: "all" as const }, limit: 31 };
-    const samples: number[] = [];
-    let hits = 0;
-    for (let run = -2; run < RUNS; run++) {
-      const started = performance.now();
-      const page = await searchInboxPage({ db: handle.db }, filter, terms);
-      if (run >= 0) samples.push(performance.now() - started);
-      hits = page.rows.length;
-    }
-    samples.sort((a, b) => a - b);
-    const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))] ?? Number.NaN;
-    timings.push({ query: `${label}: \`${q.trim()}\``, p50: pct(50), p95: pct(95), hits });
-    console.error(`  ${label}: p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, ${hits} conversations on the first page`);
+    const { samples, last: page } = await timeRuns(2, RUNS, () => searchInboxPage({ db: handle.db }, filter, terms));
+    const hits = page.rows.length;
+    const [p50, p95] = [percentile(samples, 50), percentile(samples, 95)];
+    timings.push({ query: `${label}: \`${q.trim()}\``, p50, p95, hits });
+    console.error(`  ${label}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, ${hits} conversations on the first page`);
   }
   return timings;
 }
 
-async function benchSqlite(): Promise<{ load: number; timings: Timing[] }> {
-  const dir = mkdtempSync(join(tmpdir(), "destek-bench-search-"));
-  const handle = openDatabase({ kind: "sqlite", file: join(dir, "bench.sqlite") });
-  try {
-    await migrateToLatest(handle);
-    const started = performance.now();
-    await loadSqlite(handle);
-    const load = (performance.now() - started) / 1000;
-    console.error(`sqlite: ${total} messages loaded in ${load.toFixed(0)} s`);
-    return { load, timings: await timeQueries(handle) };
-  } finally {
-    await handle.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function benchPostgres(url: string): Promise<{ load: number; timings: Timing[] }> {
-  const name = "destek_bench_search";
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  const handle = openDatabase({ kind: "postgres", url: own.toString() });
-  try {
-    await migrateToLatest(handle);
-    const started = performance.now();
-    await loadPostgres(own.toString());
-    const load = (performance.now() - started) / 1000;
-    console.error(`postgres: ${total} messages loaded in ${load.toFixed(0)} s`);
-    return { load, timings: await timeQueries(handle) };
-  } finally {
-    await handle.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
 const atStart = machine();
-const results: Array<{ engine: string; load: number; timings: Timing[] }> = [];
-if (engines.includes("sqlite")) results.push({ engine: "sqlite", ...(await benchSqlite()) });
-if (engines.includes("postgres")) {
-  if (serverUrl) results.push({ engine: "postgres", ...(await benchPostgres(serverUrl)) });
-  else console.error("postgres: skipped (set TEST_DATABASE_URL or DATABASE_URL)");
-}
+const results = await runOnEngines(
+  {
+    name: "search",
+    total,
+    seed: (handle, engine, url) => (engine === "sqlite" ? loadSqlite(handle) : loadPostgres(url ?? "")),
+    measure: timeQueries,
+  },
+  engines,
+);
 
 const body = [
-  `${total} messages in ${total / PER_CONVERSATION} conversations. Each query ran ${RUNS} times after 2 warm-ups, one inbox page (31 conversations) with snippets, through \`searchInboxPage\`. Loads: ${results.map((r) => `${r.engine} ${r.load.toFixed(0)} s`).join(", ")}. Target: p95 < 100 ms.`,
+  `${total} messages in ${total / PER_CONVERSATION} conversations. Each query ran ${RUNS} times after 2 warm-ups, one inbox page (31 conversations) with snippets, through \`searchInboxPage\`. Loads: ${loadTimes(results)}. Target: p95 < 100 ms.`,
   "",
   markdownTable(
     ["query", ...results.flatMap((r) => [`${r.engine} p50 ms`, `${r.engine} p95 ms`]), "hits on page"],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorPage, pageLimit } from "./paging.ts";
 import { text } from "./text.ts";
 
 // The access log over HTTP (admins): who played or downloaded which recording or attachment, when
@@ -33,9 +34,9 @@ export type AccessLogFilter = z.infer<typeof accessLogFilter>;
 
 export const accessLogQuery = accessLogFilter.extend({
   cursor: text().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: pageLimit(50),
 });
 export type AccessLogQuery = z.input<typeof accessLogQuery>;
 
-export const accessLogPage = z.object({ entries: z.array(accessLogEntryView), nextCursor: z.string().nullable() });
+export const accessLogPage = cursorPage("entries", accessLogEntryView);
 export type AccessLogPage = z.infer<typeof accessLogPage>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { callView } from "./calls.ts";
 import { clientId, conversationSummary, MAX_MESSAGE_LENGTH, messageView } from "./chat.ts";
+import { cursorPage, pageLimit } from "./paging.ts";
 import { text } from "./text.ts";
 
 // The public REST API (`/api/v1`, Bearer API tokens): request and response schemas. The OpenAPI
@@ -21,9 +22,9 @@ export const apiConversationQuery = z.object({
   label: z.uuid().optional(),
   q: text().max(200).optional().describe("Full-text search over the messages"),
   cursor: text().max(500).optional().describe("nextCursor of the previous page"),
-  limit: z.coerce.number().int().min(1).max(100).default(30),
+  limit: pageLimit(30),
 });
-export const apiConversationList = z.object({ conversations: z.array(conversationSummary), nextCursor: z.string().nullable() });
+export const apiConversationList = cursorPage("conversations", conversationSummary);
 
 export const apiVisitor = z.object({
   id: z.string(),
@@ -44,7 +45,7 @@ export const apiMessageQuery = z
   .object({
     afterSeq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe("Messages after this sequence number"),
     beforeSeq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().describe("Messages before this sequence number"),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
+    limit: pageLimit(50),
   })
   .refine((q) => q.afterSeq === undefined || q.beforeSeq === undefined, "give afterSeq or beforeSeq, not both");
 export const apiMessageList = z.object({ messages: z.array(messageView) });
@@ -62,7 +63,7 @@ export const apiCallQuery = z.object({
   status: z.enum(["queued", "active", "ended", "missed", "rejected"]).optional(),
   agentId: z.uuid().optional(),
   before: text().min(1).max(200).optional().describe("nextCursor of the previous page"),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: pageLimit(25),
 });
-export const apiCallList = z.object({ calls: z.array(callView), nextCursor: z.string().nullable() });
+export const apiCallList = cursorPage("calls", callView);
 export const apiCallResponse = z.object({ call: callView });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ratingView } from "./timeline.ts";
+import { cursorPage, pageLimit } from "./paging.ts";
 import { text } from "./text.ts";
 import { contactConsent } from "./privacy.ts";
 
@@ -58,13 +59,13 @@ export const contactDetail = contactSummary.extend({
 });
 export type ContactDetail = z.infer<typeof contactDetail>;
 
-export const contactListResponse = z.object({ contacts: z.array(contactSummary), nextCursor: z.string().nullable() });
+export const contactListResponse = cursorPage("contacts", contactSummary);
 export type ContactList = z.infer<typeof contactListResponse>;
 
 export const contactQuery = z.object({
   q: text().max(200).optional(),
   cursor: text().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(30),
+  limit: pageLimit(30),
 });
 
 // An empty string clears a field. E-mail and phone formats are checked in the domain, for ids of their own.

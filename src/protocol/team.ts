@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorPage, pageLimit } from "./paging.ts";
 import { text } from "./text.ts";
 
 // Team administration and the audit log over HTTP (admins). Clients import types only.
@@ -60,10 +61,10 @@ export const auditQuery = z.object({
   actor: text().trim().min(1).max(64).optional(),
   action: text().trim().min(1).max(64).optional(),
   cursor: text().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: pageLimit(50),
 });
 
-export const auditPage = z.object({ entries: z.array(auditEntryView), nextCursor: z.string().nullable() });
+export const auditPage = cursorPage("entries", auditEntryView);
 export type AuditPage = z.infer<typeof auditPage>;
 
 export const recoveryCodesView = z.object({ codes: z.array(z.string()) });

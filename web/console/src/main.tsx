@@ -16,6 +16,7 @@ import "./styles/timeline.css";
 import "./styles/details.css";
 import "./styles/calls.css";
 import "./styles/team.css";
+import "./styles/records.css";
 import "./styles/canned.css";
 import "./styles/contacts.css";
 import "./styles/labels.css";

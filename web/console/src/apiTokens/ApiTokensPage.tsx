@@ -28,7 +28,7 @@ function NewTokenForm({ api, onCreated, onCancel }: { api: Api; onCreated: (crea
 	};
 	const toggle = (scope: ApiScope, on: boolean) => setScopes((current) => (on ? [...current, scope] : current.filter((s) => s !== scope)));
 	return (
-		<form class="card api-token-form" aria-labelledby={headingId} onSubmit={(event) => submit(event).catch(logFailure("creating an API token"))}>
+		<form class="card record-card api-token-form" aria-labelledby={headingId} onSubmit={(event) => submit(event).catch(logFailure("creating an API token"))}>
 			<h2 id={headingId}>{t("apiTokens.formTitle")}</h2>
 			<TextField label={t("apiTokens.name")} hint={t("apiTokens.nameHint")} value={name} onValue={setName} required focusOnMount />
 			<fieldset class="api-token-scopes">
@@ -41,7 +41,7 @@ function NewTokenForm({ api, onCreated, onCancel }: { api: Api; onCreated: (crea
 				))}
 			</fieldset>
 			<ErrorAlert error={action.error} />
-			<div class="api-token-actions">
+			<div class="action-row">
 				<Button type="submit" variant="primary" busy={action.busy}>
 					{t("apiTokens.create")}
 				</Button>
@@ -63,8 +63,8 @@ function TokenItem({ token, api, onRevoked }: { token: ApiTokenView; api: Api; o
 	};
 	const when = (iso: string) => formatDateTime(iso, language);
 	return (
-		<li class={`api-token${token.revokedAt ? " api-token-revoked" : ""}`}>
-			<div class="api-token-head">
+		<li class={`record-item api-token${token.revokedAt ? " api-token-revoked" : ""}`}>
+			<div class="record-head api-token-head">
 				<strong id={nameId}>{token.name}</strong>
 				<span class="muted">{t("apiTokens.endsWith", { lastFour: token.lastFour })}</span>
 				{!token.revokedAt && !confirming && (
@@ -84,7 +84,7 @@ function TokenItem({ token, api, onRevoked }: { token: ApiTokenView; api: Api; o
 				{token.revokedAt && ` · ${t("apiTokens.revokedAt", { when: when(token.revokedAt) })}`}
 			</p>
 			{confirming && (
-				<div class="label-confirm">
+				<div class="action-row record-confirm">
 					<p>{t("apiTokens.confirmRevoke", { name: token.name })}</p>
 					<Button variant="danger" busy={revoking.busy} onClick={() => revoke().catch(logFailure("revoking an API token"))}>
 						{t("apiTokens.confirmRevokeYes")}
@@ -145,7 +145,7 @@ export function ApiTokensPage() {
 				/>
 			)}
 			{created && (
-				<section class="card api-token-created" aria-label={t("apiTokens.createdTitle", { name: created.apiToken.name })}>
+				<section class="card record-card api-token-created" aria-label={t("apiTokens.createdTitle", { name: created.apiToken.name })}>
 					<h2>{t("apiTokens.createdTitle", { name: created.apiToken.name })}</h2>
 					<p>{t("apiTokens.createdHint")}</p>
 					<CopyableText label={t("apiTokens.token")} value={created.token} />
@@ -163,7 +163,7 @@ export function ApiTokensPage() {
 			) : tokens.length === 0 ? (
 				<p class="muted">{t("apiTokens.empty")}</p>
 			) : (
-				<ul class="api-token-list" aria-label={t("apiTokens.list")}>
+				<ul class="record-list" aria-label={t("apiTokens.list")}>
 					{tokens.map((token) => (
 						<TokenItem
 							key={token.id}

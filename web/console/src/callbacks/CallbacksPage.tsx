@@ -19,13 +19,13 @@ function CallbackItem({ callback, onDone }: { callback: CallbackView; onDone: ()
 		if (await action.run(() => callbacks.markDone(callback.id))) onDone();
 	};
 	return (
-		<li class="canned-item callback-item" data-callback={callback.id}>
-			<div class="canned-item-head">
+		<li class="record-item canned-item callback-item" data-callback={callback.id}>
+			<div class="record-head">
 				<strong>{callback.visitor.label}</strong>
 				<span class="muted">
 					{t("callbacks.asked")}: <time dateTime={callback.createdAt} title={formatDateTime(callback.createdAt, language)}>{formatSince(callback.createdAt, language)}</time>
 				</span>
-				<span class="canned-item-actions">
+				<span class="record-actions">
 					{callback.conversationId && (
 						<a href={routeHref(conversationRoute(callback.conversationId))} onClick={(event) => followLink(event, conversationRoute(callback.conversationId ?? ""))}>
 							{t("callbacks.conversation")}
@@ -81,7 +81,7 @@ export function CallbacksPage() {
 			) : open.length === 0 ? (
 				<p class="muted">{t("callbacks.empty")}</p>
 			) : (
-				<ul class="canned-list" aria-label={t("callbacks.title")}>
+				<ul class="record-list" aria-label={t("callbacks.title")}>
 					{open.map((callback) => (
 						<CallbackItem key={callback.id} callback={callback} onDone={() => setNotice(t("callbacks.done"))} />
 					))}

@@ -19,12 +19,12 @@ function CannedReplyItem({ reply, api, onEdit, onDeleted }: { reply: CannedReply
 		if (await removal.run(() => api.remove(reply.id))) onDeleted();
 	};
 	return (
-		<li class="canned-item">
-			<div class="canned-item-head">
+		<li class="record-item canned-item">
+			<div class="record-head">
 				<code class="canned-shortcut">/{reply.shortcut}</code>
 				<span class="canned-badge">{t(`canned.scope.${reply.scope}`)}</span>
 				{reply.editable && !confirming && (
-					<span class="canned-item-actions">
+					<span class="record-actions">
 						<Button variant="link" onClick={onEdit}>
 							<span aria-hidden="true">{t("canned.editButton")}</span>
 							<span class="visually-hidden">{t("canned.edit", { shortcut: reply.shortcut })}</span>
@@ -38,7 +38,7 @@ function CannedReplyItem({ reply, api, onEdit, onDeleted }: { reply: CannedReply
 			</div>
 			<p class="canned-item-text">{reply.text}</p>
 			{confirming && (
-				<div class="canned-confirm">
+				<div class="action-row">
 					<p>{t("canned.confirmDelete", { shortcut: reply.shortcut })}</p>
 					<Button variant="danger" busy={removal.busy} onClick={() => remove().catch(logFailure("deleting a canned reply"))}>
 						{t("canned.confirmDeleteYes")}
@@ -80,7 +80,7 @@ export function CannedRepliesPage({ agent }: { agent: Agent }) {
 			<div class="canned-toolbar">
 				<input
 					type="search"
-					class="canned-search"
+					class="list-search"
 					aria-label={t("canned.search")}
 					placeholder={t("canned.search")}
 					value={query}
@@ -119,7 +119,7 @@ export function CannedRepliesPage({ agent }: { agent: Agent }) {
 			) : shown.length === 0 ? (
 				<p class="muted">{replies.length === 0 ? t("canned.empty") : t("canned.noMatch")}</p>
 			) : (
-				<ul class="canned-list" aria-label={t("canned.list")}>
+				<ul class="record-list" aria-label={t("canned.list")}>
 					{shown.map((reply) => (
 						<CannedReplyItem key={reply.id} reply={reply} api={api} onEdit={() => setEditing(reply)} onDeleted={() => {
 								setNotice(t("canned.deleted"));

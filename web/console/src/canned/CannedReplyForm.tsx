@@ -51,12 +51,12 @@ export function CannedReplyForm({
 	);
 
 	return (
-		<form class="canned-form card" aria-labelledby={titleId} onSubmit={submit}>
+		<form class="record-card card" aria-labelledby={titleId} onSubmit={submit}>
 			<h2 id={titleId}>{editing ? t("canned.editTitle", { shortcut: editing.shortcut }) : t("canned.newTitle")}</h2>
 			<TextField label={t("canned.shortcut")} value={shortcut} onValue={setShortcut} hint={t("canned.shortcutHint")} plain required focusOnMount />
 			<div class="field">
 				<label for={textId}>{t("canned.text")}</label>
-				<textarea id={textId} class="canned-text" rows={5} value={text} required maxLength={4000} onInput={(event) => setText(event.currentTarget.value)} />
+				<textarea id={textId} class="text-box" rows={5} value={text} required maxLength={4000} onInput={(event) => setText(event.currentTarget.value)} />
 			</div>
 			<fieldset class="canned-scope">
 				<legend>{t("canned.scope")}</legend>
@@ -65,7 +65,7 @@ export function CannedReplyForm({
 				{!isAdmin && <p class="field-hint">{t("canned.sharedAdminsOnly")}</p>}
 			</fieldset>
 			<ErrorAlert error={save.error} />
-			<div class="canned-form-actions">
+			<div class="action-row">
 				<Button type="submit" variant="primary" busy={save.busy}>
 					{t("canned.save")}
 				</Button>

@@ -45,11 +45,11 @@ export function ContactForm({ api, contact, onSaved }: { api: ContactsApi; conta
 			<TextField label={t("contact.company")} value={fields.company} onValue={set("company")} autoComplete="off" />
 			<div class="field">
 				<label for={notesId}>{t("contact.notes")}</label>
-				<textarea id={notesId} class="contact-notes" rows={4} maxLength={4000} value={fields.notes} onInput={(event) => set("notes")(event.currentTarget.value)} />
+				<textarea id={notesId} class="text-box" rows={4} maxLength={4000} value={fields.notes} onInput={(event) => set("notes")(event.currentTarget.value)} />
 			</div>
 			<ErrorAlert error={save.error} />
 			{saved && <Notice>{t("contact.saved")}</Notice>}
-			<div class="contact-form-actions">
+			<div class="action-row">
 				<Button type="submit" variant="primary" busy={save.busy}>
 					{t("contact.save")}
 				</Button>

@@ -61,7 +61,7 @@ export function ContactsPage() {
 			<div class="contacts-toolbar">
 				<input
 					type="search"
-					class="contacts-search"
+					class="list-search"
 					aria-label={t("contacts.search")}
 					placeholder={t("contacts.search")}
 					value={query}

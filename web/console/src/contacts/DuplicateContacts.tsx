@@ -28,7 +28,7 @@ function Duplicate({ api, contact, other, name, canMerge, onMerged }: {
 	};
 	return (
 		<li class="duplicate">
-			<div class="duplicate-head">
+			<div class="action-row">
 				<a href={routeHref(route)} onClick={(event) => followLink(event, route)}>
 					{name(other)}
 				</a>
@@ -38,7 +38,7 @@ function Duplicate({ api, contact, other, name, canMerge, onMerged }: {
 				{canMerge && !confirming && <Button onClick={() => setConfirming(true)}>{t("contact.merge")}</Button>}
 			</div>
 			{confirming && (
-				<div class="duplicate-confirm">
+				<div class="action-row duplicate-confirm">
 					<p>{t("contact.mergeQuestion", { other: name(other), name: name(contact) })}</p>
 					<Button variant="danger" busy={merging.busy} onClick={() => merge().catch(logFailure("merging contacts"))}>
 						{t("contact.confirmMerge")}

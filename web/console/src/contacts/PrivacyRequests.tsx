@@ -63,7 +63,7 @@ export function PrivacyRequests({ api, contact, name }: { api: ContactsApi; cont
 			</div>
 			<ErrorAlert error={exporting.error} />
 			{confirming && (
-				<div class="duplicate-confirm" role="alertdialog" aria-label={t("contact.erase")}>
+				<div class="action-row duplicate-confirm" role="alertdialog" aria-label={t("contact.erase")}>
 					<p>{t("contact.eraseQuestion", { name })}</p>
 					<Button variant="danger" busy={erasing.busy} onClick={() => erase().catch(logFailure("erasing a contact"))}>
 						{t("contact.eraseConfirm")}

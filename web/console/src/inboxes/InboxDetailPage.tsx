@@ -89,7 +89,7 @@ export function InboxDetailPage({ inboxId }: { inboxId: string }) {
 				<section class="card inbox-delete">
 					<p class="field-hint">{t("inboxes.deleteHint")}</p>
 					{confirming ? (
-						<div class="canned-confirm">
+						<div class="action-row">
 							<p>{t("inboxes.confirmDelete", { name: inbox.name })}</p>
 							<Button variant="danger" busy={removal.busy} onClick={() => remove().catch(logFailure("deleting an inbox"))}>
 								{t("inboxes.confirmDeleteYes")}

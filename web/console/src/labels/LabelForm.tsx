@@ -40,7 +40,7 @@ export function LabelForm({
 	}
 
 	return (
-		<form class="label-form card" aria-labelledby={titleId} onSubmit={submit}>
+		<form class="record-card card" aria-labelledby={titleId} onSubmit={submit}>
 			<h2 id={titleId}>{editing ? t("labels.editTitle", { name: editing.name }) : t("labels.newTitle")}</h2>
 			<TextField label={t("labels.name")} value={name} onValue={setName} required focusOnMount />
 			<div class="field label-colour-field">
@@ -50,7 +50,7 @@ export function LabelForm({
 				<LabelChip label={{ id: editing?.id ?? "new", name: name.trim() || "…", colour }} />
 			</div>
 			<ErrorAlert error={save.error} />
-			<div class="label-form-actions">
+			<div class="action-row">
 				<Button type="submit" variant="primary" busy={save.busy}>
 					{t("labels.save")}
 				</Button>

@@ -20,11 +20,11 @@ function LabelItem({ label, api, onEdit, onDeleted }: { label: LabelView; api: L
 		if (await removal.run(() => api.remove(label.id))) onDeleted();
 	};
 	return (
-		<li class="label-item">
-			<div class="label-item-head">
+		<li class="record-item">
+			<div class="record-head">
 				<LabelChip label={label} />
 				{!confirming && (
-					<span class="label-item-actions">
+					<span class="record-actions">
 						<Button variant="link" onClick={onEdit}>
 							<span aria-hidden="true">{t("labels.editButton")}</span>
 							<span class="visually-hidden">{t("labels.edit", { name: label.name })}</span>
@@ -37,7 +37,7 @@ function LabelItem({ label, api, onEdit, onDeleted }: { label: LabelView; api: L
 				)}
 			</div>
 			{confirming && (
-				<div class="label-confirm">
+				<div class="action-row record-confirm">
 					<p>{t("labels.confirmDelete", { name: label.name })}</p>
 					<Button variant="danger" busy={removal.busy} onClick={() => remove().catch(logFailure("deleting a label"))}>
 						{t("labels.confirmDeleteYes")}
@@ -98,7 +98,7 @@ export function LabelsPage() {
 			) : labels.length === 0 ? (
 				<p class="muted">{t("labels.empty")}</p>
 			) : (
-				<ul class="label-list" aria-label={t("labels.list")}>
+				<ul class="record-list" aria-label={t("labels.list")}>
 					{labels.map((label) => (
 						<LabelItem key={label.id} label={label} api={api} onEdit={() => setEditing(label)} onDeleted={() => changed(t("labels.deleted"))} />
 					))}

@@ -8,6 +8,7 @@ import { Button } from "../ui/Button";
 import { CODE_LENGTH, CodeField } from "../ui/CodeField";
 import { ErrorAlert, Notice } from "../ui/ErrorAlert";
 import { TextField } from "../ui/TextField";
+import { StartOverButton } from "./stepFooter";
 import { useSignInAction } from "./useSignInAction";
 
 /** Step 3: the one-time code from Telegram or the authenticator app. */
@@ -126,9 +127,7 @@ export function CodeStep({
 						{isTelegram ? t("code.useTotp") : t("code.useTelegram")}
 					</Button>
 				)}
-				<Button variant="link" onClick={() => onRestart()}>
-					{t("signIn.startOver")}
-				</Button>
+				<StartOverButton onRestart={onRestart} />
 			</div>
 		</AuthLayout>
 	);

@@ -1,7 +1,7 @@
 import type { SecondFactorMethod } from "../api/types";
 import { useI18n } from "../i18n";
 import { AuthLayout } from "../ui/AuthLayout";
-import { Button } from "../ui/Button";
+import { StartOverButton } from "./stepFooter";
 
 /** Step 2 for a new agent: pick Telegram or an authenticator app as the second factor. */
 export function EnrollChoiceStep({
@@ -37,9 +37,7 @@ export function EnrollChoiceStep({
 				))}
 			</ul>
 			<div class="step-footer">
-				<Button variant="link" onClick={onRestart}>
-					{t("signIn.startOver")}
-				</Button>
+				<StartOverButton onRestart={onRestart} />
 			</div>
 		</AuthLayout>
 	);

@@ -1,13 +1,12 @@
-import { useEffect, useState } from "preact/hooks";
 import { authApi } from "../api/authApi";
-import type { TelegramLink } from "../api/types";
 import { useI18n } from "../i18n";
 import { AuthLayout } from "../ui/AuthLayout";
 import { Button } from "../ui/Button";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TelegramLinkPanel } from "../ui/TelegramLinkPanel";
+import { EnrollStepFooter } from "./stepFooter";
+import { useEnrollmentStart } from "./useEnrollmentStart";
 import { useSignInAction } from "./useSignInAction";
-import { logFailure } from "../../../shared/logFailure";
 
 /** Step 2 (Telegram): open the bot link, press Start, then ask for the first code. */
 export function EnrollTelegramStep({
@@ -22,16 +21,8 @@ export function EnrollTelegramStep({
 	onRestart: (reason?: unknown) => void;
 }) {
 	const { t } = useI18n();
-	const [link, setLink] = useState<TelegramLink | null>(null);
-	const linkAction = useSignInAction(onRestart);
+	const { value: link, action: linkAction } = useEnrollmentStart(ticket, authApi.enrollTelegram, "preparing the Telegram link", onRestart);
 	const codeAction = useSignInAction(onRestart);
-	const { run: runLinkAction } = linkAction;
-
-	useEffect(() => {
-		runLinkAction(() => authApi.enrollTelegram(ticket)).then((result) => {
-			if (result) setLink(result.value);
-		}, logFailure("preparing the Telegram link"));
-	}, [ticket, runLinkAction]);
 
 	async function sendCode() {
 		if (await codeAction.run(() => authApi.sendCode(ticket))) onCodeSent();
@@ -49,14 +40,7 @@ export function EnrollTelegramStep({
 					</Button>
 				</>
 			)}
-			<div class="step-footer">
-				<Button variant="link" onClick={onOtherMethod}>
-					{t("enroll.otherMethod")}
-				</Button>
-				<Button variant="link" onClick={() => onRestart()}>
-					{t("signIn.startOver")}
-				</Button>
-			</div>
+			<EnrollStepFooter onOtherMethod={onOtherMethod} onRestart={onRestart} />
 		</AuthLayout>
 	);
 }

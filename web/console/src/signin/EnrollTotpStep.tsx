@@ -1,6 +1,6 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { authApi } from "../api/authApi";
-import type { SignInResult, TotpEnrollment } from "../api/types";
+import type { SignInResult } from "../api/types";
 import { InputError } from "../errors/describeError";
 import { useI18n } from "../i18n";
 import { AuthLayout } from "../ui/AuthLayout";
@@ -8,8 +8,9 @@ import { Button } from "../ui/Button";
 import { CODE_LENGTH, CodeField } from "../ui/CodeField";
 import { ErrorAlert } from "../ui/ErrorAlert";
 import { TotpSetupPanel } from "../ui/TotpSetupPanel";
+import { EnrollStepFooter } from "./stepFooter";
+import { useEnrollmentStart } from "./useEnrollmentStart";
 import { useSignInAction } from "./useSignInAction";
-import { logFailure } from "../../../shared/logFailure";
 
 /** Step 2 (authenticator app): scan the QR code, then confirm with the first code to finish signing in. */
 export function EnrollTotpStep({
@@ -24,17 +25,9 @@ export function EnrollTotpStep({
 	onRestart: (reason?: unknown) => void;
 }) {
 	const { t } = useI18n();
-	const [enrollment, setEnrollment] = useState<TotpEnrollment | null>(null);
 	const [code, setCode] = useState("");
-	const startAction = useSignInAction(onRestart);
+	const { value: enrollment, action: startAction } = useEnrollmentStart(ticket, authApi.enrollTotp, "preparing the authenticator enrollment", onRestart);
 	const confirmAction = useSignInAction(onRestart);
-	const { run: runStartAction } = startAction;
-
-	useEffect(() => {
-		runStartAction(() => authApi.enrollTotp(ticket)).then((result) => {
-			if (result) setEnrollment(result.value);
-		}, logFailure("preparing the authenticator enrollment"));
-	}, [ticket, runStartAction]);
 
 	async function confirm(event: SubmitEvent) {
 		event.preventDefault();
@@ -59,14 +52,7 @@ export function EnrollTotpStep({
 					</Button>
 				</form>
 			)}
-			<div class="step-footer">
-				<Button variant="link" onClick={onOtherMethod}>
-					{t("enroll.otherMethod")}
-				</Button>
-				<Button variant="link" onClick={() => onRestart()}>
-					{t("signIn.startOver")}
-				</Button>
-			</div>
+			<EnrollStepFooter onOtherMethod={onOtherMethod} onRestart={onRestart} />
 		</AuthLayout>
 	);
 }
