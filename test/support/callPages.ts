@@ -292,6 +292,18 @@ export async function addAgentAndSignIn(
   return signInConsole(browser, t, username, telegramChatId, signIn);
 }
 
+/** Turns one side's Speaker on or off, and waits until its button shows the change. */
+export async function setSpeaker(side: Page | Frame, on: boolean): Promise<void> {
+  await side.getByRole("button", { name: on ? "Speaker on" : "Speaker off", exact: true }).click();
+  await side.getByRole("button", { name: on ? "Speaker off" : "Speaker on", exact: true }).waitFor();
+}
+
+/** The visitor hangs up in the widget's frame, and the call leaves the agent's page. */
+export async function visitorHangsUp(frame: Frame, agent: Page): Promise<void> {
+  await frame.getByRole("button", { name: "Hang up" }).click();
+  await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+}
+
 /** The WebRTC connection state of the page's call (`none` without a call). */
 export const pcState = (target: Page | Frame) => target.evaluate(`${CALL_PC}?.connectionState ?? 'none'`) as Promise<string>;
 
