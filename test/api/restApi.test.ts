@@ -1,19 +1,16 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { disableAgent } from "../../src/domain/agents.ts";
 import { createApiToken } from "../../src/domain/apiTokens.ts";
-import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { ApiTokenView, CreatedApiToken } from "../../src/protocol/apiTokens.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { addAgent, type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 // The public REST API on both engines: API tokens (shown once, stored hashed, scoped, revocable,
 // audited), every /api/v1 area's happy path and bad input, and the OpenAPI document generated from
@@ -22,9 +19,8 @@ import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 describe.each(testDatabases())("REST API on $name", (database: TestDatabase) => {
-  let t: TestApp;
+  let t: ListeningTestApp;
   let url = "";
-  let dispose: () => Promise<void>;
   const sessions = { admin: "", ayse: "" };
   const ids = { admin: "", ayse: "" };
   const sockets: Socket[] = [];
@@ -51,24 +47,18 @@ describe.each(testDatabases())("REST API on $name", (database: TestDatabase) => 
   }
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    await addAgent(t.deps, "admin", { admin: true });
-    await addAgent(t.deps, "ayse");
+    t = await startListeningApp(database);
+    url = t.url;
     for (const name of ["admin", "ayse"] as const) {
-      const row = (await findAgentByUsername(t.deps.domain.db, name))!;
-      ids[name] = row.id;
-      sessions[name] = (await startSession(t.deps.domain, row, { ip: null, userAgent: null })).accessToken;
+      const agent = await addAgentWithSession(t.deps, name, { admin: name === "admin" });
+      ids[name] = agent.row.id;
+      sessions[name] = agent.accessToken;
     }
     full = (await newToken("Everything", ["conversations:read", "conversations:write", "contacts:read", "contacts:write", "calls:read", "canned_replies:read", "canned_replies:write"])).token;
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await t?.close();
-    await dispose?.();
   });
 
   it("shows a token once, stores only its hash, checks scopes, refuses it once revoked, and audits", async () => {

@@ -1,41 +1,18 @@
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
 import { findFfmpegMixer } from "../../src/adapters/recording/ffmpegMixer.ts";
-import { loadConfig } from "../../src/config.ts";
-import { type AppDeps, createDeps } from "../../src/deps.ts";
+import type { AppDeps } from "../../src/deps.ts";
 import { mixEndedCalls, type RecordingMixer, storeRecording } from "../../src/domain/calls/recordings.ts";
 import { ffmpegAvailable } from "../support/browser.ts";
 import { testDatabases } from "../support/databases.ts";
-import { ManualClock } from "../support/testApp.ts";
-
-const run = promisify(execFile);
-
-/** A real Opus WebM of `seconds` of tone, as a recorder would hand over. */
-async function toneFile(seconds: number): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), "destek-tone-")), "side.webm");
-  await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`, "-c:a", "libopus", path]);
-  return path;
-}
-
-async function durationMs(path: string): Promise<number> {
-  const { stdout } = await run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path]);
-  return Number(stdout) * 1000;
-}
-
-/** Every stretch of silence in a file longer than 0.2 s, in ms. */
-async function silencesMs(path: string): Promise<number[]> {
-  const { stderr } = await run("ffmpeg", ["-hide_banner", "-i", path, "-af", "silencedetect=noise=-40dB:d=0.2", "-f", "null", "-"]);
-  return [...stderr.matchAll(/silence_duration: ([\d.]+)/g)].map((m) => Number(m[1]) * 1000);
-}
+import { depsWithoutApp, ManualClock } from "../support/testApp.ts";
+import { durationMs, silencesMs, toneFile } from "../support/audioFiles.ts";
 
 // A participant who rejoined a call (a reload) recorded their side in two segments. After the call
 // that side is one file, each segment at its time and silence only where they were away; the
@@ -49,7 +26,7 @@ describe.runIf(ffmpegAvailable()).each(testDatabases())("a side recorded in segm
 
   beforeAll(async () => {
     handle = await database.open();
-    deps = createDeps(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "destek-segments-")) }), { database: handle, clock, log: pino({ level: "silent" }) });
+    deps = depsWithoutApp(handle, clock);
     mixer = await findFfmpegMixer();
   });
   afterAll(() => handle?.dispose());
@@ -87,7 +64,7 @@ describe.runIf(ffmpegAvailable()).each(testDatabases())("a side recorded in segm
     const path = (key: string) => join(deps.config.dataDir, "files", key);
     // One track of the whole side: 2 s + 1.5 s away + 2.5 s, and no silence longer than the rejoin took.
     expect(Math.abs((await durationMs(path(caller.storage_key))) - 6_000)).toBeLessThan(150);
-    const gaps = await silencesMs(path(caller.storage_key));
+    const gaps = await silencesMs(path(caller.storage_key), -40);
     expect(gaps).toHaveLength(1);
     expect(Math.abs(gaps[0]! - 1_500)).toBeLessThan(150);
 
@@ -102,6 +79,6 @@ describe.runIf(ffmpegAvailable()).each(testDatabases())("a side recorded in segm
     // The mix hears the caller as one track: as long as the call, silent nowhere (the agent talks throughout).
     const mixed = kept.find((r) => r.role === "mixed")!;
     expect(Math.abs((await durationMs(path(mixed.storage_key))) - 6_000)).toBeLessThan(150);
-    expect(await silencesMs(path(mixed.storage_key))).toEqual([]);
+    expect(await silencesMs(path(mixed.storage_key), -40)).toEqual([]);
   });
 });

@@ -1,36 +1,20 @@
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
 import { insertVisitor } from "../../src/adapters/db/repositories/chat.ts";
 import { findFfmpegMixer } from "../../src/adapters/recording/ffmpegMixer.ts";
-import { loadConfig } from "../../src/config.ts";
-import { type AppDeps, createDeps } from "../../src/deps.ts";
+import type { AppDeps } from "../../src/deps.ts";
 import { mixEndedCalls, type RecordingMixer, removeExpiredRecordings, storeRecording } from "../../src/domain/calls/recordings.ts";
 import { ffmpegAvailable } from "../support/browser.ts";
 import { testDatabases } from "../support/databases.ts";
-import { ManualClock } from "../support/testApp.ts";
+import { depsWithoutApp, ManualClock } from "../support/testApp.ts";
+import { durationMs, toneFile } from "../support/audioFiles.ts";
 
-const run = promisify(execFile);
 const DAY = 24 * 60 * 60 * 1000;
-
-/** A real Opus WebM of `seconds` of tone, as a recorder would hand over. */
-async function toneFile(seconds: number): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), "destek-tone-")), "side.webm");
-  await run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`, "-c:a", "libopus", path]);
-  return path;
-}
-
-async function durationMs(path: string): Promise<number> {
-  const { stdout } = await run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path]);
-  return Number(stdout) * 1000;
-}
 
 describe.each(testDatabases())("recordings: mixing and retention on $name", (database) => {
   // The deps alone, without the app: no background job may take the work this test drives itself.
@@ -42,7 +26,7 @@ describe.each(testDatabases())("recordings: mixing and retention on $name", (dat
 
   beforeAll(async () => {
     handle = await database.open();
-    deps = createDeps(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "destek-recordings-")) }), { database: handle, clock, log: pino({ level: "silent" }) });
+    deps = depsWithoutApp(handle, clock);
     mixer = await findFfmpegMixer();
   });
   afterAll(() => handle?.dispose());

@@ -1,19 +1,16 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { browserAvailable } from "../support/browser.ts";
 import type { Frame, Page } from "playwright-core";
 import {
-  type CallStage,
   inboundAudioBytes,
   openWidget,
   pcState,
   remoteAudio,
   remoteAudioPeak,
-  type Shop,
-  signInConsole,
   startCallStage,
 } from "../support/callPages.ts";
-import { addAgent, type TestServer } from "../support/testApp.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
+import { addAgentAndSignIn } from "../support/callPages.ts";
 
 // A visitor presses Call on a shop's page, an agent accepts in the console, and real WebRTC
 // (Chromium's fake camera and microphone) carries audio both ways until someone hangs up. Each side
@@ -33,20 +30,11 @@ async function expectPlayingRemoteAudio(side: Page | Frame): Promise<void> {
 }
 
 describe.runIf(browserAvailable())("a call from the widget to the console", () => {
-  let stage: CallStage;
-  let t: TestServer;
-  let browser: Browser;
-  let shop: Shop;
-
-  beforeAll(async () => {
-    stage = await startCallStage();
-    ({ t, browser, shop } = stage);
-  });
-  afterAll(() => stage?.close());
+  const stage = stageForSuite(() => startCallStage());
 
   it("connects both sides with audio flowing both ways, and ends with a server-computed duration", async () => {
-    await addAgent(t.deps, "caner", { telegramChatId: "616161" });
-    const agent = await signInConsole(browser, t, "caner", "616161");
+    const { t, browser, shop } = stage;
+    const agent = await addAgentAndSignIn(browser, t, "caner", "616161");
     const { frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call" }).click();
 

@@ -1,27 +1,19 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { browserAvailable } from "../support/browser.ts";
-import { type CallStage, openWidget, pcState, ServerMessageHold, type Shop, signInConsole, socketFrames, startCallStage } from "../support/callPages.ts";
-import { addAgent, type TestServer } from "../support/testApp.ts";
+import { openWidget, pcState, ServerMessageHold, signInConsole, socketFrames, startCallStage } from "../support/callPages.ts";
+import { addAgent } from "../support/testApp.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 // Two agents press Accept on the same incoming call at the same moment: one talks to the caller,
 // the other is told who took it. "At the same moment" is made certain: the server's messages to
 // both consoles are held while both press, so neither button can vanish (the call taken) before
 // its press, however slowly the machine runs.
 describe.runIf(browserAvailable())("two agents accepting one call at once", () => {
-  let stage: CallStage;
-  let t: TestServer;
-  let browser: Browser;
-  let shop: Shop;
-
-  beforeAll(async () => {
-    stage = await startCallStage();
-    ({ t, browser, shop } = stage);
-  });
-  afterAll(() => stage?.close());
+  const stage = stageForSuite(() => startCallStage());
 
   it("gives the call to exactly one; the other sees who took it", async () => {
+    const { t, browser, shop } = stage;
     await addAgent(t.deps, "leyla", { telegramChatId: "717171" });
     await addAgent(t.deps, "murat", { telegramChatId: "727272" });
     const hold = new ServerMessageHold();

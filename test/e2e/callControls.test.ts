@@ -1,9 +1,9 @@
 import type { Browser, Frame, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seriousViolationsInFrame } from "../support/axe.ts";
 import { browserAvailable } from "../support/browser.ts";
-import { CALL_PC, type CallStage, openWidget, pcState, remoteAudio, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
-import { addAgent, type TestServer } from "../support/testApp.ts";
+import { CALL_PC, openWidget, pcState, remoteAudio, startCallStage, addAgentAndSignIn } from "../support/callPages.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 // The in-call controls of the shared call screen, in real Chromium with fake devices: mute,
 // intercom (push-to-talk), encoder settings, screen sharing, fullscreen, a phone-sized widget, the
@@ -43,20 +43,11 @@ async function readyWidget(browser: Browser, shopUrl: string, viewport?: { width
 }
 
 describe.runIf(browserAvailable())("in-call controls", () => {
-  let stage: CallStage;
-  let t: TestServer;
-  let browser: Browser;
-  let shop: Shop;
-
-  beforeAll(async () => {
-    stage = await startCallStage();
-    ({ t, browser, shop } = stage);
-  });
-  afterAll(() => stage?.close());
+  const stage = stageForSuite(() => startCallStage());
 
   it("mutes, talks in intercom mode, tunes the encoders, shares a screen and fits a phone", async () => {
-    await addAgent(t.deps, "derya", { telegramChatId: "727272" });
-    const agent = await signInConsole(browser, t, "derya", "727272");
+    const { t, browser, shop } = stage;
+    const agent = await addAgentAndSignIn(browser, t, "derya", "727272");
     const frame = await readyWidget(browser, shop.url, { width: 360, height: 740 });
     // Recording is off here, so Call connects straight away (no consent step).
     await frame.getByRole("button", { name: "Call", exact: true }).click();
@@ -181,6 +172,7 @@ describe.runIf(browserAvailable())("in-call controls", () => {
   }, 180_000);
 
   it("offers a caller nobody answered to leave a message instead", async () => {
+    const { t, browser, shop } = stage;
     const frame = await readyWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call", exact: true }).click();
     await frame.getByText(/Waiting for an agent/).waitFor();
@@ -194,21 +186,13 @@ describe.runIf(browserAvailable())("in-call controls", () => {
 });
 
 describe.runIf(browserAvailable())("the recording consent notice", () => {
-  let stage: CallStage;
-  let t: TestServer;
-  let browser: Browser;
-  let shop: Shop;
+  // A team chat to ring: with nobody reachable at all, the widget offers no Call button.
+  const stage = stageForSuite(() => startCallStage({ RECORDING: "audio", TELEGRAM_ADMIN_CHAT_ID: "-1001234567890" }));
 
-  beforeAll(async () => {
-    // A team chat to ring: with nobody reachable at all, the widget offers no Call button.
-    stage = await startCallStage({ RECORDING: "audio", TELEGRAM_ADMIN_CHAT_ID: "-1001234567890" });
-    ({ t, browser, shop } = stage);
-  });
-  afterAll(() => stage?.close());
-
-  const calls = async () => (await t.deps.domain.db.selectFrom("calls").selectAll().execute()).length;
+  const calls = async () => (await stage.t.deps.domain.db.selectFrom("calls").selectAll().execute()).length;
 
   it("tells the caller the call will be recorded before anything is sent, in English and Turkish", async () => {
+    const { t, browser, shop } = stage;
     const frame = await readyWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call", exact: true }).click();
     const notice = frame.getByRole("alertdialog");

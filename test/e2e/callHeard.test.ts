@@ -1,25 +1,14 @@
-import type { Browser, Frame, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AudioSink, headedAudioAvailable, startAudioSink } from "../support/audioSink.ts";
+import { type AudioSink, headedAudioAvailable, startAudioSink, SILENT, HEARD, LISTEN_DEADLINE, waitForHeard, waitForSilence } from "../support/audioSink.ts";
 import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { type CallStage, openWidget, pcState, remoteAudio, signInConsole, startCallStage } from "../support/callPages.ts";
+import { type CallStage, openWidget, pcState, remoteAudio, startCallStage, setSpeaker, visitorHangsUp, addAgentAndSignIn } from "../support/callPages.ts";
 import type { SentMessage } from "../support/fakeTelegram.ts";
-import { addAgent } from "../support/testApp.ts";
 
 // That a call is *heard*: headed Chromium on a virtual display plays into a PulseAudio null sink of
 // this test's own, and we record the sink. Chromium's fake microphone beeps, so whoever receives it
 // plays a loud signal (some 3,000-5,000 RMS) against 0 in silence. Both browsers play into the same
 // sink, so each side's Speaker is switched off and on in turn to learn who is heard.
-
-/** Loudness (RMS of 16-bit samples) of a second of silence stays under this; a heard beep is far above HEARD. */
-const SILENT = 50;
-const HEARD = 1000;
-const DEADLINE = { timeoutMs: 45_000 };
-
-const speaker = async (side: Page | Frame, on: boolean) => {
-  await side.getByRole("button", { name: on ? "Speaker on" : "Speaker off", exact: true }).click();
-  await side.getByRole("button", { name: on ? "Speaker off" : "Speaker on", exact: true }).waitFor();
-};
 
 /** `promise`, or a failure naming `what` did not happen after `ms`. */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -48,13 +37,12 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
     await sink?.close();
   });
 
-  const hears = () => sink.waitForLoudness((rms) => rms > HEARD, DEADLINE);
-  const silence = () => sink.waitForLoudness((rms) => rms < SILENT, DEADLINE);
+  const hears = () => waitForHeard(sink);
+  const silence = () => waitForSilence(sink);
 
   it("lets the agent hear the visitor and the visitor hear the agent", async () => {
     const { t, browser, shop } = stage;
-    await addAgent(t.deps, "ipek", { telegramChatId: "838383" });
-    const agent = await signInConsole(browser, t, "ipek", "838383");
+    const agent = await addAgentAndSignIn(browser, t, "ipek", "838383");
     const { frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call", exact: true }).click();
     await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
@@ -68,20 +56,19 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
     }
 
     // Both speakers off: the sink is silent, so whatever is heard next comes from one side.
-    await speaker(agent, false);
-    await speaker(frame, false);
+    await setSpeaker(agent, false);
+    await setSpeaker(frame, false);
     expect(await silence()).toBeLessThan(SILENT);
 
-    await speaker(agent, true);
+    await setSpeaker(agent, true);
     expect(await hears()).toBeGreaterThan(HEARD);
-    await speaker(agent, false);
+    await setSpeaker(agent, false);
     expect(await silence()).toBeLessThan(SILENT);
 
-    await speaker(frame, true);
+    await setSpeaker(frame, true);
     expect(await hears()).toBeGreaterThan(HEARD);
 
-    await frame.getByRole("button", { name: "Hang up" }).click();
-    await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+    await visitorHangsUp(frame, agent);
     expect(await silence()).toBeLessThan(SILENT);
   }, 180_000);
 
@@ -94,8 +81,7 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
    */
   async function openFromTelegram(browser: Browser, username: string, chat: string) {
     const { t, shop } = stage;
-    await addAgent(t.deps, username, { telegramChatId: chat });
-    const signedIn = await signInConsole(browser, t, username, chat);
+    const signedIn = await addAgentAndSignIn(browser, t, username, chat);
     const { frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call", exact: true }).click();
 
@@ -104,7 +90,7 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
     const callId = (await t.deps.domain.db.selectFrom("calls").select("id").where("status", "=", "queued").executeTakeFirstOrThrow()).id;
     t.telegram.pushCallbackQuery(Number(chat), `call:accept:${callId}`, alert);
     const link = await t.telegram.waitForSent((m) => String(m.chat_id) === chat && String(m.text).includes(`/console/calls/${callId}`));
-    await speaker(frame, false); // only the console's playback reaches the sink
+    await setSpeaker(frame, false); // only the console's playback reaches the sink
 
     const opened = await signedIn.context().newPage();
     await signedIn.close();
@@ -124,7 +110,7 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
   it("plays the caller in a console opened from Telegram without a click, or offers Tap to hear the caller", async () => {
     const { frame, opened, refused, wasRefused } = await openFromTelegram(stage.browser, "oguz", "848484");
     const heardAtOnce = sink
-      .waitForLoudness((rms) => rms > HEARD, { ...DEADLINE, stop: wasRefused })
+      .waitForLoudness((rms) => rms > HEARD, { ...LISTEN_DEADLINE, stop: wasRefused })
       .then((rms) => rms > HEARD);
     const outcome = await Promise.race([refused.then(() => "refused" as const), heardAtOnce.then((heard) => (heard ? "heard" : "silent"))]);
     // Chromium lets a page that is using the microphone play without a click, so this is heard at once.
@@ -139,8 +125,7 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
     expect(await pcState(opened)).toBe("connected");
     expect(await hears()).toBeGreaterThan(HEARD);
 
-    await frame.getByRole("button", { name: "Hang up" }).click();
-    await opened.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+    await visitorHangsUp(frame, opened);
   }, 180_000);
 
   it("under a browser policy that wants a tap for every sound (as on phones), offers Tap to hear the caller, and one tap is heard", async () => {
@@ -161,9 +146,9 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
 
       // The visitor's side: its sound may have come too late after the Call click to count as
       // the click's; if the widget was refused, its own button ("Tap to hear the agent") fixes it.
-      await speaker(opened, false);
+      await setSpeaker(opened, false);
       expect(await silence()).toBeLessThan(SILENT);
-      await speaker(frame, true);
+      await setSpeaker(frame, true);
       const tapAgent = frame.getByRole("button", { name: "Tap to hear the agent", exact: true });
       if ((await remoteAudio(frame))?.paused) {
         await tapAgent.click({ timeout: 20_000 });
@@ -172,8 +157,7 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("a voice call is he
       expect((await remoteAudio(frame))?.paused).toBe(false);
       expect(await hears()).toBeGreaterThan(HEARD);
 
-      await frame.getByRole("button", { name: "Hang up" }).click();
-      await opened.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+      await visitorHangsUp(frame, opened);
     } finally {
       await strict.close();
     }

@@ -1,23 +1,13 @@
 import type { Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AudioSink, headedAudioAvailable, startAudioSink } from "../support/audioSink.ts";
+import { type AudioSink, headedAudioAvailable, startAudioSink, SILENT, HEARD, LISTEN_DEADLINE, waitForHeard, waitForSilence } from "../support/audioSink.ts";
 import { browserAvailable } from "../support/browser.ts";
-import { type CallStage, openWidget, pcState, remoteAudio, signInConsole, startCallStage } from "../support/callPages.ts";
-import { addAgent } from "../support/testApp.ts";
+import { type CallStage, openWidget, pcState, remoteAudio, startCallStage, setSpeaker, visitorHangsUp, addAgentAndSignIn } from "../support/callPages.ts";
 
 // Heard again after a reload: headed Chromium on a virtual display plays into a PulseAudio null
 // sink of this test's own (see callHeard.test.ts). A console reloaded mid-call, or a widget frame
 // reloaded, plays the other side again with no click on the reloaded page, or after one press of
 // its "Tap to hear…" button; and the side that stayed hears the one that came back.
-
-const SILENT = 50;
-const HEARD = 1000;
-const DEADLINE = { timeoutMs: 45_000 };
-
-const speaker = async (side: Page | Frame, on: boolean) => {
-  await side.getByRole("button", { name: on ? "Speaker on" : "Speaker off", exact: true }).click();
-  await side.getByRole("button", { name: on ? "Speaker off" : "Speaker on", exact: true }).waitFor();
-};
 
 describe.runIf(browserAvailable() && headedAudioAvailable())("heard again after a reload (headed Chromium, PulseAudio null sink)", () => {
   let sink: AudioSink;
@@ -32,13 +22,12 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("heard again after 
     await sink?.close();
   });
 
-  const hears = () => sink.waitForLoudness((rms) => rms > HEARD, DEADLINE);
-  const silence = () => sink.waitForLoudness((rms) => rms < SILENT, DEADLINE);
+  const hears = () => waitForHeard(sink);
+  const silence = () => waitForSilence(sink);
 
   async function connectedCall(username: string, chat: string) {
     const { t, browser, shop } = stage;
-    await addAgent(t.deps, username, { telegramChatId: chat });
-    const agent = await signInConsole(browser, t, username, chat);
+    const agent = await addAgentAndSignIn(browser, t, username, chat);
     const { page, frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call", exact: true }).click();
     await agent.getByRole("button", { name: "Accept" }).click({ timeout: 20_000 });
@@ -62,7 +51,7 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("heard again after 
       });
     });
     await reload();
-    const heardAtOnce = sink.waitForLoudness((rms) => rms > HEARD, { ...DEADLINE, stop: () => blocked }).then((rms) => rms > HEARD);
+    const heardAtOnce = sink.waitForLoudness((rms) => rms > HEARD, { ...LISTEN_DEADLINE, stop: () => blocked }).then((rms) => rms > HEARD);
     const outcome = await Promise.race([refused.then(() => "refused" as const), heardAtOnce.then((heard) => (heard ? "heard" : "silent"))]);
     console.info(`after the reload: ${outcome === "refused" ? "autoplay refused, the tap button shown" : outcome}`);
     expect(outcome).not.toBe("silent");
@@ -78,20 +67,19 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("heard again after 
   it("the agent hears the caller again after reloading the console mid-call, and the caller hears the agent's new connection", async () => {
     const { agent, frame } = await connectedCall("nil", "868686");
     // Only the console's playback reaches the sink.
-    await speaker(frame, false);
+    await setSpeaker(frame, false);
     expect(await hears()).toBeGreaterThan(HEARD);
 
     await heardAfter(agent, () => agent, "Tap to hear the caller", () => agent.reload());
     expect(await pcState(agent)).toBe("connected");
 
     // And the other way: the caller hears the agent's fresh connection.
-    await speaker(agent, false);
+    await setSpeaker(agent, false);
     expect(await silence()).toBeLessThan(SILENT);
-    await speaker(frame, true);
+    await setSpeaker(frame, true);
     expect(await hears()).toBeGreaterThan(HEARD);
 
-    await frame.getByRole("button", { name: "Hang up" }).click();
-    await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+    await visitorHangsUp(frame, agent);
     expect(await silence()).toBeLessThan(SILENT);
     await agent.close();
   }, 240_000);
@@ -99,7 +87,7 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("heard again after 
   it("the caller hears the agent again after the widget frame reloads mid-call, and the agent hears the caller's new connection", async () => {
     const { agent, page, frame } = await connectedCall("arda", "878787");
     // Only the widget's playback reaches the sink.
-    await speaker(agent, false);
+    await setSpeaker(agent, false);
     expect(await hears()).toBeGreaterThan(HEARD);
 
     await heardAfter(page, () => frame, "Tap to hear the agent", async () => {
@@ -109,13 +97,12 @@ describe.runIf(browserAvailable() && headedAudioAvailable())("heard again after 
     });
     expect(await pcState(frame)).toBe("connected");
 
-    await speaker(frame, false);
+    await setSpeaker(frame, false);
     expect(await silence()).toBeLessThan(SILENT);
-    await speaker(agent, true);
+    await setSpeaker(agent, true);
     expect(await hears()).toBeGreaterThan(HEARD);
 
-    await frame.getByRole("button", { name: "Hang up" }).click();
-    await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
+    await visitorHangsUp(frame, agent);
     expect(await silence()).toBeLessThan(SILENT);
     await agent.close();
     await page.close();

@@ -4,21 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { browserAvailable } from "../support/browser.ts";
 import { CALL_PC, type CallStage, callContext, inboundAudioBytes, openWidget, pcState, type Shop, startCallStage } from "../support/callPages.ts";
-import type { SentMessage } from "../support/fakeTelegram.ts";
+import { inlineButtonsOf, type SentMessage } from "../support/fakeTelegram.ts";
 import { signedInitData } from "../support/telegramInitData.ts";
 import { addAgent, type TestServer } from "../support/testApp.ts";
 
 const SELIN = 767676;
 const OZAN = 787878;
-
-interface Button {
-  text: string;
-  callback_data?: string;
-  url?: string;
-  web_app?: { url: string };
-}
-const buttonsOf = (message: SentMessage): Button[] =>
-  ((message.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();
 
 /** Telegram's `window.Telegram.WebApp` as its script would set it up, with this launch's initData. */
 const telegramStandIn = (initData: string) => `{
@@ -59,7 +50,7 @@ describe.runIf(browserAvailable())("a call answered in Telegram's Mini App", () 
 
   /** The Mini App as Telegram opens it from the alert's web_app button, for this Telegram user. */
   const openMiniApp = async (alert: SentMessage, userId: number, options: { noCapture?: boolean; withoutScript?: boolean } = {}) => {
-    const button = buttonsOf(alert).find((b) => b.web_app);
+    const button = inlineButtonsOf(alert).find((b) => b.web_app);
     expect(button?.text).toBe("Telegram'da kabul et");
     const path = new URL(button!.web_app!.url);
     const initData = signedInitData(t.telegram.token, { userId, authDate: Math.floor(t.deps.domain.clock.now() / 1000) });
@@ -78,9 +69,9 @@ describe.runIf(browserAvailable())("a call answered in Telegram's Mini App", () 
     const { frame } = await openWidget(browser, shop.url);
     await frame.getByRole("button", { name: "Call" }).click();
     const callId = async () => (await t.deps.domain.db.selectFrom("calls").select("id").executeTakeFirstOrThrow()).id;
-    const alertOf = (user: number) => t.telegram.waitForSent((m) => String(m.chat_id) === String(user) && buttonsOf(m).some((b) => b.web_app), 20_000);
+    const alertOf = (user: number) => t.telegram.waitForSent((m) => String(m.chat_id) === String(user) && inlineButtonsOf(m).some((b) => b.web_app), 20_000);
     const [selinAlert, ozanAlert] = await Promise.all([alertOf(SELIN), alertOf(OZAN)]);
-    expect(buttonsOf(selinAlert).map((b) => b.text)).toEqual(["Telegram'da kabul et", "Tarayıcıda kabul et", "Reddet"]);
+    expect(inlineButtonsOf(selinAlert).map((b) => b.text)).toEqual(["Telegram'da kabul et", "Tarayıcıda kabul et", "Reddet"]);
 
     // Ozan's Telegram cannot capture: the Mini App says so, offers the browser link, and the call keeps ringing.
     const ozan = await openMiniApp(ozanAlert, OZAN, { noCapture: true });
@@ -140,7 +131,7 @@ describe.runIf(browserAvailable())("a call answered in Telegram's Mini App", () 
     const queued = async () => (await t.deps.domain.db.selectFrom("calls").select("id").where("status", "=", "queued").executeTakeFirst())?.id;
     await expect.poll(queued, { timeout: 20_000 }).toBeDefined();
     const callId = (await queued())!;
-    const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(SELIN) && buttonsOf(m).some((b) => b.web_app?.url.endsWith(callId)), 20_000);
+    const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(SELIN) && inlineButtonsOf(m).some((b) => b.web_app?.url.endsWith(callId)), 20_000);
     const selin = await openMiniApp(alert, SELIN, { withoutScript: true });
     expect(await selin.evaluate("window.Telegram")).toBeUndefined();
     await selin.evaluate(`{

@@ -1,40 +1,22 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { createCannedReply } from "../../src/domain/cannedReplies.ts";
 import { seriousViolations } from "../support/axe.ts";
-import { openWidget, type Shop, signInConsole, startShop } from "../support/callPages.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { openWidget, startWidgetStage, addAgentAndSignIn } from "../support/callPages.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 const EXPANDED = "Hello, I am Agent canan.\nHow can I help?";
 
 // In real Chromium: an agent saves a canned reply on the Canned replies page, types `/gr` in a
 // conversation, picks it with Enter, and the visitor's widget receives the expanded text.
 describe.runIf(browserAvailable())("canned replies in the console", () => {
-  let t: TestServer;
-  let browser: Browser;
-  let host: Shop;
-  let shop: string;
+  const stage = stageForSuite(() => startWidgetStage());
 
-  beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    host = await startShop(t);
-    shop = host.url;
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    host?.close();
-    await t.close();
-  });
-
-  async function consolePage(username: string, chatId: string): Promise<Page> {
-    await addAgent(t.deps, username, { telegramChatId: chatId });
-    return signInConsole(browser, t, username, chatId);
-  }
+  const consolePage = (username: string, chatId: string) => addAgentAndSignIn(stage.browser, stage.t, username, chatId);
 
   it("saves a reply on its page, inserts it with / and Enter, and the widget receives it", async () => {
+    const { t, browser, shop } = stage;
     const agent = await consolePage("canan", "616161");
     await agent.getByRole("link", { name: "Canned replies" }).click();
     await agent.getByRole("heading", { name: "Canned replies", level: 1 }).waitFor();
@@ -55,7 +37,7 @@ describe.runIf(browserAvailable())("canned replies in the console", () => {
     const canan = (await findAgentByUsername(t.deps.domain.db, "canan"))!;
     await createCannedReply(t.deps.domain, { type: "agent", agentId: canan.id, sessionId: "s", role: "agent" }, { scope: "personal", shortcut: "greeting", text: "Good day!" });
 
-    const visitor = await openWidget(browser, shop);
+    const visitor = await openWidget(browser, shop.url);
     await visitor.frame.getByLabel("Message").fill("Hi, anyone there?");
     await visitor.frame.getByRole("button", { name: "Send" }).click();
 

@@ -1,40 +1,22 @@
-import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seriousViolations, seriousViolationsInFrame } from "../support/axe.ts";
-import { type Shop, signInConsole, startShop, visitorPage as newVisitorPage, widgetFrame } from "../support/callPages.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { visitorPage as newVisitorPage, widgetFrame, startWidgetStage, addAgentAndSignIn } from "../support/callPages.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 // The issue's main flow in real Chromium: a visitor on a site of another origin chats through the
 // widget; an agent answers from the console; both see each other live, with read state.
 describe.runIf(browserAvailable())("chat between a widget on another site and the console", () => {
-  let t: TestServer;
-  let browser: Browser;
-  let shopServer: Shop;
-  let shop: string;
+  // The host page lives on another origin (localhost, another port), like a customer's shop.
+  const stage = stageForSuite(() => startWidgetStage());
 
-  beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    // The host page lives on another origin (localhost, another port), like a customer's shop.
-    shopServer = await startShop(t);
-    shop = shopServer.url;
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    shopServer?.close();
-    await t.close();
-  });
+  const visitorPage = () => newVisitorPage(stage.browser);
 
-  const visitorPage = () => newVisitorPage(browser);
-
-  async function consolePage(username: string, chatId: string): Promise<Page> {
-    await addAgent(t.deps, username, { telegramChatId: chatId });
-    return signInConsole(browser, t, username, chatId);
-  }
+  const consolePage = (username: string, chatId: string) => addAgentAndSignIn(stage.browser, stage.t, username, chatId);
 
   it("carries text and an image to the console and the reply back, with read ticks", async () => {
+    const { shop } = stage;
     const agent = await consolePage("aylin", "515151");
     const visitor = await visitorPage();
     const dialogs: string[] = [];
@@ -47,7 +29,7 @@ describe.runIf(browserAvailable())("chat between a widget on another site and th
       void d.dismiss();
     });
 
-    await visitor.goto(shop);
+    await visitor.goto(shop.url);
     const launcher = visitor.getByRole("button", { name: "Open chat" });
     await launcher.waitFor();
     expect(await seriousViolations(visitor)).toEqual([]);

@@ -1,47 +1,26 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
 import { sendVisitorMessage } from "../../src/domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../../src/domain/chat/visitors.ts";
 import { seriousViolations } from "../support/axe.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { browserAvailable } from "../support/browser.ts";
 import { newVisitorToken } from "../support/chatClients.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
+import { startConsoleStage, addAgentAndSignIn } from "../support/callPages.ts";
 
 // Contacts in real Chromium: an admin opens the contact from a conversation's visitor panel, adds
 // a company with Save contact, merges the duplicate with the same e-mail (Merge, then Confirm merge,
 // which names both people) and finds both conversations on the one contact, and on the Contacts list.
 describe.runIf(browserAvailable())("contacts in the console", () => {
-  let t: TestServer;
-  let browser: Browser;
+  const stage = stageForSuite(() => startConsoleStage());
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t.close();
-  });
-
-  async function consolePage(username: string, chatId: string): Promise<Page> {
-    await addAgent(t.deps, username, { telegramChatId: chatId, admin: true });
-    const page = await (await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${t.url}/console/`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    const message = await t.telegram.waitForSent((m) => String(m.chat_id) === chatId);
-    await page.getByLabel("Code").fill(codeFrom(message.text));
-    await page.getByRole("button", { name: "Verify" }).click();
-    return page;
-  }
+  const consolePage = (username: string, chatId: string) => addAgentAndSignIn(stage.browser, stage.t, username, chatId, { admin: true, viewport: { width: 1280, height: 900 } });
 
   /** A visitor on a device of their own who leaves a name and e-mail and writes. */
   async function visitorWrites(profile: { name: string; email: string }, body: string) {
-    const domain = t.deps.domain;
+    const domain = stage.t.deps.domain;
     const origin = { address: "203.0.113.21" };
     const visitor = await identifyVisitor(domain, { token: newVisitorToken(), userAgent: null, language: "en", origin });
     await updateVisitorProfile(domain, visitor, profile);
@@ -50,6 +29,7 @@ describe.runIf(browserAvailable())("contacts in the console", () => {
   }
 
   it("opens a contact from a conversation, saves a company, merges the duplicate and shows both conversations", async () => {
+    const { t } = stage;
     const onLaptop = await visitorWrites({ name: "Elif Demir", email: "elif@example.com" }, "My order 1001 has not arrived");
     const onPhone = await visitorWrites({ name: "Elif D.", email: "elif@example.com" }, "Writing from my phone about order 1001");
 
@@ -104,6 +84,7 @@ describe.runIf(browserAvailable())("contacts in the console", () => {
   }, 120_000);
 
   it("answers an access request with a zip and an erasure request after a confirmation naming the person", async () => {
+    const { t } = stage;
     const conversationId = await visitorWrites({ name: "Murat Şahin", email: "murat@example.com" }, "Adresim Moda Caddesi 12");
     const page = await consolePage("derya", "747474");
     await page.locator(`[data-conversation-link="${conversationId}"]`).click({ timeout: 20_000 });

@@ -1,46 +1,26 @@
 import { execFileSync } from "node:child_process";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Shop, signInConsole, startShop, visitorPage as newVisitorPage, widgetFrame } from "../support/callPages.ts";
-import { browserAvailable, ffmpegAvailable, launchChromium } from "../support/browser.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { describe, expect, it } from "vitest";
+import { visitorPage as newVisitorPage, widgetFrame, startWidgetStage, addAgentAndSignIn } from "../support/callPages.ts";
+import { browserAvailable, ffmpegAvailable } from "../support/browser.ts";
 import { saveSettingsDirectly } from "../support/installSettings.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 // What a new user saw go wrong on screen, in one visit: the greeting, links, voice note lengths,
 // list previews, a refused SVG, and the demo page on a phone.
 describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice notes, previews and refused files", () => {
-  let t: TestServer;
-  let browser: Browser;
-  let destek: string;
-  let shopServer: Shop;
-  let shop: string;
   const GREETING = "Merhaba! Ask us anything.";
+  // ?lang=tr gives the Turkish page.
+  const stage = stageForSuite(() => startWidgetStage({ shop: (path) => ({ language: path.includes("lang=tr") ? "tr" : "en", attributes: `data-greeting="${GREETING}"` }) }));
 
-  beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    destek = t.url;
-    // ?lang=tr gives the Turkish page.
-    shopServer = await startShop(t, (path) => ({ language: path.includes("lang=tr") ? "tr" : "en", attributes: `data-greeting="${GREETING}"` }));
-    shop = shopServer.url;
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    shopServer?.close();
-    await t.close();
-  });
+  const visitorPage = () => newVisitorPage(stage.browser);
 
-  const visitorPage = () => newVisitorPage(browser);
-
-  async function consolePage(username: string, chatId: string): Promise<Page> {
-    await addAgent(t.deps, username, { telegramChatId: chatId });
-    return signInConsole(browser, t, username, chatId);
-  }
+  const consolePage = (username: string, chatId: string) => addAgentAndSignIn(stage.browser, stage.t, username, chatId);
 
   it("keeps the greeting, links in the console, shows voice lengths and icon previews, and a chip for a refused SVG", async () => {
+    const { t, shop } = stage;
     const agent = await consolePage("deniz", "626262");
     const visitor = await visitorPage();
-    await visitor.goto(shop);
+    await visitor.goto(shop.url);
     await visitor.getByRole("button", { name: "Open chat" }).click();
     const frame = await widgetFrame(visitor);
     await frame.getByText(GREETING).waitFor();
@@ -94,6 +74,7 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
   }, 120_000);
 
   it("keeps each consent button on one line on 360 and 390 px phones, in Turkish", async () => {
+    const { t, browser, shop } = stage;
     await consolePage("ece", "636363");
     await saveSettingsDirectly(t.deps.domain, { recording: "audio" });
     for (const width of [360, 390]) {
@@ -103,7 +84,7 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
         Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
       }`);
       const visitor = await context.newPage();
-      await visitor.goto(`${shop}?lang=tr`);
+      await visitor.goto(`${shop.url}?lang=tr`);
       await visitor.getByRole("button", { name: "Sohbeti aç" }).click();
       const frame = await widgetFrame(visitor);
       await frame.getByRole("button", { name: "Ara", exact: true }).click();
@@ -144,8 +125,9 @@ describe.runIf(browserAvailable() && ffmpegAvailable())("display of links, voice
   }, 60_000);
 
   it("fits the demo page's embed tag on a 390 px phone", async () => {
+    const { t, browser } = stage;
     const page = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
-    await page.goto(`${destek}/demo/`);
+    await page.goto(`${t.url}/demo/`);
     await page.locator("pre code").waitFor();
     const widths = (await page.evaluate(
       "({ page: document.documentElement.scrollWidth, view: window.innerWidth, pre: document.querySelector('pre').getBoundingClientRect().right, code: document.querySelector('pre').scrollWidth, box: document.querySelector('pre').clientWidth })",

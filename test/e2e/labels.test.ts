@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { listLabels } from "../../src/adapters/db/repositories/labels.ts";
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
@@ -8,31 +8,21 @@ import { sendVisitorMessage } from "../../src/domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../../src/domain/chat/visitors.ts";
 import { setConversationLabel } from "../../src/domain/labels.ts";
 import { seriousViolations } from "../support/axe.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { signInConsole } from "../support/callPages.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { startConsoleStage, addAgentAndSignIn } from "../support/callPages.ts";
 import { newVisitorToken } from "../support/chatClients.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 // Labels in real Chromium: an admin creates a label on the Labels page, an agent puts it on a
 // conversation from its Labels menu (the admin's console shows the chip at once), then filters the
 // list by that label and by status and sees only the matching conversations; the filtered view's
 // URL, opened again, shows the same list.
 describe.runIf(browserAvailable())("labels and inbox filters in the console", () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t.close();
-  });
+  const stage = stageForSuite(() => startConsoleStage());
 
   /** A visitor named `name` who wrote `body`; returns the conversation id. */
   async function conversationOf(name: string, body: string): Promise<string> {
-    const domain = t.deps.domain;
+    const domain = stage.t.deps.domain;
     const origin = { address: "203.0.113.7" };
     const visitor = await identifyVisitor(domain, { token: newVisitorToken(), userAgent: null, language: "tr", origin });
     await updateVisitorProfile(domain, visitor, { name });
@@ -44,13 +34,13 @@ describe.runIf(browserAvailable())("labels and inbox filters in the console", ()
   const listed = (page: Page) => page.locator("[data-conversation-link]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-conversation-link")));
 
   it("an admin makes a label, an agent labels a conversation, and the list filters by label and status", async () => {
+    const { t, browser } = stage;
     const ayla = await conversationOf("Ayla Demir", "Faturam iki kez kesildi");
     const bekir = await conversationOf("Bekir Şahin", "Kargom gelmedi");
     const cem = await conversationOf("Cem Işık", "Faturada hata var");
     await setConversationStatus(t.deps.domain, cem, "resolved");
 
-    await addAgent(t.deps, "yonetici", { admin: true, telegramChatId: "717171" });
-    const admin = await signInConsole(browser, t, "yonetici", "717171");
+    const admin = await addAgentAndSignIn(browser, t, "yonetici", "717171", { admin: true });
     await admin.getByRole("link", { name: "Labels" }).click();
     await admin.getByRole("heading", { name: "Labels", level: 1 }).waitFor();
     await admin.getByRole("button", { name: "New label" }).click();
@@ -72,8 +62,7 @@ describe.runIf(browserAvailable())("labels and inbox filters in the console", ()
     await admin.getByRole("link", { name: "Inbox" }).click();
     await rowOf(admin, ayla).waitFor({ timeout: 30_000 });
 
-    await addAgent(t.deps, "temsilci", { telegramChatId: "727272" });
-    const agent = await signInConsole(browser, t, "temsilci", "727272");
+    const agent = await addAgentAndSignIn(browser, t, "temsilci", "727272");
     // Labels are managed by admins: no Labels page for an agent.
     expect(await agent.getByRole("navigation").getByRole("link", { name: "Labels" }).count()).toBe(0);
     await rowOf(agent, ayla).click({ timeout: 30_000 });

@@ -1,8 +1,8 @@
-import type { Browser, Frame, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Frame, Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { browserAvailable } from "../support/browser.ts";
-import { type CallStage, openWidget, pcState, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
-import { addAgent, type TestServer } from "../support/testApp.ts";
+import { openWidget, pcState, startCallStage, addAgentAndSignIn } from "../support/callPages.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 // Issue 9 §8, the console on a 390 × 844 phone in real Chromium: no page scrolls sideways, inbox →
 // conversation → back, a live call whose controls are icons named for what they do, minimised to
@@ -31,18 +31,10 @@ async function inSightAndUncovered(target: Locator): Promise<boolean> {
 }
 
 describe.runIf(browserAvailable())("the console on a phone", () => {
-  let stage: CallStage;
-  let t: TestServer;
-  let browser: Browser;
-  let shop: Shop;
-
-  beforeAll(async () => {
-    stage = await startCallStage();
-    ({ t, browser, shop } = stage);
-  });
-  afterAll(() => stage?.close());
+  const stage = stageForSuite(() => startCallStage());
 
   it("fits 390 px on every page, goes back from a conversation, and minimises a call clear of Send", async () => {
+    const { t, browser, shop } = stage;
     // The sign-in page, on its own.
     const signIn = await (await browser.newContext({ viewport: PHONE, locale: "en-US" })).newPage();
     await signIn.goto(`${t.url}/console/`);
@@ -50,8 +42,7 @@ describe.runIf(browserAvailable())("the console on a phone", () => {
     await fitsThePhone(signIn, "the sign-in page");
     await signIn.context().close();
 
-    await addAgent(t.deps, "ayse", { telegramChatId: "737373", admin: true });
-    const agent = await signInConsole(browser, t, "ayse", "737373", { viewport: PHONE });
+    const agent = await addAgentAndSignIn(browser, t, "ayse", "737373", { admin: true, viewport: PHONE });
     await fitsThePhone(agent, "the empty inbox");
 
     // A visitor on a desktop writes; the agent opens the conversation from the list and goes back.

@@ -1,25 +1,14 @@
-import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordingRow } from "../../src/adapters/db/repositories/recordings.ts";
 import { browserAvailable, ffmpegAvailable } from "../support/browser.ts";
 import { CALL_PC, type CallStage, inboundAudioBytes, openWidget, pcState, recordingLegSent, type Shop, signInConsole, startCallStage } from "../support/callPages.ts";
 import { addAgent, type TestServer } from "../support/testApp.ts";
-
-const run = promisify(execFile);
-
-async function durationMs(path: string): Promise<number> {
-  const { stdout } = await run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path]);
-  return Number(stdout) * 1000;
-}
+import { durationMs, silencesMs } from "../support/audioFiles.ts";
 
 /** The longest stretch of silence in a file, in ms (0 without any longer than 0.2 s). */
-async function longestSilenceMs(path: string): Promise<number> {
-  const { stderr } = await run("ffmpeg", ["-hide_banner", "-i", path, "-af", "silencedetect=noise=-50dB:d=0.2", "-f", "null", "-"]);
-  return Math.max(0, ...[...stderr.matchAll(/silence_duration: ([\d.]+)/g)].map((m) => Number(m[1]) * 1000));
-}
+const longestSilenceMs = async (path: string) => Math.max(0, ...(await silencesMs(path, -50)));
 
 // A recorded call in which the agent's console reloads and the call's ICE restarts: the agent's
 // side is recorded in two segments (one recorder leg before the reload, one after), joined after

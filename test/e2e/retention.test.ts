@@ -1,37 +1,23 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { applyRetention } from "../../src/domain/privacy/retention.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { type Shop, signInConsole, startShop, visitorPage, widgetFrame } from "../support/callPages.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { signInConsole, visitorPage, widgetFrame, startWidgetStage } from "../support/callPages.ts";
 import { saveSettingsDirectly } from "../support/installSettings.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { addAgent } from "../support/testApp.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
 // A file deleted after its retention period: the message stays, and both the console and the
 // widget say what happened to the file instead of showing a broken link.
 describe.runIf(browserAvailable())("a file removed after its retention period", () => {
-  let t: TestServer;
-  let browser: Browser;
-  let shopServer: Shop;
-  let shop: string;
-
-  beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    shopServer = await startShop(t);
-    shop = shopServer.url;
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    shopServer?.close();
-    await t?.close();
-  });
+  const stage = stageForSuite(() => startWidgetStage());
 
   it("shows 'File removed after its retention period' in the console and the widget, beside the message kept", async () => {
+    const { t, browser, shop } = stage;
     await addAgent(t.deps, "ilknur", { telegramChatId: "737373" });
     const visitor = await visitorPage(browser);
-    await visitor.goto(shop);
+    await visitor.goto(shop.url);
     await visitor.getByRole("button", { name: "Open chat" }).click();
     let frame = await widgetFrame(visitor);
     await frame.locator('input[type="file"]').setInputFiles({ name: "invoice-march.txt", mimeType: "text/plain", buffer: Buffer.from("invoice 42") });

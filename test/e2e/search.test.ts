@@ -1,42 +1,23 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { sendAgentMessage, sendVisitorMessage } from "../../src/domain/chat/messages.ts";
 import { identifyVisitor, updateVisitorProfile } from "../../src/domain/chat/visitors.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
+import { browserAvailable } from "../support/browser.ts";
 import { newVisitorToken } from "../support/chatClients.ts";
-import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "../support/testApp.ts";
+import { addAgent } from "../support/testApp.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
+import { startConsoleStage, addAgentAndSignIn } from "../support/callPages.ts";
 
 // The console's Search box in real Chromium: a Turkish query finds its dotted-İ spelling, the hit is
 // highlighted in the list, and opening it loads back to the old message found and shows it.
 describe.runIf(browserAvailable())("searching the inbox from the console", () => {
-  let t: TestServer;
-  let browser: Browser;
+  const stage = stageForSuite(() => startConsoleStage());
 
-  beforeAll(async () => {
-    t = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t.close();
-  });
-
-  async function consolePage(username: string, chatId: string): Promise<Page> {
-    await addAgent(t.deps, username, { telegramChatId: chatId });
-    const page = await (await browser.newContext({ locale: "en-US" })).newPage();
-    await page.goto(`${t.url}/console/`);
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    const message = await t.telegram.waitForSent((m) => String(m.chat_id) === chatId);
-    await page.getByLabel("Code").fill(codeFrom(message.text));
-    await page.getByRole("button", { name: "Verify" }).click();
-    return page;
-  }
+  const consolePage = (username: string, chatId: string) => addAgentAndSignIn(stage.browser, stage.t, username, chatId);
 
   it("finds İSTANBUL for istanbul, marks it, and opens the conversation at that message", async () => {
+    const { t } = stage;
     const domain = t.deps.domain;
     const origin = { address: "203.0.113.9" };
     const visitor = await identifyVisitor(domain, { token: newVisitorToken(), userAgent: null, language: "tr", origin });

@@ -1,31 +1,21 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { sendVisitorMessage } from "../../src/domain/chat/messages.ts";
 import { identifyVisitor } from "../../src/domain/chat/visitors.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { signInConsole } from "../support/callPages.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { startConsoleStage, addAgentAndSignIn } from "../support/callPages.ts";
 import { newVisitorToken } from "../support/chatClients.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 // Issue 9 §3: the console's keyboard shortcuts in real Chromium, driven by keys only: `?` opens the
 // sheet (Escape closes it), j/k move through the list, o opens, r puts the cursor in Message, and
 // e resolves, a assigns to me, n starts a note, / goes to Search, g c and g i move between pages.
 describe.runIf(browserAvailable())("keyboard shortcuts in the console", () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t.close();
-  });
+  const stage = stageForSuite(() => startConsoleStage());
 
   async function visitorWrites(name: string, body: string): Promise<string> {
-    const domain = t.deps.domain;
+    const domain = stage.t.deps.domain;
     const origin = { address: "203.0.113.20" };
     const visitor = await identifyVisitor(domain, { token: newVisitorToken(), userAgent: null, language: "en", origin });
     const sent = await sendVisitorMessage(domain, visitor, { clientId: randomUUID(), body: `${name}: ${body}`, attachmentIds: [], origin });
@@ -37,10 +27,10 @@ describe.runIf(browserAvailable())("keyboard shortcuts in the console", () => {
   const hasFocus = (target: Locator) => target.evaluate((element) => element.matches(":focus"));
 
   it("opens the ? sheet, moves with j/k, opens with o, replies with r and resolves with e", async () => {
+    const { t, browser } = stage;
     const first = await visitorWrites("Ada", "Where is my parcel?");
     const second = await visitorWrites("Bora", "Can I change my order?");
-    await addAgent(t.deps, "kerem", { telegramChatId: "717171" });
-    const page = await signInConsole(browser, t, "kerem", "717171");
+    const page = await addAgentAndSignIn(browser, t, "kerem", "717171");
     const rows = page.locator("[data-conversation-link]");
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
     // Newest first: Bora's conversation, then Ada's.

@@ -1,10 +1,10 @@
 import { Secret, TOTP } from "otpauth";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { seriousViolations } from "../support/axe.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { signInConsole } from "../support/callPages.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { startConsoleStage, addAgentAndSignIn } from "../support/callPages.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 const NEW_PASSWORD = "my own long passphrase";
 const PHONE = { width: 390, height: 844 };
@@ -13,20 +13,10 @@ const PHONE = { width: 390, height: 844 };
 // opens it on a phone, chooses a password, enrols an authenticator, sees ten recovery codes and reaches
 // the inbox; later they sign in with a recovery code instead of the authenticator.
 describe.runIf(browserAvailable())("inviting an agent in Chromium", () => {
-  let t: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const stage = stageForSuite(() => startConsoleStage());
 
   const totpNow = (secret: string) =>
-    new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({ timestamp: t.clock.now() });
+    new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({ timestamp: stage.t.clock.now() });
 
   async function inboxReached(page: Page) {
     await page.getByRole("link", { name: "Inbox" }).first().waitFor();
@@ -34,8 +24,8 @@ describe.runIf(browserAvailable())("inviting an agent in Chromium", () => {
   }
 
   it("invite → password → authenticator → ten recovery codes → inbox; then a recovery code signs in", async () => {
-    await addAgent(t.deps, "boss", { admin: true, telegramChatId: "777001" });
-    const admin = await signInConsole(browser, t, "boss", "777001");
+    const { t, browser } = stage;
+    const admin = await addAgentAndSignIn(browser, t, "boss", "777001", { admin: true });
     await admin.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.url });
 
     await admin.getByRole("link", { name: "Team" }).click();

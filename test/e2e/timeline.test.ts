@@ -1,32 +1,18 @@
-import type { Browser, Frame, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Shop, signInConsole, startShop } from "../support/callPages.ts";
-import { browserAvailable, launchChromium } from "../support/browser.ts";
-import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { startWidgetStage, addAgentAndSignIn, widgetFrame } from "../support/callPages.ts";
+import { browserAvailable } from "../support/browser.ts";
+import { addAgent } from "../support/testApp.ts";
+import { stageForSuite } from "../support/suiteStage.ts";
 
 // Issue 9's note and rating flows in real Chromium: a private note never reaches the widget (not
 // shown, not in any socket frame it receives), and a resolved conversation is rated from the
 // widget and the rating shows in the console's timeline.
 describe.runIf(browserAvailable())("notes and ratings between the console and a widget", () => {
-  let t: TestServer;
-  let browser: Browser;
-  let host: Shop;
-  let shop: string;
-
-  beforeAll(async () => {
-    t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off" } });
-    host = await startShop(t);
-    shop = host.url;
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    host?.close();
-    await t.close();
-  });
+  const stage = stageForSuite(() => startWidgetStage());
 
   async function visitorPage(): Promise<{ page: Page; received: string[] }> {
-    const context = await browser.newContext({ locale: "en-US" });
+    const context = await stage.browser.newContext({ locale: "en-US" });
     await context.addInitScript(`{
       const attach = Element.prototype.attachShadow;
       Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
@@ -38,22 +24,12 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
     return { page, received };
   }
 
-  async function consolePage(username: string, chatId: string): Promise<Page> {
-    await addAgent(t.deps, username, { telegramChatId: chatId });
-    return signInConsole(browser, t, username, chatId);
-  }
-
-  const widgetFrame = async (page: Page): Promise<Frame> => {
-    const handle = await page.waitForSelector("iframe", { state: "attached" });
-    const frame = await handle.contentFrame();
-    if (!frame) throw new Error("no widget frame");
-    return frame;
-  };
+  const consolePage = (username: string, chatId: string) => addAgentAndSignIn(stage.browser, stage.t, username, chatId);
 
   /** A visitor writes first; the agent opens that conversation. */
   async function startChat(agent: Page, text: string) {
     const { page, received } = await visitorPage();
-    await page.goto(shop);
+    await page.goto(stage.shop.url);
     await page.getByRole("button", { name: "Open chat" }).click();
     const frame = await widgetFrame(page);
     await frame.getByLabel("Message").fill(text);
@@ -64,6 +40,7 @@ describe.runIf(browserAvailable())("notes and ratings between the console and a 
   }
 
   it("keeps a note private: the console shows it, the widget never receives it, a later reply arrives", async () => {
+    const { t } = stage;
     await addAgent(t.deps, "deniz");
     const agent = await consolePage("nazli", "616161");
     const { frame, received } = await startChat(agent, "My invoice is wrong");

@@ -6,29 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { newVisitorToken } from "../support/chatClients.ts";
 import { FakeTelegram } from "../support/fakeTelegram.ts";
-import { freshPostgresDatabase } from "../support/databases.ts";
-import { DestekProcess, freePort, killAllDestek, waitFor } from "../support/process.ts";
+import { DestekProcess, freePort, killAllDestek, processStorages, waitFor } from "../support/process.ts";
 
 type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
-const setups: Array<{ name: string; env: () => Promise<{ env: Record<string, string>; dispose(): Promise<void> }> }> = [
-  { name: "SQLite", env: async () => ({ env: {}, dispose: async () => undefined }) },
-];
-const pgUrl = process.env.TEST_DATABASE_URL;
-const redisUrl = process.env.TEST_REDIS_URL;
-if (pgUrl && redisUrl) {
-  setups.push({
-    name: "PostgreSQL + Redis",
-    env: async () => {
-      const schema = await freshPostgresDatabase(pgUrl);
-      return { env: { DATABASE_URL: schema.url, REDIS_URL: redisUrl }, dispose: () => schema.dispose() };
-    },
-  });
-}
-
 // Widgets stay connected for hours: a rolling deploy must not wait them out. SIGTERM drops the
 // sockets in a way the clients retry (to another node behind the balancer), then exits.
-describe.each(setups)("SIGTERM on $name with widgets connected", (setup) => {
+describe.each(processStorages())("SIGTERM on $name with widgets connected", (setup) => {
   const sockets: Socket[] = [];
   const telegram = new FakeTelegram();
   beforeAll(async () => {

@@ -3,27 +3,11 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { freshPostgresDatabase } from "../support/databases.ts";
-import { DestekProcess, freePort, killAllDestek } from "../support/process.ts";
+import { DestekProcess, freePort, killAllDestek, processStorages } from "../support/process.ts";
 
 // A node that cannot listen must exit non-zero with one clear line, so a supervisor restarts it
 // (or an operator sees why), never exit 0 nor hang with its connections open.
-const setups: Array<{ name: string; env: () => Promise<{ env: Record<string, string>; dispose(): Promise<void> }> }> = [
-  { name: "SQLite", env: async () => ({ env: {}, dispose: async () => undefined }) },
-];
-const pgUrl = process.env.TEST_DATABASE_URL;
-const redisUrl = process.env.TEST_REDIS_URL;
-if (pgUrl && redisUrl) {
-  setups.push({
-    name: "PostgreSQL + Redis",
-    env: async () => {
-      const schema = await freshPostgresDatabase(pgUrl);
-      return { env: { DATABASE_URL: schema.url, REDIS_URL: redisUrl }, dispose: () => schema.dispose() };
-    },
-  });
-}
-
-describe.each(setups)("destek serve on $name when the port is taken", (setup) => {
+describe.each(processStorages())("destek serve on $name when the port is taken", (setup) => {
   let blocker: Server | undefined;
   afterEach(async () => {
     await killAllDestek();

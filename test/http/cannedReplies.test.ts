@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentRow, findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
+import type { AgentRow } from "../../src/adapters/db/repositories/agents.ts";
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
-import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { CannedReplyView } from "../../src/protocol/cannedReplies.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type TestApp, startTestAppOn, addAgentWithSession } from "../support/testApp.ts";
 
 // Canned replies over HTTP: who sees and changes which, validation with stable ids, and the audit log.
 
 describe.each(testDatabases())("canned replies on $name", (database: TestDatabase) => {
   let t: TestApp;
-  let dispose: () => Promise<void>;
   const tokens: Record<"admin" | "ayse" | "bora", string> = { admin: "", ayse: "", bora: "" };
   const rows: Partial<Record<keyof typeof tokens, AgentRow>> = {};
 
@@ -29,22 +27,14 @@ describe.each(testDatabases())("canned replies on $name", (database: TestDatabas
   const errorOf = (res: { statusCode: number; json(): unknown }) => ({ status: res.statusCode, id: (res.json() as { error: { id: string } }).error.id });
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await addAgent(t.deps, "admin", { admin: true });
-    await addAgent(t.deps, "ayse");
-    await addAgent(t.deps, "bora");
+    t = await startTestAppOn(database);
     for (const name of ["admin", "ayse", "bora"] as const) {
-      const row = (await findAgentByUsername(t.deps.domain.db, name))!;
-      rows[name] = row;
-      tokens[name] = (await startSession(t.deps.domain, row, { ip: null, userAgent: null })).accessToken;
+      const agent = await addAgentWithSession(t.deps, name, { admin: name === "admin" });
+      rows[name] = agent.row;
+      tokens[name] = agent.accessToken;
     }
   });
-  afterAll(async () => {
-    await t?.close();
-    await dispose?.();
-  });
+  afterAll(() => t?.close());
 
   it("shows shared replies to everyone and personal ones to their owner only", async () => {
     const shared = await create("admin", { scope: "shared", shortcut: "Greet", text: "Hello {{visitor.name}}, I am {{agent.name}}.\nHow can I help?" });

@@ -1,19 +1,17 @@
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { indexAllNotedMessages } from "../../src/adapters/db/repositories/searchIndex.ts";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
-import { startSession } from "../../src/domain/auth/sessions.ts";
 import { setConversationStatus } from "../../src/domain/chat/conversations.ts";
 import { identityHash, identitySecret } from "../../src/domain/chat/identity.ts";
 import type { ConversationSummary, MessageView } from "../../src/protocol/chat.ts";
 import type { ContactDetail, ContactList } from "../../src/protocol/contacts.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 // Contacts over HTTP on both engines: the list and its search, editing with stable validation ids,
 // the audit log, and a merge that moves everything of one person to the other, including a widget
@@ -22,9 +20,8 @@ import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => {
-  let t: TestApp;
+  let t: ListeningTestApp;
   let url = "";
-  let dispose: () => Promise<void>;
   const tokens = { admin: "", ayse: "" };
   const sockets: Socket[] = [];
 
@@ -55,22 +52,15 @@ describe.each(testDatabases())("contacts on $name", (database: TestDatabase) => 
   }
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    await addAgent(t.deps, "admin", { admin: true });
-    await addAgent(t.deps, "ayse");
+    t = await startListeningApp(database);
+    url = t.url;
     for (const name of ["admin", "ayse"] as const) {
-      const row = (await findAgentByUsername(t.deps.domain.db, name))!;
-      tokens[name] = (await startSession(t.deps.domain, row, { ip: null, userAgent: null })).accessToken;
+      tokens[name] = (await addAgentWithSession(t.deps, name, { admin: name === "admin" })).accessToken;
     }
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await t?.close();
-    await dispose?.();
   });
 
   it("edits a contact, keeps the search in step and writes a light audit entry", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentRow, findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
+import type { AgentRow } from "../../src/adapters/db/repositories/agents.ts";
 import { listAudit } from "../../src/adapters/db/repositories/audit.ts";
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import { startCall } from "../../src/domain/calls/callService.ts";
@@ -13,14 +13,13 @@ import type { ConversationSummary } from "../../src/protocol/chat.ts";
 import type { InboxView } from "../../src/protocol/inboxes.ts";
 import { newClientId, newVisitorToken } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type TestApp, startTestAppOn, addAgentWithSession } from "../support/testApp.ts";
 
 // Inboxes over HTTP, on both engines: admins create, rename, delete and staff them (audited); an
 // agent sees their own inboxes, and only the conversations and calls of those.
 
 describe.each(testDatabases())("inboxes on $name", (database: TestDatabase) => {
   let t: TestApp;
-  let dispose: () => Promise<void>;
   const tokens: Record<"admin" | "ayse" | "bora", string> = { admin: "", ayse: "", bora: "" };
   const rows: Partial<Record<keyof typeof tokens, AgentRow>> = {};
 
@@ -46,22 +45,14 @@ describe.each(testDatabases())("inboxes on $name", (database: TestDatabase) => {
   };
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await addAgent(t.deps, "admin", { admin: true });
-    await addAgent(t.deps, "ayse");
-    await addAgent(t.deps, "bora");
+    t = await startTestAppOn(database);
     for (const name of ["admin", "ayse", "bora"] as const) {
-      const row = (await findAgentByUsername(t.deps.domain.db, name))!;
-      rows[name] = row;
-      tokens[name] = (await startSession(t.deps.domain, row, { ip: null, userAgent: null })).accessToken;
+      const agent = await addAgentWithSession(t.deps, name, { admin: name === "admin" });
+      rows[name] = agent.row;
+      tokens[name] = agent.accessToken;
     }
   });
-  afterAll(async () => {
-    await t?.close();
-    await dispose?.();
-  });
+  afterAll(() => t?.close());
 
   it("puts every new agent in the default inbox, whether added or invited", async () => {
     expect(await inboxesOfAgent(t.deps.domain, rows.ayse!.id)).toEqual(["default"]);

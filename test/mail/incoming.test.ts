@@ -1,51 +1,41 @@
-import type { AddressInfo } from "node:net";
 import nodemailer from "nodemailer";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { type InboundMailJob, startInboundMailJob } from "../../src/adapters/mail/inboundServer.ts";
 import { startMailJob } from "../../src/adapters/mail/mailJob.ts";
 import type { BackgroundJob } from "../../src/jobs.ts";
 import { recipientOf, TestMailbox } from "../support/mailbox.ts";
-import { startSession } from "../../src/domain/auth/sessions.ts";
 import { replyAddress } from "../../src/domain/mail/replyAddress.ts";
 import type { ConversationSummary, MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { testDatabases } from "../support/databases.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 const DOMAIN = "reply.support.example.com";
 // A PNG of one pixel, to go through the widget's upload checks.
 const PIXEL = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 describe.each(testDatabases())("e-mail replies through destek's SMTP listener ($name)", (database) => {
-  let t: TestApp;
+  let t: ListeningTestApp;
   let url: string;
   let inbound: InboundMailJob;
   let outgoing: BackgroundJob;
   const mailbox = new TestMailbox();
   let smtpPort: number;
-  let dispose: () => Promise<void>;
   const sockets: Socket[] = [];
   let agentSocket: Socket;
   const tag = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
     await mailbox.start();
-    const handle = await database.open();
-    dispose = handle.dispose;
-    t = await startTestApp({
-      database: handle,
+    t = await startListeningApp(database, {
       env: { SMTP_INBOUND_PORT: "0", MAIL_REPLY_DOMAIN: DOMAIN, HOST: "127.0.0.1", SMTP_URL: mailbox.url, MAIL_FROM: "support@example.com", OFFLINE_EMAIL_DELAY_S: "60", UPLOAD_MAX_MB: "1" },
     });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    url = t.url;
     inbound = startInboundMailJob(t.deps);
     smtpPort = (await inbound.listening)!;
     outgoing = startMailJob(t.deps);
-    await addAgent(t.deps, "nil");
-    const agent = (await findAgentByUsername(t.deps.domain.db, "nil"))!;
-    agentSocket = await openSocket(`${url}/agent`, { token: (await startSession(t.deps.domain, agent, { ip: null, userAgent: null })).accessToken });
+    agentSocket = await openSocket(`${url}/agent`, { token: (await addAgentWithSession(t.deps, "nil")).accessToken });
     sockets.push(agentSocket);
   });
   afterAll(async () => {
@@ -54,7 +44,6 @@ describe.each(testDatabases())("e-mail replies through destek's SMTP listener ($
     await outgoing.stop();
     await t.close();
     await mailbox.stop();
-    await dispose();
   });
 
   const client = () => nodemailer.createTransport({ host: "127.0.0.1", port: smtpPort, secure: false, ignoreTLS: true });

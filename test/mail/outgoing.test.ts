@@ -1,21 +1,17 @@
-import type { AddressInfo } from "node:net";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
-import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { testDatabases } from "../support/databases.ts";
 import { recipientOf, TestMailbox } from "../support/mailbox.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 // Small enough that the clock jumps of all tests stay within an access token's life (15 min).
 const DELAY_S = 100;
 
 describe.each(testDatabases())("outgoing e-mail over real SMTP ($name)", (database) => {
-  let t: TestApp;
+  let t: ListeningTestApp;
   let url: string;
-  let dispose: () => Promise<void>;
   const mailbox = new TestMailbox();
   const sockets: Socket[] = [];
   let agentSocket: Socket;
@@ -23,25 +19,18 @@ describe.each(testDatabases())("outgoing e-mail over real SMTP ($name)", (databa
 
   beforeAll(async () => {
     await mailbox.start();
-    const handle = await database.open();
-    dispose = handle.dispose;
-    t = await startTestApp({
-      database: handle,
+    t = await startListeningApp(database, {
       env: { SMTP_URL: mailbox.url, MAIL_FROM: '"Destek Test" <support@example.com>', OFFLINE_EMAIL_DELAY_S: String(DELAY_S) },
       jobs: true,
     });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    await addAgent(t.deps, "mira");
-    const agent = (await findAgentByUsername(t.deps.domain.db, "mira"))!;
-    agentSocket = await openSocket(`${url}/agent`, { token: (await startSession(t.deps.domain, agent, { ip: null, userAgent: null })).accessToken });
+    url = t.url;
+    agentSocket = await openSocket(`${url}/agent`, { token: (await addAgentWithSession(t.deps, "mira")).accessToken });
     sockets.push(agentSocket);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await t.close();
     await mailbox.stop();
-    await dispose();
   });
 
   /** A visitor who left `email` and wrote once; returns the socket and the conversation id. */

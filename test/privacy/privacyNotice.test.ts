@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { insertCall } from "../../src/adapters/db/repositories/calls.ts";
-import { startSession } from "../../src/domain/auth/sessions.ts";
 import { createInbox } from "../../src/domain/inboxes/inboxes.ts";
 import { exportPerson } from "../../src/domain/privacy/exportPerson.ts";
 import type { MessageView } from "../../src/protocol/chat.ts";
@@ -13,7 +10,7 @@ import type { InboxSettings } from "../../src/protocol/inboxes.ts";
 import type { WidgetPrivacyNotice } from "../../src/protocol/privacy.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 // The pre-chat privacy notice: a website (inbox) that asks for consent gets no widget message
 // without it: the server refuses `consent_required`, records the consent sent with the first
@@ -23,31 +20,22 @@ import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 const POLICY = "https://shop.example/gizlilik";
 
 describe.each(testDatabases())("privacy notice consent on $name", (database: TestDatabase) => {
-  let t: TestApp;
-  let dispose: () => Promise<void>;
+  let t: ListeningTestApp;
   let url: string;
   let shopId: string;
   let adminToken: string;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    await addAgent(t.deps, "admin", { admin: true });
-    const row = (await findAgentByUsername(t.deps.domain.db, "admin"))!;
-    adminToken = (await startSession(t.deps.domain, row, { ip: null, userAgent: null })).accessToken;
+    t = await startListeningApp(database);
+    url = t.url;
+    adminToken = (await addAgentWithSession(t.deps, "admin", { admin: true })).accessToken;
     shopId = (await createInbox(t.deps.domain, { type: "system" }, { name: "Shop" })).id;
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
-  afterAll(async () => {
-    await t?.close();
-    await dispose?.();
-  });
+  afterAll(() => t?.close());
 
   async function api<T>(method: "GET" | "PUT" | "POST", path: string, payload?: object): Promise<T> {
     const res = await t.app.inject({ method, url: path, headers: { authorization: `Bearer ${adminToken}` }, ...(payload ? { payload } : {}) });

@@ -1,39 +1,28 @@
-import type { AddressInfo } from "node:net";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSession } from "../../src/domain/auth/sessions.ts";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import type { ConversationSummary, MessageView, VisitorConversationView } from "../../src/protocol/chat.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 type Sync = { conversation: VisitorConversationView | null; messages: MessageView[]; agentsOnline: boolean };
 
 describe.each(testDatabases())("live chat over sockets on $name", (database: TestDatabase) => {
-  let t: TestApp;
-  let dispose: () => Promise<void>;
+  let t: ListeningTestApp;
   let url: string;
   let agentToken: string;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    await addAgent(t.deps, "deniz");
-    const agent = (await findAgentByUsername(t.deps.domain.db, "deniz"))!;
-    agentToken = (await startSession(t.deps.domain, agent, { ip: null, userAgent: null })).accessToken;
+    t = await startListeningApp(database);
+    url = t.url;
+    agentToken = (await addAgentWithSession(t.deps, "deniz")).accessToken;
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
-  afterAll(async () => {
-    await t.close();
-    await dispose();
-  });
+  afterAll(() => t.close());
 
   const visitor = async (token = newVisitorToken()) => {
     const socket = await openSocket(`${url}/visitor`, { visitorToken: token, language: "tr" });

@@ -1,14 +1,12 @@
-import type { AddressInfo } from "node:net";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type AgentRow, findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
-import { startSession } from "../../src/domain/auth/sessions.ts";
+import type { AgentRow } from "../../src/adapters/db/repositories/agents.ts";
 import { createInbox } from "../../src/domain/inboxes/inboxes.ts";
 import type { CallStart, CallsState } from "../../src/protocol/calls.ts";
 import type { ConversationSummary, MessageView } from "../../src/protocol/chat.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 // The socket fan-out keeps to inboxes: an agent of inbox B never hears inbox A's conversations,
 // messages or calls, an admin hears all, and a change of members applies to open consoles at once.
@@ -18,8 +16,7 @@ import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
 type NewMessage = { message: MessageView; conversation: ConversationSummary };
 
 describe.each(testDatabases())("inbox rooms on $name", (database: TestDatabase) => {
-  let t: TestApp;
-  let dispose: () => Promise<void>;
+  let t: ListeningTestApp;
   let url: string;
   let shopId: string;
   const tokens: Record<"admin" | "ayse" | "bora", string> = { admin: "", ayse: "", bora: "" };
@@ -27,18 +24,12 @@ describe.each(testDatabases())("inbox rooms on $name", (database: TestDatabase) 
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    await addAgent(t.deps, "admin", { admin: true });
-    await addAgent(t.deps, "ayse");
-    await addAgent(t.deps, "bora");
+    t = await startListeningApp(database);
+    url = t.url;
     for (const name of ["admin", "ayse", "bora"] as const) {
-      const row = (await findAgentByUsername(t.deps.domain.db, name))!;
-      rows[name] = row;
-      tokens[name] = (await startSession(t.deps.domain, row, { ip: null, userAgent: null })).accessToken;
+      const agent = await addAgentWithSession(t.deps, name, { admin: name === "admin" });
+      rows[name] = agent.row;
+      tokens[name] = agent.accessToken;
     }
     // Ayşe answers the shop only; Bora the default inbox only.
     shopId = (await createInbox(t.deps.domain, { type: "system" }, { name: "Shop" })).id;
@@ -48,10 +39,7 @@ describe.each(testDatabases())("inbox rooms on $name", (database: TestDatabase) 
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
-  afterAll(async () => {
-    await t?.close();
-    await dispose?.();
-  });
+  afterAll(() => t?.close());
 
   async function admin(method: "PUT" | "POST" | "DELETE", path: string, payload?: object) {
     const res = await t.app.inject({ method, url: path, headers: { authorization: `Bearer ${tokens.admin}` }, ...(payload ? { payload } : {}) });

@@ -10,39 +10,28 @@ import type { TimelineEventView } from "../../src/protocol/timeline.ts";
 import { newClientId, newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
 import { testRedisUrl } from "../support/redis.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { addAgent, startTestApp, type TestApp, type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 // A label change made by one agent reaches another agent's console over the socket: the
 // conversation with its new labels, the timeline entry with who did it, and a catalogue change.
 // The visitor's widget hears nothing of labels.
 describe.each(testDatabases())("labels live on $name", (database: TestDatabase) => {
-  let t: TestApp;
-  let dispose: () => Promise<void>;
+  let t: ListeningTestApp;
   let url: string;
   const tokens: Record<"admin" | "deniz" | "ece", string> = { admin: "", deniz: "", ece: "" };
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    await addAgent(t.deps, "admin", { admin: true });
-    await addAgent(t.deps, "deniz");
-    await addAgent(t.deps, "ece");
+    t = await startListeningApp(database);
+    url = t.url;
     for (const name of ["admin", "deniz", "ece"] as const) {
-      const row = (await findAgentByUsername(t.deps.domain.db, name))!;
-      tokens[name] = (await startSession(t.deps.domain, row, { ip: null, userAgent: null })).accessToken;
+      tokens[name] = (await addAgentWithSession(t.deps, name, { admin: name === "admin" })).accessToken;
     }
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
-  afterAll(async () => {
-    await t.close();
-    await dispose();
-  });
+  afterAll(() => t.close());
 
   const open = async (path: string, auth: Record<string, unknown>) => {
     const socket = await openSocket(`${url}${path}`, auth);

@@ -1,15 +1,13 @@
-import type { AddressInfo } from "node:net";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
-import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { ConversationSummary, MessageView } from "../../src/protocol/chat.ts";
 import type { SearchSnippet } from "../../src/protocol/search.ts";
 import { parseSearch } from "../../src/domain/search/query.ts";
 import { searchInboxPage } from "../../src/domain/search/searchInbox.ts";
 import { newClientId, newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { type ListeningTestApp, startListeningApp, addAgentWithSession } from "../support/testApp.ts";
 
 interface Page {
   conversations: ConversationSummary[];
@@ -21,29 +19,20 @@ interface Page {
 const marked = (snippet: SearchSnippet | undefined) => (snippet ? snippet.marks.map((m) => snippet.text.slice(m.start, m.end)) : []);
 
 describe.each(testDatabases())("inbox full-text search on $name", (database: TestDatabase) => {
-  let t: TestApp;
-  let dispose: () => Promise<void>;
+  let t: ListeningTestApp;
   let url: string;
   let agentToken: string;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({ database: db });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    await addAgent(t.deps, "selin");
-    const agent = (await findAgentByUsername(t.deps.domain.db, "selin"))!;
-    agentToken = (await startSession(t.deps.domain, agent, { ip: null, userAgent: null })).accessToken;
+    t = await startListeningApp(database);
+    url = t.url;
+    agentToken = (await addAgentWithSession(t.deps, "selin")).accessToken;
   });
   afterEach(() => {
     for (const socket of sockets.splice(0)) socket.close();
   });
-  afterAll(async () => {
-    await t.close();
-    await dispose();
-  });
+  afterAll(() => t.close());
 
   const visitor = async () => {
     const socket = await openSocket(`${url}/visitor`, { visitorToken: newVisitorToken(), language: "tr" });

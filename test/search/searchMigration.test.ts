@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { Migrator } from "kysely";
+import type { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, MIGRATIONS } from "../../src/adapters/db/database.ts";
 import { searchInboxPage } from "../../src/domain/search/searchInbox.ts";
 import { parseSearch } from "../../src/domain/search/query.ts";
-import { testDatabases } from "../support/databases.ts";
+import { openWithMigrator, testDatabases } from "../support/databases.ts";
 
 // Migration 0010 indexes what was written before search existed, on both engines; deletes reach
 // the index by cascade.
@@ -13,8 +13,7 @@ describe.each(testDatabases())("search migration 0010 on $name", (database) => {
   let migrator: Migrator;
 
   beforeAll(async () => {
-    handle = await database.open();
-    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => MIGRATIONS }, ...(handle.schema ? { migrationTableSchema: handle.schema } : {}) });
+    ({ handle, migrator } = await openWithMigrator(database));
   });
   afterAll(() => handle?.dispose());
 

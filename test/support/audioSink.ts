@@ -25,6 +25,17 @@ export function headedAudioAvailable(): boolean {
   return missing.length === 0;
 }
 
+/** Loudness (RMS of 16-bit samples) of a second of silence stays under this; a heard beep is far above HEARD. */
+export const SILENT = 50;
+export const HEARD = 1000;
+/** How long a listening test waits for a beep or for silence. */
+export const LISTEN_DEADLINE = { timeoutMs: 45_000 };
+
+/** The loudness once the sink plays a heard beep (or when LISTEN_DEADLINE passes): the caller asserts on it. */
+export const waitForHeard = (sink: AudioSink) => sink.waitForLoudness((rms) => rms > HEARD, LISTEN_DEADLINE);
+/** The loudness once the sink is silent (or when LISTEN_DEADLINE passes): the caller asserts on it. */
+export const waitForSilence = (sink: AudioSink) => sink.waitForLoudness((rms) => rms < SILENT, LISTEN_DEADLINE);
+
 export interface AudioSink {
   /** What headed Chromium needs in its environment: the display and this sink as its speaker. */
   env: NodeJS.ProcessEnv;

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, BrowserContextOptions, Frame, Page } from "playwright-core";
 import { launchChromium } from "./browser.ts";
-import { codeFrom, PASSWORD, startTestServer, type TestServer } from "./testApp.ts";
+import { addAgent, codeFrom, PASSWORD, startTestServer, type TestServer } from "./testApp.ts";
 
 // Pages of the browser call tests: a shop embedding the widget, and signed-in consoles.
 
@@ -57,21 +57,44 @@ export async function widgetFrame(page: Page): Promise<Frame> {
   return frame;
 }
 
-export interface CallStage {
+/** The app (`t`) and Chromium: what a console test starts from. */
+export interface ConsoleStage {
   t: TestServer;
   browser: Browser;
-  shop: Shop;
   close(): Promise<void>;
 }
 
+/** The app and Chromium (headed when asked, see launchChromium), for tests of the console alone. */
+export async function startConsoleStage(options: { env?: Record<string, string>; jobs?: boolean; headed?: { env: NodeJS.ProcessEnv } } = {}): Promise<ConsoleStage> {
+  const t = await startTestServer({ ...(options.env && { env: options.env }), jobs: options.jobs ?? false });
+  const browser = await launchChromium(options.headed);
+  return {
+    t,
+    browser,
+    async close() {
+      await browser.close();
+      await t.close();
+    },
+  };
+}
+
+/** A console stage with a shop embedding the widget. */
+export interface WidgetStage extends ConsoleStage {
+  shop: Shop;
+}
+
+export type CallStage = WidgetStage;
+
 /**
- * What every call test starts from: the app with its background jobs running as in production
- * (no pre-chat form, `env` on top), a shop embedding its widget, Chromium (headed when asked, see launchChromium).
+ * What every widget test starts from: the app with no pre-chat form (`env` on top), a shop
+ * embedding its widget (`shop` as startShop takes it), Chromium (headed when asked, see launchChromium).
  */
-export async function startCallStage(env: Record<string, string> = {}, headed?: { env: NodeJS.ProcessEnv }): Promise<CallStage> {
-  const t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", ...env }, jobs: true });
-  const shop = await startShop(t);
-  const browser = await launchChromium(headed);
+export async function startWidgetStage(
+  options: { env?: Record<string, string>; jobs?: boolean; shop?: Parameters<typeof startShop>[1]; headed?: { env: NodeJS.ProcessEnv } } = {},
+): Promise<WidgetStage> {
+  const t = await startTestServer({ env: { PRECHAT_FIELDS: "name:off,email:off,phone:off", ...options.env }, jobs: options.jobs ?? false });
+  const shop = await startShop(t, options.shop);
+  const browser = await launchChromium(options.headed);
   return {
     t,
     browser,
@@ -82,6 +105,11 @@ export async function startCallStage(env: Record<string, string> = {}, headed?: 
       await t.close();
     },
   };
+}
+
+/** A widget stage with the app's background jobs running as in production: what every call test starts from. */
+export function startCallStage(env: Record<string, string> = {}, headed?: { env: NodeJS.ProcessEnv }): Promise<CallStage> {
+  return startWidgetStage({ env, jobs: true, ...(headed && { headed }) });
 }
 
 /**
@@ -249,6 +277,31 @@ export async function signInConsole(
   await page.getByRole("button", { name: "Verify" }).click();
   await page.getByText("Conversations").first().waitFor();
   return page;
+}
+
+/** Adds agent `username` (Telegram chat `telegramChatId`, an admin when asked) and signs them in to the console (signInConsole). */
+export async function addAgentAndSignIn(
+  browser: Browser,
+  t: Pick<TestServer, "url" | "telegram" | "deps">,
+  username: string,
+  telegramChatId: string,
+  options: Parameters<typeof signInConsole>[4] & { admin?: boolean } = {},
+): Promise<Page> {
+  const { admin, ...signIn } = options;
+  await addAgent(t.deps, username, { telegramChatId, ...(admin && { admin }) });
+  return signInConsole(browser, t, username, telegramChatId, signIn);
+}
+
+/** Turns one side's Speaker on or off, and waits until its button shows the change. */
+export async function setSpeaker(side: Page | Frame, on: boolean): Promise<void> {
+  await side.getByRole("button", { name: on ? "Speaker on" : "Speaker off", exact: true }).click();
+  await side.getByRole("button", { name: on ? "Speaker off" : "Speaker on", exact: true }).waitFor();
+}
+
+/** The visitor hangs up in the widget's frame, and the call leaves the agent's page. */
+export async function visitorHangsUp(frame: Frame, agent: Page): Promise<void> {
+  await frame.getByRole("button", { name: "Hang up" }).click();
+  await agent.getByRole("button", { name: "Hang up" }).waitFor({ state: "detached", timeout: 20_000 });
 }
 
 /** The WebRTC connection state of the page's call (`none` without a call). */

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Migrator } from "kysely";
 import pg from "pg";
 import type { Logger } from "pino";
-import { type DatabaseHandle, migrateToLatest, openDatabase } from "../../src/adapters/db/database.ts";
+import { type DatabaseHandle, MIGRATIONS, migrateToLatest, openDatabase } from "../../src/adapters/db/database.ts";
 
 export interface TestDatabase {
   name: "sqlite" | "postgres";
@@ -21,6 +22,16 @@ export function testDatabases(): TestDatabase[] {
   const list: TestDatabase[] = [{ name: "sqlite", open: openSqlite }];
   if (url) list.push({ name: "postgres", open: () => openPostgres(url) });
   return list;
+}
+
+/**
+ * A fresh database of `database` with a Migrator over destek's migrations, for the tests that take
+ * it down to an older schema, write rows as the old code did, and migrate up again.
+ */
+export async function openWithMigrator(database: TestDatabase): Promise<{ handle: DatabaseHandle & { dispose(): Promise<void> }; migrator: Migrator }> {
+  const handle = await database.open();
+  const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => MIGRATIONS }, ...(handle.schema ? { migrationTableSchema: handle.schema } : {}) });
+  return { handle, migrator };
 }
 
 export async function openSqlite(log?: Logger) {

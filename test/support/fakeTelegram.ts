@@ -13,6 +13,18 @@ export interface SentMessage {
   [key: string]: unknown;
 }
 
+/** A button of a message's inline keyboard, as the bot sent it. */
+export interface InlineButton {
+  text: string;
+  callback_data?: string;
+  url?: string;
+  web_app?: { url: string };
+}
+
+/** The buttons of a sent message's inline keyboard, row after row (none without a keyboard). */
+export const inlineButtonsOf = (message: SentMessage): InlineButton[] =>
+  ((message.reply_markup as { inline_keyboard?: InlineButton[][] } | undefined)?.inline_keyboard ?? []).flat();
+
 const BOT_USER = { id: 123456, is_bot: true, first_name: "destek", username: "destek_test_bot" };
 
 /** An error the fake answers with: a Bot API error envelope, or `reset` (the connection is cut, no answer). */

@@ -2,6 +2,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { CONFIG_VARIABLES } from "../../src/config.ts";
+import { freshPostgresDatabase } from "./databases.ts";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 
@@ -117,4 +118,30 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: () => string):
     timer = setTimeout(() => reject(new Error(message())), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Where a spawned destek keeps its data: the variables that point it there, and how to remove it after. */
+export interface ProcessStorage {
+  name: string;
+  env(): Promise<{ env: Record<string, string>; dispose(): Promise<void> }>;
+}
+
+/**
+ * The storage every spawned-process test runs on: SQLite in the data directory always, and a fresh
+ * PostgreSQL database with Redis when TEST_DATABASE_URL and TEST_REDIS_URL are both set.
+ */
+export function processStorages(): ProcessStorage[] {
+  const setups: ProcessStorage[] = [{ name: "SQLite", env: async () => ({ env: {}, dispose: async () => undefined }) }];
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  const redisUrl = process.env.TEST_REDIS_URL;
+  if (pgUrl && redisUrl) {
+    setups.push({
+      name: "PostgreSQL + Redis",
+      env: async () => {
+        const schema = await freshPostgresDatabase(pgUrl);
+        return { env: { DATABASE_URL: schema.url, REDIS_URL: redisUrl }, dispose: () => schema.dispose() };
+      },
+    });
+  }
+  return setups;
 }

@@ -7,11 +7,13 @@ import pino, { type Logger } from "pino";
 import { buildApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { DatabaseHandle } from "../../src/adapters/db/database.ts";
+import { type AgentRow, findAgentByUsername } from "../../src/adapters/db/repositories/agents.ts";
 import { type AppDeps, createDeps } from "../../src/deps.ts";
 import { createAgent } from "../../src/domain/agents.ts";
+import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { Clock } from "../../src/domain/ports.ts";
 import { startBackgroundJobs } from "../../src/jobs.ts";
-import { openSqlite } from "./databases.ts";
+import { openSqlite, type TestDatabase } from "./databases.ts";
 import { FakeTelegram } from "./fakeTelegram.ts";
 
 /** Real time plus a jump tests can make, to expire codes, tickets and tokens without waiting. */
@@ -79,6 +81,14 @@ export async function startTestApp(options: {
   };
 }
 
+/**
+ * The app's deps alone on `database`, without the app or its background jobs: for tests that drive
+ * the work themselves (no job may take it first).
+ */
+export function depsWithoutApp(database: DatabaseHandle, clock: Clock): AppDeps {
+  return createDeps(loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "destek-deps-")) }), { database, clock, log: pino({ level: "silent" }) });
+}
+
 export const PASSWORD = "correct horse battery";
 
 export function addAgent(deps: AppDeps, username: string, extra: { telegramChatId?: string; admin?: boolean } = {}) {
@@ -89,6 +99,15 @@ export function addAgent(deps: AppDeps, username: string, extra: { telegramChatI
     role: extra.admin ? "admin" : "agent",
     telegramChatId: extra.telegramChatId,
   });
+}
+
+/** Adds agent `username` and starts a session for them, as a sign-in would: their row and access token. */
+export async function addAgentWithSession(deps: AppDeps, username: string, extra: { telegramChatId?: string; admin?: boolean } = {}): Promise<{ row: AgentRow; accessToken: string }> {
+  await addAgent(deps, username, extra);
+  const row = await findAgentByUsername(deps.domain.db, username);
+  if (!row) throw new Error(`agent ${username} was not added`);
+  const { accessToken } = await startSession(deps.domain, row, { ip: null, userAgent: null });
+  return { row, accessToken };
 }
 
 /** Keeps the cookies a browser would, across inject() calls. */
@@ -146,4 +165,32 @@ export async function startTestServer(options: { env?: Record<string, string>; j
       await database.dispose();
     },
   };
+}
+
+/** What startTestApp takes besides the database. */
+type AppOnOptions = Omit<Parameters<typeof startTestApp>[0], "database">;
+
+/** The app on a fresh database of `database` (either engine); `close()` disposes the database too. */
+export async function startTestAppOn(database: TestDatabase, options: AppOnOptions = {}): Promise<TestApp> {
+  const db = await database.open();
+  const t = await startTestApp({ database: db, ...options });
+  return {
+    ...t,
+    async close() {
+      await t.close();
+      await db.dispose();
+    },
+  };
+}
+
+export interface ListeningTestApp extends TestApp {
+  /** http://127.0.0.1:<port> of the listening app. */
+  url: string;
+}
+
+/** The usual setup of socket tests on either engine: startTestAppOn, listening on a free port. */
+export async function startListeningApp(database: TestDatabase, options: AppOnOptions = {}): Promise<ListeningTestApp> {
+  const t = await startTestAppOn(database, options);
+  await t.app.listen({ port: 0, host: "127.0.0.1" });
+  return { ...t, url: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}` };
 }

@@ -4,21 +4,13 @@ import { findAgentByUsername } from "../../src/adapters/db/repositories/agents.t
 import { startSession } from "../../src/domain/auth/sessions.ts";
 import type { CallStart, CallView } from "../../src/protocol/calls.ts";
 import { newVisitorToken, nextEvent, openSocket, request } from "../support/chatClients.ts";
-import type { FakeTelegram, SentMessage } from "../support/fakeTelegram.ts";
+import { type FakeTelegram, inlineButtonsOf, type SentMessage } from "../support/fakeTelegram.ts";
 import { addAgent, startTestServer, type TestServer } from "../support/testApp.ts";
 
 const TEAM_CHAT = -100888;
 const DENIZ = 9101;
 const ECE = 9102;
 const STRANGER = 5555;
-
-interface Button {
-  text: string;
-  callback_data?: string;
-  url?: string;
-}
-const buttonsOf = (message: SentMessage): Button[] =>
-  ((message.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();
 
 /** What the bot did besides sending messages, as it happened: answered presses, edited alerts. */
 const requestsOf = (telegram: FakeTelegram, method: string) => telegram.otherRequests.filter((r) => r.method === method).map((r) => r.args);
@@ -55,7 +47,7 @@ describe("call buttons in Telegram", () => {
     return socket;
   };
   const alertIn = (chat: number, callId: string) =>
-    telegram.waitForSent((m) => String(m.chat_id) === String(chat) && buttonsOf(m).some((b) => b.callback_data?.endsWith(callId)));
+    telegram.waitForSent((m) => String(m.chat_id) === String(chat) && inlineButtonsOf(m).some((b) => b.callback_data?.endsWith(callId)));
   /** The three alerts of a call: the team chat and each linked agent's chat. */
   const alertsOf = (callId: string) => Promise.all([alertIn(TEAM_CHAT, callId), alertIn(DENIZ, callId), alertIn(ECE, callId)]);
   const callRow = (id: string) => t.deps.domain.db.selectFrom("calls").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -75,7 +67,7 @@ describe("call buttons in Telegram", () => {
     const [team, deniz, ece] = await alertsOf(call.id);
     for (const alert of [team, deniz, ece]) {
       expect(alert.text).toContain("arıyor");
-      expect(buttonsOf(alert)).toEqual([
+      expect(inlineButtonsOf(alert)).toEqual([
         { text: "Kabul et", callback_data: `call:accept:${call.id}` },
         { text: "Reddet", callback_data: `call:reject:${call.id}` },
       ]);
@@ -121,7 +113,7 @@ describe("call buttons in Telegram", () => {
     const link = `${t.deps.domain.publicUrl}/console/calls/${call.id}`;
     const note = await telegram.waitForSent((m) => String(m.chat_id) === String(DENIZ) && String(m.text).includes(link));
     expect(note.text).toContain("görüşmeyi aldınız");
-    expect(buttonsOf(note).some((b) => b.url)).toBe(false);
+    expect(inlineButtonsOf(note).some((b) => b.url)).toBe(false);
 
     // The other chats' alerts say who took it.
     await expect.poll(() => editsOf(ECE, eceAlert.message_id).length, { timeout: 5000 }).toBe(1);
@@ -168,15 +160,15 @@ describe("call Accept in Telegram with a public URL", () => {
     const caller = await openSocket(`${t.url}/visitor`, { visitorToken: newVisitorToken() });
     try {
       const { call } = await request<CallStart>(caller, "call:start", { media: "audio" });
-      const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(DENIZ) && buttonsOf(m).length > 0);
+      const alert = await t.telegram.waitForSent((m) => String(m.chat_id) === String(DENIZ) && inlineButtonsOf(m).length > 0);
       // With an HTTPS address the alert opens the Mini App or the console (test/telegram/miniApp.test.ts);
       // an Accept callback, as alerts posted before carry, still claims the call.
-      expect(buttonsOf(alert).map((b) => b.text)).toEqual(["Telegram'da kabul et", "Tarayıcıda kabul et", "Reddet"]);
+      expect(inlineButtonsOf(alert).map((b) => b.text)).toEqual(["Telegram'da kabul et", "Tarayıcıda kabul et", "Reddet"]);
       const accepted = nextEvent<{ call: CallView }>(caller, "call:accepted");
       t.telegram.pushCallbackQuery(DENIZ, `call:accept:${call.id}`, alert);
       await accepted;
-      const note = await t.telegram.waitForSent((m) => String(m.chat_id) === String(DENIZ) && m.message_id !== alert.message_id && buttonsOf(m).some((b) => b.url));
-      expect(buttonsOf(note)).toEqual([{ text: "Görüşmeyi aç", url: `https://support.example.com/console/calls/${call.id}` }]);
+      const note = await t.telegram.waitForSent((m) => String(m.chat_id) === String(DENIZ) && m.message_id !== alert.message_id && inlineButtonsOf(m).some((b) => b.url));
+      expect(inlineButtonsOf(note)).toEqual([{ text: "Görüşmeyi aç", url: `https://support.example.com/console/calls/${call.id}` }]);
     } finally {
       caller.close();
     }

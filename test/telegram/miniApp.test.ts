@@ -1,4 +1,3 @@
-import type { AddressInfo } from "node:net";
 import type { LightMyRequestResponse } from "fastify";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -8,44 +7,30 @@ import type { CallStart, CallView } from "../../src/protocol/calls.ts";
 import type { TelegramAppSession } from "../../src/protocol/telegramApp.ts";
 import { newVisitorToken, openSocket, request } from "../support/chatClients.ts";
 import { type TestDatabase, testDatabases } from "../support/databases.ts";
-import { FakeTelegram, type SentMessage } from "../support/fakeTelegram.ts";
+import { FakeTelegram, inlineButtonsOf } from "../support/fakeTelegram.ts";
 import { signedInitData } from "../support/telegramInitData.ts";
-import { addAgent, startTestApp, type TestApp } from "../support/testApp.ts";
+import { addAgent, type ListeningTestApp, startListeningApp } from "../support/testApp.ts";
 
 const TEAM_CHAT = -100777;
 const DERYA = 8801;
 const EMRE = 8802;
 const STRANGER = 8899;
 
-interface Button {
-  text: string;
-  callback_data?: string;
-  url?: string;
-  web_app?: { url: string };
-}
-const buttonsOf = (message: SentMessage): Button[] =>
-  ((message.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();
-
 // Calls answered inside Telegram: the Mini App's sign-in with Telegram's initData (genuine, forged,
 // stale), the alert's three buttons, the "Accept in browser" link, and the claim race.
 describe.each(testDatabases())("Telegram Mini App for calls, on $name", (database: TestDatabase) => {
   let telegram: FakeTelegram;
-  let t: TestApp;
+  let t: ListeningTestApp;
   let url: string;
-  let dispose: () => Promise<void>;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
     telegram = await new FakeTelegram().start();
-    const db = await database.open();
-    dispose = db.dispose;
-    t = await startTestApp({
-      database: db,
+    t = await startListeningApp(database, {
       telegram,
       env: { PUBLIC_URL: "https://support.example.com", TELEGRAM_ADMIN_CHAT_ID: String(TEAM_CHAT), TELEGRAM_MINI_APP_NAME: "call" },
     });
-    await t.app.listen({ port: 0, host: "127.0.0.1" });
-    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    url = t.url;
     await addAgent(t.deps, "derya", { telegramChatId: String(DERYA) });
     await addAgent(t.deps, "emre", { telegramChatId: String(EMRE) });
     await t.deps.telegram!.start(t.deps);
@@ -56,7 +41,6 @@ describe.each(testDatabases())("Telegram Mini App for calls, on $name", (databas
   afterAll(async () => {
     await t.close();
     await telegram.stop();
-    await dispose();
   });
 
   const signIn = (initData: string, callId?: string) =>
@@ -111,16 +95,16 @@ describe.each(testDatabases())("Telegram Mini App for calls, on $name", (databas
 
   it("rings with Accept in Telegram, Accept in browser and Reject; the browser link opens the console at the call", async () => {
     const { call } = await request<CallStart>(await visitor(), "call:start", { media: "audio" });
-    const alertIn = (chat: number) => telegram.waitForSent((m) => String(m.chat_id) === String(chat) && buttonsOf(m).some((b) => b.callback_data === `call:reject:${call.id}`));
+    const alertIn = (chat: number) => telegram.waitForSent((m) => String(m.chat_id) === String(chat) && inlineButtonsOf(m).some((b) => b.callback_data === `call:reject:${call.id}`));
 
     // A private chat: the Mini App as a web_app button.
-    const [inTelegram, inBrowser, reject] = buttonsOf(await alertIn(DERYA));
+    const [inTelegram, inBrowser, reject] = inlineButtonsOf(await alertIn(DERYA));
     expect(inTelegram).toEqual({ text: "Telegram'da kabul et", web_app: { url: `https://support.example.com/telegram/app?call=${call.id}` } });
     expect(inBrowser).toEqual({ text: "Tarayıcıda kabul et", url: expect.stringMatching(new RegExp(`^https://support.example.com/telegram/call/${call.id}\\?exp=\\d+&sig=`)) });
     expect(reject).toEqual({ text: "Reddet", callback_data: `call:reject:${call.id}` });
 
     // A group chat allows no web_app button: the direct Mini App link, with the call as startapp.
-    const group = buttonsOf(await alertIn(TEAM_CHAT));
+    const group = inlineButtonsOf(await alertIn(TEAM_CHAT));
     expect(group.map((b) => b.text)).toEqual(["Telegram'da kabul et", "Tarayıcıda kabul et", "Reddet"]);
     expect(group[0]).toEqual({ text: "Telegram'da kabul et", url: `https://t.me/${telegram.botUsername}/call?startapp=${call.id}` });
 
@@ -167,7 +151,7 @@ describe.each(testDatabases())("Telegram Mini App for calls, on $name", (databas
     // Every alert of the call now says who took it, without buttons.
     const winner = row.agent_id === (await findAgentByUsername(t.deps.domain.db, "derya"))!.id ? "Agent derya" : "Agent emre";
     for (const chat of [DERYA, EMRE, TEAM_CHAT]) {
-      const alert = await telegram.waitForSent((m) => String(m.chat_id) === String(chat) && buttonsOf(m).some((b) => b.callback_data === `call:reject:${call.id}`));
+      const alert = await telegram.waitForSent((m) => String(m.chat_id) === String(chat) && inlineButtonsOf(m).some((b) => b.callback_data === `call:reject:${call.id}`));
       const edits = () =>
         telegram.otherRequests.filter((r) => r.method === "editMessageText" && String(r.args.chat_id) === String(chat) && Number(r.args.message_id) === alert.message_id);
       await expect.poll(() => edits().length, { timeout: 10_000 }).toBe(1);

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Migrator, sql } from "kysely";
+import { type Migrator, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseHandle, MIGRATIONS } from "../../../src/adapters/db/database.ts";
-import { testDatabases } from "../../support/databases.ts";
+import { openWithMigrator, testDatabases } from "../../support/databases.ts";
 
 // Migration 0014 on both engines: agents who existed before status did are "online" (nothing
 // changes for them), and it goes down and up again cleanly.
@@ -11,8 +11,7 @@ describe.each(testDatabases())("agent status migration 0014 on $name", (database
   let migrator: Migrator;
 
   beforeAll(async () => {
-    handle = await database.open();
-    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => MIGRATIONS }, ...(handle.schema ? { migrationTableSchema: handle.schema } : {}) });
+    ({ handle, migrator } = await openWithMigrator(database));
   });
   afterAll(() => handle?.dispose());
 

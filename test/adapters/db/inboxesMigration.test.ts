@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Migrator } from "kysely";
+import type { Migrator } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseHandle, MIGRATIONS } from "../../../src/adapters/db/database.ts";
-import { testDatabases } from "../../support/databases.ts";
+import type { DatabaseHandle } from "../../../src/adapters/db/database.ts";
+import { openWithMigrator, testDatabases } from "../../support/databases.ts";
 
 // Migration 0013 brings inboxes. An install from before it keeps working as it did: every
 // conversation and call lands in the default inbox, and every agent becomes its member, so
@@ -12,8 +12,7 @@ describe.each(testDatabases())("migration 0013 (inboxes) on $name", (database) =
   let migrator: Migrator;
 
   beforeAll(async () => {
-    handle = await database.open();
-    migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => MIGRATIONS }, ...(handle.schema ? { migrationTableSchema: handle.schema } : {}) });
+    ({ handle, migrator } = await openWithMigrator(database));
   });
   afterAll(() => handle?.dispose());
 
