@@ -14,6 +14,7 @@ import { startAssignmentJob } from "./realtime/assignmentJob.ts";
 import { startBusinessHoursJob } from "./realtime/businessHoursJob.ts";
 import { startWebhookJob } from "./adapters/webhooks/webhookJob.ts";
 import { startSearchIndexJob } from "./adapters/db/searchIndexJob.ts";
+import { startSqliteCheckpoints } from "./adapters/db/sqliteCheckpoints.ts";
 
 export type { BackgroundJob };
 
@@ -30,6 +31,7 @@ export function startRingTimeoutJob(deps: AppDeps): BackgroundJob {
  */
 export function startBackgroundJobs(deps: AppDeps, io: Server): BackgroundJob {
   const jobs: BackgroundJob[] = [
+    startSqliteCheckpoints(deps.database, deps.log),
     startRingTimeoutJob(deps),
     startRecordingJobs(deps),
     startRetentionJob(deps),

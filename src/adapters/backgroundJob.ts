@@ -7,21 +7,36 @@ export interface BackgroundJob {
  * A worker's pause between rounds, which `wake()` ends at once: a row queued now is sent now, not
  * after the pause. A wake while the worker is busy with a round is kept, so the next pause is
  * skipped: work queued during a round does not wait a whole pause either.
+ *
+ * With `settleMs`, a wake ends the pause that long after it instead of at once, and the wakes that
+ * come meanwhile join it: a worker woken by every chat message (push, which usually finds nothing
+ * to send) then looks once per burst instead of once per message.
  */
 export class WorkerPause {
   private endNow: (() => void) | undefined;
   private woken = false;
+  private settling = false;
+  private readonly settleMs: number;
+
+  constructor(options: { settleMs?: number } = {}) {
+    this.settleMs = options.settleMs ?? 0;
+  }
 
   wait(ms: number): Promise<void> {
     if (this.woken) {
       this.woken = false;
-      return Promise.resolve();
+      if (!this.settleMs) return Promise.resolve();
+      ms = this.settleMs;
     }
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const end = () => {
         clearTimeout(timer);
-        this.endNow = undefined;
+        // A settle timer may fire after this pause ended by itself: it must not touch the next one.
+        if (this.endNow === end) {
+          this.endNow = undefined;
+          this.settling = false;
+        }
         resolve();
       };
       timer = setTimeout(end, ms);
@@ -30,8 +45,17 @@ export class WorkerPause {
   }
 
   wake(): void {
-    if (this.endNow) this.endNow();
-    else this.woken = true;
+    if (!this.endNow) {
+      this.woken = true;
+      return;
+    }
+    if (!this.settleMs) {
+      this.endNow();
+      return;
+    }
+    if (this.settling) return;
+    this.settling = true;
+    setTimeout(this.endNow, this.settleMs);
   }
 }
 

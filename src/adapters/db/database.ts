@@ -42,6 +42,8 @@ export interface DatabaseHandle {
   kind: DbKind;
   /** PostgreSQL schema the tables live in, when not the default one. */
   schema?: string;
+  /** SQLite's database file. */
+  file?: string;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ export function openDatabase(config: Config["database"], options: { schema?: str
     // the cost is a little more writing on deletes.
     file.pragma("secure_delete = ON");
     const db = new Kysely<Database>({ dialect: guardDialect(new SqliteDialect({ database: withStatementCache(file) }), outages, "sqlite") });
-    return { db, kind: "sqlite", close: () => db.destroy() };
+    return { db, kind: "sqlite", file: config.file, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: config.url,

@@ -9,6 +9,7 @@ import { type PushOutcome, sendPush } from "./pushSender.ts";
 
 const BATCH = 50;
 const IDLE_MS = 1000;
+const WAKE_SETTLE_MS = 50;
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 /** Tries of a push the service keeps failing (a ringing call's push stops mattering long before). */
@@ -34,7 +35,8 @@ export function startPushJob(deps: AppDeps, options: PushJobOptions = {}): Backg
   const send = options.send ?? sendPush;
   const owner = randomUUID();
   let stopped = false;
-  const pause = new WorkerPause();
+  // Every chat message wakes this worker, and most find nothing to send: wakes within 50 ms make one round.
+  const pause = new WorkerPause({ settleMs: WAKE_SETTLE_MS });
   let again = false;
 
   const backoff = (attempts: number) => Math.min(2 ** Math.min(attempts, 20) * 1000, MAX_BACKOFF_MS);
