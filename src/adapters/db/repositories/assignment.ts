@@ -1,5 +1,6 @@
 import { SqliteAdapter } from "kysely";
 import type { Db } from "../database.ts";
+import { compiledOnce } from "../compiledOnce.ts";
 import type { AgentStatusValue } from "../schema.ts";
 
 // The queries of automatic assignment. On PostgreSQL several nodes assign at once: a conversation
@@ -19,9 +20,12 @@ export async function setAgentStatusRow(db: Db, agentId: string, status: AgentSt
   if (status !== "online") await db.updateTable("agents").set({ unavailable_since: now }).where("id", "=", agentId).where("unavailable_since", "is", null).execute();
 }
 
+// Read each time a chat message may let a conversation be assigned: compiled once (see compiledOnce.ts).
+const inboxSettingRowsQuery = compiledOnce((db: Db) => db.selectFrom("inboxes").select(["id", "settings"]).orderBy("id"));
+
 /** Every inbox with its settings JSON (a handful of rows). */
 export function inboxSettingRows(db: Db): Promise<Array<{ id: string; settings: string }>> {
-  return db.selectFrom("inboxes").select(["id", "settings"]).orderBy("id").execute();
+  return inboxSettingRowsQuery(db);
 }
 
 /** The oldest open, unassigned conversation of an inbox that no other transaction holds. */
