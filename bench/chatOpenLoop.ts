@@ -6,7 +6,8 @@
 //   npm run bench -- chat [--rates 400,600,800,1000,1200,1600] [--seconds 10]
 //                         [--targets relay,sqlite,postgres,postgres-2] [--threads 2] [--profile dir]
 //   --profile writes a CPU profile of each destek node per rate (dir/<target>-<node>-<rate>.cpuprofile),
-//   covering that rate only; summarize one with `npx tsx bench/support/profileSummary.ts <file>`.
+//   covering that rate only; summarize one with `npx tsx bench/support/profileSummary.ts <file>`. Beside
+//   each, <…>.statements.md: the wall time of each SQL statement per message sent (SQLite targets).
 //
 // PostgreSQL + Redis targets use TEST_DATABASE_URL / TEST_REDIS_URL (or BENCH_DATABASE_URL /
 // BENCH_REDIS_URL) and are left out, with a note, when those are not set. The generator runs in
@@ -116,7 +117,7 @@ async function measureTarget(target: string): Promise<RateRow[]> {
       // Up to the last arrival (or the deadline): the CPU the servers spent on this rate's messages.
       const cpuUsed = (await serversCpu(servers)) - cpuBefore;
       if (values.profile) mkdirSync(values.profile, { recursive: true });
-      await Promise.all(profiled.map((s, i) => s.stopProfile(resolve(values.profile as string, `${target}-${i}-${rate}.cpuprofile`))));
+      await Promise.all(profiled.map((s, i) => s.stopProfile(resolve(values.profile as string, `${target}-${i}-${rate}.cpuprofile`), scheduled.size)));
       const latencies = [...arrived].map(([id, at]) => at - (scheduled.get(id) as number)).sort((a, b) => a - b);
       const inTime = latencies.filter((l) => l <= DELIVERY_DEADLINE_MS).length;
       const lags = sentAll.flatMap((p) => p.lags).sort((a, b) => a - b);

@@ -49,7 +49,7 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true
 const results: Run[] = [];
 for (let i = 0; i < runs; i++) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  await context.addCookies([{ name: "destek_refresh", value: node.refreshToken, url: `${base}/api/auth` }]);
+  await context.addCookies([{ name: "destek_refresh", value: await node.newSession(), url: `${base}/api/auth` }]);
   // Long tasks from the first instant, so the "main thread free" condition sees every one.
   await context.addInitScript(`
     window.__longTasks = [];

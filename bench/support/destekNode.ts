@@ -4,10 +4,12 @@
 //   → { type: "ready", port, agentToken, refreshToken }   once listening (the refresh token signs a browser in)
 //   ← { type: "memory" }  → { type: "memory", rss, heapUsed }   after a full GC
 //   ← { type: "agent" }   → { type: "agent", token }  another signed-in agent
+//   ← { type: "session" } → { type: "session", refreshToken }  a new session of the first agent
 //   ← { type: "recordings" } → { type: "recordings", rows }  the calls' recorded sides and their files
 //   ← { type: "cpu" }     → { type: "cpu", user, system }       process.cpuUsage(), microseconds
 //   ← { type: "profile:start" } → { type: "profile:started" }   CPU profile of this process (inspector)
-//   ← { type: "profile:stop", file } → { type: "profile:stopped" }  written to `file` (.cpuprofile)
+//   ← { type: "profile:stop", file, messages } → { type: "profile:stopped" }  written to `file` (.cpuprofile),
+//     and the SQL statements' times per message to `file` with .statements.md
 //   ← { type: "stop" }    → exits when closed
 // Settings come from the environment (DATA_DIR, DATABASE_URL, REDIS_URL, …), as for `npm start`.
 import { join } from "node:path";
@@ -54,32 +56,42 @@ send({ type: "ready", port: typeof address === "object" && address ? address.por
 
 // Profiles only the window the benchmark asks for (one offered rate), not start-up, connects and warm-up.
 let profiler: Session | undefined;
+// With it, the wall time of each SQL statement (support/statementTimes.ts, loaded only when asked:
+// its wrapper costs a little on every statement).
 async function startProfile(): Promise<void> {
+  (await import("./statementTimes.ts")).startStatementTimes();
   profiler = new Session();
   profiler.connect();
   await profiler.post("Profiler.enable");
   await profiler.post("Profiler.setSamplingInterval", { interval: 500 });
   await profiler.post("Profiler.start");
 }
-async function stopProfile(file: string): Promise<void> {
+async function stopProfile(file: string, messages: number): Promise<void> {
   if (!profiler) return;
   const { profile } = await profiler.post("Profiler.stop");
   writeFileSync(file, JSON.stringify(profile));
+  writeFileSync(file.replace(/\.cpuprofile$/, ".statements.md"), (await import("./statementTimes.ts")).stopStatementTimes(messages));
   profiler.disconnect();
   profiler = undefined;
 }
 
-process.on("message", (message: { type?: string; file?: string }) => {
+process.on("message", (message: { type?: string; file?: string; messages?: number }) => {
   if (message.type === "profile:start") {
     startProfile().then(() => send({ type: "profile:started" }), (err: unknown) => console.error(err));
   } else if (message.type === "profile:stop") {
-    stopProfile(String(message.file)).then(() => send({ type: "profile:stopped" }), (err: unknown) => console.error(err));
+    stopProfile(String(message.file), Number(message.messages ?? 1)).then(() => send({ type: "profile:stopped" }), (err: unknown) => console.error(err));
   } else if (message.type === "cpu") {
     process.send?.({ type: "cpu", ...process.cpuUsage() });
   } else if (message.type === "memory") {
     globalThis.gc?.();
     const { rss, heapUsed } = process.memoryUsage();
     send({ type: "memory", rss, heapUsed });
+  } else if (message.type === "session") {
+    // A session of its own per browser run: a refresh token used twice signs its session out (reuse detection).
+    startSession(deps.domain, agent, { ip: null, userAgent: null }).then(
+      (session) => send({ type: "session", refreshToken: session.refreshToken }),
+      () => send({ type: "session", refreshToken: "" }),
+    );
   } else if (message.type === "agent") {
     // Another signed-in agent (an agent takes one call at a time: call benchmarks need many).
     const name = `bench-${Math.random().toString(36).slice(2, 10)}`;

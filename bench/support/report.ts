@@ -26,7 +26,7 @@ export interface BenchResult {
 }
 
 /** Where the benchmarks are listed in BENCHMARKS.md. */
-const ORDER = ["chat", "memory", "calls", "recording", "telegram", "console", "search", "reports"];
+const ORDER = ["chat", "memory", "widget", "calls", "recording", "telegram", "console", "search", "reports"];
 
 const resultsDir = resolve(import.meta.dirname, "..", "results");
 /** Hand-written findings kept beside a benchmark's figures (bench/notes/<name>.md): profiles, what was tried. */
