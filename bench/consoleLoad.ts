@@ -39,6 +39,8 @@ interface Run {
   listShown: number;
   interactive: number;
   longTasksMs: number;
+  /** What the page fetched before the list showed: path (hashes dropped) → [start, end] from navigation. */
+  fetches: Record<string, [number, number]>;
   jsBytes: number;
   jsGzip: number;
   cssBytes: number;
@@ -76,6 +78,10 @@ for (let i = 0; i < runs; i++) {
     throw error;
   });
   const listShown = (await page.evaluate("performance.now()")) as number;
+  // Resource timings: when each script, stylesheet and API call before the list started and ended.
+  const fetches = (await page.evaluate(`Object.fromEntries(performance.getEntriesByType("resource")
+    .filter((e) => e.startTime < ${listShown})
+    .map((e) => [new URL(e.name).pathname.replace(/-[\\w-]{8}\\.(js|css)$/, ".$1"), [e.startTime, e.responseEnd]]))`)) as Record<string, [number, number]>;
   // Interactive: the list is there and no long task has run for 50 ms (the main thread answers input).
   const interactive = (await page.waitForFunction(
     `(() => {
@@ -96,7 +102,7 @@ for (let i = 0; i < runs; i++) {
       longTasksMs: window.__longTasks.filter(([start]) => start < ${listShown}).reduce((sum, [, d]) => sum + d, 0) };
   })()`)) as { domContentLoaded: number; firstContentfulPaint: number; longTasksMs: number };
   const sum = (kind: "js" | "css", key: "raw" | "gzip") => assets.filter((a) => a.kind === kind).reduce((total, a) => total + a[key], 0);
-  results.push({ ...timings, listShown, interactive, jsBytes: sum("js", "raw"), jsGzip: sum("js", "gzip"), cssBytes: sum("css", "raw"), cssGzip: sum("css", "gzip") });
+  results.push({ ...timings, fetches, listShown, interactive, jsBytes: sum("js", "raw"), jsGzip: sum("js", "gzip"), cssBytes: sum("css", "raw"), cssGzip: sum("css", "gzip") });
   await context.close();
 }
 await browser.close();
@@ -120,6 +126,21 @@ const body = [
       ["interactive (list shown, main thread free)", ms(interactive), range((r) => r.interactive), `< ${ms(TARGET_MS)}: ${interactive < TARGET_MS ? "met" : "**missed**"}`],
       ["long tasks before the list", ms(median((r) => r.longTasksMs)), range((r) => r.longTasksMs), "–"],
     ],
+  ),
+  "",
+  "Where the time goes: what the page fetched before the list was on screen, in the order it started (median ms from navigation; each fetch waits for the code before it to run, on the throttled CPU):",
+  "",
+  markdownTable(
+    ["fetch", "started", "done"],
+    [...new Set(results.flatMap((r) => Object.keys(r.fetches)))]
+      .map((path) => ({ path, seen: results.filter((r) => r.fetches[path]) }))
+      .filter(({ seen }) => seen.length > runs / 2)
+      .map(({ path, seen }) => {
+        const at = (i: 0 | 1) => seen.map((r) => (r.fetches[path] as [number, number])[i]).sort((a, b) => a - b)[Math.floor(seen.length / 2)] as number;
+        return { path, start: at(0), end: at(1) };
+      })
+      .sort((a, b) => a.start - b.start)
+      .map(({ path, start, end }) => [`\`${path}\``, ms(start), ms(end)]),
   ),
   "",
   markdownTable(
