@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 const SCRIPTS: Record<string, { file: string; about: string }> = {
   chat: { file: "chatOpenLoop.ts", about: "open-loop chat latency against a bare Socket.IO relay (SQLite; PostgreSQL + Redis, one and two nodes)" },
   memory: { file: "socketMemory.ts", about: "server memory per idle visitor socket at 1k, 5k and 10k" },
-  widget: { file: "widgetSize.ts", about: "what the widget makes a visitor download: loader, frame and call code, gzip (after `npm run build`)" },
+  widget: { file: "widgetSize.ts", about: "what the widget makes a visitor download: loader, frame and call code, gzip" },
   calls: { file: "callSetup.ts", about: "call setup time in Chromium, Accept to both connected, with and without recording" },
   recording: { file: "recordingCapacity.ts", about: "recorded calls one process carries (werift sides into the server's recorder legs), CPU per call and loss in the files" },
   telegram: { file: "telegramBridge.ts", about: "Telegram bridge latency both ways against a local Bot API server" },

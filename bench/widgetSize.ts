@@ -1,6 +1,7 @@
 // What every visitor of a customer's site downloads: the loader, the frame's first load (with the
 // visitor's dictionary), and the call code, which loads only when a call starts. Measured on the
-// built dist/web, gzip level 9; `npm run build` first. test/widget/size.test.ts holds the budgets.
+// built dist/web, gzip level 9 (`npm run bench` builds it when missing); test/widget/size.test.ts
+// holds the budgets.
 import { resolve } from "node:path";
 import { type SizedFile, total, widgetSizes } from "../scripts/widgetSizes.ts";
 import { machine, markdownTable, saveResult } from "./support/report.ts";
