@@ -114,13 +114,13 @@ export function findMessage(db: Db, id: string): Promise<MessageRow | undefined>
   return db.selectFrom("messages").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-/** Stores a message and notes it for the search indexer, in one transaction; an agent's first one marks the conversation's first reply. */
 // Once per chat message: compiled once (see compiledOnce.ts).
 const insertMessageQuery = compiledOnce(
   (db: Db, id: string, conversationId: string, seq: number, clientId: string, authorType: MessageRow["author_type"], authorId: string | null, body: string, via: MessageRow["via"], createdAt: number) =>
     db.insertInto("messages").values({ id, conversation_id: conversationId, seq, client_id: clientId, author_type: authorType, author_id: authorId, body, via, created_at: createdAt }),
 );
 
+/** Stores a message and notes it for the search indexer, in one transaction; an agent's first one marks the conversation's first reply. */
 export function insertMessage(db: Db, row: MessageRow): Promise<unknown> {
   return inTransaction(db, async (trx) => {
     await insertMessageQuery(trx, row.id, row.conversation_id, row.seq, row.client_id, row.author_type, row.author_id, row.body, row.via, row.created_at);

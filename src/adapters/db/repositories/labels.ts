@@ -43,11 +43,11 @@ export async function deleteLabel(db: Db, id: string): Promise<number> {
   });
 }
 
-/** The labels of these conversations, by conversation id, each set by name. */
 const labelsQuery = (db: Db) => db.selectFrom("conversation_labels as cl").innerJoin("labels as l", "l.id", "cl.label_id").selectAll("l").select("cl.conversation_id");
 // Every message's view reads its conversation's labels: that case is compiled once (see compiledOnce.ts).
 const labelsOfOneQuery = compiledOnce((db: Db, conversationId: string) => labelsQuery(db).where("cl.conversation_id", "=", conversationId).orderBy("l.name_key").orderBy("l.id"));
 
+/** The labels of these conversations, by conversation id, each set by name. */
 export async function labelsOfConversations(db: Db, conversationIds: string[]): Promise<Map<string, LabelRow[]>> {
   const byConversation = new Map<string, LabelRow[]>();
   if (!conversationIds.length) return byConversation;
