@@ -58,51 +58,39 @@ function start(name: string, script: string, env: Record<string, string>, extraA
       child.on("message", onMessage);
       child.once("exit", onExit);
     });
+  /** Sends one request over IPC and waits for its answer (see destekNode.ts for the messages). */
+  const ask = <T>(message: { type: string } & Record<string, unknown>, answer: string = message.type) => {
+    const answered = reply<T>(answer);
+    child.send(message);
+    return answered;
+  };
   return reply<{ port: number; agentToken: string; refreshToken?: string }>("ready").then(({ port, agentToken, refreshToken }) => ({
     name,
     port,
     agentToken,
     refreshToken: refreshToken ?? "",
     pid: child.pid ?? 0,
-    memory: () => {
-      const answer = reply<{ rss: number; heapUsed: number }>("memory");
-      child.send({ type: "memory" });
-      return answer;
-    },
+    memory: () => ask<{ rss: number; heapUsed: number }>({ type: "memory" }),
     newSession: async () => {
-      const answer = reply<{ refreshToken: string }>("session");
-      child.send({ type: "session" });
-      const { refreshToken } = await answer;
+      const { refreshToken } = await ask<{ refreshToken: string }>({ type: "session" });
       if (!refreshToken) throw new Error(`${name} could not start a session`);
       return refreshToken;
     },
     newAgent: async () => {
-      const answer = reply<{ token: string }>("agent");
-      child.send({ type: "agent" });
-      const { token } = await answer;
+      const { token } = await ask<{ token: string }>({ type: "agent" });
       if (!token) throw new Error(`${name} could not make an agent`);
       return token;
     },
-    recordings: async () => {
-      const answer = reply<{ rows: Array<{ callId: string; role: string; path: string }> }>("recordings");
-      child.send({ type: "recordings" });
-      return (await answer).rows;
-    },
+    recordings: async () => (await ask<{ rows: Array<{ callId: string; role: string; path: string }> }>({ type: "recordings" })).rows,
     cpu: async () => {
-      const answer = reply<{ user: number; system: number }>("cpu");
-      child.send({ type: "cpu" });
-      const { user, system } = await answer;
+      const { user, system } = await ask<{ user: number; system: number }>({ type: "cpu" });
       return user + system;
     },
     startProfile: async () => {
-      const answer = reply("profile:started");
-      child.send({ type: "profile:start" });
-      await answer;
+      await ask({ type: "profile:start" }, "profile:started");
     },
     stopProfile: async (file: string, messages: number) => {
-      const answer = reply("profile:stopped");
-      child.send({ type: "profile:stop", file, messages });
-      await answer;
+      await ask({ type: "profile:stop", file, messages }, "profile:stopped");
     },
     async stop() {
       child.send({ type: "stop" });

@@ -10,7 +10,7 @@ import { parseSearch } from "../../src/domain/search/query.ts";
 import { searchInboxPage } from "../../src/domain/search/searchInbox.ts";
 import { newClientId, newVisitorToken } from "../support/chatClients.ts";
 import { openSqlite, type TestDatabase, testDatabases } from "../support/databases.ts";
-import { startTestApp, type TestApp } from "../support/testApp.ts";
+import { startTestApp, startTestAppOn, type TestApp } from "../support/testApp.ts";
 import { waitFor } from "../support/process.ts";
 
 // A message's transaction notes it for search instead of indexing it (migration 0028); the indexer
@@ -23,21 +23,15 @@ const notes = (db: Db) => db.selectFrom("search_backlog").select("message_id").e
 
 describe.each(testDatabases())("search indexing in batches on $name", (database: TestDatabase) => {
   let t: TestApp;
-  let dispose: () => Promise<void>;
   let db: Db;
   let visitor: VisitorRow;
 
   beforeAll(async () => {
-    const handle = await database.open();
-    dispose = handle.dispose;
-    t = await startTestApp({ database: handle });
+    t = await startTestAppOn(database);
     db = t.deps.domain.db;
     visitor = await identifyVisitor(t.deps.domain, { token: newVisitorToken(), userAgent: "test", language: "tr", origin });
   });
-  afterAll(async () => {
-    await t.close();
-    await dispose();
-  });
+  afterAll(() => t.close());
 
   const send = async (body: string) => (await sendVisitorMessage(t.deps.domain, visitor, { clientId: newClientId(), body, attachmentIds: [], origin })).message;
 

@@ -128,12 +128,14 @@ export interface ProcessStorage {
 
 /**
  * The storage every spawned-process test runs on: SQLite in the data directory always, and a fresh
- * PostgreSQL database with Redis when TEST_DATABASE_URL and TEST_REDIS_URL are both set.
+ * PostgreSQL database with Redis when TEST_DATABASE_URL and TEST_REDIS_URL are both set. In CI a
+ * missing one is an error, never a silent skip (as in testDatabases).
  */
 export function processStorages(): ProcessStorage[] {
   const setups: ProcessStorage[] = [{ name: "SQLite", env: async () => ({ env: {}, dispose: async () => undefined }) }];
   const pgUrl = process.env.TEST_DATABASE_URL;
   const redisUrl = process.env.TEST_REDIS_URL;
+  if ((!pgUrl || !redisUrl) && process.env.CI) throw new Error("CI must set TEST_DATABASE_URL and TEST_REDIS_URL so the PostgreSQL + Redis process tests run");
   if (pgUrl && redisUrl) {
     setups.push({
       name: "PostgreSQL + Redis",

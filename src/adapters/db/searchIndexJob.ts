@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { type BackgroundJob, repeatEvery } from "../backgroundJob.ts";
 import type { AppDeps } from "../../deps.ts";
 import { INDEX_BATCH, indexNotedMessages } from "./repositories/searchIndex.ts";
@@ -14,7 +15,7 @@ export function startSearchIndexJob(deps: Pick<AppDeps, "database" | "log">): Ba
   return repeatEvery(
     INDEX_EVERY_MS,
     async () => {
-      while ((await indexNotedMessages(deps.database.db)) === INDEX_BATCH) await new Promise((resolve) => setImmediate(resolve));
+      while ((await indexNotedMessages(deps.database.db)) === INDEX_BATCH) await nextTurn();
     },
     (err: unknown) => deps.log.error({ err }, "indexing messages for search failed"),
   );

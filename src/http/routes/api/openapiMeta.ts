@@ -3,7 +3,7 @@ import type { ApiScope } from "../../../protocol/apiTokens.ts";
 import { apiError } from "../../../protocol/api.ts";
 
 /** The error answers every /api/v1 route may give. */
-export const apiErrors = {
+const apiErrors = {
   400: apiError.describe("Invalid input"),
   401: apiError.describe("Missing, unknown or revoked API token"),
   403: apiError.describe("The token lacks the route's scope"),
